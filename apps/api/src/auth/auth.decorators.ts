@@ -1,0 +1,20 @@
+import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
+import { ApiAuth, ApiErrors } from '../core/api-docs.decorators.js';
+import type { AuthUser, Role } from './auth-user.js';
+
+export const IS_PUBLIC = 'auth:isPublic';
+export const REQUIRED_ROLES = 'auth:roles';
+
+/** No token needed. */
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+/** A token is needed; with roles, one of them. Documents the security schemes and 401/403. */
+export function Auth(...roles: Role[]): MethodDecorator & ClassDecorator {
+  return roles.length > 0 ? applyDecorators(SetMetadata(REQUIRED_ROLES, roles), ApiAuth(), ApiErrors(403)) : ApiAuth();
+}
+
+export const CurrentUser = createParamDecorator((_: unknown, context: ExecutionContext): AuthUser => {
+  const request = context.switchToHttp().getRequest<Request & { user?: AuthUser }>();
+  return request.user as AuthUser;
+});

@@ -1,0 +1,20 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { ForbiddenError } from '@app/common';
+import { REQUIRED_ROLES } from './auth.decorators.js';
+import type { AuthUser, Role } from './auth-user.js';
+
+/** Global guard after JwtAuthGuard: enforces @Auth('admin') and the like. */
+@Injectable()
+export class RolesGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, [context.getHandler(), context.getClass()]);
+    if (!roles?.length || context.getType() !== 'http') return true;
+    const user = context.switchToHttp().getRequest<Request & { user?: AuthUser }>().user;
+    if (!user || !roles.includes(user.role)) throw new ForbiddenError(`Requires role: ${roles.join(' or ')}`);
+    return true;
+  }
+}

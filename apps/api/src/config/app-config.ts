@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { parseDatabaseUrl, type ParsedDatabaseUrl } from '@app/database';
+import type { EnvironmentVariables } from './env.schema.js';
+
+/**
+ * The typed, validated settings. Services read configuration from here, never from process.env.
+ */
+@Injectable()
+export class AppConfig {
+  constructor(private readonly config: ConfigService<EnvironmentVariables, true>) {}
+
+  private get<K extends keyof EnvironmentVariables>(key: K): EnvironmentVariables[K] {
+    return this.config.get(key, { infer: true });
+  }
+
+  get nodeEnv() { return this.get('NODE_ENV'); }
+  get isProduction() { return this.nodeEnv === 'production'; }
+  get port() { return this.get('PORT'); }
+  get host() { return this.get('HOST'); }
+
+  get database() {
+    const url = this.get('DATABASE_URL');
+    const target: ParsedDatabaseUrl = parseDatabaseUrl(url);
+    const migrateOnBoot = this.get('DATABASE_MIGRATE_ON_BOOT');
+    return {
+      url,
+      engine: target.engine,
+      replicaUrls: this.get('DATABASE_REPLICA_URLS'),
+      poolSize: this.get('DATABASE_POOL_SIZE'),
+      migrateOnBoot: migrateOnBoot === undefined ? target.engine === 'sqlite' : migrateOnBoot === 'true',
+    };
+  }
+
+  get jwt() {
+    return { secret: this.get('JWT_SECRET') as string, expiresIn: this.get('JWT_EXPIRES_IN') };
+  }
+
+  get bcryptRounds() { return this.get('BCRYPT_ROUNDS'); }
+
+  get bootstrapAdmin() {
+    const email = this.get('ADMIN_EMAIL');
+    const password = this.get('ADMIN_PASSWORD');
+    if (!email || !password) return undefined;
+    return { email, password, username: this.get('ADMIN_USERNAME') ?? 'admin' };
+  }
+
+  get http() {
+    return {
+      corsOrigins: this.get('CORS_ORIGINS'),
+      bodyLimit: this.get('BODY_LIMIT'),
+      inferenceBodyLimit: this.get('INFERENCE_BODY_LIMIT'),
+    };
+  }
+
+  get logLevel() { return this.get('LOG_LEVEL'); }
+
+  get rateLimit() {
+    return { ttlMs: this.get('RATE_LIMIT_TTL_MS'), max: this.get('RATE_LIMIT_MAX'), loginMax: this.get('LOGIN_RATE_LIMIT_MAX') };
+  }
+}

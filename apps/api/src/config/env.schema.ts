@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import { plainToInstance, Transform, Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync, IsEmail } from 'class-validator';
+import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from '@app/database';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const DURATION = /^\d+\s*(ms|s|m|h|d)?$/;
+const SIZE = /^\d+\s*(b|kb|mb)?$/i;
+
+const list = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value;
+
+/** Every setting the app reads. `.env.example` lists the same names with their defaults. */
+export class EnvironmentVariables {
+  @IsIn(['development', 'production', 'test']) NODE_ENV: 'development' | 'production' | 'test' = 'development';
+  @Type(() => Number) @IsInt() @Min(0) @Max(65535) PORT: number = 3000;
+  @IsString() HOST: string = '0.0.0.0';
+
+  @IsString() DATABASE_URL: string = DEFAULT_DATABASE_URL;
+  @Transform(list) @IsString({ each: true }) DATABASE_REPLICA_URLS: string[] = [];
+  @Type(() => Number) @IsInt() @Min(1) @Max(500) DATABASE_POOL_SIZE: number = 10;
+  /** Apply pending migrations at boot. On by default for SQLite only; ops run them for MySQL. */
+  @IsOptional() @IsIn(['true', 'false']) DATABASE_MIGRATE_ON_BOOT?: 'true' | 'false';
+
+  @IsOptional() @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' }) JWT_SECRET?: string;
+  @Matches(DURATION, { message: 'JWT_EXPIRES_IN must be a duration like 3600, 15m, 1h or 7d' }) JWT_EXPIRES_IN: string = '1h';
+  @Type(() => Number) @IsInt() @Min(4) @Max(15) BCRYPT_ROUNDS: number = 10;
+
+  @IsOptional() @IsEmail() ADMIN_EMAIL?: string;
+  @IsOptional() @IsString() @MinLength(8) ADMIN_PASSWORD?: string;
+  @IsOptional() @Matches(/^[A-Za-z0-9_]{3,50}$/) ADMIN_USERNAME?: string;
+
+  @Transform(list) @IsString({ each: true }) CORS_ORIGINS: string[] = [];
+  @Matches(SIZE, { message: 'BODY_LIMIT must be a size like 1mb or 512kb' }) BODY_LIMIT: string = '1mb';
+  @Matches(SIZE, { message: 'INFERENCE_BODY_LIMIT must be a size like 16mb' }) INFERENCE_BODY_LIMIT: string = '16mb';
+  @IsIn(LOG_LEVELS) LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  @Type(() => Number) @IsInt() @Min(1) RATE_LIMIT_TTL_MS: number = 60_000;
+  @Type(() => Number) @IsInt() @Min(1) RATE_LIMIT_MAX: number = 600;
+  @Type(() => Number) @IsInt() @Min(1) LOGIN_RATE_LIMIT_MAX: number = 10;
+}
+
+/**
+ * Validates the environment once at boot. A bad value stops the boot with a message naming the
+ * variable; in production a missing JWT_SECRET does too, elsewhere a random one is generated.
+ */
+export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVariables {
+  const present = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined && value !== ''));
+  const env = plainToInstance(EnvironmentVariables, present, { exposeDefaultValues: true });
+  const errors = validateSync(env, { whitelist: false, forbidUnknownValues: false });
+  const problems = errors.flatMap((error) => Object.values(error.constraints ?? {}).map((text) => `${error.property}: ${text}`));
+  try {
+    parseDatabaseUrl(env.DATABASE_URL);
+  } catch (error) {
+    problems.push(`DATABASE_URL: ${(error as Error).message}`);
+  }
+  if (env.NODE_ENV === 'production' && !env.JWT_SECRET) problems.push('JWT_SECRET: required when NODE_ENV=production');
+  if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
+    problems.push('ADMIN_EMAIL/ADMIN_PASSWORD: set both or neither');
+  }
+  if (problems.length > 0) throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  if (!env.JWT_SECRET) {
+    env.JWT_SECRET = randomBytes(48).toString('base64url');
+    new Logger('Config').warn('JWT_SECRET is not set: using a random secret, so tokens will not survive a restart');
+  }
+  return env;
+}

@@ -1,0 +1,29 @@
+import { applyDecorators, HttpStatus } from '@nestjs/common';
+import { ApiBearerAuth, ApiOAuth2, ApiResponse } from '@nestjs/swagger';
+import { ErrorBodyDto } from '@app/common';
+import { BEARER_SCHEME, OAUTH2_SCHEME } from './swagger.js';
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid input (validation details per field)',
+  401: 'Missing or invalid token',
+  403: 'The caller may not do this',
+  404: 'Not found',
+  409: 'Conflict with existing state',
+  413: 'Body larger than the limit',
+  429: 'Rate limited',
+  503: 'A dependency is unavailable',
+};
+
+/** Documents error responses in the contract's one error shape. */
+export function ApiErrors(...statuses: number[]): MethodDecorator & ClassDecorator {
+  return applyDecorators(...statuses.map((status) => ApiResponse({ status, description: DESCRIPTIONS[status] ?? STATUS_TEXT(status), type: ErrorBodyDto })));
+}
+
+function STATUS_TEXT(status: number): string {
+  return HttpStatus[status] ?? 'Error';
+}
+
+/** A protected operation: both security schemes, so Swagger UI sends the token either way. */
+export function ApiAuth(): MethodDecorator & ClassDecorator {
+  return applyDecorators(ApiBearerAuth(BEARER_SCHEME), ApiOAuth2([], OAUTH2_SCHEME), ApiErrors(401));
+}

@@ -1,0 +1,42 @@
+import { RequestMethod } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import express from 'express';
+import helmet from 'helmet';
+import { createValidationPipe, requestIdMiddleware } from '@app/common';
+import { AppConfig } from '../config/app-config.js';
+import { ApiExceptionFilter } from './api-exception.filter.js';
+import { rateLimiters } from './rate-limit.js';
+import { setupSwagger } from './swagger.js';
+
+export const API_PREFIX = 'api/v1';
+
+/**
+ * Everything that makes the HTTP surface follow the contract, in one place shared by main.ts
+ * and the e2e tests, so the tests exercise exactly what runs in production.
+ */
+export function configureApp(app: NestExpressApplication): void {
+  const config = app.get(AppConfig);
+  app.set('trust proxy', 'loopback');
+  // The request id comes first so that even body-parser failures carry one.
+  app.use(requestIdMiddleware);
+  app.use(helmet());
+  app.enableCors({ origin: config.http.corsOrigins.length ? config.http.corsOrigins : false, credentials: true, exposedHeaders: ['X-Request-Id'] });
+  // Inference bodies may carry image tensors, so they get their own, larger limit.
+  app.use(`/${API_PREFIX}/inference`, express.json({ limit: config.http.inferenceBodyLimit }));
+  app.use(express.json({ limit: config.http.bodyLimit }));
+  app.use(express.urlencoded({ extended: false, limit: config.http.bodyLimit }));
+  const limits = rateLimiters(config.rateLimit);
+  app.use(`/${API_PREFIX}/auth/token`, limits.login);
+  app.use(`/${API_PREFIX}`, limits.global);
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'health', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
+    ],
+  });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ApiExceptionFilter());
+  app.enableShutdownHooks();
+  setupSwagger(app);
+}

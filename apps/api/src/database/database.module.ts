@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { buildDataSourceOptions } from '@app/database';
+import { MIGRATIONS } from '../../../../migrations/index.js';
+import { AppConfig } from '../config/app-config.js';
+import { ENTITIES } from './entities.js';
+
+/**
+ * The app's connection. Pending migrations are applied at boot only where configured (by default
+ * for the embedded SQLite file); against MySQL ops run `npm run migration:run`.
+ */
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        ...buildDataSourceOptions({
+          url: config.database.url,
+          replicaUrls: config.database.replicaUrls,
+          poolSize: config.database.poolSize,
+          entities: ENTITIES,
+          migrations: MIGRATIONS,
+        }),
+        migrationsRun: config.database.migrateOnBoot,
+        retryAttempts: 5,
+        retryDelay: 2000,
+      }),
+    }),
+  ],
+})
+export class DatabaseModule {}

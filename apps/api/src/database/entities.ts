@@ -1,0 +1,4 @@
+import { User } from '../users/user.entity.js';
+
+/** Every entity, listed as classes so ts-node, Jest and dist/ behave the same. */
+export const ENTITIES = [User];

@@ -1,0 +1,24 @@
+import { ApiProperty, type ApiPropertyOptions } from '@nestjs/swagger';
+import { ErrorBodyDto } from '@app/common';
+
+export class LivenessDto {
+  @ApiProperty({ enum: ['ok'] }) status: 'ok';
+}
+
+const CHECKS_SCHEMA: ApiPropertyOptions = {
+  description: 'Each check by name: `status` up or down, and its details (the database check carries `pool: { engine, size, inUse, idle }`)',
+  type: 'object',
+  additionalProperties: { type: 'object', properties: { status: { type: 'string', enum: ['up', 'down'] } }, additionalProperties: true },
+};
+
+export type Checks = Record<string, { status: string; [key: string]: unknown }>;
+
+export class ReadinessDto {
+  @ApiProperty({ enum: ['ok'] }) status: 'ok';
+  @ApiProperty(CHECKS_SCHEMA) checks: Checks;
+}
+
+export class NotReadyDto extends ErrorBodyDto {
+  @ApiProperty({ enum: ['error'] }) status: 'error';
+  @ApiProperty(CHECKS_SCHEMA) checks: Checks;
+}

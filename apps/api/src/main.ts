@@ -1,0 +1,22 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module.js';
+import { AppConfig } from './config/app-config.js';
+import { configureApp } from './core/configure-app.js';
+
+async function bootstrap(): Promise<void> {
+  // Body parsing is set up by configureApp, with per-route limits.
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(), { bodyParser: false });
+  configureApp(app);
+  const config = app.get(AppConfig);
+  await app.listen(config.port, config.host);
+  Logger.log(`Listening on http://${config.host}:${config.port} (docs at /docs)`, 'Bootstrap');
+}
+
+bootstrap().catch((error: unknown) => {
+  // A configuration error is the common case here; its message names the variable.
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,13 @@
+import type { Role } from '../../auth/auth-user.js';
+import { BioField, EmailField, FullNameField, IsActiveField, PasswordField, RoleField, UsernameField } from './user-fields.js';
+
+/** Partial update. Only an admin may send `role` or `isActive`. */
+export class UpdateUserDto {
+  @UsernameField(false) username?: string;
+  @EmailField(false) email?: string;
+  @PasswordField(false) password?: string;
+  @FullNameField() fullName?: string;
+  @BioField() bio?: string;
+  @RoleField() role?: Role;
+  @IsActiveField() isActive?: boolean;
+}

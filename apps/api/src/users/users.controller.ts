@@ -1,0 +1,75 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiPageResponse, ArrayBodyPipe, type Page } from '@app/common';
+import { Auth, CurrentUser } from '../auth/auth.decorators.js';
+import type { AuthUser } from '../auth/auth-user.js';
+import { ApiErrors } from '../core/api-docs.decorators.js';
+import { CreateUserDto } from './dto/create-user.dto.js';
+import { ListUsersQueryDto } from './dto/list-users.query.js';
+import { UpdateUserDto } from './dto/update-user.dto.js';
+import { UserResponseDto } from './dto/user-response.dto.js';
+import { UsersService } from './users.service.js';
+
+export const BULK_CREATE_MAX = 1000;
+
+@ApiTags('users')
+@Controller('users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  @Auth('admin')
+  @ApiOperation({ summary: 'List users (filters, search, sort)' })
+  @ApiPageResponse(UserResponseDto)
+  @ApiErrors(400)
+  list(@Query() query: ListUsersQueryDto): Promise<Page<UserResponseDto>> {
+    return this.users.list(query);
+  }
+
+  @Post()
+  @Auth('admin')
+  @ApiOperation({ summary: 'Create a user (may set the role)' })
+  @ApiCreatedResponse({ type: UserResponseDto })
+  @ApiErrors(400, 409)
+  create(@Body() dto: CreateUserDto): Promise<UserResponseDto> {
+    return this.users.create(dto);
+  }
+
+  @Post('bulk')
+  @Auth('admin')
+  @ApiOperation({ summary: 'Create many users in one transaction: all or none' })
+  @ApiBody({ type: [CreateUserDto] })
+  @ApiCreatedResponse({ type: [UserResponseDto] })
+  @ApiErrors(400, 409)
+  createMany(@Body(new ArrayBodyPipe(CreateUserDto, { max: BULK_CREATE_MAX })) dtos: CreateUserDto[]): Promise<UserResponseDto[]> {
+    return this.users.createMany(dtos);
+  }
+
+  @Get(':id')
+  @Auth()
+  @ApiOperation({ summary: 'One user (owner or admin)' })
+  @ApiOkResponse({ type: UserResponseDto })
+  @ApiErrors(400, 403, 404)
+  get(@Param('id', ParseIntPipe) id: number, @CurrentUser() actor: AuthUser): Promise<UserResponseDto> {
+    return this.users.get(id, actor);
+  }
+
+  @Patch(':id')
+  @Auth()
+  @ApiOperation({ summary: 'Partial update (owner or admin; role and isActive by admins only)' })
+  @ApiOkResponse({ type: UserResponseDto })
+  @ApiErrors(400, 403, 404, 409)
+  update(@Param('id', ParseIntPipe) id: number, @Body() dto: UpdateUserDto, @CurrentUser() actor: AuthUser): Promise<UserResponseDto> {
+    return this.users.update(id, dto, actor);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Auth('admin')
+  @ApiOperation({ summary: 'Soft delete: isActive=false, login refused from then on' })
+  @ApiNoContentResponse()
+  @ApiErrors(400, 404)
+  remove(@Param('id', ParseIntPipe) id: number): Promise<void> {
+    return this.users.deactivate(id);
+  }
+}

@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Brackets, type EntityManager, type Repository } from 'typeorm';
+import { pageOffset, parseSort, type PageQueryDto } from '@app/common';
+import { containsPattern, LIKE_ESCAPE } from '@app/database';
+import type { Role } from '../auth/auth-user.js';
+import { User } from './user.entity.js';
+
+export interface UserFilter {
+  isActive?: boolean;
+  role?: Role;
+  search?: string;
+  sort?: string;
+}
+
+/** The users table's queries, named for what they are for. */
+@Injectable()
+export class UsersRepository {
+  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+
+  findById(id: number): Promise<User | null> {
+    return this.users.findOneBy({ id });
+  }
+
+  /** `login` is a username (any case) or an email. */
+  findByLogin(login: string): Promise<User | null> {
+    return this.users
+      .createQueryBuilder('user')
+      .where('LOWER(user.username) = :login OR user.email = :login', { login: login.trim().toLowerCase() })
+      .getOne();
+  }
+
+  /** The users that already hold one of these usernames (any case) or emails. */
+  findHoldersOf(usernames: string[], emails: string[], exceptId?: number): Promise<User[]> {
+    const query = this.users
+      .createQueryBuilder('user')
+      .where(
+        new Brackets((where) => {
+          if (usernames.length) where.orWhere('LOWER(user.username) IN (:...usernames)', { usernames: usernames.map((name) => name.toLowerCase()) });
+          if (emails.length) where.orWhere('user.email IN (:...emails)', { emails });
+        }),
+      );
+    if (exceptId !== undefined) query.andWhere('user.id <> :exceptId', { exceptId });
+    return query.getMany();
+  }
+
+  async existsActiveAdmin(): Promise<boolean> {
+    return (await this.users.countBy({ role: 'admin', isActive: true })) > 0;
+  }
+
+  async list(filter: UserFilter, page: PageQueryDto): Promise<[User[], number]> {
+    const query = this.users.createQueryBuilder('user');
+    if (filter.isActive !== undefined) query.andWhere('user.isActive = :isActive', { isActive: filter.isActive });
+    if (filter.role) query.andWhere('user.role = :role', { role: filter.role });
+    if (filter.search) {
+      const pattern = containsPattern(filter.search);
+      query.andWhere(
+        new Brackets((where) =>
+          where
+            .where(`LOWER(user.username) LIKE :pattern ESCAPE '${LIKE_ESCAPE}'`, { pattern })
+            .orWhere(`LOWER(user.email) LIKE :pattern ESCAPE '${LIKE_ESCAPE}'`, { pattern })
+            .orWhere(`LOWER(user.fullName) LIKE :pattern ESCAPE '${LIKE_ESCAPE}'`, { pattern }),
+        ),
+      );
+    }
+    const { field, direction } = parseSort(filter.sort, { field: 'id', direction: 'ASC' });
+    query.orderBy(`user.${field}`, direction);
+    if (field !== 'id') query.addOrderBy('user.id', 'ASC');
+    const { skip, take } = pageOffset(page);
+    return query.skip(skip).take(take).getManyAndCount();
+  }
+
+  create(fields: Partial<User>): User {
+    return this.users.create(fields);
+  }
+
+  save(user: User): Promise<User> {
+    return this.users.save(user);
+  }
+
+  /** Inserts all rows with the caller's transaction. */
+  saveAll(manager: EntityManager, users: User[]): Promise<User[]> {
+    return manager.getRepository(User).save(users);
+  }
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.users.manager.transaction(work);
+  }
+}

@@ -1,0 +1,142 @@
+import { Injectable } from '@nestjs/common';
+import { ConflictError, ForbiddenError, NotFoundError, toPage, type Page } from '@app/common';
+import { isAdmin, type AuthUser, type Role } from '../auth/auth-user.js';
+import type { CreateUserDto } from './dto/create-user.dto.js';
+import type { ListUsersQueryDto } from './dto/list-users.query.js';
+import type { RegisterDto } from './dto/register.dto.js';
+import type { UpdateUserDto } from './dto/update-user.dto.js';
+import { toUserResponse, type UserResponseDto } from './dto/user-response.dto.js';
+import { PasswordHasher } from './password-hasher.js';
+import type { User } from './user.entity.js';
+import { UsersRepository } from './users.repository.js';
+
+type NewUser = RegisterDto & { role?: Role; bio?: string };
+
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly passwords: PasswordHasher,
+  ) {}
+
+  /** Self-registration always makes a customer. */
+  register(dto: RegisterDto): Promise<UserResponseDto> {
+    return this.create({ ...dto, role: 'customer' });
+  }
+
+  async create(dto: NewUser): Promise<UserResponseDto> {
+    const [created] = await this.createMany([dto]);
+    return created;
+  }
+
+  /** All or nothing: one transaction, and a 409 that names the value already taken. */
+  async createMany(dtos: NewUser[]): Promise<UserResponseDto[]> {
+    this.refuseDuplicatesWithin(dtos);
+    await this.refuseTaken(dtos.map((dto) => dto.username), dtos.map((dto) => dto.email));
+    const rows = await Promise.all(dtos.map((dto) => this.toNewRow(dto)));
+    const saved = await this.users.transaction((manager) => this.users.saveAll(manager, rows));
+    return saved.map(toUserResponse);
+  }
+
+  async list(query: ListUsersQueryDto): Promise<Page<UserResponseDto>> {
+    const [rows, total] = await this.users.list(query, query);
+    return toPage(rows.map(toUserResponse), total, query);
+  }
+
+  async get(id: number, actor: AuthUser): Promise<UserResponseDto> {
+    assertOwnerOrAdmin(actor, id);
+    return toUserResponse(await this.getRow(id));
+  }
+
+  async update(id: number, dto: UpdateUserDto, actor: AuthUser): Promise<UserResponseDto> {
+    assertOwnerOrAdmin(actor, id);
+    if (!isAdmin(actor) && (dto.role !== undefined || dto.isActive !== undefined)) {
+      throw new ForbiddenError('Only an admin may change role or isActive');
+    }
+    const user = await this.getRow(id);
+    await this.refuseTaken(dto.username ? [dto.username] : [], dto.email ? [dto.email] : [], id);
+    const { password, ...fields } = dto;
+    Object.assign(user, fields);
+    if (password) user.passwordHash = await this.passwords.hash(password);
+    return toUserResponse(await this.users.save(user));
+  }
+
+  /** Soft delete: the row stays for orders and history, but the user can no longer log in. */
+  async deactivate(id: number): Promise<void> {
+    const user = await this.getRow(id);
+    user.isActive = false;
+    await this.users.save(user);
+  }
+
+  /** The caller behind valid credentials, or undefined; unknown and inactive users look the same. */
+  async verifyCredentials(login: string, password: string): Promise<AuthUser | undefined> {
+    const user = await this.users.findByLogin(login);
+    const matches = await this.passwords.verify(password, user?.passwordHash);
+    if (!user || !matches || !user.isActive) return undefined;
+    return toAuthUser(user);
+  }
+
+  async findActiveAuthUser(id: number): Promise<AuthUser | undefined> {
+    const user = await this.users.findById(id);
+    return user?.isActive ? toAuthUser(user) : undefined;
+  }
+
+  async getActiveUser(id: number): Promise<UserResponseDto> {
+    const user = await this.users.findById(id);
+    if (!user?.isActive) throw new NotFoundError('User', id);
+    return toUserResponse(user);
+  }
+
+  existsActiveAdmin(): Promise<boolean> {
+    return this.users.existsActiveAdmin();
+  }
+
+  private async getRow(id: number): Promise<User> {
+    const user = await this.users.findById(id);
+    if (!user) throw new NotFoundError('User', id);
+    return user;
+  }
+
+  private async toNewRow(dto: NewUser): Promise<User> {
+    return this.users.create({
+      username: dto.username,
+      email: dto.email,
+      passwordHash: await this.passwords.hash(dto.password),
+      fullName: dto.fullName ?? null,
+      bio: dto.bio ?? null,
+      role: dto.role ?? 'customer',
+      isActive: true,
+    });
+  }
+
+  private refuseDuplicatesWithin(dtos: NewUser[]): void {
+    const seen = new Set<string>();
+    for (const dto of dtos) {
+      for (const key of [`username '${dto.username}'`, `email '${dto.email}'`]) {
+        const normalized = key.toLowerCase();
+        if (seen.has(normalized)) throw new ConflictError(`The request repeats ${key}`);
+        seen.add(normalized);
+      }
+    }
+  }
+
+  private async refuseTaken(usernames: string[], emails: string[], exceptId?: number): Promise<void> {
+    if (!usernames.length && !emails.length) return;
+    const holders = await this.users.findHoldersOf(usernames, emails, exceptId);
+    for (const holder of holders) {
+      const username = usernames.find((name) => name.toLowerCase() === holder.username.toLowerCase());
+      if (username) throw new ConflictError(`Username '${username}' is already taken`);
+      const email = emails.find((address) => address === holder.email);
+      if (email) throw new ConflictError(`Email '${email}' is already registered`);
+    }
+  }
+}
+
+function toAuthUser(user: User): AuthUser {
+  return { id: user.id, username: user.username, role: user.role };
+}
+
+/** Owner routes: the row's own user, or an admin. */
+export function assertOwnerOrAdmin(actor: AuthUser, ownerId: number): void {
+  if (!isAdmin(actor) && actor.id !== ownerId) throw new ForbiddenError('You may only access your own resources');
+}

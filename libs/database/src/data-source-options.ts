@@ -1,0 +1,59 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DataSourceOptions, MixedList } from 'typeorm';
+import { parseDatabaseUrl } from './database-url.js';
+
+export interface DataSourceSettings {
+  url: string;
+  entities: MixedList<Function>;
+  migrations: MixedList<Function>;
+  poolSize?: number;
+  /** Read-only replicas (mysql/mariadb only); writes and transactions stay on the primary. */
+  replicaUrls?: string[];
+  logging?: boolean;
+}
+
+/**
+ * One place that turns a DATABASE_URL into TypeORM options, used by the app, the CLI's
+ * ormconfig.ts and the tests. `synchronize` is never on: the schema comes from migrations.
+ */
+export function buildDataSourceOptions(settings: DataSourceSettings): DataSourceOptions {
+  const target = parseDatabaseUrl(settings.url);
+  const common = {
+    entities: settings.entities,
+    migrations: settings.migrations,
+    synchronize: false,
+    migrationsRun: false,
+    logging: settings.logging ?? false,
+  } as const;
+
+  if (target.engine === 'sqlite') {
+    if (target.file !== ':memory:') mkdirSync(dirname(target.file), { recursive: true });
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database: target.file,
+      // WAL lets readers run beside the single writer; the busy timeout queues writers instead of failing.
+      enableWAL: target.file !== ':memory:',
+      timeout: 10_000,
+    };
+  }
+
+  const replicas = (settings.replicaUrls ?? []).map((url) => {
+    const replica = parseDatabaseUrl(url);
+    if (replica.engine === 'sqlite') throw new Error('DATABASE_REPLICA_URLS must be mysql/mariadb URLs');
+    const { engine: _engine, ...credentials } = replica;
+    return credentials;
+  });
+  const { engine, ...credentials } = target;
+  const connection = {
+    // Driver type follows the URL: `mysql` against MariaDB reports permanent schema drift.
+    type: engine,
+    timezone: 'Z',
+    charset: 'utf8mb4_unicode_ci',
+    poolSize: settings.poolSize ?? 10,
+    extra: { connectionLimit: settings.poolSize ?? 10, waitForConnections: true, queueLimit: 0 },
+  } as const;
+  if (replicas.length === 0) return { ...common, ...connection, ...credentials };
+  return { ...common, ...connection, replication: { master: credentials, slaves: replicas } };
+}

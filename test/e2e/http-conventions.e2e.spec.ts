@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { bearer, createTestApp, expectErrorShape, type TestApp } from '../helpers/test-app.js';
+
+describe('HTTP conventions', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ BODY_LIMIT: '10kb', LOGIN_RATE_LIMIT_MAX: '3', RATE_LIMIT_TTL_MS: '60000' });
+  });
+  afterAll(() => t.close());
+
+  it('echoes a sane X-Request-Id and makes one otherwise, also in error bodies', async () => {
+    const echoed = await t.http().get('/health').set('X-Request-Id', 'trace-123').expect(200);
+    expect(echoed.headers['x-request-id']).toBe('trace-123');
+    const made = await t.http().get('/api/v1/users/1').expect(401);
+    expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(made.body.requestId).toBe(made.headers['x-request-id']);
+    const unsafe = await t.http().get('/health').set('X-Request-Id', 'bad id with spaces').expect(200);
+    expect(unsafe.headers['x-request-id']).not.toBe('bad id with spaces');
+  });
+
+  it('answers malformed JSON with 400 and an oversized body with 413, in the error shape', async () => {
+    const malformed = await t.http().post('/api/v1/auth/register').set('Content-Type', 'application/json').send('{"username": ').expect(400);
+    expectErrorShape(malformed.body, 400);
+    const big = await t.http().post('/api/v1/auth/register').send({ username: 'big_user', email: 'big@example.test', password: 'Secret123', fullName: 'x'.repeat(20_000) }).expect(413);
+    expectErrorShape(big.body, 413);
+  });
+
+  it('answers unknown routes with 404 in the error shape', async () => {
+    expectErrorShape((await t.http().get('/api/v1/nothing-here').expect(404)).body, 404);
+  });
+
+  it('sets security headers (helmet)', async () => {
+    const response = await t.http().get('/health').expect(200);
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['content-security-policy']).toBeDefined();
+  });
+
+  it('rate-limits login attempts with 429', async () => {
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      statuses.push((await t.http().post('/api/v1/auth/token').send({ username: 'ghost', password: 'Nope12345' })).status);
+    }
+    expect(statuses.slice(0, 2)).toEqual([401, 401]);
+    expect(statuses.at(-1)).toBe(429);
+    const limited = await t.http().post('/api/v1/auth/token').send({ username: 'ghost', password: 'Nope12345' }).expect(429);
+    expectErrorShape(limited.body, 429);
+    // The login limit does not touch other routes.
+    await t.http().get('/api/v1/auth/me').set(bearer(t.adminToken)).expect(200);
+  });
+});
+
+describe('health', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('reports liveness and readiness with the pool counts', async () => {
+    expect((await t.http().get('/health').expect(200)).body).toEqual({ status: 'ok' });
+    const ready = await t.http().get('/health/ready').expect(200);
+    expect(ready.body.status).toBe('ok');
+    expect(ready.body.checks.database).toMatchObject({ status: 'up', pool: { inUse: expect.any(Number), idle: expect.any(Number) } });
+  });
+
+  it('answers readiness 503, naming the database, when the database is gone', async () => {
+    await t.dataSource.destroy();
+    const response = await t.http().get('/health/ready').expect(503);
+    expectErrorShape(response.body, 503);
+    expect(response.body.checks.database.status).toBe('down');
+    expect(response.body.message).toContain('database');
+    await t.dataSource.initialize();
+  });
+});
+
+describe('Swagger', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('serves the UI at /docs and the document at /docs-json with both security schemes', async () => {
+    const ui = await t.http().get('/docs').expect(200);
+    expect(ui.text).toContain('swagger-ui');
+    const document = (await t.http().get('/docs-json').expect(200)).body;
+    expect(document.components.securitySchemes.oauth2.flows.password.tokenUrl).toBe('/api/v1/auth/token');
+    expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(document.components.schemas.ErrorBodyDto).toBeDefined();
+  });
+
+  it('documents every route with a response schema, and protected ones with both schemes', async () => {
+    const document = (await t.http().get('/docs-json').expect(200)).body;
+    const publicOperations = new Set(['POST /api/v1/auth/register', 'POST /api/v1/auth/token', 'GET /health', 'GET /health/ready']);
+    for (const [path, methods] of Object.entries<Record<string, { security?: object[]; responses: Record<string, unknown> }>>(document.paths)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        const key = `${method.toUpperCase()} ${path}`;
+        expect([key, Object.keys(operation.responses).some((status) => /^2/.test(status))]).toEqual([key, true]);
+        if (publicOperations.has(key) || /^\/api\/v1\/(categories|products)/.test(path) && method === 'get') continue;
+        const schemes = (operation.security ?? []).flatMap((entry) => Object.keys(entry));
+        expect([key, schemes.sort()]).toEqual([key, ['bearer', 'oauth2']]);
+      }
+    }
+    expect(document.paths['/api/v1/users/bulk'].post.requestBody.content['application/json'].schema).toMatchObject({ type: 'array' });
+  });
+});
