@@ -15,7 +15,12 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const admin = this.config.bootstrapAdmin;
     if (!admin || (await this.users.existsActiveAdmin())) return;
-    const created = await this.users.create({ username: admin.username, email: admin.email, password: admin.password, role: 'admin' });
-    this.logger.log(`Created the first admin '${created.username}' <${created.email}>`);
+    try {
+      const created = await this.users.createAdmin(admin);
+      this.logger.log(`Created the first admin '${created.username}' <${created.email}>`);
+    } catch (error) {
+      // A taken name or a weak password must not stop the boot; the log says what to fix.
+      this.logger.error(`Could not create the first admin from ADMIN_EMAIL/ADMIN_PASSWORD: ${(error as Error).message}`);
+    }
   }
 }

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { ConflictError, ForbiddenError, NotFoundError, toPage, type Page } from '@app/common';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { ConflictError, flattenValidationErrors, ForbiddenError, NotFoundError, toPage, ValidationFailedError, type Page } from '@app/common';
 import { isAdmin, type AuthUser, type Role } from '../auth/auth-user.js';
-import type { CreateUserDto } from './dto/create-user.dto.js';
+import { CreateUserDto } from './dto/create-user.dto.js';
 import type { ListUsersQueryDto } from './dto/list-users.query.js';
 import type { RegisterDto } from './dto/register.dto.js';
 import type { UpdateUserDto } from './dto/update-user.dto.js';
@@ -22,6 +24,17 @@ export class UsersService {
   /** Self-registration always makes a customer. */
   register(dto: RegisterDto): Promise<UserResponseDto> {
     return this.create({ ...dto, role: 'customer' });
+  }
+
+  /**
+   * An admin from the CLI or the boot settings; the same password rules as the API apply, so a
+   * weak password is refused here too.
+   */
+  async createAdmin(fields: { username: string; email: string; password: string }): Promise<UserResponseDto> {
+    const errors = await validate(plainToInstance(CreateUserDto, { ...fields, role: 'admin' }));
+    const details = flattenValidationErrors(errors);
+    if (details.length > 0) throw new ValidationFailedError(details, details.map((detail) => detail.message).join('; '));
+    return this.create({ ...fields, email: fields.email.trim().toLowerCase(), role: 'admin' });
   }
 
   async create(dto: NewUser): Promise<UserResponseDto> {
