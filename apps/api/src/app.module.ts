@@ -3,6 +3,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { AppConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { UsersModule } from './users/users.module.js';
 
 /** Imports the feature modules and the shared infrastructure, nothing else. */
@@ -12,7 +13,7 @@ export class AppModule {
   static register(): DynamicModule {
     return {
       module: AppModule,
-      imports: [AppConfigModule.register(), DatabaseModule, AuthModule, UsersModule, HealthModule],
+      imports: [AppConfigModule.register(), DatabaseModule, MetricsModule, AuthModule, UsersModule, HealthModule],
     };
   }
 }

@@ -8,7 +8,7 @@ import { configureApp } from './core/configure-app.js';
 
 async function bootstrap(): Promise<void> {
   // Body parsing is set up by configureApp, with per-route limits.
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(), { bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(), { bodyParser: false, bufferLogs: true });
   configureApp(app);
   const config = app.get(AppConfig);
   await app.listen(config.port, config.host);

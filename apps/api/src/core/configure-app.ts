@@ -4,7 +4,9 @@ import express from 'express';
 import helmet from 'helmet';
 import { createValidationPipe, requestIdMiddleware } from '@app/common';
 import { AppConfig } from '../config/app-config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { ApiExceptionFilter } from './api-exception.filter.js';
+import { createRootLogger, httpLogger, PinoNestLogger } from './logging.js';
 import { rateLimiters } from './rate-limit.js';
 import { setupSwagger } from './swagger.js';
 
@@ -19,6 +21,10 @@ export function configureApp(app: NestExpressApplication): void {
   app.set('trust proxy', 'loopback');
   // The request id comes first so that even body-parser failures carry one.
   app.use(requestIdMiddleware);
+  const logger = createRootLogger(config.logLevel);
+  app.useLogger(new PinoNestLogger(logger));
+  app.use(httpLogger(logger));
+  app.use(app.get(MetricsService).httpMiddleware);
   app.use(helmet());
   app.enableCors({ origin: config.http.corsOrigins.length ? config.http.corsOrigins : false, credentials: true, exposedHeaders: ['X-Request-Id'] });
   // Inference bodies may carry image tensors, so they get their own, larger limit.

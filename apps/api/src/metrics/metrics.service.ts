@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096, 16384];
+
+/**
+ * The app's Prometheus metrics, in a registry of its own (so several apps in one process, as in
+ * the tests, do not collide). Inference names follow Triton's: success/failure counts, queue and
+ * compute time, batch size, by model and version.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  readonly httpRequests = new Counter({ name: 'http_requests_total', help: 'HTTP requests by route template and status', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
+  readonly httpDuration = new Histogram({ name: 'http_request_duration_seconds', help: 'HTTP request latency', labelNames: ['method', 'route', 'status'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+
+  readonly inferenceSuccess = new Counter({ name: 'inference_request_success_total', help: 'Successful inference requests', labelNames: ['model', 'version', 'source'], registers: [this.registry] });
+  readonly inferenceFailure = new Counter({ name: 'inference_request_failure_total', help: 'Failed inference requests', labelNames: ['model', 'version', 'source'], registers: [this.registry] });
+  readonly inferenceDuration = new Histogram({ name: 'inference_request_duration_seconds', help: 'End-to-end inference latency (queue + compute)', labelNames: ['model', 'version'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  readonly inferenceQueue = new Histogram({ name: 'inference_queue_duration_seconds', help: 'Time a request waited for its batch', labelNames: ['model', 'version'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  readonly inferenceCompute = new Histogram({ name: 'inference_compute_duration_seconds', help: 'Model compute time per executed batch', labelNames: ['model', 'version'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  readonly inferenceBatchSize = new Histogram({ name: 'inference_batch_size', help: 'Rows per executed batch', labelNames: ['model', 'version'], buckets: BATCH_BUCKETS, registers: [this.registry] });
+  readonly modelsLoaded = new Gauge({ name: 'inference_models_loaded', help: 'Model versions loaded in the runtime', registers: [this.registry] });
+  readonly jobQueueDepth = new Gauge({ name: 'inference_job_queue_depth', help: 'Inference jobs queued or running', labelNames: ['state'], registers: [this.registry] });
+  readonly dbPoolInUse = new Gauge({ name: 'db_pool_connections_in_use', help: 'Database connections in use', registers: [this.registry] });
+  readonly dbPoolIdle = new Gauge({ name: 'db_pool_connections_idle', help: 'Idle database connections', registers: [this.registry] });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Express middleware: counts and times every request under its route template. */
+  readonly httpMiddleware = (request: Request, response: Response, next: NextFunction): void => {
+    const stop = process.hrtime.bigint();
+    response.on('finish', () => {
+      const route = request.route?.path ? `${request.baseUrl}${request.route.path}` : 'unmatched';
+      const labels = { method: request.method, route, status: String(response.statusCode) };
+      this.httpRequests.inc(labels);
+      this.httpDuration.observe(labels, Number(process.hrtime.bigint() - stop) / 1e9);
+    });
+    next();
+  };
+
+  /** Gauges read at scrape time register a collector here (pool use, loaded models, queue depth). */
+  onScrape(collect: () => void | Promise<void>): void {
+    this.collectors.push(collect);
+  }
+
+  async scrape(): Promise<string> {
+    await Promise.all(this.collectors.map(async (collect) => collect()));
+    return this.registry.metrics();
+  }
+
+  private readonly collectors: (() => void | Promise<void>)[] = [];
+}
