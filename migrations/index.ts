@@ -1,4 +1,5 @@
 import { CreateUsers1767225600000 } from './1767225600000-CreateUsers.js';
+import { CreateModelVersions1767225900000 } from './1767225900000-CreateModelVersions.js';
 
 /** Every migration in order, listed as classes (no globs) so every runner sees the same set. */
-export const MIGRATIONS = [CreateUsers1767225600000];
+export const MIGRATIONS = [CreateUsers1767225600000, CreateModelVersions1767225900000];

@@ -55,6 +55,20 @@ export class AppConfig {
 
   get logLevel() { return this.get('LOG_LEVEL'); }
 
+  get models() {
+    return {
+      dir: this.get('MODELS_DIR'),
+      shippedDir: this.get('SHIPPED_MODELS_DIR'),
+      installShipped: this.get('INSTALL_SHIPPED_MODELS') === 'true',
+      syncIntervalMs: this.get('MODEL_SYNC_INTERVAL_MS'),
+      uploadMaxBytes: this.get('MODEL_UPLOAD_MAX_BYTES'),
+    };
+  }
+
+  get inference() {
+    return { backend: this.get('INFERENCE_BACKEND'), maxBatch: this.get('INFERENCE_MAX_BATCH'), maxDelayUs: this.get('INFERENCE_MAX_DELAY_US') };
+  }
+
   get rateLimit() {
     return { ttlMs: this.get('RATE_LIMIT_TTL_MS'), max: this.get('RATE_LIMIT_MAX'), loginMax: this.get('LOGIN_RATE_LIMIT_MAX') };
   }

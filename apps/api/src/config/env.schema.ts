@@ -39,6 +39,20 @@ export class EnvironmentVariables {
   @Type(() => Number) @IsInt() @Min(1) RATE_LIMIT_TTL_MS: number = 60_000;
   @Type(() => Number) @IsInt() @Min(1) RATE_LIMIT_MAX: number = 600;
   @Type(() => Number) @IsInt() @Min(1) LOGIN_RATE_LIMIT_MAX: number = 10;
+
+  /** Where uploaded model artifacts are stored: MODELS_DIR/<name>/<version>/. */
+  @IsString() MODELS_DIR: string = './data/models';
+  /** The models that ship with the product (installed and deployed at boot when not registered). */
+  @IsString() SHIPPED_MODELS_DIR: string = './models';
+  @IsIn(['true', 'false']) INSTALL_SHIPPED_MODELS: 'true' | 'false' = 'true';
+  /** How often each process reconciles its loaded models with the registry (0 disables). */
+  @Type(() => Number) @IsInt() @Min(0) MODEL_SYNC_INTERVAL_MS: number = 5000;
+  @Type(() => Number) @IsInt() @Min(1024) MODEL_UPLOAD_MAX_BYTES: number = 200 * 1024 * 1024;
+  @IsIn(['auto', 'tensorflow', 'wasm', 'cpu']) INFERENCE_BACKEND: 'auto' | 'tensorflow' | 'wasm' | 'cpu' = 'auto';
+  /** Dynamic batching: coalesce concurrent predicts up to this many rows (1 disables). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(65536) INFERENCE_MAX_BATCH: number = 256;
+  /** Dynamic batching: the longest a request waits for others to join its batch. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000) INFERENCE_MAX_DELAY_US: number = 500;
 }
 
 /**

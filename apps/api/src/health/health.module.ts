@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { ModelsModule } from '../models/models.module.js';
 import { DatabaseHealthIndicator } from './database.health.js';
+import { InferenceHealthIndicator } from './inference.health.js';
 import { HealthController } from './health.controller.js';
 import { HealthService } from './health.service.js';
 
 @Module({
-  imports: [TerminusModule],
+  imports: [TerminusModule, ModelsModule],
   controllers: [HealthController],
-  providers: [HealthService, DatabaseHealthIndicator],
+  providers: [HealthService, DatabaseHealthIndicator, InferenceHealthIndicator],
 })
 export class HealthModule {}

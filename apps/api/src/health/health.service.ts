@@ -2,15 +2,19 @@ import { Injectable } from '@nestjs/common';
 import type { HealthIndicatorResult } from '@nestjs/terminus';
 import { UnavailableError } from '@app/common';
 import { DatabaseHealthIndicator } from './database.health.js';
+import { InferenceHealthIndicator } from './inference.health.js';
 import type { Checks, ReadinessDto } from './health.dto.js';
 
 /** Runs every readiness check; any check down makes a 503 that names it. */
 @Injectable()
 export class HealthService {
-  constructor(private readonly database: DatabaseHealthIndicator) {}
+  constructor(
+    private readonly database: DatabaseHealthIndicator,
+    private readonly inference: InferenceHealthIndicator,
+  ) {}
 
   async readiness(): Promise<ReadinessDto> {
-    const results: HealthIndicatorResult[] = await Promise.all([this.database.check()]);
+    const results: HealthIndicatorResult[] = await Promise.all([this.database.check(), this.inference.check()]);
     const checks = Object.assign({}, ...results) as Checks;
     const down = Object.keys(checks).filter((name) => checks[name].status !== 'up');
     if (down.length > 0) throw new UnavailableError(`Not ready: ${down.join(', ')}`, { status: 'error', checks });

@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { NotFoundError } from '@app/common';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { ModelRuntime } from '../models/model-runtime.js';
+import { ModelsService } from '../models/models.service.js';
+import { packRows } from './input-rows.js';
+import { toPredictions, type Prediction } from './predictions.js';
+
+export const MAX_PREDICT_ROWS = 1024;
+
+export type PredictionSource = 'http' | 'job' | 'stream' | 'ingest';
+
+export interface PredictionResult {
+  model: string;
+  version: string;
+  predictions: Prediction[];
+  latencyMs: number;
+}
+
+export interface PredictionCall {
+  name: string;
+  version?: string;
+  inputs: unknown;
+  userId: number | null;
+  source: PredictionSource;
+  maxRows?: number;
+}
+
+/**
+ * The path of a prediction: resolve the deployed version, validate and pack the rows against its
+ * reported input shape, run the batch on the runtime (which holds the model for exactly the call),
+ * map outputs to labels, and log the call.
+ */
+@Injectable()
+export class InferenceService {
+  constructor(
+    private readonly models: ModelsService,
+    private readonly runtime: ModelRuntime,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  async predict(call: PredictionCall): Promise<PredictionResult> {
+    const started = performance.now();
+    const model = this.models.resolve(call.name, call.version);
+    const labels = { model: model.name, version: model.version, source: call.source };
+    try {
+      const { data, rows } = packRows(call.inputs, { inputShape: model.info.inputShape, featureNames: model.featureNames }, call.maxRows ?? MAX_PREDICT_ROWS);
+      const output = await this.runtime.predict(model.key, data, rows);
+      // Undeployed between resolve and run: answer as if it had never been there.
+      if (!output) throw new NotFoundError('Deployed model', `${model.name}@${model.version}`);
+      const predictions = toPredictions(model, output, rows);
+      const latencyMs = round(performance.now() - started);
+      this.metrics.inferenceSuccess.inc(labels);
+      this.metrics.inferenceDuration.observe({ model: model.name, version: model.version }, latencyMs / 1000);
+      return { model: model.name, version: model.version, predictions, latencyMs };
+    } catch (error) {
+      this.metrics.inferenceFailure.inc(labels);
+      throw error;
+    }
+  }
+}
+
+const round = (ms: number) => Math.round(ms * 1000) / 1000;

@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, join, resolve, sep } from 'node:path';
+import { Injectable } from '@nestjs/common';
+import { BadRequestError, ConflictError } from '@app/common';
+import { artifactChecksum } from '@app/inference';
+import { AppConfig } from '../config/app-config.js';
+import { SAFE_SEGMENT } from './dto/model-fields.js';
+
+export interface UploadedFile {
+  originalname: string;
+  buffer: Buffer;
+}
+
+interface ModelJson {
+  weightsManifest?: { paths?: unknown }[];
+}
+
+/**
+ * Model artifacts on disk under MODELS_DIR/<name>/<version>/: `model.json` and the weight files
+ * its manifest names. Every path is checked to stay inside the store.
+ */
+@Injectable()
+export class ModelArtifactStore {
+  private readonly root: string;
+
+  constructor(config: AppConfig) {
+    this.root = resolve(config.models.dir);
+  }
+
+  dirOf(name: string, version: string): string {
+    if (!SAFE_SEGMENT.test(name) || !SAFE_SEGMENT.test(version)) throw new BadRequestError('Invalid model name or version');
+    const dir = resolve(this.root, name, version);
+    if (!dir.startsWith(this.root + sep)) throw new BadRequestError('Invalid model name or version');
+    return dir;
+  }
+
+  async exists(name: string, version: string): Promise<boolean> {
+    return access(join(this.dirOf(name, version), 'model.json')).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  /** Writes the upload to a temporary folder, checks the manifest, then moves it into place. */
+  async save(name: string, version: string, modelJson: UploadedFile, weights: UploadedFile[]): Promise<string> {
+    const manifestPaths = this.manifestPaths(modelJson.buffer);
+    const byName = new Map<string, Buffer>();
+    for (const file of weights) {
+      const fileName = file.originalname;
+      if (!isPlainFileName(fileName)) throw new BadRequestError(`Weight file name '${fileName}' is not allowed`);
+      if (!manifestPaths.includes(fileName)) throw new BadRequestError(`Weight file '${fileName}' is not named in model.json's weightsManifest`);
+      byName.set(fileName, file.buffer);
+    }
+    const missing = manifestPaths.filter((path) => !byName.has(path));
+    if (missing.length) throw new BadRequestError(`Missing weight files named in the manifest: ${missing.join(', ')}`);
+
+    const target = this.dirOf(name, version);
+    if (await this.exists(name, version)) throw new ConflictError(`An artifact for ${name} ${version} already exists`);
+    const incoming = join(this.root, '.incoming', randomUUID());
+    await mkdir(incoming, { recursive: true });
+    try {
+      await writeFile(join(incoming, 'model.json'), modelJson.buffer);
+      for (const [fileName, buffer] of byName) await writeFile(join(incoming, fileName), buffer);
+      await mkdir(resolve(target, '..'), { recursive: true });
+      await rm(target, { recursive: true, force: true });
+      await rename(incoming, target);
+      return target;
+    } catch (error) {
+      await rm(incoming, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  /** Copies an artifact folder that ships with the product into the store (idempotent). */
+  async install(name: string, version: string, sourceDir: string): Promise<string> {
+    const modelJson = await readFile(join(sourceDir, 'model.json'));
+    const weights = await Promise.all(this.manifestPaths(modelJson).map(async (path) => ({ originalname: path, buffer: await readFile(join(sourceDir, path)) })));
+    if (await this.exists(name, version)) return this.dirOf(name, version);
+    return this.save(name, version, { originalname: 'model.json', buffer: modelJson }, weights);
+  }
+
+  async remove(name: string, version: string): Promise<void> {
+    await rm(this.dirOf(name, version), { recursive: true, force: true });
+  }
+
+  /** SHA-256 over model.json followed by the weight files in manifest order, and the total size. */
+  checksum(dir: string): Promise<{ checksum: string; sizeBytes: number }> {
+    return artifactChecksum(dir);
+  }
+
+  private manifestPaths(modelJson: Buffer): string[] {
+    let parsed: ModelJson;
+    try {
+      parsed = JSON.parse(modelJson.toString('utf8')) as ModelJson;
+    } catch {
+      throw new BadRequestError('model.json is not valid JSON');
+    }
+    if (!Array.isArray(parsed?.weightsManifest)) throw new BadRequestError('model.json has no weightsManifest');
+    const paths = parsed.weightsManifest.flatMap((group) => (Array.isArray(group.paths) ? group.paths : []));
+    for (const path of paths) {
+      if (typeof path !== 'string' || !isPlainFileName(path)) throw new BadRequestError(`model.json names a weight path that is not allowed: ${String(path)}`);
+    }
+    return paths as string[];
+  }
+}
+
+/** A bare file name: no directories, no `..`, not hidden. */
+function isPlainFileName(name: string): boolean {
+  return name.length > 0 && name.length <= 255 && basename(name) === name && !name.startsWith('.') && !/[\\/]/.test(name) && /^[A-Za-z0-9._-]+$/.test(name);
+}

@@ -1,0 +1,85 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UploadedFiles, UseInterceptors } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiPageResponse, type Page } from '@app/common';
+import { Auth } from '../auth/auth.decorators.js';
+import { ApiErrors } from '../core/api-docs.decorators.js';
+import { ListModelsQueryDto } from './dto/list-models.query.js';
+import { ModelVersionResponseDto } from './dto/model-version-response.dto.js';
+import { ModelNameParams, ModelVersionParams } from './dto/model-version.params.js';
+import { UPLOAD_MODEL_SCHEMA, UploadModelDto } from './dto/upload-model.dto.js';
+import { ModelUploadInterceptor, type UploadedModelFiles } from './model-upload.interceptor.js';
+import { ModelsService } from './models.service.js';
+
+@ApiTags('models')
+@Controller('models')
+export class ModelsController {
+  constructor(private readonly models: ModelsService) {}
+
+  @Get()
+  @Auth()
+  @ApiOperation({ summary: 'List model versions (filters name, stage, deployed)' })
+  @ApiPageResponse(ModelVersionResponseDto)
+  @ApiErrors(400)
+  list(@Query() query: ListModelsQueryDto): Promise<Page<ModelVersionResponseDto>> {
+    return this.models.list(query);
+  }
+
+  @Post()
+  @Auth('admin')
+  @UseInterceptors(ModelUploadInterceptor)
+  @ApiOperation({ summary: 'Upload a TF.js model version (multipart): stored, loaded once to check, checksummed; stage staging' })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: UPLOAD_MODEL_SCHEMA })
+  @ApiCreatedResponse({ type: ModelVersionResponseDto })
+  @ApiErrors(400, 409, 413)
+  upload(@Body() dto: UploadModelDto, @UploadedFiles() files: UploadedModelFiles): Promise<ModelVersionResponseDto> {
+    return this.models.upload(dto, files?.model?.[0], files?.weights ?? []);
+  }
+
+  @Get(':name')
+  @Auth()
+  @ApiOperation({ summary: 'Every version of a model, newest first' })
+  @ApiOkResponse({ type: [ModelVersionResponseDto] })
+  @ApiErrors(400, 404)
+  versions(@Param() params: ModelNameParams): Promise<ModelVersionResponseDto[]> {
+    return this.models.versionsOf(params.name);
+  }
+
+  @Get(':name/versions/:version')
+  @Auth()
+  @ApiOperation({ summary: 'One version; `latest` is the production version, else the most recently created' })
+  @ApiOkResponse({ type: ModelVersionResponseDto })
+  @ApiErrors(400, 404)
+  version(@Param() params: ModelVersionParams): Promise<ModelVersionResponseDto> {
+    return this.models.getVersion(params.name, params.version);
+  }
+
+  @Post(':name/versions/:version/deploy')
+  @HttpCode(200)
+  @Auth('admin')
+  @ApiOperation({ summary: 'Load into the runtime and make it production; the previous production version goes to staging' })
+  @ApiOkResponse({ type: ModelVersionResponseDto })
+  @ApiErrors(400, 404, 409)
+  deploy(@Param() params: ModelVersionParams): Promise<ModelVersionResponseDto> {
+    return this.models.deploy(params.name, params.version);
+  }
+
+  @Post(':name/versions/:version/undeploy')
+  @HttpCode(200)
+  @Auth('admin')
+  @ApiOperation({ summary: 'Unload; stage staging' })
+  @ApiOkResponse({ type: ModelVersionResponseDto })
+  @ApiErrors(400, 404)
+  undeploy(@Param() params: ModelVersionParams): Promise<ModelVersionResponseDto> {
+    return this.models.undeploy(params.name, params.version);
+  }
+
+  @Delete(':name/versions/:version')
+  @Auth('admin')
+  @ApiOperation({ summary: 'Archive: unload, stage archived; the artifact stays' })
+  @ApiOkResponse({ type: ModelVersionResponseDto })
+  @ApiErrors(400, 404)
+  archive(@Param() params: ModelVersionParams): Promise<ModelVersionResponseDto> {
+    return this.models.archive(params.name, params.version);
+  }
+}

@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DeployedModels } from './deployed-models.js';
+import { ModelArtifactStore } from './model-artifact.store.js';
+import { ModelRuntime } from './model-runtime.js';
+import { ModelSyncService } from './model-sync.service.js';
+import { ModelUploadInterceptor } from './model-upload.interceptor.js';
+import { ModelVersion } from './model-version.entity.js';
+import { ModelsController } from './models.controller.js';
+import { ModelsRepository } from './models.repository.js';
+import { ModelsService } from './models.service.js';
+import { ShippedModelsInstaller } from './shipped-models.installer.js';
+import { TfjsModelRuntime } from './tfjs-model-runtime.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([ModelVersion])],
+  controllers: [ModelsController],
+  providers: [
+    ModelsService,
+    ModelsRepository,
+    ModelArtifactStore,
+    DeployedModels,
+    ModelSyncService,
+    ShippedModelsInstaller,
+    ModelUploadInterceptor,
+    // The TF.js runtime behind its port; service tests bind another implementation.
+    { provide: ModelRuntime, useClass: TfjsModelRuntime },
+  ],
+  exports: [ModelsService, ModelRuntime, ModelSyncService],
+})
+export class ModelsModule {}

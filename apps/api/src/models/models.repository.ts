@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { FindOptionsWhere, Repository } from 'typeorm';
+import { pageOffset, type PageQueryDto } from '@app/common';
+import { ModelVersion, type Stage } from './model-version.entity.js';
+
+export interface ModelFilter {
+  name?: string;
+  stage?: Stage;
+  deployed?: boolean;
+}
+
+@Injectable()
+export class ModelsRepository {
+  constructor(@InjectRepository(ModelVersion) private readonly versions: Repository<ModelVersion>) {}
+
+  findVersion(name: string, version: string): Promise<ModelVersion | null> {
+    return this.versions.findOneBy({ name, version });
+  }
+
+  findProduction(name: string): Promise<ModelVersion | null> {
+    return this.versions.findOneBy({ name, stage: 'production' });
+  }
+
+  findNewest(name: string): Promise<ModelVersion | null> {
+    return this.versions.findOne({ where: { name }, order: { createdAt: 'DESC', id: 'DESC' } });
+  }
+
+  listVersions(name: string): Promise<ModelVersion[]> {
+    return this.versions.find({ where: { name }, order: { createdAt: 'DESC', id: 'DESC' } });
+  }
+
+  /** The versions every process should have loaded. */
+  findDeployed(): Promise<ModelVersion[]> {
+    return this.versions.findBy({ deployed: true });
+  }
+
+  list(filter: ModelFilter, page: PageQueryDto): Promise<[ModelVersion[], number]> {
+    const where: FindOptionsWhere<ModelVersion> = {};
+    if (filter.name) where.name = filter.name;
+    if (filter.stage) where.stage = filter.stage;
+    if (filter.deployed !== undefined) where.deployed = filter.deployed;
+    const { skip, take } = pageOffset(page);
+    return this.versions.findAndCount({ where, order: { name: 'ASC', createdAt: 'DESC', id: 'DESC' }, skip, take });
+  }
+
+  create(fields: Partial<ModelVersion>): ModelVersion {
+    return this.versions.create(fields);
+  }
+
+  save(row: ModelVersion): Promise<ModelVersion> {
+    return this.versions.save(row);
+  }
+
+  /**
+   * Makes one version the production one, in one transaction: the name's previous production
+   * version goes back to staging. Returns that previous version, if any.
+   */
+  promote(row: ModelVersion): Promise<ModelVersion | null> {
+    return this.versions.manager.transaction(async (manager) => {
+      const repository = manager.getRepository(ModelVersion);
+      const previous = await repository.findOne({ where: { name: row.name, stage: 'production' }, lock: manager.connection.options.type === 'better-sqlite3' ? undefined : { mode: 'pessimistic_write' } });
+      if (previous && previous.id !== row.id) {
+        await repository.update({ id: previous.id }, { stage: 'staging', deployed: false });
+      }
+      await repository.update({ id: row.id }, { stage: 'production', deployed: true, loadError: null });
+      return previous && previous.id !== row.id ? previous : null;
+    });
+  }
+}

@@ -1,0 +1,173 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { BadRequestError, ConflictError, NotFoundError, toPage, type Page } from '@app/common';
+import { DeployedModels, type DeployedModel } from './deployed-models.js';
+import type { ListModelsQueryDto } from './dto/list-models.query.js';
+import { toModelVersionResponse, type ModelVersionResponseDto } from './dto/model-version-response.dto.js';
+import type { UploadModelDto } from './dto/upload-model.dto.js';
+import { ModelArtifactStore, type UploadedFile } from './model-artifact.store.js';
+import { ModelLoadError, ModelRuntime, modelKey, type LoadedModelInfo } from './model-runtime.js';
+import type { ModelVersion } from './model-version.entity.js';
+import { ModelsRepository } from './models.repository.js';
+import { SerialQueue } from './serial-queue.js';
+
+const FORMAT_OF_FRAMEWORK = { 'tfjs-layers': 'layers', 'tfjs-graph': 'graph' } as const;
+
+/** The registry's rules: upload checks, the stage machine, and which versions the runtime holds. */
+@Injectable()
+export class ModelsService {
+  private readonly logger = new Logger(ModelsService.name);
+  /** Deploys, undeploys and registry syncs change runtime state one at a time. */
+  readonly changes = new SerialQueue();
+
+  constructor(
+    private readonly models: ModelsRepository,
+    private readonly store: ModelArtifactStore,
+    private readonly runtime: ModelRuntime,
+    private readonly deployed: DeployedModels,
+  ) {}
+
+  /**
+   * Stores the artifact, loads it once to check it against the declared metadata, checksums it,
+   * and registers it as staging. Any refusal removes what was stored.
+   */
+  async upload(dto: UploadModelDto, modelJson: UploadedFile | undefined, weights: UploadedFile[]): Promise<ModelVersionResponseDto> {
+    if (!modelJson) throw new BadRequestError('The multipart field "model" (model.json) is required');
+    if (weights.length === 0) throw new BadRequestError('The multipart field "weights" needs at least one weight file');
+    if (await this.models.findVersion(dto.name, dto.version)) throw new ConflictError(`Model '${dto.name}' version '${dto.version}' already exists`);
+    const dir = await this.store.save(dto.name, dto.version, modelJson, weights);
+    try {
+      const info = await this.inspect(dir);
+      this.checkMetadata(dto, info);
+      const { checksum, sizeBytes } = await this.store.checksum(dir);
+      const row = this.models.create({
+        name: dto.name,
+        version: dto.version,
+        description: dto.description ?? null,
+        framework: dto.framework,
+        task: dto.task,
+        inputShape: dto.inputShape,
+        featureNames: dto.featureNames ?? null,
+        outputLabels: dto.outputLabels ?? null,
+        metrics: dto.metrics ?? {},
+        stage: 'staging',
+        deployed: false,
+        checksum,
+        sizeBytes,
+        trainedAt: dto.trainedAt ?? null,
+      });
+      return toModelVersionResponse(await this.models.save(row));
+    } catch (error) {
+      await this.store.remove(dto.name, dto.version);
+      throw error;
+    }
+  }
+
+  async list(query: ListModelsQueryDto): Promise<Page<ModelVersionResponseDto>> {
+    const [rows, total] = await this.models.list(query, query);
+    return toPage(rows.map(toModelVersionResponse), total, query);
+  }
+
+  async versionsOf(name: string): Promise<ModelVersionResponseDto[]> {
+    const rows = await this.models.listVersions(name);
+    if (rows.length === 0) throw new NotFoundError('Model', name);
+    return rows.map(toModelVersionResponse);
+  }
+
+  async getVersion(name: string, version: string): Promise<ModelVersionResponseDto> {
+    return toModelVersionResponse(await this.getRow(name, version));
+  }
+
+  /**
+   * Loads the version (fully, warmed up) before switching: the previous production version keeps
+   * serving until the switch and is freed once its last request is done. A failed load changes
+   * nothing.
+   */
+  deploy(name: string, version: string): Promise<ModelVersionResponseDto> {
+    return this.changes.run(async () => {
+      const row = await this.getRow(name, version);
+      if (row.stage === 'archived') throw new ConflictError(`Model '${name}' version '${row.version}' is archived; upload a new version instead`);
+      const info = await this.loadOrExplain(row);
+      const previous = await this.models.promote(row);
+      this.deployed.set(row, info);
+      if (previous) {
+        this.runtime.unload(modelKey(previous.name, previous.version));
+        this.logger.log(`Deployed ${name}@${row.version}, replacing ${previous.version}`);
+      }
+      return toModelVersionResponse(await this.getRow(name, row.version));
+    });
+  }
+
+  undeploy(name: string, version: string): Promise<ModelVersionResponseDto> {
+    return this.retire(name, version, 'staging');
+  }
+
+  /** Archive: unloaded and kept on disk, never deployed again. */
+  archive(name: string, version: string): Promise<ModelVersionResponseDto> {
+    return this.retire(name, version, 'archived');
+  }
+
+  /** The deployed version a prediction runs on, from memory. */
+  resolve(name: string, version?: string): DeployedModel {
+    const deployed = this.deployed.get(name, version);
+    if (!deployed) {
+      throw new NotFoundError('Deployed model', version && version !== 'latest' ? `${name}@${version}` : name);
+    }
+    return deployed;
+  }
+
+  private retire(name: string, version: string, stage: 'staging' | 'archived'): Promise<ModelVersionResponseDto> {
+    return this.changes.run(async () => {
+      const row = await this.getRow(name, version);
+      this.deployed.remove(row.name, row.version);
+      this.runtime.unload(modelKey(row.name, row.version));
+      row.stage = stage;
+      row.deployed = false;
+      return toModelVersionResponse(await this.models.save(row));
+    });
+  }
+
+  private async getRow(name: string, version: string): Promise<ModelVersion> {
+    const row = version === 'latest' ? ((await this.models.findProduction(name)) ?? (await this.models.findNewest(name))) : await this.models.findVersion(name, version);
+    if (!row) throw new NotFoundError('Model version', `${name}@${version}`);
+    return row;
+  }
+
+  private async loadOrExplain(row: ModelVersion): Promise<LoadedModelInfo> {
+    try {
+      return await this.runtime.load(modelKey(row.name, row.version), this.store.dirOf(row.name, row.version));
+    } catch (error) {
+      const reason = error instanceof ModelLoadError ? error.reason : 'the runtime could not load it';
+      throw new ConflictError(`Model '${row.name}' version '${row.version}' could not be loaded: ${reason}`);
+    }
+  }
+
+  private async inspect(dir: string): Promise<LoadedModelInfo> {
+    try {
+      return await this.runtime.inspect(dir);
+    } catch (error) {
+      if (error instanceof ModelLoadError) throw new BadRequestError(`The model does not load: ${error.reason}`);
+      throw error;
+    }
+  }
+
+  private checkMetadata(dto: UploadModelDto, info: LoadedModelInfo): void {
+    if (FORMAT_OF_FRAMEWORK[dto.framework] !== info.format) {
+      throw new BadRequestError(`framework is ${dto.framework} but the artifact is a ${info.format} model`);
+    }
+    if (!sameShape(dto.inputShape, info.inputShape)) {
+      throw new BadRequestError(`inputShape ${JSON.stringify(dto.inputShape)} disagrees with the model's input shape ${JSON.stringify(info.inputShape)}`);
+    }
+    const rowSize = dto.inputShape.reduce((product, size) => product * size, 1);
+    if (dto.featureNames && (dto.inputShape.length !== 1 || dto.featureNames.length !== rowSize)) {
+      throw new BadRequestError(`featureNames needs a flat inputShape and one name per input value (${rowSize})`);
+    }
+    if (dto.task === 'classification' && dto.outputLabels && dto.outputLabels.length !== info.outputSize) {
+      throw new BadRequestError(`outputLabels has ${dto.outputLabels.length} labels but the model outputs ${info.outputSize} values`);
+    }
+  }
+}
+
+/** The model may leave a dimension free (-1/null); a declared size fills it. */
+function sameShape(declared: number[], actual: number[]): boolean {
+  return declared.length === actual.length && declared.every((size, index) => actual[index] === -1 || actual[index] === size);
+}

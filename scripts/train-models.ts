@@ -1,0 +1,254 @@
+/**
+ * Trains the models the product ships, from data generated here with a seeded PRNG (nothing is
+ * downloaded), and saves them in TF.js layers format under models/<name>/<version>/ with a
+ * metadata.json that the registry reads at boot.
+ *
+ *   npm run train            # both models
+ *   npm run train -- sensor-anomaly
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '@app/inference';
+
+const OUT = join(process.cwd(), 'models');
+
+/** mulberry32: small, fast, deterministic. */
+function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function gaussian(random: () => number): number {
+  return Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random());
+}
+
+const between = (random: () => number, low: number, high: number) => low + (high - low) * random();
+
+interface Dataset {
+  x: number[][];
+  y: number[];
+}
+
+/** Normal readings sit in a comfortable band; anomalies leave it on one or more sensors. */
+function sensorReadings(count: number, random: () => number): Dataset {
+  const x: number[][] = [];
+  const y: number[] = [];
+  for (let index = 0; index < count; index += 1) {
+    let temperature = 22 + 3 * gaussian(random);
+    let humidity = 45 + 6 * gaussian(random);
+    let pressure = 1012 + 6 * gaussian(random);
+    const anomaly = random() < 0.3;
+    if (anomaly) {
+      const kind = Math.floor(random() * 4);
+      if (kind === 0) temperature = random() < 0.5 ? between(random, 38, 100) : between(random, -50, 5);
+      if (kind === 1) humidity = random() < 0.5 ? between(random, 80, 100) : between(random, 0, 15);
+      if (kind === 2) pressure = random() < 0.5 ? between(random, 1045, 1100) : between(random, 930, 975);
+      if (kind === 3) {
+        temperature = between(random, 33, 60);
+        humidity = between(random, 75, 100);
+      }
+    }
+    x.push([temperature, humidity, pressure]);
+    y.push(anomaly ? 1 : 0);
+  }
+  return { x, y };
+}
+
+/** Order totals: items × average price, a loyalty discount, a volume discount, and noise. */
+function orders(count: number, random: () => number): Dataset {
+  const x: number[][] = [];
+  const y: number[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const itemCount = 1 + Math.floor(random() * 10);
+    const distinctProducts = 1 + Math.floor(random() * itemCount);
+    const avgUnitPrice = Math.exp(between(random, Math.log(5), Math.log(500)));
+    const customerOrderCount = Math.floor(random() * 50);
+    const loyalty = Math.min(customerOrderCount, 40) * 0.003;
+    const volume = distinctProducts >= 5 ? 0.05 : 0;
+    const total = itemCount * avgUnitPrice * (1 - loyalty - volume) * (1 + 0.03 * gaussian(random));
+    x.push([itemCount, avgUnitPrice, distinctProducts, customerOrderCount]);
+    y.push(total);
+  }
+  return { x, y };
+}
+
+function stats(rows: number[][]): { mean: number[]; std: number[] } {
+  const columns = rows[0].length;
+  const mean = Array.from({ length: columns }, (_, column) => rows.reduce((sum, row) => sum + row[column], 0) / rows.length);
+  const std = mean.map((average, column) => Math.sqrt(rows.reduce((sum, row) => sum + (row[column] - average) ** 2, 0) / rows.length) || 1);
+  return { mean, std };
+}
+
+/**
+ * Folds input standardisation into the first Dense layer (W' = W / std, b' = b - (mean / std)·W)
+ * so the shipped model takes raw readings.
+ */
+function foldInputScaling(model: tf.LayersModel, mean: number[], std: number[]): void {
+  const dense = model.layers[0];
+  const [kernel, bias] = dense.getWeights();
+  const scaled = tf.tidy(() => kernel.div(tf.tensor2d(std, [std.length, 1])));
+  const shift = tf.tidy(() => bias.sub(tf.tensor1d(mean.map((value, index) => value / std[index])).reshape([1, -1]).matMul(kernel).reshape([-1])));
+  dense.setWeights([scaled, shift]);
+}
+
+/** Folds target standardisation into the last Dense layer (y = ŷ·std + mean). */
+function foldOutputScaling(model: tf.LayersModel, mean: number, std: number): void {
+  const dense = model.layers[model.layers.length - 1];
+  const [kernel, bias] = dense.getWeights();
+  dense.setWeights([tf.tidy(() => kernel.mul(std)), tf.tidy(() => bias.mul(std).add(mean))]);
+}
+
+async function save(model: tf.LayersModel, dir: string, metadata: Record<string, unknown>): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const weights = Buffer.from(artifacts.weightData as ArrayBuffer);
+      const modelJson = {
+        format: 'layers-model',
+        generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
+        convertedBy: null,
+        modelTopology: artifacts.modelTopology,
+        weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
+      };
+      await writeFile(join(dir, 'model.json'), JSON.stringify(modelJson));
+      await writeFile(join(dir, 'weights.bin'), weights);
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.length } };
+    }),
+  );
+  await writeFile(join(dir, 'metadata.json'), `${JSON.stringify(metadata, null, 2)}\n`);
+}
+
+const progress = (label: string, epochs: number) => ({
+  onEpochEnd: async (epoch: number, logs?: tf.Logs) => {
+    const width = 30;
+    const done = Math.round(((epoch + 1) / epochs) * width);
+    process.stdout.write(`\r${label} [${'#'.repeat(done)}${'.'.repeat(width - done)}] epoch ${epoch + 1}/${epochs} loss ${logs?.loss?.toFixed(4)}   `);
+    if (epoch + 1 === epochs) process.stdout.write('\n');
+  },
+});
+
+async function trainSensorAnomaly(): Promise<void> {
+  const random = prng(42);
+  const train = sensorReadings(8000, random);
+  const test = sensorReadings(2000, random);
+  const { mean, std } = stats(train.x);
+  const scale = (rows: number[][]) => rows.map((row) => row.map((value, index) => (value - mean[index]) / std[index]));
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({ inputShape: [3], units: 16, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+      tf.layers.dense({ units: 16, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+      tf.layers.dense({ units: 2, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.adam(0.01), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  const xs = tf.tensor2d(scale(train.x));
+  const ys = tf.tensor1d(train.y, 'float32');
+  const epochs = 40;
+  await model.fit(xs, ys, { epochs, batchSize: 128, shuffle: false, verbose: 0, callbacks: progress('sensor-anomaly', epochs) });
+  xs.dispose();
+  ys.dispose();
+  foldInputScaling(model, mean, std);
+
+  // Evaluate the folded model on raw test readings, as the API will call it.
+  const predicted = tf.tidy(() => (model.predict(tf.tensor2d(test.x)) as tf.Tensor).argMax(1).dataSync());
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  let correct = 0;
+  test.y.forEach((label, index) => {
+    const guess = predicted[index];
+    if (guess === label) correct += 1;
+    if (guess === 1 && label === 1) tp += 1;
+    if (guess === 1 && label === 0) fp += 1;
+    if (guess === 0 && label === 1) fn += 1;
+  });
+  const precision = tp / (tp + fp || 1);
+  const recall = tp / (tp + fn || 1);
+  const metrics = {
+    accuracy: round(correct / test.y.length),
+    precision: round(precision),
+    recall: round(recall),
+    f1Score: round((2 * precision * recall) / (precision + recall || 1)),
+    testSamples: test.y.length,
+  };
+  console.log('sensor-anomaly metrics', metrics);
+  await save(model, join(OUT, 'sensor-anomaly', '1.0.0'), {
+    name: 'sensor-anomaly',
+    version: '1.0.0',
+    description: 'Flags sensor readings (temperature °C, humidity %, pressure hPa) outside the normal operating band',
+    framework: 'tfjs-layers',
+    task: 'classification',
+    inputShape: [3],
+    featureNames: ['temperature', 'humidity', 'pressure'],
+    outputLabels: ['normal', 'anomaly'],
+    metrics,
+    trainedAt: new Date().toISOString(),
+  });
+}
+
+async function trainOrderValue(): Promise<void> {
+  const random = prng(7);
+  const train = orders(8000, random);
+  const test = orders(2000, random);
+  const { mean, std } = stats(train.x);
+  const target = stats(train.y.map((value) => [value]));
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({ inputShape: [4], units: 32, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }) }),
+      tf.layers.dense({ units: 32, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }) }),
+      tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 6 }) }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.adam(0.005), loss: 'meanSquaredError' });
+  const xs = tf.tensor2d(train.x.map((row) => row.map((value, index) => (value - mean[index]) / std[index])));
+  const ys = tf.tensor2d(train.y.map((value) => [(value - target.mean[0]) / target.std[0]]));
+  const epochs = 60;
+  await model.fit(xs, ys, { epochs, batchSize: 128, shuffle: false, verbose: 0, callbacks: progress('order-value', epochs) });
+  xs.dispose();
+  ys.dispose();
+  foldInputScaling(model, mean, std);
+  foldOutputScaling(model, target.mean[0], target.std[0]);
+
+  const predicted = tf.tidy(() => (model.predict(tf.tensor2d(test.x)) as tf.Tensor).dataSync());
+  const average = test.y.reduce((sum, value) => sum + value, 0) / test.y.length;
+  let absolute = 0;
+  let residual = 0;
+  let totalSquares = 0;
+  test.y.forEach((value, index) => {
+    absolute += Math.abs(predicted[index] - value);
+    residual += (predicted[index] - value) ** 2;
+    totalSquares += (value - average) ** 2;
+  });
+  const metrics = { mae: round(absolute / test.y.length), r2: round(1 - residual / totalSquares), testSamples: test.y.length };
+  console.log('order-value metrics', metrics);
+  await save(model, join(OUT, 'order-value', '1.0.0'), {
+    name: 'order-value',
+    version: '1.0.0',
+    description: 'Predicts an order total from its item count, average unit price, distinct products and the customer’s past order count',
+    framework: 'tfjs-layers',
+    task: 'regression',
+    inputShape: [4],
+    featureNames: ['itemCount', 'avgUnitPrice', 'distinctProducts', 'customerOrderCount'],
+    metrics,
+    trainedAt: new Date().toISOString(),
+  });
+}
+
+const round = (value: number) => Math.round(value * 10_000) / 10_000;
+
+async function main(): Promise<void> {
+  const backend = await selectBackend(process.env.INFERENCE_BACKEND === 'cpu' ? 'cpu' : 'auto');
+  console.log(`training on the ${backend} backend`);
+  const only = process.argv[2];
+  if (!only || only === 'sensor-anomaly') await trainSensorAnomaly();
+  if (!only || only === 'order-value') await trainOrderValue();
+}
+
+await main();
