@@ -1,4 +1,7 @@
 import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -14,6 +17,8 @@ export interface TestApp {
   http: () => ReturnType<typeof request>;
   dataSource: DataSource;
   database: TestDatabase;
+  /** This app's MODELS_DIR (a fresh temporary folder). */
+  modelsDir: string;
   adminToken: string;
   /** Registers a customer through the API and logs it in. */
   customer(name?: string): Promise<{ id: number; username: string; email: string; password: string; token: string }>;
@@ -29,7 +34,10 @@ let counter = 0;
  */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
+  const modelsDir = mkdtempSync(join(tmpdir(), 'app_test_models_'));
   Object.assign(process.env, {
+    MODELS_DIR: modelsDir,
+    MODEL_SYNC_INTERVAL_MS: '0',
     NODE_ENV: 'test',
     DATABASE_URL: database.url,
     DATABASE_MIGRATE_ON_BOOT: 'true',
@@ -63,6 +71,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     http,
     dataSource: app.get<DataSource>(getDataSourceToken()),
     database,
+    modelsDir,
     adminToken,
     login,
     customer: async (name = `customer${++counter}`) => {
@@ -73,6 +82,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     close: async () => {
       await app.close();
       await database.drop();
+      rmSync(modelsDir, { recursive: true, force: true });
     },
   };
 }
