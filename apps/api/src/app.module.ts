@@ -1,9 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module.js';
 import { AppConfigModule } from './config/config.module.js';
+import { validateEnvironment, wiringOf, type AppWiring } from './config/env.schema.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { InferenceModule } from './inference/inference.module.js';
+import { JobsModule } from './inference/jobs/jobs.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ModelsModule } from './models/models.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -11,11 +13,24 @@ import { UsersModule } from './users/users.module.js';
 /** Imports the feature modules and the shared infrastructure, nothing else. */
 @Module({})
 export class AppModule {
-  /** Built on call, so the configuration is read and validated when the app is created. */
-  static register(): DynamicModule {
+  /**
+   * Built on call, so the configuration is read and validated when the app is created. The
+   * wiring (Redis or not, worker in this process or not) picks the job queue's implementation.
+   */
+  static register(wiring: AppWiring = wiringOf(validateEnvironment(process.env, { quiet: true }))): DynamicModule {
     return {
       module: AppModule,
-      imports: [AppConfigModule.register(), DatabaseModule, MetricsModule, AuthModule, UsersModule, ModelsModule, InferenceModule, HealthModule],
+      imports: [
+        AppConfigModule.register(),
+        DatabaseModule,
+        MetricsModule,
+        AuthModule,
+        UsersModule,
+        ModelsModule,
+        InferenceModule,
+        JobsModule.register({ redisUrl: wiring.redisUrl, runWorker: wiring.runJobsInApi, withRoutes: true }),
+        HealthModule,
+      ],
     };
   }
 }

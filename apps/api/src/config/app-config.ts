@@ -69,6 +69,28 @@ export class AppConfig {
     return { backend: this.get('INFERENCE_BACKEND'), maxBatch: this.get('INFERENCE_MAX_BATCH'), maxDelayUs: this.get('INFERENCE_MAX_DELAY_US') };
   }
 
+  get redis() {
+    const url = this.get('REDIS_URL');
+    if (!url) return undefined;
+    const parsed = new URL(url);
+    return {
+      url,
+      prefix: this.get('REDIS_PREFIX'),
+      connection: {
+        host: parsed.hostname,
+        port: Number(parsed.port || 6379),
+        username: parsed.username ? decodeURIComponent(parsed.username) : undefined,
+        password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
+        db: parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0,
+        tls: parsed.protocol === 'rediss:' ? {} : undefined,
+      },
+    };
+  }
+
+  get jobs() {
+    return { chunkRows: this.get('JOB_CHUNK_ROWS'), runInApi: this.get('JOBS_RUN_IN_API') === 'true' };
+  }
+
   get rateLimit() {
     return { ttlMs: this.get('RATE_LIMIT_TTL_MS'), max: this.get('RATE_LIMIT_MAX'), loginMax: this.get('LOGIN_RATE_LIMIT_MAX') };
   }

@@ -53,13 +53,32 @@ export class EnvironmentVariables {
   @Type(() => Number) @IsInt() @Min(1) @Max(65536) INFERENCE_MAX_BATCH: number = 256;
   /** Dynamic batching: the longest a request waits for others to join its batch. */
   @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000) INFERENCE_MAX_DELAY_US: number = 500;
+
+  /** Redis for the shared job queue (BullMQ) and shared rate limits; unset = in-process queue. */
+  @IsOptional() @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' }) REDIS_URL?: string;
+  /** Key prefix in Redis, so several deployments (or test runs) can share one server. */
+  @Matches(/^[A-Za-z0-9:_-]{1,64}$/) REDIS_PREFIX: string = 'ai-commerce';
+  /** Run the job worker inside the API process (with Redis, set false and run `npm run start:worker`). */
+  @IsIn(['true', 'false']) JOBS_RUN_IN_API: 'true' | 'false' = 'true';
+  /** Rows per stored chunk (one tensor batch) of an async job. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(4096) JOB_CHUNK_ROWS: number = 1024;
+}
+
+/** What decides which modules the app is built from; read once at the composition root. */
+export interface AppWiring {
+  redisUrl?: string;
+  runJobsInApi: boolean;
+}
+
+export function wiringOf(env: EnvironmentVariables): AppWiring {
+  return { redisUrl: env.REDIS_URL, runJobsInApi: env.JOBS_RUN_IN_API === 'true' };
 }
 
 /**
  * Validates the environment once at boot. A bad value stops the boot with a message naming the
  * variable; in production a missing JWT_SECRET does too, elsewhere a random one is generated.
  */
-export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVariables {
+export function validateEnvironment(raw: Record<string, unknown>, options: { quiet?: boolean } = {}): EnvironmentVariables {
   const present = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined && value !== ''));
   const env = plainToInstance(EnvironmentVariables, present, { exposeDefaultValues: true });
   const errors = validateSync(env, { whitelist: false, forbidUnknownValues: false });
@@ -74,7 +93,7 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
     problems.push('ADMIN_EMAIL/ADMIN_PASSWORD: set both or neither');
   }
   if (problems.length > 0) throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
-  if (!env.JWT_SECRET) {
+  if (!env.JWT_SECRET && !options.quiet) {
     env.JWT_SECRET = randomBytes(48).toString('base64url');
     new Logger('Config').warn('JWT_SECRET is not set: using a random secret, so tokens will not survive a restart');
   }

@@ -7,6 +7,6 @@ import { InferenceService } from './inference.service.js';
   imports: [ModelsModule],
   controllers: [InferenceController],
   providers: [InferenceService],
-  exports: [InferenceService],
+  exports: [InferenceService, ModelsModule],
 })
 export class InferenceModule {}

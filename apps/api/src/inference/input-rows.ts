@@ -55,7 +55,8 @@ function isBatch(inputs: unknown, layout: RowLayout): boolean {
   return levels === rank + 1 || (rank > 1 && levels === 2);
 }
 
-function splitRows(inputs: unknown, layout: RowLayout, field: string): unknown[] {
+/** The rows of `inputs` as a list (a single row becomes a list of one). */
+export function splitRows(inputs: unknown, layout: RowLayout, field = 'inputs'): unknown[] {
   if (inputs !== null && typeof inputs === 'object' && !Array.isArray(inputs)) return [inputs];
   if (!Array.isArray(inputs)) throw new ValidationFailedError([{ field, message: 'inputs must be a row (array or object) or a list of rows' }]);
   return isBatch(inputs, layout) ? inputs : [inputs];

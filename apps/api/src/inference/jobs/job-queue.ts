@@ -1,0 +1,16 @@
+/**
+ * Where accepted job ids wait for a worker. Two implementations: BullMQ over Redis (several
+ * processes share it) and an in-process queue for the embedded default.
+ */
+export abstract class JobQueue {
+  abstract readonly kind: 'bullmq' | 'in-process';
+  /** Idempotent: enqueuing a job that is already waiting or running does not run it twice. */
+  abstract enqueue(jobId: string): Promise<void>;
+  /** Jobs waiting or running in the queue itself (for metrics). */
+  abstract depth(): Promise<number>;
+}
+
+/** What a queue calls to run a job; JobRunner implements it. */
+export abstract class JobProcessor {
+  abstract process(jobId: string): Promise<void>;
+}
