@@ -36,26 +36,44 @@ interface Dataset {
   y: number[];
 }
 
-/** Normal readings sit in a comfortable band; anomalies leave it on one or more sensors. */
+/** The normal operating band of each sensor; a reading outside any band is an anomaly. */
+const SENSOR_BANDS = {
+  temperature: { low: 15, high: 30, min: -50, max: 100, near: 8 },
+  humidity: { low: 30, high: 60, min: 0, max: 100, near: 12 },
+  pressure: { low: 990, high: 1030, min: 900, max: 1100, near: 15 },
+} as const;
+const SENSOR_FEATURES = ['temperature', 'humidity', 'pressure'] as const;
+
+/**
+ * Normal readings fall anywhere inside every band (temperature 15..30 °C, humidity 30..60 %,
+ * pressure 990..1030 hPa). About half the samples push one or two sensors out of band, either just
+ * past the edge (so the model learns where the edges are) or to extremes (very hot/cold, humidity
+ * 0/100 %, pressure spikes). The label is the band rule itself.
+ */
 function sensorReadings(count: number, random: () => number): Dataset {
   const x: number[][] = [];
   const y: number[] = [];
   for (let index = 0; index < count; index += 1) {
-    let temperature = 22 + 3 * gaussian(random);
-    let humidity = 45 + 6 * gaussian(random);
-    let pressure = 1012 + 6 * gaussian(random);
-    const anomaly = random() < 0.3;
-    if (anomaly) {
-      const kind = Math.floor(random() * 4);
-      if (kind === 0) temperature = random() < 0.5 ? between(random, 38, 100) : between(random, -50, 5);
-      if (kind === 1) humidity = random() < 0.5 ? between(random, 80, 100) : between(random, 0, 15);
-      if (kind === 2) pressure = random() < 0.5 ? between(random, 1045, 1100) : between(random, 930, 975);
-      if (kind === 3) {
-        temperature = between(random, 33, 60);
-        humidity = between(random, 75, 100);
+    const row = SENSOR_FEATURES.map((name) => between(random, SENSOR_BANDS[name].low, SENSOR_BANDS[name].high));
+    if (random() < 0.5) {
+      const pushed = random() < 0.75 ? 1 : 2;
+      const first = Math.floor(random() * 3);
+      for (let k = 0; k < pushed; k += 1) {
+        const feature = (first + k) % 3;
+        const band = SENSOR_BANDS[SENSOR_FEATURES[feature]];
+        const above = random() < 0.5;
+        const near = random() < 0.6;
+        row[feature] = near
+          ? above
+            ? band.high + random() * band.near
+            : band.low - random() * band.near
+          : above
+            ? between(random, band.high, band.max)
+            : between(random, band.min, band.low);
       }
     }
-    x.push([temperature, humidity, pressure]);
+    const anomaly = SENSOR_FEATURES.some((name, feature) => row[feature] < SENSOR_BANDS[name].low || row[feature] > SENSOR_BANDS[name].high);
+    x.push(row);
     y.push(anomaly ? 1 : 0);
   }
   return { x, y };
@@ -136,13 +154,13 @@ const progress = (label: string, epochs: number) => ({
 
 async function trainSensorAnomaly(): Promise<void> {
   const random = prng(42);
-  const train = sensorReadings(8000, random);
-  const test = sensorReadings(2000, random);
+  const train = sensorReadings(20000, random);
+  const test = sensorReadings(4000, random);
   const { mean, std } = stats(train.x);
   const scale = (rows: number[][]) => rows.map((row) => row.map((value, index) => (value - mean[index]) / std[index]));
   const model = tf.sequential({
     layers: [
-      tf.layers.dense({ inputShape: [3], units: 16, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+      tf.layers.dense({ inputShape: [3], units: 32, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
       tf.layers.dense({ units: 16, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
       tf.layers.dense({ units: 2, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
     ],
@@ -150,7 +168,7 @@ async function trainSensorAnomaly(): Promise<void> {
   model.compile({ optimizer: tf.train.adam(0.01), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
   const xs = tf.tensor2d(scale(train.x));
   const ys = tf.tensor1d(train.y, 'float32');
-  const epochs = 40;
+  const epochs = 80;
   await model.fit(xs, ys, { epochs, batchSize: 128, shuffle: false, verbose: 0, callbacks: progress('sensor-anomaly', epochs) });
   xs.dispose();
   ys.dispose();
@@ -182,7 +200,8 @@ async function trainSensorAnomaly(): Promise<void> {
   await save(model, join(OUT, 'sensor-anomaly', '1.0.0'), {
     name: 'sensor-anomaly',
     version: '1.0.0',
-    description: 'Flags sensor readings (temperature °C, humidity %, pressure hPa) outside the normal operating band',
+    description:
+      'Flags sensor readings outside the normal operating band (temperature 15..30 °C, humidity 30..60 %, pressure 990..1030 hPa); takes raw readings',
     framework: 'tfjs-layers',
     task: 'classification',
     inputShape: [3],

@@ -6,6 +6,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { InferenceModule } from './inference/inference.module.js';
 import { JobsModule } from './inference/jobs/jobs.module.js';
+import { IngestionModule } from './ingestion/ingestion.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ModelsModule } from './models/models.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -29,6 +30,7 @@ export class AppModule {
         ModelsModule,
         InferenceModule,
         JobsModule.register({ redisUrl: wiring.redisUrl, runWorker: wiring.runJobsInApi, withRoutes: true }),
+        IngestionModule,
         HealthModule,
       ],
     };

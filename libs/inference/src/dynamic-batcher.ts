@@ -1,134 +1,64 @@
-import type { ModelPool } from './model-pool.js';
+import { PredictBatcher } from './batcher.js';
+import type { LoadedModel } from './loaded-model.js';
+import type { ModelRegistry } from './registry.js';
 
-export interface BatchingOptions {
-  /** Most rows in one executed batch; 1 turns batching off. */
+export interface DynamicBatchingOptions {
+  /** Most rows in one executed batch; 1 (or less) turns batching off. */
   maxBatch: number;
-  /** Longest a request waits for others to join its batch, in microseconds. */
+  /** Longest a request waits for others to join its batch, in microseconds (< 1000: the end of the current event-loop turn). */
   maxDelayUs: number;
 }
 
 export interface BatchObserver {
   /** Called once per executed batch. */
   onBatch?(key: string, rows: number, requests: number, computeMs: number): void;
-  /** Called once per request with the time it waited for its batch. */
+  /** Called once per coalesced request with the time it waited for its batch. */
   onQueued?(key: string, waitMs: number): void;
 }
 
-interface Pending {
-  input: Float32Array;
-  rows: number;
-  enqueuedAt: number;
-  resolve(values: Float32Array | undefined): void;
-  reject(error: unknown): void;
-}
-
-interface Queue {
-  pending: Pending[];
-  rows: number;
-  timer?: NodeJS.Timeout | NodeJS.Immediate;
-}
-
 /**
- * Dynamic batching, as Triton and TF Serving do it: concurrent predict calls for the same model
- * version are coalesced into one tensor batch of up to `maxBatch` rows, or whatever arrived within
- * `maxDelayUs`, run once, and split back per request. Rows are independent in these models, so
- * every caller gets exactly what an unbatched call would return.
+ * Dynamic batching in front of a ModelRegistry, keyed by model version: concurrent predict calls
+ * for the same loaded version are coalesced into one tensor batch of up to `maxBatch` rows, or
+ * whatever arrived within `maxDelayUs`, run once, and split back per request. Rows are independent
+ * in inference-mode models, so every caller gets what an unbatched call returns.
+ *
+ * Each request validates its own rows (PredictInputError) and takes its own lease before it is
+ * queued, so a bad request never fails its neighbours, and a version swapped out while requests
+ * wait finishes them before it is disposed.
  */
 export class DynamicBatcher {
-  private readonly queues = new Map<string, Queue>();
+  private readonly batchers = new WeakMap<LoadedModel, PredictBatcher>();
 
   constructor(
-    private readonly pool: ModelPool,
-    private readonly options: BatchingOptions,
+    private readonly registry: ModelRegistry,
+    private readonly options: DynamicBatchingOptions,
     private readonly observer: BatchObserver = {},
   ) {}
 
-  /** Resolves rows × outputSize values, or undefined when the key is not loaded. */
-  predict(key: string, input: Float32Array, rows: number): Promise<Float32Array | undefined> {
-    if (this.options.maxBatch <= 1 || rows >= this.options.maxBatch) return Promise.resolve(this.runNow(key, [{ input, rows }]));
-    return new Promise((resolve, reject) => {
-      const queue = this.queues.get(key) ?? { pending: [], rows: 0 };
-      this.queues.set(key, queue);
-      queue.pending.push({ input, rows, enqueuedAt: performance.now(), resolve, reject });
-      queue.rows += rows;
-      if (queue.rows >= this.options.maxBatch) this.flush(key);
-      else if (!queue.timer) queue.timer = this.schedule(() => this.flush(key));
-    });
-  }
-
-  private schedule(run: () => void): NodeJS.Timeout | NodeJS.Immediate {
-    // Below a millisecond, "the end of this turn of the event loop" is the finest wait Node has.
-    return this.options.maxDelayUs < 1000 ? setImmediate(run) : setTimeout(run, this.options.maxDelayUs / 1000);
-  }
-
-  private flush(key: string): void {
-    const queue = this.queues.get(key);
-    if (!queue) return;
-    this.queues.delete(key);
-    if (queue.timer) {
-      clearTimeout(queue.timer as NodeJS.Timeout);
-      clearImmediate(queue.timer as NodeJS.Immediate);
-    }
-    // Split into executable batches of at most maxBatch rows.
-    let batch: Pending[] = [];
-    let rows = 0;
-    for (const pending of queue.pending) {
-      if (rows + pending.rows > this.options.maxBatch && batch.length) {
-        this.execute(key, batch);
-        batch = [];
-        rows = 0;
-      }
-      batch.push(pending);
-      rows += pending.rows;
-    }
-    if (batch.length) this.execute(key, batch);
-  }
-
-  private execute(key: string, batch: Pending[]): void {
-    const started = performance.now();
-    for (const pending of batch) this.observer.onQueued?.(key, started - pending.enqueuedAt);
-    try {
-      const output = this.runNow(key, batch);
-      if (!output) {
-        for (const pending of batch) pending.resolve(undefined);
-        return;
-      }
-      const totalRows = batch.reduce((sum, pending) => sum + pending.rows, 0);
-      const perRow = output.length / totalRows;
-      let offset = 0;
-      for (const pending of batch) {
-        const size = pending.rows * perRow;
-        pending.resolve(output.slice(offset, offset + size));
-        offset += size;
-      }
-    } catch (error) {
-      for (const pending of batch) pending.reject(error);
-    }
-  }
-
-  private runNow(key: string, parts: { input: Float32Array; rows: number }[]): Float32Array | undefined {
-    const lease = this.pool.acquire(key);
+  /** Resolves rows × outputSize values, or undefined when `key` is not loaded. */
+  async predict(key: string, input: Float32Array, rows: number): Promise<Float32Array | undefined> {
+    const lease = this.registry.acquire(key);
     if (!lease) return undefined;
     try {
-      const rows = parts.reduce((sum, part) => sum + part.rows, 0);
-      const input = parts.length === 1 ? parts[0].input : concat(parts.map((part) => part.input));
-      const started = performance.now();
-      const output = lease.model.predict(input, rows);
-      this.observer.onBatch?.(key, rows, parts.length, performance.now() - started);
-      return output;
+      lease.model.validate(input, rows);
+      return await this.batcherFor(key, lease.model).submit(input, rows);
     } finally {
       lease.release();
     }
   }
-}
 
-function concat(arrays: Float32Array[]): Float32Array {
-  const total = arrays.reduce((sum, array) => sum + array.length, 0);
-  const joined = new Float32Array(total);
-  let offset = 0;
-  for (const array of arrays) {
-    joined.set(array, offset);
-    offset += array.length;
+  private batcherFor(key: string, model: LoadedModel): PredictBatcher {
+    let batcher = this.batchers.get(model);
+    if (!batcher) {
+      const info = model.info;
+      batcher = new PredictBatcher((input, rows) => model.execute(input, rows), info.rowSize, info.outputSize, {
+        maxBatch: Math.max(1, Math.floor(this.options.maxBatch)),
+        maxDelayUs: Math.max(0, this.options.maxDelayUs),
+        onBatch: (rows, requests, computeMs) => this.observer.onBatch?.(key, rows, requests, computeMs),
+        onQueued: (waitMs) => this.observer.onQueued?.(key, waitMs),
+      });
+      this.batchers.set(model, batcher);
+    }
+    return batcher;
   }
-  return joined;
 }

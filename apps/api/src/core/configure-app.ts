@@ -27,8 +27,8 @@ export function configureApp(app: NestExpressApplication): void {
   app.use(app.get(MetricsService).httpMiddleware);
   app.use(helmet());
   app.enableCors({ origin: config.http.corsOrigins.length ? config.http.corsOrigins : false, credentials: true, exposedHeaders: ['X-Request-Id'] });
-  // Inference bodies may carry image tensors, so they get their own, larger limit.
-  app.use(`/${API_PREFIX}/inference`, express.json({ limit: config.http.inferenceBodyLimit }));
+  // Inference bodies may carry image tensors and ingestion 10 000 readings: a larger limit.
+  app.use([`/${API_PREFIX}/inference`, `/${API_PREFIX}/ingest`], express.json({ limit: config.http.inferenceBodyLimit }));
   app.use(express.json({ limit: config.http.bodyLimit }));
   app.use(express.urlencoded({ extended: false, limit: config.http.bodyLimit }));
   const limits = rateLimiters(config.rateLimit);

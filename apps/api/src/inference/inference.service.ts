@@ -8,6 +8,8 @@ import { toPredictions, type Prediction } from './predictions.js';
 
 export const MAX_PREDICT_ROWS = 1024;
 
+export type { ClassPrediction as ClassPredictionLike } from './predictions.js';
+
 export type PredictionSource = 'http' | 'job' | 'stream' | 'ingest';
 
 export interface PredictionResult {

@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { pageOffset, type PageQueryDto } from '@app/common';
+import { SensorReading } from './sensor-reading.entity.js';
+
+const INSERT_BATCH = 500;
+
+export interface ReadingFilter {
+  sensorId?: string;
+  from?: string;
+  to?: string;
+  isAnomaly?: boolean;
+}
+
+@Injectable()
+export class SensorReadingsRepository {
+  constructor(@InjectRepository(SensorReading) private readonly readings: Repository<SensorReading>) {}
+
+  /** Every row in one transaction, in multi-row INSERTs. */
+  async insertAll(rows: Partial<SensorReading>[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.readings.manager.transaction(async (manager) => {
+      for (let start = 0; start < rows.length; start += INSERT_BATCH) {
+        await manager.insert(SensorReading, rows.slice(start, start + INSERT_BATCH));
+      }
+    });
+  }
+
+  list(filter: ReadingFilter, page: PageQueryDto): Promise<[SensorReading[], number]> {
+    const query = this.readings.createQueryBuilder('reading');
+    if (filter.sensorId) query.andWhere('reading.sensorId = :sensorId', { sensorId: filter.sensorId });
+    if (filter.from) query.andWhere('reading.timestamp >= :from', { from: filter.from });
+    if (filter.to) query.andWhere('reading.timestamp <= :to', { to: filter.to });
+    if (filter.isAnomaly !== undefined) query.andWhere('reading.isAnomaly = :isAnomaly', { isAnomaly: filter.isAnomaly });
+    const { skip, take } = pageOffset(page);
+    return query.orderBy('reading.timestamp', 'DESC').addOrderBy('reading.id', 'DESC').skip(skip).take(take).getManyAndCount();
+  }
+}

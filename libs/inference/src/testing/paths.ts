@@ -1,0 +1,33 @@
+import { existsSync } from 'node:fs';
+import { cp, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root: the first folder above this file holding both package.json and models/. */
+export function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'models'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return process.cwd();
+    dir = parent;
+  }
+}
+
+/** models/<name>/<version>/ of the models the product ships. */
+export function shippedModelDir(name: 'sensor-anomaly' | 'order-value', version = '1.0.0'): string {
+  return resolve(repoRoot(), 'models', name, version);
+}
+
+/** A fresh temporary folder. */
+export function tempDir(prefix = 'inference-test-'): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+/** Copies an artifact folder to a new temporary folder (to corrupt it safely). */
+export async function copyArtifact(source: string): Promise<string> {
+  const target = join(await tempDir(), 'model');
+  await cp(source, target, { recursive: true });
+  return target;
+}
