@@ -4,6 +4,7 @@ import express from 'express';
 import helmet from 'helmet';
 import { createValidationPipe, requestIdMiddleware } from '@app/common';
 import { AppConfig } from '../config/app-config.js';
+import { AuthenticatedWsAdapter } from '../inference/stream/authenticated-ws.adapter.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { ApiExceptionFilter } from './api-exception.filter.js';
 import { createRootLogger, httpLogger, PinoNestLogger } from './logging.js';
@@ -41,6 +42,7 @@ export function configureApp(app: NestExpressApplication): void {
       { path: 'metrics', method: RequestMethod.GET },
     ],
   });
+  app.useWebSocketAdapter(new AuthenticatedWsAdapter(app));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
   app.enableShutdownHooks();

@@ -1,0 +1,85 @@
+import { Logger } from '@nestjs/common';
+import { WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import type { RawData, WebSocket } from 'ws';
+import { DomainError, flattenValidationErrors, type FieldError } from '@app/common';
+import type { AuthUser } from '../../auth/auth-user.js';
+import { InferenceService } from '../inference.service.js';
+import type { AuthenticatedRequest } from './authenticated-ws.adapter.js';
+import { StreamFrameDto } from './stream-frame.dto.js';
+
+export const STREAM_PATH = '/api/v1/inference/stream';
+/** Frames a client may have in flight; more get an error frame instead of queueing. */
+const MAX_IN_FLIGHT = 32;
+/** Bytes waiting in the socket's send buffer beyond which the client is too slow and is closed. */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+const MAX_FRAME_BYTES = 16 * 1024 * 1024;
+
+type Reply = { id: string | number | null; model: string; version: string; predictions: unknown[] } | { id: string | number | null; error: string; details?: FieldError[] };
+
+/**
+ * Real-time inference over WebSockets. Each text frame `{ id?, model, version?, inputs }` gets
+ * `{ id, model, version, predictions }` or `{ id, error }`; a bad frame never closes the socket.
+ * Memory per client is bounded: in-flight frames are capped and a client that does not read its
+ * replies is disconnected.
+ */
+@WebSocketGateway({ path: STREAM_PATH, maxPayload: MAX_FRAME_BYTES })
+export class InferenceStreamGateway implements OnGatewayConnection {
+  private readonly logger = new Logger(InferenceStreamGateway.name);
+
+  constructor(private readonly inference: InferenceService) {}
+
+  handleConnection(client: WebSocket, request: AuthenticatedRequest): void {
+    const user = request.user;
+    if (!user) {
+      client.close(1008, 'Unauthorized');
+      return;
+    }
+    let inFlight = 0;
+    client.on('message', (data: RawData, isBinary: boolean) => {
+      if (inFlight >= MAX_IN_FLIGHT) {
+        this.send(client, { id: null, error: `Too many frames in flight (max ${MAX_IN_FLIGHT}); wait for replies` });
+        return;
+      }
+      inFlight += 1;
+      void this.answer(data, isBinary, user)
+        .then((reply) => this.send(client, reply))
+        .finally(() => {
+          inFlight -= 1;
+        });
+    });
+  }
+
+  private async answer(data: RawData, isBinary: boolean, user: AuthUser): Promise<Reply> {
+    if (isBinary) return { id: null, error: 'Send text frames holding JSON' };
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(data.toString());
+    } catch {
+      return { id: null, error: 'Malformed JSON frame' };
+    }
+    const id = typeof parsed === 'object' && parsed !== null && ['string', 'number'].includes(typeof (parsed as { id?: unknown }).id) ? ((parsed as { id: string | number }).id) : null;
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { id, error: 'A frame must be a JSON object { id?, model, version?, inputs }' };
+    const frame = plainToInstance(StreamFrameDto, parsed);
+    const details = flattenValidationErrors(validateSync(frame, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } }));
+    if (details.length) return { id, error: 'Invalid frame', details };
+    try {
+      const result = await this.inference.predict({ name: frame.model, version: frame.version, inputs: frame.inputs, userId: user.id, source: 'stream' });
+      return { id, model: result.model, version: result.version, predictions: result.predictions };
+    } catch (error) {
+      if (error instanceof DomainError) return { id, error: error.message, ...(error.details ? { details: error.details } : {}) };
+      this.logger.error(`Stream frame failed: ${(error as Error).message}`);
+      return { id, error: 'Internal error' };
+    }
+  }
+
+  private send(client: WebSocket, reply: Reply): void {
+    if (client.readyState !== client.OPEN) return;
+    if (client.bufferedAmount > MAX_BUFFERED_BYTES) {
+      client.close(1013, 'Client too slow: replies are not being read');
+      return;
+    }
+    client.send(JSON.stringify(reply));
+  }
+}

@@ -1,0 +1,15 @@
+import { IsDefined, IsOptional, IsString, Matches, ValidateIf } from 'class-validator';
+
+/** One request frame of the stream; `inputs` is checked against the model like a predict body. */
+export class StreamFrameDto {
+  @IsOptional()
+  @ValidateIf((_, value) => typeof value !== 'number')
+  @IsString({ message: 'id must be a string or a number' })
+  id?: string | number;
+
+  @IsString() @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { message: 'model must be a model name' }) model: string;
+
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9._-]{1,64}$/) version?: string;
+
+  @IsDefined() inputs: unknown;
+}
