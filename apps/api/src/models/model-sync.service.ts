@@ -19,6 +19,11 @@ export class ModelSyncService implements OnApplicationBootstrap, OnApplicationSh
   private readonly logger = new Logger(ModelSyncService.name);
   private timer?: NodeJS.Timeout;
   private bootSyncDone = false;
+  private markReady!: () => void;
+  /** Resolves once the boot-time load has run (jobs wait for it before running). */
+  readonly ready = new Promise<void>((resolve) => {
+    this.markReady = resolve;
+  });
 
   constructor(
     private readonly config: AppConfig,
@@ -36,6 +41,7 @@ export class ModelSyncService implements OnApplicationBootstrap, OnApplicationSh
     await this.installer.install();
     await this.sync();
     this.bootSyncDone = true;
+    this.markReady();
     const interval = this.config.models.syncIntervalMs;
     if (interval > 0) {
       this.timer = setInterval(() => void this.sync().catch((error: unknown) => this.logger.warn(`Registry sync failed: ${(error as Error).message}`)), interval);

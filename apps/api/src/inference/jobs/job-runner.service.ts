@@ -2,6 +2,8 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { DomainError } from '@app/common';
 import { classifyDbError } from '@app/database';
+import { ModelSyncService } from '../../models/model-sync.service.js';
+import { ModelsService } from '../../models/models.service.js';
 import { InferenceService } from '../inference.service.js';
 import { JobProcessor } from './job-queue.js';
 import { JobsRepository } from './jobs.repository.js';
@@ -19,6 +21,8 @@ export class JobRunner extends JobProcessor implements BeforeApplicationShutdown
   constructor(
     private readonly jobs: JobsRepository,
     private readonly inference: InferenceService,
+    private readonly models: ModelsService,
+    private readonly sync: ModelSyncService,
   ) {
     super();
   }
@@ -29,10 +33,13 @@ export class JobRunner extends JobProcessor implements BeforeApplicationShutdown
   }
 
   async process(jobId: string): Promise<void> {
+    // A worker may start consuming before its models are loaded: wait for the boot-time load.
+    await this.sync.ready;
     if (this.stopping || !(await this.jobs.claim(jobId))) return;
     const job = await this.jobs.findById(jobId);
     if (!job) return;
     try {
+      await this.ensureDeployedHere(job.model, job.version);
       for (const chunk of await this.jobs.pendingChunks(jobId)) {
         if (this.stopping) return;
         const result = await this.inference.predict({
@@ -53,6 +60,15 @@ export class JobRunner extends JobProcessor implements BeforeApplicationShutdown
       const reason = error instanceof DomainError ? error.message : 'The job failed unexpectedly';
       this.logger.error(`Job ${jobId} failed: ${(error as Error).message}`);
       await this.jobs.finish(jobId, { status: 'failed', error: reason });
+    }
+  }
+
+  /** A version deployed through another process may not be loaded here yet: sync once before giving up. */
+  private async ensureDeployedHere(name: string, version: string): Promise<void> {
+    try {
+      this.models.resolve(name, version);
+    } catch {
+      await this.sync.sync();
     }
   }
 }

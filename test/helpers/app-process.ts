@@ -1,0 +1,61 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { waitFor } from './wait-for.js';
+
+/** The compiled entry points, next to this compiled helper. */
+const API_MAIN = fileURLToPath(new URL('../../apps/api/src/main.js', import.meta.url));
+const WORKER_MAIN = fileURLToPath(new URL('../../apps/worker/src/main.js', import.meta.url));
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface RunningProcess {
+  child: ChildProcess;
+  baseUrl?: string;
+  output: () => string;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+function start(entry: string, env: Record<string, string>): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, [entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout?.on('data', (chunk) => (log += String(chunk)));
+  child.stderr?.on('data', (chunk) => (log += String(chunk)));
+  return { child, output: () => log };
+}
+
+function killer(child: ChildProcess) {
+  return (signal: NodeJS.Signals = 'SIGKILL') =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill(signal);
+    });
+}
+
+/** Starts the built API as a real process and waits until /health/ready answers 200. */
+export async function startApi(env: Record<string, string>): Promise<RunningProcess> {
+  const port = await freePort();
+  const { child, output } = start(API_MAIN, { ...env, PORT: String(port), HOST: '127.0.0.1' });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitFor(async () => {
+    if (child.exitCode !== null) throw new Error(`API exited early:\n${output()}`);
+    const response = await fetch(`${baseUrl}/health/ready`).catch(() => undefined);
+    return response?.status === 200 ? true : undefined;
+  }, 60_000, 100);
+  return { child, baseUrl, output, kill: killer(child) };
+}
+
+/** Starts the built worker app as a real process. */
+export function startWorker(env: Record<string, string>): RunningProcess {
+  const { child, output } = start(WORKER_MAIN, env);
+  return { child, output, kill: killer(child) };
+}
