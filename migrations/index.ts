@@ -1,7 +1,8 @@
 import { CreateUsers1767225600000 } from './1767225600000-CreateUsers.js';
 import { CreateModelVersions1767225900000 } from './1767225900000-CreateModelVersions.js';
+import { CreateInferenceRecords1767226000000 } from './1767226000000-CreateInferenceRecords.js';
 import { CreateInferenceJobs1767226100000 } from './1767226100000-CreateInferenceJobs.js';
 import { CreateSensorReadings1767226200000 } from './1767226200000-CreateSensorReadings.js';
 
 /** Every migration in order, listed as classes (no globs) so every runner sees the same set. */
-export const MIGRATIONS = [CreateUsers1767225600000, CreateModelVersions1767225900000, CreateInferenceJobs1767226100000, CreateSensorReadings1767226200000];
+export const MIGRATIONS = [CreateUsers1767225600000, CreateModelVersions1767225900000, CreateInferenceRecords1767226000000, CreateInferenceJobs1767226100000, CreateSensorReadings1767226200000];

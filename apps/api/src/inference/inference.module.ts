@@ -2,10 +2,11 @@ import { Module } from '@nestjs/common';
 import { ModelsModule } from '../models/models.module.js';
 import { InferenceController } from './inference.controller.js';
 import { InferenceService } from './inference.service.js';
+import { InferenceRecordsModule } from './records/inference-records.module.js';
 import { InferenceStreamGateway } from './stream/inference-stream.gateway.js';
 
 @Module({
-  imports: [ModelsModule],
+  imports: [ModelsModule, InferenceRecordsModule],
   controllers: [InferenceController],
   providers: [InferenceService, InferenceStreamGateway],
   exports: [InferenceService, ModelsModule],

@@ -4,6 +4,7 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import { ModelRuntime } from '../models/model-runtime.js';
 import { ModelsService } from '../models/models.service.js';
 import { packRows } from './input-rows.js';
+import { InferenceRecordWriter } from './records/inference-record.writer.js';
 import { toPredictions, type Prediction } from './predictions.js';
 
 export const MAX_PREDICT_ROWS = 1024;
@@ -39,6 +40,7 @@ export class InferenceService {
     private readonly models: ModelsService,
     private readonly runtime: ModelRuntime,
     private readonly metrics: MetricsService,
+    private readonly records: InferenceRecordWriter,
   ) {}
 
   async predict(call: PredictionCall): Promise<PredictionResult> {
@@ -54,9 +56,12 @@ export class InferenceService {
       const latencyMs = round(performance.now() - started);
       this.metrics.inferenceSuccess.inc(labels);
       this.metrics.inferenceDuration.observe({ model: model.name, version: model.version }, latencyMs / 1000);
+      this.records.record({ model: model.name, version: model.version, source: call.source, userId: call.userId, input: call.inputs, output: predictions, latencyMs, success: true });
       return { model: model.name, version: model.version, predictions, latencyMs };
     } catch (error) {
       this.metrics.inferenceFailure.inc(labels);
+      const latencyMs = round(performance.now() - started);
+      this.records.record({ model: model.name, version: model.version, source: call.source, userId: call.userId, input: call.inputs, output: null, latencyMs, success: false, error: (error as Error).message });
       throw error;
     }
   }

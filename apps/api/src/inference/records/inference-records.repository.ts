@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { pageOffset, type PageQueryDto } from '@app/common';
+import { InferenceRecord } from './inference-record.entity.js';
+
+export type NewRecordRow = Omit<InferenceRecord, 'id' | 'createdAt'>;
+
+const INSERT_BATCH = 200;
+
+export interface RecordFilter {
+  model?: string;
+  version?: string;
+  source?: string;
+  success?: boolean;
+  since?: string;
+}
+
+export interface VersionCounts {
+  model: string;
+  version: string;
+  requestCount: number;
+  errorCount: number;
+  successCount: number;
+}
+
+@Injectable()
+export class InferenceRecordsRepository {
+  constructor(@InjectRepository(InferenceRecord) private readonly records: Repository<InferenceRecord>) {}
+
+  async insertMany(rows: NewRecordRow[]): Promise<void> {
+    for (let start = 0; start < rows.length; start += INSERT_BATCH) {
+      await this.records.insert(rows.slice(start, start + INSERT_BATCH));
+    }
+  }
+
+  list(filter: RecordFilter, page: PageQueryDto): Promise<[InferenceRecord[], number]> {
+    const query = this.filtered(filter);
+    const { skip, take } = pageOffset(page);
+    return query.orderBy('record.createdAt', 'DESC').addOrderBy('record.id', 'DESC').skip(skip).take(take).getManyAndCount();
+  }
+
+  /** Request and error counts per model version, in one GROUP BY. */
+  async countsByVersion(filter: RecordFilter): Promise<VersionCounts[]> {
+    const rows: { model: string; version: string; requestCount: string | number; errorCount: string | number }[] = await this.filtered(filter)
+      .select('record.model', 'model')
+      .addSelect('record.version', 'version')
+      .addSelect('COUNT(*)', 'requestCount')
+      .addSelect('SUM(CASE WHEN record.success = :no THEN 1 ELSE 0 END)', 'errorCount')
+      .setParameter('no', false)
+      .groupBy('record.model')
+      .addGroupBy('record.version')
+      .orderBy('record.model', 'ASC')
+      .addOrderBy('record.version', 'ASC')
+      .getRawMany();
+    return rows.map((row) => {
+      const requestCount = Number(row.requestCount);
+      const errorCount = Number(row.errorCount ?? 0);
+      return { model: row.model, version: row.version, requestCount, errorCount, successCount: requestCount - errorCount };
+    });
+  }
+
+  /** The latency at a 0-based rank among a version's successful records (nearest-rank percentile). */
+  async latencyAtRank(model: string, version: string, rank: number, since?: string): Promise<number | null> {
+    const row = await this.filtered({ model, version, success: true, since })
+      .select('record.latencyMs', 'latencyMs')
+      .orderBy('record.latencyMs', 'ASC')
+      .offset(rank)
+      .limit(1)
+      .getRawOne<{ latencyMs: number | string }>();
+    return row ? Number(row.latencyMs) : null;
+  }
+
+  private filtered(filter: RecordFilter) {
+    const query = this.records.createQueryBuilder('record');
+    if (filter.model) query.andWhere('record.model = :model', { model: filter.model });
+    if (filter.version) query.andWhere('record.version = :version', { version: filter.version });
+    if (filter.source) query.andWhere('record.source = :source', { source: filter.source });
+    if (filter.success !== undefined) query.andWhere('record.success = :success', { success: filter.success });
+    if (filter.since) query.andWhere('record.createdAt >= :since', { since: new Date(filter.since) });
+    return query;
+  }
+}
