@@ -42,9 +42,9 @@ function killer(child: ChildProcess) {
 }
 
 /** Starts the built API as a real process and waits until /health/ready answers 200. */
-export async function startApi(env: Record<string, string>): Promise<RunningProcess> {
+export async function startApi(env: Record<string, string>, entry = API_MAIN): Promise<RunningProcess> {
   const port = await freePort();
-  const { child, output } = start(API_MAIN, { ...env, PORT: String(port), HOST: '127.0.0.1' });
+  const { child, output } = start(entry, { ...env, PORT: String(port), HOST: '127.0.0.1' });
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitFor(async () => {
     if (child.exitCode !== null) throw new Error(`API exited early:\n${output()}`);

@@ -24,10 +24,12 @@ export function configureApp(app: NestExpressApplication): void {
   app.use(requestIdMiddleware);
   const logger = createRootLogger(config.logLevel);
   app.useLogger(new PinoNestLogger(logger));
-  app.use(httpLogger(logger));
+  // One line per request at info and below; above that the per-request work is skipped entirely.
+  if (['info', 'debug', 'trace'].includes(config.logLevel)) app.use(httpLogger(logger));
   app.use(app.get(MetricsService).httpMiddleware);
   app.use(helmet());
-  app.enableCors({ origin: config.http.corsOrigins.length ? config.http.corsOrigins : false, credentials: true, exposedHeaders: ['X-Request-Id'] });
+  // CORS only when origins are configured: browsers on other origins are refused by default.
+  if (config.http.corsOrigins.length) app.enableCors({ origin: config.http.corsOrigins, credentials: true, exposedHeaders: ['X-Request-Id'] });
   // Inference bodies may carry image tensors and ingestion 10 000 readings: a larger limit.
   app.use([`/${API_PREFIX}/inference`, `/${API_PREFIX}/ingest`], express.json({ limit: config.http.inferenceBodyLimit }));
   app.use(express.json({ limit: config.http.bodyLimit }));

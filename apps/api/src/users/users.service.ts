@@ -14,8 +14,17 @@ import { UsersRepository } from './users.repository.js';
 
 type NewUser = RegisterDto & { role?: Role; bio?: string };
 
+/**
+ * How long a token's user is trusted from memory. Every authenticated request needs it; a short
+ * cache saves a query per request, and changes made through this process drop the entry at once
+ * (other processes see a deactivation within this bound).
+ */
+const AUTH_USER_TTL_MS = 5_000;
+
 @Injectable()
 export class UsersService {
+  private readonly authUsers = new Map<number, { user: AuthUser | undefined; expires: number }>();
+
   constructor(
     private readonly users: UsersRepository,
     private readonly passwords: PasswordHasher,
@@ -71,7 +80,9 @@ export class UsersService {
     const { password, ...fields } = dto;
     Object.assign(user, fields);
     if (password) user.passwordHash = await this.passwords.hash(password);
-    return toUserResponse(await this.users.save(user));
+    const saved = await this.users.save(user);
+    this.authUsers.delete(id);
+    return toUserResponse(saved);
   }
 
   /** Soft delete: the row stays for orders and history, but the user can no longer log in. */
@@ -79,6 +90,7 @@ export class UsersService {
     const user = await this.getRow(id);
     user.isActive = false;
     await this.users.save(user);
+    this.authUsers.delete(id);
   }
 
   /** The caller behind valid credentials, or undefined; unknown and inactive users look the same. */
@@ -90,8 +102,13 @@ export class UsersService {
   }
 
   async findActiveAuthUser(id: number): Promise<AuthUser | undefined> {
+    const cached = this.authUsers.get(id);
+    if (cached && cached.expires > Date.now()) return cached.user;
     const user = await this.users.findById(id);
-    return user?.isActive ? toAuthUser(user) : undefined;
+    const authUser = user?.isActive ? toAuthUser(user) : undefined;
+    if (this.authUsers.size > 10_000) this.authUsers.clear();
+    this.authUsers.set(id, { user: authUser, expires: Date.now() + AUTH_USER_TTL_MS });
+    return authUser;
   }
 
   async getActiveUser(id: number): Promise<UserResponseDto> {

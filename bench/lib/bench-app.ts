@@ -1,0 +1,75 @@
+/**
+ * Shared pieces of the HTTP benchmarks: boot the built API (dist/) on a fresh database as a real
+ * process, log in, and run autocannon with a printed summary. Run `npm run build` first.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import autocannon from 'autocannon';
+import { startApi, type RunningProcess } from '../../test/helpers/app-process.js';
+
+export const ADMIN = { username: 'admin', password: 'Admin1234', email: 'admin@bench.test' };
+const API_ENTRY = resolve('dist/apps/api/src/main.js');
+
+export interface BenchApp {
+  api: RunningProcess;
+  baseUrl: string;
+  token: string;
+  bootMs: number;
+  rssMb(): number;
+  stop(): Promise<void>;
+}
+
+/** Boots the API on a throwaway SQLite file (or DATABASE_URL when BENCH_DATABASE_URL is set). */
+export async function startBenchApp(env: Record<string, string> = {}): Promise<BenchApp> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench_'));
+  const started = performance.now();
+  const api = await startApi(
+    {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'bench-secret-bench-secret-bench-secret-1234',
+      DATABASE_URL: process.env.BENCH_DATABASE_URL ?? `sqlite:///${join(dir, 'bench.sqlite')}`,
+      DATABASE_MIGRATE_ON_BOOT: 'true',
+      MODELS_DIR: join(dir, 'models'),
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      ADMIN_USERNAME: ADMIN.username,
+      RATE_LIMIT_MAX: '100000000',
+      LOGIN_RATE_LIMIT_MAX: '100000000',
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    API_ENTRY,
+  );
+  const bootMs = performance.now() - started;
+  const baseUrl = api.baseUrl!;
+  const login = await fetch(`${baseUrl}/api/v1/auth/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password }) });
+  const { access_token: token } = (await login.json()) as { access_token: string };
+  return {
+    api,
+    baseUrl,
+    token,
+    bootMs,
+    rssMb: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${api.child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
+    stop: async () => {
+      await api.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface LoadResult {
+  label: string;
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+export async function load(label: string, options: autocannon.Options): Promise<LoadResult> {
+  const result = await autocannon({ duration: Number(process.env.BENCH_SECONDS ?? 10), connections: 32, ...options });
+  const summary = { label, requestsPerSecond: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx };
+  console.log(`${label.padEnd(48)} ${String(summary.requestsPerSecond).padStart(7)} req/s   p50 ${summary.p50} ms   p99 ${summary.p99} ms   errors ${summary.errors}   non-2xx ${summary.non2xx}`);
+  return summary;
+}
