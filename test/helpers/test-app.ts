@@ -49,8 +49,11 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     RATE_LIMIT_MAX: '1000000',
     LOGIN_RATE_LIMIT_MAX: '1000000',
     LOG_LEVEL: 'error',
+    DATABASE_REPLICA_URLS: '',
     ...env,
   });
+  // A test may ask for the primary itself as a read replica (it has no other database to offer).
+  if (process.env.DATABASE_REPLICA_URLS === '__SAME_AS_PRIMARY__') process.env.DATABASE_REPLICA_URLS = database.url;
   const { NestFactory } = await import('@nestjs/core');
   const { getDataSourceToken } = await import('@nestjs/typeorm');
   const { AppModule } = await import('../../apps/api/src/app.module.js');

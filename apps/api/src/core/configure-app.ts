@@ -8,7 +8,8 @@ import { AuthenticatedWsAdapter } from '../inference/stream/authenticated-ws.ada
 import { MetricsService } from '../metrics/metrics.service.js';
 import { ApiExceptionFilter } from './api-exception.filter.js';
 import { createRootLogger, httpLogger, PinoNestLogger } from './logging.js';
-import { rateLimiters } from './rate-limit.js';
+import { rateLimiters, redisRateLimitStore } from './rate-limit.js';
+import { RedisConnection } from './redis.module.js';
 import { setupSwagger } from './swagger.js';
 
 export const API_PREFIX = 'api/v1';
@@ -34,7 +35,8 @@ export function configureApp(app: NestExpressApplication): void {
   app.use([`/${API_PREFIX}/inference`, `/${API_PREFIX}/ingest`], express.json({ limit: config.http.inferenceBodyLimit }));
   app.use(express.json({ limit: config.http.bodyLimit }));
   app.use(express.urlencoded({ extended: false, limit: config.http.bodyLimit }));
-  const limits = rateLimiters(config.rateLimit);
+  const redis = config.redis ? app.get(RedisConnection, { strict: false }) : undefined;
+  const limits = rateLimiters(config.rateLimit, redis && redisRateLimitStore(redis.client, redis.prefix));
   app.use(`/${API_PREFIX}/auth/token`, limits.login);
   app.use(`/${API_PREFIX}`, limits.global);
   app.setGlobalPrefix(API_PREFIX, {

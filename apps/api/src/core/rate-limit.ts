@@ -1,5 +1,7 @@
 import type { RequestHandler } from 'express';
 import { rateLimit, type Store } from 'express-rate-limit';
+import type { Redis } from 'ioredis';
+import { RedisStore } from 'rate-limit-redis';
 import { TooManyRequestsError } from '@app/common';
 
 export interface RateLimitSettings {
@@ -27,4 +29,13 @@ export function rateLimiters(settings: RateLimitSettings, store?: (prefix: strin
     global: limiter(settings.max, 'rl:global:', 'Too many requests, slow down'),
     login: limiter(settings.loginMax, 'rl:login:', 'Too many login attempts, try again later'),
   };
+}
+
+/** A Redis-backed store, so every replica counts against the same limits. */
+export function redisRateLimitStore(client: Redis, keyPrefix: string): (prefix: string) => Store {
+  return (prefix) =>
+    new RedisStore({
+      prefix: `${keyPrefix}:${prefix}`,
+      sendCommand: (command: string, ...args: string[]) => client.call(command, ...args) as Promise<number>,
+    });
 }

@@ -1,0 +1,28 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { bearer, createTestApp, type TestApp } from '../helpers/test-app.js';
+import { testEngine } from '../setup/test-database.js';
+
+/**
+ * DATABASE_REPLICA_URLS turns on TypeORM replication: reads go to the replicas, writes and
+ * transactions to the primary. Here the primary is also listed as the replica.
+ */
+const onMysql = testEngine() === 'mariadb';
+
+(onMysql ? describe : describe.skip)('read replicas (MariaDB only: SQLite has none)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ DATABASE_REPLICA_URLS: '__SAME_AS_PRIMARY__' });
+  });
+  afterAll(() => t?.close());
+
+  it('applies the replication configuration and serves reads and writes', async () => {
+    const options = t.dataSource.options as { replication?: { master: { database: string }; slaves: { database: string }[] } };
+    expect(options.replication?.slaves).toHaveLength(1);
+    expect(options.replication?.slaves[0].database).toBe(options.replication?.master.database);
+    const customer = await t.customer('replica_reader');
+    const me = await t.http().get('/api/v1/auth/me').set(bearer(customer.token)).expect(200);
+    expect(me.body.username).toBe('replica_reader');
+    const list = await t.http().get('/api/v1/users').query({ search: 'replica_reader' }).set(bearer(t.adminToken)).expect(200);
+    expect(list.body.total).toBe(1);
+  });
+});
