@@ -1,0 +1,57 @@
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { compileErrors, validate } from '@readme/openapi-parser';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import openapiTS, { astToString } from 'openapi-typescript';
+import ts from 'typescript';
+import { ADMIN, createTestApp, type TestApp } from '../helpers/test-app.js';
+
+/** The flow's source, in the repository (tests run from its root). */
+const FLOW_SOURCE = join(process.cwd(), 'test', 'client', 'flow.ts.txt');
+
+/**
+ * What frontend teams do with the document: validate it, generate TypeScript types with
+ * openapi-typescript, type-check a client flow written against them, and run it on the live app.
+ */
+describe('the OpenAPI document as frontend teams use it', () => {
+  let t: TestApp;
+  let work: string;
+  let baseUrl: string;
+  let document: Record<string, unknown>;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    await t.app.listen(0, '127.0.0.1');
+    baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    work = mkdtempSync(join(tmpdir(), 'app_test_client_'));
+    document = (await t.http().get('/docs-json').expect(200)).body;
+  });
+  afterAll(async () => {
+    rmSync(work, { recursive: true, force: true });
+    await t.close();
+  });
+
+  it('validates as OpenAPI 3', async () => {
+    const result = await validate(structuredClone(document) as never);
+    expect(result.valid ? 'valid' : compileErrors(result)).toBe('valid');
+  });
+
+  it('generates types that a client flow type-checks against, and the flow runs on the live app', async () => {
+    const types = astToString(await openapiTS(document as never));
+    writeFileSync(join(work, 'api.d.ts'), types);
+    copyFileSync(FLOW_SOURCE, join(work, 'flow.ts'));
+    const program = ts.createProgram([join(work, 'flow.ts')], { strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ES2022, moduleResolution: ts.ModuleResolutionKind.Bundler, lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'], types: [], skipLibCheck: true });
+    const diagnostics = ts.getPreEmitDiagnostics(program).map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+    expect(diagnostics).toEqual([]);
+
+    const compiled = ts.transpileModule(ts.sys.readFile(join(work, 'flow.ts'))!, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } }).outputText;
+    writeFileSync(join(work, 'flow.mjs'), compiled);
+    const { runFlow } = (await import(pathToFileURL(join(work, 'flow.mjs')).href)) as { runFlow(baseUrl: string, username: string, password: string): Promise<Record<string, unknown>> };
+    const result = await runFlow(baseUrl, ADMIN.username, ADMIN.password);
+    expect(result).toMatchObject({ username: ADMIN.username, role: 'admin', predictedVersion: '1.0.0', unauthorized: 401 });
+    expect(result.modelNames).toEqual(expect.arrayContaining(['sensor-anomaly', 'order-value']));
+  });
+});
