@@ -61,7 +61,7 @@ export class EnvironmentVariables {
   /** Run the job worker inside the API process (with Redis, set false and run `npm run start:worker`). */
   @IsIn(['true', 'false']) JOBS_RUN_IN_API: 'true' | 'false' = 'true';
   /** Rows per stored chunk (one tensor batch) of an async job. */
-  @Type(() => Number) @IsInt() @Min(1) @Max(4096) JOB_CHUNK_ROWS: number = 1024;
+  @Type(() => Number) @IsInt() @Min(1) @Max(4096) JOB_CHUNK_ROWS: number = 256;
 }
 
 /** What decides which modules the app is built from; read once at the composition root. */

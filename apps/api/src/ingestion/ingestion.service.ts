@@ -12,6 +12,8 @@ import { SensorReadingsRepository } from './sensor-readings.repository.js';
 
 const READING_FIELDS = ['temperature', 'humidity', 'pressure'] as const;
 const ANOMALY_LABEL = 'anomaly';
+/** The global pipe's rules, applied row by row: unknown fields are refused. */
+const VALIDATION_OPTIONS = { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } };
 
 /**
  * Validated ingestion: every row is checked on its own; the valid ones are stored (in one
@@ -32,9 +34,9 @@ export class IngestionService {
     const rejected: RejectedRowDto[] = [];
     const valid: SensorReadingInputDto[] = [];
     body.forEach((raw: unknown, index) => {
-      const details = this.check(raw, scorer?.featureNames ?? []);
-      if (details.length) rejected.push({ index, details });
-      else valid.push(plainToInstance(SensorReadingInputDto, raw));
+      const checked = this.check(raw, scorer?.featureNames ?? []);
+      if (checked.details.length) rejected.push({ index, details: checked.details });
+      else valid.push(checked.reading!);
     });
     const rows: Partial<SensorReading>[] = valid.map((reading) => ({
       timestamp: new Date(reading.timestamp).toISOString(),
@@ -67,16 +69,16 @@ export class IngestionService {
     return { name: model.name, version: model.version, featureNames: features };
   }
 
-  private check(raw: unknown, requiredFeatures: string[]): { field: string; message: string }[] {
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return [{ field: 'row', message: 'a reading must be an object' }];
+  private check(raw: unknown, requiredFeatures: string[]): { reading?: SensorReadingInputDto; details: { field: string; message: string }[] } {
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { details: [{ field: 'row', message: 'a reading must be an object' }] };
     const reading = plainToInstance(SensorReadingInputDto, raw);
-    const details = flattenValidationErrors(validateSync(reading, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } }));
+    const details = flattenValidationErrors(validateSync(reading, VALIDATION_OPTIONS));
     for (const feature of requiredFeatures) {
       if ((raw as Record<string, unknown>)[feature] === undefined && !details.some((detail) => detail.field === feature)) {
         details.push({ field: feature, message: `${feature} is required by the scoring model` });
       }
     }
-    return details;
+    return { reading, details };
   }
 
   private async score(name: string, features: string[], rows: Partial<SensorReading>[], user: AuthUser): Promise<number> {
