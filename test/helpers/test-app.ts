@@ -34,12 +34,15 @@ let counter = 0;
  */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
+  // A test may route the app to its database through a local proxy port (to simulate outages).
+  const proxyPort = env.__DATABASE_PROXY_PORT__;
+  const databaseUrl = proxyPort ? Object.assign(new URL(database.url), { port: proxyPort }).toString() : database.url;
   const modelsDir = mkdtempSync(join(tmpdir(), 'app_test_models_'));
   Object.assign(process.env, {
     MODELS_DIR: modelsDir,
     MODEL_SYNC_INTERVAL_MS: '0',
     NODE_ENV: 'test',
-    DATABASE_URL: database.url,
+    DATABASE_URL: databaseUrl,
     DATABASE_MIGRATE_ON_BOOT: 'true',
     JWT_SECRET: TEST_JWT_SECRET,
     BCRYPT_ROUNDS: '4',
