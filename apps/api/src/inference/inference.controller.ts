@@ -1,11 +1,12 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, CurrentUser } from '../auth/auth.decorators.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { ApiErrors } from '../core/api-docs.decorators.js';
 import { ModelNameParams } from '../models/dto/model-version.params.js';
 import { ClassPredictionDto, PredictRequestDto, PredictResponseDto, RegressionPredictionDto } from './dto/predict.dto.js';
 import { InferenceService } from './inference.service.js';
+import { PredictBodyPipe, type PredictBody } from './predict-body.pipe.js';
 
 @ApiTags('inference')
 @ApiExtraModels(ClassPredictionDto, RegressionPredictionDto)
@@ -16,10 +17,11 @@ export class InferenceController {
   @Post(':name/predict')
   @HttpCode(200)
   @Auth()
+  @ApiBody({ type: PredictRequestDto })
   @ApiOperation({ summary: 'Predict with the deployed version of a model (1 to 1024 rows)' })
   @ApiOkResponse({ type: PredictResponseDto })
   @ApiErrors(400, 404, 413)
-  predict(@Param() params: ModelNameParams, @Body() body: PredictRequestDto, @CurrentUser() user: AuthUser): Promise<PredictResponseDto> {
+  predict(@Param() params: ModelNameParams, @Body(PredictBodyPipe) body: PredictBody, @CurrentUser() user: AuthUser): Promise<PredictResponseDto> {
     return this.inference.predict({ name: params.name, version: body.version, inputs: body.inputs, userId: user.id, source: 'http' });
   }
 }

@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDefined, IsOptional, IsString, Matches } from 'class-validator';
 
-/** `inputs` is checked against the model's own input shape by the service, not here. */
+/**
+ * The predict/job body as Swagger documents it. PredictBodyPipe checks the envelope and the service
+ * checks `inputs` against the model's own input shape.
+ */
 export class PredictRequestDto {
   @ApiProperty({
     description:
@@ -12,13 +14,9 @@ export class PredictRequestDto {
     ],
     example: [{ temperature: 21.5, humidity: 45, pressure: 1012 }],
   })
-  @IsDefined()
   inputs: unknown;
 
   @ApiPropertyOptional({ description: 'Pin a version; `latest` or absent means the production version', example: '1.0.0' })
-  @IsOptional()
-  @IsString()
-  @Matches(/^[A-Za-z0-9._-]{1,64}$/)
   version?: string;
 }
 

@@ -1,11 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse, PageQueryDto, type Page } from '@app/common';
 import { Auth, CurrentUser } from '../../auth/auth.decorators.js';
 import type { AuthUser } from '../../auth/auth-user.js';
 import { ApiErrors } from '../../core/api-docs.decorators.js';
 import { ModelNameParams } from '../../models/dto/model-version.params.js';
 import { PredictRequestDto } from '../dto/predict.dto.js';
+import { PredictBodyPipe, type PredictBody } from '../predict-body.pipe.js';
 import { JobAcceptedDto, JobResultRowDto, JobStatusDto } from './dto/job.dto.js';
 import { JobsService } from './jobs.service.js';
 
@@ -17,10 +18,11 @@ export class JobsController {
   @Post(':name/jobs')
   @HttpCode(202)
   @Auth()
+  @ApiBody({ type: PredictRequestDto })
   @ApiOperation({ summary: 'Queue an async prediction over up to 100 000 rows; answers at once' })
   @ApiAcceptedResponse({ type: JobAcceptedDto })
   @ApiErrors(400, 404, 413)
-  submit(@Param() params: ModelNameParams, @Body() body: PredictRequestDto, @CurrentUser() user: AuthUser): Promise<JobAcceptedDto> {
+  submit(@Param() params: ModelNameParams, @Body(PredictBodyPipe) body: PredictBody, @CurrentUser() user: AuthUser): Promise<JobAcceptedDto> {
     return this.jobs.submit(params.name, body.inputs, body.version, user);
   }
 

@@ -106,6 +106,8 @@ function toRow(entry: NewInferenceRecord): NewRecordRow {
 
 /** JSON with object keys sorted, so equal inputs hash equally. */
 export function canonicalJson(value: unknown): string {
+  // Rows of numbers (the common case) have no keys to sort: skip the replacer, which costs a call per value.
+  if (Array.isArray(value) && !JSON.stringify(value.slice(0, 1)).includes('{')) return JSON.stringify(value);
   return JSON.stringify(value, (_key, inner: unknown) =>
     inner && typeof inner === 'object' && !Array.isArray(inner) ? Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : inner,
   );
