@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { startApi, startWorker, type RunningProcess } from '../helpers/app-process.js';
-import { ADMIN, TEST_JWT_SECRET } from '../helpers/test-app.js';
+import { processEnvironment, startApi, startWorker, type RunningProcess } from '../helpers/app-process.js';
+import { ADMIN } from '../helpers/test-app.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { createTestDatabase, type TestDatabase } from '../setup/test-database.js';
 
@@ -29,22 +29,8 @@ describe('jobs survive a killed process', () => {
   async function environment(extra: Record<string, string>): Promise<Record<string, string>> {
     database = await createTestDatabase();
     modelsDir = mkdtempSync(join(tmpdir(), 'app_test_models_'));
-    return {
-      NODE_ENV: 'test',
-      DATABASE_URL: database.url,
-      DATABASE_MIGRATE_ON_BOOT: 'true',
-      MODELS_DIR: modelsDir,
-      JWT_SECRET: TEST_JWT_SECRET,
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
-      ADMIN_USERNAME: ADMIN.username,
-      BCRYPT_ROUNDS: '4',
-      RATE_LIMIT_MAX: '1000000',
-      LOG_LEVEL: 'warn',
-      // Small chunks make the job last long enough to be interrupted.
-      JOB_CHUNK_ROWS: '32',
-      ...extra,
-    };
+    // Small chunks make the job last long enough to be interrupted.
+    return processEnvironment(database.url, modelsDir, { JOB_CHUNK_ROWS: '32', ...extra });
   }
 
   async function submit(api: RunningProcess): Promise<{ token: string; jobId: string; rows: number[][] }> {

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { startApi, type RunningProcess } from '../helpers/app-process.js';
+import { processEnvironment, startApi, type RunningProcess } from '../helpers/app-process.js';
 import { attachUpload, sensorArtifact, sensorFields } from '../helpers/model-files.js';
-import { ADMIN, bearer, TEST_JWT_SECRET } from '../helpers/test-app.js';
+import { ADMIN, bearer } from '../helpers/test-app.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { createTestDatabase, type TestDatabase } from '../setup/test-database.js';
 
@@ -27,23 +27,12 @@ describe('scale-out: two API processes, one database, one Redis', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     modelsDir = mkdtempSync(join(tmpdir(), 'app_test_models_'));
-    const env = {
-      NODE_ENV: 'test',
-      DATABASE_URL: database.url,
-      DATABASE_MIGRATE_ON_BOOT: 'true',
-      MODELS_DIR: modelsDir,
-      JWT_SECRET: TEST_JWT_SECRET,
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
-      ADMIN_USERNAME: ADMIN.username,
-      BCRYPT_ROUNDS: '4',
-      LOG_LEVEL: 'warn',
+    const env = processEnvironment(database.url, modelsDir, {
       REDIS_URL,
       REDIS_PREFIX: `test-${randomBytes(4).toString('hex')}`,
       MODEL_SYNC_INTERVAL_MS: '500',
-      RATE_LIMIT_MAX: '1000000',
       LOGIN_RATE_LIMIT_MAX: '6',
-    };
+    });
     a = await startApi(env);
     b = await startApi(env);
     const login = await request(a.baseUrl!).post('/api/v1/auth/token').send({ username: ADMIN.username, password: ADMIN.password }).expect(200);

@@ -1,7 +1,26 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { ADMIN, TEST_JWT_SECRET } from './test-constants.js';
 import { waitFor } from './wait-for.js';
+
+/** The settings every test process gets: a test database, its own model store, the test admin. */
+export function processEnvironment(databaseUrl: string, modelsDir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    DATABASE_MIGRATE_ON_BOOT: 'true',
+    MODELS_DIR: modelsDir,
+    JWT_SECRET: TEST_JWT_SECRET,
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    ADMIN_USERNAME: ADMIN.username,
+    BCRYPT_ROUNDS: '4',
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_MAX: '1000000',
+    ...extra,
+  };
+}
 
 /** The compiled entry points, next to this compiled helper. */
 const API_MAIN = fileURLToPath(new URL('../../apps/api/src/main.js', import.meta.url));

@@ -8,9 +8,9 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../setup/test-database.js';
+import { ADMIN, TEST_JWT_SECRET } from './test-constants.js';
 
-export const ADMIN = { username: 'admin', email: 'admin@example.test', password: 'Admin1234' };
-export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-signing';
+export { ADMIN, TEST_JWT_SECRET };
 
 export interface TestApp {
   app: INestApplication;

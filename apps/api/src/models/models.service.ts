@@ -5,6 +5,7 @@ import type { ListModelsQueryDto } from './dto/list-models.query.js';
 import { toModelVersionResponse, type ModelVersionResponseDto } from './dto/model-version-response.dto.js';
 import type { UploadModelDto } from './dto/upload-model.dto.js';
 import { ModelArtifactStore, type UploadedFile } from './model-artifact.store.js';
+import { newVersionFields } from './model-metadata.js';
 import { ModelLoadError, ModelRuntime, modelKey, type LoadedModelInfo } from './model-runtime.js';
 import type { ModelVersion } from './model-version.entity.js';
 import { ModelsRepository } from './models.repository.js';
@@ -38,23 +39,7 @@ export class ModelsService {
     try {
       const info = await this.inspect(dir);
       this.checkMetadata(dto, info);
-      const { checksum, sizeBytes } = await this.store.checksum(dir);
-      const row = this.models.create({
-        name: dto.name,
-        version: dto.version,
-        description: dto.description ?? null,
-        framework: dto.framework,
-        task: dto.task,
-        inputShape: dto.inputShape,
-        featureNames: dto.featureNames ?? null,
-        outputLabels: dto.outputLabels ?? null,
-        metrics: dto.metrics ?? {},
-        stage: 'staging',
-        deployed: false,
-        checksum,
-        sizeBytes,
-        trainedAt: dto.trainedAt ?? null,
-      });
+      const row = this.models.create(newVersionFields(dto, await this.store.checksum(dir), { stage: 'staging', deployed: false }));
       return toModelVersionResponse(await this.models.save(row));
     } catch (error) {
       await this.store.remove(dto.name, dto.version);

@@ -3,21 +3,8 @@ import { join, resolve } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { ModelArtifactStore } from './model-artifact.store.js';
-import type { Framework, Task } from './model-version.entity.js';
+import { newVersionFields, type ModelMetadata } from './model-metadata.js';
 import { ModelsRepository } from './models.repository.js';
-
-interface ShippedMetadata {
-  name: string;
-  version: string;
-  description?: string;
-  framework: Framework;
-  task: Task;
-  inputShape: number[];
-  featureNames?: string[];
-  outputLabels?: string[];
-  metrics?: Record<string, number>;
-  trainedAt?: string;
-}
 
 /**
  * Registers the models that ship with the product (SHIPPED_MODELS_DIR/<name>/<version>/ with a
@@ -37,30 +24,13 @@ export class ShippedModelsInstaller {
   async install(): Promise<void> {
     if (!this.config.models.installShipped) return;
     for (const dir of await this.findShipped(resolve(this.config.models.shippedDir))) {
-      const metadata = JSON.parse(await readFile(join(dir, 'metadata.json'), 'utf8')) as ShippedMetadata;
+      const metadata = JSON.parse(await readFile(join(dir, 'metadata.json'), 'utf8')) as ModelMetadata;
       if (await this.models.findVersion(metadata.name, metadata.version)) continue;
       const stored = await this.store.install(metadata.name, metadata.version, dir);
-      const { checksum, sizeBytes } = await this.store.checksum(stored);
       const hasProduction = Boolean(await this.models.findProduction(metadata.name));
       try {
-        await this.models.save(
-          this.models.create({
-            name: metadata.name,
-            version: metadata.version,
-            description: metadata.description ?? null,
-            framework: metadata.framework,
-            task: metadata.task,
-            inputShape: metadata.inputShape,
-            featureNames: metadata.featureNames ?? null,
-            outputLabels: metadata.outputLabels ?? null,
-            metrics: metadata.metrics ?? {},
-            stage: hasProduction ? 'staging' : 'production',
-            deployed: !hasProduction,
-            checksum,
-            sizeBytes,
-            trainedAt: metadata.trainedAt ?? null,
-          }),
-        );
+        const placement = hasProduction ? ({ stage: 'staging', deployed: false } as const) : ({ stage: 'production', deployed: true } as const);
+        await this.models.save(this.models.create(newVersionFields(metadata, await this.store.checksum(stored), placement)));
         this.logger.log(`Registered shipped model ${metadata.name}@${metadata.version}`);
       } catch (error) {
         // Another process registering the same version at the same boot is fine.
