@@ -59,6 +59,7 @@ function isBatch(inputs: unknown, layout: RowLayout): boolean {
 export function splitRows(inputs: unknown, layout: RowLayout, field = 'inputs'): unknown[] {
   if (inputs !== null && typeof inputs === 'object' && !Array.isArray(inputs)) return [inputs];
   if (!Array.isArray(inputs)) throw new ValidationFailedError([{ field, message: 'inputs must be a row (array or object) or a list of rows' }]);
+  if (inputs.length === 0) return [];
   return isBatch(inputs, layout) ? inputs : [inputs];
 }
 
