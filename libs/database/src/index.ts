@@ -5,3 +5,4 @@ export * from './transformers.js';
 export * from './portable-columns.js';
 export * from './like.js';
 export * from './pool-stats.js';
+export * from './bulk-insert.js';

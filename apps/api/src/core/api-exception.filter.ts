@@ -44,8 +44,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<Request>();
     const response = host.switchToHttp().getResponse<Response>();
     const mapped = this.map(exception);
-    if (mapped.status >= 500 && !(exception instanceof DomainError)) {
+    if (mapped.status === 500) {
       this.logger.error(`${request.method} ${request.path} failed [${request.id}]`, exception instanceof Error ? exception.stack : String(exception));
+    } else if (mapped.status === 503 && !(exception instanceof DomainError)) {
+      this.logger.warn(`${request.method} ${request.path} answered 503 [${request.id}]: ${exception instanceof Error ? exception.message : String(exception)}`);
     }
     if (response.headersSent) return;
     response.status(mapped.status).json({

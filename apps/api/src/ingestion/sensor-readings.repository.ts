@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { pageOffset, type PageQueryDto } from '@app/common';
+import { insertRows } from '@app/database';
 import { SensorReading } from './sensor-reading.entity.js';
 
-const INSERT_BATCH = 500;
 
 export interface ReadingFilter {
   sensorId?: string;
@@ -20,11 +20,7 @@ export class SensorReadingsRepository {
   /** Every row in one transaction, in multi-row INSERTs. */
   async insertAll(rows: Partial<SensorReading>[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.readings.manager.transaction(async (manager) => {
-      for (let start = 0; start < rows.length; start += INSERT_BATCH) {
-        await manager.insert(SensorReading, rows.slice(start, start + INSERT_BATCH));
-      }
-    });
+    await this.readings.manager.transaction((manager) => insertRows(manager, SensorReading, rows));
   }
 
   list(filter: ReadingFilter, page: PageQueryDto): Promise<[SensorReading[], number]> {

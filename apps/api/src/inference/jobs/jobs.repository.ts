@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { In, type DataSource } from 'typeorm';
+import { insertRows } from '@app/database';
 import { InferenceJobChunk } from './inference-job-chunk.entity.js';
 import { InferenceJobResult } from './inference-job-result.entity.js';
 import { InferenceJob } from './inference-job.entity.js';
 
 const INSERT_BATCH = 500;
+/** Chunks hold up to ~60 KB of JSON each: 50 per INSERT stays far below MySQL's packet limit. */
+const CHUNK_INSERT_BATCH = 50;
 
 @Injectable()
 export class JobsRepository {
@@ -19,9 +22,7 @@ export class JobsRepository {
   async createWithChunks(job: InferenceJob, chunks: InferenceJobChunk[]): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await manager.insert(InferenceJob, job);
-      for (let start = 0; start < chunks.length; start += INSERT_BATCH) {
-        await manager.insert(InferenceJobChunk, chunks.slice(start, start + INSERT_BATCH));
-      }
+      await insertRows(manager, InferenceJobChunk, chunks, CHUNK_INSERT_BATCH);
     });
   }
 
@@ -61,9 +62,7 @@ export class JobsRepository {
   async completeChunk(chunk: InferenceJobChunk, predictions: unknown[]): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const rows = predictions.map((prediction, offset) => ({ jobId: chunk.jobId, rowIndex: chunk.firstRow + offset, prediction: JSON.stringify(prediction) }));
-      for (let start = 0; start < rows.length; start += INSERT_BATCH) {
-        await manager.insert(InferenceJobResult, rows.slice(start, start + INSERT_BATCH));
-      }
+      await insertRows(manager, InferenceJobResult, rows, INSERT_BATCH);
       await manager.update(InferenceJobChunk, { jobId: chunk.jobId, chunkIndex: chunk.chunkIndex }, { done: true });
       await manager.increment(InferenceJob, { id: chunk.jobId }, 'processedRows', chunk.rowCount);
     });

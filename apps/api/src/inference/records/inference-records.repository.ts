@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { pageOffset, type PageQueryDto } from '@app/common';
+import { insertRows } from '@app/database';
 import { InferenceRecord } from './inference-record.entity.js';
 
 export type NewRecordRow = Omit<InferenceRecord, 'id' | 'createdAt'>;
@@ -29,9 +30,7 @@ export class InferenceRecordsRepository {
   constructor(@InjectRepository(InferenceRecord) private readonly records: Repository<InferenceRecord>) {}
 
   async insertMany(rows: NewRecordRow[]): Promise<void> {
-    for (let start = 0; start < rows.length; start += INSERT_BATCH) {
-      await this.records.insert(rows.slice(start, start + INSERT_BATCH));
-    }
+    await insertRows(this.records.manager, InferenceRecord, rows, INSERT_BATCH);
   }
 
   list(filter: RecordFilter, page: PageQueryDto): Promise<[InferenceRecord[], number]> {
