@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { cp, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -20,9 +20,17 @@ export function shippedModelDir(name: 'sensor-anomaly' | 'order-value', version 
   return resolve(repoRoot(), 'models', name, version);
 }
 
-/** A fresh temporary folder. */
-export function tempDir(prefix = 'inference-test-'): Promise<string> {
-  return mkdtemp(join(tmpdir(), prefix));
+const created: string[] = [];
+// Temporary folders (some hold 10 MB model copies) go when the test process exits.
+process.once('exit', () => {
+  for (const dir of created) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temporary folder, removed when the process exits. */
+export async function tempDir(prefix = 'inference-test-'): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  created.push(dir);
+  return dir;
 }
 
 /** Copies an artifact folder to a new temporary folder (to corrupt it safely). */
