@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { AppConfig } from './config/app-config.js';
 import { configureApp } from './core/configure-app.js';
+import { installGracefulShutdown } from './core/graceful-shutdown.js';
 
 async function bootstrap(): Promise<void> {
   // Body parsing is set up by configureApp, with per-route limits.
@@ -12,6 +13,7 @@ async function bootstrap(): Promise<void> {
   configureApp(app);
   const config = app.get(AppConfig);
   await app.listen(config.port, config.host);
+  installGracefulShutdown(app, app.getHttpServer());
   Logger.log(`Listening on http://${config.host}:${config.port} (docs at /docs)`, 'Bootstrap');
 }
 

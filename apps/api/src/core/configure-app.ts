@@ -49,6 +49,5 @@ export function configureApp(app: NestExpressApplication): void {
   app.useWebSocketAdapter(new AuthenticatedWsAdapter(app));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
-  app.enableShutdownHooks();
   setupSwagger(app);
 }
