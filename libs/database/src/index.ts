@@ -6,3 +6,4 @@ export * from './portable-columns.js';
 export * from './like.js';
 export * from './pool-stats.js';
 export * from './bulk-insert.js';
+export * from './sqlite-serializer.js';

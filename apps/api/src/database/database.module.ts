@@ -1,6 +1,7 @@
-import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { buildDataSourceOptions } from '@app/database';
+import { Global, Module } from '@nestjs/common';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { buildDataSourceOptions, TransactionRunner } from '@app/database';
 import { MIGRATIONS } from '../../../../migrations/index.js';
 import { AppConfig } from '../config/app-config.js';
 import { ENTITIES } from './entities.js';
@@ -9,6 +10,7 @@ import { ENTITIES } from './entities.js';
  * The app's connection. Pending migrations are applied at boot only where configured (by default
  * for the embedded SQLite file); against MySQL ops run `npm run migration:run`.
  */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -27,5 +29,8 @@ import { ENTITIES } from './entities.js';
       }),
     }),
   ],
+  // Every unit of work goes through it, so transactions take turns on SQLite's single connection.
+  providers: [{ provide: TransactionRunner, inject: [getDataSourceToken()], useFactory: (dataSource: DataSource) => new TransactionRunner(dataSource) }],
+  exports: [TransactionRunner],
 })
 export class DatabaseModule {}

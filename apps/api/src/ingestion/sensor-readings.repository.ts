@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { pageOffset, type PageQueryDto } from '@app/common';
-import { insertRows } from '@app/database';
+import { insertRows, TransactionRunner } from '@app/database';
 import { SensorReading } from './sensor-reading.entity.js';
 
 
@@ -15,12 +15,15 @@ export interface ReadingFilter {
 
 @Injectable()
 export class SensorReadingsRepository {
-  constructor(@InjectRepository(SensorReading) private readonly readings: Repository<SensorReading>) {}
+  constructor(
+    @InjectRepository(SensorReading) private readonly readings: Repository<SensorReading>,
+    private readonly transactions: TransactionRunner,
+  ) {}
 
   /** Every row in one transaction, in multi-row INSERTs. */
   async insertAll(rows: Partial<SensorReading>[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.readings.manager.transaction((manager) => insertRows(manager, SensorReading, rows));
+    await this.transactions.transaction((manager) => insertRows(manager, SensorReading, rows));
   }
 
   list(filter: ReadingFilter, page: PageQueryDto): Promise<[SensorReading[], number]> {

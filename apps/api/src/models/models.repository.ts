@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { FindOptionsWhere, Repository } from 'typeorm';
 import { pageOffset, type PageQueryDto } from '@app/common';
+import { TransactionRunner } from '@app/database';
 import { ModelVersion, type Stage } from './model-version.entity.js';
 
 export interface ModelFilter {
@@ -12,7 +13,10 @@ export interface ModelFilter {
 
 @Injectable()
 export class ModelsRepository {
-  constructor(@InjectRepository(ModelVersion) private readonly versions: Repository<ModelVersion>) {}
+  constructor(
+    @InjectRepository(ModelVersion) private readonly versions: Repository<ModelVersion>,
+    private readonly transactions: TransactionRunner,
+  ) {}
 
   findVersion(name: string, version: string): Promise<ModelVersion | null> {
     return this.versions.findOneBy({ name, version });
@@ -57,7 +61,7 @@ export class ModelsRepository {
    * version goes back to staging. Returns that previous version, if any.
    */
   promote(row: ModelVersion): Promise<ModelVersion | null> {
-    return this.versions.manager.transaction(async (manager) => {
+    return this.transactions.transaction(async (manager) => {
       const repository = manager.getRepository(ModelVersion);
       const previous = await repository.findOne({ where: { name: row.name, stage: 'production' }, lock: manager.connection.options.type === 'better-sqlite3' ? undefined : { mode: 'pessimistic_write' } });
       if (previous && previous.id !== row.id) {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { In, type DataSource } from 'typeorm';
-import { insertRows } from '@app/database';
+import { insertRows, TransactionRunner } from '@app/database';
 import { InferenceJobChunk } from './inference-job-chunk.entity.js';
 import { InferenceJobResult } from './inference-job-result.entity.js';
 import { InferenceJob } from './inference-job.entity.js';
@@ -12,7 +12,10 @@ const CHUNK_INSERT_BATCH = 50;
 
 @Injectable()
 export class JobsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
+  ) {}
 
   private get jobs() {
     return this.dataSource.getRepository(InferenceJob);
@@ -20,7 +23,7 @@ export class JobsRepository {
 
   /** The job and all its input chunks, in one transaction: a job is accepted whole or not at all. */
   async createWithChunks(job: InferenceJob, chunks: InferenceJobChunk[]): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.transactions.transaction(async (manager) => {
       await manager.insert(InferenceJob, job);
       await insertRows(manager, InferenceJobChunk, chunks, CHUNK_INSERT_BATCH);
     });
@@ -60,7 +63,7 @@ export class JobsRepository {
 
   /** Stores a chunk's predictions, marks it done and advances progress, all or nothing. */
   async completeChunk(chunk: InferenceJobChunk, predictions: unknown[]): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.transactions.transaction(async (manager) => {
       const rows = predictions.map((prediction, offset) => ({ jobId: chunk.jobId, rowIndex: chunk.firstRow + offset, prediction: JSON.stringify(prediction) }));
       await insertRows(manager, InferenceJobResult, rows, INSERT_BATCH);
       await manager.update(InferenceJobChunk, { jobId: chunk.jobId, chunkIndex: chunk.chunkIndex }, { done: true });
