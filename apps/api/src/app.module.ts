@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module.js';
+import { CategoriesModule } from './categories/categories.module.js';
 import { AppConfigModule } from './config/config.module.js';
 import { validateEnvironment, wiringOf, type AppWiring } from './config/env.schema.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -9,6 +10,8 @@ import { JobsModule } from './inference/jobs/jobs.module.js';
 import { IngestionModule } from './ingestion/ingestion.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ModelsModule } from './models/models.module.js';
+import { OrdersModule } from './orders/orders.module.js';
+import { ProductsModule } from './products/products.module.js';
 import { UsersModule } from './users/users.module.js';
 
 /** Imports the feature modules and the shared infrastructure, nothing else. */
@@ -25,6 +28,12 @@ export class AppModule {
         AppConfigModule.register(),
         DatabaseModule,
         MetricsModule,
+        // Routes register in module order, and AuthModule brings UsersModule in: the commerce
+        // modules come first so that GET /users/stats/top-spenders (OrdersModule) is matched
+        // before UsersController's GET /users/:id would capture it.
+        CategoriesModule,
+        ProductsModule,
+        OrdersModule,
         AuthModule,
         UsersModule,
         ModelsModule,

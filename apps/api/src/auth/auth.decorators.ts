@@ -1,13 +1,23 @@
 import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
-import { ApiAuth, ApiErrors } from '../core/api-docs.decorators.js';
+import { ApiAuth, ApiErrors, ApiOptionalAuth } from '../core/api-docs.decorators.js';
 import type { AuthUser, Role } from './auth-user.js';
 
 export const IS_PUBLIC = 'auth:isPublic';
 export const REQUIRED_ROLES = 'auth:roles';
+export const OPTIONAL_AUTH = 'auth:optional';
 
 /** No token needed. */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+/**
+ * No token needed, but a valid bearer token is read, so a public route can answer an admin with
+ * more (e.g. inactive products). A missing, invalid or expired token makes the caller anonymous
+ * (`@CurrentUser()` is undefined) rather than a 401: the route stays public.
+ */
+export function OptionalAuth(): MethodDecorator & ClassDecorator {
+  return applyDecorators(SetMetadata(IS_PUBLIC, true), SetMetadata(OPTIONAL_AUTH, true), ApiOptionalAuth());
+}
 
 /** A token is needed; with roles, one of them. Documents the security schemes and 401/403. */
 export function Auth(...roles: Role[]): MethodDecorator & ClassDecorator {

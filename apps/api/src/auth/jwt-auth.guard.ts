@@ -2,7 +2,7 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { UnauthorizedError } from '@app/common';
-import { IS_PUBLIC } from './auth.decorators.js';
+import { IS_PUBLIC, OPTIONAL_AUTH } from './auth.decorators.js';
 import type { AuthUser } from './auth-user.js';
 import { TokenService } from './token.service.js';
 
@@ -17,11 +17,21 @@ export class JwtAuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
-    if (isPublic) return true;
     const request = context.switchToHttp().getRequest<Request & { user?: AuthUser }>();
     const [scheme, token] = (request.header('authorization') ?? '').split(' ');
+    if (isPublic) {
+      // @OptionalAuth(): a valid token identifies the caller; anything else leaves it anonymous.
+      const optional = this.reflector.getAllAndOverride<boolean>(OPTIONAL_AUTH, [context.getHandler(), context.getClass()]);
+      if (optional && scheme?.toLowerCase() === 'bearer' && token) request.user = await this.tokens.authenticate(token).catch(anonymousIfUnauthorized);
+      return true;
+    }
     if (scheme?.toLowerCase() !== 'bearer' || !token) throw new UnauthorizedError('Missing bearer token');
     request.user = await this.tokens.authenticate(token);
     return true;
   }
+}
+
+function anonymousIfUnauthorized(error: unknown): undefined {
+  if (error instanceof UnauthorizedError) return undefined;
+  throw error;
 }

@@ -1,5 +1,5 @@
 import { applyDecorators, HttpStatus } from '@nestjs/common';
-import { ApiBearerAuth, ApiOAuth2, ApiResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOAuth2, ApiResponse, ApiSecurity } from '@nestjs/swagger';
 import { ErrorBodyDto } from '@app/common';
 import { BEARER_SCHEME, OAUTH2_SCHEME } from './swagger.js';
 
@@ -26,4 +26,9 @@ function STATUS_TEXT(status: number): string {
 /** A protected operation: both security schemes, so Swagger UI sends the token either way. */
 export function ApiAuth(): MethodDecorator & ClassDecorator {
   return applyDecorators(ApiBearerAuth(BEARER_SCHEME), ApiOAuth2([], OAUTH2_SCHEME), ApiErrors(401));
+}
+
+/** A public operation that honours a token when sent: both schemes, or none (`{}`). */
+export function ApiOptionalAuth(): MethodDecorator & ClassDecorator {
+  return applyDecorators(ApiBearerAuth(BEARER_SCHEME), ApiOAuth2([], OAUTH2_SCHEME), ApiSecurity({}));
 }

@@ -1,10 +1,15 @@
+import { Category } from '../categories/category.entity.js';
 import { InferenceJobChunk } from '../inference/jobs/inference-job-chunk.entity.js';
 import { InferenceJobResult } from '../inference/jobs/inference-job-result.entity.js';
 import { InferenceJob } from '../inference/jobs/inference-job.entity.js';
 import { InferenceRecord } from '../inference/records/inference-record.entity.js';
 import { SensorReading } from '../ingestion/sensor-reading.entity.js';
 import { ModelVersion } from '../models/model-version.entity.js';
+import { IdempotencyKey } from '../orders/idempotency-key.entity.js';
+import { OrderItem } from '../orders/order-item.entity.js';
+import { Order } from '../orders/order.entity.js';
+import { Product } from '../products/product.entity.js';
 import { User } from '../users/user.entity.js';
 
 /** Every entity, listed as classes so ts-node, Jest and dist/ behave the same. */
-export const ENTITIES = [User, ModelVersion, InferenceJob, InferenceJobChunk, InferenceJobResult, SensorReading, InferenceRecord];
+export const ENTITIES = [User, ModelVersion, InferenceJob, InferenceJobChunk, InferenceJobResult, SensorReading, InferenceRecord, Category, Product, Order, OrderItem, IdempotencyKey];

@@ -25,7 +25,8 @@ export class MetricsService {
   readonly inferenceBatchSize = new Histogram({ name: 'inference_batch_size', help: 'Rows per executed batch', labelNames: ['model', 'version'], buckets: BATCH_BUCKETS, registers: [this.registry] });
   readonly modelsLoaded = new Gauge({ name: 'inference_models_loaded', help: 'Model versions loaded in the runtime', registers: [this.registry] });
   readonly jobQueueDepth = new Gauge({ name: 'inference_job_queue_depth', help: 'Inference jobs queued or running', labelNames: ['state'], registers: [this.registry] });
-  readonly recordsDropped = new Counter({ name: 'inference_records_dropped_total', help: 'Prediction records dropped because the database could not take them', registers: [this.registry] });
+  readonly recordsDropped = new Counter({ name: 'inference_records_dropped_total', help: 'Prediction records dropped (buffer full during a database outage, rejected by the database, or unserialisable)', registers: [this.registry] });
+  readonly recordsBuffered = new Gauge({ name: 'inference_records_buffered', help: 'Prediction records waiting in memory to be written', registers: [this.registry] });
   readonly dbPoolInUse = new Gauge({ name: 'db_pool_connections_in_use', help: 'Database connections in use', registers: [this.registry] });
   readonly dbPoolIdle = new Gauge({ name: 'db_pool_connections_idle', help: 'Idle database connections', registers: [this.registry] });
 

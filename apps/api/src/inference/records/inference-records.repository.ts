@@ -5,7 +5,8 @@ import { pageOffset, type PageQueryDto } from '@app/common';
 import { insertRows } from '@app/database';
 import { InferenceRecord } from './inference-record.entity.js';
 
-export type NewRecordRow = Omit<InferenceRecord, 'id' | 'createdAt'>;
+/** createdAt is set by the writer to the time of the prediction, not of the INSERT. */
+export type NewRecordRow = Omit<InferenceRecord, 'id'>;
 
 const INSERT_BATCH = 200;
 
@@ -31,6 +32,11 @@ export class InferenceRecordsRepository {
 
   async insertMany(rows: NewRecordRow[]): Promise<void> {
     await insertRows(this.records.manager, InferenceRecord, rows, INSERT_BATCH);
+  }
+
+  /** False once the data source is closed (late in shutdown): writes cannot succeed then. */
+  isConnected(): boolean {
+    return this.records.manager.connection.isInitialized;
   }
 
   list(filter: RecordFilter, page: PageQueryDto): Promise<[InferenceRecord[], number]> {

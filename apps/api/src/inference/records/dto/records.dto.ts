@@ -22,11 +22,11 @@ export class InferenceRecordDto {
   @ApiProperty({ enum: RECORD_SOURCES }) source: RecordSource;
   @ApiProperty({ description: 'SHA-256 of the canonical JSON of the inputs' }) inputHash: string;
   @ApiProperty({ nullable: true, description: 'The predictions (large outputs are summarised as { truncated, rows, head })' }) output: unknown;
-  @ApiProperty() latencyMs: number;
-  @ApiProperty({ type: Number, nullable: true }) userId: number | null;
-  @ApiProperty() success: boolean;
-  @ApiProperty({ type: String, nullable: true }) error: string | null;
-  @ApiProperty({ type: String, format: 'date-time' }) createdAt: string;
+  @ApiProperty({ description: 'Time of the prediction call in ms (queue + compute)' }) latencyMs: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'The caller; null for calls without a user' }) userId: number | null;
+  @ApiProperty({ description: 'False when the call failed (bad input, model error)' }) success: boolean;
+  @ApiProperty({ type: String, nullable: true, description: 'Why the call failed (success false)' }) error: string | null;
+  @ApiProperty({ type: String, format: 'date-time', description: 'When the prediction was made (not when the buffered record was written)' }) createdAt: string;
 }
 
 export class LatencyPercentilesDto {

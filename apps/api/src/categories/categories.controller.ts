@@ -1,0 +1,78 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiPageResponse, PageQueryDto, type Page } from '@app/common';
+import { Auth, Public } from '../auth/auth.decorators.js';
+import { ApiErrors } from '../core/api-docs.decorators.js';
+import { CategoriesService } from './categories.service.js';
+import { CategoryResponseDto, CategoryStatsDto, CategoryTreeNodeDto } from './dto/category-response.dto.js';
+import { CreateCategoryDto } from './dto/create-category.dto.js';
+import { UpdateCategoryDto } from './dto/update-category.dto.js';
+
+// Fixed paths (tree, stats) are declared before ':id', which would otherwise capture them.
+@ApiTags('categories')
+@Controller('categories')
+export class CategoriesController {
+  constructor(private readonly categories: CategoriesService) {}
+
+  @Get()
+  @Public()
+  @ApiOperation({ summary: 'List categories (by name)' })
+  @ApiPageResponse(CategoryResponseDto)
+  @ApiErrors(400)
+  list(@Query() query: PageQueryDto): Promise<Page<CategoryResponseDto>> {
+    return this.categories.list(query);
+  }
+
+  @Get('tree')
+  @Public()
+  @ApiOperation({ summary: 'The category hierarchy, nested' })
+  @ApiOkResponse({ type: [CategoryTreeNodeDto] })
+  tree(): Promise<CategoryTreeNodeDto[]> {
+    return this.categories.tree();
+  }
+
+  @Get('stats')
+  @Public()
+  @ApiOperation({ summary: 'Per category: count and average/min/max price of its active products' })
+  @ApiOkResponse({ type: [CategoryStatsDto] })
+  stats(): Promise<CategoryStatsDto[]> {
+    return this.categories.stats();
+  }
+
+  @Get(':id')
+  @Public()
+  @ApiOperation({ summary: 'One category' })
+  @ApiOkResponse({ type: CategoryResponseDto })
+  @ApiErrors(400, 404)
+  get(@Param('id', ParseIntPipe) id: number): Promise<CategoryResponseDto> {
+    return this.categories.get(id);
+  }
+
+  @Post()
+  @Auth('admin')
+  @ApiOperation({ summary: 'Create a category (slug derived from the name when not given)' })
+  @ApiCreatedResponse({ type: CategoryResponseDto })
+  @ApiErrors(400, 404, 409)
+  create(@Body() dto: CreateCategoryDto): Promise<CategoryResponseDto> {
+    return this.categories.create(dto);
+  }
+
+  @Patch(':id')
+  @Auth('admin')
+  @ApiOperation({ summary: 'Partial update; a category cannot become its own ancestor (400)' })
+  @ApiOkResponse({ type: CategoryResponseDto })
+  @ApiErrors(400, 404, 409)
+  update(@Param('id', ParseIntPipe) id: number, @Body() dto: UpdateCategoryDto): Promise<CategoryResponseDto> {
+    return this.categories.update(id, dto);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Auth('admin')
+  @ApiOperation({ summary: 'Delete; its products stay with categoryId = null, its children become top-level' })
+  @ApiNoContentResponse()
+  @ApiErrors(400, 404)
+  remove(@Param('id', ParseIntPipe) id: number): Promise<void> {
+    return this.categories.remove(id);
+  }
+}

@@ -1,0 +1,115 @@
+import { Injectable } from '@nestjs/common';
+import { BadRequestError, centsToDecimalString, ConflictError, NotFoundError, toPage, ValidationFailedError, type Page, type PageQueryDto } from '@app/common';
+import { CategoriesRepository } from './categories.repository.js';
+import type { Category } from './category.entity.js';
+import { toCategoryResponse, type CategoryResponseDto, type CategoryStatsDto, type CategoryTreeNodeDto } from './dto/category-response.dto.js';
+import type { CreateCategoryDto } from './dto/create-category.dto.js';
+import type { UpdateCategoryDto } from './dto/update-category.dto.js';
+import { slugify } from './slug.js';
+
+@Injectable()
+export class CategoriesService {
+  constructor(private readonly categories: CategoriesRepository) {}
+
+  async list(page: PageQueryDto): Promise<Page<CategoryResponseDto>> {
+    const [rows, total] = await this.categories.list(page);
+    return toPage(rows.map(toCategoryResponse), total, page);
+  }
+
+  async get(id: number): Promise<CategoryResponseDto> {
+    return toCategoryResponse(await this.getRow(id));
+  }
+
+  /** 404 unless the category exists; for other modules that reference categories. */
+  async assertExists(id: number): Promise<void> {
+    if (!(await this.categories.exists(id))) throw new NotFoundError('Category', id);
+  }
+
+  /** The whole hierarchy, children sorted by name. */
+  async tree(): Promise<CategoryTreeNodeDto[]> {
+    const nodes = (await this.categories.findAll()).map((category): CategoryTreeNodeDto => ({ ...toCategoryResponse(category), children: [] }));
+    const byId = new Map(nodes.map((node) => [node.id, node]));
+    const roots: CategoryTreeNodeDto[] = [];
+    for (const node of nodes) {
+      const parent = node.parentId !== null ? byId.get(node.parentId) : undefined;
+      (parent ? parent.children : roots).push(node);
+    }
+    return roots;
+  }
+
+  async stats(): Promise<CategoryStatsDto[]> {
+    const rows = await this.categories.stats();
+    const money = (cents: number | null) => (cents === null ? null : centsToDecimalString(cents));
+    return rows.map((row) => ({
+      categoryId: row.categoryId,
+      name: row.name,
+      productCount: row.productCount,
+      // Integer division of integer cents, rounded half up: no float ever holds a price.
+      avgPrice: row.productCount > 0 && row.sumCents !== null ? money(Math.round(row.sumCents / row.productCount)) : null,
+      minPrice: money(row.minCents),
+      maxPrice: money(row.maxCents),
+    }));
+  }
+
+  async create(dto: CreateCategoryDto): Promise<CategoryResponseDto> {
+    const slug = dto.slug ?? this.deriveSlug(dto.name);
+    await this.refuseTaken(dto.name, slug);
+    if (dto.parentId != null) await this.assertExists(dto.parentId);
+    const saved = await this.categories.save(
+      this.categories.create({ name: dto.name, slug, description: dto.description ?? null, parentId: dto.parentId ?? null }),
+    );
+    return toCategoryResponse(saved);
+  }
+
+  async update(id: number, dto: UpdateCategoryDto): Promise<CategoryResponseDto> {
+    const category = await this.getRow(id);
+    const slug = dto.slug ?? (dto.name !== undefined && dto.name !== category.name ? this.deriveSlug(dto.name) : undefined);
+    await this.refuseTaken(dto.name, slug, id);
+    if (dto.parentId !== undefined && dto.parentId !== null) await this.refuseCycle(id, dto.parentId);
+    if (dto.name !== undefined) category.name = dto.name;
+    if (slug !== undefined) category.slug = slug;
+    if (dto.description !== undefined) category.description = dto.description;
+    if (dto.parentId !== undefined) category.parentId = dto.parentId;
+    // Without the relation object, save() writes parentId as set above.
+    delete category.parent;
+    return toCategoryResponse(await this.categories.save(category));
+  }
+
+  /** Products keep existing with categoryId = null, children become top-level (ON DELETE SET NULL). */
+  async remove(id: number): Promise<void> {
+    if (!(await this.categories.delete(id))) throw new NotFoundError('Category', id);
+  }
+
+  private async getRow(id: number): Promise<Category> {
+    const category = await this.categories.findById(id);
+    if (!category) throw new NotFoundError('Category', id);
+    return category;
+  }
+
+  private deriveSlug(name: string): string {
+    const slug = slugify(name);
+    if (!slug) throw new ValidationFailedError([{ field: 'slug', message: 'slug cannot be derived from this name; send one' }]);
+    return slug;
+  }
+
+  private async refuseTaken(name: string | undefined, slug: string | undefined, exceptId?: number): Promise<void> {
+    if (!name && !slug) return;
+    for (const holder of await this.categories.findHoldersOf(name, slug, exceptId)) {
+      if (name && holder.name.toLowerCase() === name.toLowerCase()) throw new ConflictError(`Category name '${name}' is already taken`);
+      if (slug && holder.slug === slug) throw new ConflictError(`Category slug '${slug}' is already taken`);
+    }
+  }
+
+  /** The new parent must exist and must not be the category itself or one of its descendants. */
+  private async refuseCycle(id: number, parentId: number): Promise<void> {
+    if (parentId === id) throw new BadRequestError('A category cannot be its own parent');
+    const links = await this.categories.parentLinks();
+    if (!links.has(parentId)) throw new NotFoundError('Category', parentId);
+    const seen = new Set<number>();
+    for (let current: number | null | undefined = parentId; current != null; current = links.get(current)) {
+      if (current === id) throw new BadRequestError(`Category ${parentId} is a descendant of category ${id}: a category cannot be its own ancestor`);
+      if (seen.has(current)) break;
+      seen.add(current);
+    }
+  }
+}

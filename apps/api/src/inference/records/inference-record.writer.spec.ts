@@ -1,0 +1,185 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { Logger } from '@nestjs/common';
+import { MetricsService } from '../../metrics/metrics.service.js';
+import { boundedJson, canonicalJson, InferenceRecordWriter, MAX_OUTPUT_BYTES, type NewInferenceRecord } from './inference-record.writer.js';
+import type { InferenceRecordsRepository, NewRecordRow } from './inference-records.repository.js';
+
+/** The repository port replaced: it can be down (a connection error) or reject rows by a predicate. */
+class FakeRecords {
+  rows: NewRecordRow[] = [];
+  statements = 0;
+  down = false;
+  rejects: (row: NewRecordRow) => boolean = () => false;
+  async insertMany(rows: NewRecordRow[]): Promise<void> {
+    this.statements += 1;
+    if (this.down) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED' });
+    if (rows.some(this.rejects)) throw Object.assign(new Error("Data too long for column 'output'"), { code: 'ER_DATA_TOO_LONG' });
+    this.rows.push(...rows);
+  }
+  isConnected(): boolean {
+    return true;
+  }
+}
+
+const entry = (latencyMs: number, overrides: Partial<NewInferenceRecord> = {}): NewInferenceRecord => ({
+  model: 'm',
+  version: '1',
+  source: 'http',
+  userId: null,
+  input: [latencyMs],
+  output: [{ value: latencyMs }],
+  latencyMs,
+  success: true,
+  ...overrides,
+});
+
+describe('InferenceRecordWriter', () => {
+  // The writer's warnings (outage, drops) are expected here.
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(['log', 'error', 'warn']));
+  const writers: InferenceRecordWriter[] = [];
+  const make = () => {
+    const records = new FakeRecords();
+    const metrics = new MetricsService();
+    const writer = new InferenceRecordWriter(records as unknown as InferenceRecordsRepository, metrics);
+    writers.push(writer);
+    const dropped = async () => (await metrics.recordsDropped.get()).values[0]?.value ?? 0;
+    return { records, metrics, writer, dropped };
+  };
+  afterEach(async () => {
+    for (const writer of writers.splice(0)) await writer.onApplicationShutdown();
+  });
+
+  it('record() only queues; flush() writes in multi-row INSERTs of 200, in order, with the time of the call', async () => {
+    const { records, writer } = make();
+    const before = Date.now();
+    for (let index = 0; index < 450; index += 1) writer.record(entry(index));
+    expect(records.rows).toHaveLength(0);
+    expect(writer.bufferedCount).toBe(450);
+    await writer.flush();
+    expect(records.rows.map((row) => row.latencyMs)).toEqual(Array.from({ length: 450 }, (_, index) => index));
+    expect(records.statements).toBe(3);
+    expect(records.rows[0].createdAt.getTime()).toBeGreaterThanOrEqual(before);
+    expect(writer.bufferedCount).toBe(0);
+  });
+
+  it('starts a flush by itself once 500 entries wait (without the timer)', async () => {
+    const { records, writer } = make();
+    for (let index = 0; index < 500; index += 1) writer.record(entry(index));
+    expect(records.rows).toHaveLength(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    await writer.flush();
+    expect(records.rows).toHaveLength(500);
+  });
+
+  it('flushes on its own timer', async () => {
+    const { records, writer } = make();
+    writer.onModuleInit();
+    writer.record(entry(1));
+    const deadline = Date.now() + 2000;
+    while (records.rows.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(records.rows).toHaveLength(1);
+  });
+
+  it('keeps the rows through an outage (retried, never lost) and writes them once the database is back', async () => {
+    const { records, writer, dropped } = make();
+    records.down = true;
+    for (let index = 0; index < 250; index += 1) writer.record(entry(index));
+    await writer.flush();
+    // The first chunk was tried 3 times, then the writer stopped: nothing written, nothing lost.
+    expect(records.statements).toBe(3);
+    expect(records.rows).toHaveLength(0);
+    expect(writer.bufferedCount).toBe(250);
+    records.down = false;
+    writer.record(entry(250));
+    await writer.flush();
+    expect(records.rows.map((row) => row.latencyMs)).toEqual(Array.from({ length: 251 }, (_, index) => index));
+    expect(await dropped()).toBe(0);
+  });
+
+  it('drops the oldest beyond 100 000 queued records, counted in the metric', async () => {
+    const { records, writer, dropped } = make();
+    records.down = true;
+    for (let index = 0; index < 60_000; index += 1) writer.record(entry(index, { input: null, output: null }));
+    await writer.flush();
+    for (let index = 60_000; index < 100_010; index += 1) writer.record(entry(index, { input: null, output: null }));
+    await writer.flush();
+    expect(writer.bufferedCount).toBe(100_000);
+    expect(await dropped()).toBe(10);
+    records.down = false;
+    await writer.flush();
+    expect(records.rows).toHaveLength(100_000);
+    expect(records.rows[0].latencyMs).toBe(10);
+  });
+
+  it('drops only the rows the database rejects; the rest of their chunk is written', async () => {
+    const { records, writer, dropped } = make();
+    records.rejects = (row) => row.latencyMs === 3;
+    for (let index = 0; index < 6; index += 1) writer.record(entry(index));
+    await writer.flush();
+    expect(records.rows.map((row) => row.latencyMs)).toEqual([0, 1, 2, 4, 5]);
+    expect(await dropped()).toBe(1);
+    expect(writer.bufferedCount).toBe(0);
+  });
+
+  it('drops an unserialisable record without failing the others or throwing', async () => {
+    const { records, writer, dropped } = make();
+    writer.record(entry(1, { input: { n: 10n } }));
+    writer.record(entry(2));
+    await expect(writer.flush()).resolves.toBeUndefined();
+    expect(records.rows.map((row) => row.latencyMs)).toEqual([2]);
+    expect(await dropped()).toBe(1);
+  });
+
+  it('makes every row fit its columns: names, latency, error text', async () => {
+    const { records, writer } = make();
+    writer.record(entry(Number.NaN, { model: 'x'.repeat(100), version: 'v'.repeat(100), success: false, error: 'e'.repeat(10_000), output: undefined }));
+    await writer.flush();
+    expect(records.rows[0]).toMatchObject({ model: 'x'.repeat(64), version: 'v'.repeat(64), latencyMs: 0, output: null });
+    expect(records.rows[0].error).toHaveLength(2000);
+  });
+
+  it('flushes what is left on shutdown', async () => {
+    const { records, writer } = make();
+    writer.onModuleInit();
+    writer.record(entry(1));
+    await writer.beforeApplicationShutdown();
+    writer.record(entry(2));
+    await writer.onApplicationShutdown();
+    expect(records.rows).toHaveLength(2);
+  });
+});
+
+describe('canonicalJson', () => {
+  it('sorts keys at every depth, by code unit, whatever the row types', () => {
+    expect(canonicalJson({ b: 1, a: { d: 1, c: 2 } })).toBe(canonicalJson({ a: { c: 2, d: 1 }, b: 1 }));
+    expect(canonicalJson([[1, 2], { b: 1, a: 2 }])).toBe('[[1,2],{"a":2,"b":1}]');
+    expect(canonicalJson({ b: 1, B: 2, a: 3 })).toBe('{"B":2,"a":3,"b":1}');
+    expect(canonicalJson([[1, 2]])).toBe('[[1,2]]');
+    expect(canonicalJson(undefined)).toBe('null');
+  });
+});
+
+describe('boundedJson', () => {
+  const bytes = (json: string) => Buffer.byteLength(json, 'utf8');
+
+  it('keeps small outputs as they are', () => {
+    expect(boundedJson([{ value: 1 }])).toBe('[{"value":1}]');
+  });
+
+  it('summarises a long array with its row count and first 50 entries', () => {
+    const summary = JSON.parse(boundedJson(Array.from({ length: 10_000 }, (_, index) => ({ value: index }))));
+    expect(summary).toMatchObject({ truncated: true, rows: 10_000 });
+    expect(summary.head).toHaveLength(50);
+  });
+
+  it('stays under the byte limit even when 50 entries are too large, and with multi-byte text', () => {
+    const wide = Array.from({ length: 100 }, () => ({ probabilities: Array.from({ length: 1000 }, (_, index) => index / 7) }));
+    const json = boundedJson(wide);
+    expect(bytes(json)).toBeLessThanOrEqual(MAX_OUTPUT_BYTES);
+    expect(JSON.parse(json)).toMatchObject({ truncated: true, rows: 100 });
+    const multiByte = boundedJson(Array.from({ length: 5 }, () => ({ label: '異常'.repeat(5000) })));
+    expect(bytes(multiByte)).toBeLessThanOrEqual(MAX_OUTPUT_BYTES);
+    expect(boundedJson({ blob: 'x'.repeat(100_000) })).toBe('{"truncated":true}');
+  });
+});

@@ -1,0 +1,16 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import { PageQueryDto, QueryInt, SortQuery } from '@app/common';
+import { ORDER_STATUSES, type OrderStatus } from '../order-status.js';
+
+export const ORDER_SORT_FIELDS = ['createdAt', 'totalAmount'] as const;
+
+export class ListOrdersQueryDto extends PageQueryDto {
+  @QueryInt({ min: 1, description: 'Admins only: orders of this user (customers always see their own)' }) userId?: number;
+  @ApiPropertyOptional({ enum: ORDER_STATUSES }) @IsOptional() @IsIn(ORDER_STATUSES) status?: OrderStatus;
+  @SortQuery(ORDER_SORT_FIELDS) sort?: string;
+}
+
+export class TopSpendersQueryDto {
+  @QueryInt({ min: 1, max: 100, default: 10, description: 'How many users' }) limit: number = 10;
+}

@@ -1,0 +1,168 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, type EntityManager, type Repository } from 'typeorm';
+import { pageOffset, parseSort, type PageQueryDto } from '@app/common';
+import { isRetryableTransactionError, TransactionRunner } from '@app/database';
+import { User } from '../users/user.entity.js';
+import { IdempotencyKey } from './idempotency-key.entity.js';
+import { OrderItem } from './order-item.entity.js';
+import { Order } from './order.entity.js';
+import type { OrderStatus } from './order-status.js';
+
+export interface OrderFilter {
+  userId?: number;
+  status?: OrderStatus;
+  sort?: string;
+}
+
+export interface StatusCountRow {
+  status: OrderStatus;
+  count: number;
+  cents: number;
+}
+
+export interface TopSpenderRow {
+  userId: number;
+  username: string;
+  email: string;
+  orderCount: number;
+  totalCents: number;
+}
+
+/** A whole transaction is retried this many times on a deadlock or lock timeout (MySQL/MariaDB). */
+const TRANSACTION_ATTEMPTS = 5;
+
+/** Money aggregates as whole cents (ROUND(x * 100)), so SQLite's floating SUM stays exact. */
+const cents = (column: string) => `ROUND(${column} * 100)`;
+const toInt = (value: unknown) => (value === null || value === undefined ? 0 : Math.round(Number(value)));
+
+/** The orders, order_items and idempotency_keys tables' queries, named for what they are for. */
+@Injectable()
+export class OrdersRepository {
+  private readonly logger = new Logger(OrdersRepository.name);
+
+  constructor(
+    @InjectRepository(Order) private readonly orders: Repository<Order>,
+    @InjectRepository(OrderItem) private readonly items: Repository<OrderItem>,
+    @InjectRepository(IdempotencyKey) private readonly keys: Repository<IdempotencyKey>,
+    private readonly transactions: TransactionRunner,
+  ) {}
+
+  /**
+   * One unit of work (serialized on SQLite). On MySQL/MariaDB a deadlock or lock wait timeout
+   * rolls the whole transaction back, and it is run again from the start.
+   */
+  async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.transactions.transaction(work);
+      } catch (error) {
+        if (attempt >= TRANSACTION_ATTEMPTS || !isRetryableTransactionError(error)) throw error;
+        this.logger.warn(`Transaction retried after ${(error as { code?: string }).code ?? 'a retryable error'} (attempt ${attempt})`);
+        await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.random() * 10));
+      }
+    }
+  }
+
+  /** A tiny read of the users table (no dependency on the users module). */
+  async userExists(id: number): Promise<boolean> {
+    return (await this.orders.manager.getRepository(User).count({ where: { id } })) > 0;
+  }
+
+  findById(id: number, manager: EntityManager = this.orders.manager): Promise<Order | null> {
+    return manager.getRepository(Order).findOne({ where: { id }, relations: { items: true } });
+  }
+
+  /** A page of orders and, in one IN query, their items (no query per order). */
+  async list(filter: OrderFilter, page: PageQueryDto): Promise<[Order[], number]> {
+    const query = this.orders.createQueryBuilder('o');
+    if (filter.userId !== undefined) query.andWhere('o.userId = :userId', { userId: filter.userId });
+    if (filter.status) query.andWhere('o.status = :status', { status: filter.status });
+    const { field, direction } = parseSort(filter.sort, { field: 'createdAt', direction: 'DESC' });
+    query.orderBy(`o.${field}`, direction).addOrderBy('o.id', direction);
+    const { skip, take } = pageOffset(page);
+    const [orders, total] = await query.offset(skip).limit(take).getManyAndCount();
+    if (orders.length === 0) return [orders, total];
+    const items = await this.items.find({ where: { orderId: In(orders.map((order) => order.id)) }, order: { id: 'ASC' } });
+    const byOrder = new Map<number, OrderItem[]>(orders.map((order) => [order.id, []]));
+    for (const item of items) byOrder.get(item.orderId)?.push(item);
+    for (const order of orders) order.items = byOrder.get(order.id);
+    return [orders, total];
+  }
+
+  /** Inserts the order and its items with the caller's transaction. */
+  async insertOrder(manager: EntityManager, order: Partial<Order>, items: Partial<OrderItem>[]): Promise<Order> {
+    const saved = await manager.getRepository(Order).save(manager.create(Order, order));
+    saved.items = await manager.getRepository(OrderItem).save(items.map((item) => manager.create(OrderItem, { ...item, orderId: saved.id })));
+    return saved;
+  }
+
+  /** Compare-and-set: changes the status only if it is still `from`. False when someone else changed it first. */
+  async setStatusIf(manager: EntityManager, id: number, from: OrderStatus, to: OrderStatus): Promise<boolean> {
+    const result = await manager.createQueryBuilder().update(Order).set({ status: to }).where('id = :id AND status = :from', { id, from }).execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  async countByStatus(): Promise<StatusCountRow[]> {
+    const rows = await this.orders
+      .createQueryBuilder('o')
+      .select('o.status', 'status')
+      .addSelect('COUNT(*)', 'count')
+      .addSelect(`SUM(${cents('o.totalAmount')})`, 'cents')
+      .groupBy('o.status')
+      .getRawMany<Record<string, unknown>>();
+    return rows.map((row) => ({ status: row.status as OrderStatus, count: toInt(row.count), cents: toInt(row.cents) }));
+  }
+
+  async topSpenders(limit: number): Promise<TopSpenderRow[]> {
+    const rows = await this.orders
+      .createQueryBuilder('o')
+      .innerJoin('o.user', 'u')
+      .select('u.id', 'userId')
+      .addSelect('u.username', 'username')
+      .addSelect('u.email', 'email')
+      .addSelect('COUNT(o.id)', 'orderCount')
+      .addSelect(`SUM(${cents('o.totalAmount')})`, 'totalCents')
+      .where('o.status <> :cancelled', { cancelled: 'cancelled' })
+      .groupBy('u.id')
+      .addGroupBy('u.username')
+      .addGroupBy('u.email')
+      .orderBy(`SUM(${cents('o.totalAmount')})`, 'DESC')
+      .addOrderBy('u.id', 'ASC')
+      .limit(limit)
+      .getRawMany<Record<string, unknown>>();
+    return rows.map((row) => ({
+      userId: toInt(row.userId),
+      username: String(row.username),
+      email: String(row.email),
+      orderCount: toInt(row.orderCount),
+      totalCents: toInt(row.totalCents),
+    }));
+  }
+
+  // Idempotency keys -------------------------------------------------------------------------
+
+  /** Forgets the caller's keys older than `before` (keys are kept at least 24 hours). */
+  async purgeKeys(manager: EntityManager, userId: number, before: Date): Promise<void> {
+    // 'YYYY-MM-DD HH:MM:SS' (UTC) compares correctly with DATETIME on MySQL and SQLite's stored text.
+    const cutoff = before.toISOString().replace('T', ' ').slice(0, 19);
+    await manager.createQueryBuilder().delete().from(IdempotencyKey).where('userId = :userId AND createdAt < :cutoff', { userId, cutoff }).execute();
+  }
+
+  /**
+   * Claims (userId, key) inside the order's transaction. A concurrent claim of the same key waits
+   * on the unique index (MySQL) or the single writer (SQLite) and then fails as a duplicate.
+   */
+  async claimKey(manager: EntityManager, userId: number, key: string, requestHash: string): Promise<number> {
+    const result = await manager.getRepository(IdempotencyKey).insert({ userId, idempotencyKey: key, requestHash, orderId: null });
+    return Number(result.identifiers[0].id);
+  }
+
+  async attachOrderToKey(manager: EntityManager, keyId: number, orderId: number): Promise<void> {
+    await manager.getRepository(IdempotencyKey).update({ id: keyId }, { orderId });
+  }
+
+  findKey(userId: number, key: string): Promise<IdempotencyKey | null> {
+    return this.keys.findOneBy({ userId, idempotencyKey: key });
+  }
+}

@@ -1,0 +1,193 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { BadRequestError, centsToDecimalString, ConflictError, ForbiddenError, NotFoundError, toPage, ValidationFailedError, type Page, type PageQueryDto } from '@app/common';
+import { classifyDbError } from '@app/database';
+import { isAdmin, type AuthUser } from '../auth/auth-user.js';
+import { ProductsService } from '../products/products.service.js';
+import type { CreateOrderDto } from './dto/create-order.dto.js';
+import type { ListOrdersQueryDto } from './dto/list-orders.query.js';
+import { toOrderResponse, type OrderResponseDto, type OrderStatsDto, type TopSpenderDto } from './dto/order-response.dto.js';
+import type { OrderItem } from './order-item.entity.js';
+import type { Order } from './order.entity.js';
+import { ORDER_STATUSES, ORDER_TRANSITIONS, type OrderStatus } from './order-status.js';
+import { OrdersRepository } from './orders.repository.js';
+
+/** DECIMAL(10,2) holds at most 99 999 999.99. */
+const MAX_TOTAL_CENTS = 9_999_999_999;
+/** Idempotency keys are remembered at least this long. */
+export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
+const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+export interface CreatedOrder {
+  order: OrderResponseDto;
+  /** True when an Idempotency-Key retry returned the order the first request created. */
+  replayed: boolean;
+}
+
+/** Thrown inside the transaction when the Idempotency-Key is already taken: rolls it back. */
+class KeyTakenSignal extends Error {}
+
+@Injectable()
+export class OrdersService {
+  constructor(
+    private readonly orders: OrdersRepository,
+    private readonly products: ProductsService,
+  ) {}
+
+  /**
+   * One transaction: claim the idempotency key (if any), take the stock, write the order and its
+   * items. Stock is taken by ProductsService with conditional UPDATEs in ascending product id
+   * order (see reserveStock): on MySQL/MariaDB each UPDATE locks its row until commit and
+   * re-checks the stock against the latest committed value, so concurrent orders queue on the
+   * rows and can never oversell; a fixed lock order keeps them from deadlocking each other (a
+   * deadlock that still happens is retried whole). On SQLite the transaction runner lets one
+   * unit of work write at a time. Pessimistic SELECT ... FOR UPDATE would cost an extra
+   * statement per product and SQLite has no such thing; optimistic version checks would turn
+   * contention into failed orders.
+   */
+  async create(dto: CreateOrderDto, actor: AuthUser, idempotencyKey?: string): Promise<CreatedOrder> {
+    const userId = await this.orderOwner(dto, actor);
+    const key = idempotencyKey === undefined ? undefined : checkKey(idempotencyKey);
+    const requestHash = hashRequest(dto, userId);
+    try {
+      const order = await this.orders.transaction(async (manager) => {
+        let keyId: number | undefined;
+        if (key) {
+          await this.orders.purgeKeys(manager, actor.id, new Date(Date.now() - IDEMPOTENCY_KEY_TTL_MS));
+          keyId = await this.orders.claimKey(manager, actor.id, key, requestHash).catch((error: unknown) => {
+            throw classifyDbError(error) === 'unique' ? new KeyTakenSignal() : error;
+          });
+        }
+        const order = await this.placeOrder(manager, userId, dto);
+        if (keyId !== undefined) await this.orders.attachOrderToKey(manager, keyId, order.id);
+        return order;
+      });
+      return { order: toOrderResponse(order), replayed: false };
+    } catch (error) {
+      if (!(error instanceof KeyTakenSignal) || !key) throw error;
+      return { order: await this.replay(actor.id, key, requestHash), replayed: true };
+    }
+  }
+
+  async list(query: ListOrdersQueryDto, actor: AuthUser): Promise<Page<OrderResponseDto>> {
+    // Customers see their own orders, whatever userId they send.
+    const userId = isAdmin(actor) ? query.userId : actor.id;
+    const [rows, total] = await this.orders.list({ userId, status: query.status, sort: query.sort }, query);
+    return toPage(rows.map((order) => toOrderResponse(order)), total, query);
+  }
+
+  /** GET /users/:id/orders: the owner or an admin; newest first. */
+  async listOfUser(userId: number, page: PageQueryDto, actor: AuthUser): Promise<Page<OrderResponseDto>> {
+    assertOwner(actor, userId);
+    if (isAdmin(actor) && actor.id !== userId && !(await this.orders.userExists(userId))) throw new NotFoundError('User', userId);
+    const [rows, total] = await this.orders.list({ userId }, page);
+    return toPage(rows.map((order) => toOrderResponse(order)), total, page);
+  }
+
+  async get(id: number, actor: AuthUser): Promise<OrderResponseDto> {
+    const order = await this.orders.findById(id);
+    if (!order) throw new NotFoundError('Order', id);
+    assertOwner(actor, order.userId);
+    return toOrderResponse(order);
+  }
+
+  /**
+   * Moves the status along the allowed transitions. A customer may only cancel its own pending
+   * order. Cancelling puts the stock back in the same transaction; the status changes with a
+   * compare-and-set, so two concurrent cancels cannot restore the stock twice.
+   */
+  async changeStatus(id: number, next: OrderStatus, actor: AuthUser): Promise<OrderResponseDto> {
+    const changed = await this.orders.transaction(async (manager) => {
+      const order = await this.orders.findById(id, manager);
+      if (!order) throw new NotFoundError('Order', id);
+      assertOwner(actor, order.userId);
+      if (!isAdmin(actor) && next !== 'cancelled') throw new ForbiddenError('A customer may only cancel an order');
+      if (!ORDER_TRANSITIONS[order.status].includes(next)) throw new ConflictError(`Cannot change the status of order ${id} from '${order.status}' to '${next}'`);
+      if (!isAdmin(actor) && order.status !== 'pending') throw new ForbiddenError('A customer may only cancel a pending order');
+      if (!(await this.orders.setStatusIf(manager, id, order.status, next))) throw new ConflictError(`Order ${id} was changed meanwhile; reload it and try again`);
+      if (next === 'cancelled') await this.products.releaseStock(manager, (order.items ?? []).map((item) => ({ productId: item.productId, quantity: item.quantity })));
+      return this.orders.findById(id, manager);
+    });
+    return toOrderResponse(changed!);
+  }
+
+  async stats(): Promise<OrderStatsDto> {
+    const rows = await this.orders.countByStatus();
+    const ordersByStatus = Object.fromEntries(ORDER_STATUSES.map((status) => [status, 0])) as Record<OrderStatus, number>;
+    let totalOrders = 0;
+    let revenue = 0;
+    for (const row of rows) {
+      ordersByStatus[row.status] = row.count;
+      totalOrders += row.count;
+      if (row.status !== 'cancelled') revenue += row.cents;
+    }
+    return { totalOrders, totalRevenue: centsToDecimalString(revenue), ordersByStatus };
+  }
+
+  async topSpenders(limit: number): Promise<TopSpenderDto[]> {
+    const rows = await this.orders.topSpenders(limit);
+    return rows.map((row) => ({ userId: row.userId, username: row.username, email: row.email, orderCount: row.orderCount, totalSpent: centsToDecimalString(row.totalCents) }));
+  }
+
+  /** A customer orders for itself; an admin may name another (existing) user. */
+  private async orderOwner(dto: CreateOrderDto, actor: AuthUser): Promise<number> {
+    if (dto.userId === undefined || dto.userId === actor.id) return actor.id;
+    if (!isAdmin(actor)) throw new ForbiddenError('Only an admin may order for another user');
+    if (!(await this.orders.userExists(dto.userId))) throw new NotFoundError('User', dto.userId);
+    return dto.userId;
+  }
+
+  private async placeOrder(manager: EntityManager, userId: number, dto: CreateOrderDto): Promise<Order> {
+    const reserved = await this.products.reserveStock(manager, dto.items);
+    let totalAmount = 0;
+    const items: Partial<OrderItem>[] = dto.items.map((line) => {
+      const product = reserved.get(line.productId)!;
+      const totalPrice = product.price * line.quantity;
+      totalAmount += totalPrice;
+      return { productId: product.id, productName: product.name, quantity: line.quantity, unitPrice: product.price, totalPrice };
+    });
+    if (totalAmount > MAX_TOTAL_CENTS) throw new BadRequestError(`The order total ${centsToDecimalString(totalAmount)} exceeds the maximum of ${centsToDecimalString(MAX_TOTAL_CENTS)}`);
+    const shippingAddress = dto.shippingAddress ?? null;
+    // The number's random part may collide (rarely): the unique index says so, and a new one is drawn.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.orders.insertOrder(manager, { orderNumber: newOrderNumber(), status: 'pending', totalAmount, userId, shippingAddress }, items);
+      } catch (error) {
+        if (attempt >= 5 || classifyDbError(error) !== 'unique') throw error;
+      }
+    }
+  }
+
+  private async replay(userId: number, key: string, requestHash: string): Promise<OrderResponseDto> {
+    const stored = await this.orders.findKey(userId, key);
+    if (stored && stored.requestHash !== requestHash) throw new ConflictError(`Idempotency-Key '${key}' was already used with a different request`);
+    if (!stored?.orderId) throw new ConflictError(`A request with Idempotency-Key '${key}' is still in progress`);
+    const order = await this.orders.findById(stored.orderId);
+    if (!order) throw new NotFoundError('Order', stored.orderId);
+    return toOrderResponse(order);
+  }
+}
+
+function assertOwner(actor: AuthUser, ownerId: number): void {
+  if (!isAdmin(actor) && actor.id !== ownerId) throw new ForbiddenError('You may only access your own orders');
+}
+
+function checkKey(key: string): string {
+  if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
+    throw new ValidationFailedError([{ field: 'Idempotency-Key', message: 'Idempotency-Key must be 1 to 255 visible ASCII characters' }]);
+  }
+  return key;
+}
+
+/** The canonical request: the same body (key order aside) hashes the same. */
+function hashRequest(dto: CreateOrderDto, userId: number): string {
+  const canonical = JSON.stringify({ userId, shippingAddress: dto.shippingAddress ?? null, items: dto.items.map((line) => [line.productId, line.quantity]) });
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/** `ORD-YYYYMMDDHHMMSS-XXXXXX`: UTC time and six random hex digits. */
+export function newOrderNumber(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  return `ORD-${stamp}-${randomBytes(3).toString('hex').toUpperCase()}`;
+}

@@ -1,0 +1,39 @@
+import { Controller, Get, Param, ParseIntPipe, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiPageResponse, PageQueryDto, type Page } from '@app/common';
+import { Auth, CurrentUser } from '../auth/auth.decorators.js';
+import type { AuthUser } from '../auth/auth-user.js';
+import { ApiErrors } from '../core/api-docs.decorators.js';
+import { TopSpendersQueryDto } from './dto/list-orders.query.js';
+import { OrderResponseDto, TopSpenderDto } from './dto/order-response.dto.js';
+import { OrdersService } from './orders.service.js';
+
+/**
+ * The users routes that are about orders. They live here so that the orders module does not
+ * import the users module. `stats/top-spenders` must be matched before UsersController's
+ * `GET /users/:id`: app.module.ts imports OrdersModule before AuthModule/UsersModule, and Nest
+ * registers routes in module order (see the e2e test of this route).
+ */
+@ApiTags('users')
+@Controller('users')
+export class UserOrdersController {
+  constructor(private readonly orders: OrdersService) {}
+
+  @Get('stats/top-spenders')
+  @Auth('admin')
+  @ApiOperation({ summary: 'The users who spent most; cancelled orders excluded from both counts' })
+  @ApiOkResponse({ type: [TopSpenderDto] })
+  @ApiErrors(400)
+  topSpenders(@Query() query: TopSpendersQueryDto): Promise<TopSpenderDto[]> {
+    return this.orders.topSpenders(query.limit);
+  }
+
+  @Get(':id/orders')
+  @Auth()
+  @ApiOperation({ summary: "A user's orders, newest first (owner or admin)" })
+  @ApiPageResponse(OrderResponseDto)
+  @ApiErrors(400, 403, 404)
+  list(@Param('id', ParseIntPipe) id: number, @Query() query: PageQueryDto, @CurrentUser() actor: AuthUser): Promise<Page<OrderResponseDto>> {
+    return this.orders.listOfUser(id, query, actor);
+  }
+}

@@ -1,0 +1,102 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiPageResponse, type Page } from '@app/common';
+import { Auth, CurrentUser, OptionalAuth } from '../auth/auth.decorators.js';
+import type { AuthUser } from '../auth/auth-user.js';
+import { ApiErrors } from '../core/api-docs.decorators.js';
+import { CreateProductDto } from './dto/create-product.dto.js';
+import { ListProductsQueryDto, LowStockQueryDto } from './dto/list-products.query.js';
+import { ProductResponseDto } from './dto/product-response.dto.js';
+import { StockDeltaDto } from './dto/stock-delta.dto.js';
+import { UpdateProductDto } from './dto/update-product.dto.js';
+import { ProductsService } from './products.service.js';
+
+// Fixed paths (low-stock, by-sku, by-slug) are declared before ':id', which would capture them.
+// Public reads use @OptionalAuth(): an admin's token unlocks the isActive filter and inactive products.
+@ApiTags('products')
+@Controller('products')
+export class ProductsController {
+  constructor(private readonly products: ProductsService) {}
+
+  @Get()
+  @OptionalAuth()
+  @ApiOperation({ summary: 'List products (filters, search, sort); isActive is honoured for admins only, others see active products' })
+  @ApiPageResponse(ProductResponseDto)
+  @ApiErrors(400)
+  list(@Query() query: ListProductsQueryDto, @CurrentUser() actor: AuthUser | undefined): Promise<Page<ProductResponseDto>> {
+    return this.products.list(query, actor);
+  }
+
+  @Get('low-stock')
+  @Auth('admin')
+  @ApiOperation({ summary: 'Active products with at most `threshold` in stock, lowest first' })
+  @ApiPageResponse(ProductResponseDto)
+  @ApiErrors(400)
+  lowStock(@Query() query: LowStockQueryDto): Promise<Page<ProductResponseDto>> {
+    return this.products.lowStock(query.threshold, query);
+  }
+
+  @Get('by-sku/:sku')
+  @OptionalAuth()
+  @ApiOperation({ summary: 'One product by SKU (any case), with its category' })
+  @ApiOkResponse({ type: ProductResponseDto })
+  @ApiErrors(404)
+  getBySku(@Param('sku') sku: string, @CurrentUser() actor: AuthUser | undefined): Promise<ProductResponseDto> {
+    return this.products.getBySku(sku, actor);
+  }
+
+  @Get('by-slug/:slug')
+  @OptionalAuth()
+  @ApiOperation({ summary: 'One product by slug, with its category' })
+  @ApiOkResponse({ type: ProductResponseDto })
+  @ApiErrors(404)
+  getBySlug(@Param('slug') slug: string, @CurrentUser() actor: AuthUser | undefined): Promise<ProductResponseDto> {
+    return this.products.getBySlug(slug, actor);
+  }
+
+  @Get(':id')
+  @OptionalAuth()
+  @ApiOperation({ summary: 'One product with its category (a soft-deleted one for admins only)' })
+  @ApiOkResponse({ type: ProductResponseDto })
+  @ApiErrors(400, 404)
+  get(@Param('id', ParseIntPipe) id: number, @CurrentUser() actor: AuthUser | undefined): Promise<ProductResponseDto> {
+    return this.products.get(id, actor);
+  }
+
+  @Post()
+  @Auth('admin')
+  @ApiOperation({ summary: 'Create a product (SKU stored upper-case; slug derived from the name when not given)' })
+  @ApiCreatedResponse({ type: ProductResponseDto })
+  @ApiErrors(400, 404, 409)
+  create(@Body() dto: CreateProductDto): Promise<ProductResponseDto> {
+    return this.products.create(dto);
+  }
+
+  @Patch(':id/stock')
+  @Auth('admin')
+  @ApiOperation({ summary: 'Add `delta` (may be negative) to the stock atomically; 409 when the result would be negative' })
+  @ApiOkResponse({ type: ProductResponseDto })
+  @ApiErrors(400, 404, 409)
+  adjustStock(@Param('id', ParseIntPipe) id: number, @Body() dto: StockDeltaDto): Promise<ProductResponseDto> {
+    return this.products.adjustStock(id, dto.delta);
+  }
+
+  @Patch(':id')
+  @Auth('admin')
+  @ApiOperation({ summary: 'Partial update' })
+  @ApiOkResponse({ type: ProductResponseDto })
+  @ApiErrors(400, 404, 409)
+  update(@Param('id', ParseIntPipe) id: number, @Body() dto: UpdateProductDto): Promise<ProductResponseDto> {
+    return this.products.update(id, dto);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Auth('admin')
+  @ApiOperation({ summary: 'Soft delete: isActive=false; the product stays for past orders' })
+  @ApiNoContentResponse()
+  @ApiErrors(400, 404)
+  remove(@Param('id', ParseIntPipe) id: number): Promise<void> {
+    return this.products.deactivate(id);
+  }
+}

@@ -1,0 +1,195 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Brackets, In, type EntityManager, type Repository, type SelectQueryBuilder } from 'typeorm';
+import { centsToDecimalString, pageOffset, parseSort, type PageQueryDto } from '@app/common';
+import { containsPattern, LIKE_ESCAPE } from '@app/database';
+import { MAX_STOCK } from './dto/product-fields.js';
+import { Product } from './product.entity.js';
+
+export interface ProductFilter {
+  categoryId?: number;
+  /** Cents. */
+  minPrice?: number;
+  /** Cents. */
+  maxPrice?: number;
+  search?: string;
+  inStock?: boolean;
+  isActive?: boolean;
+  sort?: string;
+}
+
+/** What the order transaction needs to know of a product. */
+export interface StockRow {
+  id: number;
+  name: string;
+  price: number;
+  stockQuantity: number;
+  isActive: boolean;
+}
+
+/**
+ * How long a list's total is reused. COUNT(*) over the filtered products is most of a list
+ * request's database time on a large table (InnoDB counts by walking an index); every product or
+ * stock write through this process forgets the totals at once, so only other replicas' writes
+ * can show up to this late in `total`.
+ */
+const COUNT_TTL_MS = 2_000;
+
+/** The products table's queries, named for what they are for. */
+@Injectable()
+export class ProductsRepository {
+  private readonly counts = new Map<string, { total: number; expires: number }>();
+
+  constructor(@InjectRepository(Product) private readonly products: Repository<Product>) {}
+
+  findById(id: number, withCategory = false): Promise<Product | null> {
+    return withCategory ? this.findOneWithCategory('product.id = :id', { id }) : this.products.findOneBy({ id });
+  }
+
+  findBySku(sku: string): Promise<Product | null> {
+    return this.findOneWithCategory('product.sku = :sku', { sku });
+  }
+
+  findBySlug(slug: string): Promise<Product | null> {
+    return this.findOneWithCategory('product.slug = :slug', { slug });
+  }
+
+  /**
+   * One statement with the category joined. (findOne with relations adds a LIMIT, which makes
+   * TypeORM run a second DISTINCT query first: the condition is unique, so no limit is needed.)
+   */
+  private findOneWithCategory(condition: string, parameters: Record<string, unknown>): Promise<Product | null> {
+    return this.products.createQueryBuilder('product').leftJoinAndSelect('product.category', 'category').where(condition, parameters).getOne();
+  }
+
+  /** Products holding this SKU, slug, or name within the same category (NULL counts as one), other than `exceptId`. */
+  findHoldersOf(fields: { sku?: string; slug?: string; name?: string; categoryId?: number | null }, exceptId?: number): Promise<Product[]> {
+    const query = this.products.createQueryBuilder('product').where(
+      new Brackets((where) => {
+        where.where('1 = 0');
+        if (fields.sku) where.orWhere('product.sku = :sku', { sku: fields.sku });
+        if (fields.slug) where.orWhere('product.slug = :slug', { slug: fields.slug });
+        if (fields.name !== undefined) {
+          where.orWhere(
+            fields.categoryId == null ? 'product.name = :name AND product.categoryId IS NULL' : 'product.name = :name AND product.categoryId = :categoryId',
+            { name: fields.name, categoryId: fields.categoryId },
+          );
+        }
+      }),
+    );
+    if (exceptId !== undefined) query.andWhere('product.id <> :exceptId', { exceptId });
+    return query.getMany();
+  }
+
+  async list(filter: ProductFilter, page: PageQueryDto): Promise<[Product[], number]> {
+    const query = this.products.createQueryBuilder('product');
+    this.applyFilter(query, filter);
+    const total = await this.cachedCount(query, JSON.stringify({ ...filter, sort: undefined }));
+    if (total === 0) return [[], 0];
+    const { field, direction } = parseSort(filter.sort, { field: 'id', direction: 'ASC' });
+    query.orderBy(`product.${field}`, direction);
+    if (field !== 'id') query.addOrderBy('product.id', 'ASC');
+    const { skip, take } = pageOffset(page);
+    return [await query.offset(skip).limit(take).getMany(), total];
+  }
+
+  /** Active products with at most `threshold` in stock, lowest first. */
+  async lowStock(threshold: number, page: PageQueryDto): Promise<[Product[], number]> {
+    const query = this.products
+      .createQueryBuilder('product')
+      .where('product.stockQuantity <= :threshold', { threshold })
+      .andWhere('product.isActive = :active', { active: true });
+    const total = await this.count(query);
+    const { skip, take } = pageOffset(page);
+    const rows = await query.orderBy('product.stockQuantity', 'ASC').addOrderBy('product.id', 'ASC').offset(skip).limit(take).getMany();
+    return [rows, total];
+  }
+
+  create(fields: Partial<Product>): Product {
+    return this.products.create(fields);
+  }
+
+  async save(product: Product): Promise<Product> {
+    const saved = await this.products.save(product);
+    this.forgetCounts();
+    return saved;
+  }
+
+  /**
+   * `stockQuantity += delta` in one conditional UPDATE: the row lock (MySQL) or the single writer
+   * (SQLite) makes it atomic, and the WHERE refuses a negative or oversized result. False when no
+   * row changed (missing product, or the result out of range).
+   */
+  async addStock(id: number, delta: number, manager?: EntityManager): Promise<boolean> {
+    this.forgetCounts();
+    const result = await (manager ?? this.products.manager)
+      .createQueryBuilder()
+      .update(Product)
+      .set({ stockQuantity: () => 'stockQuantity + :delta' })
+      .where('id = :id AND stockQuantity + :delta >= 0 AND stockQuantity + :delta <= :max', { id, delta, max: MAX_STOCK })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Takes `quantity` from an active product's stock if it has that many; false otherwise. */
+  async takeStock(manager: EntityManager, id: number, quantity: number): Promise<boolean> {
+    this.forgetCounts();
+    const result = await manager
+      .createQueryBuilder()
+      .update(Product)
+      .set({ stockQuantity: () => 'stockQuantity - :quantity' })
+      .where('id = :id AND isActive = :active AND stockQuantity >= :quantity', { id, quantity, active: true })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Only the columns an order needs, for the given ids, in the caller's transaction. */
+  async findStockRows(manager: EntityManager, ids: number[]): Promise<StockRow[]> {
+    if (ids.length === 0) return [];
+    const rows = await manager.getRepository(Product).find({
+      select: { id: true, name: true, price: true, stockQuantity: true, isActive: true },
+      where: { id: In(ids) },
+    });
+    return rows.map((row) => ({ id: row.id, name: row.name, price: row.price, stockQuantity: row.stockQuantity, isActive: Boolean(row.isActive) }));
+  }
+
+  private applyFilter(query: SelectQueryBuilder<Product>, filter: ProductFilter): void {
+    if (filter.isActive !== undefined) query.andWhere('product.isActive = :isActive', { isActive: filter.isActive });
+    if (filter.categoryId !== undefined) query.andWhere('product.categoryId = :categoryId', { categoryId: filter.categoryId });
+    // Compared as decimal strings: no float ever holds a price.
+    if (filter.minPrice !== undefined) query.andWhere('product.price >= :minPrice', { minPrice: centsToDecimalString(filter.minPrice) });
+    if (filter.maxPrice !== undefined) query.andWhere('product.price <= :maxPrice', { maxPrice: centsToDecimalString(filter.maxPrice) });
+    if (filter.inStock !== undefined) query.andWhere(filter.inStock ? 'product.stockQuantity > 0' : 'product.stockQuantity = 0');
+    if (filter.search) {
+      const pattern = containsPattern(filter.search);
+      query.andWhere(
+        new Brackets((where) =>
+          where
+            .where(`LOWER(product.name) LIKE :pattern ESCAPE '${LIKE_ESCAPE}'`, { pattern })
+            .orWhere(`LOWER(product.description) LIKE :pattern ESCAPE '${LIKE_ESCAPE}'`, { pattern })
+            .orWhere(`LOWER(product.sku) LIKE :pattern ESCAPE '${LIKE_ESCAPE}'`, { pattern }),
+        ),
+      );
+    }
+  }
+
+  /** Drops the cached list totals (after any write to products). */
+  forgetCounts(): void {
+    this.counts.clear();
+  }
+
+  private async cachedCount(query: SelectQueryBuilder<Product>, key: string): Promise<number> {
+    const cached = this.counts.get(key);
+    if (cached && cached.expires > Date.now()) return cached.total;
+    const total = await this.count(query);
+    if (this.counts.size > 1_000) this.counts.clear();
+    this.counts.set(key, { total, expires: Date.now() + COUNT_TTL_MS });
+    return total;
+  }
+
+  /** COUNT(*) over the filtered rows (TypeORM's own count adds a DISTINCT it does not need here). */
+  private async count(query: SelectQueryBuilder<Product>): Promise<number> {
+    const row = await query.clone().select('COUNT(*)', 'total').orderBy().getRawOne<{ total: string | number }>();
+    return Number(row?.total ?? 0);
+  }
+}

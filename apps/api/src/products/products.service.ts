@@ -1,0 +1,179 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { ConflictError, NotFoundError, toPage, ValidationFailedError, type Page, type PageQueryDto } from '@app/common';
+import type { AuthUser } from '../auth/auth-user.js';
+import { isAdmin } from '../auth/auth-user.js';
+import { CategoriesService } from '../categories/categories.service.js';
+import { slugify } from '../categories/slug.js';
+import type { CreateProductDto } from './dto/create-product.dto.js';
+import type { ListProductsQueryDto } from './dto/list-products.query.js';
+import { toProductResponse, type ProductResponseDto } from './dto/product-response.dto.js';
+import type { UpdateProductDto } from './dto/update-product.dto.js';
+import type { Product } from './product.entity.js';
+import { ProductsRepository, type ProductFilter } from './products.repository.js';
+
+/** One line of an order, as the stock sees it. */
+export interface StockLine {
+  productId: number;
+  quantity: number;
+}
+
+/** What an order copies from a product whose stock it took. */
+export interface ReservedProduct {
+  id: number;
+  name: string;
+  /** Cents. */
+  price: number;
+}
+
+@Injectable()
+export class ProductsService {
+  constructor(
+    private readonly products: ProductsRepository,
+    private readonly categories: CategoriesService,
+  ) {}
+
+  /** Everyone but an admin sees active products only, whatever `isActive` they send. */
+  async list(query: ListProductsQueryDto, actor?: AuthUser): Promise<Page<ProductResponseDto>> {
+    const filter: ProductFilter = { ...query, isActive: actor && isAdmin(actor) ? query.isActive : true };
+    const [rows, total] = await this.products.list(filter, query);
+    return toPage(rows.map(toProductResponse), total, query);
+  }
+
+  /** The active products of a category (404 for a missing category). */
+  async listOfCategory(categoryId: number, query: PageQueryDto & { sort?: string }): Promise<Page<ProductResponseDto>> {
+    await this.categories.assertExists(categoryId);
+    const [rows, total] = await this.products.list({ categoryId, isActive: true, sort: query.sort }, query);
+    return toPage(rows.map(toProductResponse), total, query);
+  }
+
+  async lowStock(threshold: number, page: PageQueryDto): Promise<Page<ProductResponseDto>> {
+    const [rows, total] = await this.products.lowStock(threshold, page);
+    return toPage(rows.map(toProductResponse), total, page);
+  }
+
+  /** With its category. A soft-deleted product is visible to admins only (404 for everyone else). */
+  async get(id: number, actor?: AuthUser): Promise<ProductResponseDto> {
+    return this.visible(await this.products.findById(id, true), actor, id);
+  }
+
+  async getBySku(sku: string, actor?: AuthUser): Promise<ProductResponseDto> {
+    const normalized = sku.trim().toUpperCase();
+    return this.visible(await this.products.findBySku(normalized), actor, normalized);
+  }
+
+  async getBySlug(slug: string, actor?: AuthUser): Promise<ProductResponseDto> {
+    return this.visible(await this.products.findBySlug(slug), actor, slug);
+  }
+
+  async create(dto: CreateProductDto): Promise<ProductResponseDto> {
+    const categoryId = dto.categoryId ?? null;
+    if (categoryId !== null) await this.categories.assertExists(categoryId);
+    const slug = dto.slug ?? (await this.freeSlugFor(dto.name, dto.sku));
+    await this.refuseTaken({ sku: dto.sku, slug, name: dto.name, categoryId });
+    const saved = await this.products.save(
+      this.products.create({
+        name: dto.name,
+        slug,
+        description: dto.description ?? null,
+        price: dto.price,
+        sku: dto.sku,
+        stockQuantity: dto.stockQuantity ?? 0,
+        isActive: dto.isActive ?? true,
+        categoryId,
+      }),
+    );
+    return toProductResponse(saved);
+  }
+
+  async update(id: number, dto: UpdateProductDto): Promise<ProductResponseDto> {
+    const product = await this.getRow(id);
+    if (dto.categoryId != null && dto.categoryId !== product.categoryId) await this.categories.assertExists(dto.categoryId);
+    const name = dto.name ?? product.name;
+    const categoryId = dto.categoryId !== undefined ? dto.categoryId : product.categoryId;
+    const nameOrCategoryChanged = name !== product.name || categoryId !== product.categoryId;
+    await this.refuseTaken(
+      { sku: dto.sku !== product.sku ? dto.sku : undefined, slug: dto.slug !== product.slug ? dto.slug : undefined, ...(nameOrCategoryChanged ? { name, categoryId } : {}) },
+      id,
+    );
+    const { categoryId: _categoryId, ...fields } = dto;
+    Object.assign(product, fields, { categoryId });
+    return toProductResponse(await this.products.save(product));
+  }
+
+  /** `stockQuantity += delta` atomically; 409 when the result would be negative. */
+  async adjustStock(id: number, delta: number): Promise<ProductResponseDto> {
+    if (!(await this.products.addStock(id, delta))) {
+      const product = await this.getRow(id);
+      throw new ConflictError(`Stock of product ${id} cannot change by ${delta}: ${product.stockQuantity} in stock`);
+    }
+    return toProductResponse(await this.getRow(id));
+  }
+
+  /** Soft delete: the product stays for past orders, but is no longer listed or orderable. */
+  async deactivate(id: number): Promise<void> {
+    const product = await this.getRow(id);
+    product.isActive = false;
+    await this.products.save(product);
+  }
+
+  /**
+   * For the orders transaction (its `manager`): takes each line's quantity from stock with a
+   * conditional UPDATE, in ascending product id order, and returns what the order copies. Throws
+   * (so the caller rolls back) with 404 for a missing product and 409 for an inactive one or
+   * insufficient stock. Lines for the same product are merged first.
+   */
+  async reserveStock(manager: EntityManager, lines: StockLine[]): Promise<Map<number, ReservedProduct>> {
+    const merged = mergeLines(lines);
+    for (const { productId, quantity } of merged) {
+      if (await this.products.takeStock(manager, productId, quantity)) continue;
+      const [row] = await this.products.findStockRows(manager, [productId]);
+      if (!row) throw new NotFoundError('Product', productId);
+      if (!row.isActive) throw new ConflictError(`Product '${row.name}' is not available`);
+      throw new ConflictError(`Insufficient stock for '${row.name}'. Available: ${row.stockQuantity}, Requested: ${quantity}`);
+    }
+    // The rows are locked by the updates above (MySQL) or by the single writer (SQLite): these
+    // are the names and prices the stock was taken at.
+    const rows = await this.products.findStockRows(manager, merged.map((line) => line.productId));
+    return new Map(rows.map((row) => [row.id, { id: row.id, name: row.name, price: row.price }]));
+  }
+
+  /** For a cancelled order, in the caller's transaction: puts the quantities back, ascending by id. */
+  async releaseStock(manager: EntityManager, lines: StockLine[]): Promise<void> {
+    for (const { productId, quantity } of mergeLines(lines)) await this.products.addStock(productId, quantity, manager);
+  }
+
+  private async visible(product: Product | null, actor: AuthUser | undefined, key: string | number): Promise<ProductResponseDto> {
+    if (!product || (!product.isActive && !(actor && isAdmin(actor)))) throw new NotFoundError('Product', key);
+    return toProductResponse(product);
+  }
+
+  private async getRow(id: number): Promise<Product> {
+    const product = await this.products.findById(id);
+    if (!product) throw new NotFoundError('Product', id);
+    return product;
+  }
+
+  /** The name's slug, or with the SKU appended when a product of another category holds it. */
+  private async freeSlugFor(name: string, sku: string): Promise<string> {
+    const slug = slugify(name, 200);
+    if (!slug) throw new ValidationFailedError([{ field: 'slug', message: 'slug cannot be derived from this name; send one' }]);
+    const taken = await this.products.findHoldersOf({ slug });
+    return taken.length === 0 ? slug : `${slug}-${sku.toLowerCase()}`.slice(0, 220);
+  }
+
+  private async refuseTaken(fields: { sku?: string; slug?: string; name?: string; categoryId?: number | null }, exceptId?: number): Promise<void> {
+    for (const holder of await this.products.findHoldersOf(fields, exceptId)) {
+      if (fields.sku && holder.sku === fields.sku) throw new ConflictError(`SKU '${fields.sku}' is already taken`);
+      if (fields.slug && holder.slug === fields.slug) throw new ConflictError(`Product slug '${fields.slug}' is already taken`);
+      if (fields.name !== undefined) throw new ConflictError(`A product named '${fields.name}' already exists in this category`);
+    }
+  }
+}
+
+/** One line per product, ascending by id: every transaction locks rows in the same order. */
+function mergeLines(lines: StockLine[]): StockLine[] {
+  const totals = new Map<number, number>();
+  for (const line of lines) totals.set(line.productId, (totals.get(line.productId) ?? 0) + line.quantity);
+  return [...totals].sort(([a], [b]) => a - b).map(([productId, quantity]) => ({ productId, quantity }));
+}
