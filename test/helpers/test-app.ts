@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../setup/test-database.js';
@@ -61,9 +61,11 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const { getDataSourceToken } = await import('@nestjs/typeorm');
   const { AppModule } = await import('../../apps/api/src/app.module.js');
   const { configureApp } = await import('../../apps/api/src/core/configure-app.js');
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(), { bodyParser: false, logger: ['error'] });
-  configureApp(app);
+  const { createHttpAdapter } = await import('../../apps/api/src/core/http-adapter.js');
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(), createHttpAdapter(), { logger: ['error'] });
+  await configureApp(app);
   await app.init();
+  await app.getHttpAdapter().getInstance().ready();
   const http = () => request(app.getHttpServer());
 
   const login = async (username: string, password: string) => {

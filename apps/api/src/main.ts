@@ -1,16 +1,16 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
 import { AppConfig } from './config/app-config.js';
 import { configureApp } from './core/configure-app.js';
 import { installGracefulShutdown } from './core/graceful-shutdown.js';
+import { createHttpAdapter } from './core/http-adapter.js';
 
 async function bootstrap(): Promise<void> {
-  // Body parsing is set up by configureApp, with per-route limits.
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(), { bodyParser: false, bufferLogs: true });
-  configureApp(app);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(), createHttpAdapter(), { bufferLogs: true });
+  await configureApp(app);
   const config = app.get(AppConfig);
   await app.listen(config.port, config.host);
   installGracefulShutdown(app, app.getHttpServer());

@@ -4,7 +4,7 @@ export * from './validation/flatten-validation-errors.js';
 export * from './validation/validation-pipe.js';
 export * from './validation/decorators.js';
 export * from './pagination/page.js';
-export * from './request-id/request-id.middleware.js';
+export * from './request-id/request-id.js';
 export * from './money/money.js';
 export * from './money/money.decorator.js';
 export * from './validation/array-body.pipe.js';

@@ -7,3 +7,4 @@ export * from './like.js';
 export * from './pool-stats.js';
 export * from './bulk-insert.js';
 export * from './sqlite-serializer.js';
+export * from './sql-text-cache.js';

@@ -1,5 +1,5 @@
 import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { ApiAuth, ApiErrors, ApiOptionalAuth } from '../core/api-docs.decorators.js';
 import type { AuthUser, Role } from './auth-user.js';
 
@@ -25,6 +25,6 @@ export function Auth(...roles: Role[]): MethodDecorator & ClassDecorator {
 }
 
 export const CurrentUser = createParamDecorator((_: unknown, context: ExecutionContext): AuthUser => {
-  const request = context.switchToHttp().getRequest<Request & { user?: AuthUser }>();
+  const request = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>();
   return request.user as AuthUser;
 });

@@ -1,6 +1,6 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { UnauthorizedError } from '@app/common';
 import { IS_PUBLIC, OPTIONAL_AUTH } from './auth.decorators.js';
 import type { AuthUser } from './auth-user.js';
@@ -17,8 +17,8 @@ export class JwtAuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
-    const request = context.switchToHttp().getRequest<Request & { user?: AuthUser }>();
-    const [scheme, token] = (request.header('authorization') ?? '').split(' ');
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>();
+    const [scheme, token] = (request.headers.authorization ?? '').split(' ');
     if (isPublic) {
       // @OptionalAuth(): a valid token identifies the caller; anything else leaves it anonymous.
       const optional = this.reflector.getAllAndOverride<boolean>(OPTIONAL_AUTH, [context.getHandler(), context.getClass()]);

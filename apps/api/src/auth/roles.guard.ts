@@ -1,6 +1,6 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { ForbiddenError } from '@app/common';
 import { REQUIRED_ROLES } from './auth.decorators.js';
 import type { AuthUser, Role } from './auth-user.js';
@@ -13,7 +13,7 @@ export class RolesGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, [context.getHandler(), context.getClass()]);
     if (!roles?.length || context.getType() !== 'http') return true;
-    const user = context.switchToHttp().getRequest<Request & { user?: AuthUser }>().user;
+    const user = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>().user;
     if (!user || !roles.includes(user.role)) throw new ForbiddenError(`Requires role: ${roles.join(' or ')}`);
     return true;
   }

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type DomainErrorCode, type FieldError } from '@app/common';
 import { classifyDbError } from '@app/database';
 
@@ -41,22 +41,23 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
-    const request = host.switchToHttp().getRequest<Request>();
-    const response = host.switchToHttp().getResponse<Response>();
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const path = request.url.split('?')[0];
     const mapped = this.map(exception);
     if (mapped.status === 500) {
-      this.logger.error(`${request.method} ${request.path} failed [${request.id}]`, exception instanceof Error ? exception.stack : String(exception));
+      this.logger.error(`${request.method} ${path} failed [${request.id}]`, exception instanceof Error ? exception.stack : String(exception));
     } else if (mapped.status === 503 && !(exception instanceof DomainError)) {
-      this.logger.warn(`${request.method} ${request.path} answered 503 [${request.id}]: ${exception instanceof Error ? exception.message : String(exception)}`);
+      this.logger.warn(`${request.method} ${path} answered 503 [${request.id}]: ${exception instanceof Error ? exception.message : String(exception)}`);
     }
-    if (response.headersSent) return;
-    response.status(mapped.status).json({
+    if (reply.sent) return;
+    void reply.status(mapped.status).send({
       ...mapped.extra,
       statusCode: mapped.status,
       error: STATUS_CODES[mapped.status] ?? 'Error',
       message: mapped.message,
       ...(mapped.details ? { details: mapped.details } : {}),
-      path: request.originalUrl.split('?')[0],
+      path,
       timestamp: new Date().toISOString(),
       requestId: request.id ?? '',
     });
@@ -83,13 +84,17 @@ export class ApiExceptionFilter implements ExceptionFilter {
     return { status, message: status >= 500 ? 'Internal server error' : text };
   }
 
-  /** body-parser and multer report their own failures with a status and a type or code. */
+  /**
+   * Fastify reports body failures (malformed or empty JSON, a body over the limit, an unsupported
+   * media type) as errors with an FST_ code or a 4xx statusCode before any route code runs.
+   */
   private fromBodyParser(exception: unknown): Mapped | undefined {
     if (typeof exception !== 'object' || exception === null) return undefined;
-    const { type, status, code } = exception as { type?: string; status?: number; code?: string };
-    if (type === 'entity.parse.failed') return { status: 400, message: 'Malformed JSON body' };
-    if (type === 'entity.too.large' || code === 'LIMIT_FILE_SIZE') return { status: 413, message: 'Request body is larger than the limit' };
-    if (type && typeof status === 'number' && status >= 400 && status < 500) return { status, message: 'The request body could not be read' };
-    return undefined;
+    const { statusCode, code } = exception as { statusCode?: number; code?: string };
+    if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return undefined;
+    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, message: 'Request body is larger than the limit' };
+    if (exception instanceof SyntaxError) return { status: 400, message: 'Malformed JSON body' };
+    if (code?.startsWith('FST_')) return { status: statusCode, message: (exception as Error).message };
+    return { status: statusCode, message: 'The request body could not be read' };
   }
 }

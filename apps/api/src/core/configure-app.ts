@@ -1,44 +1,60 @@
+import fastifyRateLimit from '@fastify/rate-limit';
 import { RequestMethod } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import express from 'express';
-import helmet from 'helmet';
-import { createValidationPipe, requestIdMiddleware } from '@app/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import bytes from 'bytes';
+import { createValidationPipe } from '@app/common';
 import { AppConfig } from '../config/app-config.js';
 import { AuthenticatedWsAdapter } from '../inference/stream/authenticated-ws.adapter.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { ApiExceptionFilter } from './api-exception.filter.js';
-import { createRootLogger, httpLogger, PinoNestLogger } from './logging.js';
-import { rateLimiters, redisRateLimitStore } from './rate-limit.js';
+import { createRootLogger, logCompletedRequest, PinoNestLogger } from './logging.js';
+import { rateLimitPlugin, routeRateLimit } from './rate-limit.js';
 import { RedisConnection } from './redis.module.js';
 import { setupSwagger } from './swagger.js';
 
 export const API_PREFIX = 'api/v1';
+const NOT_LOGGED = new Set(['/health', '/metrics']);
 
 /**
  * Everything that makes the HTTP surface follow the contract, in one place shared by main.ts
- * and the e2e tests, so the tests exercise exactly what runs in production.
+ * and the e2e tests, so the tests exercise exactly what runs in production. Call before init().
  */
-export function configureApp(app: NestExpressApplication): void {
+export async function configureApp(app: NestFastifyApplication): Promise<void> {
   const config = app.get(AppConfig);
-  app.set('trust proxy', 'loopback');
-  // The request id comes first so that even body-parser failures carry one.
-  app.use(requestIdMiddleware);
+  const fastify = app.getHttpAdapter().getInstance();
   const logger = createRootLogger(config.logLevel);
   app.useLogger(new PinoNestLogger(logger));
-  // One line per request at info and below; above that the per-request work is skipped entirely.
-  if (['info', 'debug', 'trace'].includes(config.logLevel)) app.use(httpLogger(logger));
-  app.use(app.get(MetricsService).httpMiddleware);
-  app.use(helmet());
+  const metrics = app.get(MetricsService);
+
+  // Every response, errors and 404s included, carries the request id (made by createHttpAdapter).
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('X-Request-Id', request.id);
+    done();
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    metrics.observeRequest(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
+    if (!NOT_LOGGED.has(request.url)) logCompletedRequest(logger, { id: request.id, method: request.method, url: request.url, statusCode: reply.statusCode, responseTimeMs: reply.elapsedTime });
+    done();
+  });
+
+  // Per-route settings, fixed as each route is registered (this hook runs before the rate limiter's).
+  const bodyLimit = bytes.parse(config.http.bodyLimit)!;
+  const inferenceBodyLimit = bytes.parse(config.http.inferenceBodyLimit)!;
+  fastify.addHook('onRoute', (route) => {
+    // Inference bodies may carry image tensors and ingestion 10 000 readings: a larger limit.
+    const large = route.url.startsWith(`/${API_PREFIX}/inference`) || route.url.startsWith(`/${API_PREFIX}/ingest`);
+    route.bodyLimit ??= large ? inferenceBodyLimit : bodyLimit;
+    const rateLimit = routeRateLimit(route.url, `/${API_PREFIX}`, config.rateLimit);
+    if (rateLimit !== undefined) route.config = { ...route.config, rateLimit };
+  });
+
+  // Helmet's default headers, written by Nest's own hook.
+  app.useSecurityHeaders();
   // CORS only when origins are configured: browsers on other origins are refused by default.
   if (config.http.corsOrigins.length) app.enableCors({ origin: config.http.corsOrigins, credentials: true, exposedHeaders: ['X-Request-Id'] });
-  // Inference bodies may carry image tensors and ingestion 10 000 readings: a larger limit.
-  app.use([`/${API_PREFIX}/inference`, `/${API_PREFIX}/ingest`], express.json({ limit: config.http.inferenceBodyLimit }));
-  app.use(express.json({ limit: config.http.bodyLimit }));
-  app.use(express.urlencoded({ extended: false, limit: config.http.bodyLimit }));
   const redis = config.redis ? app.get(RedisConnection, { strict: false }) : undefined;
-  const limits = rateLimiters(config.rateLimit, redis && redisRateLimitStore(redis.client, redis.prefix));
-  app.use(`/${API_PREFIX}/auth/token`, limits.login);
-  app.use(`/${API_PREFIX}`, limits.global);
+  await app.register(fastifyRateLimit, rateLimitPlugin(config.rateLimit, redis && { client: redis.client, prefix: redis.prefix }));
+
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health', method: RequestMethod.GET },

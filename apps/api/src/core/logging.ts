@@ -1,7 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import type { RequestHandler } from 'express';
 import { pino, type DestinationStream, type Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 
 /** Header, body and query fields that must never reach a log line. */
 const REDACT = [
@@ -21,18 +19,22 @@ export function createRootLogger(level: string, destination?: DestinationStream)
   return destination ? pino(options, destination) : pino(options);
 }
 
-/** One line per request, with latency and the request id; tokens in query strings are masked. */
-export function httpLogger(logger: Logger): RequestHandler {
-  return pinoHttp({
-    logger,
-    genReqId: (request) => (request as { id?: string }).id ?? '',
-    customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info'),
-    serializers: {
-      req: (request: { id: string; method: string; url: string }) => ({ id: request.id, method: request.method, url: maskQueryTokens(request.url) }),
-      res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
-    },
-    autoLogging: { ignore: (request) => request.url === '/health' || request.url === '/metrics' },
-  });
+export interface CompletedRequest {
+  id: string;
+  method: string;
+  url: string;
+  statusCode: number;
+  responseTimeMs: number;
+}
+
+/** One line per answered request, with latency and the request id; tokens in query strings are masked. */
+export function logCompletedRequest(logger: Logger, request: CompletedRequest): void {
+  const level = request.statusCode >= 500 ? 'error' : request.statusCode >= 400 ? 'warn' : 'info';
+  if (!logger.isLevelEnabled(level)) return;
+  logger[level](
+    { req: { id: request.id, method: request.method, url: maskQueryTokens(request.url) }, res: { statusCode: request.statusCode }, responseTime: Math.round(request.responseTimeMs * 10) / 10 },
+    'request completed',
+  );
 }
 
 export function maskQueryTokens(url: string): string {

@@ -1,7 +1,5 @@
-import type { RequestHandler } from 'express';
-import { rateLimit, type Store } from 'express-rate-limit';
+import type { RateLimitOptions, RateLimitPluginOptions } from '@fastify/rate-limit';
 import type { Redis } from 'ioredis';
-import { RedisStore } from 'rate-limit-redis';
 import { TooManyRequestsError } from '@app/common';
 
 export interface RateLimitSettings {
@@ -11,31 +9,27 @@ export interface RateLimitSettings {
 }
 
 /**
- * Per-client limits as express middleware (express-rate-limit): a global one over /api/v1 and a
- * stricter one on the token route. Refusals go through the exception filter, so a 429 has the
- * contract's error shape. A shared store (Redis) makes replicas count together.
+ * Per-client limits (@fastify/rate-limit): one budget shared by every /api/v1 route and a stricter
+ * one on the token route. Refusals are thrown as domain errors, so a 429 goes through the exception
+ * filter and has the contract's error shape. With Redis, every replica counts against the same limits.
  */
-export function rateLimiters(settings: RateLimitSettings, store?: (prefix: string) => Store): { global: RequestHandler; login: RequestHandler } {
-  const limiter = (limit: number, prefix: string, message: string) =>
-    rateLimit({
-      windowMs: settings.ttlMs,
-      limit,
-      standardHeaders: 'draft-8',
-      legacyHeaders: false,
-      store: store?.(prefix),
-      handler: (_request, _response, next) => next(new TooManyRequestsError(message)),
-    });
+export function rateLimitPlugin(settings: RateLimitSettings, redis?: { client: Redis; prefix: string }): RateLimitPluginOptions {
   return {
-    global: limiter(settings.max, 'rl:global:', 'Too many requests, slow down'),
-    login: limiter(settings.loginMax, 'rl:login:', 'Too many login attempts, try again later'),
+    global: true,
+    max: settings.max,
+    timeWindow: settings.ttlMs,
+    ...(redis ? { redis: redis.client, nameSpace: `${redis.prefix}:rl:` } : {}),
+    errorResponseBuilder: () => new TooManyRequestsError('Too many requests, slow down'),
   };
 }
 
-/** A Redis-backed store, so every replica counts against the same limits. */
-export function redisRateLimitStore(client: Redis, keyPrefix: string): (prefix: string) => Store {
-  return (prefix) =>
-    new RedisStore({
-      prefix: `${keyPrefix}:${prefix}`,
-      sendCommand: (command: string, ...args: string[]) => client.call(command, ...args) as Promise<number>,
-    });
+/**
+ * The limit a route gets, decided when the route is registered: the token route its own, the rest
+ * of /api/v1 the shared one (undefined), and routes outside it (health, metrics, docs) none.
+ */
+export function routeRateLimit(url: string, apiPrefix: string, settings: RateLimitSettings): RateLimitOptions | false | undefined {
+  if (url === `${apiPrefix}/auth/token`) {
+    return { max: settings.loginMax, timeWindow: settings.ttlMs, errorResponseBuilder: () => new TooManyRequestsError('Too many login attempts, try again later') };
+  }
+  return url.startsWith(`${apiPrefix}/`) ? undefined : false;
 }

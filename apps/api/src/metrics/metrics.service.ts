@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -34,17 +33,12 @@ export class MetricsService {
     collectDefaultMetrics({ register: this.registry });
   }
 
-  /** Express middleware: counts and times every request under its route template. */
-  readonly httpMiddleware = (request: Request, response: Response, next: NextFunction): void => {
-    const stop = process.hrtime.bigint();
-    response.on('finish', () => {
-      const route = request.route?.path ? `${request.baseUrl}${request.route.path}` : 'unmatched';
-      const labels = { method: request.method, route, status: String(response.statusCode) };
-      this.httpRequests.inc(labels);
-      this.httpDuration.observe(labels, Number(process.hrtime.bigint() - stop) / 1e9);
-    });
-    next();
-  };
+  /** Counts and times one answered request under its route template ('unmatched' for a 404 without a route). */
+  observeRequest(method: string, route: string | undefined, status: number, seconds: number): void {
+    const labels = { method, route: route ?? 'unmatched', status: String(status) };
+    this.httpRequests.inc(labels);
+    this.httpDuration.observe(labels, seconds);
+  }
 
   /** Gauges read at scrape time register a collector here (pool use, loaded models, queue depth). */
   onScrape(collect: () => void | Promise<void>): void {

@@ -1,9 +1,10 @@
-import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import { FileFieldsInterceptor } from '@nestjs/platform-express';
+import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { FileFieldsInterceptor } from '@nestjs/platform-fastify/multipart';
 import type { Observable } from 'rxjs';
 import { AppConfig } from '../config/app-config.js';
 
-/** The parts of a multer file the registry uses. */
+/** The parts of an uploaded file (multer's shape) the registry uses. */
 interface MemoryFile {
   originalname: string;
   buffer: Buffer;
@@ -19,10 +20,10 @@ const MAX_WEIGHT_FILES = 200;
 
 /** Multipart parsing for model uploads, in memory, with the size limit from MODEL_UPLOAD_MAX_BYTES. */
 @Injectable()
-export class ModelUploadInterceptor implements NestInterceptor {
-  private readonly delegate: NestInterceptor;
+export class ModelUploadInterceptor implements NestInterceptor, OnModuleInit {
+  private readonly delegate: NestInterceptor & OnModuleInit;
 
-  constructor(config: AppConfig) {
+  constructor(config: AppConfig, adapterHost: HttpAdapterHost) {
     const Interceptor = FileFieldsInterceptor(
       [
         { name: 'model', maxCount: 1 },
@@ -30,7 +31,13 @@ export class ModelUploadInterceptor implements NestInterceptor {
       ],
       { limits: { fileSize: config.models.uploadMaxBytes, files: MAX_WEIGHT_FILES + 1, fields: 50 } },
     );
-    this.delegate = new Interceptor();
+    // Built by hand (the limits come from config), so it gets what Nest would inject: no module
+    // options, the adapter host (to register @fastify/multipart), and its init hook below.
+    this.delegate = new Interceptor({}, adapterHost) as NestInterceptor & OnModuleInit;
+  }
+
+  onModuleInit(): void {
+    this.delegate.onModuleInit();
   }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> | Promise<Observable<unknown>> {

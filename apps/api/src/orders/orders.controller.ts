@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, Param, ParseIntPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ApiPageResponse, type Page } from '@app/common';
 import { Auth, CurrentUser } from '../auth/auth.decorators.js';
 import type { AuthUser } from '../auth/auth-user.js';
@@ -34,10 +34,10 @@ export class OrdersController {
     @Body() dto: CreateOrderDto,
     @CurrentUser() actor: AuthUser,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<OrderResponseDto> {
     const { order, replayed } = await this.orders.create(dto, actor, idempotencyKey);
-    if (replayed) response.status(200).setHeader('Idempotent-Replayed', 'true');
+    if (replayed) void reply.status(200).header('Idempotent-Replayed', 'true');
     return order;
   }
 

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { LRUCache } from 'lru-cache';
 import { Brackets, In, type EntityManager, type Repository, type SelectQueryBuilder } from 'typeorm';
 import { centsToDecimalString, pageOffset, parseSort, type PageQueryDto } from '@app/common';
-import { containsPattern, LIKE_ESCAPE } from '@app/database';
+import { containsPattern, LIKE_ESCAPE, SqlTextCache } from '@app/database';
 import { MAX_STOCK } from './dto/product-fields.js';
 import { Product } from './product.entity.js';
 
@@ -28,17 +29,24 @@ export interface StockRow {
 }
 
 /**
- * How long a list's total is reused. COUNT(*) over the filtered products is most of a list
- * request's database time on a large table (InnoDB counts by walking an index); every product or
- * stock write through this process forgets the totals at once, so only other replicas' writes
- * can show up to this late in `total`.
+ * How long a public list's result (a page and its total) is reused. The catalog list is the
+ * hottest read and changes rarely; building a page costs a COUNT(*) over the filtered products
+ * (InnoDB counts by walking an index) plus the page itself. Every product or stock write through
+ * this process clears the cache; what can still show up to this late is another replica's write,
+ * or one that was committing while a list was read. Totals alone are kept a little longer, for
+ * paging through the same filter.
  */
+const LIST_TTL_MS = 1_000;
 const COUNT_TTL_MS = 2_000;
+const CACHED_QUERIES = 1_000;
 
 /** The products table's queries, named for what they are for. */
 @Injectable()
 export class ProductsRepository {
-  private readonly counts = new Map<string, { total: number; expires: number }>();
+  private readonly pages = new LRUCache<string, [Product[], number]>({ max: CACHED_QUERIES, ttl: LIST_TTL_MS });
+  private readonly counts = new LRUCache<string, number>({ max: CACHED_QUERIES, ttl: COUNT_TTL_MS });
+  /** The public reads are the hot path: their SQL text is built once per shape. */
+  private readonly sqlText = new SqlTextCache();
 
   constructor(@InjectRepository(Product) private readonly products: Repository<Product>) {}
 
@@ -59,7 +67,8 @@ export class ProductsRepository {
    * TypeORM run a second DISTINCT query first: the condition is unique, so no limit is needed.)
    */
   private findOneWithCategory(condition: string, parameters: Record<string, unknown>): Promise<Product | null> {
-    return this.products.createQueryBuilder('product').leftJoinAndSelect('product.category', 'category').where(condition, parameters).getOne();
+    const query = this.products.createQueryBuilder('product').leftJoinAndSelect('product.category', 'category').where(condition, parameters);
+    return this.sqlText.reuse(condition, query).getOne();
   }
 
   /** Products holding this SKU, slug, or name within the same category (NULL counts as one), other than `exceptId`. */
@@ -81,16 +90,23 @@ export class ProductsRepository {
     return query.getMany();
   }
 
+  /** A page of products and the filtered total; the rows are shared with the cache, so read-only. */
   async list(filter: ProductFilter, page: PageQueryDto): Promise<[Product[], number]> {
+    const { field, direction } = parseSort(filter.sort, { field: 'id', direction: 'ASC' });
+    const { skip, take } = pageOffset(page);
+    const key = JSON.stringify([filter.categoryId, filter.minPrice, filter.maxPrice, filter.search, filter.inStock, filter.isActive, field, direction, skip, take]);
+    const cached = this.pages.get(key);
+    if (cached) return cached;
     const query = this.products.createQueryBuilder('product');
     this.applyFilter(query, filter);
-    const total = await this.cachedCount(query, JSON.stringify({ ...filter, sort: undefined }));
+    const total = await this.cachedCount(query, JSON.stringify([filter.categoryId, filter.minPrice, filter.maxPrice, filter.search, filter.inStock, filter.isActive]));
     if (total === 0) return [[], 0];
-    const { field, direction } = parseSort(filter.sort, { field: 'id', direction: 'ASC' });
     query.orderBy(`product.${field}`, direction);
     if (field !== 'id') query.addOrderBy('product.id', 'ASC');
-    const { skip, take } = pageOffset(page);
-    return [await query.offset(skip).limit(take).getMany(), total];
+    query.offset(skip).limit(take);
+    const result: [Product[], number] = [await this.sqlText.reuse(listShape(filter, field, direction, skip, take), query).getMany(), total];
+    this.pages.set(key, result);
+    return result;
   }
 
   /** Active products with at most `threshold` in stock, lowest first. */
@@ -111,7 +127,7 @@ export class ProductsRepository {
 
   async save(product: Product): Promise<Product> {
     const saved = await this.products.save(product);
-    this.forgetCounts();
+    this.forgetCachedLists();
     return saved;
   }
 
@@ -121,7 +137,7 @@ export class ProductsRepository {
    * row changed (missing product, or the result out of range).
    */
   async addStock(id: number, delta: number, manager?: EntityManager): Promise<boolean> {
-    this.forgetCounts();
+    this.forgetCachedLists();
     const result = await (manager ?? this.products.manager)
       .createQueryBuilder()
       .update(Product)
@@ -133,7 +149,7 @@ export class ProductsRepository {
 
   /** Takes `quantity` from an active product's stock if it has that many; false otherwise. */
   async takeStock(manager: EntityManager, id: number, quantity: number): Promise<boolean> {
-    this.forgetCounts();
+    this.forgetCachedLists();
     const result = await manager
       .createQueryBuilder()
       .update(Product)
@@ -173,17 +189,17 @@ export class ProductsRepository {
     }
   }
 
-  /** Drops the cached list totals (after any write to products). */
-  forgetCounts(): void {
+  /** Drops the cached lists and totals (after any write to products). */
+  forgetCachedLists(): void {
+    this.pages.clear();
     this.counts.clear();
   }
 
   private async cachedCount(query: SelectQueryBuilder<Product>, key: string): Promise<number> {
     const cached = this.counts.get(key);
-    if (cached && cached.expires > Date.now()) return cached.total;
+    if (cached !== undefined) return cached;
     const total = await this.count(query);
-    if (this.counts.size > 1_000) this.counts.clear();
-    this.counts.set(key, { total, expires: Date.now() + COUNT_TTL_MS });
+    this.counts.set(key, total);
     return total;
   }
 
@@ -192,4 +208,10 @@ export class ProductsRepository {
     const row = await query.clone().select('COUNT(*)', 'total').orderBy().getRawOne<{ total: string | number }>();
     return Number(row?.total ?? 0);
   }
+}
+
+/** What makes a list query's SQL text differ: the filters present (not their values), sort and page. */
+function listShape(filter: ProductFilter, field: string, direction: string, skip: number, take: number): string {
+  const present = (Object.keys(filter) as (keyof ProductFilter)[]).filter((key) => key !== 'sort' && filter[key] !== undefined && filter[key] !== '');
+  return `list:${present.sort().join(',')}:inStock=${filter.inStock}:${field}:${direction}:${skip}:${take}`;
 }

@@ -1,8 +1,8 @@
 import { Table, TableForeignKey, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { createdAtColumn, foreignIdColumn, idColumn } from '@app/database';
 
-export class CreateIdempotencyKeys1767225850000 implements MigrationInterface {
-  name = 'CreateIdempotencyKeys1767225850000';
+export class CreateIdempotencyKeys1767226600000 implements MigrationInterface {
+  name = 'CreateIdempotencyKeys1767226600000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.createTable(

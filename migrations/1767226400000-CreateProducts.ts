@@ -7,8 +7,8 @@ const CHECKS = [
   { name: 'CHK_products_stockQuantity_nonnegative', column: 'stockQuantity', condition: '>= 0' },
 ];
 
-export class CreateProducts1767225750000 implements MigrationInterface {
-  name = 'CreateProducts1767225750000';
+export class CreateProducts1767226400000 implements MigrationInterface {
+  name = 'CreateProducts1767226400000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const mysql = isMysqlFamily(queryRunner);

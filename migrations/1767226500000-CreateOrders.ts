@@ -3,8 +3,8 @@ import { createdAtColumn, enumColumn, foreignIdColumn, idColumn, isMysqlFamily, 
 
 const ORDER_STATUSES = ['pending', 'confirmed', 'shipped', 'delivered', 'cancelled'];
 
-export class CreateOrders1767225800000 implements MigrationInterface {
-  name = 'CreateOrders1767225800000';
+export class CreateOrders1767226500000 implements MigrationInterface {
+  name = 'CreateOrders1767226500000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const mysql = isMysqlFamily(queryRunner);

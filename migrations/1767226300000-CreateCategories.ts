@@ -1,8 +1,8 @@
 import { Table, TableForeignKey, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { createdAtColumn, foreignIdColumn, idColumn, updatedAtColumn } from '@app/database';
 
-export class CreateCategories1767225700000 implements MigrationInterface {
-  name = 'CreateCategories1767225700000';
+export class CreateCategories1767226300000 implements MigrationInterface {
+  name = 'CreateCategories1767226300000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.createTable(
