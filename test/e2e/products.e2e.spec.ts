@@ -173,6 +173,24 @@ describe('products', () => {
     expect((await t.http().get(`/api/v1/products/${product.id}`).expect(200)).body.stockQuantity).toBe(0);
   });
 
+  it('shows this process its own writes in the (cached) public list at once', async () => {
+    const product = await create({ name: 'Cached Lamp', price: '12.00', sku: 'CACHE-1', stockQuantity: 4 });
+    const listed = async () => {
+      const body = (await t.http().get('/api/v1/products').query({ search: 'cached lamp' }).expect(200)).body;
+      return body.items.find((item: { id: number }) => item.id === product.id) as { stockQuantity: number; price: string } | undefined;
+    };
+    expect(await listed()).toMatchObject({ stockQuantity: 4, price: '12.00' });
+    await t.http().patch(`/api/v1/products/${product.id}/stock`).set(admin()).send({ delta: 6 }).expect(200);
+    expect((await listed())?.stockQuantity).toBe(10);
+    const customer = await t.customer();
+    await t.http().post('/api/v1/orders').set(bearer(customer.token)).send({ items: [{ productId: product.id, quantity: 3 }] }).expect(201);
+    expect((await listed())?.stockQuantity).toBe(7);
+    await t.http().patch(`/api/v1/products/${product.id}`).set(admin()).send({ price: '9.50' }).expect(200);
+    expect((await listed())?.price).toBe('9.50');
+    await t.http().delete(`/api/v1/products/${product.id}`).set(admin()).expect(204);
+    expect(await listed()).toBeUndefined();
+  });
+
   it('lists low stock for admins, lowest first', async () => {
     const cat = (await t.http().post('/api/v1/categories').set(admin()).send({ name: 'Low' }).expect(201)).body.id;
     await create({ name: 'Low 3', price: 1, sku: 'LOW-3', stockQuantity: 3, categoryId: cat });
