@@ -7,7 +7,7 @@
  * and checks that no product was oversold (initial stock = stock left + quantity sold, stock >= 0).
  *
  *   npm run build && npx tsx bench/commerce.ts
- *   BENCH_DB=mariadb npx tsx bench/commerce.ts        # a fresh *_test database on 127.0.0.1:3306
+ *   BENCH_DB=mariadb npx tsx bench/commerce.ts        # a fresh app_test_* database (TEST_MARIADB_URL, default 127.0.0.1:3306)
  *   BENCH_BUILD_DIR=.build/commerce BENCH_SECONDS=10 BENCH_PRODUCTS=10000 ...
  */
 import { spawnSync } from 'node:child_process';
@@ -16,8 +16,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '@app/database';
-import mysql from 'mysql2/promise';
 import { startApi } from '../test/helpers/app-process.js';
+import { createTestDatabase } from '../test/setup/test-database.js';
 import { ADMIN, load } from './lib/bench-app.js';
 
 const engine = process.env.BENCH_DB === 'mariadb' ? 'mariadb' : 'sqlite';
@@ -43,34 +43,15 @@ function rawQuery(url: string): Query {
   };
 }
 
-async function freshDatabase(dir: string): Promise<{ url: string; query: Query; drop(): Promise<void> }> {
-  if (engine === 'sqlite') {
-    const file = join(dir, 'bench.sqlite');
-    return { url: `sqlite:///${file}`, query: rawQuery(`sqlite:///${file}`), drop: async () => undefined };
-  }
-  const server = new URL(process.env.BENCH_MARIADB_URL ?? 'mariadb://root@127.0.0.1:3306');
-  const name = `bench_commerce_${Date.now()}_test`;
-  const connect = (database?: string) => mysql.createConnection({ host: server.hostname, port: Number(server.port || 3306), user: decodeURIComponent(server.username || 'root'), password: decodeURIComponent(server.password), database });
-  const admin = await connect();
-  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  await admin.end();
-  const url = new URL(server.toString());
-  url.protocol = 'mariadb:';
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    query: rawQuery(url.toString()),
-    drop: async () => {
-      const connection = await connect();
-      await connection.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await connection.end();
-    },
-  };
+/** A fresh database (the tests' helper: its name says test) and a way to query it. */
+async function freshDatabase(): Promise<{ url: string; query: Query; drop(): Promise<void> }> {
+  const database = await createTestDatabase(engine);
+  return { url: database.url, query: rawQuery(database.url), drop: () => database.drop() };
 }
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench_commerce_'));
-  const database = await freshDatabase(dir);
+  const database = await freshDatabase();
   try {
     const seedStarted = performance.now();
     const seed = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/seed.ts', '--products', String(productCount), '--customers', '0', '--orders', '0', '--migrate'], {

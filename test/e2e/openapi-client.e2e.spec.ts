@@ -53,5 +53,10 @@ describe('the OpenAPI document as frontend teams use it', () => {
     const result = await runFlow(baseUrl, ADMIN.username, ADMIN.password);
     expect(result).toMatchObject({ username: ADMIN.username, role: 'admin', predictedVersion: '1.0.0', unauthorized: 401 });
     expect(result.modelNames).toEqual(expect.arrayContaining(['sensor-anomaly', 'order-value']));
+    const commerce = result.commerce as Record<string, unknown> & { orderId: number; categorySlug: string };
+    expect(commerce.categorySlug).toMatch(/^client-flow-/);
+    expect(commerce).toMatchObject({ productPrice: '19.95', orderTotal: '39.90', orderStatus: 'pending', lineNames: ['Flow Lamp'], retryStatus: 200, retrySameOrder: true });
+    expect(commerce.listedOrderIds).toContain(commerce.orderId);
+    expect((commerce.listedOrderIds as number[]).filter((id) => id === commerce.orderId)).toHaveLength(1);
   });
 });

@@ -25,9 +25,10 @@ export function assertTestDatabaseName(name: string): void {
   if (!/test/i.test(name)) throw new Error(`Refusing to run tests against database "${name}": its name must contain "test"`);
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** A fresh, empty database on the given engine (TEST_DB by default); the caller migrates it. */
+export async function createTestDatabase(engine: TestEngine = testEngine()): Promise<TestDatabase> {
   const suffix = `${process.pid}_${randomBytes(4).toString('hex')}`;
-  if (testEngine() === 'sqlite') {
+  if (engine === 'sqlite') {
     const file = join(tmpdir(), `app_test_${suffix}.sqlite`);
     assertTestDatabaseName(file);
     return {

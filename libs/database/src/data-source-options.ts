@@ -36,6 +36,12 @@ export function buildDataSourceOptions(settings: DataSourceSettings): DataSource
       // WAL lets readers run beside the single writer; the busy timeout queues writers instead of failing.
       enableWAL: target.file !== ':memory:',
       timeout: 10_000,
+      // Reads come from memory: a 64 MB page cache and the file memory-mapped (reads skip a
+      // system call per page). Durability settings stay at SQLite's defaults.
+      prepareDatabase: (db: { pragma(statement: string): unknown }) => {
+        db.pragma('cache_size = -65536');
+        db.pragma('mmap_size = 268435456');
+      },
     };
   }
 

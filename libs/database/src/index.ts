@@ -8,3 +8,4 @@ export * from './pool-stats.js';
 export * from './bulk-insert.js';
 export * from './sqlite-serializer.js';
 export * from './sql-text-cache.js';
+export * from './row-lock.js';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { FindOptionsWhere, Repository } from 'typeorm';
 import { pageOffset, type PageQueryDto } from '@app/common';
-import { TransactionRunner } from '@app/database';
+import { TransactionRunner, writeLockFor } from '@app/database';
 import { ModelVersion, type Stage } from './model-version.entity.js';
 
 export interface ModelFilter {
@@ -63,7 +63,7 @@ export class ModelsRepository {
   promote(row: ModelVersion): Promise<ModelVersion | null> {
     return this.transactions.transaction(async (manager) => {
       const repository = manager.getRepository(ModelVersion);
-      const previous = await repository.findOne({ where: { name: row.name, stage: 'production' }, lock: manager.connection.options.type === 'better-sqlite3' ? undefined : { mode: 'pessimistic_write' } });
+      const previous = await repository.findOne({ where: { name: row.name, stage: 'production' }, lock: writeLockFor(manager) });
       if (previous && previous.id !== row.id) {
         await repository.update({ id: previous.id }, { stage: 'staging', deployed: false });
       }

@@ -37,14 +37,14 @@ export class OrdersService {
 
   /**
    * One transaction: claim the idempotency key (if any), take the stock, write the order and its
-   * items. Stock is taken by ProductsService with conditional UPDATEs in ascending product id
-   * order (see reserveStock): on MySQL/MariaDB each UPDATE locks its row until commit and
-   * re-checks the stock against the latest committed value, so concurrent orders queue on the
-   * rows and can never oversell; a fixed lock order keeps them from deadlocking each other (a
-   * deadlock that still happens is retried whole). On SQLite the transaction runner lets one
-   * unit of work write at a time. Pessimistic SELECT ... FOR UPDATE would cost an extra
-   * statement per product and SQLite has no such thing; optimistic version checks would turn
-   * contention into failed orders.
+   * items. Stock is taken by ProductsService.reserveStock: the products are locked with SELECT …
+   * FOR UPDATE in ascending id order (MySQL/MariaDB), checked, and decremented in one UPDATE.
+   * Concurrent orders for the same products queue on the row locks and each sees the stock the
+   * previous one left, so none can oversell; the fixed lock order keeps them from deadlocking each
+   * other (a deadlock that still happens is retried whole). On SQLite the transaction runner lets
+   * one unit of work write at a time. Locking first (rather than conditional UPDATEs per line, or
+   * optimistic version checks that turn contention into failed orders) keeps an order at two
+   * stock statements however many lines it has, and gives exact 404/409 messages.
    */
   async create(dto: CreateOrderDto, actor: AuthUser, idempotencyKey?: string): Promise<CreatedOrder> {
     const userId = await this.orderOwner(dto, actor);

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { LRUCache } from 'lru-cache';
 import { Brackets, In, type EntityManager, type Repository, type SelectQueryBuilder } from 'typeorm';
 import { centsToDecimalString, pageOffset, parseSort, type PageQueryDto } from '@app/common';
-import { containsPattern, LIKE_ESCAPE, SqlTextCache } from '@app/database';
+import { containsInAny, SqlTextCache, writeLockFor } from '@app/database';
 import { MAX_STOCK } from './dto/product-fields.js';
 import { Product } from './product.entity.js';
 
@@ -147,26 +147,43 @@ export class ProductsRepository {
     return (result.affected ?? 0) > 0;
   }
 
-  /** Takes `quantity` from an active product's stock if it has that many; false otherwise. */
-  async takeStock(manager: EntityManager, id: number, quantity: number): Promise<boolean> {
-    this.forgetCachedLists();
-    const result = await manager
-      .createQueryBuilder()
-      .update(Product)
-      .set({ stockQuantity: () => 'stockQuantity - :quantity' })
-      .where('id = :id AND isActive = :active AND stockQuantity >= :quantity', { id, quantity, active: true })
-      .execute();
-    return (result.affected ?? 0) > 0;
-  }
-
-  /** Only the columns an order needs, for the given ids, in the caller's transaction. */
-  async findStockRows(manager: EntityManager, ids: number[]): Promise<StockRow[]> {
+  /**
+   * The rows an order takes stock from, with what it copies, locked until commit: on MySQL/MariaDB
+   * `SELECT … FOR UPDATE` in ascending id (every order locks in the same order, so they queue
+   * instead of deadlocking); on SQLite the single writer stands in for the locks.
+   */
+  async lockStockRows(manager: EntityManager, ids: number[]): Promise<StockRow[]> {
     if (ids.length === 0) return [];
     const rows = await manager.getRepository(Product).find({
       select: { id: true, name: true, price: true, stockQuantity: true, isActive: true },
       where: { id: In(ids) },
+      order: { id: 'ASC' },
+      lock: writeLockFor(manager),
     });
     return rows.map((row) => ({ id: row.id, name: row.name, price: row.price, stockQuantity: row.stockQuantity, isActive: Boolean(row.isActive) }));
+  }
+
+  /**
+   * Takes every line's quantity in one UPDATE (`stockQuantity - CASE id WHEN … END`), only from
+   * active rows that have it. True when every line's row changed. The caller holds the row locks
+   * and has checked the stock, so false means the rows changed under it: roll back.
+   */
+  async takeStock(manager: EntityManager, lines: { productId: number; quantity: number }[]): Promise<boolean> {
+    this.forgetCachedLists();
+    const parameters: Record<string, unknown> = { ids: lines.map((line) => line.productId), active: true };
+    const cases = lines.map((line, index) => {
+      parameters[`id${index}`] = line.productId;
+      parameters[`quantity${index}`] = line.quantity;
+      return `WHEN :id${index} THEN :quantity${index}`;
+    });
+    const taken = `CASE id ${cases.join(' ')} END`;
+    const result = await manager
+      .createQueryBuilder()
+      .update(Product)
+      .set({ stockQuantity: () => `stockQuantity - ${taken}` })
+      .where(`id IN (:...ids) AND isActive = :active AND stockQuantity >= ${taken}`, parameters)
+      .execute();
+    return result.affected === lines.length;
   }
 
   private applyFilter(query: SelectQueryBuilder<Product>, filter: ProductFilter): void {
@@ -177,15 +194,7 @@ export class ProductsRepository {
     if (filter.maxPrice !== undefined) query.andWhere('product.price <= :maxPrice', { maxPrice: centsToDecimalString(filter.maxPrice) });
     if (filter.inStock !== undefined) query.andWhere(filter.inStock ? 'product.stockQuantity > 0' : 'product.stockQuantity = 0');
     if (filter.search) {
-      const pattern = containsPattern(filter.search);
-      query.andWhere(
-        new Brackets((where) =>
-          where
-            .where(`LOWER(product.name) LIKE :pattern ESCAPE '${LIKE_ESCAPE}'`, { pattern })
-            .orWhere(`LOWER(product.description) LIKE :pattern ESCAPE '${LIKE_ESCAPE}'`, { pattern })
-            .orWhere(`LOWER(product.sku) LIKE :pattern ESCAPE '${LIKE_ESCAPE}'`, { pattern }),
-        ),
-      );
+      query.andWhere(containsInAny(['product.name', 'product.description', 'product.sku'], filter.search));
     }
   }
 

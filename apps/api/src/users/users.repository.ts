@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, type EntityManager, type Repository } from 'typeorm';
 import { pageOffset, parseSort, type PageQueryDto } from '@app/common';
-import { containsPattern, LIKE_ESCAPE, TransactionRunner } from '@app/database';
+import { containsInAny, TransactionRunner } from '@app/database';
 import type { Role } from '../auth/auth-user.js';
 import { User } from './user.entity.js';
 
@@ -56,15 +56,7 @@ export class UsersRepository {
     if (filter.isActive !== undefined) query.andWhere('user.isActive = :isActive', { isActive: filter.isActive });
     if (filter.role) query.andWhere('user.role = :role', { role: filter.role });
     if (filter.search) {
-      const pattern = containsPattern(filter.search);
-      query.andWhere(
-        new Brackets((where) =>
-          where
-            .where(`LOWER(user.username) LIKE :pattern ESCAPE '${LIKE_ESCAPE}'`, { pattern })
-            .orWhere(`LOWER(user.email) LIKE :pattern ESCAPE '${LIKE_ESCAPE}'`, { pattern })
-            .orWhere(`LOWER(user.fullName) LIKE :pattern ESCAPE '${LIKE_ESCAPE}'`, { pattern }),
-        ),
-      );
+      query.andWhere(containsInAny(['user.username', 'user.email', 'user.fullName'], filter.search));
     }
     const { field, direction } = parseSort(filter.sort, { field: 'id', direction: 'ASC' });
     query.orderBy(`user.${field}`, direction);

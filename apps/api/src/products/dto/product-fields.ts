@@ -38,10 +38,12 @@ export const PriceField = (required = true) =>
     Max(MAX_PRICE_CENTS, { message: 'price must be at most 99999999.99' }),
   );
 
+// Request fields state their defaults in words: an OpenAPI `default` makes generated clients
+// (openapi-typescript) type the field as required.
 export const StockField = () =>
-  applyDecorators(ApiPropertyOptional({ type: Number, minimum: 0, maximum: MAX_STOCK, default: 0 }), IsOptional(), IsInt(), Min(0), Max(MAX_STOCK));
+  applyDecorators(ApiPropertyOptional({ type: Number, minimum: 0, maximum: MAX_STOCK, description: 'On create, 0 when left out' }), IsOptional(), IsInt(), Min(0), Max(MAX_STOCK));
 
-export const ActiveField = () => applyDecorators(ApiPropertyOptional({ type: Boolean, default: true }), IsOptional(), IsBoolean());
+export const ActiveField = () => applyDecorators(ApiPropertyOptional({ type: Boolean, description: 'On create, true when left out' }), IsOptional(), IsBoolean());
 
 export const ProductDescriptionField = () => applyDecorators(ApiPropertyOptional({ type: String, maxLength: 5000, nullable: true }), IsOptional(), IsString(), MaxLength(5000));
 

@@ -41,6 +41,6 @@ export const FullNameField = () =>
 
 export const BioField = () => applyDecorators(ApiPropertyOptional({ maxLength: 2000, nullable: true }), IsOptional(), IsString(), MaxLength(2000));
 
-export const RoleField = () => applyDecorators(ApiPropertyOptional({ enum: ROLES, default: 'customer' }), IsOptional(), IsIn(ROLES));
+export const RoleField = () => applyDecorators(ApiPropertyOptional({ enum: ROLES, description: "'customer' when left out" }), IsOptional(), IsIn(ROLES));
 
 export const IsActiveField = () => applyDecorators(ApiPropertyOptional({ type: Boolean }), IsOptional(), IsBoolean());
