@@ -8,7 +8,7 @@
  *
  *   npm run build && npx tsx bench/commerce.ts
  *   BENCH_DB=mariadb npx tsx bench/commerce.ts        # a fresh app_test_* database (TEST_MARIADB_URL, default 127.0.0.1:3306)
- *   BENCH_BUILD_DIR=.build/commerce BENCH_SECONDS=10 BENCH_PRODUCTS=10000 ...
+ *   BENCH_BUILD_DIR=.build/commerce BENCH_SECONDS=10 BENCH_PRODUCTS=10000 BENCH_LOADS=orders ...
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -28,6 +28,8 @@ const HOT_PRODUCTS = 50;
 const HOT_STOCK = 2_000;
 /** The read loads first run this long unmeasured, so the figures are of a warmed-up (JIT-compiled) server. */
 const WARMUP = { connections: CONNECTIONS, duration: 3 };
+/** BENCH_LOADS=orders (or reads) runs one part only, e.g. to profile it. */
+const loads = process.env.BENCH_LOADS ?? 'reads,orders';
 
 type Query = (sql: string) => Promise<Record<string, unknown>[]>;
 
@@ -90,15 +92,16 @@ async function main(): Promise<void> {
       const ids = (await database.query('SELECT id FROM products WHERE isActive = 1 ORDER BY id')).map((row) => Number(row.id));
       const label = (text: string) => `${text} [${engine}]`;
 
-      await load(label('GET /api/v1/products (page of 20)'), { url: `${base}/api/v1/products?pageSize=20`, connections: CONNECTIONS, warmup: WARMUP });
+      if (loads.includes('reads')) await load(label('GET /api/v1/products (page of 20)'), { url: `${base}/api/v1/products?pageSize=20`, connections: CONNECTIONS, warmup: WARMUP });
       let next = 0;
-      await load(label('GET /api/v1/products/:id'), {
+      if (loads.includes('reads')) await load(label('GET /api/v1/products/:id'), {
         url: base,
         connections: CONNECTIONS,
         warmup: WARMUP,
         requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: `/api/v1/products/${ids[(next++ * 7919) % ids.length]}` }) }],
       });
 
+      if (!loads.includes('orders')) return;
       // Orders: 32 customers over 50 hot products with a known stock.
       const hot = ids.slice(0, HOT_PRODUCTS);
       for (const id of hot) {
