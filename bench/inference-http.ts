@@ -26,12 +26,16 @@ async function main(): Promise<void> {
   console.log(`rows/s: 1-row ${one.requestsPerSecond}, 64-row ${many.requestsPerSecond * 64}`);
 
   const rssSeconds = Number(process.env.RSS_SECONDS ?? 60);
-  const samples: number[] = [Math.round(app.rssMb())];
-  const sampler = setInterval(() => samples.push(Math.round(app.rssMb())), 5000);
+  // RSS alone cannot tell a leak from V8 postponing major collections; the heap in use can.
+  const heapUsedMb = async () => Math.round(Number(/^nodejs_heap_size_used_bytes (\S+)/m.exec(await (await fetch(`${app.baseUrl}/metrics`)).text())?.[1] ?? 0) / 1048576);
+  const samples: string[] = [];
+  const sample = async () => samples.push(`${Math.round(app.rssMb())}/${await heapUsedMb()}`);
+  await sample();
+  const sampler = setInterval(() => void sample(), 5000);
   await load(`sustained 1-row run (${rssSeconds} s)`, { ...predict(1), duration: rssSeconds });
   clearInterval(sampler);
-  samples.push(Math.round(app.rssMb()));
-  console.log(`RSS (MB) every 5 s: ${samples.join(' ')}`);
+  await sample();
+  console.log(`RSS / heap used (MB) every 5 s: ${samples.join(' ')}`);
   await app.stop();
 
   for (const [label, maxBatch] of [['off', '1'], ['on', '256']] as const) {
