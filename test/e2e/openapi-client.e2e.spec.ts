@@ -53,10 +53,17 @@ describe('the OpenAPI document as frontend teams use it', () => {
     const result = await runFlow(baseUrl, ADMIN.username, ADMIN.password);
     expect(result).toMatchObject({ username: ADMIN.username, role: 'admin', predictedVersion: '1.0.0', unauthorized: 401 });
     expect(result.modelNames).toEqual(expect.arrayContaining(['sensor-anomaly', 'order-value']));
-    const commerce = result.commerce as Record<string, unknown> & { orderId: number; categorySlug: string };
+    const commerce = result.commerce as {
+      categorySlug: string; orderId: number; orderNumber: string; productId: number; listedOrderIds: number[]; userOrderIds: number[];
+      customer: { id: number; role: string; orderUserId: number }; readBack: Record<string, unknown>;
+    };
     expect(commerce.categorySlug).toMatch(/^client-flow-/);
-    expect(commerce).toMatchObject({ productPrice: '19.95', orderTotal: '39.90', orderStatus: 'pending', lineNames: ['Flow Lamp'], retryStatus: 200, retrySameOrder: true });
-    expect(commerce.listedOrderIds).toContain(commerce.orderId);
-    expect((commerce.listedOrderIds as number[]).filter((id) => id === commerce.orderId)).toHaveLength(1);
+    expect(commerce).toMatchObject({ productPrice: '19.95', orderTotal: '39.90', orderStatus: 'pending', lineNames: ['Flow Lamp'], retryStatus: 200, retryReplayedHeader: 'true', retrySameOrder: true });
+    // A customer's order is its own, reads back as placed, and is the only one in both of its lists.
+    expect(commerce.customer.role).toBe('customer');
+    expect(commerce.customer.orderUserId).toBe(commerce.customer.id);
+    expect(commerce.readBack).toEqual({ status: 200, id: commerce.orderId, orderNumber: commerce.orderNumber, totalAmount: '39.90', lines: [[commerce.productId, 2, '19.95', '39.90']] });
+    expect(commerce.listedOrderIds).toEqual([commerce.orderId]);
+    expect(commerce.userOrderIds).toEqual([commerce.orderId]);
   });
 });
