@@ -104,8 +104,9 @@ async function main(): Promise<void> {
       if (!loads.includes('orders')) return;
       // Orders: 32 customers over 50 hot products with a known stock.
       const hot = ids.slice(0, HOT_PRODUCTS);
+      const stock = new Map((await database.query(`SELECT id, stockQuantity FROM products WHERE id IN (${hot.join(',')})`)).map((row) => [Number(row.id), Number(row.stockQuantity)]));
       for (const id of hot) {
-        const current = (await database.query(`SELECT stockQuantity FROM products WHERE id = ${id}`))[0].stockQuantity as number;
+        const current = stock.get(id)!;
         const response = await fetch(`${base}/api/v1/products/${id}/stock`, { method: 'PATCH', headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` }, body: JSON.stringify({ delta: HOT_STOCK - Number(current) }) });
         if (!response.ok) throw new Error(`stock of ${id}: ${response.status}`);
       }

@@ -43,8 +43,11 @@ export interface RunningProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
+/** Extra Node flags for the started apps, e.g. API_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof" to profile a bench. */
+const nodeArgs = (process.env.API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 function start(entry: string, env: Record<string, string>): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, [entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout?.on('data', (chunk) => (log += String(chunk)));
   child.stderr?.on('data', (chunk) => (log += String(chunk)));

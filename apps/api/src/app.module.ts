@@ -28,14 +28,11 @@ export class AppModule {
         AppConfigModule.register(),
         DatabaseModule,
         MetricsModule,
-        // Routes register in module order, and AuthModule brings UsersModule in: the commerce
-        // modules come first so that GET /users/stats/top-spenders (OrdersModule) is matched
-        // before UsersController's GET /users/:id would capture it.
+        AuthModule,
+        UsersModule,
         CategoriesModule,
         ProductsModule,
         OrdersModule,
-        AuthModule,
-        UsersModule,
         ModelsModule,
         InferenceModule,
         JobsModule.register({ redisUrl: wiring.redisUrl, runWorker: wiring.runJobsInApi, withRoutes: true }),

@@ -9,3 +9,4 @@ export * from './bulk-insert.js';
 export * from './sqlite-serializer.js';
 export * from './sql-text-cache.js';
 export * from './row-lock.js';
+export * from './money-sql.js';

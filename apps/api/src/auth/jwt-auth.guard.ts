@@ -17,18 +17,24 @@ export class JwtAuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
+    // @OptionalAuth(): a valid token identifies the caller; anything else leaves it anonymous.
+    const optional = isPublic && this.reflector.getAllAndOverride<boolean>(OPTIONAL_AUTH, [context.getHandler(), context.getClass()]);
+    if (isPublic && !optional) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>();
-    const [scheme, token] = (request.headers.authorization ?? '').split(' ');
-    if (isPublic) {
-      // @OptionalAuth(): a valid token identifies the caller; anything else leaves it anonymous.
-      const optional = this.reflector.getAllAndOverride<boolean>(OPTIONAL_AUTH, [context.getHandler(), context.getClass()]);
-      if (optional && scheme?.toLowerCase() === 'bearer' && token) request.user = await this.tokens.authenticate(token).catch(anonymousIfUnauthorized);
+    const token = bearerToken(request.headers.authorization);
+    if (optional) {
+      if (token) request.user = await this.tokens.authenticate(token).catch(anonymousIfUnauthorized);
       return true;
     }
-    if (scheme?.toLowerCase() !== 'bearer' || !token) throw new UnauthorizedError('Missing bearer token');
+    if (!token) throw new UnauthorizedError('Missing bearer token');
     request.user = await this.tokens.authenticate(token);
     return true;
   }
+}
+
+function bearerToken(header: string | undefined): string | undefined {
+  const [scheme, token] = (header ?? '').split(' ');
+  return scheme?.toLowerCase() === 'bearer' && token ? token : undefined;
 }
 
 function anonymousIfUnauthorized(error: unknown): undefined {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, type Repository } from 'typeorm';
 import { pageOffset, type PageQueryDto } from '@app/common';
+import { centsOf, integerOrNull } from '@app/database';
 import { Product } from '../products/product.entity.js';
 import { Category } from './category.entity.js';
 
@@ -13,9 +14,6 @@ export interface CategoryStatsRow {
   minCents: number | null;
   maxCents: number | null;
 }
-
-/** Money aggregates as whole cents (ROUND(x * 100)), so SQLite's floating SUM stays exact. */
-const cents = (column: string) => `ROUND(${column} * 100)`;
 
 /** The categories table's queries, named for what they are for. */
 @Injectable()
@@ -83,21 +81,20 @@ export class CategoriesRepository {
       .select('category.id', 'categoryId')
       .addSelect('category.name', 'name')
       .addSelect('COUNT(product.id)', 'productCount')
-      .addSelect(`SUM(${cents('product.price')})`, 'sumCents')
-      .addSelect(`MIN(${cents('product.price')})`, 'minCents')
-      .addSelect(`MAX(${cents('product.price')})`, 'maxCents')
+      .addSelect(`SUM(${centsOf('product.price')})`, 'sumCents')
+      .addSelect(`MIN(${centsOf('product.price')})`, 'minCents')
+      .addSelect(`MAX(${centsOf('product.price')})`, 'maxCents')
       .groupBy('category.id')
       .addGroupBy('category.name')
       .orderBy('category.name', 'ASC')
       .getRawMany<Record<string, string | number | null>>();
-    const toNumber = (value: string | number | null) => (value === null || value === undefined ? null : Math.round(Number(value)));
     return rows.map((row) => ({
       categoryId: Number(row.categoryId),
       name: String(row.name),
       productCount: Number(row.productCount),
-      sumCents: toNumber(row.sumCents),
-      minCents: toNumber(row.minCents),
-      maxCents: toNumber(row.maxCents),
+      sumCents: integerOrNull(row.sumCents),
+      minCents: integerOrNull(row.minCents),
+      maxCents: integerOrNull(row.maxCents),
     }));
   }
 }

@@ -3,9 +3,8 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { REQUEST_ID_HEADER, requestIdFor } from '@app/common';
 
 /**
- * The HTTP platform: Fastify rather than Express. On the 2-core target machine Express 5 alone
- * tops out near 3 500 req/s on an empty route, below the product routes' targets; Fastify does
- * about five times that, leaving the budget to the database (see bench/commerce.ts).
+ * The HTTP platform: Fastify rather than Express. On the 2-core target machine the product routes
+ * roughly doubled on Fastify (bench/commerce.ts; the README has the figures).
  */
 export function createHttpAdapter(): FastifyAdapter {
   return new FastifyAdapter({

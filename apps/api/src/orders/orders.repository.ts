@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, type EntityManager, type Repository } from 'typeorm';
 import { pageOffset, parseSort, type PageQueryDto } from '@app/common';
-import { isRetryableTransactionError, TransactionRunner } from '@app/database';
+import { centsOf, integerOrNull, isRetryableTransactionError, TransactionRunner } from '@app/database';
 import { User } from '../users/user.entity.js';
 import { IdempotencyKey } from './idempotency-key.entity.js';
 import { OrderItem } from './order-item.entity.js';
@@ -32,9 +32,7 @@ export interface TopSpenderRow {
 /** A whole transaction is retried this many times on a deadlock or lock timeout (MySQL/MariaDB). */
 const TRANSACTION_ATTEMPTS = 5;
 
-/** Money aggregates as whole cents (ROUND(x * 100)), so SQLite's floating SUM stays exact. */
-const cents = (column: string) => `ROUND(${column} * 100)`;
-const toInt = (value: unknown) => (value === null || value === undefined ? 0 : Math.round(Number(value)));
+const toInt = (value: unknown) => integerOrNull(value) ?? 0;
 
 /** The orders, order_items and idempotency_keys tables' queries, named for what they are for. */
 @Injectable()
@@ -108,7 +106,7 @@ export class OrdersRepository {
       .createQueryBuilder('o')
       .select('o.status', 'status')
       .addSelect('COUNT(*)', 'count')
-      .addSelect(`SUM(${cents('o.totalAmount')})`, 'cents')
+      .addSelect(`SUM(${centsOf('o.totalAmount')})`, 'cents')
       .groupBy('o.status')
       .getRawMany<Record<string, unknown>>();
     return rows.map((row) => ({ status: row.status as OrderStatus, count: toInt(row.count), cents: toInt(row.cents) }));
@@ -122,12 +120,12 @@ export class OrdersRepository {
       .addSelect('u.username', 'username')
       .addSelect('u.email', 'email')
       .addSelect('COUNT(o.id)', 'orderCount')
-      .addSelect(`SUM(${cents('o.totalAmount')})`, 'totalCents')
+      .addSelect(`SUM(${centsOf('o.totalAmount')})`, 'totalCents')
       .where('o.status <> :cancelled', { cancelled: 'cancelled' })
       .groupBy('u.id')
       .addGroupBy('u.username')
       .addGroupBy('u.email')
-      .orderBy(`SUM(${cents('o.totalAmount')})`, 'DESC')
+      .orderBy(`SUM(${centsOf('o.totalAmount')})`, 'DESC')
       .addOrderBy('u.id', 'ASC')
       .limit(limit)
       .getRawMany<Record<string, unknown>>();

@@ -10,9 +10,8 @@ import { OrdersService } from './orders.service.js';
 
 /**
  * The users routes that are about orders. They live here so that the orders module does not
- * import the users module. `stats/top-spenders` must be matched before UsersController's
- * `GET /users/:id`: app.module.ts imports OrdersModule before AuthModule/UsersModule, and Nest
- * registers routes in module order (see the e2e test of this route).
+ * import the users module. Fastify's router matches the static `stats/top-spenders` before the
+ * `:id` parameter of UsersController, whatever order the routes were registered in.
  */
 @ApiTags('users')
 @Controller('users')
