@@ -124,7 +124,8 @@ describe('orders', () => {
     const own = (await order(alice.token, { items: [{ productId: item.id, quantity: 4 }] }).expect(201)).body.id;
     expect(await stockOf(item.id)).toBe(6);
     const move = (id: number, status: string, token: string) => t.http().patch(`/api/v1/orders/${id}/status`).set(bearer(token)).send({ status });
-    expectErrorShape((await move(own, 'cancelled', bob.token).expect(403)).body, 403);
+    // Someone else's order answers like a missing one.
+    expectErrorShape((await move(own, 'cancelled', bob.token).expect(404)).body, 404);
     await move(own, 'confirmed', alice.token).expect(403);
     const cancelled = await Promise.all([move(own, 'cancelled', alice.token), move(own, 'cancelled', alice.token), move(own, 'cancelled', t.adminToken)]);
     expect(cancelled.map((response) => response.status).sort()).toEqual([200, 409, 409]);
@@ -144,7 +145,7 @@ describe('orders', () => {
     const carolList = await t.http().get('/api/v1/orders').set(bearer(carol.token)).query({ userId: dave.id }).expect(200);
     expect(carolList.body.items.map((entry: { id: number }) => entry.id)).toEqual([mine]);
     expect(carolList.body.total).toBe(1);
-    expectErrorShape((await t.http().get(`/api/v1/orders/${theirs}`).set(bearer(carol.token)).expect(403)).body, 403);
+    expectErrorShape((await t.http().get(`/api/v1/orders/${theirs}`).set(bearer(carol.token)).expect(404)).body, 404);
     expect((await t.http().get(`/api/v1/orders/${mine}`).set(bearer(carol.token)).expect(200)).body.items).toHaveLength(1);
     await t.http().get('/api/v1/orders/999999').set(admin()).expect(404);
     await t.http().get('/api/v1/orders/abc').set(admin()).expect(400);

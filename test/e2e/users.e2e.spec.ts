@@ -76,7 +76,7 @@ describe('users', () => {
     expect(updated.body).toMatchObject({ bio: 'Hello', fullName: 'Alice A', role: 'customer' });
     await t.http().patch(`/api/v1/users/${alice.id}`).set(bearer(alice.token)).send({ role: 'admin' }).expect(403);
     await t.http().patch(`/api/v1/users/${alice.id}`).set(bearer(alice.token)).send({ isActive: false }).expect(403);
-    await t.http().patch(`/api/v1/users/${alice.id}`).set(bearer(alice.token)).send({ email: 'bob@example.test' }).expect(409);
+    await t.http().patch(`/api/v1/users/${alice.id}`).set(bearer(alice.token)).send({ email: 'bob@example.test', currentPassword: alice.password }).expect(409);
     await t.http().patch(`/api/v1/users/${alice.id}`).set(bearer(alice.token)).send({ unknownField: 1 }).expect(400);
 
     const promoted = await t.http().patch(`/api/v1/users/${alice.id}`).set(admin()).send({ role: 'admin' }).expect(200);
@@ -87,7 +87,7 @@ describe('users', () => {
 
   it('changes a password through PATCH: the old one stops working', async () => {
     const carol = await t.customer('carol');
-    await t.http().patch(`/api/v1/users/${carol.id}`).set(bearer(carol.token)).send({ password: 'NewSecret9' }).expect(200);
+    await t.http().patch(`/api/v1/users/${carol.id}`).set(bearer(carol.token)).send({ password: 'NewSecret9', currentPassword: carol.password }).expect(200);
     await t.http().post('/api/v1/auth/token').send({ username: 'carol', password: carol.password }).expect(401);
     await t.http().post('/api/v1/auth/token').send({ username: 'carol', password: 'NewSecret9' }).expect(200);
   });

@@ -10,8 +10,15 @@ export interface AuthUser {
 
 export const isAdmin = (user: AuthUser): boolean => user.role === 'admin';
 
+/** A user as tokens are issued for and checked against: `tokenVersion` revokes older tokens. */
+export interface TokenSubject extends AuthUser {
+  tokenVersion: number;
+}
+
 export interface JwtClaims {
   sub: number;
   username: string;
   role: Role;
+  /** The user's `tokenVersion` at issue; a token whose `ver` is older is revoked. */
+  ver: number;
 }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, type Repository } from 'typeorm';
+import { Brackets, type QueryDeepPartialEntity, type Repository } from 'typeorm';
 import { pageOffset, type PageQueryDto } from '@app/common';
-import { centsOf, integerOrNull } from '@app/database';
+import { centsOf, integerOrNull, updateColumns } from '@app/database';
 import { Product } from '../products/product.entity.js';
 import { Category } from './category.entity.js';
 
@@ -60,8 +60,13 @@ export class CategoriesRepository {
     return this.categories.create(fields);
   }
 
-  save(category: Category): Promise<Category> {
+  insert(category: Category): Promise<Category> {
     return this.categories.save(category);
+  }
+
+  /** Writes only these columns. True when the row exists. */
+  updateColumns(id: number, changes: QueryDeepPartialEntity<Category>): Promise<boolean> {
+    return updateColumns(this.categories.manager, Category, id, changes);
   }
 
   /** The foreign keys set children's parentId and products' categoryId to NULL. */

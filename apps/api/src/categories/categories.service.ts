@@ -55,7 +55,7 @@ export class CategoriesService {
     const slug = dto.slug ?? this.deriveSlug(dto.name);
     await this.refuseTaken(dto.name, slug);
     if (dto.parentId != null) await this.assertExists(dto.parentId);
-    const saved = await this.categories.save(
+    const saved = await this.categories.insert(
       this.categories.create({ name: dto.name, slug, description: dto.description ?? null, parentId: dto.parentId ?? null }),
     );
     return toCategoryResponse(saved);
@@ -66,13 +66,10 @@ export class CategoriesService {
     const slug = dto.slug ?? (dto.name !== undefined && dto.name !== category.name ? this.deriveSlug(dto.name) : undefined);
     await this.refuseTaken(dto.name, slug, id);
     if (dto.parentId !== undefined && dto.parentId !== null) await this.refuseCycle(id, dto.parentId);
-    if (dto.name !== undefined) category.name = dto.name;
-    if (slug !== undefined) category.slug = slug;
-    if (dto.description !== undefined) category.description = dto.description;
-    if (dto.parentId !== undefined) category.parentId = dto.parentId;
-    // Without the relation object, save() writes parentId as set above.
-    delete category.parent;
-    return toCategoryResponse(await this.categories.save(category));
+    // Only the fields sent, never the row read above written back.
+    const changes = Object.fromEntries(Object.entries({ name: dto.name, slug, description: dto.description, parentId: dto.parentId }).filter(([, value]) => value !== undefined));
+    if (Object.keys(changes).length > 0 && !(await this.categories.updateColumns(id, changes))) throw new NotFoundError('Category', id);
+    return toCategoryResponse(await this.getRow(id));
   }
 
   /** Products keep existing with categoryId = null, children become top-level (ON DELETE SET NULL). */

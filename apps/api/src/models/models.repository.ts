@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { FindOptionsWhere, Repository } from 'typeorm';
+import type { FindOptionsWhere, QueryDeepPartialEntity, Repository } from 'typeorm';
 import { pageOffset, type PageQueryDto } from '@app/common';
-import { TransactionRunner, writeLockFor } from '@app/database';
+import { TransactionRunner, updateColumns, updatedAtNow, writeLockFor } from '@app/database';
 import { ModelVersion, type Stage } from './model-version.entity.js';
 
 export interface ModelFilter {
@@ -56,6 +56,11 @@ export class ModelsRepository {
     return this.versions.save(row);
   }
 
+  /** Writes only these columns of a registered version. True when the row exists. */
+  updateColumns(id: number, changes: QueryDeepPartialEntity<ModelVersion>): Promise<boolean> {
+    return updateColumns(this.versions.manager, ModelVersion, id, changes);
+  }
+
   /**
    * Makes one version the production one, in one transaction: the name's previous production
    * version goes back to staging. Returns that previous version, if any.
@@ -65,9 +70,9 @@ export class ModelsRepository {
       const repository = manager.getRepository(ModelVersion);
       const previous = await repository.findOne({ where: { name: row.name, stage: 'production' }, lock: writeLockFor(manager) });
       if (previous && previous.id !== row.id) {
-        await repository.update({ id: previous.id }, { stage: 'staging', deployed: false });
+        await repository.update({ id: previous.id }, { stage: 'staging', deployed: false, updatedAt: updatedAtNow(manager) });
       }
-      await repository.update({ id: row.id }, { stage: 'production', deployed: true, loadError: null });
+      await repository.update({ id: row.id }, { stage: 'production', deployed: true, loadError: null, updatedAt: updatedAtNow(manager) });
       return previous && previous.id !== row.id ? previous : null;
     });
   }

@@ -105,9 +105,8 @@ export class ModelsService {
       const row = await this.getRow(name, version);
       this.deployed.remove(row.name, row.version);
       this.runtime.unload(modelKey(row.name, row.version));
-      row.stage = stage;
-      row.deployed = false;
-      return toModelVersionResponse(await this.models.save(row));
+      await this.models.updateColumns(row.id, { stage, deployed: false });
+      return toModelVersionResponse(await this.getRow(row.name, row.version));
     });
   }
 

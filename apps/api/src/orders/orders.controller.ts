@@ -62,7 +62,7 @@ export class OrdersController {
   @Auth()
   @ApiOperation({ summary: 'One order with its items (owner or admin)' })
   @ApiOkResponse({ type: OrderResponseDto })
-  @ApiErrors(400, 403, 404)
+  @ApiErrors(400, 404)
   get(@Param('id', ParseIntPipe) id: number, @CurrentUser() actor: AuthUser): Promise<OrderResponseDto> {
     return this.orders.get(id, actor);
   }

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, type EntityManager, type Repository } from 'typeorm';
 import { pageOffset, parseSort, type PageQueryDto } from '@app/common';
-import { centsOf, integerOrNull, isRetryableTransactionError, TransactionRunner } from '@app/database';
+import { centsOf, integerOrNull, isRetryableTransactionError, TransactionRunner, updatedAtNow } from '@app/database';
 import { User } from '../users/user.entity.js';
 import { IdempotencyKey } from './idempotency-key.entity.js';
 import { OrderItem } from './order-item.entity.js';
@@ -97,7 +97,7 @@ export class OrdersRepository {
 
   /** Compare-and-set: changes the status only if it is still `from`. False when someone else changed it first. */
   async setStatusIf(manager: EntityManager, id: number, from: OrderStatus, to: OrderStatus): Promise<boolean> {
-    const result = await manager.createQueryBuilder().update(Order).set({ status: to }).where('id = :id AND status = :from', { id, from }).execute();
+    const result = await manager.createQueryBuilder().update(Order).set({ status: to, updatedAt: updatedAtNow(manager) }).where('id = :id AND status = :from', { id, from }).execute();
     return (result.affected ?? 0) > 0;
   }
 

@@ -87,8 +87,7 @@ export class OrdersService {
 
   async get(id: number, actor: AuthUser): Promise<OrderResponseDto> {
     const order = await this.orders.findById(id);
-    if (!order) throw new NotFoundError('Order', id);
-    assertOwner(actor, order.userId);
+    if (!order || !mayAccess(actor, order.userId)) throw new NotFoundError('Order', id);
     return toOrderResponse(order);
   }
 
@@ -100,8 +99,7 @@ export class OrdersService {
   async changeStatus(id: number, next: OrderStatus, actor: AuthUser): Promise<OrderResponseDto> {
     const changed = await this.orders.transaction(async (manager) => {
       const order = await this.orders.findById(id, manager);
-      if (!order) throw new NotFoundError('Order', id);
-      assertOwner(actor, order.userId);
+      if (!order || !mayAccess(actor, order.userId)) throw new NotFoundError('Order', id);
       if (!isAdmin(actor) && next !== 'cancelled') throw new ForbiddenError('A customer may only cancel an order');
       if (!ORDER_TRANSITIONS[order.status].includes(next)) throw new ConflictError(`Cannot change the status of order ${id} from '${order.status}' to '${next}'`);
       if (!isAdmin(actor) && order.status !== 'pending') throw new ForbiddenError('A customer may only cancel a pending order');
@@ -169,9 +167,15 @@ export class OrdersService {
   }
 }
 
-function assertOwner(actor: AuthUser, ownerId: number): void {
-  if (!isAdmin(actor) && actor.id !== ownerId) throw new ForbiddenError('You may only access your own orders');
+function mayAccess(actor: AuthUser, ownerId: number): boolean {
+  return isAdmin(actor) || actor.id === ownerId;
 }
+
+function assertOwner(actor: AuthUser, ownerId: number): void {
+  if (!mayAccess(actor, ownerId)) throw new ForbiddenError('You may only access your own orders');
+}
+
+// Someone else's order answers 404 like a missing one (get, status change): its id says nothing.
 
 function checkKey(key: string): string {
   if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LRUCache } from 'lru-cache';
-import { Brackets, In, type EntityManager, type Repository, type SelectQueryBuilder } from 'typeorm';
+import { Brackets, In, type EntityManager, type QueryDeepPartialEntity, type Repository, type SelectQueryBuilder } from 'typeorm';
 import { centsToDecimalString, pageOffset, parseSort, type PageQueryDto } from '@app/common';
-import { containsInAny, SqlTextCache, writeLockFor } from '@app/database';
+import { containsInAny, SqlTextCache, updateColumns, updatedAtNow, writeLockFor } from '@app/database';
 import { MAX_STOCK } from './dto/product-fields.js';
 import { Product } from './product.entity.js';
 
@@ -125,10 +125,22 @@ export class ProductsRepository {
     return this.products.create(fields);
   }
 
-  async save(product: Product): Promise<Product> {
+  /** Inserts a new product. */
+  async insert(product: Product): Promise<Product> {
     const saved = await this.products.save(product);
     this.forgetCachedLists();
     return saved;
+  }
+
+  /**
+   * Writes only these columns; never `stockQuantity` (that moves only through addStock and the
+   * orders' takeStock, so an edit cannot put back stock an order took meanwhile). True when the row
+   * exists.
+   */
+  async updateColumns(id: number, changes: Omit<QueryDeepPartialEntity<Product>, 'stockQuantity'>): Promise<boolean> {
+    const changed = await updateColumns(this.products.manager, Product, id, changes);
+    this.forgetCachedLists();
+    return changed;
   }
 
   /**
@@ -138,10 +150,11 @@ export class ProductsRepository {
    */
   async addStock(id: number, delta: number, manager?: EntityManager): Promise<boolean> {
     this.forgetCachedLists();
-    const result = await (manager ?? this.products.manager)
+    const writer = manager ?? this.products.manager;
+    const result = await writer
       .createQueryBuilder()
       .update(Product)
-      .set({ stockQuantity: () => 'stockQuantity + :delta' })
+      .set({ stockQuantity: () => 'stockQuantity + :delta', updatedAt: updatedAtNow(writer) })
       .where('id = :id AND stockQuantity + :delta >= 0 AND stockQuantity + :delta <= :max', { id, delta, max: MAX_STOCK })
       .execute();
     return (result.affected ?? 0) > 0;
@@ -180,7 +193,7 @@ export class ProductsRepository {
     const result = await manager
       .createQueryBuilder()
       .update(Product)
-      .set({ stockQuantity: () => `stockQuantity - ${taken}` })
+      .set({ stockQuantity: () => `stockQuantity - ${taken}`, updatedAt: updatedAtNow(manager) })
       .where(`id IN (:...ids) AND isActive = :active AND stockQuantity >= ${taken}`, parameters)
       .execute();
     return result.affected === lines.length;

@@ -71,7 +71,7 @@ export class ProductsService {
     if (categoryId !== null) await this.categories.assertExists(categoryId);
     const slug = dto.slug ?? (await this.freeSlugFor(dto.name, dto.sku));
     await this.refuseTaken({ sku: dto.sku, slug, name: dto.name, categoryId });
-    const saved = await this.products.save(
+    const saved = await this.products.insert(
       this.products.create({
         name: dto.name,
         slug,
@@ -96,9 +96,11 @@ export class ProductsService {
       { sku: dto.sku !== product.sku ? dto.sku : undefined, slug: dto.slug !== product.slug ? dto.slug : undefined, ...(nameOrCategoryChanged ? { name, categoryId } : {}) },
       id,
     );
+    // Only the fields sent: writing back the row read above would undo a concurrent order's stock.
     const { categoryId: _categoryId, ...fields } = dto;
-    Object.assign(product, fields, { categoryId });
-    return toProductResponse(await this.products.save(product));
+    const changes = Object.fromEntries(Object.entries({ ...fields, categoryId: dto.categoryId }).filter(([, value]) => value !== undefined));
+    if (Object.keys(changes).length > 0 && !(await this.products.updateColumns(id, changes))) throw new NotFoundError('Product', id);
+    return toProductResponse(await this.getRow(id));
   }
 
   /** `stockQuantity += delta` atomically; 409 when the result would be negative. */
@@ -112,9 +114,7 @@ export class ProductsService {
 
   /** Soft delete: the product stays for past orders, but is no longer listed or orderable. */
   async deactivate(id: number): Promise<void> {
-    const product = await this.getRow(id);
-    product.isActive = false;
-    await this.products.save(product);
+    if (!(await this.products.updateColumns(id, { isActive: false }))) throw new NotFoundError('Product', id);
   }
 
   /**

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, type EntityManager, type Repository } from 'typeorm';
+import { Brackets, type EntityManager, type QueryDeepPartialEntity, type Repository } from 'typeorm';
 import { pageOffset, parseSort, type PageQueryDto } from '@app/common';
-import { containsInAny, TransactionRunner } from '@app/database';
+import { containsInAny, TransactionRunner, updateColumns } from '@app/database';
 import type { Role } from '../auth/auth-user.js';
 import { User } from './user.entity.js';
 
@@ -69,8 +69,15 @@ export class UsersRepository {
     return this.users.create(fields);
   }
 
-  save(user: User): Promise<User> {
-    return this.users.save(user);
+  /**
+   * Writes only these columns (never a whole row read earlier, which would undo a concurrent
+   * write of the others: a deactivation, a role change). With `unlessPasswordHashChanged`, a
+   * compare-and-set on the hash the caller checked the current password against. True when a row
+   * matched.
+   */
+  updateColumns(id: number, changes: QueryDeepPartialEntity<User>, unlessPasswordHashChanged?: string): Promise<boolean> {
+    const guard = unlessPasswordHashChanged === undefined ? undefined : { sql: 'passwordHash = :checkedHash', parameters: { checkedHash: unlessPasswordHashChanged } };
+    return updateColumns(this.users.manager, User, id, changes, guard);
   }
 
   /** Inserts all rows with the caller's transaction. */

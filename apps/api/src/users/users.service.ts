@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { ConflictError, flattenValidationErrors, ForbiddenError, NotFoundError, toPage, ValidationFailedError, type Page } from '@app/common';
-import { isAdmin, type AuthUser, type Role } from '../auth/auth-user.js';
+import type { QueryDeepPartialEntity } from 'typeorm';
+import { isAdmin, type AuthUser, type Role, type TokenSubject } from '../auth/auth-user.js';
 import { CreateUserDto } from './dto/create-user.dto.js';
 import type { ListUsersQueryDto } from './dto/list-users.query.js';
 import type { RegisterDto } from './dto/register.dto.js';
@@ -17,13 +18,14 @@ type NewUser = RegisterDto & { role?: Role; bio?: string };
 /**
  * How long a token's user is trusted from memory. Every authenticated request needs it; a short
  * cache saves a query per request, and changes made through this process drop the entry at once
- * (other processes see a deactivation within this bound).
+ * (other processes see a deactivation or a revocation within this bound).
  */
 const AUTH_USER_TTL_MS = 5_000;
 
 @Injectable()
 export class UsersService {
-  private readonly authUsers = new Map<number, { user: AuthUser | undefined; expires: number }>();
+  private readonly authUsers = new Map<number, { user: TokenSubject | undefined; expires: number }>();
+  private authUsersGeneration = 0;
 
   constructor(
     private readonly users: UsersRepository,
@@ -70,45 +72,62 @@ export class UsersService {
     return toUserResponse(await this.getRow(id));
   }
 
+  /**
+   * Writes only the fields sent (see UsersRepository.updateColumns). Changing one's own password,
+   * email or username needs `currentPassword` (400 when missing, 403 when wrong); an admin editing
+   * another user does not. A new password or `isActive: false` bumps `tokenVersion`, revoking every
+   * token issued before.
+   */
   async update(id: number, dto: UpdateUserDto, actor: AuthUser): Promise<UserResponseDto> {
     assertOwnerOrAdmin(actor, id);
     if (!isAdmin(actor) && (dto.role !== undefined || dto.isActive !== undefined)) {
       throw new ForbiddenError('Only an admin may change role or isActive');
     }
     const user = await this.getRow(id);
+    const { password, currentPassword, ...fields } = dto;
+    const changesCredentials = password !== undefined || (dto.email !== undefined && dto.email !== user.email) || (dto.username !== undefined && dto.username !== user.username);
+    const checkedHash = actor.id === id && changesCredentials ? await this.checkCurrentPassword(user, currentPassword) : undefined;
     await this.refuseTaken(dto.username ? [dto.username] : [], dto.email ? [dto.email] : [], id);
-    const { password, ...fields } = dto;
-    Object.assign(user, fields);
-    if (password) user.passwordHash = await this.passwords.hash(password);
-    const saved = await this.users.save(user);
-    this.authUsers.delete(id);
-    return toUserResponse(saved);
+    const changes: QueryDeepPartialEntity<User> = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+    if (password !== undefined) changes.passwordHash = await this.passwords.hash(password);
+    if (password !== undefined || dto.isActive === false) changes.tokenVersion = () => 'tokenVersion + 1';
+    if (Object.keys(changes).length > 0 && !(await this.users.updateColumns(id, changes, checkedHash))) {
+      this.forgetAuthUser(id);
+      // The row matched before: either it is gone, or the password changed since it was checked.
+      if (checkedHash !== undefined && (await this.users.findById(id))) throw new ConflictError('The password changed meanwhile; check it and try again');
+      throw new NotFoundError('User', id);
+    }
+    this.forgetAuthUser(id);
+    return toUserResponse(await this.getRow(id));
   }
 
-  /** Soft delete: the row stays for orders and history, but the user can no longer log in. */
+  /** Soft delete: the row stays for orders and history, but the user can no longer log in, and its tokens stop working. */
   async deactivate(id: number): Promise<void> {
-    const user = await this.getRow(id);
-    user.isActive = false;
-    await this.users.save(user);
-    this.authUsers.delete(id);
+    const changed = await this.users.updateColumns(id, { isActive: false, tokenVersion: () => 'tokenVersion + 1' });
+    this.forgetAuthUser(id);
+    if (!changed) throw new NotFoundError('User', id);
   }
 
   /** The caller behind valid credentials, or undefined; unknown and inactive users look the same. */
-  async verifyCredentials(login: string, password: string): Promise<AuthUser | undefined> {
+  async verifyCredentials(login: string, password: string): Promise<TokenSubject | undefined> {
     const user = await this.users.findByLogin(login);
     const matches = await this.passwords.verify(password, user?.passwordHash);
     if (!user || !matches || !user.isActive) return undefined;
-    return toAuthUser(user);
+    return toTokenSubject(user);
   }
 
-  async findActiveAuthUser(id: number): Promise<AuthUser | undefined> {
+  /** The active user behind a token's `sub`, with its current `tokenVersion`; cached for AUTH_USER_TTL_MS. */
+  async findActiveAuthUser(id: number): Promise<TokenSubject | undefined> {
     const cached = this.authUsers.get(id);
     if (cached && cached.expires > Date.now()) return cached.user;
+    // A change that lands while this read is in flight must not be cached over for 5 s.
+    const generation = this.authUsersGeneration;
     const user = await this.users.findById(id);
-    const authUser = user?.isActive ? toAuthUser(user) : undefined;
+    const subject = user?.isActive ? toTokenSubject(user) : undefined;
+    if (generation !== this.authUsersGeneration) return subject;
     if (this.authUsers.size > 10_000) this.authUsers.clear();
-    this.authUsers.set(id, { user: authUser, expires: Date.now() + AUTH_USER_TTL_MS });
-    return authUser;
+    this.authUsers.set(id, { user: subject, expires: Date.now() + AUTH_USER_TTL_MS });
+    return subject;
   }
 
   async getActiveUser(id: number): Promise<UserResponseDto> {
@@ -119,6 +138,20 @@ export class UsersService {
 
   existsActiveAdmin(): Promise<boolean> {
     return this.users.existsActiveAdmin();
+  }
+
+  private forgetAuthUser(id: number): void {
+    this.authUsersGeneration += 1;
+    this.authUsers.delete(id);
+  }
+
+  /** The hash the current password was checked against (for the compare-and-set). */
+  private async checkCurrentPassword(user: User, currentPassword: string | undefined): Promise<string> {
+    if (currentPassword === undefined) {
+      throw new ValidationFailedError([{ field: 'currentPassword', message: 'currentPassword is required to change your password, email or username' }]);
+    }
+    if (!(await this.passwords.verify(currentPassword, user.passwordHash))) throw new ForbiddenError('currentPassword is incorrect');
+    return user.passwordHash;
   }
 
   private async getRow(id: number): Promise<User> {
@@ -162,8 +195,8 @@ export class UsersService {
   }
 }
 
-function toAuthUser(user: User): AuthUser {
-  return { id: user.id, username: user.username, role: user.role };
+function toTokenSubject(user: User): TokenSubject {
+  return { id: user.id, username: user.username, role: user.role, tokenVersion: user.tokenVersion };
 }
 
 /** Owner routes: the row's own user, or an admin. */

@@ -1,7 +1,10 @@
 import type { Role } from '../../auth/auth-user.js';
-import { BioField, EmailField, FullNameField, IsActiveField, PasswordField, RoleField, UsernameField } from './user-fields.js';
+import { BioField, CurrentPasswordField, EmailField, FullNameField, IsActiveField, PasswordField, RoleField, UsernameField } from './user-fields.js';
 
-/** Partial update. Only an admin may send `role` or `isActive`. */
+/**
+ * Partial update. Only an admin may send `role` or `isActive`. Changing one's own password, email
+ * or username needs `currentPassword`.
+ */
 export class UpdateUserDto {
   @UsernameField(false) username?: string;
   @EmailField(false) email?: string;
@@ -10,4 +13,5 @@ export class UpdateUserDto {
   @BioField() bio?: string;
   @RoleField() role?: Role;
   @IsActiveField() isActive?: boolean;
+  @CurrentPasswordField() currentPassword?: string;
 }

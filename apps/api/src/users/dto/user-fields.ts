@@ -44,3 +44,16 @@ export const BioField = () => applyDecorators(ApiPropertyOptional({ maxLength: 2
 export const RoleField = () => applyDecorators(ApiPropertyOptional({ enum: ROLES, description: "'customer' when left out" }), IsOptional(), IsIn(ROLES));
 
 export const IsActiveField = () => applyDecorators(ApiPropertyOptional({ type: Boolean }), IsOptional(), IsBoolean());
+
+export const CurrentPasswordField = () =>
+  applyDecorators(
+    ApiPropertyOptional({
+      format: 'password',
+      maxLength: 100,
+      description:
+        'Required when changing your own password, email or username (400 when missing, 403 when wrong); not needed when an admin edits another user',
+    }),
+    IsOptional(),
+    IsString(),
+    MaxLength(100),
+  );
