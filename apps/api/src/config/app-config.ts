@@ -38,6 +38,10 @@ export class AppConfig {
 
   get bcryptRounds() { return this.get('BCRYPT_ROUNDS'); }
 
+  get stream() {
+    return { recheckMs: this.get('STREAM_AUTH_RECHECK_MS'), maxSocketsPerUser: this.get('STREAM_MAX_SOCKETS_PER_USER') };
+  }
+
   get bootstrapAdmin() {
     const email = this.get('ADMIN_EMAIL');
     const password = this.get('ADMIN_PASSWORD');

@@ -26,6 +26,10 @@ export class EnvironmentVariables {
   @IsOptional() @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' }) JWT_SECRET?: string;
   @Matches(DURATION, { message: 'JWT_EXPIRES_IN must be a duration like 3600, 15m, 1h or 7d' }) JWT_EXPIRES_IN: string = '1h';
   @Type(() => Number) @IsInt() @Min(4) @Max(15) BCRYPT_ROUNDS: number = 10;
+  /** How often an open WebSocket stream re-checks its token (expiry, deactivation, revocation). */
+  @Type(() => Number) @IsInt() @Min(50) @Max(3_600_000) STREAM_AUTH_RECHECK_MS: number = 5000;
+  /** Open WebSocket streams one user may hold per process. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(10_000) STREAM_MAX_SOCKETS_PER_USER: number = 8;
 
   @IsOptional() @IsEmail() ADMIN_EMAIL?: string;
   @IsOptional() @IsString() @MinLength(8) ADMIN_PASSWORD?: string;
