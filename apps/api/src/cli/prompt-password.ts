@@ -31,11 +31,12 @@ export function promptHidden(questions: string[]): Promise<string[]> {
         }
       }
     };
-    process.stdout.write(questions[0]);
+    // Echo off before the question appears, so nothing typed after it is ever shown.
     stdin.setEncoding('utf8');
     stdin.setRawMode(true);
     stdin.resume();
     stdin.on('data', onData);
+    process.stdout.write(questions[0]);
   });
 }
 
