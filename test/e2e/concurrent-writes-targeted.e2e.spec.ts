@@ -88,6 +88,20 @@ describe('targeted writes under concurrency', () => {
     await t.http().get('/api/v1/users').set(bearer(token)).expect(403);
   });
 
+  it('two re-parentings that would together form a cycle cannot both pass', async () => {
+    const created = (name: string) => t.http().post('/api/v1/categories').set(admin()).send({ name }).expect(201).then((response) => response.body.id as number);
+    for (let round = 0; round < 8; round += 1) {
+      const [a, b] = await Promise.all([created(`Cycle A${round}`), created(`Cycle B${round}`)]);
+      const moves = await Promise.all([
+        t.http().patch(`/api/v1/categories/${a}`).set(admin()).send({ parentId: b }),
+        t.http().patch(`/api/v1/categories/${b}`).set(admin()).send({ parentId: a }),
+      ]);
+      expect(moves.map((response) => response.status).sort()).toEqual([200, 400]);
+      const parents = await Promise.all([a, b].map(async (id) => (await t.http().get(`/api/v1/categories/${id}`).expect(200)).body.parentId));
+      expect(parents.filter((parent) => parent !== null)).toHaveLength(1);
+    }
+  });
+
   it('updatedAt never moves backwards and keeps sub-second precision across rapid updates of every kind', async () => {
     const product = (await t.http().post('/api/v1/products').set(admin()).send({ name: 'Clocked', price: '1.00', sku: 'CLOCK-1', stockQuantity: 1000 }).expect(201)).body;
     const category = (await t.http().post('/api/v1/categories').set(admin()).send({ name: 'Clocked Category' }).expect(201)).body;

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, type QueryDeepPartialEntity, type Repository } from 'typeorm';
+import { Brackets, type EntityManager, type QueryDeepPartialEntity, type Repository } from 'typeorm';
 import { pageOffset, type PageQueryDto } from '@app/common';
-import { centsOf, integerOrNull, updateColumns } from '@app/database';
+import { centsOf, integerOrNull, TransactionRunner, updateColumns, writeLockFor } from '@app/database';
 import { Product } from '../products/product.entity.js';
 import { Category } from './category.entity.js';
 
@@ -18,7 +18,10 @@ export interface CategoryStatsRow {
 /** The categories table's queries, named for what they are for. */
 @Injectable()
 export class CategoriesRepository {
-  constructor(@InjectRepository(Category) private readonly categories: Repository<Category>) {}
+  constructor(
+    @InjectRepository(Category) private readonly categories: Repository<Category>,
+    private readonly transactions: TransactionRunner,
+  ) {}
 
   findById(id: number): Promise<Category | null> {
     return this.categories.findOneBy({ id });
@@ -35,12 +38,6 @@ export class CategoriesRepository {
 
   findAll(): Promise<Category[]> {
     return this.categories.find({ order: { name: 'ASC', id: 'ASC' } });
-  }
-
-  /** Every (id, parentId) pair: the whole hierarchy, to walk ancestors without a query per level. */
-  async parentLinks(): Promise<Map<number, number | null>> {
-    const rows = await this.categories.createQueryBuilder('category').select(['category.id', 'category.parentId']).getMany();
-    return new Map(rows.map((row) => [row.id, row.parentId]));
   }
 
   /** Categories whose name (any case) or slug is already one of these, other than `exceptId`. */
@@ -65,8 +62,21 @@ export class CategoriesRepository {
   }
 
   /** Writes only these columns. True when the row exists. */
-  updateColumns(id: number, changes: QueryDeepPartialEntity<Category>): Promise<boolean> {
-    return updateColumns(this.categories.manager, Category, id, changes);
+  updateColumns(id: number, changes: QueryDeepPartialEntity<Category>, manager: EntityManager = this.categories.manager): Promise<boolean> {
+    return updateColumns(manager, Category, id, changes);
+  }
+
+  /**
+   * Runs `work` in one transaction with every (id, parentId) link read under a write lock (in id
+   * order, so concurrent callers queue instead of deadlocking). A re-parenting checks for cycles
+   * and writes under it: two moves that are each fine alone (A under B, B under A) cannot both
+   * pass. Categories are few and re-parenting rare, so locking them all is cheap.
+   */
+  withLockedHierarchy<T>(work: (links: Map<number, number | null>, manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.transactions.transaction(async (manager) => {
+      const rows = await manager.getRepository(Category).find({ select: { id: true, parentId: true }, order: { id: 'ASC' }, lock: writeLockFor(manager) });
+      return work(new Map(rows.map((row) => [row.id, row.parentId])), manager);
+    });
   }
 
   /** The foreign keys set children's parentId and products' categoryId to NULL. */

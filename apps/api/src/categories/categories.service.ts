@@ -65,10 +65,17 @@ export class CategoriesService {
     const category = await this.getRow(id);
     const slug = dto.slug ?? (dto.name !== undefined && dto.name !== category.name ? this.deriveSlug(dto.name) : undefined);
     await this.refuseTaken(dto.name, slug, id);
-    if (dto.parentId !== undefined && dto.parentId !== null) await this.refuseCycle(id, dto.parentId);
     // Only the fields sent, never the row read above written back.
     const changes = Object.fromEntries(Object.entries({ name: dto.name, slug, description: dto.description, parentId: dto.parentId }).filter(([, value]) => value !== undefined));
-    if (Object.keys(changes).length > 0 && !(await this.categories.updateColumns(id, changes))) throw new NotFoundError('Category', id);
+    const parentId = dto.parentId;
+    const changed =
+      parentId !== undefined && parentId !== null
+        ? await this.categories.withLockedHierarchy(async (links, manager) => {
+            refuseCycle(id, parentId, links);
+            return this.categories.updateColumns(id, changes, manager);
+          })
+        : Object.keys(changes).length === 0 || (await this.categories.updateColumns(id, changes));
+    if (!changed) throw new NotFoundError('Category', id);
     return toCategoryResponse(await this.getRow(id));
   }
 
@@ -96,17 +103,16 @@ export class CategoriesService {
       if (slug && holder.slug === slug) throw new ConflictError(`Category slug '${slug}' is already taken`);
     }
   }
+}
 
-  /** The new parent must exist and must not be the category itself or one of its descendants. */
-  private async refuseCycle(id: number, parentId: number): Promise<void> {
-    if (parentId === id) throw new BadRequestError('A category cannot be its own parent');
-    const links = await this.categories.parentLinks();
-    if (!links.has(parentId)) throw new NotFoundError('Category', parentId);
-    const seen = new Set<number>();
-    for (let current: number | null | undefined = parentId; current != null; current = links.get(current)) {
-      if (current === id) throw new BadRequestError(`Category ${parentId} is a descendant of category ${id}: a category cannot be its own ancestor`);
-      if (seen.has(current)) break;
-      seen.add(current);
-    }
+/** The new parent must exist (404) and must not be the category itself or one of its descendants (400). */
+function refuseCycle(id: number, parentId: number, links: Map<number, number | null>): void {
+  if (parentId === id) throw new BadRequestError('A category cannot be its own parent');
+  if (!links.has(parentId)) throw new NotFoundError('Category', parentId);
+  const seen = new Set<number>();
+  for (let current: number | null | undefined = parentId; current != null; current = links.get(current)) {
+    if (current === id) throw new BadRequestError(`Category ${parentId} is a descendant of category ${id}: a category cannot be its own ancestor`);
+    if (seen.has(current)) break;
+    seen.add(current);
   }
 }
