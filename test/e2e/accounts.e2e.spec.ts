@@ -71,6 +71,13 @@ describe('accounts', () => {
     await me(await t.login(user.username, 'Reset1234')).expect(200);
   });
 
+  it('documents currentPassword in Swagger, and no stockQuantity in a product edit', async () => {
+    const schemas = (await t.http().get('/docs-json').expect(200)).body.components.schemas;
+    expect(schemas.UpdateUserDto.properties.currentPassword).toMatchObject({ type: 'string', format: 'password' });
+    expect(schemas.UpdateUserDto.required ?? []).not.toContain('currentPassword');
+    expect(Object.keys(schemas.UpdateProductDto.properties)).not.toContain('stockQuantity');
+  });
+
   it('answers 404 for someone else\'s order, exactly as for a missing one (read and status change)', async () => {
     const product = (await t.http().post('/api/v1/products').set(admin()).send({ name: 'Private Item', price: '3.00', sku: 'PRIV-1', stockQuantity: 10 }).expect(201)).body;
     const owner = await t.customer('order_owner');

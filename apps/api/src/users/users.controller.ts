@@ -56,7 +56,11 @@ export class UsersController {
 
   @Patch(':id')
   @Auth()
-  @ApiOperation({ summary: 'Partial update (owner or admin; role and isActive by admins only)' })
+  @ApiOperation({
+    summary: 'Partial update (owner or admin; role and isActive by admins only)',
+    description:
+      'Only the fields sent are written. Changing your own password, email or username needs currentPassword (400 when missing, 403 when wrong). A new password or isActive=false revokes every token issued before it.',
+  })
   @ApiOkResponse({ type: UserResponseDto })
   @ApiErrors(400, 403, 404, 409)
   update(@Param('id', ParseIntPipe) id: number, @Body() dto: UpdateUserDto, @CurrentUser() actor: AuthUser): Promise<UserResponseDto> {
@@ -66,7 +70,7 @@ export class UsersController {
   @Delete(':id')
   @HttpCode(204)
   @Auth('admin')
-  @ApiOperation({ summary: 'Soft delete: isActive=false, login refused from then on' })
+  @ApiOperation({ summary: 'Soft delete: isActive=false, login refused and existing tokens revoked from then on' })
   @ApiNoContentResponse()
   @ApiErrors(400, 404)
   remove(@Param('id', ParseIntPipe) id: number): Promise<void> {
