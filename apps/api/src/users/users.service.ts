@@ -9,23 +9,16 @@ import type { ListUsersQueryDto } from './dto/list-users.query.js';
 import type { RegisterDto } from './dto/register.dto.js';
 import type { UpdateUserDto } from './dto/update-user.dto.js';
 import { toUserResponse, type UserResponseDto } from './dto/user-response.dto.js';
+import { AuthUserCache } from './auth-user-cache.js';
 import { PasswordHasher } from './password-hasher.js';
 import type { User } from './user.entity.js';
 import { UsersRepository } from './users.repository.js';
 
 type NewUser = RegisterDto & { role?: Role; bio?: string };
 
-/**
- * How long a token's user is trusted from memory. Every authenticated request needs it; a short
- * cache saves a query per request, and changes made through this process drop the entry at once
- * (other processes see a deactivation or a revocation within this bound).
- */
-const AUTH_USER_TTL_MS = 5_000;
-
 @Injectable()
 export class UsersService {
-  private readonly authUsers = new Map<number, { user: TokenSubject | undefined; expires: number }>();
-  private authUsersGeneration = 0;
+  private readonly authUsers = new AuthUserCache();
 
   constructor(
     private readonly users: UsersRepository,
@@ -117,17 +110,11 @@ export class UsersService {
   }
 
   /** The active user behind a token's `sub`, with its current `tokenVersion`; cached for AUTH_USER_TTL_MS. */
-  async findActiveAuthUser(id: number): Promise<TokenSubject | undefined> {
-    const cached = this.authUsers.get(id);
-    if (cached && cached.expires > Date.now()) return cached.user;
-    // A change that lands while this read is in flight must not be cached over for 5 s.
-    const generation = this.authUsersGeneration;
-    const user = await this.users.findById(id);
-    const subject = user?.isActive ? toTokenSubject(user) : undefined;
-    if (generation !== this.authUsersGeneration) return subject;
-    if (this.authUsers.size > 10_000) this.authUsers.clear();
-    this.authUsers.set(id, { user: subject, expires: Date.now() + AUTH_USER_TTL_MS });
-    return subject;
+  findActiveAuthUser(id: number): Promise<TokenSubject | undefined> {
+    return this.authUsers.get(id, async (userId) => {
+      const user = await this.users.findById(userId);
+      return user?.isActive ? toTokenSubject(user) : undefined;
+    });
   }
 
   async getActiveUser(id: number): Promise<UserResponseDto> {
@@ -141,8 +128,7 @@ export class UsersService {
   }
 
   private forgetAuthUser(id: number): void {
-    this.authUsersGeneration += 1;
-    this.authUsers.delete(id);
+    this.authUsers.forget(id);
   }
 
   /** The hash the current password was checked against (for the compare-and-set). */
