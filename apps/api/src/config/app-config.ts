@@ -92,6 +92,12 @@ export class AppConfig {
   }
 
   get rateLimit() {
-    return { ttlMs: this.get('RATE_LIMIT_TTL_MS'), max: this.get('RATE_LIMIT_MAX'), loginMax: this.get('LOGIN_RATE_LIMIT_MAX') };
+    return {
+      ttlMs: this.get('RATE_LIMIT_TTL_MS'),
+      max: this.get('RATE_LIMIT_MAX'),
+      userMax: this.get('RATE_LIMIT_USER_MAX'),
+      loginMax: this.get('LOGIN_RATE_LIMIT_MAX'),
+      storeTimeoutMs: this.get('RATE_LIMIT_STORE_TIMEOUT_MS'),
+    };
   }
 }

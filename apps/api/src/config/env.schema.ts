@@ -7,6 +7,7 @@ import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from '@app/database';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const DURATION = /^\d+\s*(ms|s|m|h|d)?$/;
 const SIZE = /^\d+\s*(b|kb|mb)?$/i;
+const TRUST_PROXY = /^(false|\d{1,2}|(loopback|linklocal|uniquelocal|[0-9a-f.:]+(\/\d{1,3})?)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-f.:]+(\/\d{1,3})?))*)$/i;
 
 const list = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value;
@@ -39,6 +40,12 @@ export class EnvironmentVariables {
   @Type(() => Number) @IsInt() @Min(1) RATE_LIMIT_TTL_MS: number = 60_000;
   @Type(() => Number) @IsInt() @Min(1) RATE_LIMIT_MAX: number = 600;
   @Type(() => Number) @IsInt() @Min(1) LOGIN_RATE_LIMIT_MAX: number = 10;
+  /** Per authenticated user: high enough that one client can use the whole predict capacity. */
+  @Type(() => Number) @IsInt() @Min(1) RATE_LIMIT_USER_MAX: number = 600_000;
+  /** The longest a request waits for the shared (Redis) rate-limit store before it is let through. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(60_000) RATE_LIMIT_STORE_TIMEOUT_MS: number = 250;
+  /** Which proxies may set X-Forwarded-For: false, a hop count, or comma-separated addresses/CIDRs. */
+  @Matches(TRUST_PROXY, { message: 'TRUST_PROXY must be false, a hop count, or comma-separated addresses/CIDRs (or loopback, linklocal, uniquelocal)' }) TRUST_PROXY: string = 'false';
 
   /** Where uploaded model artifacts are stored: MODELS_DIR/<name>/<version>/. */
   @IsString() MODELS_DIR: string = './data/models';
@@ -62,6 +69,13 @@ export class EnvironmentVariables {
   @IsIn(['true', 'false']) JOBS_RUN_IN_API: 'true' | 'false' = 'true';
   /** Rows per stored chunk (one tensor batch) of an async job. */
   @Type(() => Number) @IsInt() @Min(1) @Max(4096) JOB_CHUNK_ROWS: number = 256;
+}
+
+/** TRUST_PROXY as Fastify's `trustProxy` takes it: off, a hop count, or the trusted addresses. */
+export function trustProxyOf(value: string): false | number | string[] {
+  if (value.toLowerCase() === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((item) => item.trim()).filter(Boolean);
 }
 
 /** What decides which modules the app is built from; read once at the composition root. */

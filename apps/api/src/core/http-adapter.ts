@@ -1,15 +1,18 @@
 import type { IncomingMessage } from 'node:http';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { REQUEST_ID_HEADER, requestIdFor } from '@app/common';
+import { trustProxyOf, validateEnvironment, type EnvironmentVariables } from '../config/env.schema.js';
 
 /**
  * The HTTP platform: Fastify rather than Express. On the 2-core target machine the product routes
  * roughly doubled on Fastify (bench/commerce.ts; the README has the figures).
  */
-export function createHttpAdapter(): FastifyAdapter {
+export function createHttpAdapter(env: EnvironmentVariables = validateEnvironment(process.env, { quiet: true })): FastifyAdapter {
   return new FastifyAdapter({
-    // Behind a local reverse proxy the client address comes from X-Forwarded-For (rate limits key on it).
-    trustProxy: 'loopback',
+    // The client address (rate limits key on it) comes from X-Forwarded-For only when the hop that
+    // sent it is a trusted proxy (TRUST_PROXY); otherwise any client could pick its own address.
+    // (Fastify takes a hop count too; its adapter's type omits it.)
+    trustProxy: trustProxyOf(env.TRUST_PROXY) as boolean | string[],
     // The request id is the client's X-Request-Id when sane (validated here), else a new UUID.
     requestIdHeader: false,
     genReqId: (request: IncomingMessage) => requestIdFor(request.headers[REQUEST_ID_HEADER]),
