@@ -88,7 +88,7 @@ export class AppConfig {
   }
 
   get jobs() {
-    return { chunkRows: this.get('JOB_CHUNK_ROWS'), runInApi: this.get('JOBS_RUN_IN_API') === 'true' };
+    return { chunkRows: this.get('JOB_CHUNK_ROWS'), runInApi: this.get('JOBS_RUN_IN_API') === 'true', enqueueTimeoutMs: this.get('JOB_ENQUEUE_TIMEOUT_MS') };
   }
 
   get rateLimit() {

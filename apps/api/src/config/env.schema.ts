@@ -67,6 +67,8 @@ export class EnvironmentVariables {
   @Matches(/^[A-Za-z0-9:_-]{1,64}$/) REDIS_PREFIX: string = 'ai-commerce';
   /** Run the job worker inside the API process (with Redis, set false and run `npm run start:worker`). */
   @IsIn(['true', 'false']) JOBS_RUN_IN_API: 'true' | 'false' = 'true';
+  /** The longest a job submission waits for the queue (Redis) before answering 202 anyway. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(60_000) JOB_ENQUEUE_TIMEOUT_MS: number = 2000;
   /** Rows per stored chunk (one tensor batch) of an async job. */
   @Type(() => Number) @IsInt() @Min(1) @Max(4096) JOB_CHUNK_ROWS: number = 256;
 }
