@@ -54,6 +54,7 @@ export class AppConfig {
   }
 
   get logLevel() { return this.get('LOG_LEVEL'); }
+  get shutdownTimeoutMs() { return this.get('SHUTDOWN_TIMEOUT_MS'); }
 
   get models() {
     return {

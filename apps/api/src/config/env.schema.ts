@@ -35,6 +35,14 @@ export class EnvironmentVariables {
   @Transform(list) @IsString({ each: true }) CORS_ORIGINS: string[] = [];
   @Matches(SIZE, { message: 'BODY_LIMIT must be a size like 1mb or 512kb' }) BODY_LIMIT: string = '1mb';
   @Matches(SIZE, { message: 'INFERENCE_BODY_LIMIT must be a size like 16mb' }) INFERENCE_BODY_LIMIT: string = '16mb';
+  /** The longest a client may take to send a whole request, headers and body (408 after it). */
+  @Type(() => Number) @IsInt() @Min(1000) HTTP_REQUEST_TIMEOUT_MS: number = 120_000;
+  /** A connection that sends or receives nothing for this long is closed (0 = never). */
+  @Type(() => Number) @IsInt() @Min(0) HTTP_CONNECTION_TIMEOUT_MS: number = 60_000;
+  /** How long an idle keep-alive connection stays open; keep it above the load balancer's idle timeout. */
+  @Type(() => Number) @IsInt() @Min(1) HTTP_KEEP_ALIVE_TIMEOUT_MS: number = 72_000;
+  /** SIGTERM: the whole shutdown (drain requests, close sockets, flush, close pools) gets this long. */
+  @Type(() => Number) @IsInt() @Min(1000) SHUTDOWN_TIMEOUT_MS: number = 10_000;
   @IsIn(LOG_LEVELS) LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 
   @Type(() => Number) @IsInt() @Min(1) RATE_LIMIT_TTL_MS: number = 60_000;

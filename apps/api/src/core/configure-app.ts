@@ -10,6 +10,7 @@ import { AuthenticatedWsAdapter } from '../inference/stream/authenticated-ws.ada
 import { MetricsService } from '../metrics/metrics.service.js';
 import { ApiExceptionFilter } from './api-exception.filter.js';
 import { createRootLogger, logCompletedRequest, PinoNestLogger } from './logging.js';
+import { openWebSocketsOf } from './open-websockets.js';
 import { accountName, isLoginRoute, loginAccountLimit, loginRefusal, rateLimitPlugin, routeRateLimit, type StoreOption } from './rate-limit.js';
 import { boundedRedisStore, throttledReporter } from './rate-limit-store.js';
 import { RedisConnection } from './redis.module.js';
@@ -72,7 +73,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
       { path: 'metrics', method: RequestMethod.GET },
     ],
   });
-  app.useWebSocketAdapter(new AuthenticatedWsAdapter(app));
+  app.useWebSocketAdapter(openWebSocketsOf(app).track(new AuthenticatedWsAdapter(app)));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
   setupSwagger(app);

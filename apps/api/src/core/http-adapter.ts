@@ -16,6 +16,12 @@ export function createHttpAdapter(env: EnvironmentVariables = validateEnvironmen
     // The request id is the client's X-Request-Id when sane (validated here), else a new UUID.
     requestIdHeader: false,
     genReqId: (request: IncomingMessage) => requestIdFor(request.headers[REQUEST_ID_HEADER]),
+    // Every wait on a client is bounded: a slow or stalled upload ends with 408 (checked every
+    // second, not Node's default 30 s), a silent connection is closed, idle keep-alives expire.
+    requestTimeout: env.HTTP_REQUEST_TIMEOUT_MS,
+    connectionTimeout: env.HTTP_CONNECTION_TIMEOUT_MS,
+    keepAliveTimeout: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    http: { connectionsCheckingInterval: Math.min(1000, env.HTTP_REQUEST_TIMEOUT_MS), headersTimeout: Math.min(60_000, env.HTTP_REQUEST_TIMEOUT_MS) },
     // The app's pino logger writes one line per request (configureApp); Fastify's own stays off.
     logger: false,
     // Product slugs may be 220 characters long.
