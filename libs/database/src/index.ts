@@ -10,3 +10,4 @@ export * from './sqlite-serializer.js';
 export * from './sql-text-cache.js';
 export * from './row-lock.js';
 export * from './money-sql.js';
+export * from './pool-bounds.js';

@@ -28,6 +28,9 @@ export class AppConfig {
       engine: target.engine,
       replicaUrls: this.get('DATABASE_REPLICA_URLS'),
       poolSize: this.get('DATABASE_POOL_SIZE'),
+      queueLimit: this.get('DATABASE_POOL_QUEUE_LIMIT'),
+      acquireTimeoutMs: this.get('DATABASE_ACQUIRE_TIMEOUT_MS'),
+      queryTimeoutMs: this.get('DATABASE_QUERY_TIMEOUT_MS'),
       migrateOnBoot: migrateOnBoot === undefined ? target.engine === 'sqlite' : migrateOnBoot === 'true',
     };
   }
@@ -63,6 +66,8 @@ export class AppConfig {
       installShipped: this.get('INSTALL_SHIPPED_MODELS') === 'true',
       syncIntervalMs: this.get('MODEL_SYNC_INTERVAL_MS'),
       uploadMaxBytes: this.get('MODEL_UPLOAD_MAX_BYTES'),
+      loadTimeoutMs: this.get('MODEL_LOAD_TIMEOUT_MS'),
+      warmupTimeoutMs: this.get('MODEL_WARMUP_TIMEOUT_MS'),
     };
   }
 

@@ -21,6 +21,12 @@ export class EnvironmentVariables {
   @IsString() DATABASE_URL: string = DEFAULT_DATABASE_URL;
   @Transform(list) @IsString({ each: true }) DATABASE_REPLICA_URLS: string[] = [];
   @Type(() => Number) @IsInt() @Min(1) @Max(500) DATABASE_POOL_SIZE: number = 10;
+  /** Requests that may wait for a pooled connection (mysql/mariadb); more get 503 at once. 0 = unbounded. */
+  @Type(() => Number) @IsInt() @Min(0) DATABASE_POOL_QUEUE_LIMIT: number = 500;
+  /** The longest a request waits for a pooled connection (mysql/mariadb) before a 503. */
+  @Type(() => Number) @IsInt() @Min(1) DATABASE_ACQUIRE_TIMEOUT_MS: number = 5000;
+  /** A query (mysql/mariadb) that has not answered after this long fails (503) and its connection is dropped. 0 = none. */
+  @Type(() => Number) @IsInt() @Min(0) DATABASE_QUERY_TIMEOUT_MS: number = 30_000;
   /** Apply pending migrations at boot. On by default for SQLite only; ops run them for MySQL. */
   @IsOptional() @IsIn(['true', 'false']) DATABASE_MIGRATE_ON_BOOT?: 'true' | 'false';
 
@@ -62,6 +68,9 @@ export class EnvironmentVariables {
   @IsIn(['true', 'false']) INSTALL_SHIPPED_MODELS: 'true' | 'false' = 'true';
   /** How often each process reconciles its loaded models with the registry (0 disables). */
   @Type(() => Number) @IsInt() @Min(0) MODEL_SYNC_INTERVAL_MS: number = 5000;
+  /** Bounds on loading a model version (reading and parsing its artifact) and on its warm-up run. */
+  @Type(() => Number) @IsInt() @Min(100) MODEL_LOAD_TIMEOUT_MS: number = 60_000;
+  @Type(() => Number) @IsInt() @Min(100) MODEL_WARMUP_TIMEOUT_MS: number = 30_000;
   @Type(() => Number) @IsInt() @Min(1024) MODEL_UPLOAD_MAX_BYTES: number = 200 * 1024 * 1024;
   @IsIn(['auto', 'tensorflow', 'wasm', 'cpu']) INFERENCE_BACKEND: 'auto' | 'tensorflow' | 'wasm' | 'cpu' = 'auto';
   /** Dynamic batching: coalesce concurrent predicts up to this many rows (1 disables). */
