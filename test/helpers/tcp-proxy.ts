@@ -8,6 +8,7 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 export class TcpProxy {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
+  private stalled = false;
   port = 0;
 
   constructor(
@@ -17,6 +18,7 @@ export class TcpProxy {
 
   async start(port = 0): Promise<number> {
     this.server = createServer((client) => {
+      if (this.stalled) return this.swallow(client);
       const upstream = createConnection(this.targetPort, this.targetHost);
       for (const socket of [client, upstream]) {
         this.sockets.add(socket);
@@ -40,8 +42,32 @@ export class TcpProxy {
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   }
 
-  /** The database comes back on the same port (no-op when it is up). */
+  /**
+   * A silent outage (a hung server, a dropped route): connections stay open and new ones are
+   * accepted, but nothing is forwarded either way, so the app sees requests that never answer.
+   */
+  stall(): void {
+    this.stalled = true;
+    for (const socket of this.sockets) {
+      socket.unpipe();
+      socket.removeAllListeners('data');
+      socket.on('data', () => undefined);
+    }
+  }
+
+  private swallow(client: Socket): void {
+    this.sockets.add(client);
+    client.on('close', () => this.sockets.delete(client));
+    client.on('error', () => client.destroy());
+    client.on('data', () => undefined);
+  }
+
+  /** The database comes back on the same port (no-op when it is up); a stall ends with a reset. */
   async restore(): Promise<void> {
+    if (this.stalled) {
+      this.stalled = false;
+      await this.cut();
+    }
     if (!this.server) await this.start(this.port);
   }
 

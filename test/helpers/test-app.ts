@@ -51,6 +51,8 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     ADMIN_USERNAME: ADMIN.username,
     RATE_LIMIT_MAX: '1000000',
     LOGIN_RATE_LIMIT_MAX: '1000000',
+    RATE_LIMIT_USER_MAX: '1000000',
+    TRUST_PROXY: '',
     LOG_LEVEL: 'error',
     DATABASE_REPLICA_URLS: '',
     ...env,

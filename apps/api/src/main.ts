@@ -7,13 +7,14 @@ import { AppConfig } from './config/app-config.js';
 import { configureApp } from './core/configure-app.js';
 import { installGracefulShutdown } from './core/graceful-shutdown.js';
 import { createHttpAdapter } from './core/http-adapter.js';
+import { openWebSocketsOf } from './core/open-websockets.js';
 
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(), createHttpAdapter(), { bufferLogs: true });
   await configureApp(app);
   const config = app.get(AppConfig);
   await app.listen(config.port, config.host);
-  installGracefulShutdown(app, app.getHttpServer());
+  installGracefulShutdown(app, app.getHttpServer(), { deadlineMs: config.shutdownTimeoutMs, webSockets: openWebSocketsOf(app) });
   Logger.log(`Listening on http://${config.host}:${config.port} (docs at /docs)`, 'Bootstrap');
 }
 

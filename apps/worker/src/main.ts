@@ -11,7 +11,7 @@ async function bootstrap(): Promise<void> {
   if (!env.REDIS_URL) throw new Error('REDIS_URL: the worker app needs Redis (without it, jobs run inside the API process)');
   const app = await NestFactory.createApplicationContext(WorkerModule.register(env.REDIS_URL), { bufferLogs: true });
   app.useLogger(new PinoNestLogger(createRootLogger(env.LOG_LEVEL)));
-  installGracefulShutdown(app);
+  installGracefulShutdown(app, undefined, { deadlineMs: env.SHUTDOWN_TIMEOUT_MS });
   Logger.log('Worker started: consuming the inference-jobs queue', 'Worker');
 }
 

@@ -8,3 +8,4 @@ export * from './request-id/request-id.js';
 export * from './money/money.js';
 export * from './money/money.decorator.js';
 export * from './validation/array-body.pipe.js';
+export * from './timeout/with-timeout.js';

@@ -11,6 +11,10 @@ export interface DataSourceSettings {
   /** Read-only replicas (mysql/mariadb only); writes and transactions stay on the primary. */
   replicaUrls?: string[];
   logging?: boolean;
+  /** mysql/mariadb: requests allowed to wait for a pooled connection (0 = unbounded); beyond it, an error at once. */
+  queueLimit?: number;
+  /** mysql/mariadb: a query that has not answered after this long fails and its connection is dropped. */
+  queryTimeoutMs?: number;
 }
 
 /**
@@ -58,7 +62,8 @@ export function buildDataSourceOptions(settings: DataSourceSettings): DataSource
     timezone: 'Z',
     charset: 'utf8mb4_unicode_ci',
     poolSize: settings.poolSize ?? 10,
-    extra: { connectionLimit: settings.poolSize ?? 10, waitForConnections: true, queueLimit: 0 },
+    extra: { connectionLimit: settings.poolSize ?? 10, waitForConnections: true, queueLimit: settings.queueLimit ?? 0, connectTimeout: 10_000 },
+    ...(settings.queryTimeoutMs ? { enableQueryTimeout: true, maxQueryExecutionTime: settings.queryTimeoutMs } : {}),
   } as const;
   if (replicas.length === 0) return { ...common, ...connection, ...credentials };
   return { ...common, ...connection, replication: { master: credentials, slaves: replicas } };

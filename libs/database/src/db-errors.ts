@@ -22,6 +22,9 @@ const CODES: Record<string, DbErrorKind> = {
   ER_CON_COUNT_ERROR: 'unavailable',
   SQLITE_BUSY: 'unavailable',
   ER_LOCK_WAIT_TIMEOUT: 'unavailable',
+  // A query past DATABASE_QUERY_TIMEOUT_MS, and no pooled connection within the acquire bound.
+  PROTOCOL_SEQUENCE_TIMEOUT: 'unavailable',
+  POOL_ACQUIRE_TIMEOUT: 'unavailable',
 };
 
 function codeOf(error: unknown): string | undefined {
@@ -34,7 +37,7 @@ function codeOf(error: unknown): string | undefined {
 export function classifyDbError(error: unknown): DbErrorKind | undefined {
   const code = codeOf(error);
   if (code && CODES[code]) return CODES[code];
-  if (error instanceof Error && /connection (is )?(closed|lost)|pool is closed|Can't add new command when connection is in closed state/i.test(error.message)) {
+  if (error instanceof Error && /connection (is )?(closed|lost)|pool is closed|Queue limit reached|Can't add new command when connection is in closed state/i.test(error.message)) {
     return 'unavailable';
   }
   return undefined;

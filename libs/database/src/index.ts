@@ -11,3 +11,4 @@ export * from './sql-text-cache.js';
 export * from './row-lock.js';
 export * from './money-sql.js';
 export * from './updated-at.js';
+export * from './pool-bounds.js';

@@ -10,7 +10,9 @@ export type ModelLoadErrorCode =
   | 'UNSUPPORTED_MODEL'
   | 'INPUT_SHAPE_MISMATCH'
   | 'INVALID_MODEL'
-  | 'WARMUP_FAILED';
+  | 'WARMUP_FAILED'
+  | 'LOAD_TIMEOUT'
+  | 'WARMUP_TIMEOUT';
 
 /**
  * Thrown by the loader when an artifact does not load. `reason` is a human sentence that is safe to

@@ -35,6 +35,10 @@ export interface LoadModelOptions {
   inputShape?: number[];
   /** Run one dummy batch on load (default true). It also fixes outputSize and checks the weights. */
   warmup?: boolean;
+  /** Bound on reading and parsing the artifact (a hung disk or network share): LOAD_TIMEOUT after it. */
+  loadTimeoutMs?: number;
+  /** Bound on the warm-up run: WARMUP_TIMEOUT after it. */
+  warmupTimeoutMs?: number;
   /** Opt-in dynamic batching of concurrent predict calls. */
   batching?: BatchingOptions;
 }
@@ -81,15 +85,23 @@ export class LoadedModel {
   static async load(source: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
     const backend = await ensureBackend();
     const started = performance.now();
-    const files = await readModelArtifacts(source);
-    const handler: tf.io.IOHandler = { load: async () => files.artifacts };
-    const model = await asLoadError<AnyModel>('INVALID_MODEL', `cannot load the ${files.format} model`, () =>
-      files.format === 'layers' ? tf.loadLayersModel(handler, { strict: true }) : tf.loadGraphModel(handler),
+    const { files, model } = await within(
+      options.loadTimeoutMs,
+      'LOAD_TIMEOUT',
+      async () => {
+        const files = await readModelArtifacts(source);
+        const handler: tf.io.IOHandler = { load: async () => files.artifacts };
+        const model = await asLoadError<AnyModel>('INVALID_MODEL', `cannot load the ${files.format} model`, () =>
+          files.format === 'layers' ? tf.loadLayersModel(handler, { strict: true }) : tf.loadGraphModel(handler),
+        );
+        return { files, model };
+      },
+      (late) => late.model.dispose(),
     );
     try {
       const loaded = LoadedModel.describe(model, files.format, backend, files.sizeBytes, options);
       loaded.modelInfo.loadMs = performance.now() - started;
-      if (options.warmup !== false) await loaded.warmup();
+      if (options.warmup !== false) await within(options.warmupTimeoutMs, 'WARMUP_TIMEOUT', () => loaded.warmup());
       if (options.batching) {
         loaded.batcher = new PredictBatcher((input, rows) => loaded.execute(input, rows), loaded.modelInfo.rowSize, loaded.modelInfo.outputSize, options.batching);
         loaded.modelInfo.batching = { maxBatch: options.batching.maxBatch, maxDelayUs: options.batching.maxDelayUs };
@@ -312,6 +324,25 @@ export class LoadedModel {
     this.batcher?.flush();
     this.model.dispose();
   }
+}
+
+/**
+ * Runs `work`, failing with `code` after `ms` (no bound when `ms` is unset). Work that finishes
+ * after its bound is handed to `late` (to free what it made); a late failure is swallowed.
+ */
+async function within<T>(ms: number | undefined, code: 'LOAD_TIMEOUT' | 'WARMUP_TIMEOUT', work: () => Promise<T>, late?: (value: T) => void): Promise<T> {
+  const running = work();
+  if (!ms) return running;
+  let timer: NodeJS.Timeout | undefined;
+  let timedOut = false;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      timedOut = true;
+      reject(new ModelLoadError(code, `the model's ${code === 'LOAD_TIMEOUT' ? 'artifact did not load' : 'warm-up run did not finish'} within ${ms} ms`));
+    }, ms);
+  });
+  running.then((value) => timedOut && late?.(value), () => undefined);
+  return Promise.race([running, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Loads a model, reads its info and frees it: the check an upload needs. */

@@ -28,6 +28,9 @@ export class AppConfig {
       engine: target.engine,
       replicaUrls: this.get('DATABASE_REPLICA_URLS'),
       poolSize: this.get('DATABASE_POOL_SIZE'),
+      queueLimit: this.get('DATABASE_POOL_QUEUE_LIMIT'),
+      acquireTimeoutMs: this.get('DATABASE_ACQUIRE_TIMEOUT_MS'),
+      queryTimeoutMs: this.get('DATABASE_QUERY_TIMEOUT_MS'),
       migrateOnBoot: migrateOnBoot === undefined ? target.engine === 'sqlite' : migrateOnBoot === 'true',
     };
   }
@@ -58,6 +61,7 @@ export class AppConfig {
   }
 
   get logLevel() { return this.get('LOG_LEVEL'); }
+  get shutdownTimeoutMs() { return this.get('SHUTDOWN_TIMEOUT_MS'); }
 
   get models() {
     return {
@@ -66,6 +70,8 @@ export class AppConfig {
       installShipped: this.get('INSTALL_SHIPPED_MODELS') === 'true',
       syncIntervalMs: this.get('MODEL_SYNC_INTERVAL_MS'),
       uploadMaxBytes: this.get('MODEL_UPLOAD_MAX_BYTES'),
+      loadTimeoutMs: this.get('MODEL_LOAD_TIMEOUT_MS'),
+      warmupTimeoutMs: this.get('MODEL_WARMUP_TIMEOUT_MS'),
     };
   }
 
@@ -92,10 +98,16 @@ export class AppConfig {
   }
 
   get jobs() {
-    return { chunkRows: this.get('JOB_CHUNK_ROWS'), runInApi: this.get('JOBS_RUN_IN_API') === 'true' };
+    return { chunkRows: this.get('JOB_CHUNK_ROWS'), runInApi: this.get('JOBS_RUN_IN_API') === 'true', enqueueTimeoutMs: this.get('JOB_ENQUEUE_TIMEOUT_MS') };
   }
 
   get rateLimit() {
-    return { ttlMs: this.get('RATE_LIMIT_TTL_MS'), max: this.get('RATE_LIMIT_MAX'), loginMax: this.get('LOGIN_RATE_LIMIT_MAX') };
+    return {
+      ttlMs: this.get('RATE_LIMIT_TTL_MS'),
+      max: this.get('RATE_LIMIT_MAX'),
+      userMax: this.get('RATE_LIMIT_USER_MAX'),
+      loginMax: this.get('LOGIN_RATE_LIMIT_MAX'),
+      storeTimeoutMs: this.get('RATE_LIMIT_STORE_TIMEOUT_MS'),
+    };
   }
 }

@@ -7,6 +7,7 @@ import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from '@app/database';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const DURATION = /^\d+\s*(ms|s|m|h|d)?$/;
 const SIZE = /^\d+\s*(b|kb|mb)?$/i;
+const TRUST_PROXY = /^(false|\d{1,2}|(loopback|linklocal|uniquelocal|[0-9a-f.:]+(\/\d{1,3})?)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-f.:]+(\/\d{1,3})?))*)$/i;
 
 const list = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value;
@@ -20,6 +21,12 @@ export class EnvironmentVariables {
   @IsString() DATABASE_URL: string = DEFAULT_DATABASE_URL;
   @Transform(list) @IsString({ each: true }) DATABASE_REPLICA_URLS: string[] = [];
   @Type(() => Number) @IsInt() @Min(1) @Max(500) DATABASE_POOL_SIZE: number = 10;
+  /** Requests that may wait for a pooled connection (mysql/mariadb); more get 503 at once. 0 = unbounded. */
+  @Type(() => Number) @IsInt() @Min(0) DATABASE_POOL_QUEUE_LIMIT: number = 500;
+  /** The longest a request waits for a pooled connection (mysql/mariadb) before a 503. */
+  @Type(() => Number) @IsInt() @Min(1) DATABASE_ACQUIRE_TIMEOUT_MS: number = 5000;
+  /** A query (mysql/mariadb) that has not answered after this long fails (503) and its connection is dropped. 0 = none. */
+  @Type(() => Number) @IsInt() @Min(0) DATABASE_QUERY_TIMEOUT_MS: number = 30_000;
   /** Apply pending migrations at boot. On by default for SQLite only; ops run them for MySQL. */
   @IsOptional() @IsIn(['true', 'false']) DATABASE_MIGRATE_ON_BOOT?: 'true' | 'false';
 
@@ -38,11 +45,25 @@ export class EnvironmentVariables {
   @Transform(list) @IsString({ each: true }) CORS_ORIGINS: string[] = [];
   @Matches(SIZE, { message: 'BODY_LIMIT must be a size like 1mb or 512kb' }) BODY_LIMIT: string = '1mb';
   @Matches(SIZE, { message: 'INFERENCE_BODY_LIMIT must be a size like 16mb' }) INFERENCE_BODY_LIMIT: string = '16mb';
+  /** The longest a client may take to send a whole request, headers and body (408 after it). */
+  @Type(() => Number) @IsInt() @Min(1000) HTTP_REQUEST_TIMEOUT_MS: number = 120_000;
+  /** A connection that sends or receives nothing for this long is closed (0 = never). */
+  @Type(() => Number) @IsInt() @Min(0) HTTP_CONNECTION_TIMEOUT_MS: number = 60_000;
+  /** How long an idle keep-alive connection stays open; keep it above the load balancer's idle timeout. */
+  @Type(() => Number) @IsInt() @Min(1) HTTP_KEEP_ALIVE_TIMEOUT_MS: number = 72_000;
+  /** SIGTERM: the whole shutdown (drain requests, close sockets, flush, close pools) gets this long. */
+  @Type(() => Number) @IsInt() @Min(1000) SHUTDOWN_TIMEOUT_MS: number = 10_000;
   @IsIn(LOG_LEVELS) LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 
   @Type(() => Number) @IsInt() @Min(1) RATE_LIMIT_TTL_MS: number = 60_000;
   @Type(() => Number) @IsInt() @Min(1) RATE_LIMIT_MAX: number = 600;
   @Type(() => Number) @IsInt() @Min(1) LOGIN_RATE_LIMIT_MAX: number = 10;
+  /** Per authenticated user: high enough that one client can use the whole predict capacity. */
+  @Type(() => Number) @IsInt() @Min(1) RATE_LIMIT_USER_MAX: number = 600_000;
+  /** The longest a request waits for the shared (Redis) rate-limit store before it is let through. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(60_000) RATE_LIMIT_STORE_TIMEOUT_MS: number = 250;
+  /** Which proxies may set X-Forwarded-For: false, a hop count, or comma-separated addresses/CIDRs. */
+  @Matches(TRUST_PROXY, { message: 'TRUST_PROXY must be false, a hop count, or comma-separated addresses/CIDRs (or loopback, linklocal, uniquelocal)' }) TRUST_PROXY: string = 'false';
 
   /** Where uploaded model artifacts are stored: MODELS_DIR/<name>/<version>/. */
   @IsString() MODELS_DIR: string = './data/models';
@@ -51,6 +72,9 @@ export class EnvironmentVariables {
   @IsIn(['true', 'false']) INSTALL_SHIPPED_MODELS: 'true' | 'false' = 'true';
   /** How often each process reconciles its loaded models with the registry (0 disables). */
   @Type(() => Number) @IsInt() @Min(0) MODEL_SYNC_INTERVAL_MS: number = 5000;
+  /** Bounds on loading a model version (reading and parsing its artifact) and on its warm-up run. */
+  @Type(() => Number) @IsInt() @Min(100) MODEL_LOAD_TIMEOUT_MS: number = 60_000;
+  @Type(() => Number) @IsInt() @Min(100) MODEL_WARMUP_TIMEOUT_MS: number = 30_000;
   @Type(() => Number) @IsInt() @Min(1024) MODEL_UPLOAD_MAX_BYTES: number = 200 * 1024 * 1024;
   @IsIn(['auto', 'tensorflow', 'wasm', 'cpu']) INFERENCE_BACKEND: 'auto' | 'tensorflow' | 'wasm' | 'cpu' = 'auto';
   /** Dynamic batching: coalesce concurrent predicts up to this many rows (1 disables). */
@@ -64,8 +88,17 @@ export class EnvironmentVariables {
   @Matches(/^[A-Za-z0-9:_-]{1,64}$/) REDIS_PREFIX: string = 'ai-commerce';
   /** Run the job worker inside the API process (with Redis, set false and run `npm run start:worker`). */
   @IsIn(['true', 'false']) JOBS_RUN_IN_API: 'true' | 'false' = 'true';
+  /** The longest a job submission waits for the queue (Redis) before answering 202 anyway. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(60_000) JOB_ENQUEUE_TIMEOUT_MS: number = 2000;
   /** Rows per stored chunk (one tensor batch) of an async job. */
   @Type(() => Number) @IsInt() @Min(1) @Max(4096) JOB_CHUNK_ROWS: number = 256;
+}
+
+/** TRUST_PROXY as Fastify's `trustProxy` takes it: off, a hop count, or the trusted addresses. */
+export function trustProxyOf(value: string): false | number | string[] {
+  if (value.toLowerCase() === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((item) => item.trim()).filter(Boolean);
 }
 
 /** What decides which modules the app is built from; read once at the composition root. */

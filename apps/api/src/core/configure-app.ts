@@ -1,6 +1,8 @@
 import fastifyRateLimit from '@fastify/rate-limit';
-import { RequestMethod } from '@nestjs/common';
+import { Logger, RequestMethod } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
 import bytes from 'bytes';
 import { createValidationPipe } from '@app/common';
 import { AppConfig } from '../config/app-config.js';
@@ -8,7 +10,9 @@ import { AuthenticatedWsAdapter } from '../inference/stream/authenticated-ws.ada
 import { MetricsService } from '../metrics/metrics.service.js';
 import { ApiExceptionFilter } from './api-exception.filter.js';
 import { createRootLogger, logCompletedRequest, PinoNestLogger } from './logging.js';
-import { rateLimitPlugin, routeRateLimit } from './rate-limit.js';
+import { openWebSocketsOf } from './open-websockets.js';
+import { accountName, isLoginRoute, loginAccountLimit, loginRefusal, rateLimitPlugin, routeRateLimit, type StoreOption } from './rate-limit.js';
+import { boundedRedisStore, throttledReporter } from './rate-limit-store.js';
 import { RedisConnection } from './redis.module.js';
 import { setupSwagger } from './swagger.js';
 
@@ -46,14 +50,21 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     route.bodyLimit ??= large ? inferenceBodyLimit : bodyLimit;
     const rateLimit = routeRateLimit(route.url, `/${API_PREFIX}`, config.rateLimit);
     if (rateLimit !== undefined) route.config = { ...route.config, rateLimit };
+    // Login is also limited per account name, read from the parsed body (so after parsing).
+    if (isLoginRoute(route.url, `/${API_PREFIX}`)) route.preHandler = [...[route.preHandler ?? []].flat(), limitLoginAccount];
   });
+  const limitLoginAccount = async (request: FastifyRequest) => {
+    if (accountName(request.body) === undefined) return;
+    const verdict = await accountLimiter(request);
+    if (!verdict.isAllowed && verdict.isExceeded) throw loginRefusal();
+  };
 
   // Helmet's default headers, written by Nest's own hook.
   app.useSecurityHeaders();
   // CORS only when origins are configured: browsers on other origins are refused by default.
   if (config.http.corsOrigins.length) app.enableCors({ origin: config.http.corsOrigins, credentials: true, exposedHeaders: ['X-Request-Id'] });
-  const redis = config.redis ? app.get(RedisConnection, { strict: false }) : undefined;
-  await app.register(fastifyRateLimit, rateLimitPlugin(config.rateLimit, redis && { client: redis.client, prefix: redis.prefix }));
+  await app.register(fastifyRateLimit, rateLimitPlugin(config.rateLimit, tokenSubject(app.get(JwtService, { strict: false })), rateLimitStore(app, config, metrics)));
+  const accountLimiter = fastify.createRateLimit(loginAccountLimit(config.rateLimit));
 
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
@@ -62,8 +73,29 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
       { path: 'metrics', method: RequestMethod.GET },
     ],
   });
-  app.useWebSocketAdapter(new AuthenticatedWsAdapter(app));
+  app.useWebSocketAdapter(openWebSocketsOf(app).track(new AuthenticatedWsAdapter(app)));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
   setupSwagger(app);
+}
+
+/** The rate limiter's view of a token: its user id when signature and expiry check out. */
+function tokenSubject(jwt: JwtService) {
+  return (token: string): number | undefined => {
+    try {
+      const { sub } = jwt.verify<{ sub?: unknown }>(token, { algorithms: ['HS256'] });
+      return typeof sub === 'number' ? sub : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+/** In memory without Redis; with it, the shared store, bounded and failing open (logged, counted). */
+function rateLimitStore(app: NestFastifyApplication, config: AppConfig, metrics: MetricsService): StoreOption {
+  if (!config.redis) return {};
+  const redis = app.get(RedisConnection, { strict: false });
+  const logger = new Logger('RateLimit');
+  const report = throttledReporter((message) => logger.warn(message), () => metrics.rateLimitStoreErrors.inc());
+  return { store: boundedRedisStore(redis.fastClient, `${redis.prefix}:rl:`, config.rateLimit.storeTimeoutMs, report) };
 }

@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { buildDataSourceOptions, TransactionRunner } from '@app/database';
+import { boundPoolAcquire, buildDataSourceOptions, TransactionRunner } from '@app/database';
 import { MIGRATIONS } from '../../../../migrations/index.js';
 import { AppConfig } from '../config/app-config.js';
 import { ENTITIES } from './entities.js';
@@ -10,6 +10,8 @@ import { ENTITIES } from './entities.js';
  * The app's connection. Pending migrations are applied at boot only where configured (by default
  * for the embedded SQLite file); against MySQL ops run `npm run migration:run`.
  */
+const POOL_BOUNDS = Symbol('POOL_BOUNDS');
+
 @Global()
 @Module({
   imports: [
@@ -20,6 +22,8 @@ import { ENTITIES } from './entities.js';
           url: config.database.url,
           replicaUrls: config.database.replicaUrls,
           poolSize: config.database.poolSize,
+          queueLimit: config.database.queueLimit,
+          queryTimeoutMs: config.database.queryTimeoutMs,
           entities: ENTITIES,
           migrations: MIGRATIONS,
         }),
@@ -30,7 +34,12 @@ import { ENTITIES } from './entities.js';
     }),
   ],
   // Every unit of work goes through it, so transactions take turns on SQLite's single connection.
-  providers: [{ provide: TransactionRunner, inject: [getDataSourceToken()], useFactory: (dataSource: DataSource) => new TransactionRunner(dataSource) }],
+  providers: [
+    { provide: TransactionRunner, inject: [getDataSourceToken()], useFactory: (dataSource: DataSource) => new TransactionRunner(dataSource) },
+    // Every wait for the database is bounded: the pool's queue and each query (options above), and
+    // the wait for a free connection (mysql2 has no acquire timeout of its own).
+    { provide: POOL_BOUNDS, inject: [getDataSourceToken(), AppConfig], useFactory: (dataSource: DataSource, config: AppConfig) => boundPoolAcquire(dataSource, config.database.acquireTimeoutMs) },
+  ],
   exports: [TransactionRunner],
 })
 export class DatabaseModule {}

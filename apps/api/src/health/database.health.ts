@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { withTimeout } from '@app/common';
 import { poolStats } from '@app/database';
 
 const PING_TIMEOUT_MS = 2000;
@@ -17,18 +18,10 @@ export class DatabaseHealthIndicator {
   async check() {
     const indicator = this.indicators.check('database');
     try {
-      await withTimeout(this.dataSource.query('SELECT 1'), PING_TIMEOUT_MS);
+      await withTimeout(this.dataSource.query('SELECT 1'), PING_TIMEOUT_MS, `Database ping timed out after ${PING_TIMEOUT_MS} ms`);
       return indicator.up({ pool: poolStats(this.dataSource) });
     } catch (error) {
       return indicator.down({ message: error instanceof Error && /timed out/.test(error.message) ? error.message : 'The database does not answer', pool: poolStats(this.dataSource) });
     }
   }
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Database ping timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

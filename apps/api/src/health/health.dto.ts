@@ -6,7 +6,7 @@ export class LivenessDto {
 }
 
 const CHECKS_SCHEMA: ApiPropertyOptions = {
-  description: 'Each check by name: `status` up or down, and its details (the database check carries `pool: { engine, size, inUse, idle }`)',
+  description: 'Each check by name: `status` up or down, and its details (the database check carries `pool: { engine, size, inUse, idle }`; `redis` is present when REDIS_URL is set)',
   type: 'object',
   additionalProperties: { type: 'object', properties: { status: { type: 'string', enum: ['up', 'down'] } }, additionalProperties: true },
 };

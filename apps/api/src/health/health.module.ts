@@ -5,10 +5,11 @@ import { DatabaseHealthIndicator } from './database.health.js';
 import { InferenceHealthIndicator } from './inference.health.js';
 import { HealthController } from './health.controller.js';
 import { HealthService } from './health.service.js';
+import { RedisHealthIndicator } from './redis.health.js';
 
 @Module({
   imports: [TerminusModule, ModelsModule],
   controllers: [HealthController],
-  providers: [HealthService, DatabaseHealthIndicator, InferenceHealthIndicator],
+  providers: [HealthService, DatabaseHealthIndicator, InferenceHealthIndicator, RedisHealthIndicator],
 })
 export class HealthModule {}

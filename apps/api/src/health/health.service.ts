@@ -4,6 +4,7 @@ import { UnavailableError } from '@app/common';
 import { DatabaseHealthIndicator } from './database.health.js';
 import { InferenceHealthIndicator } from './inference.health.js';
 import type { Checks, ReadinessDto } from './health.dto.js';
+import { RedisHealthIndicator } from './redis.health.js';
 
 /** Runs every readiness check; any check down makes a 503 that names it. */
 @Injectable()
@@ -11,10 +12,11 @@ export class HealthService {
   constructor(
     private readonly database: DatabaseHealthIndicator,
     private readonly inference: InferenceHealthIndicator,
+    private readonly redis: RedisHealthIndicator,
   ) {}
 
   async readiness(): Promise<ReadinessDto> {
-    const results: HealthIndicatorResult[] = await Promise.all([this.database.check(), this.inference.check()]);
+    const results: HealthIndicatorResult[] = await Promise.all([this.database.check(), this.inference.check(), ...(this.redis.configured ? [this.redis.check()] : [])]);
     const checks = Object.assign({}, ...results) as Checks;
     const down = Object.keys(checks).filter((name) => checks[name].status !== 'up');
     if (down.length > 0) throw new UnavailableError(`Not ready: ${down.join(', ')}`, { status: 'error', checks });

@@ -26,6 +26,7 @@ export class MetricsService {
   readonly jobQueueDepth = new Gauge({ name: 'inference_job_queue_depth', help: 'Inference jobs queued or running', labelNames: ['state'], registers: [this.registry] });
   readonly recordsDropped = new Counter({ name: 'inference_records_dropped_total', help: 'Prediction records dropped (buffer full during a database outage, rejected by the database, or unserialisable)', registers: [this.registry] });
   readonly recordsBuffered = new Gauge({ name: 'inference_records_buffered', help: 'Prediction records waiting in memory to be written', registers: [this.registry] });
+  readonly rateLimitStoreErrors = new Counter({ name: 'rate_limit_store_errors_total', help: 'Rate-limit counts that failed or timed out in the shared store (the request was let through)', registers: [this.registry] });
   readonly dbPoolInUse = new Gauge({ name: 'db_pool_connections_in_use', help: 'Database connections in use', registers: [this.registry] });
   readonly dbPoolIdle = new Gauge({ name: 'db_pool_connections_idle', help: 'Idle database connections', registers: [this.registry] });
 

@@ -12,7 +12,8 @@ import { ModelRuntime, type LoadedModelInfo, type PredictOutput } from './model-
 @Injectable()
 export class TfjsModelRuntime extends ModelRuntime implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('InferenceRuntime');
-  private readonly pool = new ModelPool();
+  private readonly pool: ModelPool;
+  private readonly bounds: { loadTimeoutMs: number; warmupTimeoutMs: number };
   private readonly batcher: DynamicBatcher;
   backend = 'unset';
 
@@ -21,6 +22,10 @@ export class TfjsModelRuntime extends ModelRuntime implements OnModuleInit, OnAp
     metrics: MetricsService,
   ) {
     super();
+    // Every load (boot, deploy, sync, upload check) is bounded: a hung artifact store or a model
+    // that never finishes warming up fails that load (ModelLoadError) instead of holding it.
+    this.bounds = { loadTimeoutMs: config.models.loadTimeoutMs, warmupTimeoutMs: config.models.warmupTimeoutMs };
+    this.pool = new ModelPool({ defaults: this.bounds });
     const labels = (key: string) => {
       const at = key.lastIndexOf('@');
       return { model: key.slice(0, at), version: key.slice(at + 1) };
@@ -45,7 +50,7 @@ export class TfjsModelRuntime extends ModelRuntime implements OnModuleInit, OnAp
   }
 
   inspect(dir: string): Promise<LoadedModelInfo> {
-    return this.pool.inspect(dir);
+    return this.pool.inspect(dir, this.bounds);
   }
 
   load(key: string, dir: string): Promise<LoadedModelInfo> {

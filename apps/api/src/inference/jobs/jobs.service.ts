@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { NotFoundError, pageOffset, toPage, type Page, type PageQueryDto } from '@app/common';
 import { isAdmin, type AuthUser } from '../../auth/auth-user.js';
 import { AppConfig } from '../../config/app-config.js';
@@ -8,6 +8,7 @@ import { packRows, splitRows } from '../input-rows.js';
 import { INLINE_RESULT_ROWS, toJobStatus, type JobAcceptedDto, type JobResultRowDto, type JobStatusDto } from './dto/job.dto.js';
 import { InferenceJobChunk } from './inference-job-chunk.entity.js';
 import { InferenceJob } from './inference-job.entity.js';
+import { enqueueWithin } from './enqueue-within.js';
 import { JobQueue } from './job-queue.js';
 import { JobsRepository } from './jobs.repository.js';
 
@@ -17,6 +18,8 @@ const MAX_CHUNK_CHARS = 60_000;
 
 @Injectable()
 export class JobsService {
+  private readonly logger = new Logger(JobsService.name);
+
   constructor(
     private readonly jobs: JobsRepository,
     private readonly queue: JobQueue,
@@ -26,7 +29,8 @@ export class JobsService {
 
   /**
    * Validates every row now (a bad job is a 400, not a failure later), pins the deployed version,
-   * stores the job with its input chunks in one transaction, then enqueues it.
+   * stores the job with its input chunks in one transaction, then enqueues it. The stored row is
+   * the promise: an enqueue that fails or outlasts its bound (Redis down) still answers 202.
    */
   async submit(name: string, inputs: unknown, version: string | undefined, user: AuthUser): Promise<JobAcceptedDto> {
     const model = this.models.resolve(name, version);
@@ -48,7 +52,7 @@ export class JobsService {
     const chunks = this.chunk(job.id, rows);
     job.chunkCount = chunks.length;
     await this.jobs.createWithChunks(job, chunks);
-    await this.queue.enqueue(job.id);
+    await enqueueWithin(this.queue, job.id, this.config.jobs.enqueueTimeoutMs, this.logger);
     return { jobId: job.id, status: 'queued' };
   }
 
