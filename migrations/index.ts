@@ -7,6 +7,7 @@ import { CreateCategories1767226300000 } from './1767226300000-CreateCategories.
 import { CreateProducts1767226400000 } from './1767226400000-CreateProducts.js';
 import { CreateOrders1767226500000 } from './1767226500000-CreateOrders.js';
 import { CreateIdempotencyKeys1767226600000 } from './1767226600000-CreateIdempotencyKeys.js';
+import { JobJsonColumns1767227000000 } from './1767227000000-JobJsonColumns.js';
 
 /** Every migration in order, listed as classes (no globs) so every runner sees the same set. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   CreateProducts1767226400000,
   CreateOrders1767226500000,
   CreateIdempotencyKeys1767226600000,
+  JobJsonColumns1767227000000,
 ];

@@ -88,7 +88,7 @@ export class AppConfig {
   }
 
   get jobs() {
-    return { chunkRows: this.get('JOB_CHUNK_ROWS'), runInApi: this.get('JOBS_RUN_IN_API') === 'true' };
+    return { chunkRows: this.get('JOB_CHUNK_ROWS'), runInApi: this.get('JOBS_RUN_IN_API') === 'true', reconcileIntervalMs: this.get('JOB_RECONCILE_INTERVAL_MS') };
   }
 
   get rateLimit() {

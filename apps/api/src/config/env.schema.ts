@@ -62,6 +62,8 @@ export class EnvironmentVariables {
   @IsIn(['true', 'false']) JOBS_RUN_IN_API: 'true' | 'false' = 'true';
   /** Rows per stored chunk (one tensor batch) of an async job. */
   @Type(() => Number) @IsInt() @Min(1) @Max(4096) JOB_CHUNK_ROWS: number = 256;
+  /** How often each process looks for queued or running jobs that no queue entry will run (0 disables). */
+  @Type(() => Number) @IsInt() @Min(0) JOB_RECONCILE_INTERVAL_MS: number = 30000;
 }
 
 /** What decides which modules the app is built from; read once at the composition root. */

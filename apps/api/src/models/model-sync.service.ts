@@ -3,6 +3,7 @@ import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { DeployedModels } from './deployed-models.js';
 import { ModelArtifactStore } from './model-artifact.store.js';
+import { ModelResidency } from './model-residency.js';
 import { ModelLoadError, ModelRuntime, modelKey } from './model-runtime.js';
 import { ModelsRepository } from './models.repository.js';
 import { ModelsService } from './models.service.js';
@@ -32,6 +33,7 @@ export class ModelSyncService implements OnApplicationBootstrap, OnApplicationSh
     private readonly store: ModelArtifactStore,
     private readonly runtime: ModelRuntime,
     private readonly deployed: DeployedModels,
+    private readonly residency: ModelResidency,
     private readonly installer: ShippedModelsInstaller,
     private readonly metrics: MetricsService,
   ) {}
@@ -69,7 +71,7 @@ export class ModelSyncService implements OnApplicationBootstrap, OnApplicationSh
           const info = await this.runtime.load(key, this.store.dirOf(row.name, row.version));
           const replaced = this.deployed.get(row.name);
           this.deployed.set(row, info);
-          if (replaced && replaced.key !== key) this.runtime.unload(replaced.key);
+          if (replaced && replaced.key !== key) this.residency.unload(replaced.key);
           this.logger.log(`Loaded ${key} (${info.format}, input ${JSON.stringify(info.inputShape)})`);
         } catch (error) {
           const reason = error instanceof ModelLoadError ? error.reason : (error as Error).message;
@@ -82,7 +84,7 @@ export class ModelSyncService implements OnApplicationBootstrap, OnApplicationSh
       for (const model of this.deployed.all()) {
         if (!wanted.has(model.key)) {
           this.deployed.remove(model.name, model.version);
-          this.runtime.unload(model.key);
+          this.residency.unload(model.key);
           this.logger.log(`Unloaded ${model.key}: no longer deployed`);
         }
       }

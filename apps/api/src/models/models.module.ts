@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DeployedModels } from './deployed-models.js';
 import { ModelArtifactStore } from './model-artifact.store.js';
+import { ModelResidency } from './model-residency.js';
 import { ModelRuntime } from './model-runtime.js';
 import { ModelSyncService } from './model-sync.service.js';
 import { ModelUploadInterceptor } from './model-upload.interceptor.js';
@@ -20,12 +21,13 @@ import { TfjsModelRuntime } from './tfjs-model-runtime.js';
     ModelsRepository,
     ModelArtifactStore,
     DeployedModels,
+    ModelResidency,
     ModelSyncService,
     ShippedModelsInstaller,
     ModelUploadInterceptor,
     // The TF.js runtime behind its port; service tests bind another implementation.
     { provide: ModelRuntime, useClass: TfjsModelRuntime },
   ],
-  exports: [ModelsService, ModelRuntime, ModelSyncService],
+  exports: [ModelsService, ModelRuntime, ModelSyncService, ModelResidency],
 })
 export class ModelsModule {}

@@ -6,6 +6,7 @@ import { toModelVersionResponse, type ModelVersionResponseDto } from './dto/mode
 import type { UploadModelDto } from './dto/upload-model.dto.js';
 import { ModelArtifactStore, type UploadedFile } from './model-artifact.store.js';
 import { newVersionFields } from './model-metadata.js';
+import { ModelResidency } from './model-residency.js';
 import { ModelLoadError, ModelRuntime, modelKey, type LoadedModelInfo } from './model-runtime.js';
 import type { ModelVersion } from './model-version.entity.js';
 import { ModelsRepository } from './models.repository.js';
@@ -25,6 +26,7 @@ export class ModelsService {
     private readonly store: ModelArtifactStore,
     private readonly runtime: ModelRuntime,
     private readonly deployed: DeployedModels,
+    private readonly residency: ModelResidency,
   ) {}
 
   /**
@@ -75,7 +77,7 @@ export class ModelsService {
       const previous = await this.models.promote(row);
       this.deployed.set(row, info);
       if (previous) {
-        this.runtime.unload(modelKey(previous.name, previous.version));
+        this.residency.unload(modelKey(previous.name, previous.version));
         this.logger.log(`Deployed ${name}@${row.version}, replacing ${previous.version}`);
       }
       return toModelVersionResponse(await this.getRow(name, row.version));
@@ -104,7 +106,7 @@ export class ModelsService {
     return this.changes.run(async () => {
       const row = await this.getRow(name, version);
       this.deployed.remove(row.name, row.version);
-      this.runtime.unload(modelKey(row.name, row.version));
+      this.residency.unload(modelKey(row.name, row.version));
       row.stage = stage;
       row.deployed = false;
       return toModelVersionResponse(await this.models.save(row));
