@@ -81,3 +81,16 @@ export function startWorker(env: Record<string, string>): RunningProcess {
   const { child, output } = start(WORKER_MAIN, env);
   return { child, output, kill: killer(child) };
 }
+
+/** Starts the built API and waits only for liveness (/health): for a process expected not to be ready. */
+export async function startApiAlive(env: Record<string, string>): Promise<RunningProcess> {
+  const port = await freePort();
+  const { child, output } = start(API_MAIN, { ...env, PORT: String(port), HOST: '127.0.0.1' });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitFor(async () => {
+    if (child.exitCode !== null) throw new Error(`API exited early:\n${output()}`);
+    const response = await fetch(`${baseUrl}/health`).catch(() => undefined);
+    return response?.status === 200 ? true : undefined;
+  }, 60_000, 100);
+  return { child, baseUrl, output, kill: killer(child) };
+}

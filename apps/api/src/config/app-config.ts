@@ -98,7 +98,7 @@ export class AppConfig {
   }
 
   get jobs() {
-    return { chunkRows: this.get('JOB_CHUNK_ROWS'), runInApi: this.get('JOBS_RUN_IN_API') === 'true', enqueueTimeoutMs: this.get('JOB_ENQUEUE_TIMEOUT_MS') };
+    return { chunkRows: this.get('JOB_CHUNK_ROWS'), runInApi: this.get('JOBS_RUN_IN_API') === 'true', enqueueTimeoutMs: this.get('JOB_ENQUEUE_TIMEOUT_MS'), reconcileIntervalMs: this.get('JOB_RECONCILE_INTERVAL_MS') };
   }
 
   get rateLimit() {

@@ -92,6 +92,8 @@ export class EnvironmentVariables {
   @Type(() => Number) @IsInt() @Min(1) @Max(60_000) JOB_ENQUEUE_TIMEOUT_MS: number = 2000;
   /** Rows per stored chunk (one tensor batch) of an async job. */
   @Type(() => Number) @IsInt() @Min(1) @Max(4096) JOB_CHUNK_ROWS: number = 256;
+  /** How often each process looks for queued or running jobs that no queue entry will run (0 disables). */
+  @Type(() => Number) @IsInt() @Min(0) JOB_RECONCILE_INTERVAL_MS: number = 30000;
 }
 
 /** TRUST_PROXY as Fastify's `trustProxy` takes it: off, a hop count, or the trusted addresses. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '@app/common';
 import { MetricsService } from '../metrics/metrics.service.js';
+import type { DeployedModel } from '../models/deployed-models.js';
 import { ModelRuntime } from '../models/model-runtime.js';
 import { ModelsService } from '../models/models.service.js';
 import { packRows } from './input-rows.js';
@@ -27,6 +28,8 @@ export interface PredictionCall {
   userId: number | null;
   source: PredictionSource;
   maxRows?: number;
+  /** The version to run on, already resolved (a job's pinned version, held for the job). */
+  model?: DeployedModel;
 }
 
 /**
@@ -45,7 +48,7 @@ export class InferenceService {
 
   async predict(call: PredictionCall): Promise<PredictionResult> {
     const started = performance.now();
-    const model = this.models.resolve(call.name, call.version);
+    const model = call.model ?? this.models.resolve(call.name, call.version);
     const labels = { model: model.name, version: model.version, source: call.source };
     try {
       const { data, rows } = packRows(call.inputs, { inputShape: model.info.inputShape, featureNames: model.featureNames }, call.maxRows ?? MAX_PREDICT_ROWS);

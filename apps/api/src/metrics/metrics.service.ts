@@ -23,6 +23,8 @@ export class MetricsService {
   readonly inferenceCompute = new Histogram({ name: 'inference_compute_duration_seconds', help: 'Model compute time per executed batch', labelNames: ['model', 'version'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
   readonly inferenceBatchSize = new Histogram({ name: 'inference_batch_size', help: 'Rows per executed batch', labelNames: ['model', 'version'], buckets: BATCH_BUCKETS, registers: [this.registry] });
   readonly modelsLoaded = new Gauge({ name: 'inference_models_loaded', help: 'Model versions loaded in the runtime', registers: [this.registry] });
+  readonly modelReady = new Gauge({ name: 'model_ready', help: 'Deployed model versions: 1 when loaded in this process, 0 when its load failed here (retried with back-off)', labelNames: ['model', 'version'], registers: [this.registry] });
+  readonly modelLoadFailures = new Counter({ name: 'model_load_failures_total', help: 'Failed loads of deployed model versions in this process', labelNames: ['model', 'version'], registers: [this.registry] });
   readonly jobQueueDepth = new Gauge({ name: 'inference_job_queue_depth', help: 'Inference jobs queued or running', labelNames: ['state'], registers: [this.registry] });
   readonly recordsDropped = new Counter({ name: 'inference_records_dropped_total', help: 'Prediction records dropped (buffer full during a database outage, rejected by the database, or unserialisable)', registers: [this.registry] });
   readonly recordsBuffered = new Gauge({ name: 'inference_records_buffered', help: 'Prediction records waiting in memory to be written', registers: [this.registry] });

@@ -13,21 +13,17 @@ export interface DeployedModel {
   info: LoadedModelInfo;
 }
 
+export function describeDeployed(row: ModelVersion, info: LoadedModelInfo): DeployedModel {
+  return { key: modelKey(row.name, row.version), name: row.name, version: row.version, task: row.task, featureNames: row.featureNames, outputLabels: row.outputLabels, info };
+}
+
 /** The production version of each name that this process has loaded. */
 @Injectable()
 export class DeployedModels {
   private readonly byName = new Map<string, DeployedModel>();
 
   set(row: ModelVersion, info: LoadedModelInfo): DeployedModel {
-    const deployed: DeployedModel = {
-      key: modelKey(row.name, row.version),
-      name: row.name,
-      version: row.version,
-      task: row.task,
-      featureNames: row.featureNames,
-      outputLabels: row.outputLabels,
-      info,
-    };
+    const deployed = describeDeployed(row, info);
     this.byName.set(row.name, deployed);
     return deployed;
   }

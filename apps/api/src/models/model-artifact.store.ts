@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
 import { Injectable } from '@nestjs/common';
-import { BadRequestError, ConflictError } from '@app/common';
+import { BadRequestError } from '@app/common';
 import { artifactChecksum } from '@app/inference';
 import { AppConfig } from '../config/app-config.js';
 import { SAFE_SEGMENT } from './dto/model-fields.js';
@@ -42,8 +42,12 @@ export class ModelArtifactStore {
     );
   }
 
-  /** Writes the upload to a temporary folder, checks the manifest, then moves it into place. */
-  async save(name: string, version: string, modelJson: UploadedFile, weights: UploadedFile[]): Promise<string> {
+  /**
+   * Checks the manifest and writes the upload to a folder of its own under `.incoming/`, where
+   * concurrent uploads of the same name and version cannot meet. Returns that folder; `commit`
+   * moves it into place, `discard` removes it.
+   */
+  async stage(modelJson: UploadedFile, weights: UploadedFile[]): Promise<string> {
     const manifestPaths = this.manifestPaths(modelJson.buffer);
     const byName = new Map<string, Buffer>();
     for (const file of weights) {
@@ -55,29 +59,48 @@ export class ModelArtifactStore {
     const missing = manifestPaths.filter((path) => !byName.has(path));
     if (missing.length) throw new BadRequestError(`Missing weight files named in the manifest: ${missing.join(', ')}`);
 
-    const target = this.dirOf(name, version);
-    if (await this.exists(name, version)) throw new ConflictError(`An artifact for ${name} ${version} already exists`);
     const incoming = join(this.root, '.incoming', randomUUID());
     await mkdir(incoming, { recursive: true });
     try {
       await writeFile(join(incoming, 'model.json'), modelJson.buffer);
       for (const [fileName, buffer] of byName) await writeFile(join(incoming, fileName), buffer);
-      await mkdir(resolve(target, '..'), { recursive: true });
-      await rm(target, { recursive: true, force: true });
-      await rename(incoming, target);
-      return target;
+      return incoming;
     } catch (error) {
-      await rm(incoming, { recursive: true, force: true });
+      await this.discard(incoming);
       throw error;
     }
   }
 
+  /**
+   * Moves a staged folder to MODELS_DIR/<name>/<version>/. Call it only while holding the version's
+   * registry claim: whatever is already there then belongs to no registered version (an upload
+   * that crashed before registering) and is replaced.
+   */
+  async commit(staged: string, name: string, version: string): Promise<string> {
+    const target = this.dirOf(name, version);
+    await mkdir(resolve(target, '..'), { recursive: true });
+    await rm(target, { recursive: true, force: true });
+    await rename(staged, target);
+    return target;
+  }
+
+  async discard(staged: string): Promise<void> {
+    await rm(staged, { recursive: true, force: true });
+  }
+
   /** Copies an artifact folder that ships with the product into the store (idempotent). */
   async install(name: string, version: string, sourceDir: string): Promise<string> {
+    if (await this.exists(name, version)) return this.dirOf(name, version);
     const modelJson = await readFile(join(sourceDir, 'model.json'));
     const weights = await Promise.all(this.manifestPaths(modelJson).map(async (path) => ({ originalname: path, buffer: await readFile(join(sourceDir, path)) })));
-    if (await this.exists(name, version)) return this.dirOf(name, version);
-    return this.save(name, version, { originalname: 'model.json', buffer: modelJson }, weights);
+    const staged = await this.stage({ originalname: 'model.json', buffer: modelJson }, weights);
+    // Shipped files are identical in every process: a concurrent install of the same one that
+    // lands first is as good as this one.
+    return this.commit(staged, name, version).catch(async (error: unknown) => {
+      await this.discard(staged);
+      if (await this.exists(name, version)) return this.dirOf(name, version);
+      throw error;
+    });
   }
 
   async remove(name: string, version: string): Promise<void> {

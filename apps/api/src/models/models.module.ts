@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DeployedModels } from './deployed-models.js';
 import { ModelArtifactStore } from './model-artifact.store.js';
+import { ModelLoadFailures } from './model-load-failures.js';
+import { ModelResidency } from './model-residency.js';
 import { ModelRuntime } from './model-runtime.js';
 import { ModelSyncService } from './model-sync.service.js';
 import { ModelUploadInterceptor } from './model-upload.interceptor.js';
@@ -20,12 +22,14 @@ import { TfjsModelRuntime } from './tfjs-model-runtime.js';
     ModelsRepository,
     ModelArtifactStore,
     DeployedModels,
+    ModelResidency,
+    ModelLoadFailures,
     ModelSyncService,
     ShippedModelsInstaller,
     ModelUploadInterceptor,
     // The TF.js runtime behind its port; service tests bind another implementation.
     { provide: ModelRuntime, useClass: TfjsModelRuntime },
   ],
-  exports: [ModelsService, ModelRuntime, ModelSyncService],
+  exports: [ModelsService, ModelRuntime, ModelSyncService, ModelResidency, ModelLoadFailures],
 })
 export class ModelsModule {}

@@ -52,6 +52,21 @@ export class ModelsRepository {
     return this.versions.create(fields);
   }
 
+  /**
+   * Inserts a new version and runs `moveIntoPlace` inside the same transaction: the unique
+   * (name, version) index is the claim, so only its holder touches the version's folder, and a
+   * failed move registers nothing. A concurrent insert of the same version waits for this one and
+   * then fails as a duplicate.
+   */
+  register(fields: Partial<ModelVersion>, moveIntoPlace: () => Promise<unknown>): Promise<ModelVersion> {
+    return this.transactions.transaction(async (manager) => {
+      const repository = manager.getRepository(ModelVersion);
+      await repository.insert(repository.create(fields));
+      await moveIntoPlace();
+      return repository.findOneByOrFail({ name: fields.name, version: fields.version });
+    });
+  }
+
   save(row: ModelVersion): Promise<ModelVersion> {
     return this.versions.save(row);
   }

@@ -1,11 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { BadRequestError, ConflictError, NotFoundError, toPage, type Page } from '@app/common';
+import { classifyDbError } from '@app/database';
 import { DeployedModels, type DeployedModel } from './deployed-models.js';
 import type { ListModelsQueryDto } from './dto/list-models.query.js';
 import { toModelVersionResponse, type ModelVersionResponseDto } from './dto/model-version-response.dto.js';
 import type { UploadModelDto } from './dto/upload-model.dto.js';
 import { ModelArtifactStore, type UploadedFile } from './model-artifact.store.js';
 import { newVersionFields } from './model-metadata.js';
+import { ModelResidency } from './model-residency.js';
 import { ModelLoadError, ModelRuntime, modelKey, type LoadedModelInfo } from './model-runtime.js';
 import type { ModelVersion } from './model-version.entity.js';
 import { ModelsRepository } from './models.repository.js';
@@ -25,25 +27,33 @@ export class ModelsService {
     private readonly store: ModelArtifactStore,
     private readonly runtime: ModelRuntime,
     private readonly deployed: DeployedModels,
+    private readonly residency: ModelResidency,
   ) {}
 
   /**
-   * Stores the artifact, loads it once to check it against the declared metadata, checksums it,
-   * and registers it as staging. Any refusal removes what was stored.
+   * Stages the artifact in a folder of its own, loads it once to check it against the declared
+   * metadata and checksums it; then claims the name and version in the registry (unique) and,
+   * inside that same transaction, moves the artifact into place. Of concurrent uploads of one
+   * version exactly one wins (201); the others get 409 and touch nothing but their own staging
+   * folder. A crash before the commit leaves at most an unregistered folder, which the next
+   * upload of that version replaces.
    */
   async upload(dto: UploadModelDto, modelJson: UploadedFile | undefined, weights: UploadedFile[]): Promise<ModelVersionResponseDto> {
     if (!modelJson) throw new BadRequestError('The multipart field "model" (model.json) is required');
     if (weights.length === 0) throw new BadRequestError('The multipart field "weights" needs at least one weight file');
-    if (await this.models.findVersion(dto.name, dto.version)) throw new ConflictError(`Model '${dto.name}' version '${dto.version}' already exists`);
-    const dir = await this.store.save(dto.name, dto.version, modelJson, weights);
+    if (await this.models.findVersion(dto.name, dto.version)) throw alreadyExists(dto);
+    const staged = await this.store.stage(modelJson, weights);
     try {
-      const info = await this.inspect(dir);
+      const info = await this.inspect(staged);
       this.checkMetadata(dto, info);
-      const row = this.models.create(newVersionFields(dto, await this.store.checksum(dir), { stage: 'staging', deployed: false }));
-      return toModelVersionResponse(await this.models.save(row));
-    } catch (error) {
-      await this.store.remove(dto.name, dto.version);
-      throw error;
+      const fields = newVersionFields(dto, await this.store.checksum(staged), { stage: 'staging', deployed: false });
+      const row = await this.models.register(fields, () => this.store.commit(staged, dto.name, dto.version)).catch((error: unknown) => {
+        throw classifyDbError(error) === 'unique' ? alreadyExists(dto) : error;
+      });
+      return toModelVersionResponse(row);
+    } finally {
+      // Gone already once committed; otherwise only this upload's own folder is removed.
+      await this.store.discard(staged);
     }
   }
 
@@ -75,7 +85,7 @@ export class ModelsService {
       const previous = await this.models.promote(row);
       this.deployed.set(row, info);
       if (previous) {
-        this.runtime.unload(modelKey(previous.name, previous.version));
+        this.residency.unload(modelKey(previous.name, previous.version));
         this.logger.log(`Deployed ${name}@${row.version}, replacing ${previous.version}`);
       }
       return toModelVersionResponse(await this.getRow(name, row.version));
@@ -104,7 +114,7 @@ export class ModelsService {
     return this.changes.run(async () => {
       const row = await this.getRow(name, version);
       this.deployed.remove(row.name, row.version);
-      this.runtime.unload(modelKey(row.name, row.version));
+      this.residency.unload(modelKey(row.name, row.version));
       await this.models.updateColumns(row.id, { stage, deployed: false });
       return toModelVersionResponse(await this.getRow(row.name, row.version));
     });
@@ -150,6 +160,8 @@ export class ModelsService {
     }
   }
 }
+
+const alreadyExists = (dto: UploadModelDto) => new ConflictError(`Model '${dto.name}' version '${dto.version}' already exists`);
 
 /** The model may leave a dimension free (-1/null); a declared size fills it. */
 function sameShape(declared: number[], actual: number[]): boolean {

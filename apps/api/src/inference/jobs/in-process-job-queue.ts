@@ -3,7 +3,7 @@ import { JobProcessor, JobQueue } from './job-queue.js';
 
 /**
  * The embedded default: one job at a time in this process, in arrival order. Accepted jobs are
- * in the database first, so a restart loses none (JobRecovery enqueues them again). Meant for a
+ * in the database first, so a restart loses none (JobReconciler enqueues them again). Meant for a
  * single process; with several processes, set REDIS_URL.
  */
 @Injectable()
@@ -24,6 +24,12 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
     this.known.add(jobId);
     this.waiting.push(jobId);
     this.running ??= this.drain();
+  }
+
+  async ensurePending(jobId: string): Promise<boolean> {
+    if (this.known.has(jobId) || this.stopped) return false;
+    await this.enqueue(jobId);
+    return true;
   }
 
   async depth(): Promise<number> {

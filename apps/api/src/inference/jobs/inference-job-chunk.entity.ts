@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** A slice of a job's input rows (JSON), small enough for a TEXT column on every engine. */
+/** A slice of a job's input rows, stored as JSON (LONGTEXT on MariaDB, so any row predict takes fits). */
 @Entity({ name: 'inference_job_chunks' })
 export class InferenceJobChunk {
   @PrimaryColumn({ type: 'varchar', length: 36 })
@@ -15,8 +15,11 @@ export class InferenceJobChunk {
   @Column({ type: 'integer' })
   rowCount: number;
 
-  @Column({ type: 'text' })
-  inputs: string;
+  @Column({ type: 'json' })
+  inputs: unknown[];
+
+  /** Not a column: the inputs' JSON length, set when the job is cut into chunks (sizes the INSERTs). */
+  jsonLength?: number;
 
   /** Set in the same transaction that stores the chunk's results, so a resumed job skips it. */
   @Column({ type: 'boolean', default: false })

@@ -9,6 +9,6 @@ export class InferenceJobResult {
   @PrimaryColumn({ type: 'integer' })
   rowIndex: number;
 
-  @Column({ type: 'text' })
-  prediction: string;
+  @Column({ type: 'json' })
+  prediction: unknown;
 }

@@ -6,6 +6,13 @@ export abstract class JobQueue {
   abstract readonly kind: 'bullmq' | 'in-process';
   /** Idempotent: enqueuing a job that is already waiting or running does not run it twice. */
   abstract enqueue(jobId: string): Promise<void>;
+  /**
+   * Makes sure a queue entry will run the job: nothing when one is waiting or running; otherwise
+   * (never added, vanished, or finished as failed or completed while the row is unfinished) it
+   * adds a fresh one. True when it added one. Safe to call at any time: the runner's atomic claim
+   * means an extra entry never runs a finished job again.
+   */
+  abstract ensurePending(jobId: string): Promise<boolean>;
   /** Jobs waiting or running in the queue itself (for metrics). */
   abstract depth(): Promise<number>;
 }

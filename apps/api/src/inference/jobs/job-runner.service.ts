@@ -2,16 +2,21 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { DomainError } from '@app/common';
 import { classifyDbError } from '@app/database';
+import { ModelResidency } from '../../models/model-residency.js';
 import { ModelSyncService } from '../../models/model-sync.service.js';
-import { ModelsService } from '../../models/models.service.js';
 import { InferenceService } from '../inference.service.js';
+import { retryWhileDbUnavailable } from './db-retry.js';
 import { JobProcessor } from './job-queue.js';
 import { JobsRepository } from './jobs.repository.js';
+
+/** How long one step of a job waits out a database outage before handing the job back to the queue. */
+const DB_OUTAGE_BUDGET_MS = 60_000;
 
 /**
  * Runs a job chunk by chunk. Each chunk's results, its done mark and the progress are written in
  * one transaction, so a job stopped at any point resumes where it was and never writes a row
- * twice. Between chunks it yields to the event loop, so HTTP requests are not starved.
+ * twice. Between chunks it yields to the event loop, so HTTP requests are not starved. The job
+ * runs on its pinned version, held for the whole job even if a newer one is deployed meanwhile.
  */
 @Injectable()
 export class JobRunner extends JobProcessor implements BeforeApplicationShutdown {
@@ -21,7 +26,7 @@ export class JobRunner extends JobProcessor implements BeforeApplicationShutdown
   constructor(
     private readonly jobs: JobsRepository,
     private readonly inference: InferenceService,
-    private readonly models: ModelsService,
+    private readonly residency: ModelResidency,
     private readonly sync: ModelSyncService,
   ) {
     super();
@@ -35,40 +40,38 @@ export class JobRunner extends JobProcessor implements BeforeApplicationShutdown
   async process(jobId: string): Promise<void> {
     // A worker may start consuming before its models are loaded: wait for the boot-time load.
     await this.sync.ready;
-    if (this.stopping || !(await this.jobs.claim(jobId))) return;
-    const job = await this.jobs.findById(jobId);
+    if (this.stopping || !(await this.db(() => this.jobs.claim(jobId)))) return;
+    const job = await this.db(() => this.jobs.findById(jobId));
     if (!job) return;
     try {
-      await this.ensureDeployedHere(job.model, job.version);
-      for (const chunk of await this.jobs.pendingChunks(jobId)) {
-        if (this.stopping) return;
-        const result = await this.inference.predict({
-          name: job.model,
-          version: job.version,
-          inputs: JSON.parse(chunk.inputs) as unknown,
-          userId: job.userId,
-          source: 'job',
-          maxRows: chunk.rowCount,
-        });
-        await this.jobs.completeChunk(chunk, result.predictions);
-        await nextTurn();
+      const model = await this.residency.hold(job.model, job.version);
+      try {
+        for (const chunk of await this.db(() => this.jobs.pendingChunks(jobId))) {
+          if (this.stopping) return;
+          const result = await this.inference.predict({ name: job.model, version: job.version, model, inputs: chunk.inputs, userId: job.userId, source: 'job', maxRows: chunk.rowCount });
+          await this.db(() => this.jobs.completeChunk(chunk, result.predictions));
+          await nextTurn();
+        }
+      } finally {
+        this.residency.release(model.key);
       }
-      await this.jobs.finish(jobId, { status: 'succeeded' });
+      await this.db(() => this.jobs.finish(jobId, { status: 'succeeded' }));
     } catch (error) {
-      // A database outage is not the job's fault: let the queue retry it later.
+      // A database outage longer than the retries is not the job's fault: the queue (or the
+      // reconciler) runs it again later, and it resumes at its first unfinished chunk.
       if (classifyDbError(error) === 'unavailable') throw error;
       const reason = error instanceof DomainError ? error.message : 'The job failed unexpectedly';
       this.logger.error(`Job ${jobId} failed: ${(error as Error).message}`);
-      await this.jobs.finish(jobId, { status: 'failed', error: reason });
+      await this.db(() => this.jobs.finish(jobId, { status: 'failed', error: reason }));
     }
   }
 
-  /** A version deployed through another process may not be loaded here yet: sync once before giving up. */
-  private async ensureDeployedHere(name: string, version: string): Promise<void> {
-    try {
-      this.models.resolve(name, version);
-    } catch {
-      await this.sync.sync();
-    }
+  /** One idempotent step of a job, retried with back-off while the database is unreachable. */
+  private db<T>(step: () => Promise<T>): Promise<T> {
+    return retryWhileDbUnavailable(step, {
+      budgetMs: DB_OUTAGE_BUDGET_MS,
+      stopping: () => this.stopping,
+      onRetry: (error, delayMs) => this.logger.warn(`Database unavailable during a job (${(error as Error).message}); retrying in ${delayMs} ms`),
+    });
   }
 }

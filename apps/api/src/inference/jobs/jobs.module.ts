@@ -9,6 +9,7 @@ import { InferenceJobChunk } from './inference-job-chunk.entity.js';
 import { InferenceJobResult } from './inference-job-result.entity.js';
 import { InferenceJob } from './inference-job.entity.js';
 import { JobProcessor, JobQueue } from './job-queue.js';
+import { JobReconciler } from './job-reconciler.service.js';
 import { JobRecovery } from './job-recovery.service.js';
 import { JobRunner } from './job-runner.service.js';
 import { JobsController } from './jobs.controller.js';
@@ -28,7 +29,7 @@ export interface JobsModuleOptions {
 @Module({})
 export class JobsModule {
   static register(options: JobsModuleOptions): DynamicModule {
-    const common: Provider[] = [JobsService, JobsRepository, JobRunner, { provide: JobProcessor, useExisting: JobRunner }, JobRecovery];
+    const common: Provider[] = [JobsService, JobsRepository, JobRunner, { provide: JobProcessor, useExisting: JobRunner }, JobRecovery, JobReconciler];
     if (!options.redisUrl) {
       return {
         module: JobsModule,

@@ -7,8 +7,26 @@ import { InferenceJobResult } from './inference-job-result.entity.js';
 import { InferenceJob } from './inference-job.entity.js';
 
 const INSERT_BATCH = 500;
-/** Chunks hold up to ~60 KB of JSON each: 50 per INSERT stays far below MySQL's packet limit. */
 const CHUNK_INSERT_BATCH = 50;
+/** Characters of JSON per multi-row INSERT: far below MySQL/MariaDB's 16 MB max_allowed_packet. */
+const INSERT_MAX_CHARS = 4_000_000;
+
+/** Groups rows so each INSERT stays under both a row count and a character budget (a big row goes alone). */
+function* batchesBySize<T>(rows: T[], sizeOf: (row: T) => number, maxRows: number): Generator<T[]> {
+  let batch: T[] = [];
+  let chars = 0;
+  for (const row of rows) {
+    const size = sizeOf(row);
+    if (batch.length > 0 && (batch.length >= maxRows || chars + size > INSERT_MAX_CHARS)) {
+      yield batch;
+      batch = [];
+      chars = 0;
+    }
+    batch.push(row);
+    chars += size;
+  }
+  if (batch.length > 0) yield batch;
+}
 
 @Injectable()
 export class JobsRepository {
@@ -25,7 +43,7 @@ export class JobsRepository {
   async createWithChunks(job: InferenceJob, chunks: InferenceJobChunk[]): Promise<void> {
     await this.transactions.transaction(async (manager) => {
       await manager.insert(InferenceJob, job);
-      await insertRows(manager, InferenceJobChunk, chunks, CHUNK_INSERT_BATCH);
+      for (const batch of batchesBySize(chunks, (chunk) => chunk.jsonLength ?? 0, CHUNK_INSERT_BATCH)) await insertRows(manager, InferenceJobChunk, batch, batch.length);
     });
   }
 
@@ -33,9 +51,10 @@ export class JobsRepository {
     return this.jobs.findOneBy({ id });
   }
 
-  /** Jobs that were accepted but not finished: what a restart must run again. */
-  findUnfinished(): Promise<InferenceJob[]> {
-    return this.jobs.find({ where: { status: In(['queued', 'running']) }, order: { createdAt: 'ASC' } });
+  /** Ids of jobs accepted but not finished, oldest first: what the reconciler checks. */
+  async findUnfinishedIds(limit: number): Promise<string[]> {
+    const rows = await this.jobs.find({ select: { id: true }, where: { status: In(['queued', 'running']) }, order: { createdAt: 'ASC' }, take: limit });
+    return rows.map((row) => row.id);
   }
 
   async countByStatus(): Promise<Record<string, number>> {
@@ -61,12 +80,19 @@ export class JobsRepository {
     return this.dataSource.getRepository(InferenceJobChunk).find({ where: { jobId, done: false }, order: { chunkIndex: 'ASC' } });
   }
 
-  /** Stores a chunk's predictions, marks it done and advances progress, all or nothing. */
+  /**
+   * Stores a chunk's predictions, marks it done and advances progress, all or nothing. Idempotent:
+   * the done mark is taken first and only from false, so a repeat (a COMMIT whose acknowledgement
+   * was lost in a database outage) changes nothing.
+   */
   async completeChunk(chunk: InferenceJobChunk, predictions: unknown[]): Promise<void> {
     await this.transactions.transaction(async (manager) => {
-      const rows = predictions.map((prediction, offset) => ({ jobId: chunk.jobId, rowIndex: chunk.firstRow + offset, prediction: JSON.stringify(prediction) }));
-      await insertRows(manager, InferenceJobResult, rows, INSERT_BATCH);
-      await manager.update(InferenceJobChunk, { jobId: chunk.jobId, chunkIndex: chunk.chunkIndex }, { done: true });
+      const marked = await manager.update(InferenceJobChunk, { jobId: chunk.jobId, chunkIndex: chunk.chunkIndex, done: false }, { done: true });
+      if ((marked.affected ?? 0) === 0) return;
+      const rows = predictions.map((prediction, offset) => ({ jobId: chunk.jobId, rowIndex: chunk.firstRow + offset, prediction }));
+      // One model's predictions all have the same shape: the first one sizes them all.
+      const rowChars = 2 * JSON.stringify(predictions[0] ?? null).length;
+      for (const batch of batchesBySize(rows, () => rowChars, INSERT_BATCH)) await insertRows(manager, InferenceJobResult, batch, batch.length);
       await manager.increment(InferenceJob, { id: chunk.jobId }, 'processedRows', chunk.rowCount);
     });
   }

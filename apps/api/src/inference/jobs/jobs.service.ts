@@ -13,8 +13,8 @@ import { JobQueue } from './job-queue.js';
 import { JobsRepository } from './jobs.repository.js';
 
 export const MAX_JOB_ROWS = 100_000;
-/** Chunks are stored as JSON in TEXT columns (64 KB on MySQL). */
-const MAX_CHUNK_CHARS = 60_000;
+/** Characters of JSON per stored chunk (bounds one chunk's transaction). */
+const MAX_CHUNK_CHARS = 1_000_000;
 
 @Injectable()
 export class JobsService {
@@ -58,7 +58,7 @@ export class JobsService {
 
   async status(id: string, user: AuthUser): Promise<JobStatusDto> {
     const job = await this.visibleJob(id, user);
-    const inline = job.status === 'succeeded' && job.totalRows <= INLINE_RESULT_ROWS ? (await this.jobs.results(id, 0, INLINE_RESULT_ROWS)).map((row) => JSON.parse(row.prediction) as unknown) : undefined;
+    const inline = job.status === 'succeeded' && job.totalRows <= INLINE_RESULT_ROWS ? (await this.jobs.results(id, 0, INLINE_RESULT_ROWS)).map((row) => row.prediction) : undefined;
     return toJobStatus(job, inline);
   }
 
@@ -66,7 +66,7 @@ export class JobsService {
     const job = await this.visibleJob(id, user);
     const { skip, take } = pageOffset(page);
     const rows = await this.jobs.results(id, skip, take);
-    return toPage(rows.map((row) => ({ row: row.rowIndex, prediction: JSON.parse(row.prediction) as unknown })), job.processedRows, page);
+    return toPage(rows.map((row) => ({ row: row.rowIndex, prediction: row.prediction })), job.processedRows, page);
   }
 
   /** Another customer's job is not visible: 404, as if it did not exist. */
@@ -76,14 +76,30 @@ export class JobsService {
     return job;
   }
 
+  /**
+   * Cuts the rows into chunks of at most JOB_CHUNK_ROWS rows and MAX_CHUNK_CHARS characters,
+   * measured on each row's own JSON (rows of 17-digit numbers are three times longer than rows of
+   * small integers, so an estimate from the first rows is not enough). A single longer row gets a
+   * chunk of its own; the column holds it (LONGTEXT on MySQL/MariaDB).
+   */
   private chunk(jobId: string, rows: unknown[]): InferenceJobChunk[] {
-    const sample = JSON.stringify(rows.slice(0, 16)).length / Math.min(rows.length, 16);
-    const rowsPerChunk = Math.max(1, Math.min(this.config.jobs.chunkRows, Math.floor(MAX_CHUNK_CHARS / Math.max(sample * 1.5, 1))));
     const chunks: InferenceJobChunk[] = [];
-    for (let first = 0; first < rows.length; first += rowsPerChunk) {
-      const slice = rows.slice(first, first + rowsPerChunk);
-      chunks.push(Object.assign(new InferenceJobChunk(), { jobId, chunkIndex: chunks.length, firstRow: first, rowCount: slice.length, inputs: JSON.stringify(slice), done: false }));
+    let first = 0;
+    let count = 0;
+    let chars = 0;
+    const close = () => {
+      chunks.push(Object.assign(new InferenceJobChunk(), { jobId, chunkIndex: chunks.length, firstRow: first, rowCount: count, inputs: rows.slice(first, first + count), done: false, jsonLength: chars }));
+      first += count;
+      count = 0;
+      chars = 0;
+    };
+    for (const row of rows) {
+      const length = JSON.stringify(row).length + 1;
+      if (count > 0 && (count >= this.config.jobs.chunkRows || chars + length > MAX_CHUNK_CHARS)) close();
+      count += 1;
+      chars += length;
     }
+    if (count > 0) close();
     return chunks;
   }
 }
