@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { In, type DataSource } from 'typeorm';
-import { insertRows, TransactionRunner } from '@app/database';
+import { insertRows, TransactionRunner, updatedAtNow } from '@app/database';
 import { InferenceJobChunk } from './inference-job-chunk.entity.js';
 import { InferenceJobResult } from './inference-job-result.entity.js';
 import { InferenceJob } from './inference-job.entity.js';
@@ -70,7 +70,7 @@ export class JobsRepository {
     const result = await this.jobs
       .createQueryBuilder()
       .update(InferenceJob)
-      .set({ status: 'running', attempts: () => 'attempts + 1' })
+      .set({ status: 'running', attempts: () => 'attempts + 1', updatedAt: updatedAtNow(this.dataSource.manager) })
       .where('id = :id AND status IN (:...statuses)', { id, statuses: ['queued', 'running'] })
       .execute();
     return (result.affected ?? 0) > 0;
@@ -93,12 +93,12 @@ export class JobsRepository {
       // One model's predictions all have the same shape: the first one sizes them all.
       const rowChars = 2 * JSON.stringify(predictions[0] ?? null).length;
       for (const batch of batchesBySize(rows, () => rowChars, INSERT_BATCH)) await insertRows(manager, InferenceJobResult, batch, batch.length);
-      await manager.increment(InferenceJob, { id: chunk.jobId }, 'processedRows', chunk.rowCount);
+      await manager.update(InferenceJob, { id: chunk.jobId }, { processedRows: () => `processedRows + ${Number(chunk.rowCount)}`, updatedAt: updatedAtNow(manager) });
     });
   }
 
   async finish(id: string, outcome: { status: 'succeeded' } | { status: 'failed'; error: string }): Promise<void> {
-    await this.jobs.update({ id }, { status: outcome.status, error: outcome.status === 'failed' ? outcome.error : null, finishedAt: new Date().toISOString() });
+    await this.jobs.update({ id }, { status: outcome.status, error: outcome.status === 'failed' ? outcome.error : null, finishedAt: new Date().toISOString(), updatedAt: updatedAtNow(this.dataSource.manager) });
   }
 
   results(jobId: string, skip: number, take: number): Promise<InferenceJobResult[]> {
