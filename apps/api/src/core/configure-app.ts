@@ -65,5 +65,5 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   app.useWebSocketAdapter(new AuthenticatedWsAdapter(app));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
-  setupSwagger(app);
+  setupSwagger(app, `/${API_PREFIX}`);
 }
