@@ -62,6 +62,14 @@ export class EnvironmentVariables {
   @IsIn(['true', 'false']) JOBS_RUN_IN_API: 'true' | 'false' = 'true';
   /** Rows per stored chunk (one tensor batch) of an async job. */
   @Type(() => Number) @IsInt() @Min(1) @Max(4096) JOB_CHUNK_ROWS: number = 256;
+
+  /**
+   * OpenTelemetry: traces go to this OTLP/HTTP collector (`<endpoint>/v1/traces`, JSON); unset =
+   * tracing off and its SDK never loaded. Read before the app loads (core/tracing.ts); checked here too.
+   */
+  @IsOptional() @Matches(/^https?:\/\//, { message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL' }) OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+  /** The traces' service.name (default ai-commerce-api, or ai-commerce-worker for the worker). */
+  @IsOptional() @IsString() OTEL_SERVICE_NAME?: string;
 }
 
 /** What decides which modules the app is built from; read once at the composition root. */

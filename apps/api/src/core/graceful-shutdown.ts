@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { Logger, type INestApplicationContext } from '@nestjs/common';
+import { stopTracing } from './tracing.js';
 
 const SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
 
@@ -20,6 +21,7 @@ export function installGracefulShutdown(app: INestApplicationContext, httpServer
       void (async () => {
         if (httpServer) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
         await app.close();
+        await stopTracing();
         process.exit(0);
       })().catch((error: unknown) => {
         logger.error(`Shutdown failed: ${(error as Error).message}`);
