@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { processEnvironment, startApi, type RunningProcess } from '../helpers/app-process.js';
 import { ADMIN } from '../helpers/test-constants.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { checkedFetch } from '../helpers/validated-request.js';
 import { createTestDatabase, type TestDatabase } from '../setup/test-database.js';
 
 interface Span { traceId: string; spanId: string; name: string; kind: number; attributes: Record<string, unknown> }
@@ -67,9 +68,9 @@ describe('OpenTelemetry tracing', () => {
     return { modules, api: startApi(env) };
   };
   const predict = async (api: RunningProcess) => {
-    const login = await fetch(`${api.baseUrl}/api/v1/auth/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password }) });
+    const login = await checkedFetch(`${api.baseUrl}/api/v1/auth/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password }) });
     const { access_token: token } = (await login.json()) as { access_token: string };
-    const response = await fetch(`${api.baseUrl}/api/v1/inference/sensor-anomaly/predict`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify({ inputs: [[21, 45, 1012], [22, 40, 1010], [80, 5, 900]] }) });
+    const response = await checkedFetch(`${api.baseUrl}/api/v1/inference/sensor-anomaly/predict`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify({ inputs: [[21, 45, 1012], [22, 40, 1010], [80, 5, 900]] }) });
     expect(response.status).toBe(200);
   };
 

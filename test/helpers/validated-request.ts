@@ -67,3 +67,19 @@ export function validatingFetch(validator: OpenApiResponseValidator, failures: s
     return response;
   };
 }
+
+const byOrigin = new Map<string, Promise<OpenApiResponseValidator>>();
+
+/**
+ * `fetch` for tests that talk to real app processes: each answer is checked against the document
+ * its server serves (loaded once per origin), and a mismatch rejects with the validator's message.
+ */
+export const checkedFetch: typeof fetch = async (input, init) => {
+  const { origin } = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+  let loading = byOrigin.get(origin);
+  if (!loading) byOrigin.set(origin, (loading = loadValidator(origin)));
+  const failures: string[] = [];
+  const response = await validatingFetch(await loading, failures)(input, init);
+  if (failures.length > 0) throw new Error(failures.join('\n'));
+  return response;
+};
