@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '@app/database';
 import { processEnvironment, startApi } from '../helpers/app-process.js';
 import { ADMIN } from '../helpers/test-constants.js';
+import { checkedFetch } from '../helpers/validated-request.js';
 import { createTestDatabase, type TestDatabase } from '../setup/test-database.js';
 
 /**
@@ -25,7 +26,7 @@ describe('graceful shutdown', () => {
     database = await createTestDatabase();
     modelsDir = mkdtempSync(join(tmpdir(), 'app_test_models_'));
     const api = await startApi(processEnvironment(database.url, modelsDir));
-    const login = await fetch(`${api.baseUrl}/api/v1/auth/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password }) });
+    const login = await checkedFetch(`${api.baseUrl}/api/v1/auth/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password }) });
     const { access_token: token } = (await login.json()) as { access_token: string };
     // A request caught mid-upload by the signal: its body is still arriving when SIGTERM lands.
     const body = JSON.stringify({ inputs: Array.from({ length: 1024 }, (_, index) => [15 + (index % 10), 45, 1010]) });
@@ -41,7 +42,7 @@ describe('graceful shutdown', () => {
       setTimeout(() => request.end(body.slice(100)), 400);
     });
     const exited = new Promise<number | null>((resolve) => api.child.once('exit', (code) => resolve(code)));
-    await Promise.all([fetch(`${api.baseUrl}/api/v1/inference/sensor-anomaly/predict`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body })]);
+    await Promise.all([checkedFetch(`${api.baseUrl}/api/v1/inference/sensor-anomaly/predict`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body })]);
     expect(await response).toBe(200);
     expect(await exited).toBe(0);
 

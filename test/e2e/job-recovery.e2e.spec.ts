@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { processEnvironment, startApi, startWorker, type RunningProcess } from '../helpers/app-process.js';
 import { ADMIN } from '../helpers/test-app.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { checkedFetch } from '../helpers/validated-request.js';
 import { createTestDatabase, type TestDatabase } from '../setup/test-database.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -34,16 +35,16 @@ describe('jobs survive a killed process', () => {
   }
 
   async function submit(api: RunningProcess): Promise<{ token: string; jobId: string; rows: number[][] }> {
-    const login = await fetch(`${api.baseUrl}/api/v1/auth/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password }) });
+    const login = await checkedFetch(`${api.baseUrl}/api/v1/auth/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password }) });
     const { access_token: token } = (await login.json()) as { access_token: string };
     const rows = Array.from({ length: ROWS }, (_, index) => [10 + (index % 40), 20 + (index % 70), 990 + (index % 50)]);
-    const response = await fetch(`${api.baseUrl}/api/v1/inference/sensor-anomaly/jobs`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify({ inputs: rows }) });
+    const response = await checkedFetch(`${api.baseUrl}/api/v1/inference/sensor-anomaly/jobs`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify({ inputs: rows }) });
     expect(response.status).toBe(202);
     const { jobId } = (await response.json()) as { jobId: string };
     return { token, jobId, rows };
   }
 
-  const status = async (api: RunningProcess, token: string, jobId: string) => (await (await fetch(`${api.baseUrl}/api/v1/inference/jobs/${jobId}`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { status: string; processedRows: number; totalRows: number };
+  const status = async (api: RunningProcess, token: string, jobId: string) => (await (await checkedFetch(`${api.baseUrl}/api/v1/inference/jobs/${jobId}`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { status: string; processedRows: number; totalRows: number };
 
   async function expectCompleteAndCorrect(api: RunningProcess, token: string, jobId: string, rows: number[][]) {
     const done = await waitFor(async () => {
@@ -51,10 +52,10 @@ describe('jobs survive a killed process', () => {
       return current.status === 'succeeded' || current.status === 'failed' ? current : undefined;
     }, 120_000, 200);
     expect(done).toMatchObject({ status: 'succeeded', processedRows: ROWS, totalRows: ROWS });
-    const last = (await (await fetch(`${api.baseUrl}/api/v1/inference/jobs/${jobId}/results?page=${ROWS / 100}&pageSize=100`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { total: number; items: { row: number; prediction: unknown }[] };
+    const last = (await (await checkedFetch(`${api.baseUrl}/api/v1/inference/jobs/${jobId}/results?page=${ROWS / 100}&pageSize=100`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { total: number; items: { row: number; prediction: unknown }[] };
     expect(last.total).toBe(ROWS);
     expect(last.items.map((item) => item.row)).toEqual(Array.from({ length: 100 }, (_, index) => ROWS - 100 + index));
-    const sync = (await (await fetch(`${api.baseUrl}/api/v1/inference/sensor-anomaly/predict`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify({ inputs: rows.slice(ROWS - 100) }) })).json()) as { predictions: unknown[] };
+    const sync = (await (await checkedFetch(`${api.baseUrl}/api/v1/inference/sensor-anomaly/predict`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify({ inputs: rows.slice(ROWS - 100) }) })).json()) as { predictions: unknown[] };
     expect(last.items.map((item) => item.prediction)).toEqual(sync.predictions);
   }
 

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import openapiTS, { astToString } from 'openapi-typescript';
 import ts from 'typescript';
 import { ADMIN, createTestApp, type TestApp } from '../helpers/test-app.js';
+import { OpenApiResponseValidator } from '../helpers/openapi-response-validator.js';
+import { validatingFetch } from '../helpers/validated-request.js';
 
 /** The flow's source, in the repository (tests run from its root). */
 const FLOW_SOURCE = join(process.cwd(), 'test', 'client', 'flow.ts.txt');
@@ -50,7 +52,12 @@ describe('the OpenAPI document as frontend teams use it', () => {
     const compiled = ts.transpileModule(ts.sys.readFile(join(work, 'flow.ts'))!, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } }).outputText;
     writeFileSync(join(work, 'flow.mjs'), compiled);
     const { runFlow } = (await import(pathToFileURL(join(work, 'flow.mjs')).href)) as { runFlow(baseUrl: string, username: string, password: string): Promise<Record<string, unknown>> };
-    const result = await runFlow(baseUrl, ADMIN.username, ADMIN.password);
+    // The flow calls the global fetch; during the run every answer it gets is checked against the document.
+    const mismatches: string[] = [];
+    const plainFetch = globalThis.fetch;
+    globalThis.fetch = validatingFetch(new OpenApiResponseValidator(document), mismatches, plainFetch);
+    const result = await runFlow(baseUrl, ADMIN.username, ADMIN.password).finally(() => (globalThis.fetch = plainFetch));
+    expect(mismatches).toEqual([]);
     expect(result).toMatchObject({ username: ADMIN.username, role: 'admin', predictedVersion: '1.0.0', unauthorized: 401 });
     expect(result.modelNames).toEqual(expect.arrayContaining(['sensor-anomaly', 'order-value']));
     const commerce = result.commerce as {

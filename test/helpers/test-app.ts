@@ -9,6 +9,7 @@ import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../setup/test-database.js';
 import { ADMIN, TEST_JWT_SECRET } from './test-constants.js';
+import { loadValidator, validatedRequest } from './validated-request.js';
 
 export { ADMIN, TEST_JWT_SECRET };
 
@@ -68,7 +69,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   await configureApp(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
-  const http = () => request(app.getHttpServer());
+  // Every answer a test receives through http() is checked against the live /docs-json.
+  const validator = await loadValidator(app.getHttpServer());
+  const http = () => validatedRequest(app.getHttpServer(), validator);
 
   const login = async (username: string, password: string) => {
     const response = await http().post('/api/v1/auth/token').send({ username, password }).expect(200);

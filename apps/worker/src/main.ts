@@ -1,21 +1,5 @@
-import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { validateEnvironment } from '../../api/src/config/env.schema.js';
-import { installGracefulShutdown } from '../../api/src/core/graceful-shutdown.js';
-import { createRootLogger, PinoNestLogger } from '../../api/src/core/logging.js';
-import { WorkerModule } from './worker.module.js';
+import { startTracingIfConfigured } from '../../api/src/core/tracing.js';
 
-async function bootstrap(): Promise<void> {
-  const env = validateEnvironment(process.env, { quiet: true });
-  if (!env.REDIS_URL) throw new Error('REDIS_URL: the worker app needs Redis (without it, jobs run inside the API process)');
-  const app = await NestFactory.createApplicationContext(WorkerModule.register(env.REDIS_URL), { bufferLogs: true });
-  app.useLogger(new PinoNestLogger(createRootLogger(env.LOG_LEVEL)));
-  installGracefulShutdown(app, undefined, { deadlineMs: env.SHUTDOWN_TIMEOUT_MS });
-  Logger.log('Worker started: consuming the inference-jobs queue', 'Worker');
-}
-
-bootstrap().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+// Tracing, when configured, hooks the module loader before the app's modules are imported.
+await startTracingIfConfigured('ai-commerce-worker');
+await import('./start-worker.js');

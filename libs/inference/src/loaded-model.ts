@@ -3,6 +3,7 @@ import { readModelArtifacts, type ModelFormat } from './artifacts.js';
 import { ensureBackend } from './backend.js';
 import { PredictBatcher, type BatchingOptions } from './batcher.js';
 import { ModelLoadError, PredictInputError, messageOf } from './errors.js';
+import { withExecutionSpan } from './execution-span.js';
 
 export type InputDtype = 'float32' | 'int32' | 'bool';
 
@@ -41,6 +42,8 @@ export interface LoadModelOptions {
   warmupTimeoutMs?: number;
   /** Opt-in dynamic batching of concurrent predict calls. */
   batching?: BatchingOptions;
+  /** Names the model in its execution spans (the registry passes its key). */
+  label?: string;
 }
 
 type AnyModel = tf.LayersModel | tf.GraphModel;
@@ -69,6 +72,7 @@ export class LoadedModel {
   private asyncGraph = false;
   private batcher: PredictBatcher | undefined;
   private readonly fixedBatch: number | undefined;
+  private label: string | undefined;
 
   private constructor(
     private readonly model: AnyModel,
@@ -100,6 +104,7 @@ export class LoadedModel {
     );
     try {
       const loaded = LoadedModel.describe(model, files.format, backend, files.sizeBytes, options);
+      loaded.label = options.label;
       loaded.modelInfo.loadMs = performance.now() - started;
       if (options.warmup !== false) await within(options.warmupTimeoutMs, 'WARMUP_TIMEOUT', () => loaded.warmup());
       if (options.batching) {
@@ -254,10 +259,14 @@ export class LoadedModel {
    */
   async execute(input: Float32Array, rows: number): Promise<Float32Array> {
     if (this.disposed) throw new Error('the model has been disposed');
+    return withExecutionSpan({ model: this.label, format: this.modelInfo.format, backend: this.modelInfo.backend, rows }, () => this.run(input, rows));
+  }
+
+  private async run(input: Float32Array, rows: number): Promise<Float32Array> {
     if (this.fixedBatch === 1 && rows > 1) {
       const { rowSize } = this.modelInfo;
       const parts: Float32Array[] = [];
-      for (let r = 0; r < rows; r++) parts.push(await this.execute(input.subarray(r * rowSize, (r + 1) * rowSize), 1));
+      for (let r = 0; r < rows; r++) parts.push(await this.run(input.subarray(r * rowSize, (r + 1) * rowSize), 1));
       const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
       let offset = 0;
       for (const part of parts) {

@@ -62,7 +62,7 @@ export class ModelRegistry {
     const next = previous
       .catch(() => undefined)
       .then(async () => {
-        const model = await LoadedModel.load(source, { ...this.options.defaults, ...options });
+        const model = await LoadedModel.load(source, { label: key, ...this.options.defaults, ...options });
         const old = this.serving.get(key);
         this.serving.set(key, { key, model, source, loadedAt: new Date(), refs: 0, retired: false });
         if (old) this.retire(old);

@@ -94,6 +94,14 @@ export class EnvironmentVariables {
   @Type(() => Number) @IsInt() @Min(1) @Max(4096) JOB_CHUNK_ROWS: number = 256;
   /** How often each process looks for queued or running jobs that no queue entry will run (0 disables). */
   @Type(() => Number) @IsInt() @Min(0) JOB_RECONCILE_INTERVAL_MS: number = 30000;
+
+  /**
+   * OpenTelemetry: traces go to this OTLP/HTTP collector (`<endpoint>/v1/traces`, JSON); unset =
+   * tracing off and its SDK never loaded. Read before the app loads (core/tracing.ts); checked here too.
+   */
+  @IsOptional() @Matches(/^https?:\/\//, { message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL' }) OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+  /** The traces' service.name (default ai-commerce-api, or ai-commerce-worker for the worker). */
+  @IsOptional() @IsString() OTEL_SERVICE_NAME?: string;
 }
 
 /** TRUST_PROXY as Fastify's `trustProxy` takes it: off, a hop count, or the trusted addresses. */

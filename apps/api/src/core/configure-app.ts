@@ -76,7 +76,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   app.useWebSocketAdapter(openWebSocketsOf(app).track(new AuthenticatedWsAdapter(app)));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
-  setupSwagger(app);
+  setupSwagger(app, `/${API_PREFIX}`);
 }
 
 /** The rate limiter's view of a token: its user id when signature and expiry check out. */

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { Logger, type INestApplicationContext } from '@nestjs/common';
 import type { OpenWebSockets } from './open-websockets.js';
+import { stopTracing } from './tracing.js';
 
 const SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
 /** The share of the deadline the HTTP drain may use; the rest is kept for the shutdown hooks. */
@@ -38,6 +39,7 @@ export function installGracefulShutdown(app: INestApplicationContext, httpServer
       void (async () => {
         if (httpServer) await drain(httpServer, options, logger);
         await app.close();
+        await stopTracing();
         process.exit(0);
       })().catch((error: unknown) => {
         logger.error(`Shutdown failed: ${(error as Error).message}`);

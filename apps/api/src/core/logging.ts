@@ -1,5 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
+import { trace } from '@opentelemetry/api';
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { tracingEnabled } from './tracing.js';
 
 /** Header, body and query fields that must never reach a log line. */
 const REDACT = [
@@ -13,9 +15,15 @@ const REDACT = [
   '*.client_secret',
 ];
 
-/** Structured JSON logs (pino). The level comes from LOG_LEVEL. */
+/** The active span's ids, so a log line can be found from its trace (and back). */
+function traceFields(): Record<string, string> {
+  const span = trace.getActiveSpan()?.spanContext();
+  return span ? { trace_id: span.traceId, span_id: span.spanId } : {};
+}
+
+/** Structured JSON logs (pino). The level comes from LOG_LEVEL; with tracing on, lines carry trace_id and span_id. */
 export function createRootLogger(level: string, destination?: DestinationStream): Logger {
-  const options = { level, redact: { paths: REDACT, censor: '[REDACTED]' }, base: { service: 'api' }, timestamp: pino.stdTimeFunctions.isoTime };
+  const options = { level, redact: { paths: REDACT, censor: '[REDACTED]' }, base: { service: 'api' }, timestamp: pino.stdTimeFunctions.isoTime, ...(tracingEnabled() ? { mixin: traceFields } : {}) };
   return destination ? pino(options, destination) : pino(options);
 }
 

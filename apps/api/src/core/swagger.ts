@@ -1,11 +1,25 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { ErrorBodyDto } from '@app/common';
+import { addGlobalResponses } from './swagger-global-responses.js';
 
 export const BEARER_SCHEME = 'bearer';
 export const OAUTH2_SCHEME = 'oauth2';
 
-export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+const closedSchemas = new Set<string>();
+
+/**
+ * Marks a response DTO whose objects never carry other properties: its schema gets
+ * `additionalProperties: false`, so the branches of a `oneOf` naming it exclude each other for
+ * strict validators and generated clients. @nestjs/swagger has no option for it.
+ */
+export function ClosedSchema(): ClassDecorator {
+  return (target) => {
+    closedSchemas.add(target.name);
+  };
+}
+
+export function buildOpenApiDocument(app: INestApplication, apiPrefix: string): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('AI Commerce API')
     .setDescription(
@@ -16,12 +30,18 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER_SCHEME)
     .addOAuth2({ type: 'oauth2', flows: { password: { tokenUrl: '/api/v1/auth/token', scopes: {} } } }, OAUTH2_SCHEME)
     .build();
-  return SwaggerModule.createDocument(app, config, { extraModels: [ErrorBodyDto], operationIdFactory: (controllerKey, methodKey) => `${controllerKey.replace(/Controller$/, '')}_${methodKey}` });
+  const document = SwaggerModule.createDocument(app, config, { extraModels: [ErrorBodyDto], operationIdFactory: (controllerKey, methodKey) => `${controllerKey.replace(/Controller$/, '')}_${methodKey}` });
+  for (const name of closedSchemas) {
+    const schema = document.components?.schemas?.[name];
+    if (schema && !('$ref' in schema)) schema.additionalProperties = false;
+  }
+  addGlobalResponses(document, apiPrefix);
+  return document;
 }
 
 /** Swagger UI at /docs and the document at /docs-json, outside the /api/v1 prefix. */
-export function setupSwagger(app: INestApplication): void {
-  const document = buildOpenApiDocument(app);
+export function setupSwagger(app: INestApplication, apiPrefix: string): void {
+  const document = buildOpenApiDocument(app, apiPrefix);
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
     swaggerOptions: { persistAuthorization: true },

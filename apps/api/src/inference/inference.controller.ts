@@ -4,12 +4,12 @@ import { Auth, CurrentUser } from '../auth/auth.decorators.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { ApiErrors } from '../core/api-docs.decorators.js';
 import { ModelNameParams } from '../models/dto/model-version.params.js';
-import { ClassPredictionDto, PredictRequestDto, PredictResponseDto, RegressionPredictionDto } from './dto/predict.dto.js';
+import { PREDICTION_MODELS, PredictRequestDto, PredictResponseDto } from './dto/predict.dto.js';
 import { InferenceService } from './inference.service.js';
 import { PredictBodyPipe, type PredictBody } from './predict-body.pipe.js';
 
 @ApiTags('inference')
-@ApiExtraModels(ClassPredictionDto, RegressionPredictionDto)
+@ApiExtraModels(...PREDICTION_MODELS)
 @Controller('inference')
 export class InferenceController {
   constructor(private readonly inference: InferenceService) {}

@@ -1,4 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { ClosedSchema } from '../../core/swagger.js';
 
 /**
  * The predict/job body as Swagger documents it. PredictBodyPipe checks the envelope and the service
@@ -20,21 +21,38 @@ export class PredictRequestDto {
   version?: string;
 }
 
+/** A classifier's answer for one row. */
+@ClosedSchema()
 export class ClassPredictionDto {
   @ApiProperty({ example: 'normal' }) label: string;
   @ApiProperty({ example: 0.97 }) confidence: number;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, example: { normal: 0.97, anomaly: 0.03 } }) probabilities: Record<string, number>;
 }
 
+/** A single-output regression's answer for one row. */
+@ClosedSchema()
 export class RegressionPredictionDto {
-  @ApiPropertyOptional({ description: 'Single-output regression' }) value?: number;
-  @ApiPropertyOptional({ type: [Number], description: 'Multi-output regression' }) values?: number[];
+  @ApiProperty({ description: 'Single-output regression', example: 412.5 }) value: number;
 }
+
+/** A multi-output regression's answer for one row. */
+@ClosedSchema()
+export class MultiRegressionPredictionDto {
+  @ApiProperty({ type: [Number], description: 'Multi-output regression, one value per output' }) values: number[];
+}
+
+export const PREDICTION_MODELS = [ClassPredictionDto, RegressionPredictionDto, MultiRegressionPredictionDto];
+
+/**
+ * One prediction. Every field of each branch is required and no branch allows other properties,
+ * so exactly one branch matches any answer (a class prediction never passes as a regression).
+ */
+export const PREDICTION_SCHEMA = { oneOf: PREDICTION_MODELS.map((model) => ({ $ref: getSchemaPath(model) })) };
 
 export class PredictResponseDto {
   @ApiProperty({ example: 'sensor-anomaly' }) model: string;
   @ApiProperty({ example: '1.0.0' }) version: string;
-  @ApiProperty({ type: 'array', items: { oneOf: [{ $ref: '#/components/schemas/ClassPredictionDto' }, { $ref: '#/components/schemas/RegressionPredictionDto' }] } })
+  @ApiProperty({ type: 'array', items: PREDICTION_SCHEMA })
   predictions: unknown[];
   @ApiProperty({ example: 0.42 }) latencyMs: number;
 }

@@ -1,15 +1,16 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse, PageQueryDto, type Page } from '@app/common';
 import { Auth, CurrentUser } from '../../auth/auth.decorators.js';
 import type { AuthUser } from '../../auth/auth-user.js';
 import { ApiErrors } from '../../core/api-docs.decorators.js';
 import { ModelNameParams } from '../../models/dto/model-version.params.js';
-import { PredictRequestDto } from '../dto/predict.dto.js';
+import { PREDICTION_MODELS, PredictRequestDto } from '../dto/predict.dto.js';
 import { PredictBodyPipe, type PredictBody } from '../predict-body.pipe.js';
 import { JobAcceptedDto, JobResultRowDto, JobStatusDto } from './dto/job.dto.js';
 import { JobsService } from './jobs.service.js';
 
+@ApiExtraModels(...PREDICTION_MODELS)
 @ApiTags('inference')
 @Controller('inference')
 export class JobsController {

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { centsToDecimalString } from '@app/common';
 import { CategoryResponseDto, toCategoryResponse } from '../../categories/dto/category-response.dto.js';
 import type { Product } from '../product.entity.js';
@@ -13,7 +13,9 @@ export class ProductResponseDto {
   @ApiProperty() stockQuantity: number;
   @ApiProperty() isActive: boolean;
   @ApiProperty({ type: Number, nullable: true }) categoryId: number | null;
-  @ApiPropertyOptional({ type: CategoryResponseDto, nullable: true, description: 'On single-product routes' }) category?: CategoryResponseDto | null;
+  // OpenAPI 3.0's `nullable` beside a $ref does not admit null (3.0.3), so null is its own branch.
+  @ApiPropertyOptional({ oneOf: [{ $ref: getSchemaPath(CategoryResponseDto) }, { type: 'object', nullable: true, enum: [null] }], description: 'On single-product routes; null without a category' })
+  category?: CategoryResponseDto | null;
   @ApiProperty({ type: String, format: 'date-time' }) createdAt: string;
   @ApiProperty({ type: String, format: 'date-time' }) updatedAt: string;
 }

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PREDICTION_SCHEMA } from '../../dto/predict.dto.js';
 import { JOB_STATUSES, type InferenceJob, type JobStatus } from '../inference-job.entity.js';
 
 export class JobAcceptedDto {
@@ -9,7 +10,7 @@ export class JobAcceptedDto {
 export class JobResultSummaryDto {
   @ApiProperty({ description: 'Number of predictions' }) rowCount: number;
   @ApiProperty({ example: '/api/v1/inference/jobs/6f1c…/results', description: 'Paginated predictions' }) resultsPath: string;
-  @ApiPropertyOptional({ type: 'array', items: { type: 'object' }, description: 'Inline when the job has at most 100 rows' }) predictions?: unknown[];
+  @ApiPropertyOptional({ type: 'array', items: PREDICTION_SCHEMA, description: 'Inline when the job has at most 100 rows' }) predictions?: unknown[];
 }
 
 export class JobStatusDto {
@@ -28,7 +29,7 @@ export class JobStatusDto {
 
 export class JobResultRowDto {
   @ApiProperty({ description: 'Index of the input row' }) row: number;
-  @ApiProperty({ type: 'object', description: 'The prediction, shaped as in /predict', additionalProperties: true }) prediction: unknown;
+  @ApiProperty({ ...PREDICTION_SCHEMA, description: 'The prediction, shaped as in /predict' }) prediction: unknown;
 }
 
 export const INLINE_RESULT_ROWS = 100;

@@ -21,7 +21,14 @@ export class InferenceRecordDto {
   @ApiProperty() version: string;
   @ApiProperty({ enum: RECORD_SOURCES }) source: RecordSource;
   @ApiProperty({ description: 'SHA-256 of the canonical JSON of the inputs' }) inputHash: string;
-  @ApiProperty({ nullable: true, description: 'The predictions (large outputs are summarised as { truncated, rows, head })' }) output: unknown;
+  @ApiProperty({
+    description: 'The predictions as returned; a large output is summarised as { truncated, rows, head }; null when the call failed',
+    oneOf: [
+      { type: 'array', items: {} },
+      { type: 'object', nullable: true, required: ['truncated'], additionalProperties: false, properties: { truncated: { type: 'boolean', enum: [true] }, rows: { type: 'integer' }, head: { type: 'array', items: {} } } },
+    ],
+  })
+  output: unknown;
   @ApiProperty({ description: 'Time of the prediction call in ms (queue + compute)' }) latencyMs: number;
   @ApiProperty({ type: Number, nullable: true, description: 'The caller; null for calls without a user' }) userId: number | null;
   @ApiProperty({ description: 'False when the call failed (bad input, model error)' }) success: boolean;

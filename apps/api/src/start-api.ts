@@ -1,0 +1,25 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule } from './app.module.js';
+import { AppConfig } from './config/app-config.js';
+import { configureApp } from './core/configure-app.js';
+import { installGracefulShutdown } from './core/graceful-shutdown.js';
+import { createHttpAdapter } from './core/http-adapter.js';
+import { openWebSocketsOf } from './core/open-websockets.js';
+
+async function bootstrap(): Promise<void> {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(), createHttpAdapter(), { bufferLogs: true });
+  await configureApp(app);
+  const config = app.get(AppConfig);
+  await app.listen(config.port, config.host);
+  installGracefulShutdown(app, app.getHttpServer(), { deadlineMs: config.shutdownTimeoutMs, webSockets: openWebSocketsOf(app) });
+  Logger.log(`Listening on http://${config.host}:${config.port} (docs at /docs)`, 'Bootstrap');
+}
+
+bootstrap().catch((error: unknown) => {
+  // A configuration error is the common case here; its message names the variable.
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,85 @@
+import type { Server } from 'node:http';
+import request from 'supertest';
+import { OpenApiResponseValidator } from './openapi-response-validator.js';
+
+type Agent = ReturnType<typeof request>;
+type Test = ReturnType<Agent['get']>;
+type AssertFn = (error: Error | null, response: ResponseLike | undefined, done?: (error: Error | null, response: unknown) => void) => void;
+interface ResponseLike { status: number; text?: string; headers: Record<string, string | undefined> }
+
+/** One document per target (a base URL or a server), loaded at its first answer. */
+const loaded = new Map<string | Server, Promise<OpenApiResponseValidator>>();
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'] as const;
+
+/** Fetches the document the app serves, once per target. */
+export async function loadValidator(baseUrlOrServer: string | Server): Promise<OpenApiResponseValidator> {
+  const response = await request(baseUrlOrServer).get('/docs-json');
+  if (response.status !== 200) throw new Error(`GET /docs-json answered ${response.status}`);
+  return new OpenApiResponseValidator(response.body as Record<string, unknown>);
+}
+
+/**
+ * supertest's `request(target)`, except every answer is checked against the app's live
+ * /docs-json after the test's own expectations ran: a mismatch fails the request like a failed
+ * `.expect()`, with the operation, the status and ajv's errors in the message. The check reads the
+ * bytes the client received (`res.text`), so it sees exactly what a client sees.
+ */
+export function validatedRequest(target: string | Server, validator?: OpenApiResponseValidator): Agent {
+  let loading = validator ? Promise.resolve(validator) : loaded.get(target);
+  const agent = request(target);
+  const wrapped = { ...agent } as Agent;
+  for (const method of METHODS) {
+    wrapped[method] = ((url: string) => {
+      const test = agent[method](url) as Test & { assert: AssertFn };
+      const assert = test.assert.bind(test);
+      test.assert = (error, response, done) =>
+        assert(error, response, (ownError, result) => {
+          if (ownError || !response || !done) return done?.(ownError, result);
+          if (!loading) loaded.set(target, (loading = loadValidator(target)));
+          loading.then(
+            (loaded) => {
+              const mismatch = loaded.check({ method, url, status: response.status, contentType: response.headers['content-type'], text: response.text ?? '' });
+              done(mismatch ? new Error(mismatch) : null, result);
+            },
+            (loadError: Error) => done(loadError, result),
+          );
+        });
+      return test;
+    }) as Agent[typeof method];
+  }
+  wrapped.del = wrapped.delete;
+  return wrapped;
+}
+
+/**
+ * A `fetch` that checks each answer like validatedRequest does, for clients written against
+ * fetch (the typed-client flow). It reads a clone, so the caller still gets the whole body.
+ */
+export function validatingFetch(validator: OpenApiResponseValidator, failures: string[], plainFetch: typeof fetch = fetch): typeof fetch {
+  return async (input, init) => {
+    const response = await plainFetch(input, init);
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
+    const text = await response.clone().text();
+    const mismatch = validator.check({ method, url, status: response.status, contentType: response.headers.get('content-type') ?? undefined, text });
+    if (mismatch) failures.push(mismatch);
+    return response;
+  };
+}
+
+const byOrigin = new Map<string, Promise<OpenApiResponseValidator>>();
+
+/**
+ * `fetch` for tests that talk to real app processes: each answer is checked against the document
+ * its server serves (loaded once per origin), and a mismatch rejects with the validator's message.
+ */
+export const checkedFetch: typeof fetch = async (input, init) => {
+  const { origin } = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+  let loading = byOrigin.get(origin);
+  if (!loading) byOrigin.set(origin, (loading = loadValidator(origin)));
+  const failures: string[] = [];
+  const response = await validatingFetch(await loading, failures)(input, init);
+  if (failures.length > 0) throw new Error(failures.join('\n'));
+  return response;
+};
