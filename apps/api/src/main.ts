@@ -6,9 +6,11 @@ import { AppModule } from './app.module.js';
 import { AppConfig } from './config/app-config.js';
 import { configureApp } from './core/configure-app.js';
 import { installGracefulShutdown } from './core/graceful-shutdown.js';
+import { installProcessSafetyNet } from './core/process-safety-net.js';
 import { createHttpAdapter } from './core/http-adapter.js';
 
 async function bootstrap(): Promise<void> {
+  installProcessSafetyNet();
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(), createHttpAdapter(), { bufferLogs: true });
   await configureApp(app);
   const config = app.get(AppConfig);

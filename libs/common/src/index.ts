@@ -8,3 +8,5 @@ export * from './request-id/request-id.js';
 export * from './money/money.js';
 export * from './money/money.decorator.js';
 export * from './validation/array-body.pipe.js';
+export * from './json/json-depth.js';
+export * from './limits/in-flight-budget.js';

@@ -34,6 +34,12 @@ export class EnvironmentVariables {
   @Transform(list) @IsString({ each: true }) CORS_ORIGINS: string[] = [];
   @Matches(SIZE, { message: 'BODY_LIMIT must be a size like 1mb or 512kb' }) BODY_LIMIT: string = '1mb';
   @Matches(SIZE, { message: 'INFERENCE_BODY_LIMIT must be a size like 16mb' }) INFERENCE_BODY_LIMIT: string = '16mb';
+  /** Deepest JSON nesting accepted in a body or stream frame (image inputs need about 6). */
+  @Type(() => Number) @IsInt() @Min(8) @Max(1000) JSON_MAX_DEPTH: number = 64;
+  /** Inference/ingest bodies above this size, and every stream frame, draw on LARGE_BODY_BUDGET. */
+  @Matches(SIZE, { message: 'LARGE_BODY_THRESHOLD must be a size like 256kb' }) LARGE_BODY_THRESHOLD: string = '256kb';
+  /** Bytes of large bodies and stream frames admitted at once; beyond it: 503 with Retry-After. */
+  @Matches(SIZE, { message: 'LARGE_BODY_BUDGET must be a size like 64mb' }) LARGE_BODY_BUDGET: string = '64mb';
   @IsIn(LOG_LEVELS) LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 
   @Type(() => Number) @IsInt() @Min(1) RATE_LIMIT_TTL_MS: number = 60_000;
