@@ -10,3 +10,4 @@ export * from './money/money.decorator.js';
 export * from './validation/array-body.pipe.js';
 export * from './json/json-depth.js';
 export * from './limits/in-flight-budget.js';
+export * from './validation/dates.js';
