@@ -46,9 +46,8 @@ function claimBudget(request: FastifyRequest, reply: FastifyReply, done: (error?
   const size = declared !== undefined && Number.isFinite(declared) ? declared : request.routeOptions.bodyLimit ?? options.thresholdBytes;
   const release = options.budget.tryAcquire(size);
   if (!release) {
+    // The body is never parsed: once the answer is sent, Node discards what is left of it.
     void reply.header('Retry-After', String(PAYLOAD_RETRY_AFTER_S));
-    // The unread body is not worth draining: the connection closes after the answer.
-    void reply.header('Connection', 'close');
     return done(new UnavailableError('Too many large requests in flight; retry shortly'));
   }
   reply.raw.once('close', release);
