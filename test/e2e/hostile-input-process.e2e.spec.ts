@@ -52,6 +52,17 @@ describe('hostile input cannot stop the process', () => {
     expect(api.child.exitCode).toBeNull();
   });
 
+  it('closes only the socket that sends an oversized or non-UTF-8 frame (1009 / 1007)', async () => {
+    const url = `${api.baseUrl!.replace('http', 'ws')}/api/v1/inference/stream?token=${token}`;
+    for (const [payload, code] of [[Buffer.alloc(16 * 1024 * 1024 + 1, 0x20), 1009], [Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), 1007]] as const) {
+      const client = await connectStream(url);
+      const closed = new Promise<number>((resolve) => client.socket.once('close', (closeCode) => resolve(closeCode)));
+      client.socket.send(payload, { binary: false });
+      expect(await closed).toBe(code);
+    }
+    expect(await health()).toBe(200);
+  });
+
   it('answers deeply nested HTTP bodies on every kind of route with 400 and keeps serving', async () => {
     const cases: [string, string][] = [
       ['/api/v1/inference/sensor-anomaly/predict', `{"inputs":${deepArray(200_000)}}`],

@@ -20,7 +20,8 @@ type Reply = { id: string | number | null; model: string; version: string; predi
  * Real-time inference over WebSockets. Each text frame `{ id?, model, version?, inputs }` gets
  * `{ id, model, version, predictions }` or `{ id, error }`; a bad frame never closes the socket.
  * Memory per client is bounded: in-flight frames are capped and a client that does not read its
- * replies is disconnected.
+ * replies is disconnected. Across clients, every frame claims its bytes from the process-wide
+ * PayloadBudget (shared with large HTTP bodies) while it is answered.
  */
 @WebSocketGateway({ path: STREAM_PATH, maxPayload: MAX_FRAME_BYTES })
 export class InferenceStreamGateway implements OnGatewayConnection {
