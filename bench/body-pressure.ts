@@ -109,7 +109,7 @@ async function run(label: string, env: Record<string, string>): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  await run('default payload budget (LARGE_BODY_BUDGET=64mb)', {});
+  await run('default payload budget (LARGE_BODY_BUDGET=32mb)', {});
   if (process.env.BENCH_SKIP_UNLIMITED !== '1') await run('budget lifted (LARGE_BODY_BUDGET=100000mb)', { LARGE_BODY_BUDGET: '100000mb' });
 }
 

@@ -39,7 +39,7 @@ export class EnvironmentVariables {
   /** Inference/ingest bodies above this size, and every stream frame, draw on LARGE_BODY_BUDGET. */
   @Matches(SIZE, { message: 'LARGE_BODY_THRESHOLD must be a size like 256kb' }) LARGE_BODY_THRESHOLD: string = '256kb';
   /** Bytes of large bodies and stream frames admitted at once; beyond it: 503 with Retry-After. */
-  @Matches(SIZE, { message: 'LARGE_BODY_BUDGET must be a size like 64mb' }) LARGE_BODY_BUDGET: string = '64mb';
+  @Matches(SIZE, { message: 'LARGE_BODY_BUDGET must be a size like 64mb' }) LARGE_BODY_BUDGET: string = '32mb';
   @IsIn(LOG_LEVELS) LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 
   @Type(() => Number) @IsInt() @Min(1) RATE_LIMIT_TTL_MS: number = 60_000;

@@ -48,9 +48,13 @@ export class StreamFrameReader {
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { id: null, error: 'A frame must be a JSON object { id?, model, version?, inputs }' };
     const rawId = (parsed as { id?: unknown }).id;
     const id = typeof rawId === 'string' || typeof rawId === 'number' ? rawId : null;
-    const frame = plainToInstance(StreamFrameDto, parsed);
+    // The envelope only: class-transformer would deep-copy `inputs` (up to 16 MB of nested arrays,
+    // doubling the heap a frame costs); the rows are checked against the model afterwards anyway.
+    const { inputs, ...envelope } = parsed as { inputs?: unknown };
+    const frame = plainToInstance(StreamFrameDto, { ...envelope, inputs: inputs === undefined || inputs === null ? inputs : true });
     const details = flattenValidationErrors(validateSync(frame, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } }));
     if (details.length) return { id, error: 'Invalid frame', details };
+    frame.inputs = inputs;
     return { id, frame };
   }
 }
