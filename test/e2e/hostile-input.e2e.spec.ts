@@ -56,6 +56,15 @@ describe('hostile input answers 4xx', () => {
     });
   });
 
+  it('stores readings with denormal and signed-zero values on every engine (never a database 500)', async () => {
+    const response = await t.http().post('/api/v1/ingest/sensor-readings?model=sensor-anomaly').set(bearer(token)).send([
+      { timestamp: '2026-01-01T00:00:00Z', sensorId: 'tiny', temperature: 5e-324, humidity: -0, pressure: 300.0000000000001 },
+      { timestamp: '2026-01-01T00:00:01Z', sensorId: 'tiny', temperature: -49.99999999999999, humidity: 1e-300, pressure: 1100 },
+    ]);
+    expect(response.status).toBe(201);
+    expect(response.body.accepted).toBe(2);
+  });
+
   describe('dates', () => {
     it.each(['2026-W05-3', '2026-032', '2026-02-30', '2026-13-01', '+012026-01-01', '0999-12-31', '2026-01-01T24:00:00Z', '2026-01-01T12:00:00+25:00', 'yesterday', '1767225600000'])(
       'refuses %s as a reading filter and as a stats filter with 400',
