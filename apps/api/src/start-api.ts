@@ -8,8 +8,10 @@ import { configureApp } from './core/configure-app.js';
 import { installGracefulShutdown } from './core/graceful-shutdown.js';
 import { createHttpAdapter } from './core/http-adapter.js';
 import { openWebSocketsOf } from './core/open-websockets.js';
+import { installProcessSafetyNet } from './core/process-safety-net.js';
 
 async function bootstrap(): Promise<void> {
+  installProcessSafetyNet();
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(), createHttpAdapter(), { bufferLogs: true });
   await configureApp(app);
   const config = app.get(AppConfig);

@@ -5,8 +5,10 @@ import { validateEnvironment } from '../../api/src/config/env.schema.js';
 import { installGracefulShutdown } from '../../api/src/core/graceful-shutdown.js';
 import { createRootLogger, PinoNestLogger } from '../../api/src/core/logging.js';
 import { WorkerModule } from './worker.module.js';
+import { installProcessSafetyNet } from '../../api/src/core/process-safety-net.js';
 
 async function bootstrap(): Promise<void> {
+  installProcessSafetyNet();
   const env = validateEnvironment(process.env, { quiet: true });
   if (!env.REDIS_URL) throw new Error('REDIS_URL: the worker app needs Redis (without it, jobs run inside the API process)');
   const app = await NestFactory.createApplicationContext(WorkerModule.register(env.REDIS_URL), { bufferLogs: true });

@@ -9,3 +9,6 @@ export * from './money/money.js';
 export * from './money/money.decorator.js';
 export * from './validation/array-body.pipe.js';
 export * from './timeout/with-timeout.js';
+export * from './json/json-depth.js';
+export * from './limits/in-flight-budget.js';
+export * from './validation/dates.js';

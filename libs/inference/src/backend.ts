@@ -38,14 +38,37 @@ async function trySet(backend: BackendName): Promise<BackendAttempt> {
     const failure = await loadNativeBackend();
     if (failure) return { backend, ok: false, reason: failure };
   }
+  const before = processListeners();
   try {
     // setBackend resolves false (it does not throw) when the backend fails to initialise, e.g. a
     // wasm binary that cannot be found: check the value.
-    const ok = await tf.setBackend(backend);
+    const ok = await tf.setBackend(backend).finally(() => removeListenersAddedSince(before));
     if (ok && tf.getBackend() === backend) return { backend, ok: true };
     return { backend, ok: false, reason: `tf.setBackend('${backend}') returned false` };
   } catch (error) {
     return { backend, ok: false, reason: messageOf(error) };
+  }
+}
+
+const PROCESS_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
+type ProcessListeners = Record<(typeof PROCESS_EVENTS)[number], Function[]>;
+
+function processListeners(): ProcessListeners {
+  return { uncaughtException: process.listeners('uncaughtException'), unhandledRejection: process.listeners('unhandledRejection') };
+}
+
+/**
+ * The wasm backend's Emscripten glue, when it initialises, adds process listeners that rethrow
+ * every uncaught exception and turn every unhandled promise rejection anywhere in the process into
+ * a crash. Process-wide error policy belongs to the application's entry point, not to a tensor
+ * library: they are removed again.
+ */
+function removeListenersAddedSince(before: ProcessListeners): void {
+  for (const event of PROCESS_EVENTS) {
+    const emitter = process as unknown as NodeJS.EventEmitter;
+    for (const listener of emitter.listeners(event)) {
+      if (!before[event].includes(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
+    }
   }
 }
 

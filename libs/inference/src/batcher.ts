@@ -71,7 +71,11 @@ export class PredictBatcher {
     this.pending = [];
     this.pendingRows = 0;
     if (batch.length === 0) return;
-    void this.execute(batch, rows);
+    // Anything execute() throws outside its own try (packing, a metrics callback) still settles
+    // every caller; a rejection here would otherwise go unhandled and leave callers waiting.
+    this.execute(batch, rows).catch((error: unknown) => {
+      for (const item of batch) item.reject(error);
+    });
   }
 
   private schedule(): void {

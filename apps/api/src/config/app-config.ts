@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import bytes from 'bytes';
 import { parseDatabaseUrl, type ParsedDatabaseUrl } from '@app/database';
 import type { EnvironmentVariables } from './env.schema.js';
 
@@ -57,6 +58,9 @@ export class AppConfig {
       corsOrigins: this.get('CORS_ORIGINS'),
       bodyLimit: this.get('BODY_LIMIT'),
       inferenceBodyLimit: this.get('INFERENCE_BODY_LIMIT'),
+      jsonMaxDepth: this.get('JSON_MAX_DEPTH'),
+      largeBodyThresholdBytes: bytes.parse(this.get('LARGE_BODY_THRESHOLD'))!,
+      largeBodyBudgetBytes: bytes.parse(this.get('LARGE_BODY_BUDGET'))!,
     };
   }
 

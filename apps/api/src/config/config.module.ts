@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { PayloadBudget } from '../core/payload-budget.js';
 import { AppConfig } from './app-config.js';
 import { validateEnvironment } from './env.schema.js';
 
@@ -14,8 +15,9 @@ export class AppConfigModule {
       module: AppConfigModule,
       global: true,
       imports: [ConfigModule.forRoot({ cache: true, envFilePath: '.env', validate: validateEnvironment })],
-      providers: [AppConfig],
-      exports: [AppConfig],
+      // PayloadBudget is process-wide state sized by the config: global like it, one per app.
+      providers: [AppConfig, PayloadBudget],
+      exports: [AppConfig, PayloadBudget],
     };
   }
 }

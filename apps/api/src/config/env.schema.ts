@@ -53,6 +53,12 @@ export class EnvironmentVariables {
   @Type(() => Number) @IsInt() @Min(1) HTTP_KEEP_ALIVE_TIMEOUT_MS: number = 72_000;
   /** SIGTERM: the whole shutdown (drain requests, close sockets, flush, close pools) gets this long. */
   @Type(() => Number) @IsInt() @Min(1000) SHUTDOWN_TIMEOUT_MS: number = 10_000;
+  /** Deepest JSON nesting accepted in a body or stream frame (image inputs need about 6). */
+  @Type(() => Number) @IsInt() @Min(8) @Max(1000) JSON_MAX_DEPTH: number = 64;
+  /** Inference/ingest bodies above this size, and every stream frame, draw on LARGE_BODY_BUDGET. */
+  @Matches(SIZE, { message: 'LARGE_BODY_THRESHOLD must be a size like 256kb' }) LARGE_BODY_THRESHOLD: string = '256kb';
+  /** Bytes of large bodies and stream frames admitted at once; beyond it: 503 with Retry-After. */
+  @Matches(SIZE, { message: 'LARGE_BODY_BUDGET must be a size like 64mb' }) LARGE_BODY_BUDGET: string = '32mb';
   @IsIn(LOG_LEVELS) LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 
   @Type(() => Number) @IsInt() @Min(1) RATE_LIMIT_TTL_MS: number = 60_000;

@@ -32,3 +32,13 @@ export function ApiAuth(): MethodDecorator & ClassDecorator {
 export function ApiOptionalAuth(): MethodDecorator & ClassDecorator {
   return applyDecorators(ApiBearerAuth(BEARER_SCHEME), ApiOAuth2([], OAUTH2_SCHEME), ApiSecurity({}));
 }
+
+/** The 503 of a large body refused for lack of payload budget (configure-app, LARGE_BODY_BUDGET). */
+export function ApiPayloadBudget(): MethodDecorator {
+  return ApiResponse({
+    status: 503,
+    description: 'Too many large bodies in flight (LARGE_BODY_BUDGET); retry after the Retry-After seconds',
+    type: ErrorBodyDto,
+    headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', example: 1 } } },
+  });
+}

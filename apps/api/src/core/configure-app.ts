@@ -9,6 +9,8 @@ import { AppConfig } from '../config/app-config.js';
 import { AuthenticatedWsAdapter } from '../inference/stream/authenticated-ws.adapter.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { ApiExceptionFilter } from './api-exception.filter.js';
+import { PayloadBudget } from './payload-budget.js';
+import { installJsonBodyParser, limitLargeBodies } from './payload-guards.js';
 import { createRootLogger, logCompletedRequest, PinoNestLogger } from './logging.js';
 import { openWebSocketsOf } from './open-websockets.js';
 import { accountName, isLoginRoute, loginAccountLimit, loginRefusal, rateLimitPlugin, routeRateLimit, type StoreOption } from './rate-limit.js';
@@ -18,6 +20,8 @@ import { setupSwagger } from './swagger.js';
 
 export const API_PREFIX = 'api/v1';
 const NOT_LOGGED = new Set(['/health', '/metrics']);
+/** Routes whose bodies may be large: image tensors on /inference, 10 000 readings on /ingest. */
+const isLargeBodyRoute = (url: string) => url.startsWith(`/${API_PREFIX}/inference`) || url.startsWith(`/${API_PREFIX}/ingest`);
 
 /**
  * Everything that makes the HTTP surface follow the contract, in one place shared by main.ts
@@ -46,7 +50,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   const inferenceBodyLimit = bytes.parse(config.http.inferenceBodyLimit)!;
   fastify.addHook('onRoute', (route) => {
     // Inference bodies may carry image tensors and ingestion 10 000 readings: a larger limit.
-    const large = route.url.startsWith(`/${API_PREFIX}/inference`) || route.url.startsWith(`/${API_PREFIX}/ingest`);
+    const large = isLargeBodyRoute(route.url);
     route.bodyLimit ??= large ? inferenceBodyLimit : bodyLimit;
     const rateLimit = routeRateLimit(route.url, `/${API_PREFIX}`, config.rateLimit);
     if (rateLimit !== undefined) route.config = { ...route.config, rateLimit };
@@ -58,6 +62,10 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     const verdict = await accountLimiter(request);
     if (!verdict.isAllowed && verdict.isExceeded) throw loginRefusal();
   };
+
+  // JSON bodies are refused past JSON_MAX_DEPTH; large inference/ingest bodies share a budget.
+  installJsonBodyParser(app, config.http.jsonMaxDepth);
+  limitLargeBodies(fastify, { budget: app.get(PayloadBudget), thresholdBytes: config.http.largeBodyThresholdBytes, isLargeRoute: isLargeBodyRoute });
 
   // Helmet's default headers, written by Nest's own hook.
   app.useSecurityHeaders();

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, CurrentUser } from '../auth/auth.decorators.js';
 import type { AuthUser } from '../auth/auth-user.js';
-import { ApiErrors } from '../core/api-docs.decorators.js';
+import { ApiErrors, ApiPayloadBudget } from '../core/api-docs.decorators.js';
 import { ModelNameParams } from '../models/dto/model-version.params.js';
 import { PREDICTION_MODELS, PredictRequestDto, PredictResponseDto } from './dto/predict.dto.js';
 import { InferenceService } from './inference.service.js';
@@ -21,6 +21,7 @@ export class InferenceController {
   @ApiOperation({ summary: 'Predict with the deployed version of a model (1 to 1024 rows)' })
   @ApiOkResponse({ type: PredictResponseDto })
   @ApiErrors(400, 404, 413)
+  @ApiPayloadBudget()
   predict(@Param() params: ModelNameParams, @Body(PredictBodyPipe) body: PredictBody, @CurrentUser() user: AuthUser): Promise<PredictResponseDto> {
     return this.inference.predict({ name: params.name, version: body.version, inputs: body.inputs, userId: user.id, source: 'http' });
   }

@@ -4,11 +4,12 @@ import { InferenceController } from './inference.controller.js';
 import { InferenceService } from './inference.service.js';
 import { InferenceRecordsModule } from './records/inference-records.module.js';
 import { InferenceStreamGateway } from './stream/inference-stream.gateway.js';
+import { StreamFrameReader } from './stream/stream-frame-reader.js';
 
 @Module({
   imports: [ModelsModule, InferenceRecordsModule],
   controllers: [InferenceController],
-  providers: [InferenceService, InferenceStreamGateway],
+  providers: [InferenceService, InferenceStreamGateway, StreamFrameReader],
   exports: [InferenceService, ModelsModule],
 })
 export class InferenceModule {}

@@ -12,6 +12,11 @@ export interface PackedRows {
 }
 
 const MAX_REPORTED_ERRORS = 20;
+/**
+ * Tensors are float32: a finite double beyond this rounds to Infinity when stored, and the model
+ * then answers NaN (which the response cannot carry). Checked on the stored value, after rounding.
+ */
+const FLOAT32_MAX = 3.4028234663852886e38;
 
 /**
  * Turns `inputs` — one row or a list of rows; a row being a number array shaped like the model's
@@ -74,6 +79,7 @@ function writeRow(row: unknown, layout: RowLayout, rowSize: number, target: Floa
     if (typeof value !== 'number') return { path: String(index), message: `value ${index} is not a number` };
     if (!Number.isFinite(value)) return { path: String(index), message: `value ${index} is ${Number.isNaN(value) ? 'NaN' : 'Infinity'}` };
     target[offset + index] = value;
+    if (!Number.isFinite(target[offset + index])) return { path: String(index), message: `value ${index} is outside the float32 range (±3.4e38)` };
   }
   return undefined;
 }
@@ -88,6 +94,7 @@ function writeObjectRow(row: Record<string, unknown>, layout: RowLayout, target:
     if (typeof value !== 'number') return { path: feature, message: `feature '${feature}' is not a number` };
     if (!Number.isFinite(value)) return { path: feature, message: `feature '${feature}' is ${Number.isNaN(value) ? 'NaN' : 'Infinity'}` };
     target[offset + index] = value;
+    if (!Number.isFinite(target[offset + index])) return { path: feature, message: `feature '${feature}' is outside the float32 range (±3.4e38)` };
   }
   return undefined;
 }

@@ -3,7 +3,7 @@ import { ApiBody, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swag
 import { ApiPageResponse, type Page } from '@app/common';
 import { Auth, CurrentUser } from '../auth/auth.decorators.js';
 import type { AuthUser } from '../auth/auth-user.js';
-import { ApiErrors } from '../core/api-docs.decorators.js';
+import { ApiErrors, ApiPayloadBudget } from '../core/api-docs.decorators.js';
 import { IngestQueryDto, IngestResultDto, ListReadingsQueryDto, MAX_INGEST_ROWS } from './dto/ingest.dto.js';
 import { SensorReadingDto, SensorReadingInputDto } from './dto/sensor-reading.dto.js';
 import { IngestionService } from './ingestion.service.js';
@@ -20,6 +20,7 @@ export class IngestionController {
   @ApiBody({ type: [SensorReadingInputDto] })
   @ApiCreatedResponse({ type: IngestResultDto })
   @ApiErrors(400, 404, 413)
+  @ApiPayloadBudget()
   ingest(@Body() body: unknown, @Query() query: IngestQueryDto, @CurrentUser() user: AuthUser): Promise<IngestResultDto> {
     return this.ingestion.ingest(body, query.model, user);
   }

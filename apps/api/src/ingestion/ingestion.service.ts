@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { BadRequestError, flattenValidationErrors, toPage, ValidationFailedError, type Page } from '@app/common';
+import { BadRequestError, flattenValidationErrors, parseIsoDateTime, toPage, ValidationFailedError, type Page } from '@app/common';
 import type { AuthUser } from '../auth/auth-user.js';
 import { InferenceService, MAX_PREDICT_ROWS, type ClassPredictionLike } from '../inference/inference.service.js';
 import { ModelsService } from '../models/models.service.js';
@@ -39,7 +39,7 @@ export class IngestionService {
       else valid.push(checked.reading!);
     });
     const rows: Partial<SensorReading>[] = valid.map((reading) => ({
-      timestamp: new Date(reading.timestamp).toISOString(),
+      timestamp: parseIsoDateTime(reading.timestamp)!.toISOString(),
       sensorId: reading.sensorId,
       temperature: reading.temperature,
       humidity: reading.humidity,
@@ -55,7 +55,7 @@ export class IngestionService {
   }
 
   async list(query: ListReadingsQueryDto): Promise<Page<SensorReadingDto>> {
-    const filter = { ...query, from: query.from && new Date(query.from).toISOString(), to: query.to && new Date(query.to).toISOString() };
+    const filter = { ...query, from: query.from?.toISOString(), to: query.to?.toISOString() };
     const [rows, total] = await this.readings.list(filter, query);
     return toPage(rows.map(toSensorReadingDto), total, query);
   }

@@ -2,8 +2,14 @@ import { applyDecorators, type Type as ClassType } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { QueryInt } from '../validation/decorators.js';
 
+/**
+ * The highest page: offsets stay far inside Number.MAX_SAFE_INTEGER and every database's OFFSET
+ * (10 000 000 × 100 = 1e9 rows), and a page beyond it is a 400, never a query.
+ */
+export const MAX_PAGE = 10_000_000;
+
 export class PageQueryDto {
-  @QueryInt({ min: 1, default: 1, description: 'Page number, from 1' })
+  @QueryInt({ min: 1, max: MAX_PAGE, default: 1, description: `Page number, 1..${MAX_PAGE}` })
   page: number = 1;
 
   @QueryInt({ min: 1, max: 100, default: 20, description: 'Items per page, 1..100' })

@@ -16,12 +16,19 @@ export function QueryBoolean(description?: string): PropertyDecorator {
   );
 }
 
+/**
+ * Plain decimal integers only: `Number()` would also read `1e5`, `0x10`, `  7 ` and `''` (as 0),
+ * and turn 20 digits into an imprecise 1e20. Anything else stays a string and fails IsInt (400).
+ */
+const DECIMAL_INTEGER = /^[+-]?\d{1,15}$/;
+const toQueryInteger = ({ value }: { value: unknown }) => (typeof value === 'string' && DECIMAL_INTEGER.test(value) ? Number(value) : value);
+
 export function QueryInt(options: { min?: number; max?: number; default?: number; description?: string } = {}): PropertyDecorator {
   const decorators = [
     ApiPropertyOptional({ type: Number, minimum: options.min, maximum: options.max, default: options.default, description: options.description }),
     IsOptional(),
-    Type(() => Number),
-    IsInt(),
+    Transform(toQueryInteger),
+    IsInt({ message: ({ property }) => `${property} must be a decimal integer` }),
   ];
   if (options.min !== undefined) decorators.push(Min(options.min));
   if (options.max !== undefined) decorators.push(Max(options.max));

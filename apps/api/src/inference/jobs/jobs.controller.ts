@@ -3,7 +3,7 @@ import { ApiAcceptedResponse, ApiBody, ApiExtraModels, ApiOkResponse, ApiOperati
 import { ApiPageResponse, PageQueryDto, type Page } from '@app/common';
 import { Auth, CurrentUser } from '../../auth/auth.decorators.js';
 import type { AuthUser } from '../../auth/auth-user.js';
-import { ApiErrors } from '../../core/api-docs.decorators.js';
+import { ApiErrors, ApiPayloadBudget } from '../../core/api-docs.decorators.js';
 import { ModelNameParams } from '../../models/dto/model-version.params.js';
 import { PREDICTION_MODELS, PredictRequestDto } from '../dto/predict.dto.js';
 import { PredictBodyPipe, type PredictBody } from '../predict-body.pipe.js';
@@ -23,6 +23,7 @@ export class JobsController {
   @ApiOperation({ summary: 'Queue an async prediction over up to 100 000 rows; answers at once' })
   @ApiAcceptedResponse({ type: JobAcceptedDto })
   @ApiErrors(400, 404, 413)
+  @ApiPayloadBudget()
   submit(@Param() params: ModelNameParams, @Body(PredictBodyPipe) body: PredictBody, @CurrentUser() user: AuthUser): Promise<JobAcceptedDto> {
     return this.jobs.submit(params.name, body.inputs, body.version, user);
   }

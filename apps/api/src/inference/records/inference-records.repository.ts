@@ -15,7 +15,7 @@ export interface RecordFilter {
   version?: string;
   source?: string;
   success?: boolean;
-  since?: string;
+  since?: Date;
 }
 
 export interface VersionCounts {
@@ -66,7 +66,7 @@ export class InferenceRecordsRepository {
   }
 
   /** The latency at a 0-based rank among a version's successful records (nearest-rank percentile). */
-  async latencyAtRank(model: string, version: string, rank: number, since?: string): Promise<number | null> {
+  async latencyAtRank(model: string, version: string, rank: number, since?: Date): Promise<number | null> {
     const row = await this.filtered({ model, version, success: true, since })
       .select('record.latencyMs', 'latencyMs')
       .orderBy('record.latencyMs', 'ASC')
@@ -82,7 +82,7 @@ export class InferenceRecordsRepository {
     if (filter.version) query.andWhere('record.version = :version', { version: filter.version });
     if (filter.source) query.andWhere('record.source = :source', { source: filter.source });
     if (filter.success !== undefined) query.andWhere('record.success = :success', { success: filter.success });
-    if (filter.since) query.andWhere('record.createdAt >= :since', { since: new Date(filter.since) });
+    if (filter.since) query.andWhere('record.createdAt >= :since', { since: filter.since });
     return query;
   }
 }

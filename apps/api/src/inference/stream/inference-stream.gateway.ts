@@ -1,13 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
 import type { RawData, WebSocket } from 'ws';
-import { DomainError, flattenValidationErrors, type FieldError } from '@app/common';
+import { DomainError, type FieldError } from '@app/common';
 import type { AuthUser } from '../../auth/auth-user.js';
 import { InferenceService } from '../inference.service.js';
 import type { AuthenticatedRequest } from './authenticated-ws.adapter.js';
-import { StreamFrameDto } from './stream-frame.dto.js';
+import { StreamFrameReader } from './stream-frame-reader.js';
 
 export const STREAM_PATH = '/api/v1/inference/stream';
 /** Frames a client may have in flight; more get an error frame instead of queueing. */
@@ -22,13 +20,17 @@ type Reply = { id: string | number | null; model: string; version: string; predi
  * Real-time inference over WebSockets. Each text frame `{ id?, model, version?, inputs }` gets
  * `{ id, model, version, predictions }` or `{ id, error }`; a bad frame never closes the socket.
  * Memory per client is bounded: in-flight frames are capped and a client that does not read its
- * replies is disconnected.
+ * replies is disconnected. Across clients, every frame claims its bytes from the process-wide
+ * PayloadBudget (shared with large HTTP bodies) while it is answered.
  */
 @WebSocketGateway({ path: STREAM_PATH, maxPayload: MAX_FRAME_BYTES })
 export class InferenceStreamGateway implements OnGatewayConnection {
   private readonly logger = new Logger(InferenceStreamGateway.name);
 
-  constructor(private readonly inference: InferenceService) {}
+  constructor(
+    private readonly inference: InferenceService,
+    private readonly frames: StreamFrameReader,
+  ) {}
 
   handleConnection(client: WebSocket, request: AuthenticatedRequest): void {
     const user = request.user;
@@ -42,36 +44,40 @@ export class InferenceStreamGateway implements OnGatewayConnection {
         this.send(client, { id: null, error: `Too many frames in flight (max ${MAX_IN_FLIGHT}); wait for replies` });
         return;
       }
+      const release = this.frames.claim(data);
+      if (!release) {
+        this.send(client, { id: null, error: 'Server busy: too many large payloads in flight; retry shortly' });
+        return;
+      }
       inFlight += 1;
+      // Nothing here may reject unhandled: the wasm backend turns an unhandled rejection into a crash.
       void this.answer(data, isBinary, user)
+        .catch((error: unknown): Reply => this.internalError(null, error))
         .then((reply) => this.send(client, reply))
+        .catch((error: unknown) => this.logger.error(`Stream reply failed: ${(error as Error).message}`))
         .finally(() => {
           inFlight -= 1;
+          release();
         });
     });
   }
 
   private async answer(data: RawData, isBinary: boolean, user: AuthUser): Promise<Reply> {
-    if (isBinary) return { id: null, error: 'Send text frames holding JSON' };
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(data.toString());
-    } catch {
-      return { id: null, error: 'Malformed JSON frame' };
-    }
-    const id = typeof parsed === 'object' && parsed !== null && ['string', 'number'].includes(typeof (parsed as { id?: unknown }).id) ? ((parsed as { id: string | number }).id) : null;
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { id, error: 'A frame must be a JSON object { id?, model, version?, inputs }' };
-    const frame = plainToInstance(StreamFrameDto, parsed);
-    const details = flattenValidationErrors(validateSync(frame, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } }));
-    if (details.length) return { id, error: 'Invalid frame', details };
+    const read = this.frames.read(data, isBinary);
+    if ('error' in read) return read;
+    const { id, frame } = read;
     try {
       const result = await this.inference.predict({ name: frame.model, version: frame.version, inputs: frame.inputs, userId: user.id, source: 'stream' });
       return { id, model: result.model, version: result.version, predictions: result.predictions };
     } catch (error) {
       if (error instanceof DomainError) return { id, error: error.message, ...(error.details ? { details: error.details } : {}) };
-      this.logger.error(`Stream frame failed: ${(error as Error).message}`);
-      return { id, error: 'Internal error' };
+      return this.internalError(id, error);
     }
+  }
+
+  private internalError(id: string | number | null, error: unknown): Reply {
+    this.logger.error(`Stream frame failed: ${(error as Error)?.message ?? String(error)}`);
+    return { id, error: 'Internal error' };
   }
 
   private send(client: WebSocket, reply: Reply): void {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { FieldErrorDto, PageQueryDto, QueryBoolean } from '@app/common';
+import { IsOptional, IsString, Length, Matches } from 'class-validator';
+import { FieldErrorDto, PageQueryDto, QueryBoolean, QueryDate } from '@app/common';
 
 export const MAX_INGEST_ROWS = 10_000;
 
@@ -25,7 +25,7 @@ export class IngestResultDto {
 
 export class ListReadingsQueryDto extends PageQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 64) sensorId?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'Readings at or after this time' }) @IsOptional() @IsISO8601() from?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'Readings at or before this time' }) @IsOptional() @IsISO8601() to?: string;
+  @QueryDate('Readings at or after this time') from?: Date;
+  @QueryDate('Readings at or before this time') to?: Date;
   @QueryBoolean('Only readings flagged (true) or not flagged (false) by a model') isAnomaly?: boolean;
 }

@@ -1,12 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsNumber, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsNumber, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsIsoDateTime } from '@app/common';
 import type { SensorReading } from '../sensor-reading.entity.js';
 
 const finite = { allowNaN: false, allowInfinity: false };
 
 /** One reading as sent; the ranges are the seed's. */
 export class SensorReadingInputDto {
-  @ApiProperty({ format: 'date-time', example: '2026-01-01T12:00:00Z' }) @IsISO8601({ strict: true }) timestamp: string;
+  @ApiProperty({ format: 'date-time', example: '2026-01-01T12:00:00Z' }) @IsIsoDateTime() timestamp: string;
   @ApiProperty({ example: 'greenhouse-7' }) @IsString() @Length(1, 64) sensorId: string;
   @ApiProperty({ minimum: -50, maximum: 100, example: 21.5 }) @IsNumber(finite) @Min(-50) @Max(100) temperature: number;
   @ApiProperty({ minimum: 0, maximum: 100, example: 45 }) @IsNumber(finite) @Min(0) @Max(100) humidity: number;

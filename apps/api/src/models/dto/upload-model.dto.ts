@@ -1,5 +1,6 @@
+import { IsIsoDateTime } from '@app/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { FRAMEWORKS, TASKS, type Framework, type Task } from '../model-version.entity.js';
 import { JsonText, ModelNameRule, ModelVersionRule } from './model-fields.js';
 
@@ -43,7 +44,7 @@ export class UploadModelDto {
   @IsObject({ message: 'metrics must be a JSON object' })
   metrics?: Record<string, number>;
 
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601() trainedAt?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsIsoDateTime() trainedAt?: string;
 }
 
 /** The OpenAPI body of the upload: the two file fields plus the metadata. */

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
-import { PageQueryDto, QueryBoolean } from '@app/common';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { PageQueryDto, QueryBoolean, QueryDate } from '@app/common';
 import { RECORD_SOURCES, type InferenceRecord, type RecordSource } from '../inference-record.entity.js';
 
 export class ListRecordsQueryDto extends PageQueryDto {
@@ -12,7 +12,7 @@ export class ListRecordsQueryDto extends PageQueryDto {
 
 export class StatsQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) model?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'Only records at or after this time' }) @IsOptional() @IsISO8601() since?: string;
+  @QueryDate('Only records at or after this time') since?: Date;
 }
 
 export class InferenceRecordDto {
