@@ -78,6 +78,7 @@ export async function startApi(env: Record<string, string>, entry = API_MAIN): P
 
 /** Starts the built worker app as a real process. */
 export function startWorker(env: Record<string, string>): RunningProcess {
-  const { child, output } = start(WORKER_MAIN, env);
+  // Its metrics/health server takes any free port unless the test picks one (PORT).
+  const { child, output } = start(WORKER_MAIN, { PORT: '0', HOST: '127.0.0.1', ...env });
   return { child, output, kill: killer(child) };
 }

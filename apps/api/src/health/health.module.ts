@@ -10,5 +10,6 @@ import { HealthService } from './health.service.js';
   imports: [TerminusModule, ModelsModule],
   controllers: [HealthController],
   providers: [HealthService, DatabaseHealthIndicator, InferenceHealthIndicator],
+  exports: [HealthService],
 })
 export class HealthModule {}
