@@ -11,7 +11,7 @@ RUN npm run build && npm prune --omit=dev
 
 FROM node:24-bookworm-slim
 WORKDIR /app
-ENV NODE_ENV=production
+ENV NODE_ENV=production NPM_CONFIG_UPDATE_NOTIFIER=false
 # Code and models are owned by root and read-only to the app; only the data and model-store
 # directories (SQLite file, uploaded artifacts; named volumes take this ownership) are writable.
 COPY --from=build /app/node_modules ./node_modules
