@@ -1,7 +1,11 @@
 # Production image for the API and the worker (same image, different command).
-# Node 24, the LTS line (Node 20 reached end of life in April 2026); the project also runs and is
-# tested on Node 20.19+ (see README, "Two commands on a fresh machine").
-FROM node:24-bookworm-slim AS build
+# Node 22, an LTS line supported until April 2027 (Node 20 reached end of life in April 2026); the
+# project also runs and is tested on Node 20.19+ (README, "Two commands on a fresh machine").
+# Not Node 24 yet: better-sqlite3 12.x, the last line that builds for Node 20, aborts the process on
+# Node 24 when V8 collects a statement ("Assertion failed: (env) != nullptr" in
+# RemoveEnvironmentCleanupHook; seen here at boot). better-sqlite3 13 fixes it and needs Node 22+:
+# moving to 24 means dropping Node 20.
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
@@ -9,7 +13,7 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build && npm prune --omit=dev
 
-FROM node:24-bookworm-slim
+FROM node:22-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production NPM_CONFIG_UPDATE_NOTIFIER=false
 # Code and models are owned by root and read-only to the app; only the data and model-store

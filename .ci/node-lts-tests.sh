@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# The SQLite suite on the current Node LTS line (the Dockerfile's), next to the Node 20 runs.
+# The SQLite suite on the Dockerfile's Node LTS line (22), next to the Node 20 runs. Set
+# NODE_LTS_VERSION to try another (24.x aborts with better-sqlite3 12.x: see the Dockerfile).
 # The binary comes from the npm registry (the `node` package's per-platform package, which also
 # ships the headers), and better-sqlite3, a native addon built for this machine's Node, is rebuilt
 # for it offline from those headers, in a copy of the tree: the checkout's own build is untouched.
 # Needs `npm run build` first. Usage: bash .ci/node-lts-tests.sh [jest args...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-NODE_LTS_VERSION="${NODE_LTS_VERSION:-24.21.0}"
+NODE_LTS_VERSION="${NODE_LTS_VERSION:-22.23.5}"
 case "$(uname -m)" in
   x86_64) arch=x64 ;;
   aarch64) arch=arm64 ;;
@@ -19,12 +20,14 @@ npm install --prefix "$work/node" --no-save --no-audit --no-fund --loglevel=erro
 node_home="$work/node/node_modules/node-linux-$arch"
 "$node_home/bin/node" --version
 
-# The tree to test: hard links where nothing is written (falling back to copies across
-# filesystems), a real copy of better-sqlite3 to rebuild.
+# The tree to test: the tracked files and the build (tests read the Dockerfile, ops/, test/client),
+# node_modules as hard links (nothing writes there; copies across filesystems), and a real copy
+# of better-sqlite3 to rebuild.
 tree="$work/tree"
 mkdir -p "$tree"
-for part in node_modules models; do cp -al "$part" "$tree/" 2>/dev/null || { rm -rf "${tree:?}/$part"; cp -a "$part" "$tree/"; }; done
-cp -a dist package.json package-lock.json jest.config.js "$tree/"
+git ls-files -z | xargs -0 cp --parents -t "$tree"
+cp -a dist "$tree/"
+cp -al node_modules "$tree/" 2>/dev/null || { rm -rf "${tree:?}/node_modules"; cp -a node_modules "$tree/"; }
 rm -rf "$tree/node_modules/better-sqlite3"
 cp -a node_modules/better-sqlite3 "$tree/node_modules/"
 cd "$tree"

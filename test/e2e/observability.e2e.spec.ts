@@ -86,7 +86,7 @@ describe('observability: dashboard metrics, worker endpoint, image health check'
       workerUrl = `http://127.0.0.1:${port}`;
       worker = startWorker({ ...env, REDIS_URL: TEST_REDIS_URL, PORT: String(port) });
       await waitFor(async () => {
-        if (worker.child.exitCode !== null) throw new Error(`worker exited:\n${worker.output()}`);
+        if (worker.child.exitCode !== null || worker.child.signalCode !== null) throw new Error(`worker exited:\n${worker.output()}`);
         const response = await fetch(`${workerUrl}/health/ready`).catch(() => undefined);
         return response?.status === 200 ? true : undefined;
       }, 60_000, 100);
