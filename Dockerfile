@@ -1,10 +1,10 @@
 # Production image for the API and the worker (same image, different command).
 # Node 22, an LTS line supported until April 2027 (Node 20 reached end of life in April 2026); the
 # project also runs and is tested on Node 20.19+ (README, "Two commands on a fresh machine").
-# Not Node 24 yet: better-sqlite3 12.x, the last line that builds for Node 20, aborts the process on
-# Node 24 when V8 collects a statement ("Assertion failed: (env) != nullptr" in
-# RemoveEnvironmentCleanupHook; seen here at boot). better-sqlite3 13 fixes it and needs Node 22+:
-# moving to 24 means dropping Node 20.
+# Not Node 24 yet: better-sqlite3 12.x, the last line that builds for Node 20, aborts the process at
+# random on Node 24 when V8 collects a statement ("Assertion failed: (env) != nullptr" in
+# RemoveEnvironmentCleanupHook). better-sqlite3 13 avoids it and needs Node 22+: moving to 24
+# means dropping Node 20 (README, "Two commands on a fresh machine").
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
