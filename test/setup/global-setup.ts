@@ -28,7 +28,8 @@ export default async function globalSetup(): Promise<void> {
   announce(`${missing}: the Redis tests (${REDIS_TEST_FILES}) are skipped; start redis-server or set TEST_REDIS_URL to run them`);
 }
 
-const REDIS_TEST_FILES = 'BullMQ jobs, job recovery, scale-out';
+// The suites that use describeWithRedis / itWithRedis (test/helpers/services.ts).
+const REDIS_TEST_FILES = 'BullMQ jobs, job recovery, scale-out, the worker app';
 
 function announce(line: string): void {
   process.stdout.write(`\nskipped: ${line}\n`);
