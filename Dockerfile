@@ -1,5 +1,11 @@
 # Production image for the API and the worker (same image, different command).
-FROM node:20-bookworm-slim AS build
+# Node 22, an LTS line supported until April 2027 (Node 20 reached end of life in April 2026); the
+# project also runs and is tested on Node 20.19+ (README, "Two commands on a fresh machine").
+# Not Node 24 yet: better-sqlite3 12.x, the last line that builds for Node 20, aborts the process at
+# random on Node 24 when V8 collects a statement ("Assertion failed: (env) != nullptr" in
+# RemoveEnvironmentCleanupHook). better-sqlite3 13 avoids it and needs Node 22+: moving to 24
+# means dropping Node 20 (README, "Two commands on a fresh machine").
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
@@ -7,12 +13,21 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:22-bookworm-slim
 WORKDIR /app
-ENV NODE_ENV=production
+ENV NODE_ENV=production NPM_CONFIG_UPDATE_NOTIFIER=false
+# Code and models are owned by root and read-only to the app; only the data and model-store
+# directories (SQLite file, uploaded artifacts; named volumes take this ownership) are writable.
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/models ./models
 COPY package.json ./
+RUN mkdir -p /app/data /app/model-store && chown node:node /app/data /app/model-store
+# The base image's unprivileged user (uid 1000).
+USER node
 EXPOSE 3000
+# Readiness, not liveness: database reachable and the deployed models loaded. The worker image
+# answers the same path on PORT (apps/worker/src/worker-http.ts).
+HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT || 3000}/health/ready`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "dist/apps/api/src/main.js"]

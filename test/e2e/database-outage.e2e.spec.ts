@@ -1,15 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { bearer, createTestApp, expectErrorShape, type TestApp } from '../helpers/test-app.js';
+import { describeOnMariadb } from '../helpers/services.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { testEngine } from '../setup/test-database.js';
 
 /**
  * A database outage under load: DB-backed routes answer 503 in the error shape (never 500, never a
  * crash), readiness is 503 and liveness stays 200; when the database comes back the app recovers
  * by itself. The app reaches MariaDB through a proxy the test cuts and restores.
  */
-(testEngine() === 'mariadb' ? describe : describe.skip)('database outage (MariaDB)', () => {
+describeOnMariadb('database outage (MariaDB)', () => {
   let t: TestApp;
   const proxy = new TcpProxy('127.0.0.1', Number(new URL(process.env.TEST_MARIADB_URL ?? 'mariadb://root@127.0.0.1:3306').port || 3306));
 

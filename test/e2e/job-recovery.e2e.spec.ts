@@ -5,11 +5,11 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { processEnvironment, startApi, startWorker, type RunningProcess } from '../helpers/app-process.js';
 import { ADMIN } from '../helpers/test-app.js';
+import { itWithRedis, TEST_REDIS_URL as REDIS_URL } from '../helpers/services.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { checkedFetch } from '../helpers/validated-request.js';
 import { createTestDatabase, type TestDatabase } from '../setup/test-database.js';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ROWS = 60_000;
 
 /**
@@ -82,7 +82,7 @@ describe('jobs survive a killed process', () => {
     await expectCompleteAndCorrect(second, token, jobId, rows);
   }, 150_000);
 
-  it('BullMQ queue: a killed worker app loses nothing; the next worker finishes the job', async () => {
+  itWithRedis('BullMQ queue: a killed worker app loses nothing; the next worker finishes the job', async () => {
     const env = await environment({ REDIS_URL, REDIS_PREFIX: `test-${randomBytes(4).toString('hex')}`, JOBS_RUN_IN_API: 'false' });
     const api = await startApi(env);
     running.push(api);

@@ -1,14 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { bearer, createTestApp, expectErrorShape, type TestApp } from '../helpers/test-app.js';
+import { describeWithRedis, TEST_REDIS_URL } from '../helpers/services.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-describe.each([
-  ['in-process', {}],
-  ['bullmq', { REDIS_URL, REDIS_PREFIX: `test-${randomBytes(4).toString('hex')}` }],
-])('inference jobs (%s queue)', (_queue, env: Record<string, string>) => {
+// The same suite over both queues; the BullMQ one needs Redis (skipped, announced, without it).
+const jobsSuite = (env: Record<string, string>) => () => {
   let t: TestApp;
   let owner: { token: string; id: number };
   const sensorRows = (count: number) => Array.from({ length: count }, (_, index) => [10 + (index % 40), 20 + (index % 70), 990 + (index % 50)]);
@@ -70,4 +67,7 @@ describe.each([
     const metrics = await t.http().get('/metrics').expect(200);
     expect(metrics.text).toMatch(/inference_job_queue_depth\{state="queued"\} \d+/);
   });
-});
+};
+
+describe('inference jobs (in-process queue)', jobsSuite({}));
+describeWithRedis('inference jobs (bullmq queue)', jobsSuite({ REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `test-${randomBytes(4).toString('hex')}` }));

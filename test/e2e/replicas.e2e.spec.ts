@@ -1,14 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { bearer, createTestApp, type TestApp } from '../helpers/test-app.js';
-import { testEngine } from '../setup/test-database.js';
+import { describeOnMariadb } from '../helpers/services.js';
 
 /**
  * DATABASE_REPLICA_URLS turns on TypeORM replication: reads go to the replicas, writes and
  * transactions to the primary. Here the primary is also listed as the replica.
  */
-const onMysql = testEngine() === 'mariadb';
-
-(onMysql ? describe : describe.skip)('read replicas (MariaDB only: SQLite has none)', () => {
+describeOnMariadb('read replicas (MariaDB only: SQLite has none)', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp({ DATABASE_REPLICA_URLS: '__SAME_AS_PRIMARY__' });

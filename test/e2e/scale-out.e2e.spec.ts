@@ -2,22 +2,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { processEnvironment, startApi, type RunningProcess } from '../helpers/app-process.js';
 import { attachUpload, sensorArtifact, sensorFields } from '../helpers/model-files.js';
 import { validatedRequest as request } from '../helpers/validated-request.js';
 import { ADMIN, bearer } from '../helpers/test-app.js';
+import { describeWithRedis, TEST_REDIS_URL as REDIS_URL } from '../helpers/services.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { createTestDatabase, type TestDatabase } from '../setup/test-database.js';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /**
  * Two API processes (each also a job worker) on one database and one Redis: a deploy or rollback
  * through one is served by the other within seconds, rate limits are counted together, and every
  * job runs exactly once.
  */
-describe('scale-out: two API processes, one database, one Redis', () => {
+describeWithRedis('scale-out: two API processes, one database, one Redis', () => {
   let database: TestDatabase;
   let modelsDir: string;
   let a: RunningProcess;

@@ -69,7 +69,7 @@ export async function startApi(env: Record<string, string>, entry = API_MAIN): P
   const { child, output } = start(entry, { ...env, PORT: String(port), HOST: '127.0.0.1' });
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitFor(async () => {
-    if (child.exitCode !== null) throw new Error(`API exited early:\n${output()}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`API exited early (${child.signalCode ?? child.exitCode}):\n${output()}`);
     const response = await fetch(`${baseUrl}/health/ready`).catch(() => undefined);
     return response?.status === 200 ? true : undefined;
   }, 60_000, 100);
@@ -78,7 +78,8 @@ export async function startApi(env: Record<string, string>, entry = API_MAIN): P
 
 /** Starts the built worker app as a real process. */
 export function startWorker(env: Record<string, string>): RunningProcess {
-  const { child, output } = start(WORKER_MAIN, env);
+  // Its metrics/health server takes any free port unless the test picks one (PORT).
+  const { child, output } = start(WORKER_MAIN, { PORT: '0', HOST: '127.0.0.1', ...env });
   return { child, output, kill: killer(child) };
 }
 

@@ -1,14 +1,36 @@
-import mysql from 'mysql2/promise';
+import { inCi, probeMariadb, probeRedis, REDIS_AVAILABLE_FLAG, testMariadbUrl, testRedisUrl } from './service-probes.js';
 import { testEngine } from './test-database.js';
 
-/** Fails fast, with a clear message, when the selected engine is not reachable. */
+/**
+ * Probes the services the suite may use, once per run. A missing selected database engine always
+ * fails fast. A missing Redis skips the tests that need it, announced in one line, except with
+ * CI=true, where it fails the run: CI never skips silently. The answer reaches the test files
+ * (Jest's workers start after this and inherit the environment) as TEST_REDIS_AVAILABLE.
+ */
 export default async function globalSetup(): Promise<void> {
-  if (testEngine() !== 'mariadb') return;
-  const server = new URL(process.env.TEST_MARIADB_URL ?? 'mariadb://root@127.0.0.1:3306');
-  try {
-    const connection = await mysql.createConnection({ host: server.hostname, port: Number(server.port || 3306), user: decodeURIComponent(server.username || 'root'), password: decodeURIComponent(server.password) });
-    await connection.end();
-  } catch (error) {
-    throw new Error(`TEST_DB=mariadb but no MariaDB answers at ${server.host}: ${(error as Error).message}`);
+  if (testEngine() === 'mariadb') {
+    const reason = await probeMariadb(testMariadbUrl());
+    if (reason) throw new Error(`TEST_DB=mariadb but no MariaDB answers at ${new URL(testMariadbUrl()).host}: ${reason}`);
+  } else {
+    announce('MariaDB-only tests (database outage, read replicas) run with TEST_DB=mariadb (MariaDB at TEST_MARIADB_URL, default 127.0.0.1:3306)');
   }
+
+  // An explicit "0" (set by hand) skips the Redis tests without probing.
+  if (process.env[REDIS_AVAILABLE_FLAG] === '0' && !inCi()) return announce(`Redis tests (${REDIS_TEST_FILES}): ${REDIS_AVAILABLE_FLAG}=0`);
+  const reason = await probeRedis(testRedisUrl());
+  if (!reason) {
+    process.env[REDIS_AVAILABLE_FLAG] = '1';
+    return;
+  }
+  const missing = `Redis not reachable at ${testRedisUrl()} (${reason})`;
+  if (inCi()) throw new Error(`${missing}; CI=true, so the Redis tests fail instead of skipping: start redis-server or set TEST_REDIS_URL`);
+  process.env[REDIS_AVAILABLE_FLAG] = '0';
+  announce(`${missing}: the Redis tests (${REDIS_TEST_FILES}) are skipped; start redis-server or set TEST_REDIS_URL to run them`);
+}
+
+// The suites that use describeWithRedis / itWithRedis (test/helpers/services.ts).
+const REDIS_TEST_FILES = 'BullMQ jobs, job recovery, scale-out, the worker app';
+
+function announce(line: string): void {
+  process.stdout.write(`\nskipped: ${line}\n`);
 }

@@ -11,5 +11,6 @@ import { RedisHealthIndicator } from './redis.health.js';
   imports: [TerminusModule, ModelsModule],
   controllers: [HealthController],
   providers: [HealthService, DatabaseHealthIndicator, InferenceHealthIndicator, RedisHealthIndicator],
+  exports: [HealthService],
 })
 export class HealthModule {}
