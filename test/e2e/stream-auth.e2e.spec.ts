@@ -4,31 +4,7 @@ import jwt from 'jsonwebtoken';
 import WebSocket from 'ws';
 import { bearer, createTestApp, TEST_JWT_SECRET, type TestApp } from '../helpers/test-app.js';
 import { waitFor } from '../helpers/wait-for.js';
-
-interface OpenSocket {
-  socket: WebSocket;
-  closed: Promise<{ code: number; reason: string }>;
-  /** The next reply frame. */
-  next: () => Promise<Record<string, any>>;
-}
-
-function open(url: string): Promise<OpenSocket> {
-  const socket = new WebSocket(url);
-  const replies: Record<string, any>[] = [];
-  const waiters: ((reply: Record<string, any>) => void)[] = [];
-  socket.on('message', (data) => {
-    const reply = JSON.parse(data.toString()) as Record<string, any>;
-    const waiter = waiters.shift();
-    if (waiter) waiter(reply);
-    else replies.push(reply);
-  });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
-  const next = () => (replies.length ? Promise.resolve(replies.shift()!) : new Promise<Record<string, any>>((resolve) => waiters.push(resolve)));
-  return new Promise((resolve, reject) => {
-    socket.once('open', () => resolve({ socket, closed, next }));
-    socket.once('error', reject);
-  });
-}
+import { connectStream } from '../helpers/ws-client.js';
 
 const FRAME = JSON.stringify({ id: 'p', model: 'sensor-anomaly', inputs: [{ temperature: 21, humidity: 45, pressure: 1012 }] });
 
@@ -50,7 +26,7 @@ describe('WS stream: re-checked tokens and per-user caps', () => {
 
   it('keeps serving a socket whose token stays valid across re-checks', async () => {
     const user = await t.customer('ws_steady');
-    const client = await open(url(user.token));
+    const client = await connectStream(url(user.token));
     await new Promise((resolve) => setTimeout(resolve, 700));
     client.socket.send(FRAME);
     expect((await client.next()).predictions).toHaveLength(1);
@@ -60,14 +36,14 @@ describe('WS stream: re-checked tokens and per-user caps', () => {
 
   it('closes with 1008 when the user is deactivated', async () => {
     const user = await t.customer('ws_deact');
-    const client = await open(url(user.token));
+    const client = await connectStream(url(user.token));
     await t.http().delete(`/api/v1/users/${user.id}`).set(bearer(t.adminToken)).expect(204);
     expect((await client.closed).code).toBe(1008);
   });
 
   it('closes with 1008 when the password changes (the token is revoked)', async () => {
     const user = await t.customer('ws_revoke');
-    const client = await open(url(user.token));
+    const client = await connectStream(url(user.token));
     await t.http().patch(`/api/v1/users/${user.id}`).set(bearer(user.token)).send({ password: 'Rotated123', currentPassword: user.password }).expect(200);
     expect((await client.closed).code).toBe(1008);
   });
@@ -75,7 +51,7 @@ describe('WS stream: re-checked tokens and per-user caps', () => {
   it('closes with 1008 when the token expires', async () => {
     const user = await t.customer('ws_expiry');
     const short = jwt.sign({ sub: user.id, username: user.username, role: 'customer', ver: 0 }, TEST_JWT_SECRET, { algorithm: 'HS256', expiresIn: 2 });
-    const client = await open(url(short));
+    const client = await connectStream(url(short));
     client.socket.send(FRAME);
     expect((await client.next()).predictions).toHaveLength(1);
     expect((await client.closed).code).toBe(1008);
@@ -83,11 +59,11 @@ describe('WS stream: re-checked tokens and per-user caps', () => {
 
   it('caps the sockets one user holds (1008 beyond), leaves other users alone, and frees a slot on close', async () => {
     const user = await t.customer('ws_capped');
-    const first = await open(url(user.token));
-    const second = await open(url(user.token));
-    const third = await open(url(user.token));
+    const first = await connectStream(url(user.token));
+    const second = await connectStream(url(user.token));
+    const third = await connectStream(url(user.token));
     expect(await third.closed).toEqual({ code: 1008, reason: expect.stringContaining('max 2') });
-    const other = await open(url((await t.customer('ws_other')).token));
+    const other = await connectStream(url((await t.customer('ws_other')).token));
     other.socket.send(FRAME);
     expect((await other.next()).predictions).toHaveLength(1);
     second.socket.send(FRAME);
@@ -96,7 +72,7 @@ describe('WS stream: re-checked tokens and per-user caps', () => {
     await first.closed;
     // The server counts the socket out once its close handshake is done there; retry until then.
     const replacement = await waitFor(async () => {
-      const candidate = await open(url(user.token));
+      const candidate = await connectStream(url(user.token));
       const outcome = await Promise.race([candidate.closed, new Promise<'open'>((resolve) => setTimeout(() => resolve('open'), 300))]);
       return outcome === 'open' ? candidate : undefined;
     }, 10_000);

@@ -2,25 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import WebSocket from 'ws';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
-
-/** A connected client that collects replies in order. */
-async function connect(url: string): Promise<{ socket: WebSocket; next: () => Promise<Record<string, any>> }> {
-  const socket = new WebSocket(url);
-  const replies: Record<string, any>[] = [];
-  const waiters: ((reply: Record<string, any>) => void)[] = [];
-  socket.on('message', (data) => {
-    const reply = JSON.parse(data.toString()) as Record<string, any>;
-    const waiter = waiters.shift();
-    if (waiter) waiter(reply);
-    else replies.push(reply);
-  });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('open', () => resolve());
-    socket.once('error', reject);
-  });
-  const next = () => (replies.length ? Promise.resolve(replies.shift()!) : new Promise<Record<string, any>>((resolve) => waiters.push(resolve)));
-  return { socket, next };
-}
+import { connectStream } from '../helpers/ws-client.js';
 
 function refusal(url: string): Promise<number> {
   return new Promise((resolve) => {
@@ -51,7 +33,7 @@ describe('WS /api/v1/inference/stream', () => {
   });
 
   it('answers each frame with predictions that echo its id, equal to the HTTP route', async () => {
-    const { socket, next } = await connect(`${base}?token=${token}`);
+    const { socket, next } = await connectStream(`${base}?token=${token}`);
     socket.send(JSON.stringify({ id: 'a1', model: 'sensor-anomaly', inputs: [{ temperature: 21, humidity: 45, pressure: 1012 }] }));
     const reply = await next();
     expect(reply).toMatchObject({ id: 'a1', model: 'sensor-anomaly', version: '1.0.0' });
@@ -64,7 +46,7 @@ describe('WS /api/v1/inference/stream', () => {
   });
 
   it('answers bad frames with error frames and keeps the socket open', async () => {
-    const { socket, next } = await connect(`${base}?token=${token}`);
+    const { socket, next } = await connectStream(`${base}?token=${token}`);
     socket.send('{not json');
     expect(await next()).toEqual({ id: null, error: 'Malformed JSON frame' });
     socket.send(JSON.stringify({ id: 'b', inputs: [1, 2, 3] }));
@@ -82,7 +64,7 @@ describe('WS /api/v1/inference/stream', () => {
   });
 
   it('bounds in-flight frames per client', async () => {
-    const { socket, next } = await connect(`${base}?token=${token}`);
+    const { socket, next } = await connectStream(`${base}?token=${token}`);
     const frame = JSON.stringify({ model: 'sensor-anomaly', inputs: Array.from({ length: 512 }, () => [21, 45, 1012]) });
     for (let index = 0; index < 80; index += 1) socket.send(frame);
     const replies = [];

@@ -2,6 +2,8 @@ import WebSocket from 'ws';
 
 export interface StreamClient {
   socket: WebSocket;
+  /** Settles with the close code and reason once the socket has closed. */
+  closed: Promise<{ code: number; reason: string }>;
   /** The next reply, parsed; rejects when the socket closes first or after `timeoutMs`. */
   next(timeoutMs?: number): Promise<Record<string, any>>;
   close(): void;
@@ -18,9 +20,12 @@ export async function connectStream(url: string): Promise<StreamClient> {
     if (waiter) waiter.resolve(reply);
     else replies.push(reply);
   });
-  socket.on('close', (code) => {
-    for (const waiter of waiters.splice(0)) waiter.reject(new Error(`socket closed (${code})`));
-  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.on('close', (code, reason) => {
+      for (const waiter of waiters.splice(0)) waiter.reject(new Error(`socket closed (${code})`));
+      resolve({ code, reason: reason.toString() });
+    }),
+  );
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
     socket.once('error', reject);
@@ -33,5 +38,5 @@ export async function connectStream(url: string): Promise<StreamClient> {
       waiters.push({ resolve: (reply) => (clearTimeout(timer), resolve(reply)), reject: (error) => (clearTimeout(timer), reject(error)) });
     });
   };
-  return { socket, next, close: () => socket.close() };
+  return { socket, closed, next, close: () => socket.close() };
 }
