@@ -1,3 +1,4 @@
+import { ApiKey } from '../auth/api-keys/api-key.entity.js';
 import { Category } from '../categories/category.entity.js';
 import { InferenceJobChunk } from '../inference/jobs/inference-job-chunk.entity.js';
 import { InferenceJobResult } from '../inference/jobs/inference-job-result.entity.js';
@@ -12,4 +13,4 @@ import { Product } from '../products/product.entity.js';
 import { User } from '../users/user.entity.js';
 
 /** Every entity, listed as classes so ts-node, Jest and dist/ behave the same. */
-export const ENTITIES = [User, ModelVersion, InferenceJob, InferenceJobChunk, InferenceJobResult, SensorReading, InferenceRecord, Category, Product, Order, OrderItem, IdempotencyKey];
+export const ENTITIES = [User, ModelVersion, InferenceJob, InferenceJobChunk, InferenceJobResult, SensorReading, InferenceRecord, Category, Product, Order, OrderItem, IdempotencyKey, ApiKey];

@@ -9,9 +9,11 @@ import { PredictRequestDto } from '../dto/predict.dto.js';
 import { PredictBodyPipe, type PredictBody } from '../predict-body.pipe.js';
 import { JobAcceptedDto, JobResultRowDto, JobStatusDto } from './dto/job.dto.js';
 import { JobsService } from './jobs.service.js';
+import { KeyScope } from '../../auth/api-keys/api-key-scopes.js';
 
 @ApiTags('inference')
 @Controller('inference')
+@KeyScope('predict')
 export class JobsController {
   constructor(private readonly jobs: JobsService) {}
 
