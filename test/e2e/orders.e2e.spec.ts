@@ -36,6 +36,7 @@ describe('orders', () => {
         { id: expect.any(Number), productId: pen.id, productName: 'Pen', quantity: 3, unitPrice: '19.99', totalPrice: '59.97' },
         { id: expect.any(Number), productId: clip.id, productName: 'Clip', quantity: 7, unitPrice: '0.10', totalPrice: '0.70' },
       ],
+      events: [{ from: null, to: 'pending', by: alice.id, at: expect.stringMatching(/Z$/) }],
       createdAt: expect.stringMatching(/Z$/),
       updatedAt: expect.stringMatching(/Z$/),
     });

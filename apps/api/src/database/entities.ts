@@ -7,10 +7,11 @@ import { InferenceRecord } from '../inference/records/inference-record.entity.js
 import { SensorReading } from '../ingestion/sensor-reading.entity.js';
 import { ModelVersion } from '../models/model-version.entity.js';
 import { IdempotencyKey } from '../orders/idempotency-key.entity.js';
+import { OrderEvent } from '../orders/order-event.entity.js';
 import { OrderItem } from '../orders/order-item.entity.js';
 import { Order } from '../orders/order.entity.js';
 import { Product } from '../products/product.entity.js';
 import { User } from '../users/user.entity.js';
 
 /** Every entity, listed as classes so ts-node, Jest and dist/ behave the same. */
-export const ENTITIES = [User, ModelVersion, InferenceJob, InferenceJobChunk, InferenceJobResult, SensorReading, InferenceRecord, Category, Product, Order, OrderItem, IdempotencyKey, ApiKey];
+export const ENTITIES = [User, ModelVersion, InferenceJob, InferenceJobChunk, InferenceJobResult, SensorReading, InferenceRecord, Category, Product, Order, OrderItem, IdempotencyKey, ApiKey, OrderEvent];
