@@ -11,6 +11,7 @@ import { AddUserTokenVersion1767226700000 } from './1767226700000-AddUserTokenVe
 import { CreateApiKeys1767227100000 } from './1767227100000-CreateApiKeys.js';
 import { CreateOrderEvents1767227100001 } from './1767227100001-CreateOrderEvents.js';
 import { BackfillOrderEvents1767227100002 } from './1767227100002-BackfillOrderEvents.js';
+import { CreateModelEvents1767227100003 } from './1767227100003-CreateModelEvents.js';
 
 /** Every migration in order, listed as classes (no globs) so every runner sees the same set. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   CreateApiKeys1767227100000,
   CreateOrderEvents1767227100001,
   BackfillOrderEvents1767227100002,
+  CreateModelEvents1767227100003,
 ];

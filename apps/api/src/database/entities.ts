@@ -5,6 +5,7 @@ import { InferenceJobResult } from '../inference/jobs/inference-job-result.entit
 import { InferenceJob } from '../inference/jobs/inference-job.entity.js';
 import { InferenceRecord } from '../inference/records/inference-record.entity.js';
 import { SensorReading } from '../ingestion/sensor-reading.entity.js';
+import { ModelEvent } from '../models/events/model-event.entity.js';
 import { ModelVersion } from '../models/model-version.entity.js';
 import { IdempotencyKey } from '../orders/idempotency-key.entity.js';
 import { OrderEvent } from '../orders/order-event.entity.js';
@@ -14,4 +15,4 @@ import { Product } from '../products/product.entity.js';
 import { User } from '../users/user.entity.js';
 
 /** Every entity, listed as classes so ts-node, Jest and dist/ behave the same. */
-export const ENTITIES = [User, ModelVersion, InferenceJob, InferenceJobChunk, InferenceJobResult, SensorReading, InferenceRecord, Category, Product, Order, OrderItem, IdempotencyKey, ApiKey, OrderEvent];
+export const ENTITIES = [User, ModelVersion, InferenceJob, InferenceJobChunk, InferenceJobResult, SensorReading, InferenceRecord, Category, Product, Order, OrderItem, IdempotencyKey, ApiKey, OrderEvent, ModelEvent];

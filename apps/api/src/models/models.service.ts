@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { BadRequestError, ConflictError, NotFoundError, toPage, type Page } from '@app/common';
 import { DeployedModels, type DeployedModel } from './deployed-models.js';
+import { ModelEventsService } from './events/model-events.service.js';
 import type { ListModelsQueryDto } from './dto/list-models.query.js';
 import { toModelVersionResponse, type ModelVersionResponseDto } from './dto/model-version-response.dto.js';
 import type { UploadModelDto } from './dto/upload-model.dto.js';
@@ -25,13 +26,14 @@ export class ModelsService {
     private readonly store: ModelArtifactStore,
     private readonly runtime: ModelRuntime,
     private readonly deployed: DeployedModels,
+    private readonly events: ModelEventsService,
   ) {}
 
   /**
    * Stores the artifact, loads it once to check it against the declared metadata, checksums it,
    * and registers it as staging. Any refusal removes what was stored.
    */
-  async upload(dto: UploadModelDto, modelJson: UploadedFile | undefined, weights: UploadedFile[]): Promise<ModelVersionResponseDto> {
+  async upload(dto: UploadModelDto, modelJson: UploadedFile | undefined, weights: UploadedFile[], actorId?: number): Promise<ModelVersionResponseDto> {
     if (!modelJson) throw new BadRequestError('The multipart field "model" (model.json) is required');
     if (weights.length === 0) throw new BadRequestError('The multipart field "weights" needs at least one weight file');
     if (await this.models.findVersion(dto.name, dto.version)) throw new ConflictError(`Model '${dto.name}' version '${dto.version}' already exists`);
@@ -40,7 +42,9 @@ export class ModelsService {
       const info = await this.inspect(dir);
       this.checkMetadata(dto, info);
       const row = this.models.create(newVersionFields(dto, await this.store.checksum(dir), { stage: 'staging', deployed: false }));
-      return toModelVersionResponse(await this.models.save(row));
+      const saved = await this.models.save(row);
+      await this.events.record('upload', dto.name, dto.version, actorId); // never throws: see ModelEventsService
+      return toModelVersionResponse(saved);
     } catch (error) {
       await this.store.remove(dto.name, dto.version);
       throw error;
@@ -67,13 +71,14 @@ export class ModelsService {
    * serving until the switch and is freed once its last request is done. A failed load changes
    * nothing.
    */
-  deploy(name: string, version: string): Promise<ModelVersionResponseDto> {
+  deploy(name: string, version: string, actorId?: number): Promise<ModelVersionResponseDto> {
     return this.changes.run(async () => {
       const row = await this.getRow(name, version);
       if (row.stage === 'archived') throw new ConflictError(`Model '${name}' version '${row.version}' is archived; upload a new version instead`);
       const info = await this.loadOrExplain(row);
       const previous = await this.models.promote(row);
       this.deployed.set(row, info);
+      await this.events.record('deploy', name, row.version, actorId, previous ? { replaced: previous.version } : undefined);
       if (previous) {
         this.runtime.unload(modelKey(previous.name, previous.version));
         this.logger.log(`Deployed ${name}@${row.version}, replacing ${previous.version}`);
@@ -82,13 +87,13 @@ export class ModelsService {
     });
   }
 
-  undeploy(name: string, version: string): Promise<ModelVersionResponseDto> {
-    return this.retire(name, version, 'staging');
+  undeploy(name: string, version: string, actorId?: number): Promise<ModelVersionResponseDto> {
+    return this.retire(name, version, 'staging', actorId);
   }
 
   /** Archive: unloaded and kept on disk, never deployed again. */
-  archive(name: string, version: string): Promise<ModelVersionResponseDto> {
-    return this.retire(name, version, 'archived');
+  archive(name: string, version: string, actorId?: number): Promise<ModelVersionResponseDto> {
+    return this.retire(name, version, 'archived', actorId);
   }
 
   /** The deployed version a prediction runs on, from memory. */
@@ -100,12 +105,13 @@ export class ModelsService {
     return deployed;
   }
 
-  private retire(name: string, version: string, stage: 'staging' | 'archived'): Promise<ModelVersionResponseDto> {
+  private retire(name: string, version: string, stage: 'staging' | 'archived', actorId?: number): Promise<ModelVersionResponseDto> {
     return this.changes.run(async () => {
       const row = await this.getRow(name, version);
       this.deployed.remove(row.name, row.version);
       this.runtime.unload(modelKey(row.name, row.version));
       await this.models.updateColumns(row.id, { stage, deployed: false });
+      await this.events.record(stage === 'archived' ? 'archive' : 'undeploy', row.name, row.version, actorId);
       return toModelVersionResponse(await this.getRow(row.name, row.version));
     });
   }
