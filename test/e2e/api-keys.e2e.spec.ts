@@ -135,6 +135,31 @@ describe('API keys', () => {
     await t.http().get('/api/v1/auth/me').set('X-API-Key', other.key).expect(401);
   });
 
+  it('a revocation written by another replica (straight to the database) is honoured once the 5 s cache lapses', async () => {
+    const user = await t.customer('key_elsewhere');
+    const { key, id } = (await createKey(user.token, { name: 'far', scopes: ['read'] }).expect(201)).body;
+    await t.http().get('/api/v1/auth/me').set(bearer(key)).expect(200);
+    await t.dataSource.query('UPDATE api_keys SET revokedAt = ? WHERE id = ?', [new Date().toISOString(), id]);
+    const refused = await waitFor(async () => {
+      const response = await t.http().get('/api/v1/auth/me').set(bearer(key));
+      return response.status === 401 ? response.status : undefined;
+    }, 20_000, 250);
+    expect(refused).toBe(401);
+  });
+
+  it("stops working when its owner is deactivated, and hostile key values answer 401, never 500", async () => {
+    const user = await t.customer('key_leaver');
+    const { key } = (await createKey(user.token, { name: 'leaver', scopes: ['read'] }).expect(201)).body;
+    await t.http().get('/api/v1/auth/me').set('X-API-Key', key).expect(200);
+    await t.http().delete(`/api/v1/users/${user.id}`).set(admin()).expect(204);
+    await t.http().get('/api/v1/auth/me').set('X-API-Key', key).expect(401);
+    for (const hostile of ['ak_', `ak_${'x'.repeat(10_000)}`, "ak_' OR 1=1 --------------------------------", `ak_${'é'.repeat(43)}`, 'ak_%00', `${key}x`, key.slice(0, -1)]) {
+      const response = await t.http().get('/api/v1/auth/me').set('X-API-Key', encodeURI(hostile));
+      expect(response.status).toBe(401);
+      expectErrorShape(response.body, 401);
+    }
+  });
+
   it('opens the stream with a predict key (header or ?token=), refuses a read-only key, and closes the socket on revocation', async () => {
     const user = await t.customer('key_streamer');
     const readKey = (await createKey(user.token, { name: 'r', scopes: ['read'] }).expect(201)).body.key;
