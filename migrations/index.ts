@@ -9,6 +9,10 @@ import { CreateOrders1767226500000 } from './1767226500000-CreateOrders.js';
 import { CreateIdempotencyKeys1767226600000 } from './1767226600000-CreateIdempotencyKeys.js';
 import { AddUserTokenVersion1767226700000 } from './1767226700000-AddUserTokenVersion.js';
 import { JobJsonColumns1767227000000 } from './1767227000000-JobJsonColumns.js';
+import { CreateApiKeys1767227100000 } from './1767227100000-CreateApiKeys.js';
+import { CreateOrderEvents1767227100001 } from './1767227100001-CreateOrderEvents.js';
+import { BackfillOrderEvents1767227100002 } from './1767227100002-BackfillOrderEvents.js';
+import { CreateModelEvents1767227100003 } from './1767227100003-CreateModelEvents.js';
 
 /** Every migration in order, listed as classes (no globs) so every runner sees the same set. */
 export const MIGRATIONS = [
@@ -23,4 +27,8 @@ export const MIGRATIONS = [
   CreateIdempotencyKeys1767226600000,
   AddUserTokenVersion1767226700000,
   JobJsonColumns1767227000000,
+  CreateApiKeys1767227100000,
+  CreateOrderEvents1767227100001,
+  BackfillOrderEvents1767227100002,
+  CreateModelEvents1767227100003,
 ];

@@ -86,10 +86,11 @@ describe('Swagger', () => {
     const document = (await t.http().get('/docs-json').expect(200)).body;
     expect(document.components.securitySchemes.oauth2.flows.password.tokenUrl).toBe('/api/v1/auth/token');
     expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(document.components.securitySchemes.apiKey).toMatchObject({ type: 'apiKey', in: 'header', name: 'X-API-Key' });
     expect(document.components.schemas.ErrorBodyDto).toBeDefined();
   });
 
-  it('documents every route with a response schema, and protected ones with both schemes', async () => {
+  it('documents every route with a response schema, and protected ones with every scheme (bearer, OAuth2, X-API-Key)', async () => {
     const document = (await t.http().get('/docs-json').expect(200)).body;
     const publicOperations = new Set(['POST /api/v1/auth/register', 'POST /api/v1/auth/token', 'GET /health', 'GET /health/ready', 'GET /metrics']);
     for (const [path, methods] of Object.entries<Record<string, { security?: object[]; responses: Record<string, unknown> }>>(document.paths)) {
@@ -98,7 +99,7 @@ describe('Swagger', () => {
         expect([key, Object.keys(operation.responses).some((status) => /^2/.test(status))]).toEqual([key, true]);
         if (publicOperations.has(key) || /^\/api\/v1\/(categories|products)/.test(path) && method === 'get') continue;
         const schemes = (operation.security ?? []).flatMap((entry) => Object.keys(entry));
-        expect([key, schemes.sort()]).toEqual([key, ['bearer', 'oauth2']]);
+        expect([key, schemes.sort()]).toEqual([key, ['apiKey', 'bearer', 'oauth2']]);
       }
     }
     expect(document.paths['/api/v1/users/bulk'].post.requestBody.content['application/json'].schema).toMatchObject({ type: 'array' });

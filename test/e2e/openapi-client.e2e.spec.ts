@@ -62,7 +62,7 @@ describe('the OpenAPI document as frontend teams use it', () => {
     expect(result.modelNames).toEqual(expect.arrayContaining(['sensor-anomaly', 'order-value']));
     const commerce = result.commerce as {
       categorySlug: string; orderId: number; orderNumber: string; productId: number; listedOrderIds: number[]; userOrderIds: number[];
-      customer: { id: number; role: string; orderUserId: number }; readBack: Record<string, unknown>;
+      customer: { id: number; role: string; orderUserId: number }; readBack: Record<string, unknown>; orderEvents: unknown[];
     };
     expect(commerce.categorySlug).toMatch(/^client-flow-/);
     expect(commerce).toMatchObject({ productPrice: '19.95', orderTotal: '39.90', orderStatus: 'pending', lineNames: ['Flow Lamp'], retryStatus: 200, retryReplayedHeader: 'true', retrySameOrder: true });
@@ -72,5 +72,8 @@ describe('the OpenAPI document as frontend teams use it', () => {
     expect(commerce.readBack).toEqual({ status: 200, id: commerce.orderId, orderNumber: commerce.orderNumber, totalAmount: '39.90', lines: [[commerce.productId, 2, '19.95', '39.90']] });
     expect(commerce.listedOrderIds).toEqual([commerce.orderId]);
     expect(commerce.userOrderIds).toEqual([commerce.orderId]);
+    expect(commerce.orderEvents).toEqual([[null, 'pending']]);
+    // An API key made and used through the generated types: shown once, scoped, revocable.
+    expect(result.apiKeys).toEqual({ prefix: expect.stringMatching(/^ak_/), scopes: ['predict', 'read'], listedHasSecret: false, predictStatus: 200, readStatus: 200, orderStatus: 403, revokeStatus: 204, afterRevokeStatus: 401 });
   });
 });

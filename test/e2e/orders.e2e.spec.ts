@@ -36,6 +36,7 @@ describe('orders', () => {
         { id: expect.any(Number), productId: pen.id, productName: 'Pen', quantity: 3, unitPrice: '19.99', totalPrice: '59.97' },
         { id: expect.any(Number), productId: clip.id, productName: 'Clip', quantity: 7, unitPrice: '0.10', totalPrice: '0.70' },
       ],
+      events: [{ from: null, to: 'pending', by: alice.id, at: expect.stringMatching(/Z$/) }],
       createdAt: expect.stringMatching(/Z$/),
       updatedAt: expect.stringMatching(/Z$/),
     });
@@ -303,9 +304,11 @@ describe('orders', () => {
     expect(response.body.items).toHaveLength(20);
     expect(response.body.items.every((entry: { items: unknown[] }) => entry.items.length === 3)).toBe(true);
     const reads = statements.filter((sql) => /^\s*SELECT/i.test(sql));
-    // The page, its count, and the items of all 20 orders in one IN query (+ at most the caller's user).
+    // The page, its count, the items and the events of all 20 orders in one IN query each (+ at most the caller's user).
     expect(reads.length).toBeGreaterThanOrEqual(2);
-    expect(reads.length).toBeLessThanOrEqual(4);
+    expect(reads.length).toBeLessThanOrEqual(5);
     expect(reads.filter((sql) => /order_items/.test(sql))).toHaveLength(1);
+    expect(reads.filter((sql) => /order_events/.test(sql))).toHaveLength(1);
+    expect(response.body.items.every((entry: { events: unknown[] }) => entry.events.length === 1)).toBe(true);
   });
 });

@@ -2,18 +2,26 @@ import { createSecretKey } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import type { StringValue } from 'ms';
 import { AppConfig } from '../config/app-config.js';
 import { UsersModule } from '../users/users.module.js';
+import { ApiKey } from './api-keys/api-key.entity.js';
+import { ApiKeyScopeGuard } from './api-keys/api-key-scope.guard.js';
+import { ApiKeysController } from './api-keys/api-keys.controller.js';
+import { ApiKeysRepository } from './api-keys/api-keys.repository.js';
+import { ApiKeysService } from './api-keys/api-keys.service.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { RolesGuard } from './roles.guard.js';
+import { CredentialsService } from './credentials.service.js';
 import { TokenService } from './token.service.js';
 
 @Module({
   imports: [
     UsersModule,
+    TypeOrmModule.forFeature([ApiKey]),
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => {
@@ -28,15 +36,19 @@ import { TokenService } from './token.service.js';
       },
     }),
   ],
-  controllers: [AuthController],
+  controllers: [AuthController, ApiKeysController],
   providers: [
     AuthService,
     TokenService,
-    // Order matters: authenticate first, then check roles.
+    ApiKeysRepository,
+    ApiKeysService,
+    CredentialsService,
+    // Order matters: authenticate first, then check roles, then an API key's scopes.
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
+    { provide: APP_GUARD, useClass: ApiKeyScopeGuard },
   ],
-  exports: [TokenService],
+  exports: [TokenService, CredentialsService],
 })
 export class AuthModule {}
 

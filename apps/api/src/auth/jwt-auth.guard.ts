@@ -4,14 +4,18 @@ import type { FastifyRequest } from 'fastify';
 import { UnauthorizedError } from '@app/common';
 import { IS_PUBLIC, OPTIONAL_AUTH } from './auth.decorators.js';
 import type { AuthUser } from './auth-user.js';
-import { TokenService } from './token.service.js';
+import { requestCredential } from './credential.js';
+import { CredentialsService } from './credentials.service.js';
 
-/** Global guard: every route needs a valid bearer token unless marked @Public(). */
+/**
+ * Global guard: every route needs a valid bearer token or API key (`Authorization: Bearer` or
+ * `X-API-Key`) unless marked @Public(). An API key's scopes are checked later, by ApiKeyScopeGuard.
+ */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly tokens: TokenService,
+    private readonly credentials: CredentialsService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -21,20 +25,15 @@ export class JwtAuthGuard implements CanActivate {
     const optional = isPublic && this.reflector.getAllAndOverride<boolean>(OPTIONAL_AUTH, [context.getHandler(), context.getClass()]);
     if (isPublic && !optional) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>();
-    const token = bearerToken(request.headers.authorization);
+    const token = requestCredential(request.headers);
     if (optional) {
-      if (token) request.user = await this.tokens.authenticate(token).catch(anonymousIfUnauthorized);
+      if (token) request.user = await this.credentials.authenticate(token).catch(anonymousIfUnauthorized);
       return true;
     }
     if (!token) throw new UnauthorizedError('Missing bearer token');
-    request.user = await this.tokens.authenticate(token);
+    request.user = await this.credentials.authenticate(token);
     return true;
   }
-}
-
-function bearerToken(header: string | undefined): string | undefined {
-  const [scheme, token] = (header ?? '').split(' ');
-  return scheme?.toLowerCase() === 'bearer' && token ? token : undefined;
 }
 
 function anonymousIfUnauthorized(error: unknown): undefined {

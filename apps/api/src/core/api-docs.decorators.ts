@@ -1,7 +1,7 @@
 import { applyDecorators, HttpStatus } from '@nestjs/common';
 import { ApiBearerAuth, ApiOAuth2, ApiResponse, ApiSecurity } from '@nestjs/swagger';
 import { ErrorBodyDto } from '@app/common';
-import { BEARER_SCHEME, OAUTH2_SCHEME } from './swagger.js';
+import { API_KEY_SCHEME, BEARER_SCHEME, OAUTH2_SCHEME } from './swagger.js';
 
 const DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid input (validation details per field)',
@@ -23,14 +23,14 @@ function STATUS_TEXT(status: number): string {
   return HttpStatus[status] ?? 'Error';
 }
 
-/** A protected operation: both security schemes, so Swagger UI sends the token either way. */
+/** A protected operation: every security scheme, so Swagger UI sends the token (or API key) either way. */
 export function ApiAuth(): MethodDecorator & ClassDecorator {
-  return applyDecorators(ApiBearerAuth(BEARER_SCHEME), ApiOAuth2([], OAUTH2_SCHEME), ApiErrors(401));
+  return applyDecorators(ApiBearerAuth(BEARER_SCHEME), ApiOAuth2([], OAUTH2_SCHEME), ApiSecurity(API_KEY_SCHEME), ApiErrors(401));
 }
 
 /** A public operation that honours a token when sent: both schemes, or none (`{}`). */
 export function ApiOptionalAuth(): MethodDecorator & ClassDecorator {
-  return applyDecorators(ApiBearerAuth(BEARER_SCHEME), ApiOAuth2([], OAUTH2_SCHEME), ApiSecurity({}));
+  return applyDecorators(ApiBearerAuth(BEARER_SCHEME), ApiOAuth2([], OAUTH2_SCHEME), ApiSecurity(API_KEY_SCHEME), ApiSecurity({}));
 }
 
 /** The 503 of a large body refused for lack of payload budget (configure-app, LARGE_BODY_BUDGET). */

@@ -5,6 +5,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import bytes from 'bytes';
 import { createValidationPipe } from '@app/common';
+import { isApiKey } from '../auth/credential.js';
+import { CredentialsService } from '../auth/credentials.service.js';
 import { AppConfig } from '../config/app-config.js';
 import { AuthenticatedWsAdapter } from '../inference/stream/authenticated-ws.adapter.js';
 import { MetricsService } from '../metrics/metrics.service.js';
@@ -71,7 +73,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   app.useSecurityHeaders();
   // CORS only when origins are configured: browsers on other origins are refused by default.
   if (config.http.corsOrigins.length) app.enableCors({ origin: config.http.corsOrigins, credentials: true, exposedHeaders: ['X-Request-Id'] });
-  await app.register(fastifyRateLimit, rateLimitPlugin(config.rateLimit, tokenSubject(app.get(JwtService, { strict: false })), rateLimitStore(app, config, metrics)));
+  await app.register(fastifyRateLimit, rateLimitPlugin(config.rateLimit, tokenSubject(app.get(JwtService, { strict: false }), app.get(CredentialsService, { strict: false })), rateLimitStore(app, config, metrics)));
   const accountLimiter = fastify.createRateLimit(loginAccountLimit(config.rateLimit));
 
   app.setGlobalPrefix(API_PREFIX, {
@@ -87,9 +89,10 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   setupSwagger(app, `/${API_PREFIX}`);
 }
 
-/** The rate limiter's view of a token: its user id when signature and expiry check out. */
-function tokenSubject(jwt: JwtService) {
-  return (token: string): number | undefined => {
+/** The rate limiter's view of a credential: its user id when a JWT's signature and expiry check out, or a valid API key's owner. */
+function tokenSubject(jwt: JwtService, credentials: CredentialsService) {
+  return (token: string): number | undefined | Promise<number | undefined> => {
+    if (isApiKey(token)) return credentials.keyOwner(token);
     try {
       const { sub } = jwt.verify<{ sub?: unknown }>(token, { algorithms: ['HS256'] });
       return typeof sub === 'number' ? sub : undefined;

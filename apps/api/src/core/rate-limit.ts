@@ -1,6 +1,7 @@
 import type { RateLimitOptions, RateLimitPluginOptions } from '@fastify/rate-limit';
 import type { FastifyRequest } from 'fastify';
 import { TooManyRequestsError } from '@app/common';
+import { requestCredential } from '../auth/credential.js';
 
 export interface RateLimitSettings {
   ttlMs: number;
@@ -13,8 +14,11 @@ export interface RateLimitSettings {
   storeTimeoutMs: number;
 }
 
-/** The user id of a token whose signature and expiry check out; undefined for anything else. */
-export type TokenSubject = (token: string) => number | undefined;
+/**
+ * The user id of a token whose signature and expiry check out, or of a valid API key's owner (from
+ * the key cache, a query at most every few seconds per key); undefined for anything else.
+ */
+export type TokenSubject = (token: string) => number | undefined | Promise<number | undefined>;
 
 /** The store the plugin counts in: in memory, or Redis (bounded, see rate-limit-store.ts). */
 export type StoreOption = { store?: unknown };
@@ -25,11 +29,12 @@ const USER_KEY = 'user:';
  * The bucket of a request: its user when it carries a verified token, else its client address
  * (`request.ip`, which honours X-Forwarded-For only from TRUST_PROXY's proxies). The limiter runs
  * before the auth guard, so the token's signature is checked here: an unverified `sub` would let
- * anyone spend another user's budget, or dodge their own with made-up ids.
+ * anyone spend another user's budget, or dodge their own with made-up ids. An API key (either
+ * header) counts against its owner, like the owner's tokens.
  */
-export function requestKey(request: FastifyRequest, subjectOf: TokenSubject): string {
-  const [scheme, token] = (request.headers.authorization ?? '').split(' ');
-  const subject = scheme?.toLowerCase() === 'bearer' && token ? subjectOf(token) : undefined;
+export async function requestKey(request: FastifyRequest, subjectOf: TokenSubject): Promise<string> {
+  const token = requestCredential(request.headers);
+  const subject = token ? await subjectOf(token) : undefined;
   return subject === undefined ? `ip:${request.ip}` : `${USER_KEY}${subject}`;
 }
 

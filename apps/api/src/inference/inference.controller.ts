@@ -7,10 +7,12 @@ import { ModelNameParams } from '../models/dto/model-version.params.js';
 import { PREDICTION_MODELS, PredictRequestDto, PredictResponseDto } from './dto/predict.dto.js';
 import { InferenceService } from './inference.service.js';
 import { PredictBodyPipe, type PredictBody } from './predict-body.pipe.js';
+import { KeyScope } from '../auth/api-keys/api-key-scopes.js';
 
 @ApiTags('inference')
 @ApiExtraModels(...PREDICTION_MODELS)
 @Controller('inference')
+@KeyScope('predict')
 export class InferenceController {
   constructor(private readonly inference: InferenceService) {}
 

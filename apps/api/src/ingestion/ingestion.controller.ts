@@ -7,9 +7,11 @@ import { ApiErrors, ApiPayloadBudget } from '../core/api-docs.decorators.js';
 import { IngestQueryDto, IngestResultDto, ListReadingsQueryDto, MAX_INGEST_ROWS } from './dto/ingest.dto.js';
 import { SensorReadingDto, SensorReadingInputDto } from './dto/sensor-reading.dto.js';
 import { IngestionService } from './ingestion.service.js';
+import { KeyScope } from '../auth/api-keys/api-key-scopes.js';
 
 @ApiTags('ingestion')
 @Controller('ingest')
+@KeyScope('predict')
 export class IngestionController {
   constructor(private readonly ingestion: IngestionService) {}
 

@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UploadedFiles, UseInterceptors } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse, type Page } from '@app/common';
-import { Auth } from '../auth/auth.decorators.js';
+import type { AuthUser } from '../auth/auth-user.js';
+import { Auth, CurrentUser } from '../auth/auth.decorators.js';
 import { ApiErrors } from '../core/api-docs.decorators.js';
 import { ListModelsQueryDto } from './dto/list-models.query.js';
 import { ModelVersionResponseDto } from './dto/model-version-response.dto.js';
@@ -32,8 +33,8 @@ export class ModelsController {
   @ApiBody({ schema: UPLOAD_MODEL_SCHEMA })
   @ApiCreatedResponse({ type: ModelVersionResponseDto })
   @ApiErrors(400, 409, 413)
-  upload(@Body() dto: UploadModelDto, @UploadedFiles() files: UploadedModelFiles): Promise<ModelVersionResponseDto> {
-    return this.models.upload(dto, files?.model?.[0], files?.weights ?? []);
+  upload(@Body() dto: UploadModelDto, @UploadedFiles() files: UploadedModelFiles, @CurrentUser() actor: AuthUser): Promise<ModelVersionResponseDto> {
+    return this.models.upload(dto, files?.model?.[0], files?.weights ?? [], actor.id);
   }
 
   @Get(':name')
@@ -60,8 +61,8 @@ export class ModelsController {
   @ApiOperation({ summary: 'Load into the runtime and make it production; the previous production version goes to staging' })
   @ApiOkResponse({ type: ModelVersionResponseDto })
   @ApiErrors(400, 404, 409)
-  deploy(@Param() params: ModelVersionParams): Promise<ModelVersionResponseDto> {
-    return this.models.deploy(params.name, params.version);
+  deploy(@Param() params: ModelVersionParams, @CurrentUser() actor: AuthUser): Promise<ModelVersionResponseDto> {
+    return this.models.deploy(params.name, params.version, actor.id);
   }
 
   @Post(':name/versions/:version/undeploy')
@@ -70,8 +71,8 @@ export class ModelsController {
   @ApiOperation({ summary: 'Unload; stage staging' })
   @ApiOkResponse({ type: ModelVersionResponseDto })
   @ApiErrors(400, 404)
-  undeploy(@Param() params: ModelVersionParams): Promise<ModelVersionResponseDto> {
-    return this.models.undeploy(params.name, params.version);
+  undeploy(@Param() params: ModelVersionParams, @CurrentUser() actor: AuthUser): Promise<ModelVersionResponseDto> {
+    return this.models.undeploy(params.name, params.version, actor.id);
   }
 
   @Delete(':name/versions/:version')
@@ -79,7 +80,7 @@ export class ModelsController {
   @ApiOperation({ summary: 'Archive: unload, stage archived; the artifact stays' })
   @ApiOkResponse({ type: ModelVersionResponseDto })
   @ApiErrors(400, 404)
-  archive(@Param() params: ModelVersionParams): Promise<ModelVersionResponseDto> {
-    return this.models.archive(params.name, params.version);
+  archive(@Param() params: ModelVersionParams, @CurrentUser() actor: AuthUser): Promise<ModelVersionResponseDto> {
+    return this.models.archive(params.name, params.version, actor.id);
   }
 }

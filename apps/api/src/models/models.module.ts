@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DeployedModels } from './deployed-models.js';
+import { ModelEvent } from './events/model-event.entity.js';
+import { ModelEventsController } from './events/model-events.controller.js';
+import { ModelEventsService } from './events/model-events.service.js';
 import { ModelArtifactStore } from './model-artifact.store.js';
 import { ModelLoadFailures } from './model-load-failures.js';
 import { ModelResidency } from './model-residency.js';
@@ -15,10 +18,11 @@ import { ShippedModelsInstaller } from './shipped-models.installer.js';
 import { TfjsModelRuntime } from './tfjs-model-runtime.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ModelVersion])],
-  controllers: [ModelsController],
+  imports: [TypeOrmModule.forFeature([ModelVersion, ModelEvent])],
+  controllers: [ModelsController, ModelEventsController],
   providers: [
     ModelsService,
+    ModelEventsService,
     ModelsRepository,
     ModelArtifactStore,
     DeployedModels,

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { BadRequestError, ConflictError, NotFoundError, toPage, type Page } from '@app/common';
 import { classifyDbError } from '@app/database';
 import { DeployedModels, type DeployedModel } from './deployed-models.js';
+import { ModelEventsService } from './events/model-events.service.js';
 import type { ListModelsQueryDto } from './dto/list-models.query.js';
 import { toModelVersionResponse, type ModelVersionResponseDto } from './dto/model-version-response.dto.js';
 import type { UploadModelDto } from './dto/upload-model.dto.js';
@@ -28,6 +29,7 @@ export class ModelsService {
     private readonly runtime: ModelRuntime,
     private readonly deployed: DeployedModels,
     private readonly residency: ModelResidency,
+    private readonly events: ModelEventsService,
   ) {}
 
   /**
@@ -38,7 +40,7 @@ export class ModelsService {
    * folder. A crash before the commit leaves at most an unregistered folder, which the next
    * upload of that version replaces.
    */
-  async upload(dto: UploadModelDto, modelJson: UploadedFile | undefined, weights: UploadedFile[]): Promise<ModelVersionResponseDto> {
+  async upload(dto: UploadModelDto, modelJson: UploadedFile | undefined, weights: UploadedFile[], actorId?: number): Promise<ModelVersionResponseDto> {
     if (!modelJson) throw new BadRequestError('The multipart field "model" (model.json) is required');
     if (weights.length === 0) throw new BadRequestError('The multipart field "weights" needs at least one weight file');
     if (await this.models.findVersion(dto.name, dto.version)) throw alreadyExists(dto);
@@ -50,6 +52,7 @@ export class ModelsService {
       const row = await this.models.register(fields, () => this.store.commit(staged, dto.name, dto.version)).catch((error: unknown) => {
         throw classifyDbError(error) === 'unique' ? alreadyExists(dto) : error;
       });
+      await this.events.record('upload', dto.name, dto.version, actorId); // never throws: see ModelEventsService
       return toModelVersionResponse(row);
     } finally {
       // Gone already once committed; otherwise only this upload's own folder is removed.
@@ -77,13 +80,14 @@ export class ModelsService {
    * serving until the switch and is freed once its last request is done. A failed load changes
    * nothing.
    */
-  deploy(name: string, version: string): Promise<ModelVersionResponseDto> {
+  deploy(name: string, version: string, actorId?: number): Promise<ModelVersionResponseDto> {
     return this.changes.run(async () => {
       const row = await this.getRow(name, version);
       if (row.stage === 'archived') throw new ConflictError(`Model '${name}' version '${row.version}' is archived; upload a new version instead`);
       const info = await this.loadOrExplain(row);
       const previous = await this.models.promote(row);
       this.deployed.set(row, info);
+      await this.events.record('deploy', name, row.version, actorId, previous ? { replaced: previous.version } : undefined);
       if (previous) {
         this.residency.unload(modelKey(previous.name, previous.version));
         this.logger.log(`Deployed ${name}@${row.version}, replacing ${previous.version}`);
@@ -92,13 +96,13 @@ export class ModelsService {
     });
   }
 
-  undeploy(name: string, version: string): Promise<ModelVersionResponseDto> {
-    return this.retire(name, version, 'staging');
+  undeploy(name: string, version: string, actorId?: number): Promise<ModelVersionResponseDto> {
+    return this.retire(name, version, 'staging', actorId);
   }
 
   /** Archive: unloaded and kept on disk, never deployed again. */
-  archive(name: string, version: string): Promise<ModelVersionResponseDto> {
-    return this.retire(name, version, 'archived');
+  archive(name: string, version: string, actorId?: number): Promise<ModelVersionResponseDto> {
+    return this.retire(name, version, 'archived', actorId);
   }
 
   /** The deployed version a prediction runs on, from memory. */
@@ -110,12 +114,13 @@ export class ModelsService {
     return deployed;
   }
 
-  private retire(name: string, version: string, stage: 'staging' | 'archived'): Promise<ModelVersionResponseDto> {
+  private retire(name: string, version: string, stage: 'staging' | 'archived', actorId?: number): Promise<ModelVersionResponseDto> {
     return this.changes.run(async () => {
       const row = await this.getRow(name, version);
       this.deployed.remove(row.name, row.version);
       this.residency.unload(modelKey(row.name, row.version));
       await this.models.updateColumns(row.id, { stage, deployed: false });
+      await this.events.record(stage === 'archived' ? 'archive' : 'undeploy', row.name, row.version, actorId);
       return toModelVersionResponse(await this.getRow(row.name, row.version));
     });
   }

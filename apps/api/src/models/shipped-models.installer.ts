@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
+import { ModelEventsService } from './events/model-events.service.js';
 import { ModelArtifactStore } from './model-artifact.store.js';
 import { newVersionFields, type ModelMetadata } from './model-metadata.js';
 import { ModelsRepository } from './models.repository.js';
@@ -19,6 +20,7 @@ export class ShippedModelsInstaller {
     private readonly config: AppConfig,
     private readonly models: ModelsRepository,
     private readonly store: ModelArtifactStore,
+    private readonly events: ModelEventsService,
   ) {}
 
   async install(): Promise<void> {
@@ -31,6 +33,7 @@ export class ShippedModelsInstaller {
       try {
         const placement = hasProduction ? ({ stage: 'staging', deployed: false } as const) : ({ stage: 'production', deployed: true } as const);
         await this.models.save(this.models.create(newVersionFields(metadata, await this.store.checksum(stored), placement)));
+        await this.events.record('upload', metadata.name, metadata.version, undefined, { shipped: true, ...(placement.deployed ? { deployed: true } : {}) });
         this.logger.log(`Registered shipped model ${metadata.name}@${metadata.version}`);
       } catch (error) {
         // Another process registering the same version at the same boot is fine.

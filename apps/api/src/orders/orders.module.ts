@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ProductsModule } from '../products/products.module.js';
 import { IdempotencyKey } from './idempotency-key.entity.js';
+import { OrderEvent } from './order-event.entity.js';
+import { OrderEventsRepository } from './order-events.repository.js';
 import { OrderItem } from './order-item.entity.js';
 import { Order } from './order.entity.js';
 import { OrdersController } from './orders.controller.js';
@@ -11,8 +13,8 @@ import { UserOrdersController } from './user-orders.controller.js';
 
 /** Owns the order transaction and the status machine; asks ProductsService for stock changes. Does not import UsersModule. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Order, OrderItem, IdempotencyKey]), ProductsModule],
+  imports: [TypeOrmModule.forFeature([Order, OrderItem, IdempotencyKey, OrderEvent]), ProductsModule],
   controllers: [OrdersController, UserOrdersController],
-  providers: [OrdersService, OrdersRepository],
+  providers: [OrdersService, OrdersRepository, OrderEventsRepository],
 })
 export class OrdersModule {}

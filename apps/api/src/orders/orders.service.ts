@@ -8,6 +8,7 @@ import { ProductsService } from '../products/products.service.js';
 import type { CreateOrderDto } from './dto/create-order.dto.js';
 import type { ListOrdersQueryDto } from './dto/list-orders.query.js';
 import { toOrderResponse, type OrderResponseDto, type OrderStatsDto, type TopSpenderDto } from './dto/order-response.dto.js';
+import { OrderEventsRepository } from './order-events.repository.js';
 import type { OrderItem } from './order-item.entity.js';
 import type { Order } from './order.entity.js';
 import { ORDER_STATUSES, ORDER_TRANSITIONS, type OrderStatus } from './order-status.js';
@@ -33,6 +34,7 @@ export class OrdersService {
   constructor(
     private readonly orders: OrdersRepository,
     private readonly products: ProductsService,
+    private readonly events: OrderEventsRepository,
   ) {}
 
   /**
@@ -60,10 +62,11 @@ export class OrdersService {
           });
         }
         const order = await this.placeOrder(manager, userId, dto);
+        await this.events.record(manager, order.id, null, 'pending', actor.id);
         if (keyId !== undefined) await this.orders.attachOrderToKey(manager, keyId, order.id);
-        return order;
+        return { order, events: (await this.events.ofOrders([order.id], manager)).get(order.id) };
       });
-      return { order: toOrderResponse(order), replayed: false };
+      return { order: toOrderResponse(order.order, order.events), replayed: false };
     } catch (error) {
       if (!(error instanceof KeyTakenSignal) || !key) throw error;
       return { order: await this.replay(actor.id, key, requestHash), replayed: true };
@@ -74,7 +77,7 @@ export class OrdersService {
     // Customers see their own orders, whatever userId they send.
     const userId = isAdmin(actor) ? query.userId : actor.id;
     const [rows, total] = await this.orders.list({ userId, status: query.status, sort: query.sort }, query);
-    return toPage(rows.map((order) => toOrderResponse(order)), total, query);
+    return toPage(await this.withEvents(rows), total, query);
   }
 
   /** GET /users/:id/orders: the owner or an admin; newest first. */
@@ -82,13 +85,14 @@ export class OrdersService {
     assertOwner(actor, userId);
     if (isAdmin(actor) && actor.id !== userId && !(await this.orders.userExists(userId))) throw new NotFoundError('User', userId);
     const [rows, total] = await this.orders.list({ userId }, page);
-    return toPage(rows.map((order) => toOrderResponse(order)), total, page);
+    return toPage(await this.withEvents(rows), total, page);
   }
 
   async get(id: number, actor: AuthUser): Promise<OrderResponseDto> {
     const order = await this.orders.findById(id);
     if (!order || !mayAccess(actor, order.userId)) throw new NotFoundError('Order', id);
-    return toOrderResponse(order);
+    const [response] = await this.withEvents([order]);
+    return response;
   }
 
   /**
@@ -104,10 +108,12 @@ export class OrdersService {
       if (!ORDER_TRANSITIONS[order.status].includes(next)) throw new ConflictError(`Cannot change the status of order ${id} from '${order.status}' to '${next}'`);
       if (!isAdmin(actor) && order.status !== 'pending') throw new ForbiddenError('A customer may only cancel a pending order');
       if (!(await this.orders.setStatusIf(manager, id, order.status, next))) throw new ConflictError(`Order ${id} was changed meanwhile; reload it and try again`);
+      await this.events.record(manager, id, order.status, next, actor.id);
       if (next === 'cancelled') await this.products.releaseStock(manager, (order.items ?? []).map((item) => ({ productId: item.productId, quantity: item.quantity })));
       return this.orders.findById(id, manager);
     });
-    return toOrderResponse(changed!);
+    const [response] = await this.withEvents([changed!]);
+    return response;
   }
 
   async stats(): Promise<OrderStatsDto> {
@@ -163,7 +169,14 @@ export class OrdersService {
     if (!stored?.orderId) throw new ConflictError(`A request with Idempotency-Key '${key}' is still in progress`);
     const order = await this.orders.findById(stored.orderId);
     if (!order) throw new NotFoundError('Order', stored.orderId);
-    return toOrderResponse(order);
+    const [response] = await this.withEvents([order]);
+    return response;
+  }
+
+  /** Responses with their audit trail: one IN query for the whole page, not one per order. */
+  private async withEvents(orders: Order[]): Promise<OrderResponseDto[]> {
+    const events = await this.events.ofOrders(orders.map((order) => order.id));
+    return orders.map((order) => toOrderResponse(order, events.get(order.id)));
   }
 }
 

@@ -9,10 +9,12 @@ import { PREDICTION_MODELS, PredictRequestDto } from '../dto/predict.dto.js';
 import { PredictBodyPipe, type PredictBody } from '../predict-body.pipe.js';
 import { JobAcceptedDto, JobResultRowDto, JobStatusDto } from './dto/job.dto.js';
 import { JobsService } from './jobs.service.js';
+import { KeyScope } from '../../auth/api-keys/api-key-scopes.js';
 
 @ApiExtraModels(...PREDICTION_MODELS)
 @ApiTags('inference')
 @Controller('inference')
+@KeyScope('predict')
 export class JobsController {
   constructor(private readonly jobs: JobsService) {}
 

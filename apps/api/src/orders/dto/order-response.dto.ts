@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { centsToDecimalString } from '@app/common';
+import type { OrderEvent } from '../order-event.entity.js';
 import type { OrderItem } from '../order-item.entity.js';
 import type { Order } from '../order.entity.js';
 import { ORDER_STATUSES, type OrderStatus } from '../order-status.js';
@@ -13,6 +14,14 @@ export class OrderItemResponseDto {
   @ApiProperty({ example: '159.98' }) totalPrice: string;
 }
 
+/** One status change: `from` is null for the creation (and for events backfilled from older orders, whose `by` is null too). */
+export class OrderEventResponseDto {
+  @ApiProperty({ enum: ORDER_STATUSES, nullable: true }) from: OrderStatus | null;
+  @ApiProperty({ enum: ORDER_STATUSES }) to: OrderStatus;
+  @ApiProperty({ type: Number, nullable: true, description: 'The id of the user who made the change; null when unknown (backfilled)' }) by: number | null;
+  @ApiProperty({ type: String, format: 'date-time' }) at: string;
+}
+
 export class OrderResponseDto {
   @ApiProperty() id: number;
   @ApiProperty({ example: 'ORD-20260101120000-3F9A1C' }) orderNumber: string;
@@ -21,6 +30,7 @@ export class OrderResponseDto {
   @ApiProperty() userId: number;
   @ApiProperty({ type: String, nullable: true }) shippingAddress: string | null;
   @ApiProperty({ type: [OrderItemResponseDto] }) items: OrderItemResponseDto[];
+  @ApiProperty({ type: [OrderEventResponseDto], description: 'The status changes, oldest first' }) events: OrderEventResponseDto[];
   @ApiProperty({ type: String, format: 'date-time' }) createdAt: string;
   @ApiProperty({ type: String, format: 'date-time' }) updatedAt: string;
 }
@@ -58,7 +68,11 @@ export function toOrderItemResponse(item: OrderItem): OrderItemResponseDto {
   };
 }
 
-export function toOrderResponse(order: Order, items: OrderItem[] = order.items ?? []): OrderResponseDto {
+export function toOrderEventResponse(event: OrderEvent): OrderEventResponseDto {
+  return { from: event.fromStatus ?? null, to: event.toStatus, by: event.userId ?? null, at: event.createdAt.toISOString() };
+}
+
+export function toOrderResponse(order: Order, events: OrderEvent[] = [], items: OrderItem[] = order.items ?? []): OrderResponseDto {
   return {
     id: order.id,
     orderNumber: order.orderNumber,
@@ -67,6 +81,7 @@ export function toOrderResponse(order: Order, items: OrderItem[] = order.items ?
     userId: order.userId,
     shippingAddress: order.shippingAddress ?? null,
     items: [...items].sort((a, b) => a.id - b.id).map(toOrderItemResponse),
+    events: events.map(toOrderEventResponse),
     createdAt: order.createdAt.toISOString(),
     updatedAt: order.updatedAt.toISOString(),
   };

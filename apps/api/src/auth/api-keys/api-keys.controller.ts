@@ -1,0 +1,45 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiPageResponse, type Page } from '@app/common';
+import { ApiErrors } from '../../core/api-docs.decorators.js';
+import { Auth, CurrentUser } from '../auth.decorators.js';
+import type { AuthUser } from '../auth-user.js';
+import { KeyScope } from './api-key-scopes.js';
+import { ApiKeysService } from './api-keys.service.js';
+import { ApiKeyResponseDto, CreateApiKeyDto, CreatedApiKeyResponseDto, ListApiKeysQueryDto } from './dto/api-key.dto.js';
+
+/** Managed with a bearer token only: an API key cannot list, mint or revoke keys (403). */
+@ApiTags('auth')
+@Controller('auth/api-keys')
+@KeyScope('session')
+export class ApiKeysController {
+  constructor(private readonly keys: ApiKeysService) {}
+
+  @Post()
+  @Auth()
+  @ApiOperation({ summary: 'Create a named API key with scopes (no more than the owner has); the key is in this answer only' })
+  @ApiCreatedResponse({ type: CreatedApiKeyResponseDto })
+  @ApiErrors(400, 403, 404)
+  create(@Body() dto: CreateApiKeyDto, @CurrentUser() actor: AuthUser): Promise<CreatedApiKeyResponseDto> {
+    return this.keys.create(dto, actor);
+  }
+
+  @Get()
+  @Auth()
+  @ApiOperation({ summary: "The caller's keys that are not revoked (an admin may ask for a user's), newest first, without the secret" })
+  @ApiPageResponse(ApiKeyResponseDto)
+  @ApiErrors(400, 403)
+  list(@Query() query: ListApiKeysQueryDto, @CurrentUser() actor: AuthUser): Promise<Page<ApiKeyResponseDto>> {
+    return this.keys.list(query, actor);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Auth()
+  @ApiOperation({ summary: "Revoke a key (the owner's or, for an admin, anyone's): refused within the auth cache's 5 s everywhere, at once here" })
+  @ApiNoContentResponse({ description: 'Revoked' })
+  @ApiErrors(400, 403, 404)
+  revoke(@Param('id', ParseIntPipe) id: number, @CurrentUser() actor: AuthUser): Promise<void> {
+    return this.keys.revoke(id, actor);
+  }
+}

@@ -1,0 +1,26 @@
+import { Injectable } from '@nestjs/common';
+import { ApiKeysService } from './api-keys/api-keys.service.js';
+import type { AuthUser } from './auth-user.js';
+import { isApiKey } from './credential.js';
+import { TokenService } from './token.service.js';
+
+/** One entry for "who is this credential": an `ak_` API key or a JWT. HTTP guard and stream alike use it. */
+@Injectable()
+export class CredentialsService {
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly apiKeys: ApiKeysService,
+  ) {}
+
+  authenticate(credential: string): Promise<AuthUser> {
+    return isApiKey(credential) ? this.apiKeys.authenticate(credential) : this.tokens.authenticate(credential);
+  }
+
+  /** The rate limiter's view of an API key: its owner's id when the key is valid (cached), else undefined. */
+  keyOwner(key: string): Promise<number | undefined> {
+    return this.apiKeys.authenticate(key).then(
+      (user) => user.id,
+      () => undefined,
+    );
+  }
+}

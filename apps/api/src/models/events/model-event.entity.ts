@@ -1,0 +1,41 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { User } from '../../users/user.entity.js';
+
+/**
+ * Registry actions kept as events. `action` is plain text, not an enum, so actions added later
+ * (alias, policy) need no schema change.
+ */
+export const MODEL_EVENT_ACTIONS = ['upload', 'deploy', 'undeploy', 'archive', 'alias', 'policy'] as const;
+export type ModelEventAction = (typeof MODEL_EVENT_ACTIONS)[number];
+
+// Names are explicit and the same in the migration, so the drift check agrees on both engines.
+@Entity({ name: 'model_events' })
+@Index('IDX_model_events_modelName_id', ['modelName', 'id'])
+export class ModelEvent {
+  @PrimaryGeneratedColumn('increment', { type: 'integer' })
+  id: number;
+
+  @Column({ type: 'varchar', length: 64 })
+  modelName: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  version: string;
+
+  @Column({ type: 'varchar', length: 32 })
+  action: ModelEventAction;
+
+  /** The acting user; null for the system (models registered at boot). */
+  @Column({ type: 'integer', nullable: true })
+  userId: number | null;
+
+  @ManyToOne(() => User, { nullable: true, onDelete: 'SET NULL', onUpdate: 'NO ACTION' })
+  @JoinColumn({ name: 'userId', foreignKeyConstraintName: 'FK_model_events_userId' })
+  user?: Relation<User>;
+
+  /** What else the action changed (e.g. the version a deploy replaced), as JSON text. */
+  @Column({ type: 'simple-json', nullable: true })
+  details: Record<string, unknown> | null;
+
+  @CreateDateColumn()
+  createdAt: Date;
+}

@@ -1,0 +1,23 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiPageResponse, PageQueryDto, type Page } from '@app/common';
+import { Auth } from '../../auth/auth.decorators.js';
+import { ApiErrors } from '../../core/api-docs.decorators.js';
+import { ModelNameParams } from '../dto/model-version.params.js';
+import { ModelEventResponseDto } from './model-event.dto.js';
+import { ModelEventsService } from './model-events.service.js';
+
+@ApiTags('models')
+@Controller('models')
+export class ModelEventsController {
+  constructor(private readonly events: ModelEventsService) {}
+
+  @Get(':name/events')
+  @Auth('admin')
+  @ApiOperation({ summary: 'The registry actions on a model (upload, deploy, undeploy, archive) with the acting user, newest first' })
+  @ApiPageResponse(ModelEventResponseDto)
+  @ApiErrors(400, 404)
+  list(@Param() params: ModelNameParams, @Query() query: PageQueryDto): Promise<Page<ModelEventResponseDto>> {
+    return this.events.list(params.name, query);
+  }
+}

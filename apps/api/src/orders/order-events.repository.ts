@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, type EntityManager, type Repository } from 'typeorm';
+import { OrderEvent } from './order-event.entity.js';
+import type { OrderStatus } from './order-status.js';
+
+/** The order_events table: the audit trail of order statuses. */
+@Injectable()
+export class OrderEventsRepository {
+  constructor(@InjectRepository(OrderEvent) private readonly events: Repository<OrderEvent>) {}
+
+  /** Records a change with the caller's transaction, so it commits or rolls back with the change itself. */
+  async record(manager: EntityManager, orderId: number, from: OrderStatus | null, to: OrderStatus, userId: number): Promise<void> {
+    await manager.getRepository(OrderEvent).insert({ orderId, fromStatus: from, toStatus: to, userId });
+  }
+
+  /** The events of these orders, oldest first, in one IN query (no query per order). */
+  async ofOrders(orderIds: number[], manager: EntityManager = this.events.manager): Promise<Map<number, OrderEvent[]>> {
+    const byOrder = new Map<number, OrderEvent[]>(orderIds.map((id) => [id, []]));
+    if (orderIds.length === 0) return byOrder;
+    const rows = await manager.getRepository(OrderEvent).find({ where: { orderId: In(orderIds) }, order: { id: 'ASC' } });
+    for (const row of rows) byOrder.get(row.orderId)?.push(row);
+    return byOrder;
+  }
+}
