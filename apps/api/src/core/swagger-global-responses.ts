@@ -10,17 +10,19 @@ const ERROR_BODY = { content: { 'application/json': { schema: { $ref: '#/compone
  * - a body can be malformed (400) or over the body limit (413) on every operation that takes one;
  * - every /api/v1 route shares the per-client rate limit (429), and reaches the database for its
  *   caller or its data, which answers 503 while the database is unreachable;
+ * - every operation that takes credentials can meet an API key without the scope it needs (403);
  * - an unexpected failure is a 500 carrying the request id, on any route.
  */
 export function addGlobalResponses(document: OpenAPIObject, apiPrefix: string): void {
   for (const [path, item] of Object.entries(document.paths)) {
-    for (const operation of Object.values(item as Record<string, { responses?: Responses; requestBody?: unknown }>)) {
+    for (const operation of Object.values(item as Record<string, { responses?: Responses; requestBody?: unknown; security?: unknown[] }>)) {
       if (!operation || typeof operation !== 'object' || !operation.responses) continue;
       const add = (status: number, description: string) => (operation.responses![String(status)] ??= { description, ...ERROR_BODY });
       if (operation.requestBody) {
         add(400, 'Invalid input (validation details per field)');
         add(413, 'Body larger than the limit');
       }
+      if (operation.security?.length) add(403, 'Not allowed: the role, or the API key\'s scopes, do not cover this operation');
       if (path.startsWith(`${apiPrefix}/`)) {
         add(429, 'Rate limited');
         add(503, 'A dependency is unavailable');

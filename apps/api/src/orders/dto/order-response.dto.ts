@@ -16,7 +16,8 @@ export class OrderItemResponseDto {
 
 /** One status change: `from` is null for the creation (and for events backfilled from older orders, whose `by` is null too). */
 export class OrderEventResponseDto {
-  @ApiProperty({ enum: ORDER_STATUSES, nullable: true }) from: OrderStatus | null;
+  // OpenAPI 3.0: a nullable enum must list null among its values, or strict validators refuse it.
+  @ApiProperty({ enum: [...ORDER_STATUSES, null], nullable: true }) from: OrderStatus | null;
   @ApiProperty({ enum: ORDER_STATUSES }) to: OrderStatus;
   @ApiProperty({ type: Number, nullable: true, description: 'The id of the user who made the change; null when unknown (backfilled)' }) by: number | null;
   @ApiProperty({ type: String, format: 'date-time' }) at: string;
