@@ -8,6 +8,7 @@ import { CreateProducts1767226400000 } from './1767226400000-CreateProducts.js';
 import { CreateOrders1767226500000 } from './1767226500000-CreateOrders.js';
 import { CreateIdempotencyKeys1767226600000 } from './1767226600000-CreateIdempotencyKeys.js';
 import { AddUserTokenVersion1767226700000 } from './1767226700000-AddUserTokenVersion.js';
+import { CreateTags1767227200000 } from './1767227200000-CreateTags.js';
 
 /** Every migration in order, listed as classes (no globs) so every runner sees the same set. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   CreateOrders1767226500000,
   CreateIdempotencyKeys1767226600000,
   AddUserTokenVersion1767226700000,
+  CreateTags1767227200000,
 ];

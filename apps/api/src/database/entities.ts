@@ -9,7 +9,9 @@ import { IdempotencyKey } from '../orders/idempotency-key.entity.js';
 import { OrderItem } from '../orders/order-item.entity.js';
 import { Order } from '../orders/order.entity.js';
 import { Product } from '../products/product.entity.js';
+import { ProductTag } from '../tags/product-tag.entity.js';
+import { Tag } from '../tags/tag.entity.js';
 import { User } from '../users/user.entity.js';
 
 /** Every entity, listed as classes so ts-node, Jest and dist/ behave the same. */
-export const ENTITIES = [User, ModelVersion, InferenceJob, InferenceJobChunk, InferenceJobResult, SensorReading, InferenceRecord, Category, Product, Order, OrderItem, IdempotencyKey];
+export const ENTITIES = [User, ModelVersion, InferenceJob, InferenceJobChunk, InferenceJobResult, SensorReading, InferenceRecord, Category, Product, Order, OrderItem, IdempotencyKey, Tag, ProductTag];
