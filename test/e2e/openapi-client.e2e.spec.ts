@@ -66,4 +66,15 @@ describe('the OpenAPI document as frontend teams use it', () => {
     expect(commerce.listedOrderIds).toEqual([commerce.orderId]);
     expect(commerce.userOrderIds).toEqual([commerce.orderId]);
   });
+
+  it('runs the tag flow of the same generated client: create a tag, tag a product, filter by it', async () => {
+    // flow.mjs was type-checked and compiled by the test above.
+    const { runTagFlow } = (await import(pathToFileURL(join(work, 'flow.mjs')).href)) as { runTagFlow(baseUrl: string, username: string, password: string): Promise<Record<string, any>> };
+    const result = await runTagFlow(baseUrl, ADMIN.username, ADMIN.password);
+    const slug = result.tag.slug as string;
+    expect(result.tag).toEqual({ status: 201, slug: expect.stringMatching(/^flow-tag-/) });
+    expect(result.listedTagSlugs).toContain(slug);
+    expect(result.tagged).toEqual({ status: 200, tagSlugs: [slug] });
+    expect(result.filtered).toEqual({ total: 1, names: [expect.stringMatching(/^Tagged Flow Lamp /)], tagSlugs: [[slug]] });
+  });
 });

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse, type Page } from '@app/common';
 import { Auth, CurrentUser, OptionalAuth } from '../auth/auth.decorators.js';
@@ -9,6 +9,8 @@ import { ListProductsQueryDto, LowStockQueryDto } from './dto/list-products.quer
 import { ProductResponseDto } from './dto/product-response.dto.js';
 import { StockDeltaDto } from './dto/stock-delta.dto.js';
 import { UpdateProductDto } from './dto/update-product.dto.js';
+import { SetProductTagsDto } from '../tags/dto/tag.dto.js';
+import { ProductTagsService } from './product-tags.service.js';
 import { ProductsService } from './products.service.js';
 
 // Fixed paths (low-stock, by-sku, by-slug) are declared before ':id', which would capture them.
@@ -16,7 +18,10 @@ import { ProductsService } from './products.service.js';
 @ApiTags('products')
 @Controller('products')
 export class ProductsController {
-  constructor(private readonly products: ProductsService) {}
+  constructor(
+    private readonly products: ProductsService,
+    private readonly productTags: ProductTagsService,
+  ) {}
 
   @Get()
   @OptionalAuth()
@@ -79,6 +84,15 @@ export class ProductsController {
   @ApiErrors(400, 404, 409)
   adjustStock(@Param('id', ParseIntPipe) id: number, @Body() dto: StockDeltaDto): Promise<ProductResponseDto> {
     return this.products.adjustStock(id, dto.delta);
+  }
+
+  @Put(':id/tags')
+  @Auth('admin')
+  @ApiOperation({ summary: "Replace the product's tags with `tagIds` in one transaction ([] clears them; a repeated id counts once); an unknown tag is 404 and changes nothing" })
+  @ApiOkResponse({ type: ProductResponseDto })
+  @ApiErrors(400, 404)
+  setTags(@Param('id', ParseIntPipe) id: number, @Body() dto: SetProductTagsDto): Promise<ProductResponseDto> {
+    return this.productTags.setTags(id, dto.tagIds);
   }
 
   @Patch(':id')

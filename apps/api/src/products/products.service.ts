@@ -100,7 +100,7 @@ export class ProductsService {
     const { categoryId: _categoryId, ...fields } = dto;
     const changes = Object.fromEntries(Object.entries({ ...fields, categoryId: dto.categoryId }).filter(([, value]) => value !== undefined));
     if (Object.keys(changes).length > 0 && !(await this.products.updateColumns(id, changes))) throw new NotFoundError('Product', id);
-    return toProductResponse(await this.getRow(id));
+    return this.responseOf(id);
   }
 
   /** `stockQuantity += delta` atomically; 409 when the result would be negative. */
@@ -109,7 +109,7 @@ export class ProductsService {
       const product = await this.getRow(id);
       throw new ConflictError(`Stock of product ${id} cannot change by ${delta}: ${product.stockQuantity} in stock`);
     }
-    return toProductResponse(await this.getRow(id));
+    return this.responseOf(id);
   }
 
   /** Soft delete: the product stays for past orders, but is no longer listed or orderable. */
@@ -145,6 +145,13 @@ export class ProductsService {
 
   private async visible(product: Product | null, actor: AuthUser | undefined, key: string | number): Promise<ProductResponseDto> {
     if (!product || (!product.isActive && !(actor && isAdmin(actor)))) throw new NotFoundError('Product', key);
+    await this.products.attachTags([product]);
+    return toProductResponse(product);
+  }
+
+  /** The product as it is now, with its tags (404 when missing). */
+  async responseOf(id: number): Promise<ProductResponseDto> {
+    const [product] = await this.products.attachTags([await this.getRow(id)]);
     return toProductResponse(product);
   }
 

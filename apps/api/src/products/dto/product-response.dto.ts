@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { centsToDecimalString } from '@app/common';
 import { CategoryResponseDto, toCategoryResponse } from '../../categories/dto/category-response.dto.js';
+import { TagSummaryDto } from '../../tags/dto/tag.dto.js';
 import type { Product } from '../product.entity.js';
 
 export class ProductResponseDto {
@@ -14,6 +15,7 @@ export class ProductResponseDto {
   @ApiProperty() isActive: boolean;
   @ApiProperty({ type: Number, nullable: true }) categoryId: number | null;
   @ApiPropertyOptional({ type: CategoryResponseDto, nullable: true, description: 'On single-product routes' }) category?: CategoryResponseDto | null;
+  @ApiProperty({ type: [TagSummaryDto], description: 'Sorted by name' }) tags: TagSummaryDto[];
   @ApiProperty({ type: String, format: 'date-time' }) createdAt: string;
   @ApiProperty({ type: String, format: 'date-time' }) updatedAt: string;
 }
@@ -29,6 +31,7 @@ export function toProductResponse(product: Product): ProductResponseDto {
     stockQuantity: product.stockQuantity,
     isActive: Boolean(product.isActive),
     categoryId: product.categoryId ?? null,
+    tags: product.tags ?? [],
     createdAt: product.createdAt.toISOString(),
     updatedAt: product.updatedAt.toISOString(),
   };
