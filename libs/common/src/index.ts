@@ -9,3 +9,4 @@ export * from './money/money.js';
 export * from './money/money.decorator.js';
 export * from './validation/array-body.pipe.js';
 export * from './timeout/with-timeout.js';
+export * from './validation/validate-item.js';

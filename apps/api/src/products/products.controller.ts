@@ -1,15 +1,18 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { ApiPageResponse, type Page } from '@app/common';
 import { Auth, CurrentUser, OptionalAuth } from '../auth/auth.decorators.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { ApiErrors } from '../core/api-docs.decorators.js';
+import { BULK_PRODUCTS_MAX, BulkCreateProductsDto, BulkCreateResultDto } from './dto/bulk-products.dto.js';
 import { CreateProductDto } from './dto/create-product.dto.js';
 import { ListProductsQueryDto, LowStockQueryDto } from './dto/list-products.query.js';
 import { ProductResponseDto } from './dto/product-response.dto.js';
 import { StockDeltaDto } from './dto/stock-delta.dto.js';
 import { UpdateProductDto } from './dto/update-product.dto.js';
 import { SetProductTagsDto } from '../tags/dto/tag.dto.js';
+import { ProductBulkService } from './product-bulk.service.js';
 import { ProductTagsService } from './product-tags.service.js';
 import { ProductsService } from './products.service.js';
 
@@ -21,6 +24,7 @@ export class ProductsController {
   constructor(
     private readonly products: ProductsService,
     private readonly productTags: ProductTagsService,
+    private readonly bulk: ProductBulkService,
   ) {}
 
   @Get()
@@ -75,6 +79,25 @@ export class ProductsController {
   @ApiErrors(400, 404, 409)
   create(@Body() dto: CreateProductDto): Promise<ProductResponseDto> {
     return this.products.create(dto);
+  }
+
+  @Post('bulk')
+  @Auth('admin')
+  @ApiOperation({
+    summary: `Create up to ${BULK_PRODUCTS_MAX} products in one transaction, all or nothing (mode all) or keeping the good rows (mode partial)`,
+    description:
+      'Each row is checked with the rules of POST /products, and sees the rows before it (a SKU repeated inside one import is a conflict of the later row). ' +
+      '`all`: 201 with every product created, or the error of the first failing row (400/404/409, `message` starting `products[<index>]:`, `index` in the body) and nothing created. ' +
+      '`partial`: each row in a savepoint; 201 when at least one row was created, 200 when none was, with the failed rows by index, code and message. ' +
+      `More than ${BULK_PRODUCTS_MAX} rows, or none, is 400.`,
+  })
+  @ApiCreatedResponse({ type: BulkCreateResultDto, description: 'Rows were created (`all`: every row; `partial`: at least one)' })
+  @ApiOkResponse({ type: BulkCreateResultDto, description: '`partial` only: no row could be created; `failed` says why for each' })
+  @ApiErrors(400, 404, 409)
+  async createMany(@Body() dto: BulkCreateProductsDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<BulkCreateResultDto> {
+    const result = await this.bulk.create(dto);
+    if (result.created.length === 0) void reply.status(200);
+    return result;
   }
 
   @Patch(':id/stock')

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { CategoriesModule } from '../categories/categories.module.js';
 import { TagsModule } from '../tags/tags.module.js';
 import { CategoryProductsController } from './category-products.controller.js';
+import { ProductBulkService } from './product-bulk.service.js';
 import { ProductTagsService } from './product-tags.service.js';
 import { Product } from './product.entity.js';
 import { ProductsController } from './products.controller.js';
@@ -12,7 +13,7 @@ import { ProductsService } from './products.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([Product]), CategoriesModule, TagsModule],
   controllers: [ProductsController, CategoryProductsController],
-  providers: [ProductsService, ProductsRepository, ProductTagsService],
+  providers: [ProductsService, ProductsRepository, ProductTagsService, ProductBulkService],
   exports: [ProductsService],
 })
 export class ProductsModule {}

@@ -6,6 +6,7 @@ import { centsToDecimalString, pageOffset, parseSort, type PageQueryDto } from '
 import { containsInAny, SqlTextCache, updateColumns, updatedAtNow, writeLockFor } from '@app/database';
 import { TagsRepository } from '../tags/tags.repository.js';
 import { MAX_STOCK } from './dto/product-fields.js';
+import { Category } from '../categories/category.entity.js';
 import { Product } from './product.entity.js';
 
 export interface ProductFilter {
@@ -89,8 +90,8 @@ export class ProductsRepository {
   }
 
   /** Products holding this SKU, slug, or name within the same category (NULL counts as one), other than `exceptId`. */
-  findHoldersOf(fields: { sku?: string; slug?: string; name?: string; categoryId?: number | null }, exceptId?: number): Promise<Product[]> {
-    const query = this.products.createQueryBuilder('product').where(
+  findHoldersOf(fields: { sku?: string; slug?: string; name?: string; categoryId?: number | null }, exceptId?: number, manager?: EntityManager): Promise<Product[]> {
+    const query = (manager?.getRepository(Product) ?? this.products).createQueryBuilder('product').where(
       new Brackets((where) => {
         where.where('1 = 0');
         if (fields.sku) where.orWhere('product.sku = :sku', { sku: fields.sku });
@@ -143,11 +144,18 @@ export class ProductsRepository {
     return this.products.create(fields);
   }
 
-  /** Inserts a new product. */
-  async insert(product: Product): Promise<Product> {
-    const saved = await this.products.save(product);
+  /** Inserts a new product (in the caller's transaction when `manager` is given). */
+  async insert(product: Product, manager?: EntityManager): Promise<Product> {
+    const saved = await (manager?.getRepository(Product) ?? this.products).save(product);
     this.forgetCachedLists();
     return saved;
+  }
+
+  /** The ids among `ids` that are categories. */
+  async existingCategoryIds(ids: number[]): Promise<Set<number>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.products.manager.getRepository(Category).find({ select: { id: true }, where: { id: In(ids) } });
+    return new Set(rows.map((row) => row.id));
   }
 
   /**
