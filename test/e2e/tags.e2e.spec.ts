@@ -121,6 +121,18 @@ describe('product tags', () => {
     expect((await t.http().get(`/api/v1/tags/${keep.id}`).expect(200)).body.name).toBe('Keep Me');
   });
 
+  it('concurrent sets of one product apply whole, one after the other: the result is exactly one of them', async () => {
+    const pool: Tag[] = [];
+    for (let index = 0; index < 13; index += 1) pool.push(await tag(`Race ${index}`));
+    const target = await product('Race Target');
+    const sets = Array.from({ length: 6 }, (_, index) => pool.slice(index * 2, index * 2 + 3).map((entry) => entry.id));
+    const statuses = await Promise.all(sets.map((tagIds) => setTags(target.id, tagIds).then((response) => response.status)));
+    expect(statuses).toEqual(sets.map(() => 200));
+    const final = ((await t.http().get(`/api/v1/products/${target.id}`).expect(200)).body.tags as Tag[]).map((entry) => entry.id).sort((a, b) => a - b);
+    expect(sets.map((set) => JSON.stringify(set))).toContain(JSON.stringify(final));
+    expect(Number((await t.dataSource.query(`SELECT COUNT(*) AS n FROM product_tags WHERE productId = ${target.id}`))[0].n)).toBe(3);
+  });
+
   it('loads the tags of a page with one query (no N+1)', async () => {
     const tags = [await tag('Np One'), await tag('Np Two'), await tag('Np Three')];
     for (let index = 0; index < 20; index += 1) {
