@@ -21,6 +21,14 @@ describe('GET / (service info)', () => {
     await t.http().get('/api/v1').expect(404);
   });
 
+  it('the README sends readers nowhere outside the repository, and the conventions page it links exists', () => {
+    const readme = readFileSync(`${repoRoot()}/README.md`, 'utf8');
+    expect(readme).not.toMatch(/\.\.\/shared|\]\(\.\.\//);
+    expect(readme).toContain('docs/api-conventions.md');
+    const conventions = readFileSync(`${repoRoot()}/docs/api-conventions.md`, 'utf8');
+    for (const topic of ['## Errors', '`code`', '## Pagination', '## Money', '## Auth', '## Rate limits', '## Idempotency', '## Timestamps']) expect(conventions).toContain(topic);
+  });
+
   it('is described in the OpenAPI document', async () => {
     const document = (await t.http().get('/docs-json').expect(200)).body;
     const operation = document.paths['/']?.get;
