@@ -13,6 +13,7 @@ import { CreateApiKeys1767227100000 } from './1767227100000-CreateApiKeys.js';
 import { CreateOrderEvents1767227100001 } from './1767227100001-CreateOrderEvents.js';
 import { BackfillOrderEvents1767227100002 } from './1767227100002-BackfillOrderEvents.js';
 import { CreateModelEvents1767227100003 } from './1767227100003-CreateModelEvents.js';
+import { CreateTags1767227200000 } from './1767227200000-CreateTags.js';
 
 /** Every migration in order, listed as classes (no globs) so every runner sees the same set. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   CreateOrderEvents1767227100001,
   BackfillOrderEvents1767227100002,
   CreateModelEvents1767227100003,
+  CreateTags1767227200000,
 ];

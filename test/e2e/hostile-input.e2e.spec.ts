@@ -52,7 +52,13 @@ describe('hostile input answers 4xx', () => {
       const job = await t.http().post('/api/v1/inference/sensor-anomaly/jobs').set(bearer(token)).send({ inputs: [[1, 2, 3], [1, 2, 1e300]] });
       expectErrorShape(job.body, 400);
       expect(job.body.details[0].field).toBe('inputs.1.2');
-      await predict(JSON.stringify({ inputs: [[1e-50, -0, 3.4028234663852886e38]] })).expect(200);
+      await predict(JSON.stringify({ inputs: [[1e-50, -0, 1012]] })).expect(200);
+    });
+
+    it('refuses a row whose finite inputs overflow inside the network (400 naming the row, never a null answer)', async () => {
+      const response = await predict(JSON.stringify({ inputs: [[21, 45, 1012], [0, 1e-45, 3.4028234663852886e38]] }));
+      expectErrorShape(response.body, 400);
+      expect(response.body.message).toMatch(/^row 1: the model's output is not a finite number/);
     });
   });
 

@@ -76,4 +76,15 @@ describe('the OpenAPI document as frontend teams use it', () => {
     // An API key made and used through the generated types: shown once, scoped, revocable.
     expect(result.apiKeys).toEqual({ prefix: expect.stringMatching(/^ak_/), scopes: ['predict', 'read'], listedHasSecret: false, predictStatus: 200, readStatus: 200, orderStatus: 403, revokeStatus: 204, afterRevokeStatus: 401 });
   });
+
+  it('runs the tag flow of the same generated client: create a tag, tag a product, filter by it', async () => {
+    // flow.mjs was type-checked and compiled by the test above.
+    const { runTagFlow } = (await import(pathToFileURL(join(work, 'flow.mjs')).href)) as { runTagFlow(baseUrl: string, username: string, password: string): Promise<Record<string, any>> };
+    const result = await runTagFlow(baseUrl, ADMIN.username, ADMIN.password);
+    const slug = result.tag.slug as string;
+    expect(result.tag).toEqual({ status: 201, slug: expect.stringMatching(/^flow-tag-/) });
+    expect(result.listedTagSlugs).toContain(slug);
+    expect(result.tagged).toEqual({ status: 200, tagSlugs: [slug] });
+    expect(result.filtered).toEqual({ total: 1, names: [expect.stringMatching(/^Tagged Flow Lamp /)], tagSlugs: [[slug]] });
+  });
 });

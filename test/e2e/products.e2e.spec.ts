@@ -28,6 +28,7 @@ describe('products', () => {
       stockQuantity: 5,
       isActive: true,
       categoryId,
+      tags: [],
       createdAt: expect.stringMatching(/Z$/),
       updatedAt: expect.stringMatching(/Z$/),
     });

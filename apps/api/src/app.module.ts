@@ -5,6 +5,7 @@ import { AppConfigModule } from './config/config.module.js';
 import { validateEnvironment, wiringOf, type AppWiring } from './config/env.schema.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { HomeModule } from './home/home.module.js';
 import { InferenceModule } from './inference/inference.module.js';
 import { JobsModule } from './inference/jobs/jobs.module.js';
 import { IngestionModule } from './ingestion/ingestion.module.js';
@@ -38,6 +39,7 @@ export class AppModule {
         JobsModule.register({ redisUrl: wiring.redisUrl, runWorker: wiring.runJobsInApi, withRoutes: true }),
         IngestionModule,
         HealthModule,
+        HomeModule,
       ],
     };
   }

@@ -12,3 +12,4 @@ export * from './timeout/with-timeout.js';
 export * from './json/json-depth.js';
 export * from './limits/in-flight-budget.js';
 export * from './validation/dates.js';
+export * from './validation/validate-item.js';

@@ -12,3 +12,4 @@ export * from './row-lock.js';
 export * from './money-sql.js';
 export * from './updated-at.js';
 export * from './pool-bounds.js';
+export * from './timestamp-parameter.js';

@@ -78,6 +78,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
 
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
+      { path: '/', method: RequestMethod.GET },
       { path: 'health', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
       { path: 'metrics', method: RequestMethod.GET },

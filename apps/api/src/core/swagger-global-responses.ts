@@ -7,7 +7,8 @@ const ERROR_BODY = { content: { 'application/json': { schema: { $ref: '#/compone
  * Statuses that come from the app-wide hooks rather than from a route, added to every operation
  * they apply to (without replacing what a route documents itself), so the document lists every
  * status a route can answer:
- * - a body can be malformed (400) or over the body limit (413) on every operation that takes one;
+ * - a body can be malformed (400), over the body limit (413) or of a media type the route does not
+ *   read (415) on every operation that takes one;
  * - every /api/v1 route shares the per-client rate limit (429), and reaches the database for its
  *   caller or its data, which answers 503 while the database is unreachable;
  * - every operation that takes credentials can meet an API key without the scope it needs (403);
@@ -21,6 +22,7 @@ export function addGlobalResponses(document: OpenAPIObject, apiPrefix: string): 
       if (operation.requestBody) {
         add(400, 'Invalid input (validation details per field)');
         add(413, 'Body larger than the limit');
+        add(415, 'Unsupported media type');
       }
       if (operation.security?.length) add(403, 'Not allowed: the role, or the API key\'s scopes, do not cover this operation');
       if (path.startsWith(`${apiPrefix}/`)) {

@@ -12,7 +12,9 @@ import { OrderEvent } from '../orders/order-event.entity.js';
 import { OrderItem } from '../orders/order-item.entity.js';
 import { Order } from '../orders/order.entity.js';
 import { Product } from '../products/product.entity.js';
+import { ProductTag } from '../tags/product-tag.entity.js';
+import { Tag } from '../tags/tag.entity.js';
 import { User } from '../users/user.entity.js';
 
 /** Every entity, listed as classes so ts-node, Jest and dist/ behave the same. */
-export const ENTITIES = [User, ModelVersion, InferenceJob, InferenceJobChunk, InferenceJobResult, SensorReading, InferenceRecord, Category, Product, Order, OrderItem, IdempotencyKey, ApiKey, OrderEvent, ModelEvent];
+export const ENTITIES = [User, ModelVersion, InferenceJob, InferenceJobChunk, InferenceJobResult, SensorReading, InferenceRecord, Category, Product, Order, OrderItem, IdempotencyKey, ApiKey, OrderEvent, ModelEvent, Tag, ProductTag];

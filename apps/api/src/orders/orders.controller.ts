@@ -11,7 +11,7 @@ import { OrderResponseDto, OrderStatsDto } from './dto/order-response.dto.js';
 import { UpdateOrderStatusDto } from './dto/update-order-status.dto.js';
 import { OrdersService } from './orders.service.js';
 
-// 'stats/summary' is declared before ':id'.
+// 'stats/summary' and 'by-number/:orderNumber' are declared before ':id'.
 @ApiTags('orders')
 @Controller('orders')
 export class OrdersController {
@@ -43,7 +43,7 @@ export class OrdersController {
 
   @Get()
   @Auth()
-  @ApiOperation({ summary: 'List orders, newest first: admins see all (filters userId, status), customers their own' })
+  @ApiOperation({ summary: 'List orders, newest first: admins see all (filters userId, status), customers their own; from/to bound the creation time' })
   @ApiPageResponse(OrderResponseDto)
   @ApiErrors(400)
   list(@Query() query: ListOrdersQueryDto, @CurrentUser() actor: AuthUser): Promise<Page<OrderResponseDto>> {
@@ -56,6 +56,15 @@ export class OrdersController {
   @ApiOkResponse({ type: OrderStatsDto })
   stats(): Promise<OrderStatsDto> {
     return this.orders.stats();
+  }
+
+  @Get('by-number/:orderNumber')
+  @Auth()
+  @ApiOperation({ summary: 'One order by its order number, with its items (owner or admin; anyone else gets 404)' })
+  @ApiOkResponse({ type: OrderResponseDto })
+  @ApiErrors(404)
+  getByNumber(@Param('orderNumber') orderNumber: string, @CurrentUser() actor: AuthUser): Promise<OrderResponseDto> {
+    return this.orders.getByNumber(orderNumber, actor);
   }
 
   @Get(':id')

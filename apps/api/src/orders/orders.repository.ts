@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, type EntityManager, type Repository } from 'typeorm';
 import { pageOffset, parseSort, type PageQueryDto } from '@app/common';
-import { centsOf, integerOrNull, isRetryableTransactionError, TransactionRunner, updatedAtNow } from '@app/database';
+import { centsOf, integerOrNull, isRetryableTransactionError, timestampParameter, TransactionRunner, updatedAtNow } from '@app/database';
 import { User } from '../users/user.entity.js';
 import { IdempotencyKey } from './idempotency-key.entity.js';
 import { OrderItem } from './order-item.entity.js';
@@ -12,6 +12,10 @@ import type { OrderStatus } from './order-status.js';
 export interface OrderFilter {
   userId?: number;
   status?: OrderStatus;
+  /** createdAt at or after. */
+  from?: Date;
+  /** createdAt at or before. */
+  to?: Date;
   sort?: string;
 }
 
@@ -71,11 +75,17 @@ export class OrdersRepository {
     return manager.getRepository(Order).findOne({ where: { id }, relations: { items: true } });
   }
 
+  findByNumber(orderNumber: string): Promise<Order | null> {
+    return this.orders.findOne({ where: { orderNumber }, relations: { items: true } });
+  }
+
   /** A page of orders and, in one IN query, their items (no query per order). */
   async list(filter: OrderFilter, page: PageQueryDto): Promise<[Order[], number]> {
     const query = this.orders.createQueryBuilder('o');
     if (filter.userId !== undefined) query.andWhere('o.userId = :userId', { userId: filter.userId });
     if (filter.status) query.andWhere('o.status = :status', { status: filter.status });
+    if (filter.from) query.andWhere('o.createdAt >= :from', { from: timestampParameter(this.orders.manager, filter.from) });
+    if (filter.to) query.andWhere('o.createdAt <= :to', { to: timestampParameter(this.orders.manager, filter.to) });
     const { field, direction } = parseSort(filter.sort, { field: 'createdAt', direction: 'DESC' });
     query.orderBy(`o.${field}`, direction).addOrderBy('o.id', direction);
     const { skip, take } = pageOffset(page);

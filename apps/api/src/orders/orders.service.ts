@@ -76,7 +76,10 @@ export class OrdersService {
   async list(query: ListOrdersQueryDto, actor: AuthUser): Promise<Page<OrderResponseDto>> {
     // Customers see their own orders, whatever userId they send.
     const userId = isAdmin(actor) ? query.userId : actor.id;
-    const [rows, total] = await this.orders.list({ userId, status: query.status, sort: query.sort }, query);
+    const from = query.from === undefined ? undefined : new Date(query.from);
+    const to = query.to === undefined ? undefined : new Date(query.to);
+    if (from && to && from > to) throw new ValidationFailedError([{ field: 'from', message: 'from must not be after to' }]);
+    const [rows, total] = await this.orders.list({ userId, status: query.status, from, to, sort: query.sort }, query);
     return toPage(await this.withEvents(rows), total, query);
   }
 
@@ -91,6 +94,14 @@ export class OrdersService {
   async get(id: number, actor: AuthUser): Promise<OrderResponseDto> {
     const order = await this.orders.findById(id);
     if (!order || !mayAccess(actor, order.userId)) throw new NotFoundError('Order', id);
+    const [response] = await this.withEvents([order]);
+    return response;
+  }
+
+  /** By its order number; someone else's order is 404, exactly like a missing one. */
+  async getByNumber(orderNumber: string, actor: AuthUser): Promise<OrderResponseDto> {
+    const order = await this.orders.findByNumber(orderNumber);
+    if (!order || !mayAccess(actor, order.userId)) throw new NotFoundError('Order', orderNumber);
     const [response] = await this.withEvents([order]);
     return response;
   }

@@ -1,6 +1,7 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn, type Relation } from 'typeorm';
 import { centsTransformer } from '@app/database';
 import { Category } from '../categories/category.entity.js';
+import type { TagSummaryDto } from '../tags/dto/tag.dto.js';
 
 // Names are explicit and the same in the migration, so the drift check agrees on both engines.
 // The CHECK constraints are declared here for SQLite; TypeORM ignores checks on MySQL/MariaDB, where
@@ -55,4 +56,7 @@ export class Product {
 
   @UpdateDateColumn()
   updatedAt: Date;
+
+  /** Not a column: filled from product_tags, one IN query per page (TagsRepository.tagsOfProducts). */
+  tags?: TagSummaryDto[];
 }

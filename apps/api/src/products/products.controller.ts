@@ -1,14 +1,19 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { ApiPageResponse, type Page } from '@app/common';
 import { Auth, CurrentUser, OptionalAuth } from '../auth/auth.decorators.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { ApiErrors } from '../core/api-docs.decorators.js';
+import { BULK_PRODUCTS_MAX, BulkCreateProductsDto, BulkCreateResultDto } from './dto/bulk-products.dto.js';
 import { CreateProductDto } from './dto/create-product.dto.js';
 import { ListProductsQueryDto, LowStockQueryDto } from './dto/list-products.query.js';
 import { ProductResponseDto } from './dto/product-response.dto.js';
 import { StockDeltaDto } from './dto/stock-delta.dto.js';
 import { UpdateProductDto } from './dto/update-product.dto.js';
+import { SetProductTagsDto } from '../tags/dto/tag.dto.js';
+import { ProductBulkService } from './product-bulk.service.js';
+import { ProductTagsService } from './product-tags.service.js';
 import { ProductsService } from './products.service.js';
 
 // Fixed paths (low-stock, by-sku, by-slug) are declared before ':id', which would capture them.
@@ -16,7 +21,11 @@ import { ProductsService } from './products.service.js';
 @ApiTags('products')
 @Controller('products')
 export class ProductsController {
-  constructor(private readonly products: ProductsService) {}
+  constructor(
+    private readonly products: ProductsService,
+    private readonly productTags: ProductTagsService,
+    private readonly bulk: ProductBulkService,
+  ) {}
 
   @Get()
   @OptionalAuth()
@@ -72,6 +81,25 @@ export class ProductsController {
     return this.products.create(dto);
   }
 
+  @Post('bulk')
+  @Auth('admin')
+  @ApiOperation({
+    summary: `Create up to ${BULK_PRODUCTS_MAX} products in one transaction, all or nothing (mode all) or keeping the good rows (mode partial)`,
+    description:
+      'Each row is checked with the rules of POST /products, and sees the rows before it (a SKU repeated inside one import is a conflict of the later row). ' +
+      '`all`: 201 with every product created, or the error of the first failing row (400/404/409, `message` starting `products[<index>]:`, `index` in the body) and nothing created. ' +
+      '`partial`: each row in a savepoint; 201 when at least one row was created, 200 when none was, with the failed rows by index, code and message. ' +
+      `More than ${BULK_PRODUCTS_MAX} rows, or none, is 400.`,
+  })
+  @ApiCreatedResponse({ type: BulkCreateResultDto, description: 'Rows were created (`all`: every row; `partial`: at least one)' })
+  @ApiOkResponse({ type: BulkCreateResultDto, description: '`partial` only: no row could be created; `failed` says why for each' })
+  @ApiErrors(400, 404, 409)
+  async createMany(@Body() dto: BulkCreateProductsDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<BulkCreateResultDto> {
+    const result = await this.bulk.create(dto);
+    if (result.created.length === 0) void reply.status(200);
+    return result;
+  }
+
   @Patch(':id/stock')
   @Auth('admin')
   @ApiOperation({ summary: 'Add `delta` (may be negative) to the stock atomically; 409 when the result would be negative' })
@@ -79,6 +107,15 @@ export class ProductsController {
   @ApiErrors(400, 404, 409)
   adjustStock(@Param('id', ParseIntPipe) id: number, @Body() dto: StockDeltaDto): Promise<ProductResponseDto> {
     return this.products.adjustStock(id, dto.delta);
+  }
+
+  @Put(':id/tags')
+  @Auth('admin')
+  @ApiOperation({ summary: "Replace the product's tags with `tagIds` in one transaction ([] clears them; a repeated id counts once); an unknown tag is 404 and changes nothing" })
+  @ApiOkResponse({ type: ProductResponseDto })
+  @ApiErrors(400, 404)
+  setTags(@Param('id', ParseIntPipe) id: number, @Body() dto: SetProductTagsDto): Promise<ProductResponseDto> {
+    return this.productTags.setTags(id, dto.tagIds);
   }
 
   @Patch(':id')

@@ -4,7 +4,9 @@ import { LRUCache } from 'lru-cache';
 import { Brackets, In, type EntityManager, type QueryDeepPartialEntity, type Repository, type SelectQueryBuilder } from 'typeorm';
 import { centsToDecimalString, pageOffset, parseSort, type PageQueryDto } from '@app/common';
 import { containsInAny, SqlTextCache, updateColumns, updatedAtNow, writeLockFor } from '@app/database';
+import { TagsRepository } from '../tags/tags.repository.js';
 import { MAX_STOCK } from './dto/product-fields.js';
+import { Category } from '../categories/category.entity.js';
 import { Product } from './product.entity.js';
 
 export interface ProductFilter {
@@ -16,6 +18,8 @@ export interface ProductFilter {
   search?: string;
   inStock?: boolean;
   isActive?: boolean;
+  /** Tag slugs: products carrying any of them. */
+  tag?: string[];
   sort?: string;
 }
 
@@ -48,7 +52,21 @@ export class ProductsRepository {
   /** The public reads are the hot path: their SQL text is built once per shape. */
   private readonly sqlText = new SqlTextCache();
 
-  constructor(@InjectRepository(Product) private readonly products: Repository<Product>) {}
+  constructor(
+    @InjectRepository(Product) private readonly products: Repository<Product>,
+    private readonly tags: TagsRepository,
+  ) {
+    // Cached pages carry each product's tags: a tag set change or a tag delete makes them stale.
+    this.tags.onLinksChanged(() => this.forgetCachedLists());
+  }
+
+  /** Fills `tags` of every product with one IN query (none per product). */
+  async attachTags<T extends Product | null>(rows: T[], manager?: EntityManager): Promise<T[]> {
+    const products = rows.filter((row): row is NonNullable<T> => row !== null);
+    const byProduct = await this.tags.tagsOfProducts(products.map((product) => product.id), manager);
+    for (const product of products) product.tags = byProduct.get(product.id) ?? [];
+    return rows;
+  }
 
   findById(id: number, withCategory = false): Promise<Product | null> {
     return withCategory ? this.findOneWithCategory('product.id = :id', { id }) : this.products.findOneBy({ id });
@@ -72,8 +90,8 @@ export class ProductsRepository {
   }
 
   /** Products holding this SKU, slug, or name within the same category (NULL counts as one), other than `exceptId`. */
-  findHoldersOf(fields: { sku?: string; slug?: string; name?: string; categoryId?: number | null }, exceptId?: number): Promise<Product[]> {
-    const query = this.products.createQueryBuilder('product').where(
+  findHoldersOf(fields: { sku?: string; slug?: string; name?: string; categoryId?: number | null }, exceptId?: number, manager?: EntityManager): Promise<Product[]> {
+    const query = (manager?.getRepository(Product) ?? this.products).createQueryBuilder('product').where(
       new Brackets((where) => {
         where.where('1 = 0');
         if (fields.sku) where.orWhere('product.sku = :sku', { sku: fields.sku });
@@ -94,17 +112,18 @@ export class ProductsRepository {
   async list(filter: ProductFilter, page: PageQueryDto): Promise<[Product[], number]> {
     const { field, direction } = parseSort(filter.sort, { field: 'id', direction: 'ASC' });
     const { skip, take } = pageOffset(page);
-    const key = JSON.stringify([filter.categoryId, filter.minPrice, filter.maxPrice, filter.search, filter.inStock, filter.isActive, field, direction, skip, take]);
+    const key = JSON.stringify([filter.categoryId, filter.minPrice, filter.maxPrice, filter.search, filter.inStock, filter.isActive, filter.tag, field, direction, skip, take]);
     const cached = this.pages.get(key);
     if (cached) return cached;
     const query = this.products.createQueryBuilder('product');
     this.applyFilter(query, filter);
-    const total = await this.cachedCount(query, JSON.stringify([filter.categoryId, filter.minPrice, filter.maxPrice, filter.search, filter.inStock, filter.isActive]));
+    const total = await this.cachedCount(query, JSON.stringify([filter.categoryId, filter.minPrice, filter.maxPrice, filter.search, filter.inStock, filter.isActive, filter.tag]));
     if (total === 0) return [[], 0];
     query.orderBy(`product.${field}`, direction);
     if (field !== 'id') query.addOrderBy('product.id', 'ASC');
     query.offset(skip).limit(take);
-    const result: [Product[], number] = [await this.sqlText.reuse(listShape(filter, field, direction, skip, take), query).getMany(), total];
+    const rows = await this.sqlText.reuse(listShape(filter, field, direction, skip, take), query).getMany();
+    const result: [Product[], number] = [await this.attachTags(rows), total];
     this.pages.set(key, result);
     return result;
   }
@@ -118,18 +137,25 @@ export class ProductsRepository {
     const total = await this.count(query);
     const { skip, take } = pageOffset(page);
     const rows = await query.orderBy('product.stockQuantity', 'ASC').addOrderBy('product.id', 'ASC').offset(skip).limit(take).getMany();
-    return [rows, total];
+    return [await this.attachTags(rows), total];
   }
 
   create(fields: Partial<Product>): Product {
     return this.products.create(fields);
   }
 
-  /** Inserts a new product. */
-  async insert(product: Product): Promise<Product> {
-    const saved = await this.products.save(product);
+  /** Inserts a new product (in the caller's transaction when `manager` is given). */
+  async insert(product: Product, manager?: EntityManager): Promise<Product> {
+    const saved = await (manager?.getRepository(Product) ?? this.products).save(product);
     this.forgetCachedLists();
     return saved;
+  }
+
+  /** The ids among `ids` that are categories. */
+  async existingCategoryIds(ids: number[]): Promise<Set<number>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.products.manager.getRepository(Category).find({ select: { id: true }, where: { id: In(ids) } });
+    return new Set(rows.map((row) => row.id));
   }
 
   /**
@@ -209,6 +235,10 @@ export class ProductsRepository {
     if (filter.search) {
       query.andWhere(containsInAny(['product.name', 'product.description', 'product.sku'], filter.search));
     }
+    // Any of the slugs; a subquery, so a product carrying several of them is listed (and counted) once.
+    if (filter.tag?.length) {
+      query.andWhere('product.id IN (SELECT link.productId FROM product_tags link INNER JOIN tags tag ON tag.id = link.tagId WHERE tag.slug IN (:...tagSlugs))', { tagSlugs: filter.tag });
+    }
   }
 
   /** Drops the cached lists and totals (after any write to products). */
@@ -235,5 +265,6 @@ export class ProductsRepository {
 /** What makes a list query's SQL text differ: the filters present (not their values), sort and page. */
 function listShape(filter: ProductFilter, field: string, direction: string, skip: number, take: number): string {
   const present = (Object.keys(filter) as (keyof ProductFilter)[]).filter((key) => key !== 'sort' && filter[key] !== undefined && filter[key] !== '');
-  return `list:${present.sort().join(',')}:inStock=${filter.inStock}:${field}:${direction}:${skip}:${take}`;
+  // The tag filter's text has one placeholder per slug.
+  return `list:${present.sort().join(',')}:inStock=${filter.inStock}:tags=${filter.tag?.length ?? 0}:${field}:${direction}:${skip}:${take}`;
 }

@@ -67,10 +67,18 @@ export class ProductsService {
   }
 
   async create(dto: CreateProductDto): Promise<ProductResponseDto> {
+    if (dto.categoryId != null) await this.categories.assertExists(dto.categoryId);
+    return this.insertChecked(dto);
+  }
+
+  /**
+   * The checks and insert of a create, after the category check; with `manager`, every read and
+   * the insert run in the caller's transaction (so a bulk import sees its own earlier rows).
+   */
+  async insertChecked(dto: CreateProductDto, manager?: EntityManager): Promise<ProductResponseDto> {
     const categoryId = dto.categoryId ?? null;
-    if (categoryId !== null) await this.categories.assertExists(categoryId);
-    const slug = dto.slug ?? (await this.freeSlugFor(dto.name, dto.sku));
-    await this.refuseTaken({ sku: dto.sku, slug, name: dto.name, categoryId });
+    const slug = dto.slug ?? (await this.freeSlugFor(dto.name, dto.sku, manager));
+    await this.refuseTaken({ sku: dto.sku, slug, name: dto.name, categoryId }, undefined, manager);
     const saved = await this.products.insert(
       this.products.create({
         name: dto.name,
@@ -82,6 +90,7 @@ export class ProductsService {
         isActive: dto.isActive ?? true,
         categoryId,
       }),
+      manager,
     );
     return toProductResponse(saved);
   }
@@ -100,7 +109,7 @@ export class ProductsService {
     const { categoryId: _categoryId, ...fields } = dto;
     const changes = Object.fromEntries(Object.entries({ ...fields, categoryId: dto.categoryId }).filter(([, value]) => value !== undefined));
     if (Object.keys(changes).length > 0 && !(await this.products.updateColumns(id, changes))) throw new NotFoundError('Product', id);
-    return toProductResponse(await this.getRow(id));
+    return this.responseOf(id);
   }
 
   /** `stockQuantity += delta` atomically; 409 when the result would be negative. */
@@ -109,7 +118,7 @@ export class ProductsService {
       const product = await this.getRow(id);
       throw new ConflictError(`Stock of product ${id} cannot change by ${delta}: ${product.stockQuantity} in stock`);
     }
-    return toProductResponse(await this.getRow(id));
+    return this.responseOf(id);
   }
 
   /** Soft delete: the product stays for past orders, but is no longer listed or orderable. */
@@ -145,6 +154,13 @@ export class ProductsService {
 
   private async visible(product: Product | null, actor: AuthUser | undefined, key: string | number): Promise<ProductResponseDto> {
     if (!product || (!product.isActive && !(actor && isAdmin(actor)))) throw new NotFoundError('Product', key);
+    await this.products.attachTags([product]);
+    return toProductResponse(product);
+  }
+
+  /** The product as it is now, with its tags (404 when missing). */
+  async responseOf(id: number): Promise<ProductResponseDto> {
+    const [product] = await this.products.attachTags([await this.getRow(id)]);
     return toProductResponse(product);
   }
 
@@ -155,15 +171,15 @@ export class ProductsService {
   }
 
   /** The name's slug, or with the SKU appended when a product of another category holds it. */
-  private async freeSlugFor(name: string, sku: string): Promise<string> {
+  private async freeSlugFor(name: string, sku: string, manager?: EntityManager): Promise<string> {
     const slug = slugify(name, 200);
     if (!slug) throw new ValidationFailedError([{ field: 'slug', message: 'slug cannot be derived from this name; send one' }]);
-    const taken = await this.products.findHoldersOf({ slug });
+    const taken = await this.products.findHoldersOf({ slug }, undefined, manager);
     return taken.length === 0 ? slug : `${slug}-${sku.toLowerCase()}`.slice(0, 220);
   }
 
-  private async refuseTaken(fields: { sku?: string; slug?: string; name?: string; categoryId?: number | null }, exceptId?: number): Promise<void> {
-    for (const holder of await this.products.findHoldersOf(fields, exceptId)) {
+  private async refuseTaken(fields: { sku?: string; slug?: string; name?: string; categoryId?: number | null }, exceptId?: number, manager?: EntityManager): Promise<void> {
+    for (const holder of await this.products.findHoldersOf(fields, exceptId, manager)) {
       if (fields.sku && holder.sku === fields.sku) throw new ConflictError(`SKU '${fields.sku}' is already taken`);
       if (fields.slug && holder.slug === fields.slug) throw new ConflictError(`Product slug '${fields.slug}' is already taken`);
       if (fields.name !== undefined) throw new ConflictError(`A product named '${fields.name}' already exists in this category`);

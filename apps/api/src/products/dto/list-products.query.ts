@@ -1,7 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PageQueryDto, QueryBoolean, QueryInt, SortQuery } from '@app/common';
+import { SLUG_PATTERN } from '../../categories/slug.js';
 import { QueryMoney } from './product-fields.js';
+
+const MAX_TAG_FILTER = 20;
 
 export const PRODUCT_SORT_FIELDS = ['price', 'name', 'createdAt', 'stockQuantity'] as const;
 
@@ -15,6 +19,17 @@ export class ListProductsQueryDto extends PageQueryDto {
   @IsString()
   @MaxLength(100)
   search?: string;
+
+  @ApiPropertyOptional({ type: String, example: 'summer-sale,clearance', description: `Tag slugs, comma-separated (or the parameter repeated), at most ${MAX_TAG_FILTER}: products carrying any of them` })
+  @IsOptional()
+  // "a,b", or ?tag=a&tag=b (an array): one list of distinct slugs.
+  @Transform(({ value }) => (typeof value === 'string' || Array.isArray(value) ? [...new Set([value].flat().flatMap((part) => String(part).split(',')).map((slug) => slug.trim()))] : value))
+  @IsArray()
+  @ArrayMaxSize(MAX_TAG_FILTER)
+  @IsString({ each: true })
+  @MaxLength(120, { each: true })
+  @Matches(SLUG_PATTERN, { each: true, message: 'tag must be slugs (lower-case letters and digits joined by hyphens), comma-separated' })
+  tag?: string[];
 
   @QueryBoolean('Only products with stock (true) or without (false)') inStock?: boolean;
   @QueryBoolean('Admins only: active (true) or soft-deleted (false) products; everyone else always sees active products only') isActive?: boolean;

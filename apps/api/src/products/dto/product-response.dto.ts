@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { centsToDecimalString } from '@app/common';
 import { CategoryResponseDto, toCategoryResponse } from '../../categories/dto/category-response.dto.js';
+import { TagSummaryDto } from '../../tags/dto/tag.dto.js';
 import type { Product } from '../product.entity.js';
 
 export class ProductResponseDto {
@@ -16,6 +17,7 @@ export class ProductResponseDto {
   // OpenAPI 3.0's `nullable` beside a $ref does not admit null (3.0.3), so null is its own branch.
   @ApiPropertyOptional({ oneOf: [{ $ref: getSchemaPath(CategoryResponseDto) }, { type: 'object', nullable: true, enum: [null] }], description: 'On single-product routes; null without a category' })
   category?: CategoryResponseDto | null;
+  @ApiProperty({ type: [TagSummaryDto], description: 'Sorted by name' }) tags: TagSummaryDto[];
   @ApiProperty({ type: String, format: 'date-time' }) createdAt: string;
   @ApiProperty({ type: String, format: 'date-time' }) updatedAt: string;
 }
@@ -31,6 +33,7 @@ export function toProductResponse(product: Product): ProductResponseDto {
     stockQuantity: product.stockQuantity,
     isActive: Boolean(product.isActive),
     categoryId: product.categoryId ?? null,
+    tags: product.tags ?? [],
     createdAt: product.createdAt.toISOString(),
     updatedAt: product.updatedAt.toISOString(),
   };
