@@ -8,6 +8,7 @@ import { createValidationPipe } from '@app/common';
 import { AppConfig } from '../config/app-config.js';
 import { AuthenticatedWsAdapter } from '../inference/stream/authenticated-ws.adapter.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { OIP_PREFIX, OIP_ROUTES } from '../oip/oip.module.js';
 import { ApiExceptionFilter } from './api-exception.filter.js';
 import { createRootLogger, logCompletedRequest, PinoNestLogger } from './logging.js';
 import { openWebSocketsOf } from './open-websockets.js';
@@ -46,7 +47,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   const inferenceBodyLimit = bytes.parse(config.http.inferenceBodyLimit)!;
   fastify.addHook('onRoute', (route) => {
     // Inference bodies may carry image tensors and ingestion 10 000 readings: a larger limit.
-    const large = route.url.startsWith(`/${API_PREFIX}/inference`) || route.url.startsWith(`/${API_PREFIX}/ingest`);
+    const large = route.url.startsWith(`/${API_PREFIX}/inference`) || route.url.startsWith(`/${API_PREFIX}/ingest`) || route.url.startsWith(`${OIP_PREFIX}/models/`);
     route.bodyLimit ??= large ? inferenceBodyLimit : bodyLimit;
     const rateLimit = routeRateLimit(route.url, `/${API_PREFIX}`, config.rateLimit);
     if (rateLimit !== undefined) route.config = { ...route.config, rateLimit };
@@ -71,6 +72,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
       { path: 'health', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
       { path: 'metrics', method: RequestMethod.GET },
+      ...OIP_ROUTES,
     ],
   });
   app.useWebSocketAdapter(openWebSocketsOf(app).track(new AuthenticatedWsAdapter(app)));
