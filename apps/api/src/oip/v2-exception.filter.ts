@@ -21,6 +21,9 @@ const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
  * unexpected failure is a 500 with a generic message and the request id (the stack goes to the
  * log only).
  */
+/** A route of the V2 controller (its registered URL, so an unknown path under /v2 is not one). */
+export const isV2Route = (routeUrl: string | undefined) => routeUrl === '/v2' || routeUrl?.startsWith('/v2/') === true;
+
 @Catch()
 export class V2ExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('V2ExceptionFilter');
