@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { InferenceRecordWriter } from '../../apps/api/src/inference/records/inference-record.writer.js';
+import { ModelLoadFailures } from '../../apps/api/src/models/model-load-failures.js';
 import { expectOipError, expectOipSchema } from '../helpers/oip-conformance.js';
 import { bearer, createTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -42,6 +43,18 @@ describe('Open Inference Protocol (V2) REST', () => {
       const answer = await t.http().get(path).expect(200);
       expect(answer.text).toBe('');
     }
+  });
+
+  it('server ready is 503 { error } while a deployed version failed to load here, 200 once it is back', async () => {
+    const failures = t.app.get(ModelLoadFailures);
+    failures.record('sensor-anomaly@0.9.0', 'sensor-anomaly', '0.9.0', 'artifact missing');
+    try {
+      expectOipError((await t.http().get('/v2/health/ready').expect(503)).body);
+      expect((await t.http().get('/v2/health/live').expect(200)).text).toBe('');
+    } finally {
+      failures.clear('sensor-anomaly@0.9.0');
+    }
+    expect((await t.http().get('/v2/health/ready').expect(200)).text).toBe('');
   });
 
   it('model metadata names the platform, the single input and the outputs, -1 for the batch', async () => {
