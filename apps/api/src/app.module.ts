@@ -11,6 +11,7 @@ import { JobsModule } from './inference/jobs/jobs.module.js';
 import { IngestionModule } from './ingestion/ingestion.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ModelsModule } from './models/models.module.js';
+import { OipModule } from './oip/oip.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { ProductsModule } from './products/products.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -36,6 +37,7 @@ export class AppModule {
         OrdersModule,
         ModelsModule,
         InferenceModule,
+        OipModule,
         JobsModule.register({ redisUrl: wiring.redisUrl, runWorker: wiring.runJobsInApi, withRoutes: true }),
         IngestionModule,
         HealthModule,

@@ -3,6 +3,7 @@ import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type Exce
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type DomainErrorCode, type FieldError } from '@app/common';
 import { classifyDbError } from '@app/database';
+import { isV2Route, V2ExceptionFilter } from '../oip/v2-exception.filter.js';
 
 interface Mapped {
   status: number;
@@ -38,11 +39,14 @@ const DB_ERRORS = {
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('ApiExceptionFilter');
+  private readonly v2 = new V2ExceptionFilter();
 
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    // Body failures on a V2 route reach this app-wide filter, not the controller's: answer them in the protocol's body too.
+    if (isV2Route(request.routeOptions?.url)) return this.v2.catch(exception, host);
     const path = request.url.split('?')[0];
     const mapped = this.map(exception);
     if (mapped.status === 500) {

@@ -10,6 +10,7 @@ import { CredentialsService } from '../auth/credentials.service.js';
 import { AppConfig } from '../config/app-config.js';
 import { AuthenticatedWsAdapter } from '../inference/stream/authenticated-ws.adapter.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { OIP_PREFIX, OIP_ROUTES } from '../oip/oip.module.js';
 import { ApiExceptionFilter } from './api-exception.filter.js';
 import { PayloadBudget } from './payload-budget.js';
 import { installJsonBodyParser, limitLargeBodies } from './payload-guards.js';
@@ -23,7 +24,8 @@ import { setupSwagger } from './swagger.js';
 export const API_PREFIX = 'api/v1';
 const NOT_LOGGED = new Set(['/health', '/metrics']);
 /** Routes whose bodies may be large: image tensors on /inference, 10 000 readings on /ingest. */
-const isLargeBodyRoute = (url: string) => url.startsWith(`/${API_PREFIX}/inference`) || url.startsWith(`/${API_PREFIX}/ingest`);
+/** Inference (ours and V2's model routes) and ingestion: the larger body limit and the payload budget. */
+const isLargeBodyRoute = (url: string) => url.startsWith(`/${API_PREFIX}/inference`) || url.startsWith(`/${API_PREFIX}/ingest`) || url.startsWith(`${OIP_PREFIX}/models/`);
 
 /**
  * Everything that makes the HTTP surface follow the contract, in one place shared by main.ts
@@ -82,6 +84,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
       { path: 'health', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
       { path: 'metrics', method: RequestMethod.GET },
+      ...OIP_ROUTES,
     ],
   });
   app.useWebSocketAdapter(openWebSocketsOf(app).track(new AuthenticatedWsAdapter(app)));

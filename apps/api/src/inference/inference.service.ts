@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '@app/common';
 import { MetricsService } from '../metrics/metrics.service.js';
 import type { DeployedModel } from '../models/deployed-models.js';
-import { ModelRuntime } from '../models/model-runtime.js';
+import { ModelRuntime, type PredictOutput } from '../models/model-runtime.js';
 import { ModelsService } from '../models/models.service.js';
-import { packRows } from './input-rows.js';
+import { packRows, type PackedRows } from './input-rows.js';
 import { InferenceRecordWriter } from './records/inference-record.writer.js';
 import { toPredictions, type Prediction } from './predictions.js';
 
@@ -12,7 +12,7 @@ export const MAX_PREDICT_ROWS = 1024;
 
 export type { ClassPrediction as ClassPredictionLike } from './predictions.js';
 
-export type PredictionSource = 'http' | 'job' | 'stream' | 'ingest';
+export type PredictionSource = 'http' | 'job' | 'stream' | 'ingest' | 'oip';
 
 export interface PredictionResult {
   model: string;
@@ -30,6 +30,16 @@ export interface PredictionCall {
   maxRows?: number;
   /** The version to run on, already resolved (a job's pinned version, held for the job). */
   model?: DeployedModel;
+  /**
+   * Rows already decoded and checked against the model (the V2 protocol's tensors); `inputs` is
+   * then only what the prediction log hashes.
+   */
+  packed?: (model: DeployedModel) => PackedRows;
+}
+
+/** A prediction with the model's raw output rows, for protocols that answer tensors. */
+export interface TensorPredictionResult extends PredictionResult {
+  output: PredictOutput;
 }
 
 /**
@@ -47,11 +57,17 @@ export class InferenceService {
   ) {}
 
   async predict(call: PredictionCall): Promise<PredictionResult> {
+    const { output: _output, ...result } = await this.predictWithOutput(call);
+    return result;
+  }
+
+  /** The one inference path (predict, jobs, stream, ingestion, V2): resolve, pack, run, map, log. */
+  async predictWithOutput(call: PredictionCall): Promise<TensorPredictionResult> {
     const started = performance.now();
     const model = call.model ?? this.models.resolve(call.name, call.version);
     const labels = { model: model.name, version: model.version, source: call.source };
     try {
-      const { data, rows } = packRows(call.inputs, { inputShape: model.info.inputShape, featureNames: model.featureNames }, call.maxRows ?? MAX_PREDICT_ROWS);
+      const { data, rows } = call.packed ? call.packed(model) : packRows(call.inputs, { inputShape: model.info.inputShape, featureNames: model.featureNames }, call.maxRows ?? MAX_PREDICT_ROWS);
       const output = await this.runtime.predict(model.key, data, rows);
       // Undeployed between resolve and run: answer as if it had never been there.
       if (!output) throw new NotFoundError('Deployed model', `${model.name}@${model.version}`);
@@ -60,7 +76,7 @@ export class InferenceService {
       this.metrics.inferenceSuccess.inc(labels);
       this.metrics.inferenceDuration.observe({ model: model.name, version: model.version }, latencyMs / 1000);
       this.records.record({ model: model.name, version: model.version, source: call.source, userId: call.userId, input: call.inputs, output: predictions, latencyMs, success: true });
-      return { model: model.name, version: model.version, predictions, latencyMs };
+      return { model: model.name, version: model.version, predictions, latencyMs, output };
     } catch (error) {
       this.metrics.inferenceFailure.inc(labels);
       const latencyMs = round(performance.now() - started);

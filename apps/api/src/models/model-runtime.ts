@@ -6,6 +6,8 @@ export interface LoadedModelInfo {
   inputDtype: string;
   /** Output values per row. */
   outputSize: number;
+  /** The input tensor's name in the graph (the V2 protocol's input name); absent from fakes. */
+  inputName?: string;
 }
 
 export interface PredictOutput {

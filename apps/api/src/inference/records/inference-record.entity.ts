@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export const RECORD_SOURCES = ['http', 'job', 'stream', 'ingest'] as const;
+export const RECORD_SOURCES = ['http', 'job', 'stream', 'ingest', 'oip'] as const;
 export type RecordSource = (typeof RECORD_SOURCES)[number];
 
 /** The prediction log: one row per prediction call (a request, a job chunk, a frame). */

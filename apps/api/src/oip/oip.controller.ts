@@ -1,0 +1,120 @@
+import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, UseFilters } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOAuth2, ApiOkResponse, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { UnavailableError } from '@app/common';
+import { CurrentUser, Public } from '../auth/auth.decorators.js';
+import type { AuthUser } from '../auth/auth-user.js';
+import { KeyScope } from '../auth/api-keys/api-key-scopes.js';
+import { API_KEY_SCHEME, BEARER_SCHEME, OAUTH2_SCHEME } from '../core/swagger.js';
+import { ModelNameParams, ModelVersionParams } from '../models/dto/model-version.params.js';
+import { V2ErrorDto, V2InferRequestDto, V2InferResponseDto, V2ModelMetadataDto, V2ServerMetadataDto } from './dto/v2.dto.js';
+import { OipService } from './oip.service.js';
+import { V2ExceptionFilter } from './v2-exception.filter.js';
+import { V2InferBodyPipe, type V2InferBody } from './v2-infer-body.pipe.js';
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'Bad request: a tensor whose shape disagrees with its data, an unknown input, output or datatype, a value that does not fit its datatype',
+  401: 'Missing or invalid token',
+  403: 'An API key without the predict scope',
+  404: 'No such deployed model or version',
+  413: 'Body larger than the limit',
+  500: 'Unexpected error',
+  503: 'Not ready',
+};
+/** Error statuses in the protocol's `{ error }` body; 500 always (listed before the app-wide default). */
+const V2Errors = (...statuses: number[]) => applyDecorators(...[...statuses, 500].map((status) => ApiResponse({ status, description: DESCRIPTIONS[status], type: V2ErrorDto })));
+/** A bearer token or an API key with the predict scope, as on the API's inference routes. */
+const V2Auth = () => applyDecorators(ApiBearerAuth(BEARER_SCHEME), ApiOAuth2([], OAUTH2_SCHEME), ApiSecurity(API_KEY_SCHEME), V2Errors(401, 403));
+
+/**
+ * The Open Inference Protocol's REST routes (KServe/Triton "V2"), outside /api/v1 so standard
+ * clients find them. Health routes are public, like /health; the rest need a token.
+ */
+@ApiTags('oip (V2)')
+@KeyScope('predict')
+@UseFilters(V2ExceptionFilter)
+@Controller('v2')
+export class OipController {
+  constructor(private readonly oip: OipService) {}
+
+  @Get()
+  @V2Auth()
+  @ApiOperation({ summary: 'Server metadata (name, version, extensions)' })
+  @ApiOkResponse({ type: V2ServerMetadataDto })
+  server(): V2ServerMetadataDto {
+    return this.oip.serverMetadata();
+  }
+
+  @Get('health/live')
+  @Public()
+  @ApiOperation({ summary: 'Server live: 200 with no body' })
+  @ApiResponse({ status: 200, description: 'Live' })
+  @V2Errors()
+  live(): void {}
+
+  @Get('health/ready')
+  @Public()
+  @ApiOperation({ summary: 'Server ready: 200 with no body once every deployed version is loaded here, else 503' })
+  @ApiResponse({ status: 200, description: 'Ready' })
+  @V2Errors(503)
+  ready(): void {
+    if (!this.oip.isReady()) throw new UnavailableError('Deployed models are still loading or failed to load here');
+  }
+
+  @Get('models/:name')
+  @V2Auth()
+  @ApiOperation({ summary: 'Model metadata of the deployed version' })
+  @ApiOkResponse({ type: V2ModelMetadataDto })
+  @V2Errors(400, 404)
+  model(@Param() params: ModelNameParams): V2ModelMetadataDto {
+    return this.oip.modelMetadata(params.name);
+  }
+
+  @Get('models/:name/versions/:version')
+  @V2Auth()
+  @ApiOperation({ summary: 'Model metadata of a version (`latest`: the deployed one)' })
+  @ApiOkResponse({ type: V2ModelMetadataDto })
+  @V2Errors(400, 404)
+  modelVersion(@Param() params: ModelVersionParams): V2ModelMetadataDto {
+    return this.oip.modelMetadata(params.name, params.version);
+  }
+
+  @Get('models/:name/ready')
+  @V2Auth()
+  @ApiOperation({ summary: 'Model ready: 200 with no body when deployed and loaded here, else 404' })
+  @ApiResponse({ status: 200, description: 'Ready' })
+  @V2Errors(400, 404)
+  modelReady(@Param() params: ModelNameParams): void {
+    this.oip.resolve(params.name);
+  }
+
+  @Get('models/:name/versions/:version/ready')
+  @V2Auth()
+  @ApiOperation({ summary: 'Model version ready: 200 with no body when deployed and loaded here, else 404' })
+  @ApiResponse({ status: 200, description: 'Ready' })
+  @V2Errors(400, 404)
+  modelVersionReady(@Param() params: ModelVersionParams): void {
+    this.oip.resolve(params.name, params.version);
+  }
+
+  @Post('models/:name/infer')
+  @HttpCode(200)
+  @V2Auth()
+  @ApiOperation({ summary: 'Inference on the deployed version (same batching, records and metrics as predict)' })
+  @ApiBody({ type: V2InferRequestDto })
+  @ApiOkResponse({ type: V2InferResponseDto })
+  @V2Errors(400, 404, 413)
+  infer(@Param() params: ModelNameParams, @Body(V2InferBodyPipe) body: V2InferBody, @CurrentUser() user: AuthUser): Promise<V2InferResponseDto> {
+    return this.oip.infer(params.name, undefined, body, user.id);
+  }
+
+  @Post('models/:name/versions/:version/infer')
+  @HttpCode(200)
+  @V2Auth()
+  @ApiOperation({ summary: 'Inference on a version (`latest`: the deployed one)' })
+  @ApiBody({ type: V2InferRequestDto })
+  @ApiOkResponse({ type: V2InferResponseDto })
+  @V2Errors(400, 404, 413)
+  inferVersion(@Param() params: ModelVersionParams, @Body(V2InferBodyPipe) body: V2InferBody, @CurrentUser() user: AuthUser): Promise<V2InferResponseDto> {
+    return this.oip.infer(params.name, params.version, body, user.id);
+  }
+}

@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { RequestMethod } from '@nestjs/common';
+import { InferenceModule } from '../inference/inference.module.js';
+import { OipController } from './oip.controller.js';
+import { OipService } from './oip.service.js';
+
+/** The V2 paths, outside the global /api/v1 prefix (configure-app excludes them). */
+export const OIP_ROUTES = [
+  { path: 'v2', method: RequestMethod.GET },
+  { path: 'v2/health/live', method: RequestMethod.GET },
+  { path: 'v2/health/ready', method: RequestMethod.GET },
+  { path: 'v2/models/:name', method: RequestMethod.GET },
+  { path: 'v2/models/:name/ready', method: RequestMethod.GET },
+  { path: 'v2/models/:name/versions/:version', method: RequestMethod.GET },
+  { path: 'v2/models/:name/versions/:version/ready', method: RequestMethod.GET },
+  { path: 'v2/models/:name/infer', method: RequestMethod.POST },
+  { path: 'v2/models/:name/versions/:version/infer', method: RequestMethod.POST },
+];
+export const OIP_PREFIX = '/v2';
+
+@Module({
+  imports: [InferenceModule],
+  controllers: [OipController],
+  providers: [OipService],
+})
+export class OipModule {}

@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import { BadRequestError } from '@app/common';
+import { InferenceService, MAX_PREDICT_ROWS } from '../inference/inference.service.js';
+import type { DeployedModel } from '../models/deployed-models.js';
+import { ModelLoadFailures } from '../models/model-load-failures.js';
+import { ModelSyncService } from '../models/model-sync.service.js';
+import { ModelsService } from '../models/models.service.js';
+import type { V2InferBody } from './v2-infer-body.pipe.js';
+import { decodeInputs, type InputSpec } from './v2-tensors.js';
+
+export const SERVER_NAME = 'ai-commerce-api';
+export const SERVER_VERSION = '1.0.0';
+const PLATFORM = { layers: 'tensorflowjs_layers', graph: 'tensorflowjs_graph' } as const;
+
+export interface TensorMetadata { name: string; datatype: string; shape: number[] }
+export interface ResponseTensor extends TensorMetadata { data: (number | string)[] }
+
+/** The tensors a model answers with: its raw rows, and for classifiers the argmax label. */
+function outputsOf(model: DeployedModel): TensorMetadata[] {
+  const size = model.info.outputSize;
+  if (model.task !== 'classification') return [{ name: 'values', datatype: 'FP32', shape: [-1, size] }];
+  return [
+    { name: 'probabilities', datatype: 'FP32', shape: [-1, size] },
+    { name: 'label', datatype: 'BYTES', shape: [-1] },
+  ];
+}
+/** Answered when the request names no outputs (the label only on request). */
+const DEFAULT_OUTPUTS = new Set(['probabilities', 'values']);
+
+function inputSpec(model: DeployedModel): InputSpec {
+  return { name: model.info.inputName ?? 'input', rowShape: model.info.inputShape, maxRows: MAX_PREDICT_ROWS };
+}
+
+/**
+ * The Open Inference Protocol (V2) over the product's own serving: versions resolve through
+ * ModelsService.resolve (the resolver predict uses, so `latest` and any future alias mean the same
+ * here), and infer goes through InferenceService (same batching, records, metrics).
+ */
+@Injectable()
+export class OipService {
+  constructor(
+    private readonly models: ModelsService,
+    private readonly inference: InferenceService,
+    private readonly sync: ModelSyncService,
+    private readonly failures: ModelLoadFailures,
+  ) {}
+
+  serverMetadata() {
+    return { name: SERVER_NAME, version: SERVER_VERSION, extensions: [] as string[] };
+  }
+
+  /** Every deployed version is loaded here (none still loading, none failed). */
+  isReady(): boolean {
+    return this.sync.isReady() && this.failures.all().length === 0;
+  }
+
+  /** Throws NotFoundError (404) unless the model (and version) is deployed and loaded here. */
+  resolve(name: string, version?: string): DeployedModel {
+    return this.models.resolve(name, version);
+  }
+
+  modelMetadata(name: string, version?: string) {
+    const model = this.resolve(name, version);
+    const input = inputSpec(model);
+    return {
+      name: model.name,
+      versions: [model.version],
+      platform: PLATFORM[model.info.format],
+      inputs: [{ name: input.name, datatype: 'FP32', shape: [-1, ...input.rowShape] }],
+      outputs: outputsOf(model),
+    };
+  }
+
+  async infer(name: string, version: string | undefined, body: V2InferBody, userId: number) {
+    let selected: TensorMetadata[] = [];
+    const result = await this.inference.predictWithOutput({
+      name,
+      version,
+      inputs: body.inputs,
+      userId,
+      source: 'oip',
+      // Checked against the resolved version, inside the one path (a refusal is logged like predict's).
+      packed: (model) => {
+        selected = selectOutputs(model, body.outputs);
+        return decodeInputs(body.inputs, inputSpec(model));
+      },
+    });
+    const rows = result.predictions.length;
+    const { values, outputSize } = result.output;
+    const outputs: ResponseTensor[] = selected.map((tensor) =>
+      tensor.name === 'label'
+        ? { ...tensor, shape: [rows], data: result.predictions.map((prediction) => (prediction as { label: string }).label) }
+        : { ...tensor, shape: [rows, outputSize], data: Array.from(values) },
+    );
+    return { model_name: result.model, model_version: result.version, ...(body.id === undefined ? {} : { id: body.id }), outputs };
+  }
+}
+
+function selectOutputs(model: DeployedModel, requested: string[] | undefined): TensorMetadata[] {
+  const available = outputsOf(model);
+  if (!requested) return available.filter((tensor) => DEFAULT_OUTPUTS.has(tensor.name));
+  return requested.map((name) => {
+    const found = available.find((tensor) => tensor.name === name);
+    if (!found) throw new BadRequestError(`unknown output '${name}' (outputs: ${available.map((tensor) => tensor.name).join(', ')})`);
+    return found;
+  });
+}
