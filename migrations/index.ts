@@ -9,6 +9,7 @@ import { CreateOrders1767226500000 } from './1767226500000-CreateOrders.js';
 import { CreateIdempotencyKeys1767226600000 } from './1767226600000-CreateIdempotencyKeys.js';
 import { AddUserTokenVersion1767226700000 } from './1767226700000-AddUserTokenVersion.js';
 import { JobJsonColumns1767227000000 } from './1767227000000-JobJsonColumns.js';
+import { JobCancelledStatus1767227300000 } from './1767227300000-JobCancelledStatus.js';
 
 /** Every migration in order, listed as classes (no globs) so every runner sees the same set. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   CreateIdempotencyKeys1767226600000,
   AddUserTokenVersion1767226700000,
   JobJsonColumns1767227000000,
+  JobCancelledStatus1767227300000,
 ];
