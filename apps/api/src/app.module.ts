@@ -12,6 +12,7 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { ModelsModule } from './models/models.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { ProductsModule } from './products/products.module.js';
+import { RetentionModule } from './retention/retention.module.js';
 import { UsersModule } from './users/users.module.js';
 
 /** Imports the feature modules and the shared infrastructure, nothing else. */
@@ -38,6 +39,7 @@ export class AppModule {
         JobsModule.register({ redisUrl: wiring.redisUrl, runWorker: wiring.runJobsInApi, withRoutes: true }),
         IngestionModule,
         HealthModule,
+        RetentionModule.register({ schedule: true, redisUrl: wiring.redisUrl }),
       ],
     };
   }
