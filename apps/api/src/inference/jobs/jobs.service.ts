@@ -51,6 +51,8 @@ export class JobsService {
       attempts: 0,
       error: null,
       finishedAt: null,
+      // Set here, to the millisecond: SQLite's column default has whole seconds, too coarse to list newest first.
+      createdAt: new Date(),
     });
     const chunks = this.chunk(job.id, rows);
     job.chunkCount = chunks.length;
