@@ -14,6 +14,7 @@ import { CreateOrderEvents1767227100001 } from './1767227100001-CreateOrderEvent
 import { BackfillOrderEvents1767227100002 } from './1767227100002-BackfillOrderEvents.js';
 import { CreateModelEvents1767227100003 } from './1767227100003-CreateModelEvents.js';
 import { CreateTags1767227200000 } from './1767227200000-CreateTags.js';
+import { JobCancelledStatus1767227300000 } from './1767227300000-JobCancelledStatus.js';
 
 /** Every migration in order, listed as classes (no globs) so every runner sees the same set. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   BackfillOrderEvents1767227100002,
   CreateModelEvents1767227100003,
   CreateTags1767227200000,
+  JobCancelledStatus1767227300000,
 ];

@@ -109,6 +109,7 @@ export function expectErrorShape(body: Record<string, unknown>, status: number):
     expect.objectContaining({
       statusCode: status,
       error: expect.any(String),
+      code: expect.stringMatching(/^[A-Z][A-Z0-9_]+$/),
       message: expect.any(String),
       path: expect.stringMatching(/^\//),
       timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),

@@ -14,6 +14,7 @@ import { ModelsModule } from './models/models.module.js';
 import { OipModule } from './oip/oip.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { ProductsModule } from './products/products.module.js';
+import { RetentionModule } from './retention/retention.module.js';
 import { UsersModule } from './users/users.module.js';
 
 /** Imports the feature modules and the shared infrastructure, nothing else. */
@@ -42,6 +43,7 @@ export class AppModule {
         IngestionModule,
         HealthModule,
         HomeModule,
+        RetentionModule.register({ schedule: true, redisUrl: wiring.redisUrl }),
       ],
     };
   }

@@ -105,6 +105,21 @@ export class AppConfig {
     return { chunkRows: this.get('JOB_CHUNK_ROWS'), runInApi: this.get('JOBS_RUN_IN_API') === 'true', enqueueTimeoutMs: this.get('JOB_ENQUEUE_TIMEOUT_MS'), reconcileIntervalMs: this.get('JOB_RECONCILE_INTERVAL_MS') };
   }
 
+  get retention() {
+    return {
+      days: {
+        records: this.get('RETENTION_RECORDS_DAYS'),
+        readings: this.get('RETENTION_READINGS_DAYS'),
+        jobs: this.get('RETENTION_JOBS_DAYS'),
+        idempotencyKeys: this.get('RETENTION_IDEMPOTENCY_DAYS'),
+        archivedModels: this.get('RETENTION_ARCHIVED_MODELS_DAYS'),
+      },
+      intervalMs: this.get('RETENTION_PURGE_INTERVAL_MS'),
+      batchSize: this.get('RETENTION_BATCH_SIZE'),
+      pauseMs: this.get('RETENTION_BATCH_PAUSE_MS'),
+    };
+  }
+
   get rateLimit() {
     return {
       ttlMs: this.get('RATE_LIMIT_TTL_MS'),

@@ -102,6 +102,23 @@ export class EnvironmentVariables {
   @Type(() => Number) @IsInt() @Min(0) JOB_RECONCILE_INTERVAL_MS: number = 30000;
 
   /**
+   * Retention in days of each kind of data (0 = kept forever, today's behaviour). Idempotency keys
+   * are also purged per user on use after 24 h; a value here is whole days, so never under 24 h.
+   */
+  @Type(() => Number) @IsInt() @Min(0) RETENTION_RECORDS_DAYS: number = 0;
+  @Type(() => Number) @IsInt() @Min(0) RETENTION_READINGS_DAYS: number = 0;
+  /** Finished (succeeded, failed, cancelled) jobs with their chunks and results, by finish time. */
+  @Type(() => Number) @IsInt() @Min(0) RETENTION_JOBS_DAYS: number = 0;
+  @Type(() => Number) @IsInt() @Min(0) RETENTION_IDEMPOTENCY_DAYS: number = 0;
+  /** Artifact files of archived model versions (the registry row stays, marked by its missing artifact). */
+  @Type(() => Number) @IsInt() @Min(0) RETENTION_ARCHIVED_MODELS_DAYS: number = 0;
+  /** How often the scheduled purge runs (one process at a time); 0 = only `npm run purge`. */
+  @Type(() => Number) @IsInt() @Min(0) RETENTION_PURGE_INTERVAL_MS: number = 3_600_000;
+  /** Rows per DELETE statement, and the pause between statements, so a purge never holds long locks. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(10_000) RETENTION_BATCH_SIZE: number = 1000;
+  @Type(() => Number) @IsInt() @Min(0) @Max(60_000) RETENTION_BATCH_PAUSE_MS: number = 20;
+
+  /**
    * OpenTelemetry: traces go to this OTLP/HTTP collector (`<endpoint>/v1/traces`, JSON); unset =
    * tracing off and its SDK never loaded. Read before the app loads (core/tracing.ts); checked here too.
    */

@@ -7,6 +7,8 @@ import { isV2Route, V2ExceptionFilter } from '../oip/v2-exception.filter.js';
 
 interface Mapped {
   status: number;
+  /** The stable machine code clients match on (the contract's `code`). */
+  code: string;
   message: string;
   details?: FieldError[];
   extra?: Record<string, unknown>;
@@ -25,11 +27,14 @@ const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
 };
 
 const DB_ERRORS = {
-  unique: { status: HttpStatus.CONFLICT, message: 'A record with the same unique value already exists' },
-  'foreign-key': { status: HttpStatus.NOT_FOUND, message: 'A referenced record does not exist' },
-  check: { status: HttpStatus.BAD_REQUEST, message: 'A value breaks a database constraint' },
-  unavailable: { status: HttpStatus.SERVICE_UNAVAILABLE, message: 'The database is unavailable' },
+  unique: { status: HttpStatus.CONFLICT, code: 'UNIQUE_VIOLATION', message: 'A record with the same unique value already exists' },
+  'foreign-key': { status: HttpStatus.NOT_FOUND, code: 'REFERENCE_NOT_FOUND', message: 'A referenced record does not exist' },
+  check: { status: HttpStatus.BAD_REQUEST, code: 'CONSTRAINT_VIOLATION', message: 'A value breaks a database constraint' },
+  unavailable: { status: HttpStatus.SERVICE_UNAVAILABLE, code: 'DATABASE_UNAVAILABLE', message: 'The database is unavailable' },
 } as const;
+
+/** The generic code of a status (`NOT_FOUND`, `TOO_MANY_REQUESTS`), for errors that carry none of their own. */
+const codeOfStatus = (status: number) => (STATUS_CODES[status] ?? 'ERROR').toUpperCase().replace(/[^A-Z0-9]+/g, '_');
 
 /**
  * The HTTP edge: every error leaves in the contract's one shape. Domain codes and database
@@ -59,6 +64,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
       ...mapped.extra,
       statusCode: mapped.status,
       error: STATUS_CODES[mapped.status] ?? 'Error',
+      code: mapped.code,
       message: mapped.message,
       ...(mapped.details ? { details: mapped.details } : {}),
       path,
@@ -69,23 +75,25 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   private map(exception: unknown): Mapped {
     if (exception instanceof DomainError) {
-      return { status: STATUS_BY_CODE[exception.code], message: exception.message, details: exception.details, extra: exception.extra };
+      // A specific code (extra.code, e.g. JOB_ALREADY_FINISHED) refines the error's kind.
+      const specific = typeof exception.extra?.code === 'string' ? exception.extra.code : undefined;
+      return { status: STATUS_BY_CODE[exception.code], code: specific ?? exception.code, message: exception.message, details: exception.details, extra: exception.extra };
     }
     if (exception instanceof HttpException) return this.fromHttpException(exception);
     const bodyParserError = this.fromBodyParser(exception);
     if (bodyParserError) return bodyParserError;
     const dbKind = classifyDbError(exception);
     if (dbKind) return { ...DB_ERRORS[dbKind] };
-    return { status: HttpStatus.INTERNAL_SERVER_ERROR, message: 'Internal server error' };
+    return { status: HttpStatus.INTERNAL_SERVER_ERROR, code: 'INTERNAL_ERROR', message: 'Internal server error' };
   }
 
   private fromHttpException(exception: HttpException): Mapped {
     const status = exception.getStatus();
     const body = exception.getResponse();
-    if (typeof body === 'string') return { status, message: body };
+    if (typeof body === 'string') return { status, code: codeOfStatus(status), message: body };
     const message = (body as { message?: unknown }).message;
     const text = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : exception.message;
-    return { status, message: status >= 500 ? 'Internal server error' : text };
+    return { status, code: codeOfStatus(status), message: status >= 500 ? 'Internal server error' : text };
   }
 
   /**
@@ -96,9 +104,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (typeof exception !== 'object' || exception === null) return undefined;
     const { statusCode, code } = exception as { statusCode?: number; code?: string };
     if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return undefined;
-    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, message: 'Request body is larger than the limit' };
-    if (exception instanceof SyntaxError) return { status: 400, message: 'Malformed JSON body' };
-    if (code?.startsWith('FST_')) return { status: statusCode, message: (exception as Error).message };
-    return { status: statusCode, message: 'The request body could not be read' };
+    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'Request body is larger than the limit' };
+    if (exception instanceof SyntaxError) return { status: 400, code: 'MALFORMED_JSON', message: 'Malformed JSON body' };
+    if (code?.startsWith('FST_')) return { status: statusCode, code: codeOfStatus(statusCode), message: (exception as Error).message };
+    return { status: statusCode, code: codeOfStatus(statusCode), message: 'The request body could not be read' };
   }
 }

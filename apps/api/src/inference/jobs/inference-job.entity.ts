@@ -1,6 +1,8 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
-export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
+export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+/** States a job leaves only by running; anything else is finished. */
+export const UNFINISHED_STATUSES: JobStatus[] = ['queued', 'running'];
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
 /**

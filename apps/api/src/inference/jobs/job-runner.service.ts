@@ -48,8 +48,10 @@ export class JobRunner extends JobProcessor implements BeforeApplicationShutdown
       try {
         for (const chunk of await this.db(() => this.jobs.pendingChunks(jobId))) {
           if (this.stopping) return;
+          // Cancelled (DELETE) since the last chunk: stop here; the rows done so far stay.
+          if ((await this.db(() => this.jobs.statusOf(jobId))) !== 'running') return;
           const result = await this.inference.predict({ name: job.model, version: job.version, model, inputs: chunk.inputs, userId: job.userId, source: 'job', maxRows: chunk.rowCount });
-          await this.db(() => this.jobs.completeChunk(chunk, result.predictions));
+          if (!(await this.db(() => this.jobs.completeChunk(chunk, result.predictions)))) return;
           await nextTurn();
         }
       } finally {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Query, StreamableFile } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse, PageQueryDto, type Page } from '@app/common';
 import { Auth, CurrentUser } from '../../auth/auth.decorators.js';
@@ -7,7 +7,7 @@ import { ApiErrors, ApiPayloadBudget } from '../../core/api-docs.decorators.js';
 import { ModelNameParams } from '../../models/dto/model-version.params.js';
 import { PREDICTION_MODELS, PredictRequestDto } from '../dto/predict.dto.js';
 import { PredictBodyPipe, type PredictBody } from '../predict-body.pipe.js';
-import { JobAcceptedDto, JobResultRowDto, JobStatusDto } from './dto/job.dto.js';
+import { JobAcceptedDto, JobResultRowDto, JobStatusDto, ListJobsQueryDto } from './dto/job.dto.js';
 import { JobsService } from './jobs.service.js';
 import { KeyScope } from '../../auth/api-keys/api-key-scopes.js';
 
@@ -30,6 +30,24 @@ export class JobsController {
     return this.jobs.submit(params.name, body.inputs, body.version, user);
   }
 
+  @Get('jobs')
+  @Auth()
+  @ApiOperation({ summary: "The caller's jobs (an admin's: everyone's), newest first; filters status and model" })
+  @ApiPageResponse(JobStatusDto)
+  @ApiErrors(400)
+  list(@Query() query: ListJobsQueryDto, @CurrentUser() user: AuthUser): Promise<Page<JobStatusDto>> {
+    return this.jobs.list(query, user);
+  }
+
+  @Delete('jobs/:id')
+  @Auth()
+  @ApiOperation({ summary: 'Cancel a queued or running job (owner or admin): it stops between chunks, the rows done so far stay readable' })
+  @ApiOkResponse({ type: JobStatusDto, description: 'The job, now cancelled' })
+  @ApiErrors(400, 404, 409)
+  cancel(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser): Promise<JobStatusDto> {
+    return this.jobs.cancel(id, user);
+  }
+
   @Get('jobs/:id')
   @Auth()
   @ApiOperation({ summary: "A job's status and progress (owner or admin); results of large jobs are paginated at /results" })
@@ -46,5 +64,18 @@ export class JobsController {
   @ApiErrors(400, 404)
   results(@Param('id', new ParseUUIDPipe()) id: string, @Query() page: PageQueryDto, @CurrentUser() user: AuthUser): Promise<Page<JobResultRowDto>> {
     return this.jobs.results(id, user, page);
+  }
+
+  @Get('jobs/:id/results.ndjson')
+  @Auth()
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: "All of a job's predictions streamed as NDJSON in row order, one `{ row, prediction }` per line (owner or admin)" })
+  @ApiOkResponse({
+    description: 'One JSON object per line: `{"row":0,"prediction":{...}}`',
+    content: { 'application/x-ndjson': { schema: { type: 'string', description: 'Newline-delimited JSON of JobResultRow objects' } } },
+  })
+  @ApiErrors(400, 404)
+  async resultsNdjson(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser): Promise<StreamableFile> {
+    return new StreamableFile(await this.jobs.resultsNdjson(id, user), { type: 'application/x-ndjson' });
   }
 }

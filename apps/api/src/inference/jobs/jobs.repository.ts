@@ -1,10 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { In, type DataSource } from 'typeorm';
+import { In, MoreThan, type DataSource, type FindOptionsWhere } from 'typeorm';
 import { insertRows, TransactionRunner, updatedAtNow } from '@app/database';
 import { InferenceJobChunk } from './inference-job-chunk.entity.js';
 import { InferenceJobResult } from './inference-job-result.entity.js';
-import { InferenceJob } from './inference-job.entity.js';
+import { InferenceJob, UNFINISHED_STATUSES, type JobStatus } from './inference-job.entity.js';
+
+export interface JobListFilter {
+  userId?: number;
+  status?: JobStatus;
+  model?: string;
+}
 
 const INSERT_BATCH = 500;
 const CHUNK_INSERT_BATCH = 50;
@@ -27,6 +33,9 @@ function* batchesBySize<T>(rows: T[], sizeOf: (row: T) => number, maxRows: numbe
   }
   if (batch.length > 0) yield batch;
 }
+
+/** Rolls a chunk's transaction back when its job stopped running. */
+class JobNotRunning extends Error {}
 
 @Injectable()
 export class JobsRepository {
@@ -51,9 +60,38 @@ export class JobsRepository {
     return this.jobs.findOneBy({ id });
   }
 
+  /** A page of jobs, newest first (id breaks ties so pages never overlap). */
+  list(filter: JobListFilter, skip: number, take: number): Promise<[InferenceJob[], number]> {
+    const where: FindOptionsWhere<InferenceJob> = {};
+    if (filter.userId !== undefined) where.userId = filter.userId;
+    if (filter.status) where.status = filter.status;
+    if (filter.model) where.model = filter.model;
+    return this.jobs.findAndCount({ where, order: { createdAt: 'DESC', id: 'DESC' }, skip, take });
+  }
+
+  /**
+   * Cancels a job that is still queued or running, atomically: false when it had finished. The
+   * runner sees the new status before its next chunk, and a chunk in flight cannot commit after
+   * this (its progress update is conditional on `running`).
+   */
+  async cancel(id: string): Promise<boolean> {
+    const result = await this.jobs
+      .createQueryBuilder()
+      .update(InferenceJob)
+      .set({ status: 'cancelled', finishedAt: new Date().toISOString(), updatedAt: updatedAtNow(this.dataSource.manager) })
+      .where('id = :id AND status IN (:...statuses)', { id, statuses: UNFINISHED_STATUSES })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  async statusOf(id: string): Promise<JobStatus | undefined> {
+    const job = await this.jobs.findOne({ select: { id: true, status: true }, where: { id } });
+    return job?.status;
+  }
+
   /** Ids of jobs accepted but not finished, oldest first: what the reconciler checks. */
   async findUnfinishedIds(limit: number): Promise<string[]> {
-    const rows = await this.jobs.find({ select: { id: true }, where: { status: In(['queued', 'running']) }, order: { createdAt: 'ASC' }, take: limit });
+    const rows = await this.jobs.find({ select: { id: true }, where: { status: In(UNFINISHED_STATUSES) }, order: { createdAt: 'ASC' }, take: limit });
     return rows.map((row) => row.id);
   }
 
@@ -71,7 +109,7 @@ export class JobsRepository {
       .createQueryBuilder()
       .update(InferenceJob)
       .set({ status: 'running', attempts: () => 'attempts + 1', updatedAt: updatedAtNow(this.dataSource.manager) })
-      .where('id = :id AND status IN (:...statuses)', { id, statuses: ['queued', 'running'] })
+      .where('id = :id AND status IN (:...statuses)', { id, statuses: UNFINISHED_STATUSES })
       .execute();
     return (result.affected ?? 0) > 0;
   }
@@ -81,27 +119,43 @@ export class JobsRepository {
   }
 
   /**
-   * Stores a chunk's predictions, marks it done and advances progress, all or nothing. Idempotent:
+   * Stores a chunk's predictions, marks it done and advances progress, all or nothing; answers
+   * false (writing nothing) when the job is no longer running, i.e. it was cancelled. Idempotent:
    * the done mark is taken first and only from false, so a repeat (a COMMIT whose acknowledgement
-   * was lost in a database outage) changes nothing.
+   * was lost in a database outage) changes nothing. The progress update is a compare-and-set on
+   * `running` and comes before the results, so it takes the job row's lock: a cancel either
+   * commits first (and this chunk is rolled back) or waits for this chunk (and counts its rows).
    */
-  async completeChunk(chunk: InferenceJobChunk, predictions: unknown[]): Promise<void> {
-    await this.transactions.transaction(async (manager) => {
-      const marked = await manager.update(InferenceJobChunk, { jobId: chunk.jobId, chunkIndex: chunk.chunkIndex, done: false }, { done: true });
-      if ((marked.affected ?? 0) === 0) return;
-      const rows = predictions.map((prediction, offset) => ({ jobId: chunk.jobId, rowIndex: chunk.firstRow + offset, prediction }));
-      // One model's predictions all have the same shape: the first one sizes them all.
-      const rowChars = 2 * JSON.stringify(predictions[0] ?? null).length;
-      for (const batch of batchesBySize(rows, () => rowChars, INSERT_BATCH)) await insertRows(manager, InferenceJobResult, batch, batch.length);
-      await manager.update(InferenceJob, { id: chunk.jobId }, { processedRows: () => `processedRows + ${Number(chunk.rowCount)}`, updatedAt: updatedAtNow(manager) });
-    });
+  async completeChunk(chunk: InferenceJobChunk, predictions: unknown[]): Promise<boolean> {
+    try {
+      await this.transactions.transaction(async (manager) => {
+        const marked = await manager.update(InferenceJobChunk, { jobId: chunk.jobId, chunkIndex: chunk.chunkIndex, done: false }, { done: true });
+        if ((marked.affected ?? 0) === 0) return;
+        const progressed = await manager.update(InferenceJob, { id: chunk.jobId, status: 'running' }, { processedRows: () => `processedRows + ${Number(chunk.rowCount)}`, updatedAt: updatedAtNow(manager) });
+        if ((progressed.affected ?? 0) === 0) throw new JobNotRunning();
+        const rows = predictions.map((prediction, offset) => ({ jobId: chunk.jobId, rowIndex: chunk.firstRow + offset, prediction }));
+        // One model's predictions all have the same shape: the first one sizes them all.
+        const rowChars = 2 * JSON.stringify(predictions[0] ?? null).length;
+        for (const batch of batchesBySize(rows, () => rowChars, INSERT_BATCH)) await insertRows(manager, InferenceJobResult, batch, batch.length);
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof JobNotRunning) return false;
+      throw error;
+    }
   }
 
+  /** Finishes a running job; a job cancelled meanwhile stays cancelled. */
   async finish(id: string, outcome: { status: 'succeeded' } | { status: 'failed'; error: string }): Promise<void> {
-    await this.jobs.update({ id }, { status: outcome.status, error: outcome.status === 'failed' ? outcome.error : null, finishedAt: new Date().toISOString(), updatedAt: updatedAtNow(this.dataSource.manager) });
+    await this.jobs.update({ id, status: 'running' }, { status: outcome.status, error: outcome.status === 'failed' ? outcome.error : null, finishedAt: new Date().toISOString(), updatedAt: updatedAtNow(this.dataSource.manager) });
   }
 
   results(jobId: string, skip: number, take: number): Promise<InferenceJobResult[]> {
     return this.dataSource.getRepository(InferenceJobResult).find({ where: { jobId }, order: { rowIndex: 'ASC' }, skip, take });
+  }
+
+  /** The next `take` results after row `afterRow`, by the primary key: a keyset page, cheap at any depth. */
+  resultsAfter(jobId: string, afterRow: number, take: number): Promise<InferenceJobResult[]> {
+    return this.dataSource.getRepository(InferenceJobResult).find({ where: { jobId, rowIndex: MoreThan(afterRow) }, order: { rowIndex: 'ASC' }, take });
   }
 }

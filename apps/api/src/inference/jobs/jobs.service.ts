@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
-import { NotFoundError, pageOffset, toPage, type Page, type PageQueryDto } from '@app/common';
+import { DomainError, NotFoundError, pageOffset, toPage, type Page, type PageQueryDto } from '@app/common';
 import { isAdmin, type AuthUser } from '../../auth/auth-user.js';
 import { AppConfig } from '../../config/app-config.js';
 import { ModelsService } from '../../models/models.service.js';
 import { packRows, splitRows } from '../input-rows.js';
-import { INLINE_RESULT_ROWS, toJobStatus, type JobAcceptedDto, type JobResultRowDto, type JobStatusDto } from './dto/job.dto.js';
+import { INLINE_RESULT_ROWS, toJobStatus, type JobAcceptedDto, type JobResultRowDto, type JobStatusDto, type ListJobsQueryDto } from './dto/job.dto.js';
 import { InferenceJobChunk } from './inference-job-chunk.entity.js';
 import { InferenceJob } from './inference-job.entity.js';
 import { enqueueWithin } from './enqueue-within.js';
@@ -15,6 +16,8 @@ import { JobsRepository } from './jobs.repository.js';
 export const MAX_JOB_ROWS = 100_000;
 /** Characters of JSON per stored chunk (bounds one chunk's transaction). */
 const MAX_CHUNK_CHARS = 1_000_000;
+/** Result rows read per query while streaming NDJSON: bounds the memory one download holds. */
+const NDJSON_PAGE_ROWS = 1000;
 
 @Injectable()
 export class JobsService {
@@ -48,6 +51,8 @@ export class JobsService {
       attempts: 0,
       error: null,
       finishedAt: null,
+      // Set here, to the millisecond: SQLite's column default has whole seconds, too coarse to list newest first.
+      createdAt: new Date(),
     });
     const chunks = this.chunk(job.id, rows);
     job.chunkCount = chunks.length;
@@ -67,6 +72,44 @@ export class JobsService {
     const { skip, take } = pageOffset(page);
     const rows = await this.jobs.results(id, skip, take);
     return toPage(rows.map((row) => ({ row: row.rowIndex, prediction: row.prediction })), job.processedRows, page);
+  }
+
+  /** The caller's jobs (an admin's: everyone's), newest first. */
+  async list(query: ListJobsQueryDto, user: AuthUser): Promise<Page<JobStatusDto>> {
+    const { skip, take } = pageOffset(query);
+    const [jobs, total] = await this.jobs.list({ userId: isAdmin(user) ? undefined : user.id, status: query.status, model: query.model }, skip, take);
+    return toPage(jobs.map((job) => toJobStatus(job)), total, query);
+  }
+
+  /** Cancels a queued or running job; a finished one is a 409 with code JOB_ALREADY_FINISHED. */
+  async cancel(id: string, user: AuthUser): Promise<JobStatusDto> {
+    const job = await this.visibleJob(id, user);
+    if (!(await this.jobs.cancel(id))) {
+      const current = (await this.jobs.findById(id)) ?? job;
+      throw new DomainError('CONFLICT', `Job '${id}' has already finished (${current.status}) and cannot be cancelled`, undefined, { code: 'JOB_ALREADY_FINISHED' });
+    }
+    return toJobStatus((await this.jobs.findById(id)) ?? job);
+  }
+
+  /**
+   * Every stored prediction as NDJSON, in row order. Visibility is checked before the first byte
+   * (so a 404 keeps the error shape); then rows are read in keyset pages only as fast as the
+   * client takes them (Readable.from pulls the generator when the socket drains), so memory stays
+   * flat however large the job.
+   */
+  async resultsNdjson(id: string, user: AuthUser): Promise<Readable> {
+    await this.visibleJob(id, user);
+    const jobs = this.jobs;
+    async function* lines(): AsyncGenerator<string> {
+      let after = -1;
+      for (;;) {
+        const page = await jobs.resultsAfter(id, after, NDJSON_PAGE_ROWS);
+        if (page.length === 0) return;
+        yield page.map((row) => JSON.stringify({ row: row.rowIndex, prediction: row.prediction })).join('\n') + '\n';
+        after = page[page.length - 1].rowIndex;
+      }
+    }
+    return Readable.from(lines(), { objectMode: false });
   }
 
   /** Another customer's job is not visible: 404, as if it did not exist. */

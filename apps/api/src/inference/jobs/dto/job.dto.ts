@@ -1,4 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { PageQueryDto } from '@app/common';
 import { PREDICTION_SCHEMA } from '../../dto/predict.dto.js';
 import { JOB_STATUSES, type InferenceJob, type JobStatus } from '../inference-job.entity.js';
 
@@ -7,8 +9,13 @@ export class JobAcceptedDto {
   @ApiProperty({ enum: ['queued'] }) status: 'queued';
 }
 
+export class ListJobsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: JOB_STATUSES }) @IsOptional() @IsIn(JOB_STATUSES) status?: JobStatus;
+  @ApiPropertyOptional({ description: 'Model name' }) @IsOptional() @IsString() @MaxLength(64) model?: string;
+}
+
 export class JobResultSummaryDto {
-  @ApiProperty({ description: 'Number of predictions' }) rowCount: number;
+  @ApiProperty({ description: 'Number of predictions (for a cancelled job, the rows done before it stopped)' }) rowCount: number;
   @ApiProperty({ example: '/api/v1/inference/jobs/6f1c…/results', description: 'Paginated predictions' }) resultsPath: string;
   @ApiPropertyOptional({ type: 'array', items: PREDICTION_SCHEMA, description: 'Inline when the job has at most 100 rows' }) predictions?: unknown[];
 }
@@ -45,6 +52,7 @@ export function toJobStatus(job: InferenceJob, inline?: unknown[]): JobStatusDto
     processedRows: job.processedRows,
     createdAt: job.createdAt.toISOString(),
   };
+  if (job.status === 'cancelled') status.result = { rowCount: job.processedRows, resultsPath: `/api/v1/inference/jobs/${job.id}/results` };
   if (job.status === 'succeeded') status.result = { rowCount: job.totalRows, resultsPath: `/api/v1/inference/jobs/${job.id}/results`, ...(inline ? { predictions: inline } : {}) };
   if (job.error) status.error = job.error;
   if (job.finishedAt) status.finishedAt = job.finishedAt;
