@@ -20,13 +20,22 @@ describe('HTTP conventions', () => {
 
   it('answers malformed JSON with 400 and an oversized body with 413, in the error shape', async () => {
     const malformed = await t.http().post('/api/v1/auth/register').set('Content-Type', 'application/json').send('{"username": ').expect(400);
-    expectErrorShape(malformed.body, 400);
+    expect(expectErrorShape(malformed.body, 400).code).toBe('MALFORMED_JSON');
     const big = await t.http().post('/api/v1/auth/register').send({ username: 'big_user', email: 'big@example.test', password: 'Secret123', fullName: 'x'.repeat(20_000) }).expect(413);
-    expectErrorShape(big.body, 413);
+    expect(expectErrorShape(big.body, 413).code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('gives every error a stable code: the kind, or a specific one', async () => {
+    const invalid = await t.http().post('/api/v1/auth/register').send({ username: 'x' }).expect(400);
+    expect(expectErrorShape(invalid.body, 400).code).toBe('VALIDATION');
+    const unauthenticated = await t.http().get('/api/v1/auth/me').expect(401);
+    expect(expectErrorShape(unauthenticated.body, 401).code).toBe('UNAUTHORIZED');
+    const missing = await t.http().get('/api/v1/products/999999').expect(404);
+    expect(expectErrorShape(missing.body, 404).code).toBe('NOT_FOUND');
   });
 
   it('answers unknown routes with 404 in the error shape', async () => {
-    expectErrorShape((await t.http().get('/api/v1/nothing-here').expect(404)).body, 404);
+    expect(expectErrorShape((await t.http().get('/api/v1/nothing-here').expect(404)).body, 404).code).toBe('NOT_FOUND');
   });
 
   it('sets security headers (helmet)', async () => {
