@@ -1,11 +1,11 @@
 # Production image for the API and the worker (same image, different command).
-# Node 22, an LTS line supported until April 2027 (Node 20 reached end of life in April 2026); the
-# project also runs and is tested on Node 20.19+ (README, "Two commands on a fresh machine").
-# Not Node 24 yet: better-sqlite3 12.x, the last line that builds for Node 20, aborts the process at
-# random on Node 24 when V8 collects a statement ("Assertion failed: (env) != nullptr" in
-# RemoveEnvironmentCleanupHook). better-sqlite3 13 avoids it and needs Node 22+: moving to 24
-# means dropping Node 20 (README, "Two commands on a fresh machine").
-FROM node:22-bookworm-slim AS build
+# Node 26, the Active LTS line (Node 20 reached end of life in April 2026); the project also runs
+# and is tested on Node 20.19+ and 24.22+ (README, "Two commands on a fresh machine").
+# better-sqlite3 12.x derives from node::ObjectWrap, whose header-only code gained environment
+# cleanup hooks in Node 24.19 (nodejs/node#63642) before the runtime kept the list those need
+# (#63985, in 24.22.0 and 26.4.0): on 24.19-24.21 a statement collected outside a JavaScript
+# context aborts the process ("Assertion failed: (env) != nullptr" in RemoveEnvironmentCleanupHook).
+FROM node:26-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
@@ -13,7 +13,7 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build && npm prune --omit=dev
 
-FROM node:22-bookworm-slim
+FROM node:26-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production NPM_CONFIG_UPDATE_NOTIFIER=false
 # Code and models are owned by root and read-only to the app; only the data and model-store

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# The SQLite suite on the Dockerfile's Node LTS line (22), next to the Node 20 runs. Set
-# NODE_LTS_VERSION to try another (24.x aborts with better-sqlite3 12.x: see the Dockerfile).
+# The SQLite suite on the Dockerfile's Node LTS line (26), next to the Node 20 runs. Set
+# NODE_LTS_VERSION to try another (24.x can abort with better-sqlite3 12.x: see the Dockerfile).
 # The binary comes from the npm registry (the `node` package's per-platform package, which also
 # ships the headers), and better-sqlite3, a native addon built for this machine's Node, is rebuilt
 # for it offline from those headers, in a copy of the tree: the checkout's own build is untouched.
 # Needs `npm run build` first. Usage: bash .ci/node-lts-tests.sh [jest args...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-NODE_LTS_VERSION="${NODE_LTS_VERSION:-22.23.5}"
+NODE_LTS_VERSION="${NODE_LTS_VERSION:-26.12.1}"
 case "$(uname -m)" in
   x86_64) arch=x64 ;;
   aarch64) arch=arm64 ;;
