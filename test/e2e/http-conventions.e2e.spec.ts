@@ -20,7 +20,7 @@ describe('HTTP conventions', () => {
 
   it('answers malformed JSON with 400 and an oversized body with 413, in the error shape', async () => {
     const malformed = await t.http().post('/api/v1/auth/register').set('Content-Type', 'application/json').send('{"username": ').expect(400);
-    expect(expectErrorShape(malformed.body, 400).code).toBe('MALFORMED_JSON');
+    expect(expectErrorShape(malformed.body, 400)).toMatchObject({ code: 'MALFORMED_JSON', message: 'Malformed JSON body' });
     const big = await t.http().post('/api/v1/auth/register').send({ username: 'big_user', email: 'big@example.test', password: 'Secret123', fullName: 'x'.repeat(20_000) }).expect(413);
     expect(expectErrorShape(big.body, 413).code).toBe('PAYLOAD_TOO_LARGE');
   });

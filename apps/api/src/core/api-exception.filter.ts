@@ -79,9 +79,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
       const specific = typeof exception.extra?.code === 'string' ? exception.extra.code : undefined;
       return { status: STATUS_BY_CODE[exception.code], code: specific ?? exception.code, message: exception.message, details: exception.details, extra: exception.extra };
     }
-    if (exception instanceof HttpException) return this.fromHttpException(exception);
-    const bodyParserError = this.fromBodyParser(exception);
+    // Nest's Fastify adapter wraps Fastify's own 4xx errors in an HttpException: read the cause.
+    const bodyParserError = this.fromBodyParser(exception instanceof HttpException && exception.cause ? exception.cause : exception);
     if (bodyParserError) return bodyParserError;
+    if (exception instanceof HttpException) return this.fromHttpException(exception);
     const dbKind = classifyDbError(exception);
     if (dbKind) return { ...DB_ERRORS[dbKind] };
     return { status: HttpStatus.INTERNAL_SERVER_ERROR, code: 'INTERNAL_ERROR', message: 'Internal server error' };
@@ -105,7 +106,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const { statusCode, code } = exception as { statusCode?: number; code?: string };
     if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return undefined;
     if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'Request body is larger than the limit' };
-    if (exception instanceof SyntaxError) return { status: 400, code: 'MALFORMED_JSON', message: 'Malformed JSON body' };
+    if (exception instanceof SyntaxError || code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+      return { status: 400, code: 'MALFORMED_JSON', message: 'Malformed JSON body' };
+    }
     if (code?.startsWith('FST_')) return { status: statusCode, code: codeOfStatus(statusCode), message: (exception as Error).message };
     return { status: statusCode, code: codeOfStatus(statusCode), message: 'The request body could not be read' };
   }
