@@ -38,7 +38,8 @@ echo "--- README (built image / output): npx typeorm migration:run -d dist/ormco
 cd "$work/app"
 export DATABASE_URL="$server/$prod_db"
 npx typeorm migration:run -d dist/ormconfig.js > "$work/run.log" 2>&1 || { cat "$work/run.log"; exit 1; }
-npx typeorm migration:show -d dist/ormconfig.js | tee "$work/show.txt"
+# CI=true makes the CLI colour its output (supports-color): strip the escapes before counting.
+npx typeorm migration:show -d dist/ormconfig.js | sed -E 's/\x1b\[[0-9;]*m//g' | tee "$work/show.txt"
 applied=$(grep -c '^\[X\]' "$work/show.txt" || true)
 expected=$(ls "$source_dir"/migrations/[0-9]*.ts | wc -l)
 if grep -q '^\[ \]' "$work/show.txt" || [ "$applied" -ne "$expected" ]; then
