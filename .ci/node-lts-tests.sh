@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The SQLite suite on the Dockerfile's Node LTS line (26), next to the Node 20 runs. Set
-# NODE_LTS_VERSION to try another (24.x can abort with better-sqlite3 12.x: see the Dockerfile).
+# NODE_LTS_VERSION to try another (24.22+; 24.19-24.21 abort with better-sqlite3 12.x: see the
+# Dockerfile).
 # The binary comes from the npm registry (the `node` package's per-platform package, which also
 # ships the headers), and better-sqlite3, a native addon built for this machine's Node, is rebuilt
 # for it offline from those headers, in a copy of the tree: the checkout's own build is untouched.
