@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { bearer, createTestApp, expectErrorShape, type TestApp } from '../helpers/test-app.js';
+import { recordStatements } from '../helpers/statements.js';
 
 type Customer = Awaited<ReturnType<TestApp['customer']>>;
 
@@ -287,20 +288,7 @@ describe('orders', () => {
     for (let index = 0; index < 20; index += 1) {
       await order(frank.token, { items: items.map((item) => ({ productId: item.id, quantity: 1 })) }).expect(201);
     }
-    // Every statement any query runner sends goes through the DataSource's logger (both engines).
-    const logger = t.dataSource.logger;
-    const original = logger.logQuery.bind(logger);
-    const statements: string[] = [];
-    logger.logQuery = (query, parameters, runner) => {
-      statements.push(query);
-      return original(query, parameters, runner);
-    };
-    let response;
-    try {
-      response = await t.http().get('/api/v1/orders').query({ pageSize: 20 }).set(bearer(frank.token)).expect(200);
-    } finally {
-      logger.logQuery = original;
-    }
+    const { result: response, statements } = await recordStatements(t.dataSource, () => t.http().get('/api/v1/orders').query({ pageSize: 20 }).set(bearer(frank.token)).expect(200));
     expect(response.body.items).toHaveLength(20);
     expect(response.body.items.every((entry: { items: unknown[] }) => entry.items.length === 3)).toBe(true);
     const reads = statements.filter((sql) => /^\s*SELECT/i.test(sql));

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { bearer, createTestApp, expectErrorShape, type TestApp } from '../helpers/test-app.js';
+import { recordStatements } from '../helpers/statements.js';
 
 describe('POST /products/bulk', () => {
   let t: TestApp;
@@ -48,14 +49,7 @@ describe('POST /products/bulk', () => {
   it('partial: keeps the good rows and reports each failure by index with its code', async () => {
     const before = await count();
     // Each row runs in a savepoint of the one transaction (both engines).
-    const logger = t.dataSource.logger;
-    const original = logger.logQuery.bind(logger);
-    const statements: string[] = [];
-    logger.logQuery = (query, parameters, runner) => {
-      statements.push(query);
-      return original(query, parameters, runner);
-    };
-    const response = await Promise.resolve(bulk({
+    const { result: response, statements } = await recordStatements(t.dataSource, () => Promise.resolve(bulk({
       mode: 'partial',
       products: [
         row('part-1'),
@@ -68,9 +62,7 @@ describe('POST /products/bulk', () => {
         row('part-8', { unknownField: true }),
         row('part-9', { categoryId }),
       ],
-    })).finally(() => {
-      logger.logQuery = original;
-    });
+    })));
     expect(response.status).toBe(201);
     expect(statements.filter((sql) => /^SAVEPOINT/i.test(sql))).toHaveLength(5); // the rows that passed validation and have an existing category
     expect(statements.filter((sql) => /^ROLLBACK TO SAVEPOINT/i.test(sql))).toHaveLength(2); // the two conflicts

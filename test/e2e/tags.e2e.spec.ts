@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { bearer, createTestApp, expectErrorShape, type TestApp } from '../helpers/test-app.js';
+import { recordStatements } from '../helpers/statements.js';
 
 interface Tag {
   id: number;
@@ -139,19 +140,8 @@ describe('product tags', () => {
       const created = await product(`NPlusOne ${index}`);
       await setTags(created.id, tags.map((entry) => entry.id)).expect(200);
     }
-    const logger = t.dataSource.logger;
-    const original = logger.logQuery.bind(logger);
-    const statements: string[] = [];
-    logger.logQuery = (query, parameters, runner) => {
-      statements.push(query);
-      return original(query, parameters, runner);
-    };
-    let body;
-    try {
-      body = (await t.http().get('/api/v1/products').query({ search: 'NPlusOne', pageSize: 20 }).expect(200)).body;
-    } finally {
-      logger.logQuery = original;
-    }
+    const { result: response, statements } = await recordStatements(t.dataSource, () => t.http().get('/api/v1/products').query({ search: 'NPlusOne', pageSize: 20 }).expect(200));
+    const body = response.body;
     expect(body.items).toHaveLength(20);
     expect(body.items.every((item: { tags: Tag[] }) => item.tags.length === 3)).toBe(true);
     const reads = statements.filter((sql) => /^\s*SELECT/i.test(sql));
