@@ -21,7 +21,8 @@ type Row = { index: number; dto: CreateProductDto } | { index: number; failure: 
  * and insert (ProductsService.insertChecked) inside one transaction, so each row sees the rows
  * before it (a repeated SKU is the second row's conflict). `all`: the first failure rolls
  * everything back and fails the request naming the row. `partial`: each row runs in a savepoint
- * (UnitOfWork.savepoint: a nested transaction on the unit's connection, on both engines), so a failed row is rolled back alone and reported, and the rest commit together.
+ * (UnitOfWork.savepoint: a nested transaction on the unit's connection, on both engines), so a
+ * failed row is rolled back alone and reported, and the rest commit together.
  */
 @Injectable()
 export class ProductBulkService {
