@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import type { BenchRequest, RoundResult } from './load-runner.js';
 
 /** A Lua string literal of any bytes (decimal escapes for everything but plain characters). */
-const lua = (text: string) => `"${[...Buffer.from(text, 'utf8')].map((byte) => (/[A-Za-z0-9 _.,:/=?&-]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `\\${byte}`)).join('')}"`;
+const lua = (text: string) => `"${[...Buffer.from(text, 'utf8')].map((byte) => (/[A-Za-z0-9 _.,:/=?&-]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `\\${String(byte).padStart(3, '0')}`)).join('')}"`;
 
 export function wrkScript(requests: BenchRequest[]): string {
   const rows = requests.map((r) => {
@@ -58,7 +58,8 @@ export function runWrk(baseUrl: string, script: string, connections: number, sec
     child.stderr.on('data', (chunk) => (output += String(chunk)));
     child.once('error', reject);
     child.once('exit', (code) => {
-      if (code !== 0) return reject(new Error(`wrk exited ${code}:\n${output}`));
+      // wrk reports a broken script and carries on with GET /; that must not pass as a figure.
+      if (code !== 0 || output.includes(`${script}:`)) return reject(new Error(`wrk failed (exit ${code}):\n${output}`));
       try {
         resolve(parse(output));
       } catch (error) {
