@@ -12,10 +12,9 @@
  *   BENCH_ROUNDS=1 BENCH_ROUND_SECONDS=2 RSS_SECONDS=10 BENCH_BATCHING=0 npx tsx bench/inference-http.ts   # smoke run
  *   RSS_SECONDS=300 (default) RSS_EVERY_SECONDS=10 (default) INFERENCE_BACKEND=wasm ...
  */
-import { resolve } from 'node:path';
 import type { BackendPreference } from '../libs/inference/src/index.js';
 import { startBenchApp, type BenchApp } from './lib/bench-app.js';
-import { assertSameJson, send, startCeiling, type Ceiling } from './lib/ceiling.js';
+import { assertSameJson, predictFixture, startCeiling, type Ceiling } from './lib/ceiling.js';
 import { compare, measure, median, round, settings, type BenchRequest, type Target } from './lib/load-runner.js';
 
 const MODEL = 'sensor-anomaly';
@@ -27,17 +26,6 @@ const backend = (process.env.INFERENCE_BACKEND ?? 'auto') as BackendPreference;
 function predictRequest(rows: number, token: string): BenchRequest {
   const inputs = rows === 1 ? [row(0)] : Array.from({ length: rows }, (_, index) => row(index));
   return { method: 'POST', path: `/api/v1/inference/${MODEL}/predict`, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ inputs }) };
-}
-
-/** The ceiling on the product's own model version and labels, read from one of its answers. */
-async function ceilingFor(app: BenchApp, one: BenchRequest): Promise<Ceiling> {
-  const answer = (await send(app.baseUrl, one)).body as { version: string; predictions: Array<{ probabilities?: Record<string, number> }> };
-  const probabilities = answer.predictions[0].probabilities;
-  return startCeiling({
-    products: [],
-    list: null,
-    predict: { modelDir: resolve('models', MODEL, answer.version), name: MODEL, version: answer.version, labels: probabilities ? Object.keys(probabilities) : null, backend },
-  });
 }
 
 /** The product's 64-row HTTP rows/s against raw predict at batch 64 in the ceiling process, alternating. */
@@ -78,7 +66,7 @@ async function main(): Promise<void> {
   console.log(`boot to ready (spawn → /health/ready 200, shipped models loaded): ${Math.round(app.bootMs)} ms`);
   const one = predictRequest(1, app.token);
   const many = predictRequest(64, app.token);
-  const ceiling = await ceilingFor(app, one);
+  const ceiling = await startCeiling({ products: [], list: null, predict: await predictFixture(app.baseUrl, one, MODEL, backend) });
   try {
     await assertSameJson('predict, 1 row', app.baseUrl, ceiling.baseUrl, one);
     await assertSameJson('predict, 64 rows', app.baseUrl, ceiling.baseUrl, many);

@@ -5,6 +5,8 @@
  *   predict-1        POST /api/v1/inference/sensor-anomaly/predict, 1 row
  *   predict-64       the same, 64 rows
  * 16 connections, one wrk thread (or autocannon). Profiles and summaries land in PROFILE_DIR.
+ * PROFILE_CEILING=1 also profiles bench/ceiling-server.ts on the same requests (PROFILE_DIR/ceiling-*),
+ * to tell the floor every server pays (socket writes, HTTP parsing) from the product's own work.
  *
  *   npm run build && npx tsx bench/profile-hot-paths.ts
  *   PROFILE_SECONDS=20 PROFILE_DIR=/tmp/prof PROFILE_PATHS=predict-1,predict-64 npx tsx bench/profile-hot-paths.ts
@@ -21,8 +23,27 @@ const paths = (process.env.PROFILE_PATHS ?? 'products-by-id,predict-1,predict-64
 mkdirSync(dir, { recursive: true });
 // Read by test/helpers/app-process.ts when it is first imported: every API started below is profiled.
 process.env.API_NODE_ARGS = `--cpu-prof --cpu-prof-dir=${dir}`;
+process.env.CEILING_NODE_ARGS = `--cpu-prof --cpu-prof-dir=${dir}`;
 const { startBenchApp } = await import('./lib/bench-app.js');
 const { round } = await import('./lib/load-runner.js');
+const { predictFixture, send, startCeiling } = await import('./lib/ceiling.js');
+const withCeiling = process.env.PROFILE_CEILING === '1';
+
+/** Loads `target` (3 s warm-up, then `seconds`), stops the server, and writes the summary of its profile as `name`. */
+async function profileRun(name: string, target: { baseUrl: string; requests: BenchRequest[] }, spawned: number, stop: () => Promise<void>): Promise<void> {
+  await round(target, 16, 3); // warm-up (JIT), skipped in the summary
+  const skipMs = Math.round(performance.now() - spawned);
+  const result = await round(target, 16, seconds);
+  await stop(); // SIGTERM: graceful shutdown, then exit writes the profile
+  const written = readdirSync(dir).filter((file) => file.startsWith('CPU.') && file.endsWith('.cpuprofile'));
+  if (written.length !== 1) throw new Error(`expected one new profile in ${dir}, found ${written.join(', ') || 'none'}`);
+  const profile = join(dir, `${name}.cpuprofile`);
+  renameSync(join(dir, written[0]), profile);
+  const summary = spawnSync(process.execPath, ['--import', 'tsx', 'bench/lib/cpu-profile-summary.ts', profile, '--skip-ms', String(skipMs), '--top', '30'], { encoding: 'utf8' });
+  const header = `${name}: ${Math.round(result.requestsPerSecond)} req/s at 16 connections while profiled (${seconds} s, non-2xx ${result.non2xx})\n`;
+  writeFileSync(join(dir, `${name}.txt`), header + summary.stdout + summary.stderr);
+  console.log(header + summary.stdout + summary.stderr);
+}
 
 /** A SQLite file with `count` seeded products (the seed script, migrations included). */
 function seededDatabase(count: number): string {
@@ -49,16 +70,16 @@ for (const name of paths) {
   const requests: BenchRequest[] =
     name === 'products-by-id' ? Array.from({ length: 1000 }, (_, index) => ({ method: 'GET', path: `/api/v1/products/${1 + ((index * 7919) % 1000)}` })) : predict(name === 'predict-64' ? 64 : 1, app.token);
   const target = { baseUrl: app.baseUrl, requests };
-  await round(target, 16, 3); // warm-up (JIT), skipped in the summary
-  const skipMs = Math.round(performance.now() - spawned);
-  const result = await round(target, 16, seconds);
-  await app.stop(); // SIGTERM: graceful shutdown, then exit writes the profile
-  const written = readdirSync(dir).filter((file) => file.startsWith('CPU.') && file.endsWith('.cpuprofile'));
-  if (written.length !== 1) throw new Error(`expected one new profile in ${dir}, found ${written.join(', ') || 'none'}`);
-  const profile = join(dir, `${name}.cpuprofile`);
-  renameSync(join(dir, written[0]), profile);
-  const summary = spawnSync(process.execPath, ['--import', 'tsx', 'bench/lib/cpu-profile-summary.ts', profile, '--skip-ms', String(skipMs), '--top', '30'], { encoding: 'utf8' });
-  const header = `${name}: ${Math.round(result.requestsPerSecond)} req/s at 16 connections while profiled (${seconds} s, non-2xx ${result.non2xx})\n`;
-  writeFileSync(join(dir, `${name}.txt`), header + summary.stdout + summary.stderr);
-  console.log(header + summary.stdout + summary.stderr);
+  // The ceiling's fixture comes from the product's answers, so it is captured before the product stops.
+  const fixture = !withCeiling
+    ? undefined
+    : name === 'products-by-id'
+      ? { products: await Promise.all(requests.map(async (request) => (await send(app.baseUrl, request)).body as { id: number })), list: null }
+      : { products: [], list: null, predict: await predictFixture(app.baseUrl, requests[0], 'sensor-anomaly', 'auto') };
+  await profileRun(name, target, spawned, () => app.stop());
+  if (!fixture) continue;
+  const ceilingSpawned = performance.now();
+  // Inactive seed rows answer 404 from the product and are missing from the fixture: the ceiling 404s them too.
+  const ceiling = await startCeiling({ ...fixture, products: fixture.products.filter((product) => product && 'id' in product && typeof product.id === 'number') });
+  await profileRun(`ceiling-${name}`, { baseUrl: ceiling.baseUrl, requests }, ceilingSpawned, () => ceiling.stop());
 }

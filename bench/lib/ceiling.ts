@@ -1,6 +1,7 @@
 /**
  * Starts bench/ceiling-server.ts as a child process on the given fixture (the product's own
  * answers), and checks that it answers the same JSON as the product before anything is measured.
+ * CEILING_NODE_ARGS adds Node flags (e.g. --cpu-prof) to the ceiling process.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { freePort } from '../../test/helpers/app-process.js';
 import { waitFor } from '../../test/helpers/wait-for.js';
+import type { BackendPreference } from '../../libs/inference/src/index.js';
 import type { CeilingFixture } from '../ceiling-server.js';
 import type { BenchRequest } from './load-runner.js';
 
@@ -22,7 +24,8 @@ export async function startCeiling(fixture: CeilingFixture): Promise<Ceiling> {
   const file = join(mkdtempSync(join(tmpdir(), 'bench_ceiling_')), 'fixture.json');
   writeFileSync(file, JSON.stringify(fixture));
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, '..', 'ceiling-server.ts')], {
+  const nodeArgs = (process.env.CEILING_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', resolve(import.meta.dirname, '..', 'ceiling-server.ts')], {
     env: { ...process.env, CEILING_FIXTURE: file, PORT: String(port) },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -44,6 +47,13 @@ export async function startCeiling(fixture: CeilingFixture): Promise<Ceiling> {
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** The predict part of a fixture: the product's model version and labels, read from one of its answers. */
+export async function predictFixture(productUrl: string, request: BenchRequest, model: string, backend: BackendPreference): Promise<NonNullable<CeilingFixture['predict']>> {
+  const answer = (await send(productUrl, request)).body as { version: string; predictions: Array<{ probabilities?: Record<string, number> }> };
+  const probabilities = answer.predictions[0].probabilities;
+  return { modelDir: resolve('models', model, answer.version), name: model, version: answer.version, labels: probabilities ? Object.keys(probabilities) : null, backend };
 }
 
 export async function send(baseUrl: string, request: BenchRequest): Promise<{ status: number; body: unknown }> {

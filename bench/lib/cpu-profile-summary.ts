@@ -26,8 +26,8 @@ const CONCERNS: Array<[string, RegExp]> = [
   ['validation (class-validator, class-transformer, app validation)', /node_modules\/(class-validator|class-transformer)\/|\/validation\//],
   ['TypeORM (query build, hydration)', /node_modules\/typeorm\//],
   ['database driver (better-sqlite3 / mysql2)', /node_modules\/(better-sqlite3|sqlite3|mysql2)\//],
-  ['serialisation (JSON.stringify / fast-json-stringify)', /fast-json-stringify|\bstringify\b|serialize/],
-  ['prediction log (inference records)', /inference\/records\/|canonicalize|createHash|\bhash/i],
+  ['response serialisation (Fastify serialize, JSON.stringify)', /fast-json-stringify|node_modules\/fastify\/\S* serialize\w*$|[ .]stringify$/m],
+  ['prediction log (inference records; its INSERT runs after an await, so TypeORM below counts it)', /inference\/records\/|canonicalize/],
   ['TF.js (dispatch + kernels)', /node_modules\/@tensorflow\//],
   ['OpenTelemetry', /node_modules\/@opentelemetry\//],
   ['garbage collector', /\(garbage collector\)/],
@@ -58,6 +58,7 @@ for (const node of profile.nodes) for (const child of node.children ?? []) paren
 const self = new Map<string, number>();
 const functions = new Map<string, number>();
 const concerns = new Map<string, number>();
+const inclusive = new Map<string, number>();
 let busy = 0;
 let elapsedUs = 0;
 profile.samples.forEach((id, index) => {
@@ -71,7 +72,13 @@ profile.samples.forEach((id, index) => {
   const name = `${frame.functionName || '(anonymous)'}  ${group}:${frame.lineNumber + 1}`;
   functions.set(name, (functions.get(name) ?? 0) + 1);
   const stack: string[] = [];
-  for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) stack.push(`${byId.get(at)!.callFrame.url} ${byId.get(at)!.callFrame.functionName}`);
+  const groups = new Set<string>();
+  for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+    const { callFrame } = byId.get(at)!;
+    stack.push(`${callFrame.url} ${callFrame.functionName}`);
+    if (callFrame.url) groups.add(groupOf(callFrame));
+  }
+  for (const seen of groups) inclusive.set(seen, (inclusive.get(seen) ?? 0) + 1);
   const text = stack.join('\n');
   for (const [concern, pattern] of CONCERNS) if (pattern.test(text)) concerns.set(concern, (concerns.get(concern) ?? 0) + 1);
 });
@@ -84,4 +91,5 @@ const print = (title: string, counts: Map<string, number>, limit: number) => {
 console.log(`${file}: ${busy} busy samples (idle excluded${skipMs ? `, first ${skipMs} ms skipped` : ''})`);
 print('self time by package / module', self, top);
 print('top functions by self time', functions, top);
+print('inclusive time by package / module (on the stack; async continuations lose their callers)', inclusive, top);
 print('inclusive time of per-request concerns (overlapping)', concerns, CONCERNS.length);
