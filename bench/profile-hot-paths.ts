@@ -12,7 +12,7 @@
  *   PROFILE_SECONDS=20 PROFILE_DIR=/tmp/prof PROFILE_PATHS=predict-1,predict-64 npx tsx bench/profile-hot-paths.ts
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BenchRequest } from './lib/load-runner.js';
@@ -36,9 +36,12 @@ async function profileRun(name: string, target: { baseUrl: string; requests: Ben
   const result = await round(target, 16, seconds);
   await stop(); // SIGTERM: graceful shutdown, then exit writes the profile
   const written = readdirSync(dir).filter((file) => file.startsWith('CPU.') && file.endsWith('.cpuprofile'));
-  if (written.length !== 1) throw new Error(`expected one new profile in ${dir}, found ${written.join(', ') || 'none'}`);
+  // CPU.<date>.<time>.<pid>.<thread>.<seq>: the main thread is 0 (tsx's loader thread writes one too).
+  const main = written.filter((file) => /\.\d+\.0\.\d+\.cpuprofile$/.test(file));
+  if (main.length !== 1) throw new Error(`expected one new main-thread profile in ${dir}, found ${written.join(', ') || 'none'}`);
   const profile = join(dir, `${name}.cpuprofile`);
-  renameSync(join(dir, written[0]), profile);
+  renameSync(join(dir, main[0]), profile);
+  for (const other of written.filter((file) => file !== main[0])) rmSync(join(dir, other));
   const summary = spawnSync(process.execPath, ['--import', 'tsx', 'bench/lib/cpu-profile-summary.ts', profile, '--skip-ms', String(skipMs), '--top', '30'], { encoding: 'utf8' });
   const header = `${name}: ${Math.round(result.requestsPerSecond)} req/s at 16 connections while profiled (${seconds} s, non-2xx ${result.non2xx})\n`;
   writeFileSync(join(dir, `${name}.txt`), header + summary.stdout + summary.stderr);
