@@ -1,5 +1,4 @@
-export const ROLES = ['admin', 'customer'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '../users/role.js';
 
 export const API_KEY_SCOPES = ['predict', 'read', 'admin'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
@@ -11,13 +10,6 @@ export interface AuthUser {
   role: Role;
   /** Set when the caller used an API key: the key and what it may do (see api-key-scopes.ts). */
   apiKey?: { id: number; scopes: ApiKeyScope[] };
-}
-
-export const isAdmin = (user: AuthUser): boolean => user.role === 'admin';
-
-/** A user as tokens are issued for and checked against: `tokenVersion` revokes older tokens. */
-export interface TokenSubject extends AuthUser {
-  tokenVersion: number;
 }
 
 export interface JwtClaims {

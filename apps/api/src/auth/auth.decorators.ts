@@ -1,7 +1,8 @@
 import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ApiAuth, ApiErrors, ApiOptionalAuth } from '../core/api-docs.decorators.js';
-import type { AuthUser, Role } from './auth-user.js';
+import type { AuthUser } from './auth-user.js';
+import type { Role } from '../users/role.js';
 
 export const IS_PUBLIC = 'auth:isPublic';
 export const REQUIRED_ROLES = 'auth:roles';

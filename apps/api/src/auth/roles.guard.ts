@@ -3,7 +3,8 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { ForbiddenError } from '@app/common';
 import { REQUIRED_ROLES } from './auth.decorators.js';
-import type { AuthUser, Role } from './auth-user.js';
+import type { AuthUser } from './auth-user.js';
+import type { Role } from '../users/role.js';
 
 /** Global guard after JwtAuthGuard: enforces @Auth('admin') and the like. */
 @Injectable()

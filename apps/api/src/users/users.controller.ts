@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Po
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse, ArrayBodyPipe, type Page } from '@app/common';
 import { Auth, CurrentUser } from '../auth/auth.decorators.js';
-import type { AuthUser } from '../auth/auth-user.js';
+import type { Actor } from './role.js';
 import { ApiErrors } from '../core/api-docs.decorators.js';
 import { CreateUserDto } from './dto/create-user.dto.js';
 import { ListUsersQueryDto } from './dto/list-users.query.js';
@@ -50,7 +50,7 @@ export class UsersController {
   @ApiOperation({ summary: 'One user (owner or admin)' })
   @ApiOkResponse({ type: UserResponseDto })
   @ApiErrors(400, 403, 404)
-  get(@Param('id', ParseIntPipe) id: number, @CurrentUser() actor: AuthUser): Promise<UserResponseDto> {
+  get(@Param('id', ParseIntPipe) id: number, @CurrentUser() actor: Actor): Promise<UserResponseDto> {
     return this.users.get(id, actor);
   }
 
@@ -63,7 +63,7 @@ export class UsersController {
   })
   @ApiOkResponse({ type: UserResponseDto })
   @ApiErrors(400, 403, 404, 409)
-  update(@Param('id', ParseIntPipe) id: number, @Body() dto: UpdateUserDto, @CurrentUser() actor: AuthUser): Promise<UserResponseDto> {
+  update(@Param('id', ParseIntPipe) id: number, @Body() dto: UpdateUserDto, @CurrentUser() actor: Actor): Promise<UserResponseDto> {
     return this.users.update(id, dto, actor);
   }
 

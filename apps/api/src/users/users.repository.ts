@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, type EntityManager, type QueryDeepPartialEntity, type Repository } from 'typeorm';
 import { pageOffset, parseSort, type PageQueryDto } from '@app/common';
 import { containsInAny, TransactionRunner, updateColumns } from '@app/database';
-import type { Role } from '../auth/auth-user.js';
+import type { Role } from './role.js';
 import { User } from './user.entity.js';
 
 export interface UserFilter {

@@ -3,7 +3,8 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { ForbiddenError } from '@app/common';
 import { IS_PUBLIC, REQUIRED_ROLES } from '../auth.decorators.js';
-import type { AuthUser, Role } from '../auth-user.js';
+import type { AuthUser } from '../auth-user.js';
+import type { Role } from '../../users/role.js';
 import { KEY_SCOPE, requiredScope, type DeclaredScope } from './api-key-scopes.js';
 
 /**

@@ -1,5 +1,6 @@
 import { SetMetadata } from '@nestjs/common';
-import type { ApiKeyScope, Role } from '../auth-user.js';
+import type { ApiKeyScope } from '../auth-user.js';
+import type { Role } from '../../users/role.js';
 
 export const KEY_SCOPE = 'auth:keyScope';
 /** A route's declared scope; `session` means API keys may not call it at all (a token is needed). */
