@@ -8,7 +8,7 @@ import { createValidationPipe } from '@app/common';
 import { isApiKey } from '../auth/credential.js';
 import { CredentialsService } from '../auth/credentials.service.js';
 import { AppConfig } from '../config/app-config.js';
-import { AuthenticatedWsAdapter } from '../inference/stream/authenticated-ws.adapter.js';
+import { AuthenticatedWsAdapter } from '../auth/ws/authenticated-ws.adapter.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { OIP_PREFIX, OIP_ROUTES } from '../oip/oip.module.js';
 import { ApiExceptionFilter } from './api-exception.filter.js';
