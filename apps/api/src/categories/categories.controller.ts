@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse, PageQueryDto, type Page } from '@app/common';
-import { Auth, Public } from '../auth/auth.decorators.js';
+import { Auth, Public } from '../auth-metadata/auth.decorators.js';
 import { ApiErrors } from '../core/api-docs.decorators.js';
 import { CategoriesService } from './categories.service.js';
 import { CategoryResponseDto, CategoryStatsDto, CategoryTreeNodeDto } from './dto/category-response.dto.js';

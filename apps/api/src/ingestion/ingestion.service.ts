@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { BadRequestError, flattenValidationErrors, parseIsoDateTime, toPage, ValidationFailedError, type Page } from '@app/common';
-import type { AuthUser } from '../auth/auth-user.js';
+import type { AuthUser } from '../auth-metadata/auth-user.js';
 import { InferenceService, MAX_PREDICT_ROWS, type ClassPredictionLike } from '../inference/inference.service.js';
 import { ModelsService } from '../models/models.service.js';
 import { MAX_INGEST_ROWS, type IngestResultDto, type ListReadingsQueryDto, type RejectedRowDto } from './dto/ingest.dto.js';

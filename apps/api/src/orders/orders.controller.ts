@@ -2,8 +2,8 @@ import { Body, Controller, Get, Headers, Param, ParseIntPipe, Patch, Post, Query
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiPageResponse, type Page } from '@app/common';
-import { Auth, CurrentUser } from '../auth/auth.decorators.js';
-import type { AuthUser } from '../auth/auth-user.js';
+import { Auth, CurrentUser } from '../auth-metadata/auth.decorators.js';
+import type { AuthUser } from '../auth-metadata/auth-user.js';
 import { ApiErrors } from '../core/api-docs.decorators.js';
 import { CreateOrderDto } from './dto/create-order.dto.js';
 import { ListOrdersQueryDto } from './dto/list-orders.query.js';

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { BadRequestError, centsToDecimalString, ConflictError, ForbiddenError, NotFoundError, toPage, ValidationFailedError, type Page, type PageQueryDto } from '@app/common';
 import { classifyDbError } from '@app/database';
-import type { AuthUser } from '../auth/auth-user.js';
+import type { AuthUser } from '../auth-metadata/auth-user.js';
 import { isAdmin } from '../users/role.js';
 import { ProductsService } from '../products/products.service.js';
 import type { CreateOrderDto } from './dto/create-order.dto.js';

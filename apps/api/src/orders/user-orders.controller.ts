@@ -1,8 +1,8 @@
 import { Controller, Get, Param, ParseIntPipe, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse, PageQueryDto, type Page } from '@app/common';
-import { Auth, CurrentUser } from '../auth/auth.decorators.js';
-import type { AuthUser } from '../auth/auth-user.js';
+import { Auth, CurrentUser } from '../auth-metadata/auth.decorators.js';
+import type { AuthUser } from '../auth-metadata/auth-user.js';
 import { ApiErrors } from '../core/api-docs.decorators.js';
 import { TopSpendersQueryDto } from './dto/list-orders.query.js';
 import { OrderResponseDto, TopSpenderDto } from './dto/order-response.dto.js';

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, ParseIntPipe, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse, type Page } from '@app/common';
-import { Public } from '../auth/auth.decorators.js';
+import { Public } from '../auth-metadata/auth.decorators.js';
 import { ApiErrors } from '../core/api-docs.decorators.js';
 import { CategoryProductsQueryDto } from './dto/list-products.query.js';
 import { ProductResponseDto } from './dto/product-response.dto.js';

@@ -2,8 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Po
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiPageResponse, type Page } from '@app/common';
-import { Auth, CurrentUser, OptionalAuth } from '../auth/auth.decorators.js';
-import type { AuthUser } from '../auth/auth-user.js';
+import { Auth, CurrentUser, OptionalAuth } from '../auth-metadata/auth.decorators.js';
+import type { AuthUser } from '../auth-metadata/auth-user.js';
 import { ApiErrors } from '../core/api-docs.decorators.js';
 import { BULK_PRODUCTS_MAX, BulkCreateProductsDto, BulkCreateResultDto } from './dto/bulk-products.dto.js';
 import { CreateProductDto } from './dto/create-product.dto.js';

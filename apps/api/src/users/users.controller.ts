@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse, ArrayBodyPipe, type Page } from '@app/common';
-import { Auth, CurrentUser } from '../auth/auth.decorators.js';
+import { Auth, CurrentUser } from '../auth-metadata/auth.decorators.js';
 import type { Actor } from './role.js';
 import { ApiErrors } from '../core/api-docs.decorators.js';
 import { CreateUserDto } from './dto/create-user.dto.js';

@@ -2,9 +2,9 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Que
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse, type Page } from '@app/common';
 import { ApiErrors } from '../../core/api-docs.decorators.js';
-import { Auth, CurrentUser } from '../auth.decorators.js';
-import type { AuthUser } from '../auth-user.js';
-import { KeyScope } from './api-key-scopes.js';
+import { Auth, CurrentUser } from '../../auth-metadata/auth.decorators.js';
+import type { AuthUser } from '../../auth-metadata/auth-user.js';
+import { KeyScope } from '../../auth-metadata/key-scope.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { ApiKeyResponseDto, CreateApiKeyDto, CreatedApiKeyResponseDto, ListApiKeysQueryDto } from './dto/api-key.dto.js';
 

@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { BadRequestError, ForbiddenError, NotFoundError, toPage, UnauthorizedError, type Page } from '@app/common';
 import { AUTH_USER_TTL_MS } from '../../users/auth-user-cache.js';
 import { UsersService } from '../../users/users.service.js';
-import type { AuthUser } from '../auth-user.js';
+import type { AuthUser } from '../../auth-metadata/auth-user.js';
 import { isAdmin } from '../../users/role.js';
 import { API_KEY_PREFIX, isWellFormedApiKey } from '../credential.js';
 import type { ApiKey } from './api-key.entity.js';

@@ -3,7 +3,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { ForbiddenError } from '@app/common';
-import type { AuthUser } from '../auth-user.js';
+import type { AuthUser } from '../../auth-metadata/auth-user.js';
 import { requestCredential } from '../credential.js';
 import { CredentialsService } from '../credentials.service.js';
 import { AppConfig } from '../../config/app-config.js';

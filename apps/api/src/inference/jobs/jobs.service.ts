@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainError, NotFoundError, pageOffset, toPage, type Page, type PageQueryDto } from '@app/common';
-import type { AuthUser } from '../../auth/auth-user.js';
+import type { AuthUser } from '../../auth-metadata/auth-user.js';
 import { isAdmin } from '../../users/role.js';
 import { AppConfig } from '../../config/app-config.js';
 import { ModelsService } from '../../models/models.service.js';

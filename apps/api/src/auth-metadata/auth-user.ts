@@ -11,11 +11,3 @@ export interface AuthUser {
   /** Set when the caller used an API key: the key and what it may do (see api-key-scopes.ts). */
   apiKey?: { id: number; scopes: ApiKeyScope[] };
 }
-
-export interface JwtClaims {
-  sub: number;
-  username: string;
-  role: Role;
-  /** The user's `tokenVersion` at issue; a token whose `ver` is older is revoked. */
-  ver: number;
-}
