@@ -4,11 +4,10 @@ import { ApiPageResponse, PageQueryDto, type Page } from '@app/common';
 import { Auth, Public } from '../auth-metadata/auth.decorators.js';
 import { ApiErrors } from '../core/api-docs.decorators.js';
 import { CategoriesService } from './categories.service.js';
-import { CategoryResponseDto, CategoryStatsDto, CategoryTreeNodeDto } from './dto/category-response.dto.js';
+import { CategoryResponseDto, CategoryTreeNodeDto } from './dto/category-response.dto.js';
 import { CreateCategoryDto } from './dto/create-category.dto.js';
 import { UpdateCategoryDto } from './dto/update-category.dto.js';
 
-// Fixed paths (tree, stats) are declared before ':id', which would otherwise capture them.
 @ApiTags('categories')
 @Controller('categories')
 export class CategoriesController {
@@ -29,14 +28,6 @@ export class CategoriesController {
   @ApiOkResponse({ type: [CategoryTreeNodeDto] })
   tree(): Promise<CategoryTreeNodeDto[]> {
     return this.categories.tree();
-  }
-
-  @Get('stats')
-  @Public()
-  @ApiOperation({ summary: 'Per category: count and average/min/max price of its active products' })
-  @ApiOkResponse({ type: [CategoryStatsDto] })
-  stats(): Promise<CategoryStatsDto[]> {
-    return this.categories.stats();
   }
 
   @Get(':id')
