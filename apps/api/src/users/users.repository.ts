@@ -25,6 +25,10 @@ export class UsersRepository {
     return this.users.findOneBy({ id });
   }
 
+  async exists(id: number): Promise<boolean> {
+    return (await this.users.countBy({ id })) > 0;
+  }
+
   /** `login` is a username (any case) or an email. */
   findByLogin(login: string): Promise<User | null> {
     return this.users

@@ -60,6 +60,11 @@ export class UsersService {
     return toPage(rows.map(toUserResponse), total, query);
   }
 
+  /** 404 unless the user exists (active or not); for other modules that reference users. */
+  async assertExists(id: number): Promise<void> {
+    if (!(await this.users.exists(id))) throw new NotFoundError('User', id);
+  }
+
   async get(id: number, actor: Actor): Promise<UserResponseDto> {
     assertOwnerOrAdmin(actor, id);
     return toUserResponse(await this.getRow(id));
