@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiPageResponse, PageQueryDto, type Page } from '@app/common';
+import { ApiPageResponse, ID, PageQueryDto, type Page } from '@app/common';
 import { Auth, Public } from '../auth-metadata/auth.decorators.js';
 import { ApiErrors } from '../core/api-docs.decorators.js';
 import { CategoriesService } from './categories.service.js';
@@ -30,7 +30,7 @@ export class CategoriesController {
     return this.categories.tree();
   }
 
-  @Get(':id')
+  @Get(ID)
   @Public()
   @ApiOperation({ summary: 'One category' })
   @ApiOkResponse({ type: CategoryResponseDto })
@@ -48,7 +48,7 @@ export class CategoriesController {
     return this.categories.create(dto);
   }
 
-  @Patch(':id')
+  @Patch(ID)
   @Auth('admin')
   @ApiOperation({ summary: 'Partial update; a category cannot become its own ancestor (400)' })
   @ApiOkResponse({ type: CategoryResponseDto })
@@ -57,7 +57,7 @@ export class CategoriesController {
     return this.categories.update(id, dto);
   }
 
-  @Delete(':id')
+  @Delete(ID)
   @HttpCode(204)
   @Auth('admin')
   @ApiOperation({ summary: 'Delete; its products stay with categoryId = null, its children become top-level' })

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, ParseIntPipe, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiPageResponse, type Page } from '@app/common';
+import { ApiPageResponse, ID, type Page } from '@app/common';
 import { Public } from '../auth-metadata/auth.decorators.js';
 import { ApiErrors } from '../core/api-docs.decorators.js';
 import { CategoryStatsService } from './category-stats.service.js';
@@ -29,7 +29,7 @@ export class CategoryProductsController {
     return this.stats.stats();
   }
 
-  @Get(':id/products')
+  @Get(`${ID}/products`)
   @Public()
   @ApiOperation({ summary: 'The active products of a category, paginated' })
   @ApiPageResponse(ProductResponseDto)

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiPageResponse, ArrayBodyPipe, type Page } from '@app/common';
+import { ApiPageResponse, ArrayBodyPipe, ID, type Page } from '@app/common';
 import { Auth, CurrentUser } from '../auth-metadata/auth.decorators.js';
 import type { Actor } from './role.js';
 import { ApiErrors } from '../core/api-docs.decorators.js';
@@ -45,7 +45,7 @@ export class UsersController {
     return this.users.createMany(dtos);
   }
 
-  @Get(':id')
+  @Get(ID)
   @Auth()
   @ApiOperation({ summary: 'One user (owner or admin)' })
   @ApiOkResponse({ type: UserResponseDto })
@@ -54,7 +54,7 @@ export class UsersController {
     return this.users.get(id, actor);
   }
 
-  @Patch(':id')
+  @Patch(ID)
   @Auth()
   @ApiOperation({
     summary: 'Partial update (owner or admin; role and isActive by admins only)',
@@ -67,7 +67,7 @@ export class UsersController {
     return this.users.update(id, dto, actor);
   }
 
-  @Delete(':id')
+  @Delete(ID)
   @HttpCode(204)
   @Auth('admin')
   @ApiOperation({ summary: 'Soft delete: isActive=false, login refused and existing tokens revoked from then on' })
