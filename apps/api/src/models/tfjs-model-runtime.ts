@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { DynamicBatcher, ModelPool, selectBackend } from '@app/inference';
-import { AppConfig } from '../config/app-config.js';
+import { AppConfig } from '@app/config';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { ModelRuntime, type LoadedModelInfo, type PredictOutput } from './model-runtime.js';
 

@@ -6,7 +6,7 @@ import { ForbiddenError } from '@app/common';
 import type { AuthUser } from '../../auth-metadata/auth-user.js';
 import { requestCredential } from '../credential.js';
 import { CredentialsService } from '../credentials.service.js';
-import { AppConfig } from '../../config/app-config.js';
+import { AppConfig } from '@app/config';
 import { StreamSessions } from './stream-sessions.js';
 
 export type AuthenticatedRequest = IncomingMessage & { user?: AuthUser; token?: string };

@@ -4,7 +4,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DomainError, NotFoundError, pageOffset, toPage, type Page, type PageQueryDto } from '@app/common';
 import type { AuthUser } from '../../auth-metadata/auth-user.js';
 import { isAdmin } from '../../users/role.js';
-import { AppConfig } from '../../config/app-config.js';
+import { AppConfig } from '@app/config';
 import { ModelsService } from '../../models/models.service.js';
 import { packRows, splitRows } from '../input-rows.js';
 import { INLINE_RESULT_ROWS, toJobStatus, type JobAcceptedDto, type JobResultRowDto, type JobStatusDto, type ListJobsQueryDto } from './dto/job.dto.js';

@@ -3,8 +3,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { RawData } from 'ws';
 import { flattenValidationErrors, jsonDepthExceeds, jsonTooDeepMessage, type FieldError } from '@app/common';
-import { AppConfig } from '../../config/app-config.js';
-import { PayloadBudget } from '../../core/payload-budget.js';
+import { AppConfig, PayloadBudget } from '@app/config';
 import { StreamFrameDto } from './stream-frame.dto.js';
 
 export type FrameId = string | number | null;

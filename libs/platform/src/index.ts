@@ -1,0 +1,5 @@
+export * from './graceful-shutdown.js';
+export * from './logging.js';
+export * from './open-websockets.js';
+export * from './process-safety-net.js';
+export * from './tracing.js';
