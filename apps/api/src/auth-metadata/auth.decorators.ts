@@ -1,6 +1,6 @@
 import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { ApiAuth, ApiErrors, ApiOptionalAuth } from '../core/api-docs.decorators.js';
+import { ApiAuth, ApiErrors, ApiOptionalAuth } from '../api-docs/api-docs.decorators.js';
 import type { AuthUser } from './auth-user.js';
 
 // Metadata only: feature modules (users included) mark their routes with these, and the guards in

@@ -13,11 +13,10 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import { OIP_PREFIX, OIP_ROUTES } from '../oip/oip.module.js';
 import { ApiExceptionFilter } from './api-exception.filter.js';
 import { installJsonBodyParser, limitLargeBodies } from './payload-guards.js';
-import { createRootLogger, logCompletedRequest, openWebSocketsOf, PinoNestLogger } from '@app/platform';
+import { createRootLogger, logCompletedRequest, openWebSocketsOf, PinoNestLogger, RedisConnection } from '@app/platform';
 import { accountName, isLoginRoute, loginAccountLimit, loginRefusal, rateLimitPlugin, routeRateLimit, type StoreOption } from './rate-limit.js';
 import { boundedRedisStore, throttledReporter } from './rate-limit-store.js';
-import { RedisConnection } from './redis.module.js';
-import { setupSwagger } from './swagger.js';
+import { setupSwagger } from '../api-docs/swagger.js';
 
 export const API_PREFIX = 'api/v1';
 const NOT_LOGGED = new Set(['/health', '/metrics']);

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, CurrentUser } from '../auth-metadata/auth.decorators.js';
 import type { AuthUser } from '../auth-metadata/auth-user.js';
-import { ApiErrors, ApiPayloadBudget } from '../core/api-docs.decorators.js';
+import { ApiErrors, ApiPayloadBudget } from '../api-docs/api-docs.decorators.js';
 import { ModelNameParams } from '../models/dto/model-version.params.js';
 import { PREDICTION_MODELS, PredictRequestDto, PredictResponseDto } from './dto/predict.dto.js';
 import { InferenceService } from './inference.service.js';

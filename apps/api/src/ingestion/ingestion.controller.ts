@@ -3,7 +3,7 @@ import { ApiBody, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swag
 import { ApiPageResponse, type Page } from '@app/common';
 import { Auth, CurrentUser } from '../auth-metadata/auth.decorators.js';
 import type { AuthUser } from '../auth-metadata/auth-user.js';
-import { ApiErrors, ApiPayloadBudget } from '../core/api-docs.decorators.js';
+import { ApiErrors, ApiPayloadBudget } from '../api-docs/api-docs.decorators.js';
 import { IngestQueryDto, IngestResultDto, ListReadingsQueryDto, MAX_INGEST_ROWS } from './dto/ingest.dto.js';
 import { SensorReadingDto, SensorReadingInputDto } from './dto/sensor-reading.dto.js';
 import { IngestionService } from './ingestion.service.js';

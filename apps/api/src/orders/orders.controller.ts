@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { ApiPageResponse, ID, type Page } from '@app/common';
 import { Auth, CurrentUser } from '../auth-metadata/auth.decorators.js';
 import type { AuthUser } from '../auth-metadata/auth-user.js';
-import { ApiErrors } from '../core/api-docs.decorators.js';
+import { ApiErrors } from '../api-docs/api-docs.decorators.js';
 import { CreateOrderDto } from './dto/create-order.dto.js';
 import { ListOrdersQueryDto } from './dto/list-orders.query.js';
 import { OrderResponseDto, OrderStatsDto } from './dto/order-response.dto.js';

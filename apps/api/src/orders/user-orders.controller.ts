@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse, ID, PageQueryDto, type Page } from '@app/common';
 import { Auth, CurrentUser } from '../auth-metadata/auth.decorators.js';
 import type { AuthUser } from '../auth-metadata/auth-user.js';
-import { ApiErrors } from '../core/api-docs.decorators.js';
+import { ApiErrors } from '../api-docs/api-docs.decorators.js';
 import { TopSpendersQueryDto } from './dto/list-orders.query.js';
 import { OrderResponseDto, TopSpenderDto } from './dto/order-response.dto.js';
 import { OrdersService } from './orders.service.js';

@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { ApiPageResponse, ID, type Page } from '@app/common';
 import { Auth, CurrentUser, OptionalAuth } from '../auth-metadata/auth.decorators.js';
 import type { AuthUser } from '../auth-metadata/auth-user.js';
-import { ApiErrors } from '../core/api-docs.decorators.js';
+import { ApiErrors } from '../api-docs/api-docs.decorators.js';
 import { BULK_PRODUCTS_MAX, BulkCreateProductsDto, BulkCreateResultDto } from './dto/bulk-products.dto.js';
 import { CreateProductDto } from './dto/create-product.dto.js';
 import { ListProductsQueryDto, LowStockQueryDto } from './dto/list-products.query.js';

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Que
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse, ID, PageQueryDto, type Page } from '@app/common';
 import { Auth, Public } from '../auth-metadata/auth.decorators.js';
-import { ApiErrors } from '../core/api-docs.decorators.js';
+import { ApiErrors } from '../api-docs/api-docs.decorators.js';
 import { CreateTagDto, TagResponseDto } from './dto/tag.dto.js';
 import { TagsService } from './tags.service.js';
 

@@ -3,7 +3,7 @@ import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOp
 import { ApiPageResponse, ArrayBodyPipe, ID, type Page } from '@app/common';
 import { Auth, CurrentUser } from '../auth-metadata/auth.decorators.js';
 import type { Actor } from './role.js';
-import { ApiErrors } from '../core/api-docs.decorators.js';
+import { ApiErrors } from '../api-docs/api-docs.decorators.js';
 import { CreateUserDto } from './dto/create-user.dto.js';
 import { ListUsersQueryDto } from './dto/list-users.query.js';
 import { UpdateUserDto } from './dto/update-user.dto.js';

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse, ID, type Page } from '@app/common';
-import { ApiErrors } from '../../core/api-docs.decorators.js';
+import { ApiErrors } from '../../api-docs/api-docs.decorators.js';
 import { Auth, CurrentUser } from '../../auth-metadata/auth.decorators.js';
 import type { AuthUser } from '../../auth-metadata/auth-user.js';
 import { KeyScope } from '../../auth-metadata/key-scope.js';

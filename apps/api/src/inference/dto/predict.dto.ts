@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
-import { ClosedSchema } from '../../core/swagger.js';
+import { ClosedSchema } from '../../api-docs/swagger.js';
 
 /**
  * The predict/job body as Swagger documents it. PredictBodyPipe checks the envelope and the service

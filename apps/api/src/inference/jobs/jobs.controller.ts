@@ -3,7 +3,7 @@ import { ApiAcceptedResponse, ApiBody, ApiExtraModels, ApiOkResponse, ApiOperati
 import { ApiPageResponse, PageQueryDto, type Page } from '@app/common';
 import { Auth, CurrentUser } from '../../auth-metadata/auth.decorators.js';
 import type { AuthUser } from '../../auth-metadata/auth-user.js';
-import { ApiErrors, ApiPayloadBudget } from '../../core/api-docs.decorators.js';
+import { ApiErrors, ApiPayloadBudget } from '../../api-docs/api-docs.decorators.js';
 import { ModelNameParams } from '../../models/dto/model-version.params.js';
 import { PREDICTION_MODELS, PredictRequestDto } from '../dto/predict.dto.js';
 import { PredictBodyPipe, type PredictBody } from '../predict-body.pipe.js';
