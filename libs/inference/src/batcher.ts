@@ -65,7 +65,7 @@ export class PredictBatcher {
   }
 
   /** Runs whatever is queued now. */
-  flush(): void {
+  private flush(): void {
     this.clearTimer();
     const batch = this.pending;
     const rows = this.pendingRows;

@@ -88,7 +88,6 @@ describe('LoadedModel on the shipped layers models', () => {
   it('refuses to predict once disposed', async () => {
     const model = await loadModel(shippedModelDir('order-value'));
     model.dispose();
-    expect(model.isDisposed).toBe(true);
     await expect(model.predict(new Float32Array(4), 1)).rejects.toThrow('disposed');
   });
 });

@@ -38,10 +38,6 @@ export class LoadedModel {
     return { ...this.modelInfo, inputShape: [...this.modelInfo.inputShape], outputNames: [...this.modelInfo.outputNames] };
   }
 
-  get isDisposed(): boolean {
-    return this.disposed;
-  }
-
   /**
    * Runs one all-zero row: kernels compile before the first request, the weights are proven by
    * execution, and outputSize is fixed. Any failure is a ModelLoadError (WARMUP_FAILED).
