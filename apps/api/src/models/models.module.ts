@@ -14,6 +14,9 @@ import { ModelVersion } from './model-version.entity.js';
 import { ModelsController } from './models.controller.js';
 import { ModelsRepository } from './models.repository.js';
 import { ModelsService } from './models.service.js';
+import { RegistryNoticeMetrics } from './notices/registry-notice.metrics.js';
+import { RegistryNotifier } from './notices/registry-notifier.js';
+import { RegistrySubscriber } from './notices/registry-subscriber.js';
 import { ShippedModelsInstaller } from './shipped-models.installer.js';
 import { TfjsModelRuntime } from './tfjs-model-runtime.js';
 
@@ -31,6 +34,10 @@ import { TfjsModelRuntime } from './tfjs-model-runtime.js';
     ModelSyncService,
     ShippedModelsInstaller,
     ModelUploadInterceptor,
+    // Registry changes announced to and received from the other processes (Redis pub/sub).
+    RegistryNoticeMetrics,
+    RegistryNotifier,
+    RegistrySubscriber,
     // The TF.js runtime behind its port; service tests bind another implementation.
     { provide: ModelRuntime, useClass: TfjsModelRuntime },
   ],
