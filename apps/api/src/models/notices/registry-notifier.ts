@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { withTimeout } from '@app/common';
 import { RedisConnection } from '../../core/redis.module.js';
@@ -28,7 +29,12 @@ export class RegistryNotifier {
     if (!this.redis) return;
     const notice: RegistryNotice = { ...change, origin: this.origin };
     const channel = registryNoticeChannel(this.redis.prefix);
-    withTimeout(this.redis.fastClient.publish(channel, JSON.stringify(notice)), PUBLISH_TIMEOUT_MS, `no answer within ${PUBLISH_TIMEOUT_MS} ms`).then(
+    const client = this.redis.fastClient;
+    // The fail-fast connection refuses commands until it is first connected (a change at boot,
+    // e.g. a shipped model registered): wait for that within the same bound.
+    const connected = client.status === 'ready' ? Promise.resolve() : once(client, 'ready').then(() => undefined);
+    const published = connected.then(() => client.publish(channel, JSON.stringify(notice)));
+    withTimeout(published, PUBLISH_TIMEOUT_MS, `no answer within ${PUBLISH_TIMEOUT_MS} ms`).then(
       () => this.metrics.sent.inc({ outcome: 'ok' }),
       (error: unknown) => {
         this.metrics.sent.inc({ outcome: 'failed' });

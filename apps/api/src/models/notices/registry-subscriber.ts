@@ -1,5 +1,6 @@
 import { Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import { withTimeout } from '@app/common';
 import { RedisConnection } from '../../core/redis.module.js';
 import { ModelSyncService } from '../model-sync.service.js';
 import { CoalescedRun } from './coalesced-run.js';
@@ -55,7 +56,11 @@ export class RegistrySubscriber implements OnApplicationBootstrap, OnApplication
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    await this.connection?.quit().catch(() => this.connection?.disconnect());
+    const connection = this.connection;
+    if (!connection) return;
+    // A connection that is not up has nothing to say goodbye to; a QUIT would wait for Redis.
+    if (connection.status !== 'ready') return connection.disconnect();
+    await withTimeout(connection.quit(), 1000, 'QUIT timed out').catch(() => connection.disconnect());
   }
 
   private onMessage(message: string): void {
