@@ -52,7 +52,11 @@ describeWithRedis('registry notices: changes through one process reach the other
     await attachUpload(request(a.baseUrl!).post('/api/v1/models').set(bearer(token)), { ...sensorArtifact(), fields: sensorFields('2.0.0') }).expect(201);
   }, 180_000);
 
+  /** Streams a failed test left running, stopped before the processes go. */
+  const stopStreams: Array<() => Promise<unknown>> = [];
+
   afterAll(async () => {
+    await Promise.all(stopStreams.map((stop) => stop().catch(() => undefined)));
     await proxy.restore();
     await Promise.all([a?.kill('SIGTERM'), b?.kill('SIGTERM'), c?.kill('SIGTERM'), worker?.kill('SIGTERM')]);
     await proxy.stop();
@@ -69,7 +73,10 @@ describeWithRedis('registry notices: changes through one process reach the other
     expect(response.status).toBe(200);
     return ((await response.json()) as { version: string }).version;
   };
-  const admin = (action: 'deploy' | 'undeploy', version: string) => request(a.baseUrl!).post(`/api/v1/models/${MODEL}/versions/${version}/${action}`).set(bearer(token)).expect(200);
+  const admin = async (action: 'deploy' | 'undeploy', version: string) => {
+    const response = await request(a.baseUrl!).post(`/api/v1/models/${MODEL}/versions/${version}/${action}`).set(bearer(token));
+    if (response.status !== 200) throw new Error(`${action} ${version} answered ${response.status} ${JSON.stringify(response.body)}; A's log:\n${a.output().slice(-3000)}`);
+  };
 
   /** Time from the admin call's response until `api` serves `expected`, polled as fast as it answers. */
   async function delayUntilServed(api: RunningProcess, expected: string | null, timeoutMs: number): Promise<number> {
@@ -104,6 +111,7 @@ describeWithRedis('registry notices: changes through one process reach the other
     expect(await workerHolds('1.0.0')).toBe(true);
     const receivedBefore = await metric(b.baseUrl!, /^model_registry_notices_received_total (\d+)/m);
     const stream = steadyStream(b);
+    stopStreams.push(stream.stop);
     await admin('deploy', '2.0.0');
     const deployed = Date.now();
     const deployDelay = await delayUntilServed(b, '2.0.0', 10_000);
