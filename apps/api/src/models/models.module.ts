@@ -18,6 +18,9 @@ import { ModelVersion } from './model-version.entity.js';
 import { ModelsController } from './models.controller.js';
 import { ModelsRepository } from './models.repository.js';
 import { ModelsService } from './models.service.js';
+import { RegistryNoticeMetrics } from './notices/registry-notice.metrics.js';
+import { RegistryNotifier } from './notices/registry-notifier.js';
+import { RegistrySubscriber } from './notices/registry-subscriber.js';
 import { ShippedModelsInstaller } from './shipped-models.installer.js';
 
 @Module({
@@ -34,6 +37,10 @@ import { ShippedModelsInstaller } from './shipped-models.installer.js';
     ModelSyncService,
     ShippedModelsInstaller,
     ModelUploadInterceptor,
+    // Registry changes announced to and received from the other processes (Redis pub/sub).
+    RegistryNoticeMetrics,
+    RegistryNotifier,
+    RegistrySubscriber,
     // libs/inference's ModelServer behind the ModelRuntime port (the factory's return type checks
     // that it fits the port); service tests bind another implementation.
     { provide: ModelServer, inject: [AppConfig, MetricsService], useFactory: startModelServer },
