@@ -3,7 +3,8 @@ import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { buildDataSourceOptions, type DataSourceSettings } from './data-source-options.js';
 import { boundPoolAcquire } from './pool-bounds.js';
-import { TransactionRunner } from './sqlite-serializer.js';
+import { UnitOfWork } from './unit-of-work.js';
+import { unitOfWorkProvider } from './unit-of-work.provider.js';
 
 /**
  * The connection settings DatabaseModule reads. An abstract class so it can be the injection
@@ -54,14 +55,14 @@ export class DatabaseModule {
           }),
         }),
       ],
-      // Every unit of work goes through it, so transactions take turns on SQLite's single connection.
+      // Every transaction goes through it: turns on SQLite's single connection, deadlock retry elsewhere.
       providers: [
-        { provide: TransactionRunner, inject: [getDataSourceToken()], useFactory: (dataSource: DataSource) => new TransactionRunner(dataSource) },
+        unitOfWorkProvider,
         // Every wait for the database is bounded: the pool's queue and each query (options above), and
         // the wait for a free connection (mysql2 has no acquire timeout of its own).
         { provide: POOL_BOUNDS, inject: [getDataSourceToken(), DatabaseSettings], useFactory: (dataSource: DataSource, settings: DatabaseSettings) => boundPoolAcquire(dataSource, settings.acquireTimeoutMs) },
       ],
-      exports: [TransactionRunner],
+      exports: [UnitOfWork],
     };
   }
 }
