@@ -13,3 +13,4 @@ export * from './json/json-depth.js';
 export * from './limits/in-flight-budget.js';
 export * from './validation/dates.js';
 export * from './validation/validate-item.js';
+export * from './write-behind/write-behind-buffer.js';
