@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError, ForbiddenError, NotFoundError, toPage, validateAs, ValidationFailedError, type Page } from '@app/common';
+import { UnitOfWork } from '@app/database';
 import type { QueryDeepPartialEntity } from 'typeorm';
 import { isAdmin, type AuthUser, type Role, type TokenSubject } from '../auth/auth-user.js';
 import { CreateUserDto } from './dto/create-user.dto.js';
@@ -19,6 +20,7 @@ export class UsersService {
   private readonly authUsers = new AuthUserCache();
 
   constructor(
+    private readonly unitOfWork: UnitOfWork,
     private readonly users: UsersRepository,
     private readonly passwords: PasswordHasher,
   ) {}
@@ -49,7 +51,7 @@ export class UsersService {
     this.refuseDuplicatesWithin(dtos);
     await this.refuseTaken(dtos.map((dto) => dto.username), dtos.map((dto) => dto.email));
     const rows = await Promise.all(dtos.map((dto) => this.toNewRow(dto)));
-    const saved = await this.users.transaction((manager) => this.users.saveAll(manager, rows));
+    const saved = await this.unitOfWork.run((manager) => this.users.saveAll(manager, rows));
     return saved.map(toUserResponse);
   }
 
