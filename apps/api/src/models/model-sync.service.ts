@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { AppConfig } from '../config/app-config.js';
+import { AppConfig } from '@app/config';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { DeployedModels } from './deployed-models.js';
 import { ModelArtifactStore } from './model-artifact.store.js';
@@ -68,6 +68,12 @@ export class ModelSyncService implements OnApplicationBootstrap, OnApplicationSh
   /** Ready once the boot-time load has run. */
   isReady(): boolean {
     return this.bootSyncDone;
+  }
+
+  /** A registry change announced by another process (notices/registry-subscriber.ts): a sync once the boot load has run. */
+  async syncOnNotice(): Promise<void> {
+    await this.ready;
+    if (!this.stopped) await this.sync();
   }
 
   sync(): Promise<void> {
