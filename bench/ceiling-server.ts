@@ -16,7 +16,7 @@
  */
 import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
-import { loadModel, selectBackend, type BackendPreference, type LoadedModel } from '../libs/inference/src/index.js';
+import { loadModel, selectBackend, type BackendPreference } from '../libs/inference/src/index.js';
 
 export interface CeilingFixture {
   products: Array<{ id: number | string }>;
@@ -35,7 +35,7 @@ app.get('/api/v1/products', async () => fixture.list);
 if (fixture.predict) {
   const spec = fixture.predict;
   await selectBackend(spec.backend);
-  const model: LoadedModel = await loadModel(spec.modelDir);
+  const model = await loadModel(spec.modelDir);
 
   /** The product's mapping of output rows to predictions (apps/api/src/inference/predictions.ts). */
   const classify = (scores: Float32Array) => {
