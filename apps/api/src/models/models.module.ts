@@ -15,10 +15,19 @@ import { ModelsController } from './models.controller.js';
 import { ModelsRepository } from './models.repository.js';
 import { ModelsService } from './models.service.js';
 import { ShippedModelsInstaller } from './shipped-models.installer.js';
+import { ModelAlias } from './serving/model-alias.entity.js';
+import { ModelAliasesRepository } from './serving/model-aliases.repository.js';
+import { ModelVersionResolver } from './serving/model-version-resolver.js';
+import { ResidentVersions } from './serving/resident-versions.js';
+import { ServingPlanReader } from './serving/serving-plan.js';
+import { TrafficPoliciesRepository } from './serving/traffic-policies.repository.js';
+import { TrafficPolicy } from './serving/traffic-policy.entity.js';
+import { TrafficStats } from './serving/traffic-stats.js';
+import { VersionReferences } from './serving/version-references.js';
 import { TfjsModelRuntime } from './tfjs-model-runtime.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ModelVersion, ModelEvent])],
+  imports: [TypeOrmModule.forFeature([ModelVersion, ModelEvent, ModelAlias, TrafficPolicy])],
   controllers: [ModelsController, ModelEventsController],
   providers: [
     ModelsService,
@@ -31,9 +40,16 @@ import { TfjsModelRuntime } from './tfjs-model-runtime.js';
     ModelSyncService,
     ShippedModelsInstaller,
     ModelUploadInterceptor,
+    ModelAliasesRepository,
+    TrafficPoliciesRepository,
+    ServingPlanReader,
+    ResidentVersions,
+    VersionReferences,
+    ModelVersionResolver,
+    TrafficStats,
     // The TF.js runtime behind its port; service tests bind another implementation.
     { provide: ModelRuntime, useClass: TfjsModelRuntime },
   ],
-  exports: [ModelsService, ModelRuntime, ModelSyncService, ModelResidency, ModelLoadFailures],
+  exports: [ModelsService, ModelVersionResolver, TrafficStats, ModelRuntime, ModelSyncService, ModelResidency, ModelLoadFailures],
 })
 export class ModelsModule {}
