@@ -17,7 +17,10 @@ import { ModelsService } from './models.service.js';
 import { ShippedModelsInstaller } from './shipped-models.installer.js';
 import { ModelAlias } from './serving/model-alias.entity.js';
 import { ModelAliasesRepository } from './serving/model-aliases.repository.js';
+import { ModelAliasesService } from './serving/model-aliases.service.js';
 import { ModelVersionResolver } from './serving/model-version-resolver.js';
+import { ServingRoutesController } from './serving/serving-routes.controller.js';
+import { TrafficPoliciesService } from './serving/traffic-policies.service.js';
 import { ResidentVersions } from './serving/resident-versions.js';
 import { ServingPlanReader } from './serving/serving-plan.js';
 import { TrafficPoliciesRepository } from './serving/traffic-policies.repository.js';
@@ -28,7 +31,7 @@ import { TfjsModelRuntime } from './tfjs-model-runtime.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ModelVersion, ModelEvent, ModelAlias, TrafficPolicy])],
-  controllers: [ModelsController, ModelEventsController],
+  controllers: [ModelsController, ModelEventsController, ServingRoutesController],
   providers: [
     ModelsService,
     ModelEventsService,
@@ -47,6 +50,8 @@ import { TfjsModelRuntime } from './tfjs-model-runtime.js';
     VersionReferences,
     ModelVersionResolver,
     TrafficStats,
+    ModelAliasesService,
+    TrafficPoliciesService,
     // The TF.js runtime behind its port; service tests bind another implementation.
     { provide: ModelRuntime, useClass: TfjsModelRuntime },
   ],

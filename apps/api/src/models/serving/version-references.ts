@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ConflictError } from '@app/common';
+import { ConflictError, NotFoundError } from '@app/common';
 import type { ModelVersion } from '../model-version.entity.js';
 import { ModelsRepository } from '../models.repository.js';
 import { ModelAliasesRepository } from './model-aliases.repository.js';
@@ -13,6 +13,27 @@ export class VersionReferences {
     private readonly aliases: ModelAliasesRepository,
     private readonly policies: TrafficPoliciesRepository,
   ) {}
+
+  /** A version a route may point at: 404 for an unknown model or version, 409 when archived. */
+  async routable(name: string, version: string): Promise<ModelVersion> {
+    const row = await this.models.findVersion(name, version);
+    if (!row) {
+      await this.modelExists(name);
+      throw new NotFoundError('Model version', `${name}@${version}`);
+    }
+    if (row.stage === 'archived') throw new ConflictError(`Model '${name}' version '${version}' is archived; a route cannot point at it`);
+    return row;
+  }
+
+  /** 404 for a name the registry never had. */
+  async modelExists(name: string): Promise<void> {
+    if (!(await this.models.findNewest(name))) throw new NotFoundError('Model', name);
+  }
+
+  /** Whether a version of this name is called `version` (an alias may not shadow it). */
+  async isVersion(name: string, version: string): Promise<boolean> {
+    return (await this.models.findVersion(name, version)) !== null;
+  }
 
   /** The row an alias points at, or null. */
   async aliasedRow(name: string, alias: string): Promise<ModelVersion | null> {
