@@ -53,10 +53,12 @@ describe('model aliases', () => {
     expect(await stream.next()).toMatchObject({ id: 's1', model: 'sensor-anomaly', version: '2.0.0' });
     stream.close();
 
-    const name = (await t.http().get('/v2/models/sensor-anomaly').set(bearer(user.token)).expect(200)).body.inputs[0].name as string;
     await t.http().get('/v2/models/sensor-anomaly/versions/champion/ready').set(bearer(user.token)).expect(200);
-    expect((await t.http().get('/v2/models/sensor-anomaly/versions/champion').set(bearer(user.token)).expect(200)).body.versions).toEqual(['2.0.0']);
-    const v2 = await t.http().post('/v2/models/sensor-anomaly/versions/champion/infer').set(bearer(user.token)).send({ inputs: [{ name, shape: [1, 3], datatype: 'FP32', data: [21, 45, 1012] }] }).expect(200);
+    const metadata = (await t.http().get('/v2/models/sensor-anomaly/versions/champion').set(bearer(user.token)).expect(200)).body;
+    expect(metadata.versions).toEqual(['2.0.0']);
+    const name = metadata.inputs[0].name as string;
+    const v2 = await t.http().post('/v2/models/sensor-anomaly/versions/champion/infer').set(bearer(user.token)).send({ inputs: [{ name, shape: [1, 3], datatype: 'FP32', data: [21, 45, 1012] }] });
+    expect(v2.body).toMatchObject({ model_version: '2.0.0' });
     expect(v2.body.model_version).toBe('2.0.0');
   });
 
