@@ -7,12 +7,12 @@ const USERS = 1000;
 const CALLS_PER_USER = 2;
 const row = (index: number) => ({ temperature: 5 + (index % 50), humidity: 20 + ((index * 7) % 70), pressure: 960 + ((index * 13) % 80) });
 
-/** The shipped sensor model with its last bias nudged: a shadow that disagrees on some rows. */
+/** The shipped sensor model with its last layer (16×2 kernel, 2 biases) negated: a shadow whose labels flip. */
 function nudgedArtifact() {
   const artifact = sensorArtifact();
   const data = Buffer.from(artifact.weights[0].data);
   const floats = new Float32Array(data.buffer, data.byteOffset, data.byteLength / 4);
-  floats[floats.length - 2] += 1.5;
+  for (let index = floats.length - 34; index < floats.length; index += 1) floats[index] = -floats[index];
   return { modelJson: artifact.modelJson, weights: [{ name: 'weights.bin', data }] };
 }
 
