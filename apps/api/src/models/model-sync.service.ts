@@ -70,6 +70,12 @@ export class ModelSyncService implements OnApplicationBootstrap, OnApplicationSh
     return this.bootSyncDone;
   }
 
+  /** A registry change announced by another process (notices/registry-subscriber.ts): a sync once the boot load has run. */
+  async syncOnNotice(): Promise<void> {
+    await this.ready;
+    if (!this.stopped) await this.sync();
+  }
+
   /**
    * Converges this process on the registry's serving plan; idempotent, so any trigger (boot, the
    * timer, a retry, a notice from another process) may call it. First loads every version a route

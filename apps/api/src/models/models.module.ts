@@ -1,5 +1,8 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ModelServer } from '@app/inference';
+import { AppConfig } from '../config/app-config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { DeployedModels } from './deployed-models.js';
 import { ModelEvent } from './events/model-event.entity.js';
 import { ModelEventsController } from './events/model-events.controller.js';
@@ -8,12 +11,16 @@ import { ModelArtifactStore } from './model-artifact.store.js';
 import { ModelLoadFailures } from './model-load-failures.js';
 import { ModelResidency } from './model-residency.js';
 import { ModelRuntime } from './model-runtime.js';
+import { startModelServer } from './model-server.factory.js';
 import { ModelSyncService } from './model-sync.service.js';
 import { ModelUploadInterceptor } from './model-upload.interceptor.js';
 import { ModelVersion } from './model-version.entity.js';
 import { ModelsController } from './models.controller.js';
 import { ModelsRepository } from './models.repository.js';
 import { ModelsService } from './models.service.js';
+import { RegistryNoticeMetrics } from './notices/registry-notice.metrics.js';
+import { RegistryNotifier } from './notices/registry-notifier.js';
+import { RegistrySubscriber } from './notices/registry-subscriber.js';
 import { ShippedModelsInstaller } from './shipped-models.installer.js';
 import { ModelAlias } from './serving/model-alias.entity.js';
 import { ModelAliasesRepository } from './serving/model-aliases.repository.js';
@@ -27,7 +34,6 @@ import { TrafficPoliciesRepository } from './serving/traffic-policies.repository
 import { TrafficPolicy } from './serving/traffic-policy.entity.js';
 import { TrafficStats } from './serving/traffic-stats.js';
 import { VersionReferences } from './serving/version-references.js';
-import { TfjsModelRuntime } from './tfjs-model-runtime.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ModelVersion, ModelEvent, ModelAlias, TrafficPolicy])],
@@ -52,9 +58,22 @@ import { TfjsModelRuntime } from './tfjs-model-runtime.js';
     TrafficStats,
     ModelAliasesService,
     TrafficPoliciesService,
-    // The TF.js runtime behind its port; service tests bind another implementation.
-    { provide: ModelRuntime, useClass: TfjsModelRuntime },
+    // Registry changes announced to and received from the other processes (Redis pub/sub).
+    RegistryNoticeMetrics,
+    RegistryNotifier,
+    RegistrySubscriber,
+    // libs/inference's ModelServer behind the ModelRuntime port (the factory's return type checks
+    // that it fits the port); service tests bind another implementation.
+    { provide: ModelServer, inject: [AppConfig, MetricsService], useFactory: startModelServer },
+    { provide: ModelRuntime, inject: [ModelServer], useFactory: (server: ModelServer): ModelRuntime => server },
   ],
   exports: [ModelsService, ModelVersionResolver, TrafficStats, ModelRuntime, ModelSyncService, ModelResidency, ModelLoadFailures],
 })
-export class ModelsModule {}
+export class ModelsModule implements OnApplicationShutdown {
+  constructor(private readonly server: ModelServer) {}
+
+  /** Unloads every model; one still answering a request is freed when that request ends. */
+  onApplicationShutdown(): void {
+    this.server.close();
+  }
+}

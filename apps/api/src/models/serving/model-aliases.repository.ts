@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, type Repository } from 'typeorm';
-import { classifyDbError, TransactionRunner, updatedAtNow } from '@app/database';
+import { classifyDbError, UnitOfWork, updatedAtNow } from '@app/database';
 import { ModelAlias } from './model-alias.entity.js';
 
 @Injectable()
 export class ModelAliasesRepository {
   constructor(
     @InjectRepository(ModelAlias) private readonly aliases: Repository<ModelAlias>,
-    private readonly transactions: TransactionRunner,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   find(modelName: string, alias: string): Promise<ModelAlias | null> {
@@ -40,7 +40,7 @@ export class ModelAliasesRepository {
   async point(modelName: string, alias: string, version: string): Promise<string | undefined> {
     for (let attempt = 0; ; attempt += 1) {
       try {
-        return await this.transactions.transaction(async (manager) => {
+        return await this.unitOfWork.run(async (manager) => {
           const repository = manager.getRepository(ModelAlias);
           const previous = await repository.findOneBy({ modelName, alias });
           if (previous) {
@@ -58,7 +58,7 @@ export class ModelAliasesRepository {
 
   /** Removes the alias; returns the version it pointed at (undefined when there was none). */
   remove(modelName: string, alias: string): Promise<string | undefined> {
-    return this.transactions.transaction(async (manager) => {
+    return this.unitOfWork.run(async (manager) => {
       const repository = manager.getRepository(ModelAlias);
       const previous = await repository.findOneBy({ modelName, alias });
       if (previous) await repository.delete({ id: previous.id });

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
-import { classifyDbError, TransactionRunner, updatedAtNow } from '@app/database';
+import { classifyDbError, UnitOfWork, updatedAtNow } from '@app/database';
 import { TrafficPolicy, type WeightedVersion } from './traffic-policy.entity.js';
 
 @Injectable()
 export class TrafficPoliciesRepository {
   constructor(
     @InjectRepository(TrafficPolicy) private readonly policies: Repository<TrafficPolicy>,
-    private readonly transactions: TransactionRunner,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   find(modelName: string): Promise<TrafficPolicy | null> {
@@ -23,7 +23,7 @@ export class TrafficPoliciesRepository {
   async put(modelName: string, versions: WeightedVersion[], shadow: string[]): Promise<TrafficPolicy> {
     for (let attempt = 0; ; attempt += 1) {
       try {
-        return await this.transactions.transaction(async (manager) => {
+        return await this.unitOfWork.run(async (manager) => {
           const repository = manager.getRepository(TrafficPolicy);
           const previous = await repository.findOneBy({ modelName });
           // The JSON columns are wider than TypeORM's partial-entity typing allows, hence the casts.
@@ -40,7 +40,7 @@ export class TrafficPoliciesRepository {
 
   /** Removes the model's policy; returns it (null when there was none). */
   remove(modelName: string): Promise<TrafficPolicy | null> {
-    return this.transactions.transaction(async (manager) => {
+    return this.unitOfWork.run(async (manager) => {
       const repository = manager.getRepository(TrafficPolicy);
       const previous = await repository.findOneBy({ modelName });
       if (previous) await repository.delete({ id: previous.id });
