@@ -17,7 +17,7 @@ export class PredictRequestDto {
   })
   inputs: unknown;
 
-  @ApiPropertyOptional({ description: 'Pin a version; `latest` or absent means the production version', example: '1.0.0' })
+  @ApiPropertyOptional({ description: 'Pin a version or an alias (`champion`, ...), bypassing the traffic policy; `latest` and `production` mean the production version; absent follows the traffic policy, else production', example: '1.0.0' })
   version?: string;
 }
 
