@@ -4,7 +4,7 @@ import { InferenceService, MAX_PREDICT_ROWS } from '../inference/inference.servi
 import type { DeployedModel } from '../models/deployed-models.js';
 import { ModelLoadFailures } from '../models/model-load-failures.js';
 import { ModelSyncService } from '../models/model-sync.service.js';
-import type { AuthUser } from '../auth/auth-user.js';
+import type { AuthUser } from '../auth-metadata/auth-user.js';
 import { ModelVersionResolver } from '../models/serving/model-version-resolver.js';
 import { callerKey } from '../models/serving/sticky-split.js';
 import type { V2InferBody } from './v2-infer-body.pipe.js';
