@@ -3,6 +3,7 @@ import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { buildDataSourceOptions, type DataSourceSettings } from './data-source-options.js';
 import { boundPoolAcquire } from './pool-bounds.js';
+import { reuseSqliteStatements } from './sqlite-statement-reuse.js';
 import { UnitOfWork } from './unit-of-work.js';
 import { unitOfWorkProvider } from './unit-of-work.provider.js';
 
@@ -25,6 +26,7 @@ export abstract class DatabaseSettings {
 export type DatabaseSchema = Pick<DataSourceSettings, 'entities' | 'migrations'>;
 
 const POOL_BOUNDS = Symbol('POOL_BOUNDS');
+const SQLITE_STATEMENTS = Symbol('SQLITE_STATEMENTS');
 
 /**
  * The app's connection. Pending migrations are applied at boot only where configured (by default
@@ -61,6 +63,8 @@ export class DatabaseModule {
         // Every wait for the database is bounded: the pool's queue and each query (options above), and
         // the wait for a free connection (mysql2 has no acquire timeout of its own).
         { provide: POOL_BOUNDS, inject: [getDataSourceToken(), DatabaseSettings], useFactory: (dataSource: DataSource, settings: DatabaseSettings) => boundPoolAcquire(dataSource, settings.acquireTimeoutMs) },
+        // SQLite prepares each statement once, not once per id (no-op elsewhere).
+        { provide: SQLITE_STATEMENTS, inject: [getDataSourceToken()], useFactory: (dataSource: DataSource) => reuseSqliteStatements(dataSource) },
       ],
       exports: [UnitOfWork],
     };

@@ -15,3 +15,4 @@ export * from './updated-at.js';
 export * from './pool-bounds.js';
 export * from './timestamp-parameter.js';
 export * from './database.module.js';
+export * from './sqlite-statement-reuse.js';
