@@ -12,8 +12,14 @@ export class CredentialsService {
     private readonly apiKeys: ApiKeysService,
   ) {}
 
-  authenticate(credential: string): Promise<AuthUser> {
-    return isApiKey(credential) ? this.apiKeys.authenticate(credential) : this.tokens.authenticate(credential);
+  /** `request`, when there is one, lets a JWT's signature be checked once per request (verified-tokens.ts). */
+  authenticate(credential: string, request?: object): Promise<AuthUser> {
+    return isApiKey(credential) ? this.apiKeys.authenticate(credential) : this.tokens.authenticate(credential, request);
+  }
+
+  /** The rate limiter's view of a credential: a valid API key's owner, or the user id of a JWT whose signature and expiry check out. */
+  subjectOf(credential: string, request?: object): number | undefined | Promise<number | undefined> {
+    return isApiKey(credential) ? this.keyOwner(credential) : this.tokens.subjectOf(credential, request);
   }
 
   /** The rate limiter's view of an API key: its owner's id when the key is valid (cached), else undefined. */

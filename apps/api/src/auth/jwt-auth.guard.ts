@@ -27,11 +27,11 @@ export class JwtAuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>();
     const token = requestCredential(request.headers);
     if (optional) {
-      if (token) request.user = await this.credentials.authenticate(token).catch(anonymousIfUnauthorized);
+      if (token) request.user = await this.credentials.authenticate(token, request).catch(anonymousIfUnauthorized);
       return true;
     }
     if (!token) throw new UnauthorizedError('Missing bearer token');
-    request.user = await this.credentials.authenticate(token);
+    request.user = await this.credentials.authenticate(token, request);
     return true;
   }
 }

@@ -5,6 +5,7 @@ import { UsersService } from '../users/users.service.js';
 import type { AuthUser } from '../auth-metadata/auth-user.js';
 import type { JwtClaims } from './jwt-claims.js';
 import type { TokenSubject } from '../users/role.js';
+import { verifiedOnce } from './verified-tokens.js';
 
 /**
  * Issues and checks HS256 tokens. A token is honoured only while its user exists, is active and
@@ -26,17 +27,33 @@ export class TokenService {
     return { accessToken, expiresIn: exp - iat };
   }
 
-  async authenticate(token: string): Promise<AuthUser> {
-    let claims: JwtClaims;
-    try {
-      // Only HS256 is accepted: `alg: none` and algorithm swaps fail verification.
-      claims = await this.jwt.verifyAsync<JwtClaims>(token, { algorithms: ['HS256'] });
-    } catch {
-      throw new UnauthorizedError('Invalid or expired token');
-    }
+  /**
+   * The user of a token, checked in full: signature and expiry (once per `request`, see
+   * verified-tokens.ts), then the user, active, with the token's version.
+   */
+  async authenticate(token: string, request?: object): Promise<AuthUser> {
+    const claims = this.verified(token, request);
+    if (!claims) throw new UnauthorizedError('Invalid or expired token');
     const user = typeof claims.sub === 'number' ? await this.users.findActiveAuthUser(claims.sub) : undefined;
     // A token from before `ver` existed counts as version 0.
     if (!user || (claims.ver ?? 0) !== user.tokenVersion) throw new UnauthorizedError('Invalid or expired token');
     return { id: user.id, username: user.username, role: user.role };
+  }
+
+  /** The user id of a token whose signature and expiry check out (the rate limiter's key), else undefined. */
+  subjectOf(token: string, request?: object): number | undefined {
+    const sub = this.verified(token, request)?.sub;
+    return typeof sub === 'number' ? sub : undefined;
+  }
+
+  private verified(token: string, request: object | undefined): JwtClaims | undefined {
+    return verifiedOnce(request, token, (candidate) => {
+      try {
+        // Only HS256 is accepted: `alg: none` and algorithm swaps fail verification.
+        return this.jwt.verify<JwtClaims>(candidate, { algorithms: ['HS256'] });
+      } catch {
+        return undefined;
+      }
+    });
   }
 }

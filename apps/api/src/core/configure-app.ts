@@ -1,11 +1,9 @@
 import fastifyRateLimit from '@fastify/rate-limit';
 import { Logger, RequestMethod } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import bytes from 'bytes';
 import { createValidationPipe } from '@app/common';
-import { isApiKey } from '../auth/credential.js';
 import { CredentialsService } from '../auth/credentials.service.js';
 import { AppConfig, PayloadBudget } from '@app/config';
 import { AuthenticatedWsAdapter } from '../auth/ws/authenticated-ws.adapter.js';
@@ -14,7 +12,7 @@ import { OIP_PREFIX, OIP_ROUTES } from '../oip/oip.module.js';
 import { ApiExceptionFilter } from './api-exception.filter.js';
 import { installJsonBodyParser, limitLargeBodies } from './payload-guards.js';
 import { createRootLogger, logCompletedRequest, openWebSocketsOf, PinoNestLogger, RedisConnection } from '@app/platform';
-import { accountName, isLoginRoute, loginAccountLimit, loginRefusal, rateLimitPlugin, routeRateLimit, type StoreOption } from './rate-limit.js';
+import { accountName, isLoginRoute, loginAccountLimit, loginRefusal, rateLimitPlugin, routeRateLimit, type StoreOption, type TokenSubject } from './rate-limit.js';
 import { boundedRedisStore, throttledReporter } from './rate-limit-store.js';
 import { setupSwagger } from '../api-docs/swagger.js';
 
@@ -72,7 +70,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   app.useSecurityHeaders();
   // CORS only when origins are configured: browsers on other origins are refused by default.
   if (config.http.corsOrigins.length) app.enableCors({ origin: config.http.corsOrigins, credentials: true, exposedHeaders: ['X-Request-Id'] });
-  await app.register(fastifyRateLimit, rateLimitPlugin(config.rateLimit, tokenSubject(app.get(JwtService, { strict: false }), app.get(CredentialsService, { strict: false })), rateLimitStore(app, config, metrics)));
+  await app.register(fastifyRateLimit, rateLimitPlugin(config.rateLimit, rateLimitSubject(app.get(CredentialsService, { strict: false })), rateLimitStore(app, config, metrics)));
   const accountLimiter = fastify.createRateLimit(loginAccountLimit(config.rateLimit));
 
   app.setGlobalPrefix(API_PREFIX, {
@@ -90,17 +88,9 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   setupSwagger(app, `/${API_PREFIX}`);
 }
 
-/** The rate limiter's view of a credential: its user id when a JWT's signature and expiry check out, or a valid API key's owner. */
-function tokenSubject(jwt: JwtService, credentials: CredentialsService) {
-  return (token: string): number | undefined | Promise<number | undefined> => {
-    if (isApiKey(token)) return credentials.keyOwner(token);
-    try {
-      const { sub } = jwt.verify<{ sub?: unknown }>(token, { algorithms: ['HS256'] });
-      return typeof sub === 'number' ? sub : undefined;
-    } catch {
-      return undefined;
-    }
-  };
+/** The rate limiter's view of a credential; a JWT's verification is kept on the request for the auth guard. */
+function rateLimitSubject(credentials: CredentialsService): TokenSubject {
+  return (token, request) => credentials.subjectOf(token, request);
 }
 
 /** In memory without Redis; with it, the shared store, bounded and failing open (logged, counted). */

@@ -18,7 +18,7 @@ export interface RateLimitSettings {
  * The user id of a token whose signature and expiry check out, or of a valid API key's owner (from
  * the key cache, a query at most every few seconds per key); undefined for anything else.
  */
-export type TokenSubject = (token: string) => number | undefined | Promise<number | undefined>;
+export type TokenSubject = (token: string, request: FastifyRequest) => number | undefined | Promise<number | undefined>;
 
 /** The store the plugin counts in: in memory, or Redis (bounded, see rate-limit-store.ts). */
 export type StoreOption = { store?: unknown };
@@ -34,7 +34,7 @@ const USER_KEY = 'user:';
  */
 export async function requestKey(request: FastifyRequest, subjectOf: TokenSubject): Promise<string> {
   const token = requestCredential(request.headers);
-  const subject = token ? await subjectOf(token) : undefined;
+  const subject = token ? await subjectOf(token, request) : undefined;
   return subject === undefined ? `ip:${request.ip}` : `${USER_KEY}${subject}`;
 }
 
