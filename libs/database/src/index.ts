@@ -16,3 +16,4 @@ export * from './pool-bounds.js';
 export * from './timestamp-parameter.js';
 export * from './database.module.js';
 export * from './sqlite-statement-reuse.js';
+export * from './prebuilt-insert.js';

@@ -1,0 +1,55 @@
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
+
+/**
+ * A multi-row INSERT of fixed columns written once per row count and run through the driver with
+ * plain parameters. TypeORM's InsertQueryBuilder re-derives metadata, parameter names and value
+ * expressions on every execution (profiled: 9–14 % of a predict, for the prediction log's batched
+ * INSERT). Each value is converted exactly as the query builder converts it, by the driver's
+ * `preparePersistentValue` (booleans, dates, transformers), so the rows stored are the same; all
+ * values are bound, on every engine (`?` placeholders: SQLite and MySQL/MariaDB alike).
+ */
+export class PrebuiltInsert<T extends ObjectLiteral> {
+  private readonly textByRows = new Map<number, string>();
+  private columns: ColumnMetadata[] | undefined;
+
+  /** `maxRows`: the largest row count whose text is kept (a caller's chunk size). */
+  constructor(
+    private readonly entity: EntityTarget<T>,
+    private readonly properties: readonly (keyof T & string)[],
+    private readonly maxRows: number,
+  ) {}
+
+  async insert(manager: EntityManager, rows: Partial<T>[]): Promise<void> {
+    for (let start = 0; start < rows.length; start += this.maxRows) await this.insertChunk(manager, rows.slice(start, start + this.maxRows));
+  }
+
+  private async insertChunk(manager: EntityManager, rows: Partial<T>[]): Promise<void> {
+    const driver = manager.connection.driver;
+    const columns = (this.columns ??= this.resolveColumns(manager));
+    const parameters: unknown[] = [];
+    for (const row of rows) for (const column of columns) parameters.push(driver.preparePersistentValue(row[column.propertyName as keyof T], column) ?? null);
+    await manager.query(this.text(manager, rows.length), parameters);
+  }
+
+  private text(manager: EntityManager, rows: number): string {
+    let text = this.textByRows.get(rows);
+    if (text === undefined) {
+      const driver = manager.connection.driver;
+      const metadata = manager.connection.getMetadata(this.entity);
+      const row = `(${this.columns!.map(() => '?').join(', ')})`;
+      text = `INSERT INTO ${driver.escape(metadata.tableName)} (${this.columns!.map((column) => driver.escape(column.databaseName)).join(', ')}) VALUES ${Array.from({ length: rows }, () => row).join(', ')}`;
+      this.textByRows.set(rows, text);
+    }
+    return text;
+  }
+
+  private resolveColumns(manager: EntityManager): ColumnMetadata[] {
+    const metadata = manager.connection.getMetadata(this.entity);
+    return this.properties.map((property) => {
+      const column = metadata.findColumnWithPropertyName(property);
+      if (!column) throw new Error(`${metadata.name} has no column ${property}`);
+      return column;
+    });
+  }
+}
