@@ -10,6 +10,7 @@ import { InferenceService } from './inference.service.js';
 import { PredictBodyPipe, type PredictBody } from './predict-body.pipe.js';
 import { KeyScope } from '../auth-metadata/key-scope.js';
 import { callerKey } from '../models/serving/sticky-split.js';
+import { serializeWithJsonOnce } from './records/json-once.js';
 
 @ApiTags('inference')
 @ApiExtraModels(...PREDICTION_MODELS)
@@ -34,6 +35,8 @@ export class InferenceController {
     const caller = callerKey({ userId: user.id, apiKeyId: user.apiKey?.id });
     const result = await this.inference.predict({ name: params.name, version: body.version, inputs: body.inputs, userId: user.id, source: 'http', caller });
     void reply.header('X-Model-Version', result.version);
+    // The same JSON as Fastify's JSON.stringify, with the predictions' text shared with the log.
+    void reply.type('application/json; charset=utf-8').serializer(serializeWithJsonOnce(result, 'predictions'));
     return result;
   }
 }

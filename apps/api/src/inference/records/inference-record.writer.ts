@@ -6,6 +6,7 @@ import { classifyDbError } from '@app/database';
 import { MetricsService } from '../../metrics/metrics.service.js';
 import type { RecordSource } from './inference-record.entity.js';
 import { InferenceRecordsRepository, type NewRecordRow } from './inference-records.repository.js';
+import { jsonOnce } from './json-once.js';
 
 export interface NewInferenceRecord {
   model: string;
@@ -160,7 +161,8 @@ export function inputHash(input: unknown): string {
  * `{ truncated: true }`.
  */
 export function boundedJson(output: unknown): string {
-  const json = JSON.stringify(output) ?? 'null';
+  // A predict's response wrote this JSON already (jsonOnce): the log reuses the text.
+  const json = jsonOnce(output) ?? 'null';
   if (fits(json)) return json;
   if (!Array.isArray(output)) return JSON.stringify({ truncated: true });
   for (let size = TRUNCATED_HEAD; size > 0; size = Math.floor(size / 2)) {
