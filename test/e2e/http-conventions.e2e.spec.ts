@@ -25,17 +25,17 @@ describe('HTTP conventions', () => {
     expect(expectErrorShape(big.body, 413).code).toBe('PAYLOAD_TOO_LARGE');
   });
 
-  it('gives every error a stable code: the kind, or a specific one', async () => {
+  it('gives every error a stable code from the catalogue: a specific one, or a generic one where nothing more is meant', async () => {
     const invalid = await t.http().post('/api/v1/auth/register').send({ username: 'x' }).expect(400);
-    expect(expectErrorShape(invalid.body, 400).code).toBe('VALIDATION');
+    expect(expectErrorShape(invalid.body, 400).code).toBe('VALIDATION_FAILED');
     const unauthenticated = await t.http().get('/api/v1/auth/me').expect(401);
-    expect(expectErrorShape(unauthenticated.body, 401).code).toBe('UNAUTHORIZED');
+    expect(expectErrorShape(unauthenticated.body, 401).code).toBe('AUTH_TOKEN_MISSING');
     const missing = await t.http().get('/api/v1/products/999999').expect(404);
-    expect(expectErrorShape(missing.body, 404).code).toBe('NOT_FOUND');
+    expect(expectErrorShape(missing.body, 404).code).toBe('PRODUCT_NOT_FOUND');
   });
 
   it('answers unknown routes with 404 in the error shape', async () => {
-    expect(expectErrorShape((await t.http().get('/api/v1/nothing-here').expect(404)).body, 404).code).toBe('NOT_FOUND');
+    expect(expectErrorShape((await t.http().get('/api/v1/nothing-here').expect(404)).body, 404).code).toBe('ROUTE_NOT_FOUND');
   });
 
   it('sets security headers (helmet)', async () => {

@@ -68,19 +68,19 @@ describe('POST /products/bulk', () => {
     expect(statements.filter((sql) => /^ROLLBACK TO SAVEPOINT/i.test(sql))).toHaveLength(2); // the two conflicts
     expect(response.body.created.map((product: { sku: string }) => product.sku)).toEqual(['PART-1', 'PART-5', 'PART-9']);
     expect(response.body.failed).toEqual([
-      { index: 1, code: 'VALIDATION', message: expect.stringContaining('products.1.price'), details: [{ field: 'products.1.price', message: expect.any(String) }] },
-      { index: 2, code: 'CONFLICT', message: expect.stringContaining('BULK-TAKEN') },
-      { index: 3, code: 'NOT_FOUND', message: expect.stringContaining('999999') },
-      { index: 5, code: 'CONFLICT', message: expect.stringContaining('PART-1') },
-      { index: 6, code: 'VALIDATION', message: expect.any(String), details: [{ field: 'products.6', message: 'each item must be an object' }] },
-      { index: 7, code: 'VALIDATION', message: expect.stringContaining('unknownField'), details: [expect.objectContaining({ field: 'products.7.unknownField' })] },
+      { index: 1, code: 'VALIDATION_FAILED', message: expect.stringContaining('products.1.price'), details: [{ field: 'products.1.price', message: expect.any(String) }] },
+      { index: 2, code: 'PRODUCT_SKU_TAKEN', message: expect.stringContaining('BULK-TAKEN') },
+      { index: 3, code: 'CATEGORY_NOT_FOUND', message: expect.stringContaining('999999') },
+      { index: 5, code: 'PRODUCT_SKU_TAKEN', message: expect.stringContaining('PART-1') },
+      { index: 6, code: 'VALIDATION_FAILED', message: expect.any(String), details: [{ field: 'products.6', message: 'each item must be an object' }] },
+      { index: 7, code: 'VALIDATION_FAILED', message: expect.stringContaining('unknownField'), details: [expect.objectContaining({ field: 'products.7.unknownField' })] },
     ]);
     expect(await count()).toBe(before + 3);
     // Nothing of the failed rows was left behind by their savepoints.
     expect(await publicTotal('PART-')).toBe(3);
     // Every row failing: nothing created, 200 with the report.
     const none = await bulk({ mode: 'partial', products: [row('bulk-taken'), row('part-5')] }).expect(200);
-    expect(none.body).toEqual({ created: [], failed: [expect.objectContaining({ index: 0, code: 'CONFLICT' }), expect.objectContaining({ index: 1, code: 'CONFLICT' })] });
+    expect(none.body).toEqual({ created: [], failed: [expect.objectContaining({ index: 0, code: 'PRODUCT_SKU_TAKEN' }), expect.objectContaining({ index: 1, code: 'PRODUCT_SKU_TAKEN' })] });
   });
 
   it('takes 1 000 rows, refuses 1 001 or none, a bad mode, and non-admins', async () => {

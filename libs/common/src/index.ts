@@ -1,5 +1,6 @@
 export * from './errors/domain-error.js';
 export * from './errors/error-body.js';
+export * from './errors/error-codes.js';
 export * from './validation/flatten-validation-errors.js';
 export * from './validation/validation-pipe.js';
 export * from './validation/decorators.js';

@@ -30,11 +30,11 @@ export class TokenService {
       // Only HS256 is accepted: `alg: none` and algorithm swaps fail verification.
       claims = await this.jwt.verifyAsync<JwtClaims>(token, { algorithms: ['HS256'] });
     } catch {
-      throw new UnauthorizedError('Invalid or expired token');
+      throw new UnauthorizedError('AUTH_TOKEN_INVALID', 'Invalid or expired token');
     }
     const user = typeof claims.sub === 'number' ? await this.users.findActiveAuthUser(claims.sub) : undefined;
     // A token from before `ver` existed counts as version 0.
-    if (!user || (claims.ver ?? 0) !== user.tokenVersion) throw new UnauthorizedError('Invalid or expired token');
+    if (!user || (claims.ver ?? 0) !== user.tokenVersion) throw new UnauthorizedError('AUTH_TOKEN_INVALID', 'Invalid or expired token');
     return { id: user.id, username: user.username, role: user.role };
   }
 }

@@ -17,7 +17,7 @@ export function installJsonBodyParser(app: NestFastifyApplication, maxDepth: num
   // Through Nest's own hook, so Nest registers no second JSON parser; per-route limits still win.
   app.useBodyParser('application/json', { bodyLimit: fastify.initialConfig.bodyLimit }, (request, body, done) => {
     if (jsonDepthExceeds(body, maxDepth)) {
-      done(new BadRequestError(jsonTooDeepMessage(maxDepth)), undefined);
+      done(new BadRequestError('BODY_TOO_DEEP', jsonTooDeepMessage(maxDepth)), undefined);
       return;
     }
     parseJson(request as FastifyRequest, body.toString('utf8'), done);
@@ -48,7 +48,7 @@ function claimBudget(request: FastifyRequest, reply: FastifyReply, done: (error?
   if (!release) {
     // The body is never parsed: once the answer is sent, Node discards what is left of it.
     void reply.header('Retry-After', String(PAYLOAD_RETRY_AFTER_S));
-    return done(new UnavailableError('Too many large requests in flight; retry shortly'));
+    return done(new UnavailableError('SERVER_BUSY', 'Too many large requests in flight; retry shortly'));
   }
   reply.raw.once('close', release);
   done();

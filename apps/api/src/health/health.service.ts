@@ -19,7 +19,7 @@ export class HealthService {
     const results: HealthIndicatorResult[] = await Promise.all([this.database.check(), this.inference.check(), ...(this.redis.configured ? [this.redis.check()] : [])]);
     const checks = Object.assign({}, ...results) as Checks;
     const down = Object.keys(checks).filter((name) => checks[name].status !== 'up');
-    if (down.length > 0) throw new UnavailableError(`Not ready: ${down.join(', ')}`, { status: 'error', checks });
+    if (down.length > 0) throw new UnavailableError('SERVICE_NOT_READY', `Not ready: ${down.join(', ')}`, { status: 'error', checks });
     return { status: 'ok', checks };
   }
 }

@@ -70,7 +70,7 @@ export class InferenceService {
       const { data, rows } = call.packed ? call.packed(model) : packRows(call.inputs, { inputShape: model.info.inputShape, featureNames: model.featureNames }, call.maxRows ?? MAX_PREDICT_ROWS);
       const output = await this.runtime.predict(model.key, data, rows);
       // Undeployed between resolve and run: answer as if it had never been there.
-      if (!output) throw new NotFoundError('Deployed model', `${model.name}@${model.version}`);
+      if (!output) throw new NotFoundError('MODEL_NOT_DEPLOYED', 'Deployed model', `${model.name}@${model.version}`);
       const predictions = toPredictions(model, output, rows);
       const latencyMs = round(performance.now() - started);
       this.metrics.inferenceSuccess.inc(labels);
