@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ERROR_CODE_NAMES, ERROR_CODES } from '@app/common';
 import { bearer, createTestApp, expectErrorShape, type TestApp } from '../helpers/test-app.js';
 
 describe('HTTP conventions', () => {
@@ -112,5 +113,15 @@ describe('Swagger', () => {
       }
     }
     expect(document.paths['/api/v1/users/bulk'].post.requestBody.content['application/json'].schema).toMatchObject({ type: 'array' });
+  });
+
+  it('lists every code of the catalogue, with its status and meaning, and no other, as ErrorBodyDto.code', async () => {
+    const { schemas } = (await t.http().get('/docs-json').expect(200)).body.components;
+    // The response validator checks every error body against this enum, so an undocumented code fails any test that meets it.
+    expect([...schemas.ErrorCode.enum].sort()).toEqual([...ERROR_CODE_NAMES].sort());
+    const code = schemas.ErrorBodyDto.properties.code;
+    expect(JSON.stringify(code)).toContain('#/components/schemas/ErrorCode');
+    for (const name of ERROR_CODE_NAMES) expect(code.description).toContain(`\`${name}\` (${ERROR_CODES[name].status}): ${ERROR_CODES[name].description}`);
+    expect(JSON.stringify(schemas.BulkFailureDto.properties.code)).toContain('#/components/schemas/ErrorCode');
   });
 });
