@@ -32,16 +32,16 @@ describe('POST /products/bulk', () => {
     const before = await count();
     const invalid = await bulk({ mode: 'all', products: [row('mid-1'), row('mid-2'), row('mid-3', { price: 0 }), row('mid-4')] }).expect(400);
     expectErrorShape(invalid.body, 400);
-    expect(invalid.body).toMatchObject({ index: 2, message: expect.stringContaining('products[2]') });
+    expect(invalid.body).toMatchObject({ code: 'VALIDATION_FAILED', index: 2, message: expect.stringContaining('products[2]') });
     expect(invalid.body.details).toEqual([{ field: 'products.2.price', message: expect.any(String) }]);
     // A conflict found only by the database checks, after rows 0 and 1 were inserted: rolled back too.
     const conflict = await bulk({ mode: 'all', products: [row('mid-1'), row('mid-2'), row('bulk-taken'), row('mid-4')] }).expect(409);
-    expect(conflict.body).toMatchObject({ index: 2, message: expect.stringContaining('BULK-TAKEN') });
+    expect(conflict.body).toMatchObject({ code: 'PRODUCT_SKU_TAKEN', index: 2, message: expect.stringContaining('BULK-TAKEN') });
     const missingCategory = await bulk({ mode: 'all', products: [row('mid-1'), row('mid-2', { categoryId: 999999 })] }).expect(404);
-    expect(missingCategory.body.index).toBe(1);
+    expect(missingCategory.body).toMatchObject({ code: 'CATEGORY_NOT_FOUND', index: 1 });
     // A SKU repeated inside one import: the later row conflicts with the earlier one.
     const repeated = await bulk({ mode: 'all', products: [row('dup-1'), row('mid-9'), row('DUP-1', { name: 'Another name' })] }).expect(409);
-    expect(repeated.body).toMatchObject({ index: 2, message: expect.stringContaining('DUP-1') });
+    expect(repeated.body).toMatchObject({ code: 'PRODUCT_SKU_TAKEN', index: 2, message: expect.stringContaining('DUP-1') });
     expect(await count()).toBe(before);
     expect(await publicTotal('MID-')).toBe(0);
   });

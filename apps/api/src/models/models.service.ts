@@ -151,17 +151,17 @@ export class ModelsService {
 
   private checkMetadata(dto: UploadModelDto, info: LoadedModelInfo): void {
     if (FORMAT_OF_FRAMEWORK[dto.framework] !== info.format) {
-      throw new BadRequestError('MODEL_METADATA_MISMATCH', `framework is ${dto.framework} but the artifact is a ${info.format} model`);
+      throw new BadRequestError('MODEL_FRAMEWORK_MISMATCH', `framework is ${dto.framework} but the artifact is a ${info.format} model`);
     }
     if (!sameShape(dto.inputShape, info.inputShape)) {
-      throw new BadRequestError('MODEL_METADATA_MISMATCH', `inputShape ${JSON.stringify(dto.inputShape)} disagrees with the model's input shape ${JSON.stringify(info.inputShape)}`);
+      throw new BadRequestError('MODEL_INPUT_SHAPE_MISMATCH', `inputShape ${JSON.stringify(dto.inputShape)} disagrees with the model's input shape ${JSON.stringify(info.inputShape)}`);
     }
     const rowSize = dto.inputShape.reduce((product, size) => product * size, 1);
     if (dto.featureNames && (dto.inputShape.length !== 1 || dto.featureNames.length !== rowSize)) {
-      throw new BadRequestError('MODEL_METADATA_MISMATCH', `featureNames needs a flat inputShape and one name per input value (${rowSize})`);
+      throw new BadRequestError('MODEL_FEATURE_NAMES_MISMATCH', `featureNames needs a flat inputShape and one name per input value (${rowSize})`);
     }
     if (dto.task === 'classification' && dto.outputLabels && dto.outputLabels.length !== info.outputSize) {
-      throw new BadRequestError('MODEL_METADATA_MISMATCH', `outputLabels has ${dto.outputLabels.length} labels but the model outputs ${info.outputSize} values`);
+      throw new BadRequestError('MODEL_OUTPUT_LABELS_MISMATCH', `outputLabels has ${dto.outputLabels.length} labels but the model outputs ${info.outputSize} values`);
     }
   }
 }
