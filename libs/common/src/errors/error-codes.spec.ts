@@ -17,17 +17,18 @@ function repoRoot(): string {
 }
 
 /** The catalogue and its renderings; anything else that names a code is a use of it. */
-const CATALOGUE_FILES = /errors[/\\](error-codes|error-codes-doc|error-body)\.js$/;
+const CATALOGUE_FILES = /errors[/\\](error-codes|error-codes-doc|error-body)\.ts$/;
 
 function productSources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === 'testing' ? [] : productSources(path);
-    return path.endsWith('.js') && !path.endsWith('.spec.js') && !CATALOGUE_FILES.test(path) ? [path] : [];
+    if (entry.isDirectory()) return entry.name === 'testing' || entry.name === 'node_modules' ? [] : productSources(path);
+    return path.endsWith('.ts') && !path.endsWith('.spec.ts') && !path.endsWith('.d.ts') && !CATALOGUE_FILES.test(path) ? [path] : [];
   });
 }
 
-const sources = ['apps', 'libs'].flatMap((top) => productSources(join(buildRoot, top))).map((path) => readFileSync(path, 'utf8'));
+// The TypeScript sources, not the build: a build folder can hold files of sources since deleted.
+const sources = ['apps', 'libs'].flatMap((top) => productSources(join(repoRoot(), top))).map((path) => readFileSync(path, 'utf8'));
 
 describe('error code catalogue', () => {
   it('holds upper-snake codes, each with a status of 4xx or 5xx and a meaning', () => {
