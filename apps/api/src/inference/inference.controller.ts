@@ -1,13 +1,13 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, CurrentUser } from '../auth/auth.decorators.js';
-import type { AuthUser } from '../auth/auth-user.js';
-import { ApiErrors, ApiPayloadBudget } from '../core/api-docs.decorators.js';
+import { Auth, CurrentUser } from '../auth-metadata/auth.decorators.js';
+import type { AuthUser } from '../auth-metadata/auth-user.js';
+import { ApiErrors, ApiPayloadBudget } from '../api-docs/api-docs.decorators.js';
 import { ModelNameParams } from '../models/dto/model-version.params.js';
 import { PREDICTION_MODELS, PredictRequestDto, PredictResponseDto } from './dto/predict.dto.js';
 import { InferenceService } from './inference.service.js';
 import { PredictBodyPipe, type PredictBody } from './predict-body.pipe.js';
-import { KeyScope } from '../auth/api-keys/api-key-scopes.js';
+import { KeyScope } from '../auth-metadata/key-scope.js';
 
 @ApiTags('inference')
 @ApiExtraModels(...PREDICTION_MODELS)

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { routeTemplate } from '@app/common';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096, 16384];
@@ -38,7 +39,7 @@ export class MetricsService {
 
   /** Counts and times one answered request under its route template ('unmatched' for a 404 without a route). */
   observeRequest(method: string, route: string | undefined, status: number, seconds: number): void {
-    const labels = { method, route: route ?? 'unmatched', status: String(status) };
+    const labels = { method, route: route === undefined ? 'unmatched' : routeTemplate(route), status: String(status) };
     this.httpRequests.inc(labels);
     this.httpDuration.observe(labels, seconds);
   }

@@ -1,7 +1,7 @@
 import { Module, type OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ModelServer } from '@app/inference';
-import { AppConfig } from '../config/app-config.js';
+import { AppConfig } from '@app/config';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { DeployedModels } from './deployed-models.js';
 import { ModelEvent } from './events/model-event.entity.js';

@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
-import { ConflictError, flattenValidationErrors, ForbiddenError, NotFoundError, toPage, ValidationFailedError, type Page } from '@app/common';
+import { ConflictError, ForbiddenError, NotFoundError, toPage, validateAs, ValidationFailedError, type Page } from '@app/common';
 import { UnitOfWork } from '@app/database';
 import type { QueryDeepPartialEntity } from 'typeorm';
-import { isAdmin, type AuthUser, type Role, type TokenSubject } from '../auth/auth-user.js';
+import { isAdmin, type Actor, type Role, type TokenSubject } from './role.js';
 import { CreateUserDto } from './dto/create-user.dto.js';
 import type { ListUsersQueryDto } from './dto/list-users.query.js';
 import type { RegisterDto } from './dto/register.dto.js';
@@ -37,9 +35,9 @@ export class UsersService {
    * weak password is refused here too.
    */
   async createAdmin(fields: { username: string; email: string; password: string }): Promise<UserResponseDto> {
-    const errors = await validate(plainToInstance(CreateUserDto, { ...fields, role: 'admin' }));
-    const details = flattenValidationErrors(errors);
-    if (details.length > 0) throw new ValidationFailedError(details, details.map((detail) => detail.message).join('; '));
+    const checked = validateAs(CreateUserDto, { username: fields.username, email: fields.email, password: fields.password, role: 'admin' });
+    // The message names every problem: the CLI and the boot log show only the message.
+    if (!checked.ok) throw new ValidationFailedError(checked.details, checked.details.map((detail) => detail.message).join('; '));
     return this.create({ ...fields, email: fields.email.trim().toLowerCase(), role: 'admin' });
   }
 
@@ -62,7 +60,12 @@ export class UsersService {
     return toPage(rows.map(toUserResponse), total, query);
   }
 
-  async get(id: number, actor: AuthUser): Promise<UserResponseDto> {
+  /** 404 unless the user exists (active or not); for other modules that reference users. */
+  async assertExists(id: number): Promise<void> {
+    if (!(await this.users.exists(id))) throw new NotFoundError('USER_NOT_FOUND', 'User', id);
+  }
+
+  async get(id: number, actor: Actor): Promise<UserResponseDto> {
     assertOwnerOrAdmin(actor, id);
     return toUserResponse(await this.getRow(id));
   }
@@ -73,7 +76,7 @@ export class UsersService {
    * another user does not. A new password or `isActive: false` bumps `tokenVersion`, revoking every
    * token issued before.
    */
-  async update(id: number, dto: UpdateUserDto, actor: AuthUser): Promise<UserResponseDto> {
+  async update(id: number, dto: UpdateUserDto, actor: Actor): Promise<UserResponseDto> {
     assertOwnerOrAdmin(actor, id);
     if (!isAdmin(actor) && (dto.role !== undefined || dto.isActive !== undefined)) {
       throw new ForbiddenError('AUTH_ROLE_REQUIRED', 'Only an admin may change role or isActive');
@@ -188,6 +191,6 @@ function toTokenSubject(user: User): TokenSubject {
 }
 
 /** Owner routes: the row's own user, or an admin. */
-export function assertOwnerOrAdmin(actor: AuthUser, ownerId: number): void {
+export function assertOwnerOrAdmin(actor: Actor, ownerId: number): void {
   if (!isAdmin(actor) && actor.id !== ownerId) throw new ForbiddenError('AUTH_NOT_OWNER', 'You may only access your own resources');
 }

@@ -3,7 +3,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { BadRequestError, ForbiddenError, NotFoundError, toPage, UnauthorizedError, type Page } from '@app/common';
 import { AUTH_USER_TTL_MS } from '../../users/auth-user-cache.js';
 import { UsersService } from '../../users/users.service.js';
-import { isAdmin, type AuthUser } from '../auth-user.js';
+import type { AuthUser } from '../../auth-metadata/auth-user.js';
+import { isAdmin } from '../../users/role.js';
 import { API_KEY_PREFIX, isWellFormedApiKey } from '../credential.js';
 import type { ApiKey } from './api-key.entity.js';
 import { scopesAllowedFor } from './api-key-scopes.js';
@@ -82,7 +83,11 @@ export class ApiKeysService {
     return row;
   }
 
-  /** Fire and forget, at most once a LAST_USED_WRITE_INTERVAL_MS per key: a failed write only loses a timestamp. */
+  /**
+   * Fire and forget, at most once a LAST_USED_WRITE_INTERVAL_MS per key: a failed write only loses a
+   * timestamp. A throttle, not a queue, so not the WriteBehindBuffer: one UPDATE per key per minute,
+   * nothing to batch (each key its own row), nothing worth retrying or bounding.
+   */
   private recordUse(row: ApiKey, now: string): void {
     const last = this.lastWrites.get(row.id) ?? (row.lastUsedAt ? Date.parse(row.lastUsedAt) : 0);
     if (Date.now() - last < LAST_USED_WRITE_INTERVAL_MS) return;

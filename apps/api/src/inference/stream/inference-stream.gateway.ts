@@ -2,9 +2,9 @@ import { Logger } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
 import type { RawData, WebSocket } from 'ws';
 import { DomainError, type FieldError } from '@app/common';
-import type { AuthUser } from '../../auth/auth-user.js';
+import type { AuthUser } from '../../auth-metadata/auth-user.js';
 import { InferenceService } from '../inference.service.js';
-import type { AuthenticatedRequest } from './authenticated-ws.adapter.js';
+import type { AuthenticatedRequest } from '../../auth/ws/authenticated-ws.adapter.js';
 import { StreamFrameReader } from './stream-frame-reader.js';
 
 export const STREAM_PATH = '/api/v1/inference/stream';

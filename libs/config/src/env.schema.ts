@@ -120,7 +120,7 @@ export class EnvironmentVariables {
 
   /**
    * OpenTelemetry: traces go to this OTLP/HTTP collector (`<endpoint>/v1/traces`, JSON); unset =
-   * tracing off and its SDK never loaded. Read before the app loads (core/tracing.ts); checked here too.
+   * tracing off and its SDK never loaded. Read before the app loads (libs/platform/src/tracing.ts); checked here too.
    */
   @IsOptional() @Matches(/^https?:\/\//, { message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL' }) OTEL_EXPORTER_OTLP_ENDPOINT?: string;
   /** The traces' service.name (default ai-commerce-api, or ai-commerce-worker for the worker). */
@@ -151,6 +151,8 @@ export function wiringOf(env: EnvironmentVariables): AppWiring {
 export function validateEnvironment(raw: Record<string, unknown>, options: { quiet?: boolean } = {}): EnvironmentVariables {
   const present = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined && value !== ''));
   const env = plainToInstance(EnvironmentVariables, present, { exposeDefaultValues: true });
+  // Not validateAs (libs/common): the environment holds every variable of the machine (no whitelist),
+  // and a bad one is a boot-stopping config error naming the variable, not a 400 with details.
   const errors = validateSync(env, { whitelist: false, forbidUnknownValues: false });
   const problems = errors.flatMap((error) => Object.values(error.constraints ?? {}).map((text) => `${error.property}: ${text}`));
   try {
