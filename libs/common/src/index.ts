@@ -16,3 +16,4 @@ export * from './validation/dates.js';
 export * from './validation/validate-as.js';
 export * from './write-behind/write-behind-buffer.js';
 export * from './routing/id-param.js';
+export * from './retry/retrying.js';
