@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { selectBackend } from './backend.js';
 import { PredictInputError } from './errors.js';
-import { LoadedModel, inspectModel, loadModel } from './loaded-model.js';
+import type { LoadedModel } from './loaded-model.js';
+import { inspectModel, loadModel } from './loaded-model.js';
 import { shippedModelDir } from './testing/paths.js';
 
 const NORMAL = [21.5, 45, 1012];

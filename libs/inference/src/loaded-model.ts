@@ -129,7 +129,7 @@ export class LoadedModel {
       throw new ModelLoadError('UNSUPPORTED_MODEL', `the model has ${inputs.length} inputs; only single-input models are supported`);
     }
     const input = inputs[0];
-    const dtype = (input.dtype ?? 'float32') as string;
+    const dtype = input.dtype ?? 'float32';
     if (dtype !== 'float32' && dtype !== 'int32' && dtype !== 'bool') {
       throw new ModelLoadError('UNSUPPORTED_MODEL', `input dtype ${dtype} is not supported (float32, int32 or bool)`);
     }
@@ -303,7 +303,7 @@ export class LoadedModel {
   }
 
   private forward(x: tf.Tensor): tf.Tensor | tf.Tensor[] {
-    if (this.modelInfo.format === 'layers') return (this.model as tf.LayersModel).predict(x) as tf.Tensor | tf.Tensor[];
+    if (this.modelInfo.format === 'layers') return (this.model as tf.LayersModel).predict(x);
     return (this.model as tf.GraphModel).execute(x);
   }
 

@@ -152,7 +152,7 @@ describe('DynamicBatcher over ModelPool', () => {
 
   it('requests queued on a version that is swapped out finish on it', async () => {
     const disposed: string[] = [];
-    const pool = new ModelPool({ onDispose: (key, info) => disposed.push(`${key}:${info.inputShape}`) });
+    const pool = new ModelPool({ onDispose: (key, info) => disposed.push(`${key}:${info.inputShape.join(',')}`) });
     await pool.load('m', SENSOR);
     const batcher = new DynamicBatcher(pool, { maxBatch: 1000, maxDelayUs: 20_000 });
     const queued = batcher.predict('m', reading, 1); // waits up to 20 ms for company
