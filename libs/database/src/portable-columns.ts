@@ -31,11 +31,6 @@ export function moneyColumn(name: string, isNullable = false): TableColumnOption
   return { name, type: 'decimal', precision: 10, scale: 2, isNullable };
 }
 
-export function timestampColumn(queryRunner: QueryRunner, name: string, isNullable = true): TableColumnOptions {
-  const mapped = queryRunner.connection.driver.mappedDataTypes;
-  return { name, type: mapped.createDate as string, precision: mapped.createDatePrecision, isNullable };
-}
-
 export function createdAtColumn(queryRunner: QueryRunner, name = 'createdAt'): TableColumnOptions {
   const mapped = queryRunner.connection.driver.mappedDataTypes;
   return { name, type: mapped.createDate as string, precision: mapped.createDatePrecision, default: mapped.createDateDefault };
