@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 
 /**
  * `SELECT … FOR UPDATE` where the engine has row locks (MySQL/MariaDB). SQLite has none, and needs
- * none: TransactionRunner lets one unit of work write at a time there, so its reads are already
+ * none: UnitOfWork lets one unit of work write at a time there, so its reads are already
  * as good as locked.
  */
 export function writeLockFor(manager: EntityManager): { mode: 'pessimistic_write' } | undefined {

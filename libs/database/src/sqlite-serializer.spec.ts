@@ -1,18 +1,18 @@
 import 'reflect-metadata';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
-import { TransactionRunner } from './sqlite-serializer.js';
+import { SqliteSerializer } from './sqlite-serializer.js';
 
 /** Units of work that really wait mid-transaction (a timer), so they would interleave unserialized. */
-describe('TransactionRunner on SQLite', () => {
+describe('SqliteSerializer on SQLite', () => {
   let dataSource: DataSource;
-  let runner: TransactionRunner;
+  let runner: SqliteSerializer;
   const pause = () => new Promise((resolve) => setTimeout(resolve, 15));
 
   beforeEach(async () => {
     dataSource = await new DataSource({ type: 'better-sqlite3', database: ':memory:' }).initialize();
     await dataSource.query('CREATE TABLE t (x INTEGER)');
-    runner = new TransactionRunner(dataSource);
+    runner = new SqliteSerializer(dataSource);
   });
   afterEach(() => dataSource.destroy());
 

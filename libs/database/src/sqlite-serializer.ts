@@ -9,22 +9,19 @@ type Owner = symbol;
  * another request runs inside whichever transaction is open. SQLite has one writer anyway, so on
  * SQLite transactions take turns: `transaction()` holds a lock for the whole unit of work, and a
  * statement from outside the unit waits until it ends. Transactions TypeORM opens by itself (an
- * implicit `save`) take the lock too. On MySQL/MariaDB (a pool) nothing changes.
+ * implicit `save`) take the lock too. Only UnitOfWork uses it, and only on SQLite.
  */
-export class TransactionRunner {
+export class SqliteSerializer {
   private readonly context = new AsyncLocalStorage<Owner>();
   private owner: Owner | undefined;
   private readonly waiters: (() => void)[] = [];
-  private readonly serialize: boolean;
 
   constructor(private readonly dataSource: DataSource) {
-    this.serialize = dataSource.options.type === 'better-sqlite3';
-    if (this.serialize) this.guard(dataSource.driver.createQueryRunner('master'));
+    this.guard(dataSource.driver.createQueryRunner('master'));
   }
 
-  /** Runs `work` in one transaction (serialized on SQLite). */
+  /** Runs `work` in one transaction, after (and before) every other one. */
   async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (!this.serialize) return this.dataSource.transaction(work);
     const mine = this.context.getStore();
     if (mine && mine === this.owner) return this.dataSource.transaction(work);
     const token: Owner = Symbol('transaction');

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, type EntityManager, type QueryDeepPartialEntity, type Repository } from 'typeorm';
 import { pageOffset, type PageQueryDto } from '@app/common';
-import { centsOf, integerOrNull, TransactionRunner, updateColumns, writeLockFor } from '@app/database';
+import { centsOf, integerOrNull, updateColumns, writeLockFor } from '@app/database';
 import { Product } from '../products/product.entity.js';
 import { Category } from './category.entity.js';
 
@@ -20,7 +20,6 @@ export interface CategoryStatsRow {
 export class CategoriesRepository {
   constructor(
     @InjectRepository(Category) private readonly categories: Repository<Category>,
-    private readonly transactions: TransactionRunner,
   ) {}
 
   findById(id: number): Promise<Category | null> {
@@ -67,16 +66,14 @@ export class CategoriesRepository {
   }
 
   /**
-   * Runs `work` in one transaction with every (id, parentId) link read under a write lock (in id
-   * order, so concurrent callers queue instead of deadlocking). A re-parenting checks for cycles
-   * and writes under it: two moves that are each fine alone (A under B, B under A) cannot both
-   * pass. Categories are few and re-parenting rare, so locking them all is cheap.
+   * Every (id, parentId) link, read under a write lock held until the caller's transaction ends
+   * (in id order, so concurrent callers queue instead of deadlocking). A re-parenting checks for
+   * cycles and writes under it: two moves that are each fine alone (A under B, B under A) cannot
+   * both pass. Categories are few and re-parenting rare, so locking them all is cheap.
    */
-  withLockedHierarchy<T>(work: (links: Map<number, number | null>, manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.transactions.transaction(async (manager) => {
-      const rows = await manager.getRepository(Category).find({ select: { id: true, parentId: true }, order: { id: 'ASC' }, lock: writeLockFor(manager) });
-      return work(new Map(rows.map((row) => [row.id, row.parentId])), manager);
-    });
+  async lockHierarchy(manager: EntityManager): Promise<Map<number, number | null>> {
+    const rows = await manager.getRepository(Category).find({ select: { id: true, parentId: true }, order: { id: 'ASC' }, lock: writeLockFor(manager) });
+    return new Map(rows.map((row) => [row.id, row.parentId]));
   }
 
   /** The foreign keys set children's parentId and products' categoryId to NULL. */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { BadRequestError, centsToDecimalString, ConflictError, NotFoundError, toPage, ValidationFailedError, type Page, type PageQueryDto } from '@app/common';
+import { UnitOfWork } from '@app/database';
 import { CategoriesRepository } from './categories.repository.js';
 import type { Category } from './category.entity.js';
 import { toCategoryResponse, type CategoryResponseDto, type CategoryStatsDto, type CategoryTreeNodeDto } from './dto/category-response.dto.js';
@@ -9,7 +10,10 @@ import { slugify } from './slug.js';
 
 @Injectable()
 export class CategoriesService {
-  constructor(private readonly categories: CategoriesRepository) {}
+  constructor(
+    private readonly unitOfWork: UnitOfWork,
+    private readonly categories: CategoriesRepository,
+  ) {}
 
   async list(page: PageQueryDto): Promise<Page<CategoryResponseDto>> {
     const [rows, total] = await this.categories.list(page);
@@ -70,8 +74,8 @@ export class CategoriesService {
     const parentId = dto.parentId;
     const changed =
       parentId !== undefined && parentId !== null
-        ? await this.categories.withLockedHierarchy(async (links, manager) => {
-            refuseCycle(id, parentId, links);
+        ? await this.unitOfWork.run(async (manager) => {
+            refuseCycle(id, parentId, await this.categories.lockHierarchy(manager));
             return this.categories.updateColumns(id, changes, manager);
           })
         : Object.keys(changes).length === 0 || (await this.categories.updateColumns(id, changes));

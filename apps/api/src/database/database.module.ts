@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { boundPoolAcquire, buildDataSourceOptions, TransactionRunner } from '@app/database';
+import { boundPoolAcquire, buildDataSourceOptions, UnitOfWork, unitOfWorkProvider } from '@app/database';
 import { MIGRATIONS } from '../../../../migrations/index.js';
 import { AppConfig } from '../config/app-config.js';
 import { ENTITIES } from './entities.js';
@@ -33,13 +33,13 @@ const POOL_BOUNDS = Symbol('POOL_BOUNDS');
       }),
     }),
   ],
-  // Every unit of work goes through it, so transactions take turns on SQLite's single connection.
+  // Every transaction goes through it: turns on SQLite's single connection, deadlock retry elsewhere.
   providers: [
-    { provide: TransactionRunner, inject: [getDataSourceToken()], useFactory: (dataSource: DataSource) => new TransactionRunner(dataSource) },
+    unitOfWorkProvider,
     // Every wait for the database is bounded: the pool's queue and each query (options above), and
     // the wait for a free connection (mysql2 has no acquire timeout of its own).
     { provide: POOL_BOUNDS, inject: [getDataSourceToken(), AppConfig], useFactory: (dataSource: DataSource, config: AppConfig) => boundPoolAcquire(dataSource, config.database.acquireTimeoutMs) },
   ],
-  exports: [TransactionRunner],
+  exports: [UnitOfWork],
 })
 export class DatabaseModule {}

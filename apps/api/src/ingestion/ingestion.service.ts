@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { BadRequestError, flattenValidationErrors, parseIsoDateTime, toPage, ValidationFailedError, type Page } from '@app/common';
+import { UnitOfWork } from '@app/database';
 import type { AuthUser } from '../auth/auth-user.js';
 import { InferenceService, MAX_PREDICT_ROWS, type ClassPredictionLike } from '../inference/inference.service.js';
 import { ModelsService } from '../models/models.service.js';
@@ -22,6 +23,7 @@ const VALIDATION_OPTIONS = { whitelist: true, forbidNonWhitelisted: true, valida
 @Injectable()
 export class IngestionService {
   constructor(
+    private readonly unitOfWork: UnitOfWork,
     private readonly readings: SensorReadingsRepository,
     private readonly models: ModelsService,
     private readonly inference: InferenceService,
@@ -50,7 +52,7 @@ export class IngestionService {
     }));
     let anomalies: number | undefined;
     if (scorer && rows.length) anomalies = await this.score(scorer.name, scorer.featureNames, rows, user);
-    await this.readings.insertAll(rows);
+    if (rows.length) await this.unitOfWork.run((manager) => this.readings.insertAll(manager, rows));
     return { accepted: rows.length, rejected, ...(scorer ? { anomalies: anomalies ?? 0, scoredBy: `${scorer.name}@${scorer.version}` } : {}) };
   }
 

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import type { EntityManager, Repository } from 'typeorm';
 import { pageOffset, type PageQueryDto } from '@app/common';
-import { insertRows, TransactionRunner } from '@app/database';
+import { insertRows } from '@app/database';
 import { SensorReading } from './sensor-reading.entity.js';
 
 
@@ -17,13 +17,11 @@ export interface ReadingFilter {
 export class SensorReadingsRepository {
   constructor(
     @InjectRepository(SensorReading) private readonly readings: Repository<SensorReading>,
-    private readonly transactions: TransactionRunner,
   ) {}
 
-  /** Every row in one transaction, in multi-row INSERTs. */
-  async insertAll(rows: Partial<SensorReading>[]): Promise<void> {
-    if (rows.length === 0) return;
-    await this.transactions.transaction((manager) => insertRows(manager, SensorReading, rows));
+  /** Every row with the caller's transaction, in multi-row INSERTs. */
+  async insertAll(manager: EntityManager, rows: Partial<SensorReading>[]): Promise<void> {
+    await insertRows(manager, SensorReading, rows);
   }
 
   list(filter: ReadingFilter, page: PageQueryDto): Promise<[SensorReading[], number]> {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { FindOptionsWhere, QueryDeepPartialEntity, Repository } from 'typeorm';
+import type { EntityManager, FindOptionsWhere, QueryDeepPartialEntity, Repository } from 'typeorm';
 import { pageOffset, type PageQueryDto } from '@app/common';
-import { TransactionRunner, updateColumns, updatedAtNow, writeLockFor } from '@app/database';
+import { updateColumns, updatedAtNow, writeLockFor } from '@app/database';
 import { ModelVersion, type Stage } from './model-version.entity.js';
 
 export interface ModelFilter {
@@ -15,7 +15,6 @@ export interface ModelFilter {
 export class ModelsRepository {
   constructor(
     @InjectRepository(ModelVersion) private readonly versions: Repository<ModelVersion>,
-    private readonly transactions: TransactionRunner,
   ) {}
 
   findVersion(name: string, version: string): Promise<ModelVersion | null> {
@@ -53,18 +52,16 @@ export class ModelsRepository {
   }
 
   /**
-   * Inserts a new version and runs `moveIntoPlace` inside the same transaction: the unique
-   * (name, version) index is the claim, so only its holder touches the version's folder, and a
-   * failed move registers nothing. A concurrent insert of the same version waits for this one and
-   * then fails as a duplicate.
+   * Inserts a new version with the caller's transaction and runs `moveIntoPlace` inside it: the
+   * unique (name, version) index is the claim, so only its holder touches the version's folder,
+   * and a failed move registers nothing. A concurrent insert of the same version waits for this
+   * one and then fails as a duplicate. The move is outside the database: the unit must not retry.
    */
-  register(fields: Partial<ModelVersion>, moveIntoPlace: () => Promise<unknown>): Promise<ModelVersion> {
-    return this.transactions.transaction(async (manager) => {
-      const repository = manager.getRepository(ModelVersion);
-      await repository.insert(repository.create(fields));
-      await moveIntoPlace();
-      return repository.findOneByOrFail({ name: fields.name, version: fields.version });
-    });
+  async register(manager: EntityManager, fields: Partial<ModelVersion>, moveIntoPlace: () => Promise<unknown>): Promise<ModelVersion> {
+    const repository = manager.getRepository(ModelVersion);
+    await repository.insert(repository.create(fields));
+    await moveIntoPlace();
+    return repository.findOneByOrFail({ name: fields.name, version: fields.version });
   }
 
   save(row: ModelVersion): Promise<ModelVersion> {
@@ -77,18 +74,16 @@ export class ModelsRepository {
   }
 
   /**
-   * Makes one version the production one, in one transaction: the name's previous production
-   * version goes back to staging. Returns that previous version, if any.
+   * Makes one version the production one, with the caller's transaction: the name's previous
+   * production version goes back to staging. Returns that previous version, if any.
    */
-  promote(row: ModelVersion): Promise<ModelVersion | null> {
-    return this.transactions.transaction(async (manager) => {
-      const repository = manager.getRepository(ModelVersion);
-      const previous = await repository.findOne({ where: { name: row.name, stage: 'production' }, lock: writeLockFor(manager) });
-      if (previous && previous.id !== row.id) {
-        await repository.update({ id: previous.id }, { stage: 'staging', deployed: false, updatedAt: updatedAtNow(manager) });
-      }
-      await repository.update({ id: row.id }, { stage: 'production', deployed: true, loadError: null, updatedAt: updatedAtNow(manager) });
-      return previous && previous.id !== row.id ? previous : null;
-    });
+  async promote(manager: EntityManager, row: ModelVersion): Promise<ModelVersion | null> {
+    const repository = manager.getRepository(ModelVersion);
+    const previous = await repository.findOne({ where: { name: row.name, stage: 'production' }, lock: writeLockFor(manager) });
+    if (previous && previous.id !== row.id) {
+      await repository.update({ id: previous.id }, { stage: 'staging', deployed: false, updatedAt: updatedAtNow(manager) });
+    }
+    await repository.update({ id: row.id }, { stage: 'production', deployed: true, loadError: null, updatedAt: updatedAtNow(manager) });
+    return previous && previous.id !== row.id ? previous : null;
   }
 }

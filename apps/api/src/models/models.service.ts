@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { BadRequestError, ConflictError, NotFoundError, toPage, type Page } from '@app/common';
-import { classifyDbError } from '@app/database';
+import { classifyDbError, UnitOfWork } from '@app/database';
+import type { EntityManager } from 'typeorm';
 import { DeployedModels, type DeployedModel } from './deployed-models.js';
 import { ModelEventsService } from './events/model-events.service.js';
 import type { ListModelsQueryDto } from './dto/list-models.query.js';
@@ -24,6 +25,7 @@ export class ModelsService {
   readonly changes = new SerialQueue();
 
   constructor(
+    private readonly unitOfWork: UnitOfWork,
     private readonly models: ModelsRepository,
     private readonly store: ModelArtifactStore,
     private readonly runtime: ModelRuntime,
@@ -49,7 +51,9 @@ export class ModelsService {
       const info = await this.inspect(staged);
       this.checkMetadata(dto, info);
       const fields = newVersionFields(dto, await this.store.checksum(staged), { stage: 'staging', deployed: false });
-      const row = await this.models.register(fields, () => this.store.commit(staged, dto.name, dto.version)).catch((error: unknown) => {
+      // Run once: the commit moves the folder into place, which a second run could not repeat.
+      const register = (manager: EntityManager) => this.models.register(manager, fields, () => this.store.commit(staged, dto.name, dto.version));
+      const row = await this.unitOfWork.run(register, { retry: false }).catch((error: unknown) => {
         throw classifyDbError(error) === 'unique' ? alreadyExists(dto) : error;
       });
       await this.events.record('upload', dto.name, dto.version, actorId); // never throws: see ModelEventsService
@@ -85,7 +89,7 @@ export class ModelsService {
       const row = await this.getRow(name, version);
       if (row.stage === 'archived') throw new ConflictError(`Model '${name}' version '${row.version}' is archived; upload a new version instead`);
       const info = await this.loadOrExplain(row);
-      const previous = await this.models.promote(row);
+      const previous = await this.unitOfWork.run((manager) => this.models.promote(manager, row));
       this.deployed.set(row, info);
       await this.events.record('deploy', name, row.version, actorId, previous ? { replaced: previous.version } : undefined);
       if (previous) {

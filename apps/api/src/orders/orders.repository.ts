@@ -1,8 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, type EntityManager, type Repository } from 'typeorm';
 import { pageOffset, parseSort, type PageQueryDto } from '@app/common';
-import { centsOf, integerOrNull, isRetryableTransactionError, timestampParameter, TransactionRunner, updatedAtNow } from '@app/database';
+import { centsOf, classifyDbError, integerOrNull, timestampParameter, updatedAtNow } from '@app/database';
 import { User } from '../users/user.entity.js';
 import { IdempotencyKey } from './idempotency-key.entity.js';
 import { OrderItem } from './order-item.entity.js';
@@ -33,38 +33,19 @@ export interface TopSpenderRow {
   totalCents: number;
 }
 
-/** A whole transaction is retried this many times on a deadlock or lock timeout (MySQL/MariaDB). */
-const TRANSACTION_ATTEMPTS = 5;
+/** The outcome of claiming an Idempotency-Key: the new claim's id, or taken by an earlier request. */
+export type KeyClaim = { claimed: true; keyId: number } | { claimed: false };
 
 const toInt = (value: unknown) => integerOrNull(value) ?? 0;
 
 /** The orders, order_items and idempotency_keys tables' queries, named for what they are for. */
 @Injectable()
 export class OrdersRepository {
-  private readonly logger = new Logger(OrdersRepository.name);
-
   constructor(
     @InjectRepository(Order) private readonly orders: Repository<Order>,
     @InjectRepository(OrderItem) private readonly items: Repository<OrderItem>,
     @InjectRepository(IdempotencyKey) private readonly keys: Repository<IdempotencyKey>,
-    private readonly transactions: TransactionRunner,
   ) {}
-
-  /**
-   * One unit of work (serialized on SQLite). On MySQL/MariaDB a deadlock or lock wait timeout
-   * rolls the whole transaction back, and it is run again from the start.
-   */
-  async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await this.transactions.transaction(work);
-      } catch (error) {
-        if (attempt >= TRANSACTION_ATTEMPTS || !isRetryableTransactionError(error)) throw error;
-        this.logger.warn(`Transaction retried after ${(error as { code?: string }).code ?? 'a retryable error'} (attempt ${attempt})`);
-        await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.random() * 10));
-      }
-    }
-  }
 
   /** A tiny read of the users table (no dependency on the users module). */
   async userExists(id: number): Promise<boolean> {
@@ -159,11 +140,17 @@ export class OrdersRepository {
 
   /**
    * Claims (userId, key) inside the order's transaction. A concurrent claim of the same key waits
-   * on the unique index (MySQL) or the single writer (SQLite) and then fails as a duplicate.
+   * on the unique index (MySQL) or the single writer (SQLite) and then finds it taken. A failed
+   * INSERT undoes only itself on both engines, so the transaction goes on.
    */
-  async claimKey(manager: EntityManager, userId: number, key: string, requestHash: string): Promise<number> {
-    const result = await manager.getRepository(IdempotencyKey).insert({ userId, idempotencyKey: key, requestHash, orderId: null });
-    return Number(result.identifiers[0].id);
+  async claimKey(manager: EntityManager, userId: number, key: string, requestHash: string): Promise<KeyClaim> {
+    try {
+      const result = await manager.getRepository(IdempotencyKey).insert({ userId, idempotencyKey: key, requestHash, orderId: null });
+      return { claimed: true, keyId: Number(result.identifiers[0].id) };
+    } catch (error) {
+      if (classifyDbError(error) === 'unique') return { claimed: false };
+      throw error;
+    }
   }
 
   async attachOrderToKey(manager: EntityManager, keyId: number, orderId: number): Promise<void> {

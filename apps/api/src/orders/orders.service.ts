@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { BadRequestError, centsToDecimalString, ConflictError, ForbiddenError, NotFoundError, toPage, ValidationFailedError, type Page, type PageQueryDto } from '@app/common';
-import { classifyDbError } from '@app/database';
+import { classifyDbError, UnitOfWork } from '@app/database';
 import { isAdmin, type AuthUser } from '../auth/auth-user.js';
 import { ProductsService } from '../products/products.service.js';
 import type { CreateOrderDto } from './dto/create-order.dto.js';
@@ -26,12 +26,10 @@ export interface CreatedOrder {
   replayed: boolean;
 }
 
-/** Thrown inside the transaction when the Idempotency-Key is already taken: rolls it back. */
-class KeyTakenSignal extends Error {}
-
 @Injectable()
 export class OrdersService {
   constructor(
+    private readonly unitOfWork: UnitOfWork,
     private readonly orders: OrdersRepository,
     private readonly products: ProductsService,
     private readonly events: OrderEventsRepository,
@@ -43,8 +41,8 @@ export class OrdersService {
    * FOR UPDATE in ascending id order (MySQL/MariaDB), checked, and decremented in one UPDATE.
    * Concurrent orders for the same products queue on the row locks and each sees the stock the
    * previous one left, so none can oversell; the fixed lock order keeps them from deadlocking each
-   * other (a deadlock that still happens is retried whole). On SQLite the transaction runner lets
-   * one unit of work write at a time. Locking first (rather than conditional UPDATEs per line, or
+   * other (a deadlock that still happens is retried whole by UnitOfWork). On SQLite UnitOfWork lets
+   * one unit write at a time. Locking first (rather than conditional UPDATEs per line, or
    * optimistic version checks that turn contention into failed orders) keeps an order at two
    * stock statements however many lines it has, and gives exact 404/409 messages.
    */
@@ -52,25 +50,22 @@ export class OrdersService {
     const userId = await this.orderOwner(dto, actor);
     const key = idempotencyKey === undefined ? undefined : checkKey(idempotencyKey);
     const requestHash = hashRequest(dto, userId);
-    try {
-      const order = await this.orders.transaction(async (manager) => {
-        let keyId: number | undefined;
-        if (key) {
-          await this.orders.purgeKeys(manager, actor.id, new Date(Date.now() - IDEMPOTENCY_KEY_TTL_MS));
-          keyId = await this.orders.claimKey(manager, actor.id, key, requestHash).catch((error: unknown) => {
-            throw classifyDbError(error) === 'unique' ? new KeyTakenSignal() : error;
-          });
-        }
-        const order = await this.placeOrder(manager, userId, dto);
-        await this.events.record(manager, order.id, null, 'pending', actor.id);
-        if (keyId !== undefined) await this.orders.attachOrderToKey(manager, keyId, order.id);
-        return { order, events: (await this.events.ofOrders([order.id], manager)).get(order.id) };
-      });
-      return { order: toOrderResponse(order.order, order.events), replayed: false };
-    } catch (error) {
-      if (!(error instanceof KeyTakenSignal) || !key) throw error;
-      return { order: await this.replay(actor.id, key, requestHash), replayed: true };
-    }
+    const outcome = await this.unitOfWork.run(async (manager) => {
+      let keyId: number | undefined;
+      if (key) {
+        await this.orders.purgeKeys(manager, actor.id, new Date(Date.now() - IDEMPOTENCY_KEY_TTL_MS));
+        const claim = await this.orders.claimKey(manager, actor.id, key, requestHash);
+        // Taken: the earlier request's order is read after this unit (a fresh snapshot).
+        if (!claim.claimed) return { kind: 'taken', key } as const;
+        keyId = claim.keyId;
+      }
+      const order = await this.placeOrder(manager, userId, dto);
+      await this.events.record(manager, order.id, null, 'pending', actor.id);
+      if (keyId !== undefined) await this.orders.attachOrderToKey(manager, keyId, order.id);
+      return { kind: 'placed', order, events: (await this.events.ofOrders([order.id], manager)).get(order.id) } as const;
+    });
+    if (outcome.kind === 'taken') return { order: await this.replay(actor.id, outcome.key, requestHash), replayed: true };
+    return { order: toOrderResponse(outcome.order, outcome.events), replayed: false };
   }
 
   async list(query: ListOrdersQueryDto, actor: AuthUser): Promise<Page<OrderResponseDto>> {
@@ -112,7 +107,7 @@ export class OrdersService {
    * compare-and-set, so two concurrent cancels cannot restore the stock twice.
    */
   async changeStatus(id: number, next: OrderStatus, actor: AuthUser): Promise<OrderResponseDto> {
-    const changed = await this.orders.transaction(async (manager) => {
+    const changed = await this.unitOfWork.run(async (manager) => {
       const order = await this.orders.findById(id, manager);
       if (!order || !mayAccess(actor, order.userId)) throw new NotFoundError('Order', id);
       if (!isAdmin(actor) && next !== 'cancelled') throw new ForbiddenError('A customer may only cancel an order');

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, NotFoundError, validateItem, type DomainErrorCode, type FieldError } from '@app/common';
-import { classifyDbError, TransactionRunner } from '@app/database';
+import { classifyDbError, UnitOfWork } from '@app/database';
 import type { BulkCreateProductsDto, BulkCreateResultDto, BulkFailureDto } from './dto/bulk-products.dto.js';
 import { CreateProductDto } from './dto/create-product.dto.js';
 import type { ProductResponseDto } from './dto/product-response.dto.js';
@@ -21,13 +21,13 @@ type Row = { index: number; dto: CreateProductDto } | { index: number; failure: 
  * and insert (ProductsService.insertChecked) inside one transaction, so each row sees the rows
  * before it (a repeated SKU is the second row's conflict). `all`: the first failure rolls
  * everything back and fails the request naming the row. `partial`: each row runs in a savepoint
- * (TypeORM's nested transaction on the same connection; inside TransactionRunner's unit of work on
- * SQLite), so a failed row is rolled back alone and reported, and the rest commit together.
+ * (UnitOfWork.savepoint: a nested transaction on the unit's connection, on both engines), so a
+ * failed row is rolled back alone and reported, and the rest commit together.
  */
 @Injectable()
 export class ProductBulkService {
   constructor(
-    private readonly transactions: TransactionRunner,
+    private readonly unitOfWork: UnitOfWork,
     private readonly products: ProductsService,
     private readonly repository: ProductsRepository,
   ) {}
@@ -38,7 +38,7 @@ export class ProductBulkService {
       const first = rows.find((row) => 'failure' in row);
       if (first && 'failure' in first) throw rowError(first.failure);
     }
-    const result = await this.transactions.transaction(async (manager) => {
+    const result = await this.unitOfWork.run(async (manager) => {
       const created: ProductResponseDto[] = [];
       const failed: BulkFailureDto[] = [];
       for (const row of rows) {
@@ -51,7 +51,7 @@ export class ProductBulkService {
           continue;
         }
         try {
-          created.push(await manager.transaction((savepoint) => this.products.insertChecked(row.dto, savepoint)));
+          created.push(await this.unitOfWork.savepoint(manager, (savepoint) => this.products.insertChecked(row.dto, savepoint)));
         } catch (error) {
           failed.push(failureOf(row.index, error));
         }

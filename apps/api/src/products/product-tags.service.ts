@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '@app/common';
-import { TransactionRunner, writeLockFor } from '@app/database';
+import { UnitOfWork, writeLockFor } from '@app/database';
 import { TagsRepository } from '../tags/tags.repository.js';
 import type { ProductResponseDto } from './dto/product-response.dto.js';
 import { Product } from './product.entity.js';
@@ -10,7 +10,7 @@ import { ProductsService } from './products.service.js';
 @Injectable()
 export class ProductTagsService {
   constructor(
-    private readonly transactions: TransactionRunner,
+    private readonly unitOfWork: UnitOfWork,
     private readonly tags: TagsRepository,
     private readonly products: ProductsService,
   ) {}
@@ -23,7 +23,7 @@ export class ProductTagsService {
    */
   async setTags(productId: number, tagIds: number[]): Promise<ProductResponseDto> {
     const wanted = [...new Set(tagIds)].sort((a, b) => a - b);
-    await this.transactions.transaction(async (manager) => {
+    await this.unitOfWork.run(async (manager) => {
       const product = await manager.getRepository(Product).findOne({ select: { id: true }, where: { id: productId }, lock: writeLockFor(manager) });
       if (!product) throw new NotFoundError('Product', productId);
       const existing = await this.tags.existingIds(manager, wanted);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, type EntityManager, type QueryDeepPartialEntity, type Repository } from 'typeorm';
 import { pageOffset, parseSort, type PageQueryDto } from '@app/common';
-import { containsInAny, TransactionRunner, updateColumns } from '@app/database';
+import { containsInAny, updateColumns } from '@app/database';
 import type { Role } from '../auth/auth-user.js';
 import { User } from './user.entity.js';
 
@@ -18,7 +18,6 @@ export interface UserFilter {
 export class UsersRepository {
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
-    private readonly transactions: TransactionRunner,
   ) {}
 
   findById(id: number): Promise<User | null> {
@@ -80,12 +79,12 @@ export class UsersRepository {
     return updateColumns(this.users.manager, User, id, changes, guard);
   }
 
-  /** Inserts all rows with the caller's transaction. */
+  /**
+   * Inserts all rows with the caller's transaction. It saves copies: `save` writes the new ids into
+   * what it saves, and a retried unit must insert the caller's rows again, not update them.
+   */
   saveAll(manager: EntityManager, users: User[]): Promise<User[]> {
-    return manager.getRepository(User).save(users);
-  }
-
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.transactions.transaction(work);
+    const repository = manager.getRepository(User);
+    return repository.save(users.map((user) => repository.create({ ...user })));
   }
 }

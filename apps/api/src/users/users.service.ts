@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { ConflictError, flattenValidationErrors, ForbiddenError, NotFoundError, toPage, ValidationFailedError, type Page } from '@app/common';
+import { UnitOfWork } from '@app/database';
 import type { QueryDeepPartialEntity } from 'typeorm';
 import { isAdmin, type AuthUser, type Role, type TokenSubject } from '../auth/auth-user.js';
 import { CreateUserDto } from './dto/create-user.dto.js';
@@ -21,6 +22,7 @@ export class UsersService {
   private readonly authUsers = new AuthUserCache();
 
   constructor(
+    private readonly unitOfWork: UnitOfWork,
     private readonly users: UsersRepository,
     private readonly passwords: PasswordHasher,
   ) {}
@@ -51,7 +53,7 @@ export class UsersService {
     this.refuseDuplicatesWithin(dtos);
     await this.refuseTaken(dtos.map((dto) => dto.username), dtos.map((dto) => dto.email));
     const rows = await Promise.all(dtos.map((dto) => this.toNewRow(dto)));
-    const saved = await this.users.transaction((manager) => this.users.saveAll(manager, rows));
+    const saved = await this.unitOfWork.run((manager) => this.users.saveAll(manager, rows));
     return saved.map(toUserResponse);
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { In, MoreThan, type DataSource, type FindOptionsWhere } from 'typeorm';
-import { insertRows, TransactionRunner, updatedAtNow } from '@app/database';
+import { insertRows, UnitOfWork, updatedAtNow } from '@app/database';
 import { InferenceJobChunk } from './inference-job-chunk.entity.js';
 import { InferenceJobResult } from './inference-job-result.entity.js';
 import { InferenceJob, UNFINISHED_STATUSES, type JobStatus } from './inference-job.entity.js';
@@ -41,16 +41,19 @@ class JobNotRunning extends Error {}
 export class JobsRepository {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly transactions: TransactionRunner,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   private get jobs() {
     return this.dataSource.getRepository(InferenceJob);
   }
 
-  /** The job and all its input chunks, in one transaction: a job is accepted whole or not at all. */
+  /**
+   * The job and all its input chunks, in one unit of work: a job is accepted whole or not at all.
+   * The job steps (this and completeChunk) are whole units, so they open their own.
+   */
   async createWithChunks(job: InferenceJob, chunks: InferenceJobChunk[]): Promise<void> {
-    await this.transactions.transaction(async (manager) => {
+    await this.unitOfWork.run(async (manager) => {
       await manager.insert(InferenceJob, job);
       for (const batch of batchesBySize(chunks, (chunk) => chunk.jsonLength ?? 0, CHUNK_INSERT_BATCH)) await insertRows(manager, InferenceJobChunk, batch, batch.length);
     });
@@ -128,7 +131,7 @@ export class JobsRepository {
    */
   async completeChunk(chunk: InferenceJobChunk, predictions: unknown[]): Promise<boolean> {
     try {
-      await this.transactions.transaction(async (manager) => {
+      await this.unitOfWork.run(async (manager) => {
         const marked = await manager.update(InferenceJobChunk, { jobId: chunk.jobId, chunkIndex: chunk.chunkIndex, done: false }, { done: true });
         if ((marked.affected ?? 0) === 0) return;
         const progressed = await manager.update(InferenceJob, { id: chunk.jobId, status: 'running' }, { processedRows: () => `processedRows + ${Number(chunk.rowCount)}`, updatedAt: updatedAtNow(manager) });
