@@ -12,4 +12,5 @@ export * from './timeout/with-timeout.js';
 export * from './json/json-depth.js';
 export * from './limits/in-flight-budget.js';
 export * from './validation/dates.js';
-export * from './validation/validate-item.js';
+export * from './validation/validate-as.js';
+export * from './write-behind/write-behind-buffer.js';

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { artifactChecksum, detectFormat, readModelArtifacts } from './artifacts.js';
 import { selectBackend } from './backend.js';
 import { ModelLoadError } from './errors.js';
-import { loadModel } from './loaded-model.js';
+import { loadModel } from './load-model.js';
 import { copyArtifact, shippedModelDir } from './testing/paths.js';
 
 /** Runs `fn` and returns the ModelLoadError it must throw. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { ModelLoadError, messageOf } from './errors.js';
@@ -36,7 +36,7 @@ export interface ModelArtifactFiles {
  * A model source: a directory holding `model.json`, or the path of a model JSON file whose weight
  * files sit beside it (some packages name it `<model>.json`).
  */
-export function resolveModelJson(source: string): string {
+function resolveModelJson(source: string): string {
   const path = resolve(source);
   return path.toLowerCase().endsWith('.json') ? path : join(path, 'model.json');
 }
@@ -229,12 +229,4 @@ export async function artifactChecksum(source: string): Promise<ArtifactChecksum
     sizeBytes += buffer.length;
   }
   return { checksum: hash.digest('hex'), sizeBytes };
-}
-
-/** Whether a model JSON exists at the source (no parsing). */
-export async function hasModelJson(source: string): Promise<boolean> {
-  return stat(resolveModelJson(source)).then(
-    (s) => s.isFile(),
-    () => false,
-  );
 }

@@ -7,16 +7,15 @@ import { BackendUnavailableError, messageOf } from './errors.js';
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export type BackendPreference = BackendName | 'auto';
 
-export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
-export interface BackendAttempt {
+interface BackendAttempt {
   backend: BackendName;
   ok: boolean;
   reason?: string;
 }
 
 let nativeLoad: Promise<string | undefined> | undefined;
-let lastAttempts: BackendAttempt[] = [];
 
 /**
  * Imports `@tensorflow/tfjs-node` when it is installed (an optional dependency: its install needs
@@ -92,12 +91,10 @@ export async function selectBackend(preferred: BackendPreference = 'auto'): Prom
     const attempt = await trySet(backend);
     attempts.push(attempt);
     if (attempt.ok) {
-      lastAttempts = attempts;
       await tf.ready();
       return backend;
     }
   }
-  lastAttempts = attempts;
   const last = attempts[attempts.length - 1];
   throw new BackendUnavailableError(last.backend, last.reason ?? 'failed to initialise');
 }
@@ -106,11 +103,6 @@ export async function selectBackend(preferred: BackendPreference = 'auto'): Prom
 export function currentBackend(): BackendName | undefined {
   const name = tf.engine().backendName as string | null | undefined;
   return name === 'tensorflow' || name === 'wasm' || name === 'cpu' ? name : undefined;
-}
-
-/** What the last selectBackend call tried, in order (for start-up logs). */
-export function backendAttempts(): BackendAttempt[] {
-  return lastAttempts.map((attempt) => ({ ...attempt }));
 }
 
 /** Selects the default (`auto`) backend unless one of ours is already active. */

@@ -1,4 +1,4 @@
-/** Options of the opt-in dynamic batching of predict calls. */
+/** Options of one model version's batcher (ModelServer makes one per loaded version). */
 export interface BatchingOptions {
   /** Most rows one coalesced batch may hold (a single larger request runs alone). */
   maxBatch: number;
@@ -41,12 +41,13 @@ export class PredictBatcher {
     if (!(options.maxDelayUs >= 0)) throw new RangeError('maxDelayUs must be >= 0');
   }
 
-  /** Rows waiting for the next batch. */
-  get queuedRows(): number {
-    return this.pendingRows;
-  }
-
   submit(input: Float32Array, rows: number): Promise<Float32Array> {
+    // Rows are validated once, at the API edge (apps/api/src/inference/input-rows.ts names the bad
+    // row in the 400). This is only an internal invariant: a length that does not fit would shift
+    // every neighbour's rows in a coalesced batch, so a caller that breaks it is a programmer error.
+    if (!Number.isInteger(rows) || rows < 1 || input.length !== rows * this.rowSize) {
+      throw new RangeError(`expected ${rows} row(s) of ${this.rowSize} values, got ${input.length}`);
+    }
     if (rows >= this.options.maxBatch || this.options.maxBatch <= 1) {
       const started = performance.now();
       return this.run(input, rows).then((values) => {
@@ -64,7 +65,7 @@ export class PredictBatcher {
   }
 
   /** Runs whatever is queued now. */
-  flush(): void {
+  private flush(): void {
     this.clearTimer();
     const batch = this.pending;
     const rows = this.pendingRows;

@@ -30,28 +30,6 @@ export class ModelLoadError extends Error {
   }
 }
 
-/** Thrown by `predict` when the input does not fit the model (wrong length, NaN/Infinity, bad row count). */
-export class PredictInputError extends Error {
-  override readonly name = 'PredictInputError';
-
-  constructor(
-    readonly reason: string,
-    /** Zero-based row the problem was found in, when it concerns one row. */
-    readonly row?: number,
-  ) {
-    super(reason);
-  }
-}
-
-/** Thrown when a key has no loaded model (not loaded yet, or unloaded). */
-export class ModelNotLoadedError extends Error {
-  override readonly name = 'ModelNotLoadedError';
-
-  constructor(readonly key: string) {
-    super(`Model '${key}' is not loaded`);
-  }
-}
-
 /** Thrown by selectBackend when the caller forces a backend that cannot start here. */
 export class BackendUnavailableError extends Error {
   override readonly name = 'BackendUnavailableError';
@@ -68,4 +46,14 @@ export class BackendUnavailableError extends Error {
 export function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+/** Runs `fn` and turns any TF.js error into a ModelLoadError with `code` and that message's first line. */
+export async function asLoadError<T>(code: 'INVALID_MODEL' | 'WARMUP_FAILED', prefix: string, fn: () => Promise<T> | T): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof ModelLoadError) throw error;
+    throw new ModelLoadError(code, `${prefix}: ${messageOf(error).split('\n')[0]}`, { cause: error });
+  }
 }

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { artifactChecksum, readModelArtifacts } from './artifacts.js';
 import { selectBackend } from './backend.js';
-import { loadModel, type LoadedModel } from './loaded-model.js';
+import { loadModel } from './load-model.js';
+import type { LoadedModel } from './loaded-model.js';
 import { NSFWJS_MODELS, materializeNsfwjsModel, type NsfwjsModelName } from './testing/nsfwjs-fixture.js';
 import { tempDir } from './testing/paths.js';
 

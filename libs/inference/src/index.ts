@@ -1,32 +1,6 @@
-export {
-  selectBackend,
-  currentBackend,
-  ensureBackend,
-  backendAttempts,
-  BACKEND_PREFERENCES,
-  type BackendName,
-  type BackendPreference,
-  type BackendAttempt,
-} from './backend.js';
-export {
-  artifactChecksum,
-  readModelArtifacts,
-  detectFormat,
-  resolveModelJson,
-  hasModelJson,
-  type ArtifactChecksum,
-  type ModelArtifactFiles,
-  type ModelFormat,
-} from './artifacts.js';
-export { LoadedModel, loadModel, inspectModel, type ModelInfo, type LoadModelOptions, type InputDtype } from './loaded-model.js';
-export { ModelRegistry, type ModelLease, type LoadedModelSummary, type ModelRegistryOptions } from './registry.js';
-export { ModelPool } from './model-pool.js';
-export { PredictBatcher, type BatchingOptions } from './batcher.js';
-export { DynamicBatcher, type DynamicBatchingOptions, type BatchObserver } from './dynamic-batcher.js';
-export {
-  ModelLoadError,
-  PredictInputError,
-  ModelNotLoadedError,
-  BackendUnavailableError,
-  type ModelLoadErrorCode,
-} from './errors.js';
+// Exactly what apps/, bench/ and scripts/ import; everything else is internal to the library.
+export { ModelServer } from './model-server.js';
+export { selectBackend, type BackendPreference } from './backend.js';
+export { artifactChecksum } from './artifacts.js';
+export { loadModel } from './load-model.js';
+export { ModelLoadError } from './errors.js';

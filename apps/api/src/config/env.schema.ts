@@ -151,6 +151,8 @@ export function wiringOf(env: EnvironmentVariables): AppWiring {
 export function validateEnvironment(raw: Record<string, unknown>, options: { quiet?: boolean } = {}): EnvironmentVariables {
   const present = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined && value !== ''));
   const env = plainToInstance(EnvironmentVariables, present, { exposeDefaultValues: true });
+  // Not validateAs (libs/common): the environment holds every variable of the machine (no whitelist),
+  // and a bad one is a boot-stopping config error naming the variable, not a 400 with details.
   const errors = validateSync(env, { whitelist: false, forbidUnknownValues: false });
   const problems = errors.flatMap((error) => Object.values(error.constraints ?? {}).map((text) => `${error.property}: ${text}`));
   try {

@@ -16,6 +16,8 @@ const MAX_REPORTED_ERRORS = 20;
  * Turns `inputs` — one row or a list of rows; a row being a number array shaped like the model's
  * input (nested, or flat with the same size) or, for flat inputs, an object keyed by featureNames —
  * into one packed Float32Array, before any tensor is built. Every refusal names the row and why.
+ * This is the one place rows are validated: libs/inference only asserts that the packed length fits
+ * (an internal invariant, not a user-facing check).
  */
 export function packRows(inputs: unknown, layout: RowLayout, maxRows: number, field = 'inputs'): PackedRows {
   const rowSize = layout.inputShape.reduce((product, size) => product * size, 1);

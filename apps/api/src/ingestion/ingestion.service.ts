@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
-import { BadRequestError, flattenValidationErrors, parseIsoDateTime, toPage, ValidationFailedError, type Page } from '@app/common';
+import { BadRequestError, isObjectValue, parseIsoDateTime, toPage, validateAs, ValidationFailedError, type FieldError, type Page } from '@app/common';
 import { UnitOfWork } from '@app/database';
 import type { AuthUser } from '../auth/auth-user.js';
 import { InferenceService, MAX_PREDICT_ROWS, type ClassPredictionLike } from '../inference/inference.service.js';
@@ -13,8 +11,6 @@ import { SensorReadingsRepository } from './sensor-readings.repository.js';
 
 const READING_FIELDS = ['temperature', 'humidity', 'pressure'] as const;
 const ANOMALY_LABEL = 'anomaly';
-/** The global pipe's rules, applied row by row: unknown fields are refused. */
-const VALIDATION_OPTIONS = { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } };
 
 /**
  * Validated ingestion: every row is checked on its own; the valid ones are stored (in one
@@ -71,12 +67,14 @@ export class IngestionService {
     return { name: model.name, version: model.version, featureNames: features };
   }
 
-  private check(raw: unknown, requiredFeatures: string[]): { reading?: SensorReadingInputDto; details: { field: string; message: string }[] } {
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { details: [{ field: 'row', message: 'a reading must be an object' }] };
-    const reading = plainToInstance(SensorReadingInputDto, raw);
-    const details = flattenValidationErrors(validateSync(reading, VALIDATION_OPTIONS));
+  /** One row through the DTO's rules (validateAs, as every body), plus the fields the scoring model needs. */
+  private check(raw: unknown, requiredFeatures: string[]): { reading?: SensorReadingInputDto; details: FieldError[] } {
+    if (!isObjectValue(raw)) return { details: [{ field: 'row', message: 'a reading must be an object' }] };
+    const checked = validateAs(SensorReadingInputDto, raw);
+    const reading = checked.ok ? checked.value : undefined;
+    const details = checked.ok ? [] : checked.details;
     for (const feature of requiredFeatures) {
-      if ((raw as Record<string, unknown>)[feature] === undefined && !details.some((detail) => detail.field === feature)) {
+      if (raw[feature] === undefined && !details.some((detail) => detail.field === feature)) {
         details.push({ field: feature, message: `${feature} is required by the scoring model` });
       }
     }

@@ -21,7 +21,8 @@ export { ModelLoadError } from '@app/inference';
 
 /**
  * The port between the API and the TF.js runtime (libs/inference). Services depend on this
- * abstract class, so service tests can replace the runtime; the app binds TfjsModelRuntime.
+ * abstract class, so service tests can replace the runtime; models.module.ts binds it to
+ * libs/inference's ModelServer.
  * Keys are `name@version`.
  */
 export abstract class ModelRuntime {

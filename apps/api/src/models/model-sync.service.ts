@@ -70,6 +70,12 @@ export class ModelSyncService implements OnApplicationBootstrap, OnApplicationSh
     return this.bootSyncDone;
   }
 
+  /** A registry change announced by another process (notices/registry-subscriber.ts): a sync once the boot load has run. */
+  async syncOnNotice(): Promise<void> {
+    await this.ready;
+    if (!this.stopped) await this.sync();
+  }
+
   sync(): Promise<void> {
     return this.service.changes.run(async () => {
       const rows = await this.models.findDeployed();

@@ -1,5 +1,8 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ModelServer } from '@app/inference';
+import { AppConfig } from '../config/app-config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { DeployedModels } from './deployed-models.js';
 import { ModelEvent } from './events/model-event.entity.js';
 import { ModelEventsController } from './events/model-events.controller.js';
@@ -8,14 +11,17 @@ import { ModelArtifactStore } from './model-artifact.store.js';
 import { ModelLoadFailures } from './model-load-failures.js';
 import { ModelResidency } from './model-residency.js';
 import { ModelRuntime } from './model-runtime.js';
+import { startModelServer } from './model-server.factory.js';
 import { ModelSyncService } from './model-sync.service.js';
 import { ModelUploadInterceptor } from './model-upload.interceptor.js';
 import { ModelVersion } from './model-version.entity.js';
 import { ModelsController } from './models.controller.js';
 import { ModelsRepository } from './models.repository.js';
 import { ModelsService } from './models.service.js';
+import { RegistryNoticeMetrics } from './notices/registry-notice.metrics.js';
+import { RegistryNotifier } from './notices/registry-notifier.js';
+import { RegistrySubscriber } from './notices/registry-subscriber.js';
 import { ShippedModelsInstaller } from './shipped-models.installer.js';
-import { TfjsModelRuntime } from './tfjs-model-runtime.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ModelVersion, ModelEvent])],
@@ -31,9 +37,22 @@ import { TfjsModelRuntime } from './tfjs-model-runtime.js';
     ModelSyncService,
     ShippedModelsInstaller,
     ModelUploadInterceptor,
-    // The TF.js runtime behind its port; service tests bind another implementation.
-    { provide: ModelRuntime, useClass: TfjsModelRuntime },
+    // Registry changes announced to and received from the other processes (Redis pub/sub).
+    RegistryNoticeMetrics,
+    RegistryNotifier,
+    RegistrySubscriber,
+    // libs/inference's ModelServer behind the ModelRuntime port (the factory's return type checks
+    // that it fits the port); service tests bind another implementation.
+    { provide: ModelServer, inject: [AppConfig, MetricsService], useFactory: startModelServer },
+    { provide: ModelRuntime, inject: [ModelServer], useFactory: (server: ModelServer): ModelRuntime => server },
   ],
   exports: [ModelsService, ModelRuntime, ModelSyncService, ModelResidency, ModelLoadFailures],
 })
-export class ModelsModule {}
+export class ModelsModule implements OnApplicationShutdown {
+  constructor(private readonly server: ModelServer) {}
+
+  /** Unloads every model; one still answering a request is freed when that request ends. */
+  onApplicationShutdown(): void {
+    this.server.close();
+  }
+}

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, NotFoundError, validateItem, type DomainErrorCode, type FieldError } from '@app/common';
+import { DomainError, NotFoundError, validateAs, type DomainErrorCode, type FieldError } from '@app/common';
 import { classifyDbError, UnitOfWork } from '@app/database';
 import type { BulkCreateProductsDto, BulkCreateResultDto, BulkFailureDto } from './dto/bulk-products.dto.js';
 import { CreateProductDto } from './dto/create-product.dto.js';
@@ -67,8 +67,8 @@ export class ProductBulkService {
   private async checkRows(plain: unknown[]): Promise<Row[]> {
     const rows: Row[] = [];
     for (const [index, value] of plain.entries()) {
-      const checked = await validateItem(CreateProductDto, value, `products.${index}`);
-      rows.push('item' in checked ? { index, dto: checked.item } : { index, failure: { index, code: 'VALIDATION', message: validationMessage(checked.errors), details: checked.errors } });
+      const checked = validateAs(CreateProductDto, value, `products.${index}`);
+      rows.push(checked.ok ? { index, dto: checked.value } : { index, failure: { index, code: 'VALIDATION', message: validationMessage(checked.details), details: checked.details } });
     }
     const categoryIds = [...new Set(rows.flatMap((row) => ('dto' in row && row.dto.categoryId != null ? [row.dto.categoryId] : [])))];
     const existing = await this.repository.existingCategoryIds(categoryIds);

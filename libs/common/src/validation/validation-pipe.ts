@@ -1,15 +1,27 @@
-import { ValidationPipe } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
 import { ValidationFailedError } from '../errors/domain-error.js';
 import { flattenValidationErrors } from './flatten-validation-errors.js';
+import { isObjectValue, validateAs, validOrThrow, VALIDATOR_OPTIONS } from './validate-as.js';
 
-/** The one ValidationPipe of the app: whitelist, refuse unknown fields, transform, per-field details. */
+/**
+ * The app's global pipe. A JSON object for a DTO class (nearly every body and query) goes through
+ * validateAs, like every other validated value. The rest stays with Nest's ValidationPipe, built
+ * from the same options: primitive params (`'5'` turned into 5 before ParseIntPipe), a missing body
+ * (validated as `{}`), or an array or primitive sent where a DTO is expected (its stand-in and
+ * "object is expected"), so those 400s stay what they were.
+ */
+class GlobalValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.metatype && isObjectValue(value) && this.toValidate(metadata)) return validOrThrow(validateAs(metadata.metatype as new () => object, value));
+    return super.transform(value, metadata);
+  }
+}
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
+  return new GlobalValidationPipe({
+    ...VALIDATOR_OPTIONS,
     transform: true,
     transformOptions: { enableImplicitConversion: false },
-    validationError: { target: false, value: false },
     exceptionFactory: (errors) => new ValidationFailedError(flattenValidationErrors(errors)),
   });
 }

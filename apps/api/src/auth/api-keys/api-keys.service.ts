@@ -82,7 +82,11 @@ export class ApiKeysService {
     return row;
   }
 
-  /** Fire and forget, at most once a LAST_USED_WRITE_INTERVAL_MS per key: a failed write only loses a timestamp. */
+  /**
+   * Fire and forget, at most once a LAST_USED_WRITE_INTERVAL_MS per key: a failed write only loses a
+   * timestamp. A throttle, not a queue, so not the WriteBehindBuffer: one UPDATE per key per minute,
+   * nothing to batch (each key its own row), nothing worth retrying or bounding.
+   */
   private recordUse(row: ApiKey, now: string): void {
     const last = this.lastWrites.get(row.id) ?? (row.lastUsedAt ? Date.parse(row.lastUsedAt) : 0);
     if (Date.now() - last < LAST_USED_WRITE_INTERVAL_MS) return;

@@ -1,11 +1,17 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { IsDefined, Matches, ValidateIf } from 'class-validator';
 import { ClosedSchema } from '../../core/swagger.js';
 
+/** A version as a request may pin it (`latest` included); the stream frame uses the same rule. */
+export const VERSION_SELECTOR = /^[A-Za-z0-9._-]{1,64}$/;
+
 /**
- * The predict/job body as Swagger documents it. PredictBodyPipe checks the envelope and the service
- * checks `inputs` against the model's own input shape.
+ * The predict/job body: what Swagger documents and the only statement of its rules. PredictBodyPipe
+ * applies them (without copying `inputs`); the service checks `inputs` against the model's own
+ * input shape.
  */
 export class PredictRequestDto {
+  @IsDefined()
   @ApiProperty({
     description:
       'One row or a list of rows. A row is a number array shaped like the model input (nested for image-like inputs; a flat array of the same size is accepted) or, for flat inputs, an object keyed by featureNames.',
@@ -18,6 +24,9 @@ export class PredictRequestDto {
   inputs: unknown;
 
   @ApiPropertyOptional({ description: 'Pin a version; `latest` or absent means the production version', example: '1.0.0' })
+  // Absent is fine, null is not (as a string field of a JSON body is either present or left out).
+  @ValidateIf((_, value) => value !== undefined)
+  @Matches(VERSION_SELECTOR, { message: 'version must be 1-64 letters, digits, dots, dashes or underscores' })
   version?: string;
 }
 

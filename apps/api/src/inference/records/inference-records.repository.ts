@@ -8,8 +8,6 @@ import { InferenceRecord } from './inference-record.entity.js';
 /** createdAt is set by the writer to the time of the prediction, not of the INSERT. */
 export type NewRecordRow = Omit<InferenceRecord, 'id'>;
 
-const INSERT_BATCH = 200;
-
 export interface RecordFilter {
   model?: string;
   version?: string;
@@ -30,8 +28,9 @@ export interface VersionCounts {
 export class InferenceRecordsRepository {
   constructor(@InjectRepository(InferenceRecord) private readonly records: Repository<InferenceRecord>) {}
 
+  /** One multi-row INSERT: the writer's buffer decides the chunk size (RECORD_CHUNK_ROWS). */
   async insertMany(rows: NewRecordRow[]): Promise<void> {
-    await insertRows(this.records.manager, InferenceRecord, rows, INSERT_BATCH);
+    await insertRows(this.records.manager, InferenceRecord, rows, Math.max(1, rows.length));
   }
 
   /** False once the data source is closed (late in shutdown): writes cannot succeed then. */

@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
 import type { RawData } from 'ws';
-import { flattenValidationErrors, jsonDepthExceeds, jsonTooDeepMessage, type FieldError } from '@app/common';
+import { jsonDepthExceeds, jsonTooDeepMessage, validateAs, type FieldError } from '@app/common';
 import { AppConfig } from '../../config/app-config.js';
 import { PayloadBudget } from '../../core/payload-budget.js';
 import { StreamFrameDto } from './stream-frame.dto.js';
@@ -14,7 +12,7 @@ export type ReadFrame = { id: FrameId; frame: StreamFrameDto } | FrameError;
 /**
  * Turns one WebSocket message into a validated frame or the error frame to answer, the way the
  * HTTP edge treats a body: nesting depth checked on the bytes before parsing (JSON_MAX_DEPTH),
- * then JSON, then the DTO's rules. Never throws.
+ * then JSON, then the DTO's rules (validateAs, as every body). Never throws.
  */
 @Injectable()
 export class StreamFrameReader {
@@ -51,11 +49,10 @@ export class StreamFrameReader {
     // The envelope only: class-transformer would deep-copy `inputs` (up to 16 MB of nested arrays,
     // doubling the heap a frame costs); the rows are checked against the model afterwards anyway.
     const { inputs, ...envelope } = parsed as { inputs?: unknown };
-    const frame = plainToInstance(StreamFrameDto, { ...envelope, inputs: inputs === undefined || inputs === null ? inputs : true });
-    const details = flattenValidationErrors(validateSync(frame, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } }));
-    if (details.length) return { id, error: 'Invalid frame', details };
-    frame.inputs = inputs;
-    return { id, frame };
+    const checked = validateAs(StreamFrameDto, { ...envelope, inputs: inputs === undefined || inputs === null ? inputs : true });
+    if (!checked.ok) return { id, error: 'Invalid frame', details: checked.details };
+    checked.value.inputs = inputs;
+    return { id, frame: checked.value };
   }
 }
 

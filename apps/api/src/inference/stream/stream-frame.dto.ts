@@ -1,4 +1,5 @@
 import { IsDefined, IsOptional, IsString, Matches, ValidateIf } from 'class-validator';
+import { VERSION_SELECTOR } from '../dto/predict.dto.js';
 
 /** One request frame of the stream; `inputs` is checked against the model like a predict body. */
 export class StreamFrameDto {
@@ -9,7 +10,7 @@ export class StreamFrameDto {
 
   @IsString() @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { message: 'model must be a model name' }) model: string;
 
-  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9._-]{1,64}$/) version?: string;
+  @IsOptional() @IsString() @Matches(VERSION_SELECTOR) version?: string;
 
   @IsDefined() inputs: unknown;
 }

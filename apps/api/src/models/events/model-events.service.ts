@@ -3,13 +3,15 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { QueryDeepPartialEntity, Repository } from 'typeorm';
 import { NotFoundError, pageOffset, toPage, type Page, type PageQueryDto } from '@app/common';
 import { ModelsRepository } from '../models.repository.js';
+import { RegistryNotifier } from '../notices/registry-notifier.js';
 import { ModelEvent, type ModelEventAction } from './model-event.entity.js';
 import type { ModelEventResponseDto } from './model-event.dto.js';
 
 /**
  * The registry's audit trail. An event is written once its action has succeeded; a failed write
  * is logged and does not undo or fail the action (the runtime has already changed by then), so a
- * database failure at that exact moment can lose an event, never an action.
+ * database failure at that exact moment can lose an event, never an action. Every action is also
+ * announced to the other processes (RegistryNotifier), whether or not its event was written.
  */
 @Injectable()
 export class ModelEventsService {
@@ -18,6 +20,7 @@ export class ModelEventsService {
   constructor(
     @InjectRepository(ModelEvent) private readonly events: Repository<ModelEvent>,
     private readonly models: ModelsRepository,
+    private readonly notifier: RegistryNotifier,
   ) {}
 
   async record(action: ModelEventAction, modelName: string, version: string, userId: number | undefined, details?: Record<string, unknown>): Promise<void> {
@@ -27,6 +30,7 @@ export class ModelEventsService {
     } catch (error) {
       this.logger.error(`Could not record the ${action} of ${modelName}@${version}: ${(error as Error).message}`);
     }
+    this.notifier.announce({ action, model: modelName, version });
   }
 
   /** Newest first; 404 for a name the registry never had. */

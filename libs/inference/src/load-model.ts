@@ -1,0 +1,81 @@
+import * as tf from '@tensorflow/tfjs';
+import { readModelArtifacts } from './artifacts.js';
+import { ensureBackend } from './backend.js';
+import { ModelLoadError, asLoadError } from './errors.js';
+import { LoadedModel, type ModelInfo } from './loaded-model.js';
+import { readSignature, type SignatureOptions } from './model-signature.js';
+
+export interface LoadModelOptions extends SignatureOptions {
+  /** Run one dummy batch on load (default true). It also fixes outputSize and checks the weights. */
+  warmup?: boolean;
+  /** Bound on reading and parsing the artifact (a hung disk or network share): LOAD_TIMEOUT after it. */
+  loadTimeoutMs?: number;
+  /** Bound on the warm-up run: WARMUP_TIMEOUT after it. */
+  warmupTimeoutMs?: number;
+  /** Names the model in its execution spans (the server passes its key). */
+  label?: string;
+}
+
+type AnyModel = tf.LayersModel | tf.GraphModel;
+
+/**
+ * Loads the artifact at `source` (a folder with model.json, or a model JSON path) through an
+ * in-memory IO handler onto the active backend, reads its signature, warms it up, and returns the
+ * handle. Throws ModelLoadError; whatever it made before failing is freed.
+ */
+export async function loadModel(source: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
+  const backend = await ensureBackend();
+  const started = performance.now();
+  const { files, model } = await within(
+    options.loadTimeoutMs,
+    'LOAD_TIMEOUT',
+    async () => {
+      const files = await readModelArtifacts(source);
+      const handler: tf.io.IOHandler = { load: async () => files.artifacts };
+      const model = await asLoadError<AnyModel>('INVALID_MODEL', `cannot load the ${files.format} model`, () =>
+        files.format === 'layers' ? tf.loadLayersModel(handler, { strict: true }) : tf.loadGraphModel(handler),
+      );
+      return { files, model };
+    },
+    (late) => late.model.dispose(),
+  );
+  try {
+    const { batchOfOne, ...signature } = readSignature(model, files.format, options);
+    const info: ModelInfo = { ...signature, backend, sizeBytes: files.sizeBytes, loadMs: performance.now() - started, warmupMs: 0 };
+    const loaded = new LoadedModel(model, info, batchOfOne, options.label);
+    if (options.warmup !== false) await within(options.warmupTimeoutMs, 'WARMUP_TIMEOUT', () => loaded.warmUp());
+    return loaded;
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+}
+
+/** Loads a model, reads its info and frees it: the check an upload needs. */
+export async function inspectModel(source: string, options: LoadModelOptions = {}): Promise<ModelInfo> {
+  const model = await loadModel(source, options);
+  try {
+    return model.info;
+  } finally {
+    model.dispose();
+  }
+}
+
+/**
+ * Runs `work`, failing with `code` after `ms` (no bound when `ms` is unset). Work that finishes
+ * after its bound is handed to `late` (to free what it made); a late failure is swallowed.
+ */
+async function within<T>(ms: number | undefined, code: 'LOAD_TIMEOUT' | 'WARMUP_TIMEOUT', work: () => Promise<T>, late?: (value: T) => void): Promise<T> {
+  const running = work();
+  if (!ms) return running;
+  let timer: NodeJS.Timeout | undefined;
+  let timedOut = false;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      timedOut = true;
+      reject(new ModelLoadError(code, `the model's ${code === 'LOAD_TIMEOUT' ? 'artifact did not load' : 'warm-up run did not finish'} within ${ms} ms`));
+    }, ms);
+  });
+  running.then((value) => timedOut && late?.(value), () => undefined);
+  return Promise.race([running, timeout]).finally(() => clearTimeout(timer));
+}

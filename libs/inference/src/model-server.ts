@@ -1,0 +1,123 @@
+import { selectBackend, type BackendPreference } from './backend.js';
+import { PredictBatcher } from './batcher.js';
+import { inspectModel, type LoadModelOptions } from './load-model.js';
+import type { LoadedModel, ModelInfo } from './loaded-model.js';
+import { ModelRegistry } from './registry.js';
+
+export interface BatchObserver {
+  /** Called once per executed batch. */
+  onBatch?(key: string, rows: number, requests: number, computeMs: number): void;
+  /** Called once per coalesced request with the time it waited for its batch. */
+  onQueued?(key: string, waitMs: number): void;
+}
+
+export interface ModelServerOptions {
+  /** Most rows in one executed batch; 1 (or less) turns batching off. */
+  maxBatch: number;
+  /** Longest a request waits for others to join its batch, in microseconds (< 1000: the end of the current event-loop turn). */
+  maxDelayUs: number;
+  /** Bound on reading an artifact (every load and inspect): LOAD_TIMEOUT after it. */
+  loadTimeoutMs?: number;
+  /** Bound on the warm-up run: WARMUP_TIMEOUT after it. */
+  warmupTimeoutMs?: number;
+  observer?: BatchObserver;
+  /** Told when a replaced or unloaded version's weights are freed (for logs and tests). */
+  onDispose?: (key: string, info: ModelInfo) => void;
+}
+
+export interface PredictOutput {
+  /** rows × outputSize values, row-major. */
+  values: Float32Array;
+  outputSize: number;
+}
+
+/**
+ * The library's entry: model versions served under keys such as `name@version`.
+ *
+ * - `load` warms the new version fully before swapping it in; a failed load (ModelLoadError) leaves
+ *   the serving version serving. Loads of one key apply in call order.
+ * - `predict` holds the serving version for exactly the call (a lease), so a request that started
+ *   on a version finishes on it; a replaced or unloaded version is freed when its last request ends.
+ * - every predict goes through dynamic batching: concurrent calls on the same loaded version are
+ *   coalesced into one tensor batch of up to `maxBatch` rows, or whatever arrived within
+ *   `maxDelayUs`, run once, and split back. Rows are independent in inference-mode models, so each
+ *   caller gets what an unbatched call returns.
+ */
+export class ModelServer {
+  /** The backend models load onto; 'unset' until start(). */
+  backend = 'unset';
+  private readonly registry: ModelRegistry;
+  private readonly loadOptions: LoadModelOptions;
+  private readonly batchers = new WeakMap<LoadedModel, PredictBatcher>();
+
+  constructor(private readonly options: ModelServerOptions) {
+    this.loadOptions = { loadTimeoutMs: options.loadTimeoutMs, warmupTimeoutMs: options.warmupTimeoutMs };
+    this.registry = new ModelRegistry({ load: this.loadOptions, onDispose: options.onDispose });
+  }
+
+  /** Selects the TF.js backend (before any load: weights live on the backend active at load time). */
+  async start(preference: BackendPreference = 'auto'): Promise<string> {
+    this.backend = await selectBackend(preference);
+    return this.backend;
+  }
+
+  /** Loads and checks an artifact under the same bounds as a load, then frees it. Throws ModelLoadError. */
+  inspect(source: string): Promise<ModelInfo> {
+    return inspectModel(source, this.loadOptions);
+  }
+
+  /** Loads `source` (folder with model.json, or a model JSON path) and makes it serve under `key`. */
+  load(key: string, source: string): Promise<ModelInfo> {
+    return this.registry.load(key, source);
+  }
+
+  /** Stops new requests on `key`; its model is freed once no request holds it. False when not loaded. */
+  unload(key: string): boolean {
+    return this.registry.unload(key);
+  }
+
+  info(key: string): ModelInfo | undefined {
+    return this.registry.info(key);
+  }
+
+  loadedKeys(): string[] {
+    return this.registry.loadedKeys();
+  }
+
+  /**
+   * Runs `rows` rows (rows × rowSize values, already validated by the caller) on the version serving
+   * under `key`; undefined when none is.
+   */
+  async predict(key: string, input: Float32Array, rows: number): Promise<PredictOutput | undefined> {
+    const lease = this.registry.acquire(key);
+    if (!lease) return undefined;
+    try {
+      const values = await this.batcherFor(key, lease.model).submit(input, rows);
+      return { values, outputSize: values.length / rows };
+    } finally {
+      lease.release();
+    }
+  }
+
+  /** Unloads everything (shutdown); versions still held are freed by their last request. */
+  close(): void {
+    this.registry.close();
+  }
+
+  /** One batcher per loaded version, so a swapped-out version finishes its queue on itself. */
+  private batcherFor(key: string, model: LoadedModel): PredictBatcher {
+    let batcher = this.batchers.get(model);
+    if (!batcher) {
+      const info = model.info;
+      const observer = this.options.observer ?? {};
+      batcher = new PredictBatcher((input, rows) => model.predict(input, rows), info.rowSize, info.outputSize, {
+        maxBatch: Math.max(1, Math.floor(this.options.maxBatch)),
+        maxDelayUs: Math.max(0, this.options.maxDelayUs),
+        onBatch: (rows, requests, computeMs) => observer.onBatch?.(key, rows, requests, computeMs),
+        onQueued: (waitMs) => observer.onQueued?.(key, waitMs),
+      });
+      this.batchers.set(model, batcher);
+    }
+    return batcher;
+  }
+}
