@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ModelServer } from '@app/inference';
-import { AppConfig } from '../config/app-config.js';
-import { MetricsService } from '../metrics/metrics.service.js';
+import type { AppConfig } from '../config/app-config.js';
+import type { MetricsService } from '../metrics/metrics.service.js';
 
 /** The metric labels of a `name@version` key (see modelKey). */
 function labels(key: string): { model: string; version: string } {
