@@ -1,54 +1,92 @@
 /**
- * HTTP predict throughput and latency for the shipped sensor-anomaly classifier, boot-to-ready
- * time, and RSS over a sustained run. Also dynamic batching on against off.
+ * HTTP predict of the shipped sensor-anomaly classifier beside its ceiling, in the same run
+ * (bench/lib/load-runner.ts: wrk or autocannon, one client thread, alternating rounds, medians):
+ *   - boot to ready (spawn → /health/ready 200, shipped models loaded)
+ *   - 1 row at 16 and 64 connections, 64 rows at 16: product vs bench/ceiling-server.ts (bare
+ *     Fastify + the same model's raw predict, same JSON, checked before measuring)
+ *   - 64 rows: the product's HTTP rows/s vs raw predict rows/s at batch 64 (no HTTP), alternating
+ *   - RSS and heap in use, sampled over a full 1-row predict load at 64 connections
+ *   - dynamic batching off vs on (1 row, 64 connections)
  *
  *   npm run build && npx tsx bench/inference-http.ts
- *   BENCH_SECONDS=5 RSS_SECONDS=30 npx tsx bench/inference-http.ts
+ *   BENCH_ROUNDS=1 BENCH_ROUND_SECONDS=2 RSS_SECONDS=10 BENCH_BATCHING=0 npx tsx bench/inference-http.ts   # smoke run
+ *   RSS_SECONDS=300 (default) RSS_EVERY_SECONDS=10 (default) INFERENCE_BACKEND=wasm ...
  */
-import { load, startBenchApp } from './lib/bench-app.js';
+import type { BackendPreference } from '../libs/inference/src/index.js';
+import { startBenchApp, type BenchApp } from './lib/bench-app.js';
+import { assertSameJson, predictFixture, startCeiling, type Ceiling } from './lib/ceiling.js';
+import { compare, measure, median, round, settings, type BenchRequest, type Target } from './lib/load-runner.js';
 
+const MODEL = 'sensor-anomaly';
+const WIDTH = 3;
 const row = (index: number) => [15 + (index % 15), 35 + (index % 20), 1000 + (index % 25)];
-const body = (rows: number) => JSON.stringify({ inputs: Array.from({ length: rows }, (_, index) => row(index)) });
+const UNCAPPED = { RATE_LIMIT_MAX: '100000000', LOGIN_RATE_LIMIT_MAX: '100000000', RATE_LIMIT_USER_MAX: '100000000' };
+const backend = (process.env.INFERENCE_BACKEND ?? 'auto') as BackendPreference;
 
-async function main(): Promise<void> {
-  const app = await startBenchApp();
-  console.log(`boot to ready (spawn → /health/ready 200, shipped models loaded): ${Math.round(app.bootMs)} ms`);
-  const predict = (rows: number, connections = 32) => ({
-    url: `${app.baseUrl}/api/v1/inference/sensor-anomaly/predict`,
-    method: 'POST' as const,
-    connections,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${app.token}` },
-    body: body(rows),
-  });
-  await load('warm-up', { ...predict(1), duration: 2 });
-  const one = await load('predict, 1 row, 32 connections', predict(1));
-  const many = await load('predict, 64 rows, 32 connections', predict(64));
-  console.log(`rows/s: 1-row ${one.requestsPerSecond}, 64-row ${many.requestsPerSecond * 64}`);
+function predictRequest(rows: number, token: string): BenchRequest {
+  const inputs = rows === 1 ? [row(0)] : Array.from({ length: rows }, (_, index) => row(index));
+  return { method: 'POST', path: `/api/v1/inference/${MODEL}/predict`, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ inputs }) };
+}
 
-  const rssSeconds = Number(process.env.RSS_SECONDS ?? 60);
-  // RSS alone cannot tell a leak from V8 postponing major collections; the heap in use can.
+/** The product's 64-row HTTP rows/s against raw predict at batch 64 in the ceiling process, alternating. */
+async function rowsVersusRaw(product: Target, ceiling: Ceiling): Promise<void> {
+  const http: number[] = [];
+  const raw: number[] = [];
+  for (let index = 0; index < settings.rounds; index += 1) {
+    http.push((await round(product, 16, settings.roundSeconds)).requestsPerSecond * 64);
+    raw.push(await ceiling.rawPredict(64, settings.roundSeconds, WIDTH));
+  }
+  const ratio = median(http) / median(raw);
+  console.log(`predict 64 rows, rows/s: product HTTP ${Math.round(median(http))} vs raw predict at batch 64 ${Math.round(median(raw))} (same run) = ${(ratio * 100).toFixed(1)} %`);
+}
+
+/** RSS (and heap in use, from /metrics: RSS alone cannot tell a leak from postponed major GCs). */
+async function rssUnderLoad(app: BenchApp, target: Target): Promise<void> {
+  const seconds = Number(process.env.RSS_SECONDS ?? 300);
+  const every = Number(process.env.RSS_EVERY_SECONDS ?? 10);
   const heapUsedMb = async () => Math.round(Number(/^nodejs_heap_size_used_bytes (\S+)/m.exec(await (await fetch(`${app.baseUrl}/metrics`)).text())?.[1] ?? 0) / 1048576);
+  const rss: number[] = [];
   const samples: string[] = [];
-  const sample = async () => samples.push(`${Math.round(app.rssMb())}/${await heapUsedMb()}`);
+  const sample = async () => {
+    rss.push(Math.round(app.rssMb()));
+    samples.push(`${rss.at(-1)}/${await heapUsedMb()}`);
+  };
   await sample();
-  const sampler = setInterval(() => void sample(), 5000);
-  await load(`sustained 1-row run (${rssSeconds} s)`, { ...predict(1), duration: rssSeconds });
+  const sampler = setInterval(() => void sample(), every * 1000);
+  const result = await round(target, 64, seconds);
   clearInterval(sampler);
   await sample();
-  console.log(`RSS / heap used (MB) every 5 s: ${samples.join(' ')}`);
+  console.log(`RSS over ${seconds} s of 1-row predict at 64 connections (${Math.round(result.requestsPerSecond)} req/s, p99 ${result.p99Ms.toFixed(1)} ms, non-2xx ${result.non2xx}):`);
+  console.log(`  RSS / heap used (MB) every ${every} s: ${samples.join(' ')}`);
+  console.log(`  RSS min ${Math.min(...rss)} max ${Math.max(...rss)} last ${rss.at(-1)} MB (target: flat, < 250 MB, no heap cap)`);
+}
+
+async function main(): Promise<void> {
+  const app = await startBenchApp(UNCAPPED);
+  console.log(`boot to ready (spawn → /health/ready 200, shipped models loaded): ${Math.round(app.bootMs)} ms`);
+  const one = predictRequest(1, app.token);
+  const many = predictRequest(64, app.token);
+  const ceiling = await startCeiling({ products: [], list: null, predict: await predictFixture(app.baseUrl, one, MODEL, backend) });
+  try {
+    await assertSameJson('predict, 1 row', app.baseUrl, ceiling.baseUrl, one);
+    await assertSameJson('predict, 64 rows', app.baseUrl, ceiling.baseUrl, many);
+    const product = (request: BenchRequest): Target => ({ baseUrl: app.baseUrl, requests: [request] });
+    const bare = (request: BenchRequest): Target => ({ baseUrl: ceiling.baseUrl, requests: [request] });
+    await compare('predict, 1 row', product(one), bare(one), 16);
+    await compare('predict, 1 row', product(one), bare(one), 64);
+    const wide = await compare('predict, 64 rows', product(many), bare(many), 16);
+    console.log(`  rows/s    product ${Math.round(wide.product.requestsPerSecond * 64)}, ceiling ${Math.round(wide.ceiling.requestsPerSecond * 64)}`);
+    await rowsVersusRaw(product(many), ceiling);
+  } finally {
+    await ceiling.stop();
+  }
+  await rssUnderLoad(app, { baseUrl: app.baseUrl, requests: [one] });
   await app.stop();
 
+  if (process.env.BENCH_BATCHING === '0') return;
   for (const [label, maxBatch] of [['off', '1'], ['on', '256']] as const) {
-    const batched = await startBenchApp({ INFERENCE_MAX_BATCH: maxBatch, INFERENCE_MAX_DELAY_US: '500' });
-    const target = {
-      url: `${batched.baseUrl}/api/v1/inference/sensor-anomaly/predict`,
-      method: 'POST' as const,
-      connections: 64,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${batched.token}` },
-      body: body(1),
-    };
-    await load('warm-up', { ...target, duration: 2 });
-    await load(`dynamic batching ${label}: 1 row, 64 connections`, target);
+    const batched = await startBenchApp({ ...UNCAPPED, INFERENCE_MAX_BATCH: maxBatch, INFERENCE_MAX_DELAY_US: '500' });
+    await measure(`dynamic batching ${label}: predict, 1 row`, { baseUrl: batched.baseUrl, requests: [predictRequest(1, batched.token)] }, 64);
     await batched.stop();
   }
 }

@@ -15,6 +15,8 @@ import { BackfillOrderEvents1767227100002 } from './1767227100002-BackfillOrderE
 import { CreateModelEvents1767227100003 } from './1767227100003-CreateModelEvents.js';
 import { CreateTags1767227200000 } from './1767227200000-CreateTags.js';
 import { JobCancelledStatus1767227300000 } from './1767227300000-JobCancelledStatus.js';
+import { ModelAliases1767227400000 } from './1767227400000-ModelAliases.js';
+import { TrafficPolicies1767227500000 } from './1767227500000-TrafficPolicies.js';
 
 /** Every migration in order, listed as classes (no globs) so every runner sees the same set. */
 export const MIGRATIONS = [
@@ -35,4 +37,6 @@ export const MIGRATIONS = [
   CreateModelEvents1767227100003,
   CreateTags1767227200000,
   JobCancelledStatus1767227300000,
+  ModelAliases1767227400000,
+  TrafficPolicies1767227500000,
 ];

@@ -36,6 +36,7 @@ export async function startBenchApp(env: Record<string, string> = {}): Promise<B
       ADMIN_USERNAME: ADMIN.username,
       RATE_LIMIT_MAX: '100000000',
       LOGIN_RATE_LIMIT_MAX: '100000000',
+      RATE_LIMIT_USER_MAX: '100000000',
       LOG_LEVEL: 'warn',
       ...env,
     },

@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { PayloadBudget } from '../../apps/api/src/core/payload-budget.js';
+import { PayloadBudget } from '@app/config';
 import { bearer, createTestApp, expectErrorShape, type TestApp } from '../helpers/test-app.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { connectStream } from '../helpers/ws-client.js';

@@ -1,9 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module.js';
 import { CategoriesModule } from './categories/categories.module.js';
-import { AppConfigModule } from './config/config.module.js';
-import { validateEnvironment, wiringOf, type AppWiring } from './config/env.schema.js';
-import { DatabaseModule } from './database/database.module.js';
+import { AppConfigModule, validateEnvironment, wiringOf, type AppWiring } from '@app/config';
+import { DatabaseModule } from '@app/database';
 import { HealthModule } from './health/health.module.js';
 import { HomeModule } from './home/home.module.js';
 import { InferenceModule } from './inference/inference.module.js';
@@ -16,6 +15,7 @@ import { OrdersModule } from './orders/orders.module.js';
 import { ProductsModule } from './products/products.module.js';
 import { RetentionModule } from './retention/retention.module.js';
 import { UsersModule } from './users/users.module.js';
+import { SCHEMA } from './database/schema.js';
 
 /** Imports the feature modules and the shared infrastructure, nothing else. */
 @Module({})
@@ -29,7 +29,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.register(),
-        DatabaseModule,
+        DatabaseModule.forRoot(SCHEMA),
         MetricsModule,
         AuthModule,
         UsersModule,

@@ -1,5 +1,6 @@
-import { startTracingIfConfigured } from './core/tracing.js';
+import { startTracingIfConfigured } from '@app/platform/tracing';
 
-// Tracing, when configured, hooks the module loader before the app's modules are imported.
+// Tracing, when configured, hooks the module loader before the app's modules are imported (hence
+// its own entry, @app/platform/tracing, which loads nothing else).
 await startTracingIfConfigured('ai-commerce-api');
 await import('./start-api.js');

@@ -3,12 +3,10 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
-import { AppConfig } from './config/app-config.js';
+import { AppConfig } from '@app/config';
 import { configureApp } from './core/configure-app.js';
-import { installGracefulShutdown } from './core/graceful-shutdown.js';
+import { installGracefulShutdown, installProcessSafetyNet, openWebSocketsOf } from '@app/platform';
 import { createHttpAdapter } from './core/http-adapter.js';
-import { openWebSocketsOf } from './core/open-websockets.js';
-import { installProcessSafetyNet } from './core/process-safety-net.js';
 
 async function bootstrap(): Promise<void> {
   installProcessSafetyNet();

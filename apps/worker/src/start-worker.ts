@@ -1,11 +1,9 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { validateEnvironment } from '../../api/src/config/env.schema.js';
-import { installGracefulShutdown } from '../../api/src/core/graceful-shutdown.js';
-import { createRootLogger, PinoNestLogger } from '../../api/src/core/logging.js';
+import { validateEnvironment } from '@app/config';
+import { createRootLogger, installGracefulShutdown, installProcessSafetyNet, PinoNestLogger } from '@app/platform';
 import { WorkerModule } from './worker.module.js';
-import { installProcessSafetyNet } from '../../api/src/core/process-safety-net.js';
 
 async function bootstrap(): Promise<void> {
   installProcessSafetyNet();

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { AppConfig } from '../../api/src/config/app-config.js';
+import { AppConfig } from '@app/config';
 import { HealthService } from '../../api/src/health/health.service.js';
 import { MetricsService } from '../../api/src/metrics/metrics.service.js';
 

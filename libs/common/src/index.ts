@@ -14,3 +14,4 @@ export * from './limits/in-flight-budget.js';
 export * from './validation/dates.js';
 export * from './validation/validate-as.js';
 export * from './write-behind/write-behind-buffer.js';
+export * from './routing/id-param.js';

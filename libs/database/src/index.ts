@@ -14,3 +14,4 @@ export * from './money-sql.js';
 export * from './updated-at.js';
 export * from './pool-bounds.js';
 export * from './timestamp-parameter.js';
+export * from './database.module.js';

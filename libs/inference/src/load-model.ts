@@ -3,7 +3,7 @@ import { readModelArtifacts } from './artifacts.js';
 import { ensureBackend } from './backend.js';
 import { ModelLoadError, asLoadError } from './errors.js';
 import { LoadedModel, type ModelInfo } from './loaded-model.js';
-import { readSignature, type SignatureOptions } from './model-signature.js';
+import { declaredLayersInputName, readSignature, type SignatureOptions } from './model-signature.js';
 
 export interface LoadModelOptions extends SignatureOptions {
   /** Run one dummy batch on load (default true). It also fixes outputSize and checks the weights. */
@@ -40,7 +40,10 @@ export async function loadModel(source: string, options: LoadModelOptions = {}):
     (late) => late.model.dispose(),
   );
   try {
-    const { batchOfOne, ...signature } = readSignature(model, files.format, options);
+    const { batchOfOne, ...signature } = readSignature(model, files.format, {
+      ...options,
+      declaredInputName: files.format === 'layers' ? declaredLayersInputName(files.artifacts.modelTopology) : undefined,
+    });
     const info: ModelInfo = { ...signature, backend, sizeBytes: files.sizeBytes, loadMs: performance.now() - started, warmupMs: 0 };
     const loaded = new LoadedModel(model, info, batchOfOne, options.label);
     if (options.warmup !== false) await within(options.warmupTimeoutMs, 'WARMUP_TIMEOUT', () => loaded.warmUp());

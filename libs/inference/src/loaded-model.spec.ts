@@ -29,6 +29,17 @@ describe('LoadedModel on the shipped layers models', () => {
     expect(sensor.info.sizeBytes).toBeGreaterThan(0);
   });
 
+  it('reports the input name the artifact declares, the same on every load in a process', async () => {
+    // TF.js makes layer names unique per process: a second load is named `..._input_1` by TF.js.
+    const again = await loadModel(shippedModelDir('sensor-anomaly'));
+    try {
+      expect(again.info.inputName).toBe(sensor.info.inputName);
+      expect(sensor.info.inputName).toMatch(/_input$/);
+    } finally {
+      again.dispose();
+    }
+  });
+
   it('classifies raw readings (normalisation is inside the model)', async () => {
     const out = await sensor.predict(Float32Array.from([...NORMAL, ...HOT]), 2);
     expect(out).toHaveLength(4);

@@ -25,6 +25,8 @@ export interface ModelSignature {
 
 /** The row shape a load may require or supply. */
 export interface SignatureOptions {
+  /** The input name the artifact declares (see declaredLayersInputName); the loaded one otherwise. */
+  declaredInputName?: string;
   /** When given, the signature is refused (INPUT_SHAPE_MISMATCH) unless the row shape is exactly this. */
   expectedInputShape?: number[];
   /** Row shape to use for models whose input has unknown (-1) dimensions besides the batch. */
@@ -32,6 +34,26 @@ export interface SignatureOptions {
 }
 
 type AnyModel = tf.LayersModel | tf.GraphModel;
+
+type LayerConfig = { class_name?: string; config?: { name?: unknown } };
+
+/**
+ * A layers model's input name as its topology declares it. TF.js makes layer names unique per
+ * process, so the second load of the same artifact reports `dense_input_1`: clients of the V2
+ * protocol read the name from the metadata of one version and send it to another, so the name must
+ * come from the artifact, not from the load. Undefined when the topology does not say.
+ */
+export function declaredLayersInputName(topology: unknown): string | undefined {
+  const config = (topology as { model_config?: { class_name?: string; config?: unknown } } | undefined)?.model_config ?? (topology as { class_name?: string; config?: unknown } | undefined);
+  const body = config?.config as { layers?: LayerConfig[]; input_layers?: unknown[][] } | LayerConfig[] | undefined;
+  const inputLayers = Array.isArray(body) ? undefined : body?.input_layers;
+  if (Array.isArray(inputLayers?.[0]) && typeof inputLayers[0][0] === 'string') return inputLayers[0][0];
+  const first = (Array.isArray(body) ? body : body?.layers)?.[0];
+  const name = first?.config?.name;
+  if (typeof name !== 'string') return undefined;
+  // A Sequential model without an explicit InputLayer names its input after the first layer.
+  return first?.class_name === 'InputLayer' ? name : `${name}_input`;
+}
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
@@ -91,7 +113,7 @@ export function readSignature(model: AnyModel, format: ModelFormat, options: Sig
     inputDtype: dtype,
     rowSize: inputShape.reduce((a, b) => a * b, 1),
     outputSize: declaredOutputSize(model),
-    inputName: input.name,
+    inputName: options.declaredInputName ?? input.name,
     outputNames: (model.outputs as { name: string }[]).map((o) => o.name),
     batchOfOne,
   };

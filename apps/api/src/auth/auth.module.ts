@@ -4,7 +4,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { StringValue } from 'ms';
-import { AppConfig } from '../config/app-config.js';
+import { AppConfig } from '@app/config';
 import { UsersModule } from '../users/users.module.js';
 import { ApiKey } from './api-keys/api-key.entity.js';
 import { ApiKeyScopeGuard } from './api-keys/api-key-scope.guard.js';

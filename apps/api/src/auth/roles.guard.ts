@@ -2,8 +2,9 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { ForbiddenError } from '@app/common';
-import { REQUIRED_ROLES } from './auth.decorators.js';
-import type { AuthUser, Role } from './auth-user.js';
+import { REQUIRED_ROLES } from '../auth-metadata/auth.decorators.js';
+import type { AuthUser } from '../auth-metadata/auth-user.js';
+import type { Role } from '../users/role.js';
 
 /** Global guard after JwtAuthGuard: enforces @Auth('admin') and the like. */
 @Injectable()

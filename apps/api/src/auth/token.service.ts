@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { UnauthorizedError } from '@app/common';
 import { UsersService } from '../users/users.service.js';
-import type { AuthUser, JwtClaims, TokenSubject } from './auth-user.js';
+import type { AuthUser } from '../auth-metadata/auth-user.js';
+import type { JwtClaims } from './jwt-claims.js';
+import type { TokenSubject } from '../users/role.js';
 
 /**
  * Issues and checks HS256 tokens. A token is honoured only while its user exists, is active and

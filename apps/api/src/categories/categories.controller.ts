@@ -1,14 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiPageResponse, PageQueryDto, type Page } from '@app/common';
-import { Auth, Public } from '../auth/auth.decorators.js';
-import { ApiErrors } from '../core/api-docs.decorators.js';
+import { ApiPageResponse, ID, PageQueryDto, type Page } from '@app/common';
+import { Auth, Public } from '../auth-metadata/auth.decorators.js';
+import { ApiErrors } from '../api-docs/api-docs.decorators.js';
 import { CategoriesService } from './categories.service.js';
-import { CategoryResponseDto, CategoryStatsDto, CategoryTreeNodeDto } from './dto/category-response.dto.js';
+import { CategoryResponseDto, CategoryTreeNodeDto } from './dto/category-response.dto.js';
 import { CreateCategoryDto } from './dto/create-category.dto.js';
 import { UpdateCategoryDto } from './dto/update-category.dto.js';
 
-// Fixed paths (tree, stats) are declared before ':id', which would otherwise capture them.
 @ApiTags('categories')
 @Controller('categories')
 export class CategoriesController {
@@ -31,15 +30,7 @@ export class CategoriesController {
     return this.categories.tree();
   }
 
-  @Get('stats')
-  @Public()
-  @ApiOperation({ summary: 'Per category: count and average/min/max price of its active products' })
-  @ApiOkResponse({ type: [CategoryStatsDto] })
-  stats(): Promise<CategoryStatsDto[]> {
-    return this.categories.stats();
-  }
-
-  @Get(':id')
+  @Get(ID)
   @Public()
   @ApiOperation({ summary: 'One category' })
   @ApiOkResponse({ type: CategoryResponseDto })
@@ -57,7 +48,7 @@ export class CategoriesController {
     return this.categories.create(dto);
   }
 
-  @Patch(':id')
+  @Patch(ID)
   @Auth('admin')
   @ApiOperation({ summary: 'Partial update; a category cannot become its own ancestor (400)' })
   @ApiOkResponse({ type: CategoryResponseDto })
@@ -66,7 +57,7 @@ export class CategoriesController {
     return this.categories.update(id, dto);
   }
 
-  @Delete(':id')
+  @Delete(ID)
   @HttpCode(204)
   @Auth('admin')
   @ApiOperation({ summary: 'Delete; its products stay with categoryId = null, its children become top-level' })

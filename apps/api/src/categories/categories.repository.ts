@@ -2,18 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, type EntityManager, type QueryDeepPartialEntity, type Repository } from 'typeorm';
 import { pageOffset, type PageQueryDto } from '@app/common';
-import { centsOf, integerOrNull, updateColumns, writeLockFor } from '@app/database';
-import { Product } from '../products/product.entity.js';
+import { updateColumns, writeLockFor } from '@app/database';
 import { Category } from './category.entity.js';
-
-export interface CategoryStatsRow {
-  categoryId: number;
-  name: string;
-  productCount: number;
-  sumCents: number | null;
-  minCents: number | null;
-  maxCents: number | null;
-}
 
 /** The categories table's queries, named for what they are for. */
 @Injectable()
@@ -80,33 +70,5 @@ export class CategoriesRepository {
   async delete(id: number): Promise<boolean> {
     const result = await this.categories.delete({ id });
     return (result.affected ?? 0) > 0;
-  }
-
-  /**
-   * Per category over its active products, in one GROUP BY. Reads the products table (never
-   * writes it): the statistic belongs to categories, and a join is cheaper than a call per row.
-   */
-  async stats(): Promise<CategoryStatsRow[]> {
-    const rows = await this.categories
-      .createQueryBuilder('category')
-      .leftJoin(Product, 'product', 'product.categoryId = category.id AND product.isActive = :active', { active: true })
-      .select('category.id', 'categoryId')
-      .addSelect('category.name', 'name')
-      .addSelect('COUNT(product.id)', 'productCount')
-      .addSelect(`SUM(${centsOf('product.price')})`, 'sumCents')
-      .addSelect(`MIN(${centsOf('product.price')})`, 'minCents')
-      .addSelect(`MAX(${centsOf('product.price')})`, 'maxCents')
-      .groupBy('category.id')
-      .addGroupBy('category.name')
-      .orderBy('category.name', 'ASC')
-      .getRawMany<Record<string, string | number | null>>();
-    return rows.map((row) => ({
-      categoryId: Number(row.categoryId),
-      name: String(row.name),
-      productCount: Number(row.productCount),
-      sumCents: integerOrNull(row.sumCents),
-      minCents: integerOrNull(row.minCents),
-      maxCents: integerOrNull(row.maxCents),
-    }));
   }
 }

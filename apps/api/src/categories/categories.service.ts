@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { BadRequestError, centsToDecimalString, ConflictError, NotFoundError, toPage, ValidationFailedError, type Page, type PageQueryDto } from '@app/common';
+import { BadRequestError, ConflictError, NotFoundError, toPage, ValidationFailedError, type Page, type PageQueryDto } from '@app/common';
 import { UnitOfWork } from '@app/database';
 import { CategoriesRepository } from './categories.repository.js';
 import type { Category } from './category.entity.js';
-import { toCategoryResponse, type CategoryResponseDto, type CategoryStatsDto, type CategoryTreeNodeDto } from './dto/category-response.dto.js';
+import { toCategoryResponse, type CategoryResponseDto, type CategoryTreeNodeDto } from './dto/category-response.dto.js';
 import type { CreateCategoryDto } from './dto/create-category.dto.js';
 import type { UpdateCategoryDto } from './dto/update-category.dto.js';
 import { slugify } from './slug.js';
@@ -39,20 +39,6 @@ export class CategoriesService {
       (parent ? parent.children : roots).push(node);
     }
     return roots;
-  }
-
-  async stats(): Promise<CategoryStatsDto[]> {
-    const rows = await this.categories.stats();
-    const money = (cents: number | null) => (cents === null ? null : centsToDecimalString(cents));
-    return rows.map((row) => ({
-      categoryId: row.categoryId,
-      name: row.name,
-      productCount: row.productCount,
-      // Integer division of integer cents, rounded half up: no float ever holds a price.
-      avgPrice: row.productCount > 0 && row.sumCents !== null ? money(Math.round(row.sumCents / row.productCount)) : null,
-      minPrice: money(row.minCents),
-      maxPrice: money(row.maxCents),
-    }));
   }
 
   async create(dto: CreateCategoryDto): Promise<CategoryResponseDto> {

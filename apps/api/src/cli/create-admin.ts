@@ -3,15 +3,16 @@ import { parseArgs } from 'node:util';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConflictError } from '@app/common';
-import { AppConfigModule } from '../config/config.module.js';
-import { DatabaseModule } from '../database/database.module.js';
+import { AppConfigModule } from '@app/config';
+import { DatabaseModule } from '@app/database';
 import { UsersModule } from '../users/users.module.js';
 import { UsersService } from '../users/users.service.js';
 import { promptNewPassword } from './prompt-password.js';
+import { SCHEMA } from '../database/schema.js';
 
 /** Only what creating a user needs: no HTTP, no inference runtime. Built after the environment is read (see main). */
 function createAdminModule() {
-  @Module({ imports: [AppConfigModule.register(), DatabaseModule, UsersModule] })
+  @Module({ imports: [AppConfigModule.register(), DatabaseModule.forRoot(SCHEMA), UsersModule] })
   class CreateAdminModule {}
   return CreateAdminModule;
 }

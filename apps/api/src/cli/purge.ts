@@ -1,16 +1,16 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { AppConfigModule } from '../config/config.module.js';
-import { validateEnvironment } from '../config/env.schema.js';
-import { DatabaseModule } from '../database/database.module.js';
+import { AppConfigModule, validateEnvironment } from '@app/config';
+import { DatabaseModule } from '@app/database';
 import { RetentionModule } from '../retention/retention.module.js';
 import { RetentionService } from '../retention/retention.service.js';
+import { SCHEMA } from '../database/schema.js';
 
 /** Only what purging needs: the database, Redis for the lock when configured, no HTTP, no models runtime. */
 function createPurgeModule() {
   const env = validateEnvironment(process.env, { quiet: true });
-  @Module({ imports: [AppConfigModule.register(), DatabaseModule, RetentionModule.register({ schedule: false, redisUrl: env.REDIS_URL })] })
+  @Module({ imports: [AppConfigModule.register(), DatabaseModule.forRoot(SCHEMA), RetentionModule.register({ schedule: false, redisUrl: env.REDIS_URL })] })
   class PurgeModule {}
   return PurgeModule;
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { REQUEST_ID_HEADER, requestIdFor } from '@app/common';
-import { trustProxyOf, validateEnvironment, type EnvironmentVariables } from '../config/env.schema.js';
+import { trustProxyOf, validateEnvironment, type EnvironmentVariables } from '@app/config';
 
 /**
  * The HTTP platform: Fastify rather than Express. On the 2-core target machine the product routes

@@ -1,7 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { withTimeout } from '@app/common';
-import { RedisConnection } from '../core/redis.module.js';
+import { RedisConnection } from '@app/platform';
 
 const PING_TIMEOUT_MS = 1000;
 

@@ -1,13 +1,15 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, CurrentUser } from '../auth/auth.decorators.js';
-import type { AuthUser } from '../auth/auth-user.js';
-import { ApiErrors, ApiPayloadBudget } from '../core/api-docs.decorators.js';
+import { Auth, CurrentUser } from '../auth-metadata/auth.decorators.js';
+import type { AuthUser } from '../auth-metadata/auth-user.js';
+import { ApiErrors, ApiPayloadBudget } from '../api-docs/api-docs.decorators.js';
 import { ModelNameParams } from '../models/dto/model-version.params.js';
 import { PREDICTION_MODELS, PredictRequestDto, PredictResponseDto } from './dto/predict.dto.js';
 import { InferenceService } from './inference.service.js';
 import { PredictBodyPipe, type PredictBody } from './predict-body.pipe.js';
-import { KeyScope } from '../auth/api-keys/api-key-scopes.js';
+import { KeyScope } from '../auth-metadata/key-scope.js';
+import { callerKey } from '../models/serving/sticky-split.js';
 
 @ApiTags('inference')
 @ApiExtraModels(...PREDICTION_MODELS)
@@ -20,11 +22,18 @@ export class InferenceController {
   @HttpCode(200)
   @Auth()
   @ApiBody({ type: PredictRequestDto })
-  @ApiOperation({ summary: 'Predict with the deployed version of a model (1 to 1024 rows)' })
-  @ApiOkResponse({ type: PredictResponseDto })
+  @ApiOperation({
+    summary: 'Predict with the deployed version of a model (1 to 1024 rows)',
+    description:
+      'Without `version` the call follows the model\'s traffic policy when it has one (weighted, sticky per API key, else per user), else the production version; a named version or alias (`champion`, ...) bypasses the policy. `latest` and `production` name the production version.',
+  })
+  @ApiOkResponse({ type: PredictResponseDto, headers: { 'X-Model-Version': { description: 'The version that served the call (same as the body\'s `version`)', schema: { type: 'string' } } } })
   @ApiErrors(400, 404, 413)
   @ApiPayloadBudget()
-  predict(@Param() params: ModelNameParams, @Body(PredictBodyPipe) body: PredictBody, @CurrentUser() user: AuthUser): Promise<PredictResponseDto> {
-    return this.inference.predict({ name: params.name, version: body.version, inputs: body.inputs, userId: user.id, source: 'http' });
+  async predict(@Param() params: ModelNameParams, @Body(PredictBodyPipe) body: PredictBody, @CurrentUser() user: AuthUser, @Res({ passthrough: true }) reply: FastifyReply): Promise<PredictResponseDto> {
+    const caller = callerKey({ userId: user.id, apiKeyId: user.apiKey?.id });
+    const result = await this.inference.predict({ name: params.name, version: body.version, inputs: body.inputs, userId: user.id, source: 'http', caller });
+    void reply.header('X-Model-Version', result.version);
+    return result;
   }
 }

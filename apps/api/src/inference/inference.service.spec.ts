@@ -3,8 +3,10 @@ import { NotFoundError } from '@app/common';
 import { MetricsService } from '../metrics/metrics.service.js';
 import type { DeployedModel } from '../models/deployed-models.js';
 import { ModelRuntime, type LoadedModelInfo, type PredictOutput } from '../models/model-runtime.js';
-import type { ModelsService } from '../models/models.service.js';
+import type { ModelVersionResolver } from '../models/serving/model-version-resolver.js';
+import { TrafficStats } from '../models/serving/traffic-stats.js';
 import { InferenceService } from './inference.service.js';
+import { ShadowMirror } from './shadow-mirror.js';
 import type { InferenceRecordWriter, NewInferenceRecord } from './records/inference-record.writer.js';
 
 /** The runtime port replaced: it answers each row's sum and its negation, and can vanish mid-call. */
@@ -52,11 +54,13 @@ function service(deployed: DeployedModel | undefined, runtime: SummingRuntime, r
   const models = {
     resolve: () => {
       if (!deployed) throw new NotFoundError('Deployed model', 'toy');
-      return deployed;
+      return { model: deployed, shadows: [] };
     },
-  } as unknown as ModelsService;
+  } as unknown as ModelVersionResolver;
   const writer = { record: (entry: NewInferenceRecord) => records.push(entry) } as unknown as InferenceRecordWriter;
-  return new InferenceService(models, runtime, new MetricsService(), writer);
+  const metrics = new MetricsService();
+  const stats = new TrafficStats(metrics);
+  return new InferenceService(models, runtime, metrics, writer, stats, new ShadowMirror(stats));
 }
 
 describe('InferenceService (runtime replaced)', () => {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { BadRequestError, isObjectValue, parseIsoDateTime, toPage, validateAs, ValidationFailedError, type FieldError, type Page } from '@app/common';
 import { UnitOfWork } from '@app/database';
-import type { AuthUser } from '../auth/auth-user.js';
+import type { AuthUser } from '../auth-metadata/auth-user.js';
 import { InferenceService, MAX_PREDICT_ROWS, type ClassPredictionLike } from '../inference/inference.service.js';
-import { ModelsService } from '../models/models.service.js';
+import { ModelVersionResolver } from '../models/serving/model-version-resolver.js';
 import { MAX_INGEST_ROWS, type IngestResultDto, type ListReadingsQueryDto, type RejectedRowDto } from './dto/ingest.dto.js';
 import { SensorReadingInputDto, toSensorReadingDto, type SensorReadingDto } from './dto/sensor-reading.dto.js';
 import type { SensorReading } from './sensor-reading.entity.js';
@@ -21,7 +21,7 @@ export class IngestionService {
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly readings: SensorReadingsRepository,
-    private readonly models: ModelsService,
+    private readonly models: ModelVersionResolver,
     private readonly inference: InferenceService,
   ) {}
 
@@ -60,7 +60,7 @@ export class IngestionService {
 
   /** The model must classify into an `anomaly` label from reading fields only. */
   private scorerFor(name: string) {
-    const model = this.models.resolve(name);
+    const model = this.models.model(name);
     const features = model.featureNames ?? [];
     const unusable = model.task !== 'classification' || !model.outputLabels?.includes(ANOMALY_LABEL) || features.length === 0 || features.some((feature) => !(READING_FIELDS as readonly string[]).includes(feature));
     if (unusable) throw new BadRequestError(`Model '${name}' cannot score readings: it must classify into an '${ANOMALY_LABEL}' label from the features ${READING_FIELDS.join(', ')}`);

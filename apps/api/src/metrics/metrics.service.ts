@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { routeTemplate } from '@app/common';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096, 16384];
@@ -29,6 +30,11 @@ export class MetricsService {
   readonly recordsDropped = new Counter({ name: 'inference_records_dropped_total', help: 'Prediction records dropped (buffer full during a database outage, rejected by the database, or unserialisable)', registers: [this.registry] });
   readonly recordsBuffered = new Gauge({ name: 'inference_records_buffered', help: 'Prediction records waiting in memory to be written', registers: [this.registry] });
   readonly rateLimitStoreErrors = new Counter({ name: 'rate_limit_store_errors_total', help: 'Rate-limit counts that failed or timed out in the shared store (the request was let through)', registers: [this.registry] });
+  readonly trafficServed = new Counter({ name: 'traffic_served_total', help: 'Successful primary inference calls per served version (every source but shadow)', labelNames: ['model', 'version'], registers: [this.registry] });
+  readonly shadowCalls = new Counter({ name: 'traffic_shadow_calls_total', help: 'Shadow calls compared with their primary, per pair', labelNames: ['model', 'primary', 'shadow'], registers: [this.registry] });
+  readonly shadowAgreement = new Gauge({ name: 'traffic_shadow_agreement', help: 'Classifiers: share of rows where the shadow gave the primary\'s label, since this process started', labelNames: ['model', 'primary', 'shadow'], registers: [this.registry] });
+  readonly shadowMeanAbsDiff = new Gauge({ name: 'traffic_shadow_mean_absolute_difference', help: 'Regressors: mean absolute difference between shadow and primary outputs, since this process started', labelNames: ['model', 'primary', 'shadow'], registers: [this.registry] });
+  readonly shadowDropped = new Counter({ name: 'traffic_shadow_dropped_total', help: 'Shadow calls dropped because the shadow queue was full (or that failed)', labelNames: ['model', 'reason'], registers: [this.registry] });
   readonly dbPoolInUse = new Gauge({ name: 'db_pool_connections_in_use', help: 'Database connections in use', registers: [this.registry] });
   readonly dbPoolIdle = new Gauge({ name: 'db_pool_connections_idle', help: 'Idle database connections', registers: [this.registry] });
 
@@ -38,7 +44,7 @@ export class MetricsService {
 
   /** Counts and times one answered request under its route template ('unmatched' for a 404 without a route). */
   observeRequest(method: string, route: string | undefined, status: number, seconds: number): void {
-    const labels = { method, route: route ?? 'unmatched', status: String(status) };
+    const labels = { method, route: route === undefined ? 'unmatched' : routeTemplate(route), status: String(status) };
     this.httpRequests.inc(labels);
     this.httpDuration.observe(labels, seconds);
   }

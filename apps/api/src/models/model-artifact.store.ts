@@ -4,7 +4,7 @@ import { basename, join, resolve, sep } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { BadRequestError } from '@app/common';
 import { artifactChecksum } from '@app/inference';
-import { AppConfig } from '../config/app-config.js';
+import { AppConfig } from '@app/config';
 import { SAFE_SEGMENT } from './dto/model-fields.js';
 
 export interface UploadedFile {

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { ModelServer } from '@app/inference';
-import type { AppConfig } from '../config/app-config.js';
+import type { AppConfig } from '@app/config';
 import type { MetricsService } from '../metrics/metrics.service.js';
 
 /** The metric labels of a `name@version` key (see modelKey). */

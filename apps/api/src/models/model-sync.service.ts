@@ -1,19 +1,19 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { AppConfig } from '../config/app-config.js';
+import { AppConfig } from '@app/config';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { DeployedModels } from './deployed-models.js';
 import { ModelArtifactStore } from './model-artifact.store.js';
 import { ModelLoadFailures } from './model-load-failures.js';
 import { ModelResidency } from './model-residency.js';
 import { ModelLoadError, ModelRuntime, modelKey } from './model-runtime.js';
-import { ModelsRepository } from './models.repository.js';
 import { ModelsService } from './models.service.js';
+import { ServingPlanReader } from './serving/serving-plan.js';
 import { ShippedModelsInstaller } from './shipped-models.installer.js';
 
 /**
- * Keeps this process's runtime in step with the registry: at boot it loads every deployed
- * version, then every MODEL_SYNC_INTERVAL_MS it picks up deploys and rollbacks made through
- * other processes. A version whose artifact is missing or corrupt here is logged, reported not
+ * Keeps this process's runtime in step with the registry: at boot it loads every version a route
+ * needs, then every MODEL_SYNC_INTERVAL_MS it picks up deploys, rollbacks, alias moves and
+ * policy changes made through other processes. A version whose artifact is missing or corrupt here is logged, reported not
  * ready (readiness, `model_ready`, `model_load_failures_total`) and retried with back-off; the
  * boot goes on and the registry row stays as it is, so one broken replica undeploys nothing.
  */
@@ -32,7 +32,7 @@ export class ModelSyncService implements OnApplicationBootstrap, OnApplicationSh
 
   constructor(
     private readonly config: AppConfig,
-    private readonly models: ModelsRepository,
+    private readonly plan: ServingPlanReader,
     private readonly service: ModelsService,
     private readonly store: ModelArtifactStore,
     private readonly runtime: ModelRuntime,
@@ -76,21 +76,25 @@ export class ModelSyncService implements OnApplicationBootstrap, OnApplicationSh
     if (!this.stopped) await this.sync();
   }
 
+  /**
+   * Converges this process on the registry's serving plan; idempotent, so any trigger (boot, the
+   * timer, a retry, a notice from another process) may call it. First loads every version a route
+   * needs (production, alias targets, policy primaries and shadows), then swaps in the routes, then
+   * unloads what no route needs: a moved route never points at a version still loading.
+   */
   sync(): Promise<void> {
     return this.service.changes.run(async () => {
-      const rows = await this.models.findDeployed();
+      const { routes, rows } = await this.plan.read();
       const wanted = new Set(rows.map((row) => modelKey(row.name, row.version)));
       this.failures.retain(wanted);
       for (const row of rows) {
         const key = modelKey(row.name, row.version);
-        if (this.deployed.get(row.name, row.version)?.key === key && this.runtime.info(key)) continue;
+        if (this.deployed.get(row.name, row.version) && this.runtime.info(key)) continue;
         if (this.failures.backingOff(key)) continue;
         try {
           const info = await this.runtime.load(key, this.store.dirOf(row.name, row.version));
-          const replaced = this.deployed.get(row.name);
-          this.deployed.set(row, info);
+          this.deployed.add(row, info);
           this.failures.clear(key);
-          if (replaced && replaced.key !== key) this.residency.unload(replaced.key);
           this.logger.log(`Loaded ${key} (${info.format}, input ${JSON.stringify(info.inputShape)})`);
         } catch (error) {
           // This process cannot serve the version; others may. It says so in readiness and
@@ -102,11 +106,12 @@ export class ModelSyncService implements OnApplicationBootstrap, OnApplicationSh
           this.scheduleRetry(delay);
         }
       }
+      this.deployed.replaceRoutes(routes);
       for (const model of this.deployed.all()) {
         if (!wanted.has(model.key)) {
           this.deployed.remove(model.name, model.version);
           this.residency.unload(model.key);
-          this.logger.log(`Unloaded ${model.key}: no longer deployed`);
+          this.logger.log(`Unloaded ${model.key}: no route needs it any more`);
         }
       }
     });
@@ -123,7 +128,7 @@ export class ModelSyncService implements OnApplicationBootstrap, OnApplicationSh
     this.retries.add(retry);
   }
 
-  /** model_ready{model,version}: 1 for each deployed version loaded here, 0 for each that failed. */
+  /** model_ready{model,version}: 1 for each resident version loaded here, 0 for each that failed. */
   private publishReadiness(): void {
     this.metrics.modelReady.reset();
     for (const model of this.deployed.all()) this.metrics.modelReady.set({ model: model.name, version: model.version }, 1);

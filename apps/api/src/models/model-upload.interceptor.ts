@@ -2,7 +2,7 @@ import { Injectable, type CallHandler, type ExecutionContext, type NestIntercept
 import { HttpAdapterHost } from '@nestjs/core';
 import { FileFieldsInterceptor } from '@nestjs/platform-fastify/multipart';
 import type { Observable } from 'rxjs';
-import { AppConfig } from '../config/app-config.js';
+import { AppConfig } from '@app/config';
 
 /** The parts of an uploaded file (multer's shape) the registry uses. */
 interface MemoryFile {

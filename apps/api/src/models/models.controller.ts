@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UploadedFiles, UseInterceptors } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse, type Page } from '@app/common';
-import type { AuthUser } from '../auth/auth-user.js';
-import { Auth, CurrentUser } from '../auth/auth.decorators.js';
-import { ApiErrors } from '../core/api-docs.decorators.js';
+import type { AuthUser } from '../auth-metadata/auth-user.js';
+import { Auth, CurrentUser } from '../auth-metadata/auth.decorators.js';
+import { ApiErrors } from '../api-docs/api-docs.decorators.js';
 import { ListModelsQueryDto } from './dto/list-models.query.js';
 import { ModelVersionResponseDto } from './dto/model-version-response.dto.js';
 import { ModelNameParams, ModelVersionParams } from './dto/model-version.params.js';
@@ -48,7 +48,7 @@ export class ModelsController {
 
   @Get(':name/versions/:version')
   @Auth()
-  @ApiOperation({ summary: 'One version; `latest` is the production version, else the most recently created' })
+  @ApiOperation({ summary: 'One version; `latest` is the production version, else the most recently created; `production` the production version; an alias its target' })
   @ApiOkResponse({ type: ModelVersionResponseDto })
   @ApiErrors(400, 404)
   version(@Param() params: ModelVersionParams): Promise<ModelVersionResponseDto> {
@@ -68,7 +68,7 @@ export class ModelsController {
   @Post(':name/versions/:version/undeploy')
   @HttpCode(200)
   @Auth('admin')
-  @ApiOperation({ summary: 'Unload; stage staging' })
+  @ApiOperation({ summary: 'Unload (unless an alias or the traffic policy still names it); stage staging' })
   @ApiOkResponse({ type: ModelVersionResponseDto })
   @ApiErrors(400, 404)
   undeploy(@Param() params: ModelVersionParams, @CurrentUser() actor: AuthUser): Promise<ModelVersionResponseDto> {
@@ -77,9 +77,9 @@ export class ModelsController {
 
   @Delete(':name/versions/:version')
   @Auth('admin')
-  @ApiOperation({ summary: 'Archive: unload, stage archived; the artifact stays' })
+  @ApiOperation({ summary: 'Archive: unload, stage archived; the artifact stays (409 while an alias or the traffic policy names it)' })
   @ApiOkResponse({ type: ModelVersionResponseDto })
-  @ApiErrors(400, 404)
+  @ApiErrors(400, 404, 409)
   archive(@Param() params: ModelVersionParams, @CurrentUser() actor: AuthUser): Promise<ModelVersionResponseDto> {
     return this.models.archive(params.name, params.version, actor.id);
   }

@@ -1,7 +1,7 @@
 import { Module, type OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ModelServer } from '@app/inference';
-import { AppConfig } from '../config/app-config.js';
+import { AppConfig } from '@app/config';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { DeployedModels } from './deployed-models.js';
 import { ModelEvent } from './events/model-event.entity.js';
@@ -22,10 +22,22 @@ import { RegistryNoticeMetrics } from './notices/registry-notice.metrics.js';
 import { RegistryNotifier } from './notices/registry-notifier.js';
 import { RegistrySubscriber } from './notices/registry-subscriber.js';
 import { ShippedModelsInstaller } from './shipped-models.installer.js';
+import { ModelAlias } from './serving/model-alias.entity.js';
+import { ModelAliasesRepository } from './serving/model-aliases.repository.js';
+import { ModelAliasesService } from './serving/model-aliases.service.js';
+import { ModelVersionResolver } from './serving/model-version-resolver.js';
+import { ServingRoutesController } from './serving/serving-routes.controller.js';
+import { TrafficPoliciesService } from './serving/traffic-policies.service.js';
+import { ResidentVersions } from './serving/resident-versions.js';
+import { ServingPlanReader } from './serving/serving-plan.js';
+import { TrafficPoliciesRepository } from './serving/traffic-policies.repository.js';
+import { TrafficPolicy } from './serving/traffic-policy.entity.js';
+import { TrafficStats } from './serving/traffic-stats.js';
+import { VersionReferences } from './serving/version-references.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ModelVersion, ModelEvent])],
-  controllers: [ModelsController, ModelEventsController],
+  imports: [TypeOrmModule.forFeature([ModelVersion, ModelEvent, ModelAlias, TrafficPolicy])],
+  controllers: [ModelsController, ModelEventsController, ServingRoutesController],
   providers: [
     ModelsService,
     ModelEventsService,
@@ -37,6 +49,15 @@ import { ShippedModelsInstaller } from './shipped-models.installer.js';
     ModelSyncService,
     ShippedModelsInstaller,
     ModelUploadInterceptor,
+    ModelAliasesRepository,
+    TrafficPoliciesRepository,
+    ServingPlanReader,
+    ResidentVersions,
+    VersionReferences,
+    ModelVersionResolver,
+    TrafficStats,
+    ModelAliasesService,
+    TrafficPoliciesService,
     // Registry changes announced to and received from the other processes (Redis pub/sub).
     RegistryNoticeMetrics,
     RegistryNotifier,
@@ -46,7 +67,7 @@ import { ShippedModelsInstaller } from './shipped-models.installer.js';
     { provide: ModelServer, inject: [AppConfig, MetricsService], useFactory: startModelServer },
     { provide: ModelRuntime, inject: [ModelServer], useFactory: (server: ModelServer): ModelRuntime => server },
   ],
-  exports: [ModelsService, ModelRuntime, ModelSyncService, ModelResidency, ModelLoadFailures],
+  exports: [ModelsService, ModelVersionResolver, TrafficStats, ModelRuntime, ModelSyncService, ModelResidency, ModelLoadFailures],
 })
 export class ModelsModule implements OnApplicationShutdown {
   constructor(private readonly server: ModelServer) {}

@@ -38,6 +38,11 @@ export class ModelsRepository {
     return this.versions.findBy({ deployed: true });
   }
 
+  /** The rows of these (name, version) pairs that exist. */
+  findVersions(pairs: { name: string; version: string }[]): Promise<ModelVersion[]> {
+    return pairs.length === 0 ? Promise.resolve([]) : this.versions.findBy(pairs.map(({ name, version }) => ({ name, version })));
+  }
+
   list(filter: ModelFilter, page: PageQueryDto): Promise<[ModelVersion[], number]> {
     const where: FindOptionsWhere<ModelVersion> = {};
     if (filter.name) where.name = filter.name;

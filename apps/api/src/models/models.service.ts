@@ -2,17 +2,18 @@ import { Injectable, Logger } from '@nestjs/common';
 import { BadRequestError, ConflictError, NotFoundError, toPage, type Page } from '@app/common';
 import { classifyDbError, UnitOfWork } from '@app/database';
 import type { EntityManager } from 'typeorm';
-import { DeployedModels, type DeployedModel } from './deployed-models.js';
+import { DeployedModels } from './deployed-models.js';
 import { ModelEventsService } from './events/model-events.service.js';
 import type { ListModelsQueryDto } from './dto/list-models.query.js';
 import { toModelVersionResponse, type ModelVersionResponseDto } from './dto/model-version-response.dto.js';
 import type { UploadModelDto } from './dto/upload-model.dto.js';
 import { ModelArtifactStore, type UploadedFile } from './model-artifact.store.js';
 import { newVersionFields } from './model-metadata.js';
-import { ModelResidency } from './model-residency.js';
 import { ModelLoadError, ModelRuntime, modelKey, type LoadedModelInfo } from './model-runtime.js';
 import type { ModelVersion } from './model-version.entity.js';
 import { ModelsRepository } from './models.repository.js';
+import { ResidentVersions } from './serving/resident-versions.js';
+import { VersionReferences } from './serving/version-references.js';
 import { SerialQueue } from './serial-queue.js';
 
 const FORMAT_OF_FRAMEWORK = { 'tfjs-layers': 'layers', 'tfjs-graph': 'graph' } as const;
@@ -30,7 +31,8 @@ export class ModelsService {
     private readonly store: ModelArtifactStore,
     private readonly runtime: ModelRuntime,
     private readonly deployed: DeployedModels,
-    private readonly residency: ModelResidency,
+    private readonly resident: ResidentVersions,
+    private readonly references: VersionReferences,
     private readonly events: ModelEventsService,
   ) {}
 
@@ -57,7 +59,7 @@ export class ModelsService {
         throw classifyDbError(error) === 'unique' ? alreadyExists(dto) : error;
       });
       await this.events.record('upload', dto.name, dto.version, actorId); // never throws: see ModelEventsService
-      return toModelVersionResponse(row);
+      return toModelVersionResponse(row, []);
     } finally {
       // Gone already once committed; otherwise only this upload's own folder is removed.
       await this.store.discard(staged);
@@ -66,17 +68,17 @@ export class ModelsService {
 
   async list(query: ListModelsQueryDto): Promise<Page<ModelVersionResponseDto>> {
     const [rows, total] = await this.models.list(query, query);
-    return toPage(rows.map(toModelVersionResponse), total, query);
+    return toPage(await this.respondAll(rows), total, query);
   }
 
   async versionsOf(name: string): Promise<ModelVersionResponseDto[]> {
     const rows = await this.models.listVersions(name);
     if (rows.length === 0) throw new NotFoundError('Model', name);
-    return rows.map(toModelVersionResponse);
+    return this.respondAll(rows);
   }
 
   async getVersion(name: string, version: string): Promise<ModelVersionResponseDto> {
-    return toModelVersionResponse(await this.getRow(name, version));
+    return this.respond(await this.getRow(name, version));
   }
 
   /**
@@ -88,15 +90,16 @@ export class ModelsService {
     return this.changes.run(async () => {
       const row = await this.getRow(name, version);
       if (row.stage === 'archived') throw new ConflictError(`Model '${name}' version '${row.version}' is archived; upload a new version instead`);
-      const info = await this.loadOrExplain(row);
+      const info = await this.resident.load(row);
       const previous = await this.unitOfWork.run((manager) => this.models.promote(manager, row));
       this.deployed.set(row, info);
       await this.events.record('deploy', name, row.version, actorId, previous ? { replaced: previous.version } : undefined);
       if (previous) {
-        this.residency.unload(modelKey(previous.name, previous.version));
+        // Still resident while an alias or the traffic policy names it.
+        this.resident.retireUnneeded(name, [previous.version]);
         this.logger.log(`Deployed ${name}@${row.version}, replacing ${previous.version}`);
       }
-      return toModelVersionResponse(await this.getRow(name, row.version));
+      return this.respond(await this.getRow(name, row.version));
     });
   }
 
@@ -109,39 +112,38 @@ export class ModelsService {
     return this.retire(name, version, 'archived', actorId);
   }
 
-  /** The deployed version a prediction runs on, from memory. */
-  resolve(name: string, version?: string): DeployedModel {
-    const deployed = this.deployed.get(name, version);
-    if (!deployed) {
-      throw new NotFoundError('Deployed model', version && version !== 'latest' ? `${name}@${version}` : name);
-    }
-    return deployed;
-  }
-
   private retire(name: string, version: string, stage: 'staging' | 'archived', actorId?: number): Promise<ModelVersionResponseDto> {
     return this.changes.run(async () => {
       const row = await this.getRow(name, version);
-      this.deployed.remove(row.name, row.version);
-      this.residency.unload(modelKey(row.name, row.version));
+      if (stage === 'archived') await this.references.refuseArchiveOfReferenced(row.name, row.version);
+      this.deployed.clearProduction(row.name, row.version);
+      // An undeployed version an alias or the traffic policy still names stays resident.
+      this.resident.retireUnneeded(row.name, [row.version]);
       await this.models.updateColumns(row.id, { stage, deployed: false });
       await this.events.record(stage === 'archived' ? 'archive' : 'undeploy', row.name, row.version, actorId);
-      return toModelVersionResponse(await this.getRow(row.name, row.version));
+      return this.respond(await this.getRow(row.name, row.version));
     });
   }
 
-  private async getRow(name: string, version: string): Promise<ModelVersion> {
-    const row = version === 'latest' ? ((await this.models.findProduction(name)) ?? (await this.models.findNewest(name))) : await this.models.findVersion(name, version);
+  /** `latest`: production, else newest; `production`: the production version; else a version, else an alias. */
+  async getRow(name: string, version: string): Promise<ModelVersion> {
+    const row =
+      version === 'latest'
+        ? ((await this.models.findProduction(name)) ?? (await this.models.findNewest(name)))
+        : version === 'production'
+          ? await this.models.findProduction(name)
+          : ((await this.models.findVersion(name, version)) ?? (await this.references.aliasedRow(name, version)));
     if (!row) throw new NotFoundError('Model version', `${name}@${version}`);
     return row;
   }
 
-  private async loadOrExplain(row: ModelVersion): Promise<LoadedModelInfo> {
-    try {
-      return await this.runtime.load(modelKey(row.name, row.version), this.store.dirOf(row.name, row.version));
-    } catch (error) {
-      const reason = error instanceof ModelLoadError ? error.reason : 'the runtime could not load it';
-      throw new ConflictError(`Model '${row.name}' version '${row.version}' could not be loaded: ${reason}`);
-    }
+  private async respond(row: ModelVersion): Promise<ModelVersionResponseDto> {
+    return toModelVersionResponse(row, (await this.references.aliasesByVersion([row.name])).get(modelKey(row.name, row.version)));
+  }
+
+  private async respondAll(rows: ModelVersion[]): Promise<ModelVersionResponseDto[]> {
+    const aliases = await this.references.aliasesByVersion(rows.map((row) => row.name));
+    return rows.map((row) => toModelVersionResponse(row, aliases.get(modelKey(row.name, row.version))));
   }
 
   private async inspect(dir: string): Promise<LoadedModelInfo> {

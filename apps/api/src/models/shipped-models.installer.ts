@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
-import { AppConfig } from '../config/app-config.js';
+import { AppConfig } from '@app/config';
 import { ModelEventsService } from './events/model-events.service.js';
 import { ModelArtifactStore } from './model-artifact.store.js';
 import { newVersionFields, type ModelMetadata } from './model-metadata.js';

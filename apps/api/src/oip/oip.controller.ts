@@ -1,10 +1,10 @@
 import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, UseFilters } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOAuth2, ApiOkResponse, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { UnavailableError } from '@app/common';
-import { CurrentUser, Public } from '../auth/auth.decorators.js';
-import type { AuthUser } from '../auth/auth-user.js';
-import { KeyScope } from '../auth/api-keys/api-key-scopes.js';
-import { API_KEY_SCHEME, BEARER_SCHEME, OAUTH2_SCHEME } from '../core/swagger.js';
+import { CurrentUser, Public } from '../auth-metadata/auth.decorators.js';
+import type { AuthUser } from '../auth-metadata/auth-user.js';
+import { KeyScope } from '../auth-metadata/key-scope.js';
+import { API_KEY_SCHEME, BEARER_SCHEME, OAUTH2_SCHEME } from '../api-docs/swagger.js';
 import { ModelNameParams, ModelVersionParams } from '../models/dto/model-version.params.js';
 import { V2ErrorDto, V2InferRequestDto, V2InferResponseDto, V2ModelMetadataDto, V2ServerMetadataDto } from './dto/v2.dto.js';
 import { OipService } from './oip.service.js';
@@ -99,22 +99,22 @@ export class OipController {
   @Post('models/:name/infer')
   @HttpCode(200)
   @V2Auth()
-  @ApiOperation({ summary: 'Inference on the deployed version (same batching, records and metrics as predict)' })
+  @ApiOperation({ summary: 'Inference on the deployed version, or on the traffic policy\'s sticky pick when the model has one (same batching, records and metrics as predict); `model_version` says which served it' })
   @ApiBody({ type: V2InferRequestDto })
   @ApiOkResponse({ type: V2InferResponseDto })
   @V2Errors(400, 404, 413)
   infer(@Param() params: ModelNameParams, @Body(V2InferBodyPipe) body: V2InferBody, @CurrentUser() user: AuthUser): Promise<V2InferResponseDto> {
-    return this.oip.infer(params.name, undefined, body, user.id);
+    return this.oip.infer(params.name, undefined, body, user);
   }
 
   @Post('models/:name/versions/:version/infer')
   @HttpCode(200)
   @V2Auth()
-  @ApiOperation({ summary: 'Inference on a version (`latest`: the deployed one)' })
+  @ApiOperation({ summary: 'Inference on a version or an alias (`latest`, `production`: the deployed one); bypasses the traffic policy' })
   @ApiBody({ type: V2InferRequestDto })
   @ApiOkResponse({ type: V2InferResponseDto })
   @V2Errors(400, 404, 413)
   inferVersion(@Param() params: ModelVersionParams, @Body(V2InferBodyPipe) body: V2InferBody, @CurrentUser() user: AuthUser): Promise<V2InferResponseDto> {
-    return this.oip.infer(params.name, params.version, body, user.id);
+    return this.oip.infer(params.name, params.version, body, user);
   }
 }

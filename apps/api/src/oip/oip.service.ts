@@ -4,7 +4,9 @@ import { InferenceService, MAX_PREDICT_ROWS } from '../inference/inference.servi
 import type { DeployedModel } from '../models/deployed-models.js';
 import { ModelLoadFailures } from '../models/model-load-failures.js';
 import { ModelSyncService } from '../models/model-sync.service.js';
-import { ModelsService } from '../models/models.service.js';
+import type { AuthUser } from '../auth-metadata/auth-user.js';
+import { ModelVersionResolver } from '../models/serving/model-version-resolver.js';
+import { callerKey } from '../models/serving/sticky-split.js';
 import type { V2InferBody } from './v2-infer-body.pipe.js';
 import { decodeInputs, type InputSpec } from './v2-tensors.js';
 
@@ -33,13 +35,12 @@ function inputSpec(model: DeployedModel): InputSpec {
 
 /**
  * The Open Inference Protocol (V2) over the product's own serving: versions resolve through
- * ModelsService.resolve (the resolver predict uses, so `latest` and any future alias mean the same
- * here), and infer goes through InferenceService (same batching, records, metrics).
+ * ModelVersionResolver (the resolver predict uses, so `latest` and aliases mean the same here), and infer goes through InferenceService (same batching, records, metrics).
  */
 @Injectable()
 export class OipService {
   constructor(
-    private readonly models: ModelsService,
+    private readonly models: ModelVersionResolver,
     private readonly inference: InferenceService,
     private readonly sync: ModelSyncService,
     private readonly failures: ModelLoadFailures,
@@ -56,7 +57,7 @@ export class OipService {
 
   /** Throws NotFoundError (404) unless the model (and version) is deployed and loaded here. */
   resolve(name: string, version?: string): DeployedModel {
-    return this.models.resolve(name, version);
+    return this.models.model(name, version);
   }
 
   modelMetadata(name: string, version?: string) {
@@ -71,14 +72,15 @@ export class OipService {
     };
   }
 
-  async infer(name: string, version: string | undefined, body: V2InferBody, userId: number) {
+  async infer(name: string, version: string | undefined, body: V2InferBody, user: AuthUser) {
     let selected: TensorMetadata[] = [];
     const result = await this.inference.predictWithOutput({
       name,
       version,
       inputs: body.inputs,
-      userId,
+      userId: user.id,
       source: 'oip',
+      caller: callerKey({ userId: user.id, apiKeyId: user.apiKey?.id }),
       // Checked against the resolved version, inside the one path (a refusal is logged like predict's).
       packed: (model) => {
         selected = selectOutputs(model, body.outputs);

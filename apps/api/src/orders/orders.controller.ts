@@ -1,17 +1,17 @@
 import { Body, Controller, Get, Headers, Param, ParseIntPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ApiPageResponse, type Page } from '@app/common';
-import { Auth, CurrentUser } from '../auth/auth.decorators.js';
-import type { AuthUser } from '../auth/auth-user.js';
-import { ApiErrors } from '../core/api-docs.decorators.js';
+import { ApiPageResponse, ID, type Page } from '@app/common';
+import { Auth, CurrentUser } from '../auth-metadata/auth.decorators.js';
+import type { AuthUser } from '../auth-metadata/auth-user.js';
+import { ApiErrors } from '../api-docs/api-docs.decorators.js';
 import { CreateOrderDto } from './dto/create-order.dto.js';
 import { ListOrdersQueryDto } from './dto/list-orders.query.js';
 import { OrderResponseDto, OrderStatsDto } from './dto/order-response.dto.js';
 import { UpdateOrderStatusDto } from './dto/update-order-status.dto.js';
 import { OrdersService } from './orders.service.js';
 
-// 'stats/summary' and 'by-number/:orderNumber' are declared before ':id'.
+// ':id' matches digits only (ID), so 'stats/summary' and 'by-number/:orderNumber' need no particular order.
 @ApiTags('orders')
 @Controller('orders')
 export class OrdersController {
@@ -67,7 +67,7 @@ export class OrdersController {
     return this.orders.getByNumber(orderNumber, actor);
   }
 
-  @Get(':id')
+  @Get(ID)
   @Auth()
   @ApiOperation({ summary: 'One order with its items (owner or admin)' })
   @ApiOkResponse({ type: OrderResponseDto })
@@ -76,7 +76,7 @@ export class OrdersController {
     return this.orders.get(id, actor);
   }
 
-  @Patch(':id/status')
+  @Patch(`${ID}/status`)
   @Auth()
   @ApiOperation({ summary: 'Move the status (owner or admin): a customer may only cancel its own pending order; cancelling restores stock' })
   @ApiOkResponse({ type: OrderResponseDto })

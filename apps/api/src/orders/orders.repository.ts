@@ -3,7 +3,6 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, type EntityManager, type Repository } from 'typeorm';
 import { pageOffset, parseSort, type PageQueryDto } from '@app/common';
 import { centsOf, classifyDbError, integerOrNull, timestampParameter, updatedAtNow } from '@app/database';
-import { User } from '../users/user.entity.js';
 import { IdempotencyKey } from './idempotency-key.entity.js';
 import { OrderItem } from './order-item.entity.js';
 import { Order } from './order.entity.js';
@@ -46,11 +45,6 @@ export class OrdersRepository {
     @InjectRepository(OrderItem) private readonly items: Repository<OrderItem>,
     @InjectRepository(IdempotencyKey) private readonly keys: Repository<IdempotencyKey>,
   ) {}
-
-  /** A tiny read of the users table (no dependency on the users module). */
-  async userExists(id: number): Promise<boolean> {
-    return (await this.orders.manager.getRepository(User).count({ where: { id } })) > 0;
-  }
 
   findById(id: number, manager: EntityManager = this.orders.manager): Promise<Order | null> {
     return manager.getRepository(Order).findOne({ where: { id }, relations: { items: true } });

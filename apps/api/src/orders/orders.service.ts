@@ -3,7 +3,9 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { BadRequestError, centsToDecimalString, ConflictError, ForbiddenError, NotFoundError, toPage, ValidationFailedError, type Page, type PageQueryDto } from '@app/common';
 import { classifyDbError, UnitOfWork } from '@app/database';
-import { isAdmin, type AuthUser } from '../auth/auth-user.js';
+import type { AuthUser } from '../auth-metadata/auth-user.js';
+import { isAdmin } from '../users/role.js';
+import { UsersService } from '../users/users.service.js';
 import { ProductsService } from '../products/products.service.js';
 import type { CreateOrderDto } from './dto/create-order.dto.js';
 import type { ListOrdersQueryDto } from './dto/list-orders.query.js';
@@ -33,6 +35,7 @@ export class OrdersService {
     private readonly orders: OrdersRepository,
     private readonly products: ProductsService,
     private readonly events: OrderEventsRepository,
+    private readonly users: UsersService,
   ) {}
 
   /**
@@ -81,7 +84,7 @@ export class OrdersService {
   /** GET /users/:id/orders: the owner or an admin; newest first. */
   async listOfUser(userId: number, page: PageQueryDto, actor: AuthUser): Promise<Page<OrderResponseDto>> {
     assertOwner(actor, userId);
-    if (isAdmin(actor) && actor.id !== userId && !(await this.orders.userExists(userId))) throw new NotFoundError('User', userId);
+    if (isAdmin(actor) && actor.id !== userId) await this.users.assertExists(userId);
     const [rows, total] = await this.orders.list({ userId }, page);
     return toPage(await this.withEvents(rows), total, page);
   }
@@ -144,7 +147,7 @@ export class OrdersService {
   private async orderOwner(dto: CreateOrderDto, actor: AuthUser): Promise<number> {
     if (dto.userId === undefined || dto.userId === actor.id) return actor.id;
     if (!isAdmin(actor)) throw new ForbiddenError('Only an admin may order for another user');
-    if (!(await this.orders.userExists(dto.userId))) throw new NotFoundError('User', dto.userId);
+    await this.users.assertExists(dto.userId);
     return dto.userId;
   }
 

@@ -1,17 +1,17 @@
 import { Controller, Get, Param, ParseIntPipe, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiPageResponse, PageQueryDto, type Page } from '@app/common';
-import { Auth, CurrentUser } from '../auth/auth.decorators.js';
-import type { AuthUser } from '../auth/auth-user.js';
-import { ApiErrors } from '../core/api-docs.decorators.js';
+import { ApiPageResponse, ID, PageQueryDto, type Page } from '@app/common';
+import { Auth, CurrentUser } from '../auth-metadata/auth.decorators.js';
+import type { AuthUser } from '../auth-metadata/auth-user.js';
+import { ApiErrors } from '../api-docs/api-docs.decorators.js';
 import { TopSpendersQueryDto } from './dto/list-orders.query.js';
 import { OrderResponseDto, TopSpenderDto } from './dto/order-response.dto.js';
 import { OrdersService } from './orders.service.js';
 
 /**
- * The users routes that are about orders. They live here so that the orders module does not
- * import the users module. Fastify's router matches the static `stats/top-spenders` before the
- * `:id` parameter of UsersController, whatever order the routes were registered in.
+ * The users routes that are about orders. They live here so that the users module does not
+ * depend on orders. UsersController's `:id` matches digits only (ID), so the static
+ * `stats/top-spenders` can never be taken for an id, whatever order the routes were registered in.
  */
 @ApiTags('users')
 @Controller('users')
@@ -27,7 +27,7 @@ export class UserOrdersController {
     return this.orders.topSpenders(query.limit);
   }
 
-  @Get(':id/orders')
+  @Get(`${ID}/orders`)
   @Auth()
   @ApiOperation({ summary: "A user's orders, newest first (owner or admin)" })
   @ApiPageResponse(OrderResponseDto)

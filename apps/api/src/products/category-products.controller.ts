@@ -1,22 +1,35 @@
 import { Controller, Get, Param, ParseIntPipe, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiPageResponse, type Page } from '@app/common';
-import { Public } from '../auth/auth.decorators.js';
-import { ApiErrors } from '../core/api-docs.decorators.js';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiPageResponse, ID, type Page } from '@app/common';
+import { Public } from '../auth-metadata/auth.decorators.js';
+import { ApiErrors } from '../api-docs/api-docs.decorators.js';
+import { CategoryStatsService } from './category-stats.service.js';
+import { CategoryStatsDto } from './dto/category-stats.dto.js';
 import { CategoryProductsQueryDto } from './dto/list-products.query.js';
 import { ProductResponseDto } from './dto/product-response.dto.js';
 import { ProductsService } from './products.service.js';
 
 /**
- * GET /categories/:id/products lives with products: the products module depends on categories,
- * not the other way round, so there is no module cycle.
+ * The category routes that read products (GET /categories/stats, /categories/:id/products) live
+ * with products: the products module depends on categories, not the other way round.
  */
 @ApiTags('categories')
 @Controller('categories')
 export class CategoryProductsController {
-  constructor(private readonly products: ProductsService) {}
+  constructor(
+    private readonly products: ProductsService,
+    private readonly stats: CategoryStatsService,
+  ) {}
 
-  @Get(':id/products')
+  @Get('stats')
+  @Public()
+  @ApiOperation({ summary: 'Per category: count and average/min/max price of its active products' })
+  @ApiOkResponse({ type: [CategoryStatsDto] })
+  perCategory(): Promise<CategoryStatsDto[]> {
+    return this.stats.stats();
+  }
+
+  @Get(`${ID}/products`)
   @Public()
   @ApiOperation({ summary: 'The active products of a category, paginated' })
   @ApiPageResponse(ProductResponseDto)

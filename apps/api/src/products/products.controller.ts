@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ApiPageResponse, type Page } from '@app/common';
-import { Auth, CurrentUser, OptionalAuth } from '../auth/auth.decorators.js';
-import type { AuthUser } from '../auth/auth-user.js';
-import { ApiErrors } from '../core/api-docs.decorators.js';
+import { ApiPageResponse, ID, type Page } from '@app/common';
+import { Auth, CurrentUser, OptionalAuth } from '../auth-metadata/auth.decorators.js';
+import type { AuthUser } from '../auth-metadata/auth-user.js';
+import { ApiErrors } from '../api-docs/api-docs.decorators.js';
 import { BULK_PRODUCTS_MAX, BulkCreateProductsDto, BulkCreateResultDto } from './dto/bulk-products.dto.js';
 import { CreateProductDto } from './dto/create-product.dto.js';
 import { ListProductsQueryDto, LowStockQueryDto } from './dto/list-products.query.js';
@@ -63,7 +63,7 @@ export class ProductsController {
     return this.products.getBySlug(slug, actor);
   }
 
-  @Get(':id')
+  @Get(ID)
   @OptionalAuth()
   @ApiOperation({ summary: 'One product with its category (a soft-deleted one for admins only)' })
   @ApiOkResponse({ type: ProductResponseDto })
@@ -100,7 +100,7 @@ export class ProductsController {
     return result;
   }
 
-  @Patch(':id/stock')
+  @Patch(`${ID}/stock`)
   @Auth('admin')
   @ApiOperation({ summary: 'Add `delta` (may be negative) to the stock atomically; 409 when the result would be negative' })
   @ApiOkResponse({ type: ProductResponseDto })
@@ -109,7 +109,7 @@ export class ProductsController {
     return this.products.adjustStock(id, dto.delta);
   }
 
-  @Put(':id/tags')
+  @Put(`${ID}/tags`)
   @Auth('admin')
   @ApiOperation({ summary: "Replace the product's tags with `tagIds` in one transaction ([] clears them; a repeated id counts once); an unknown tag is 404 and changes nothing" })
   @ApiOkResponse({ type: ProductResponseDto })
@@ -118,7 +118,7 @@ export class ProductsController {
     return this.productTags.setTags(id, dto.tagIds);
   }
 
-  @Patch(':id')
+  @Patch(ID)
   @Auth('admin')
   @ApiOperation({ summary: 'Partial update' })
   @ApiOkResponse({ type: ProductResponseDto })
@@ -127,7 +127,7 @@ export class ProductsController {
     return this.products.update(id, dto);
   }
 
-  @Delete(':id')
+  @Delete(ID)
   @HttpCode(204)
   @Auth('admin')
   @ApiOperation({ summary: 'Soft delete: isActive=false; the product stays for past orders' })

@@ -3,6 +3,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { CategoriesModule } from '../categories/categories.module.js';
 import { TagsModule } from '../tags/tags.module.js';
 import { CategoryProductsController } from './category-products.controller.js';
+import { CategoryStatsRepository } from './category-stats.repository.js';
+import { CategoryStatsService } from './category-stats.service.js';
 import { ProductBulkService } from './product-bulk.service.js';
 import { ProductTagsService } from './product-tags.service.js';
 import { Product } from './product.entity.js';
@@ -13,7 +15,7 @@ import { ProductsService } from './products.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([Product]), CategoriesModule, TagsModule],
   controllers: [ProductsController, CategoryProductsController],
-  providers: [ProductsService, ProductsRepository, ProductTagsService, ProductBulkService],
+  providers: [ProductsService, ProductsRepository, ProductTagsService, ProductBulkService, CategoryStatsService, CategoryStatsRepository],
   exports: [ProductsService],
 })
 export class ProductsModule {}

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, QueryRunner } from 'typeorm';
-import { RedisConnection } from '../core/redis.module.js';
+import { RedisConnection } from '@app/platform';
 
 /** A lock that outlives a crashed holder by at most this long (Redis); refreshed after every batch. */
 const REDIS_LOCK_TTL_MS = 60_000;

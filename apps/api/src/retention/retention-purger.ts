@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { AppConfig } from '../config/app-config.js';
+import { AppConfig } from '@app/config';
 import { ModelArtifactStore } from '../models/model-artifact.store.js';
 
 export interface PurgeReport {

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
-import { RedisModule } from '../core/redis.module.js';
+import { RedisModule } from '@app/platform';
 import { ModelArtifactStore } from '../models/model-artifact.store.js';
 import { PurgeLock } from './purge-lock.js';
 import { RetentionPurger } from './retention-purger.js';

@@ -1,6 +1,6 @@
 import { Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { AppConfig } from '../config/app-config.js';
+import { AppConfig } from '@app/config';
 import { PurgeLock } from './purge-lock.js';
 import { RetentionPurger, type PurgeReport } from './retention-purger.js';
 

@@ -1,5 +1,5 @@
 import { Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { Product } from '../products/product.entity.js';
+import type { Product } from '../products/product.entity.js';
 import { Tag } from './tag.entity.js';
 
 /**
@@ -16,7 +16,8 @@ export class ProductTag {
   @PrimaryColumn({ type: 'integer', primaryKeyConstraintName: 'PK_product_tags' })
   tagId: number;
 
-  @ManyToOne(() => Product, { onDelete: 'CASCADE', onUpdate: 'NO ACTION' })
+  // Named, not imported: products depend on tags (TagsRepository), so tags must not load products.
+  @ManyToOne('Product', { onDelete: 'CASCADE', onUpdate: 'NO ACTION' })
   @JoinColumn({ name: 'productId', foreignKeyConstraintName: 'FK_product_tags_productId' })
   product?: Product;
 

@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiPageResponse, PageQueryDto, type Page } from '@app/common';
-import { Auth, Public } from '../auth/auth.decorators.js';
-import { ApiErrors } from '../core/api-docs.decorators.js';
+import { ApiPageResponse, ID, PageQueryDto, type Page } from '@app/common';
+import { Auth, Public } from '../auth-metadata/auth.decorators.js';
+import { ApiErrors } from '../api-docs/api-docs.decorators.js';
 import { CreateTagDto, TagResponseDto } from './dto/tag.dto.js';
 import { TagsService } from './tags.service.js';
 
@@ -20,7 +20,7 @@ export class TagsController {
     return this.tags.list(query);
   }
 
-  @Get(':id')
+  @Get(ID)
   @Public()
   @ApiOperation({ summary: 'One tag' })
   @ApiOkResponse({ type: TagResponseDto })
@@ -38,7 +38,7 @@ export class TagsController {
     return this.tags.create(dto);
   }
 
-  @Delete(':id')
+  @Delete(ID)
   @HttpCode(204)
   @Auth('admin')
   @ApiOperation({ summary: 'Delete a tag; it is removed from every product that carried it' })

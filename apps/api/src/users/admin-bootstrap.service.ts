@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { AppConfig } from '../config/app-config.js';
+import { AppConfig } from '@app/config';
 import { UsersService } from './users.service.js';
 
 /** Creates the first admin from ADMIN_EMAIL / ADMIN_PASSWORD when no active admin exists. */

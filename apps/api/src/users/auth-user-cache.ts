@@ -1,4 +1,4 @@
-import type { TokenSubject } from '../auth/auth-user.js';
+import type { TokenSubject } from './role.js';
 
 /**
  * How long a token's user is trusted from memory. Every authenticated request needs it; a short

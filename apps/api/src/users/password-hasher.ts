@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import bcrypt from 'bcryptjs';
-import { AppConfig } from '../config/app-config.js';
+import { AppConfig } from '@app/config';
 
 /** bcrypt (pure JS, so nothing native to build). The cost comes from BCRYPT_ROUNDS. */
 @Injectable()

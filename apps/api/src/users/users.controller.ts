@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiPageResponse, ArrayBodyPipe, type Page } from '@app/common';
-import { Auth, CurrentUser } from '../auth/auth.decorators.js';
-import type { AuthUser } from '../auth/auth-user.js';
-import { ApiErrors } from '../core/api-docs.decorators.js';
+import { ApiPageResponse, ArrayBodyPipe, ID, type Page } from '@app/common';
+import { Auth, CurrentUser } from '../auth-metadata/auth.decorators.js';
+import type { Actor } from './role.js';
+import { ApiErrors } from '../api-docs/api-docs.decorators.js';
 import { CreateUserDto } from './dto/create-user.dto.js';
 import { ListUsersQueryDto } from './dto/list-users.query.js';
 import { UpdateUserDto } from './dto/update-user.dto.js';
@@ -45,16 +45,16 @@ export class UsersController {
     return this.users.createMany(dtos);
   }
 
-  @Get(':id')
+  @Get(ID)
   @Auth()
   @ApiOperation({ summary: 'One user (owner or admin)' })
   @ApiOkResponse({ type: UserResponseDto })
   @ApiErrors(400, 403, 404)
-  get(@Param('id', ParseIntPipe) id: number, @CurrentUser() actor: AuthUser): Promise<UserResponseDto> {
+  get(@Param('id', ParseIntPipe) id: number, @CurrentUser() actor: Actor): Promise<UserResponseDto> {
     return this.users.get(id, actor);
   }
 
-  @Patch(':id')
+  @Patch(ID)
   @Auth()
   @ApiOperation({
     summary: 'Partial update (owner or admin; role and isActive by admins only)',
@@ -63,11 +63,11 @@ export class UsersController {
   })
   @ApiOkResponse({ type: UserResponseDto })
   @ApiErrors(400, 403, 404, 409)
-  update(@Param('id', ParseIntPipe) id: number, @Body() dto: UpdateUserDto, @CurrentUser() actor: AuthUser): Promise<UserResponseDto> {
+  update(@Param('id', ParseIntPipe) id: number, @Body() dto: UpdateUserDto, @CurrentUser() actor: Actor): Promise<UserResponseDto> {
     return this.users.update(id, dto, actor);
   }
 
-  @Delete(':id')
+  @Delete(ID)
   @HttpCode(204)
   @Auth('admin')
   @ApiOperation({ summary: 'Soft delete: isActive=false, login refused and existing tokens revoked from then on' })

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, type EntityManager, type QueryDeepPartialEntity, type Repository } from 'typeorm';
 import { pageOffset, parseSort, type PageQueryDto } from '@app/common';
 import { containsInAny, updateColumns } from '@app/database';
-import type { Role } from '../auth/auth-user.js';
+import type { Role } from './role.js';
 import { User } from './user.entity.js';
 
 export interface UserFilter {
@@ -22,6 +22,10 @@ export class UsersRepository {
 
   findById(id: number): Promise<User | null> {
     return this.users.findOneBy({ id });
+  }
+
+  async exists(id: number): Promise<boolean> {
+    return (await this.users.countBy({ id })) > 0;
   }
 
   /** `login` is a username (any case) or an email. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConflictError, ForbiddenError, NotFoundError, toPage, validateAs, ValidationFailedError, type Page } from '@app/common';
 import { UnitOfWork } from '@app/database';
 import type { QueryDeepPartialEntity } from 'typeorm';
-import { isAdmin, type AuthUser, type Role, type TokenSubject } from '../auth/auth-user.js';
+import { isAdmin, type Actor, type Role, type TokenSubject } from './role.js';
 import { CreateUserDto } from './dto/create-user.dto.js';
 import type { ListUsersQueryDto } from './dto/list-users.query.js';
 import type { RegisterDto } from './dto/register.dto.js';
@@ -60,7 +60,12 @@ export class UsersService {
     return toPage(rows.map(toUserResponse), total, query);
   }
 
-  async get(id: number, actor: AuthUser): Promise<UserResponseDto> {
+  /** 404 unless the user exists (active or not); for other modules that reference users. */
+  async assertExists(id: number): Promise<void> {
+    if (!(await this.users.exists(id))) throw new NotFoundError('User', id);
+  }
+
+  async get(id: number, actor: Actor): Promise<UserResponseDto> {
     assertOwnerOrAdmin(actor, id);
     return toUserResponse(await this.getRow(id));
   }
@@ -71,7 +76,7 @@ export class UsersService {
    * another user does not. A new password or `isActive: false` bumps `tokenVersion`, revoking every
    * token issued before.
    */
-  async update(id: number, dto: UpdateUserDto, actor: AuthUser): Promise<UserResponseDto> {
+  async update(id: number, dto: UpdateUserDto, actor: Actor): Promise<UserResponseDto> {
     assertOwnerOrAdmin(actor, id);
     if (!isAdmin(actor) && (dto.role !== undefined || dto.isActive !== undefined)) {
       throw new ForbiddenError('Only an admin may change role or isActive');
@@ -186,6 +191,6 @@ function toTokenSubject(user: User): TokenSubject {
 }
 
 /** Owner routes: the row's own user, or an admin. */
-export function assertOwnerOrAdmin(actor: AuthUser, ownerId: number): void {
+export function assertOwnerOrAdmin(actor: Actor, ownerId: number): void {
   if (!isAdmin(actor) && actor.id !== ownerId) throw new ForbiddenError('You may only access your own resources');
 }

@@ -2,9 +2,11 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { ForbiddenError } from '@app/common';
-import { IS_PUBLIC, REQUIRED_ROLES } from '../auth.decorators.js';
-import type { AuthUser, Role } from '../auth-user.js';
-import { KEY_SCOPE, requiredScope, type DeclaredScope } from './api-key-scopes.js';
+import { IS_PUBLIC, REQUIRED_ROLES } from '../../auth-metadata/auth.decorators.js';
+import type { AuthUser } from '../../auth-metadata/auth-user.js';
+import type { Role } from '../../users/role.js';
+import { KEY_SCOPE, type DeclaredScope } from '../../auth-metadata/key-scope.js';
+import { requiredScope } from './api-key-scopes.js';
 
 /**
  * Global guard after RolesGuard: a caller that used an API key needs the scope the route maps to

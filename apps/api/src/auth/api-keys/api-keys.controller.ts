@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiPageResponse, type Page } from '@app/common';
-import { ApiErrors } from '../../core/api-docs.decorators.js';
-import { Auth, CurrentUser } from '../auth.decorators.js';
-import type { AuthUser } from '../auth-user.js';
-import { KeyScope } from './api-key-scopes.js';
+import { ApiPageResponse, ID, type Page } from '@app/common';
+import { ApiErrors } from '../../api-docs/api-docs.decorators.js';
+import { Auth, CurrentUser } from '../../auth-metadata/auth.decorators.js';
+import type { AuthUser } from '../../auth-metadata/auth-user.js';
+import { KeyScope } from '../../auth-metadata/key-scope.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { ApiKeyResponseDto, CreateApiKeyDto, CreatedApiKeyResponseDto, ListApiKeysQueryDto } from './dto/api-key.dto.js';
 
@@ -33,7 +33,7 @@ export class ApiKeysController {
     return this.keys.list(query, actor);
   }
 
-  @Delete(':id')
+  @Delete(ID)
   @HttpCode(204)
   @Auth()
   @ApiOperation({ summary: "Revoke a key (the owner's or, for an admin, anyone's): refused within the auth cache's 5 s everywhere, at once here" })

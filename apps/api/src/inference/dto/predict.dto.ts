@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { IsDefined, Matches, ValidateIf } from 'class-validator';
-import { ClosedSchema } from '../../core/swagger.js';
+import { ClosedSchema } from '../../api-docs/swagger.js';
 
 /** A version as a request may pin it (`latest` included); the stream frame uses the same rule. */
 export const VERSION_SELECTOR = /^[A-Za-z0-9._-]{1,64}$/;
@@ -23,7 +23,7 @@ export class PredictRequestDto {
   })
   inputs: unknown;
 
-  @ApiPropertyOptional({ description: 'Pin a version; `latest` or absent means the production version', example: '1.0.0' })
+  @ApiPropertyOptional({ description: 'Pin a version or an alias (`champion`, ...), bypassing the traffic policy; `latest` and `production` mean the production version; absent follows the traffic policy, else production', example: '1.0.0' })
   // Absent is fine, null is not (as a string field of a JSON body is either present or left out).
   @ValidateIf((_, value) => value !== undefined)
   @Matches(VERSION_SELECTOR, { message: 'version must be 1-64 letters, digits, dots, dashes or underscores' })

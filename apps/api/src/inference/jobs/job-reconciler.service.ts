@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { AppConfig } from '../../config/app-config.js';
+import { AppConfig } from '@app/config';
 import { JobQueue } from './job-queue.js';
 import { JobsRepository } from './jobs.repository.js';
 

@@ -1,7 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { RedisConnection, RedisModule } from '../../core/redis.module.js';
+import { RedisConnection, RedisModule } from '@app/platform';
 import { InferenceModule } from '../inference.module.js';
 import { BullMqJobQueue, BullMqJobWorker, INFERENCE_JOBS_QUEUE } from './bullmq-job-queue.js';
 import { InProcessJobQueue } from './in-process-job-queue.js';

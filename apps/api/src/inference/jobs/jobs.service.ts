@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainError, NotFoundError, pageOffset, toPage, type Page, type PageQueryDto } from '@app/common';
-import { isAdmin, type AuthUser } from '../../auth/auth-user.js';
-import { AppConfig } from '../../config/app-config.js';
-import { ModelsService } from '../../models/models.service.js';
+import type { AuthUser } from '../../auth-metadata/auth-user.js';
+import { isAdmin } from '../../users/role.js';
+import { AppConfig } from '@app/config';
+import { ModelVersionResolver } from '../../models/serving/model-version-resolver.js';
+import { callerKey } from '../../models/serving/sticky-split.js';
 import { packRows, splitRows } from '../input-rows.js';
 import { INLINE_RESULT_ROWS, toJobStatus, type JobAcceptedDto, type JobResultRowDto, type JobStatusDto, type ListJobsQueryDto } from './dto/job.dto.js';
 import { InferenceJobChunk } from './inference-job-chunk.entity.js';
@@ -26,7 +28,7 @@ export class JobsService {
   constructor(
     private readonly jobs: JobsRepository,
     private readonly queue: JobQueue,
-    private readonly models: ModelsService,
+    private readonly models: ModelVersionResolver,
     private readonly config: AppConfig,
   ) {}
 
@@ -36,7 +38,8 @@ export class JobsService {
    * the promise: an enqueue that fails or outlasts its bound (Redis down) still answers 202.
    */
   async submit(name: string, inputs: unknown, version: string | undefined, user: AuthUser): Promise<JobAcceptedDto> {
-    const model = this.models.resolve(name, version);
+    // A job without a version follows the traffic policy like predict (sticky per caller); it records the concrete version.
+    const { model } = this.models.resolve(name, version, callerKey({ userId: user.id, apiKeyId: user.apiKey?.id }));
     const layout = { inputShape: model.info.inputShape, featureNames: model.featureNames };
     const { rows: rowCount } = packRows(inputs, layout, MAX_JOB_ROWS);
     const rows = splitRows(inputs, layout);

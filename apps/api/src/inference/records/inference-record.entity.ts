@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export const RECORD_SOURCES = ['http', 'job', 'stream', 'ingest', 'oip'] as const;
+/** `shadow`: a traffic policy's shadow copy of a call (see ShadowMirror). */
+export const RECORD_SOURCES = ['http', 'job', 'stream', 'ingest', 'oip', 'shadow'] as const;
 export type RecordSource = (typeof RECORD_SOURCES)[number];
 
 /** The prediction log: one row per prediction call (a request, a job chunk, a frame). */

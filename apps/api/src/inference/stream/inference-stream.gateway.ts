@@ -2,9 +2,10 @@ import { Logger } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
 import type { RawData, WebSocket } from 'ws';
 import { DomainError, type FieldError } from '@app/common';
-import type { AuthUser } from '../../auth/auth-user.js';
+import type { AuthUser } from '../../auth-metadata/auth-user.js';
+import { callerKey } from '../../models/serving/sticky-split.js';
 import { InferenceService } from '../inference.service.js';
-import type { AuthenticatedRequest } from './authenticated-ws.adapter.js';
+import type { AuthenticatedRequest } from '../../auth/ws/authenticated-ws.adapter.js';
 import { StreamFrameReader } from './stream-frame-reader.js';
 
 export const STREAM_PATH = '/api/v1/inference/stream';
@@ -67,7 +68,7 @@ export class InferenceStreamGateway implements OnGatewayConnection {
     if ('error' in read) return read;
     const { id, frame } = read;
     try {
-      const result = await this.inference.predict({ name: frame.model, version: frame.version, inputs: frame.inputs, userId: user.id, source: 'stream' });
+      const result = await this.inference.predict({ name: frame.model, version: frame.version, inputs: frame.inputs, userId: user.id, source: 'stream', caller: callerKey({ userId: user.id, apiKeyId: user.apiKey?.id }) });
       return { id, model: result.model, version: result.version, predictions: result.predictions };
     } catch (error) {
       if (error instanceof DomainError) return { id, error: error.message, ...(error.details ? { details: error.details } : {}) };

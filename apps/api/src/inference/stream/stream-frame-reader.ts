@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { RawData } from 'ws';
 import { jsonDepthExceeds, jsonTooDeepMessage, validateAs, type FieldError } from '@app/common';
-import { AppConfig } from '../../config/app-config.js';
-import { PayloadBudget } from '../../core/payload-budget.js';
+import { AppConfig, PayloadBudget } from '@app/config';
 import { StreamFrameDto } from './stream-frame.dto.js';
 
 export type FrameId = string | number | null;

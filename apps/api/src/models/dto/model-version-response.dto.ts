@@ -14,6 +14,8 @@ export class ModelVersionResponseDto {
   @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, example: { accuracy: 0.98, f1Score: 0.95 } }) metrics: Record<string, number>;
   @ApiProperty({ enum: STAGES }) stage: Stage;
   @ApiProperty() deployed: boolean;
+  @ApiProperty({ type: [String], example: ['champion'], description: 'Named aliases pointing at this version (set with PUT /models/{name}/aliases/{alias}); `production` is its stage, not listed here' })
+  aliases: string[];
   @ApiProperty({ type: String, nullable: true, description: 'Why a deployed version could not be loaded' }) loadError: string | null;
   @ApiProperty({ description: 'SHA-256 over model.json then the weight files in manifest order' }) checksum: string;
   @ApiProperty() sizeBytes: number;
@@ -22,7 +24,7 @@ export class ModelVersionResponseDto {
   @ApiProperty({ type: String, format: 'date-time' }) updatedAt: string;
 }
 
-export function toModelVersionResponse(row: ModelVersion): ModelVersionResponseDto {
+export function toModelVersionResponse(row: ModelVersion, aliases: string[] = []): ModelVersionResponseDto {
   return {
     id: row.id,
     name: row.name,
@@ -36,6 +38,7 @@ export function toModelVersionResponse(row: ModelVersion): ModelVersionResponseD
     metrics: row.metrics ?? {},
     stage: row.stage,
     deployed: Boolean(row.deployed),
+    aliases,
     loadError: row.loadError ?? null,
     checksum: row.checksum,
     sizeBytes: row.sizeBytes,

@@ -1,8 +1,8 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse, PageQueryDto, type Page } from '@app/common';
-import { Auth } from '../../auth/auth.decorators.js';
-import { ApiErrors } from '../../core/api-docs.decorators.js';
+import { Auth } from '../../auth-metadata/auth.decorators.js';
+import { ApiErrors } from '../../api-docs/api-docs.decorators.js';
 import { ModelNameParams } from '../dto/model-version.params.js';
 import { ModelEventResponseDto } from './model-event.dto.js';
 import { ModelEventsService } from './model-events.service.js';
@@ -14,7 +14,7 @@ export class ModelEventsController {
 
   @Get(':name/events')
   @Auth('admin')
-  @ApiOperation({ summary: 'The registry actions on a model (upload, deploy, undeploy, archive) with the acting user, newest first' })
+  @ApiOperation({ summary: 'The registry actions on a model (upload, deploy, undeploy, archive, alias, policy) with the acting user, newest first' })
   @ApiPageResponse(ModelEventResponseDto)
   @ApiErrors(400, 404)
   list(@Param() params: ModelNameParams, @Query() query: PageQueryDto): Promise<Page<ModelEventResponseDto>> {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { withTimeout } from '@app/common';
-import { RedisConnection } from '../../core/redis.module.js';
+import { RedisConnection } from '@app/platform';
 import { registryNoticeChannel, type RegistryNotice } from './registry-notice.js';
 import { RegistryNoticeMetrics } from './registry-notice.metrics.js';
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { withTimeout } from '@app/common';
-import { RedisConnection } from '../../core/redis.module.js';
+import { RedisConnection } from '@app/platform';
 import { ModelSyncService } from '../model-sync.service.js';
 import { CoalescedRun } from './coalesced-run.js';
 import { parseRegistryNotice, registryNoticeChannel } from './registry-notice.js';

@@ -1,4 +1,4 @@
-import type { Role } from '../../auth/auth-user.js';
+import type { Role } from '../role.js';
 import { BioField, CurrentPasswordField, EmailField, FullNameField, IsActiveField, PasswordField, RoleField, UsernameField } from './user-fields.js';
 
 /**

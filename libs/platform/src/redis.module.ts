@@ -1,6 +1,6 @@
 import { Global, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { AppConfig } from '../config/app-config.js';
+import { AppConfig } from '@app/config';
 
 /**
  * The Redis connections of a process (REDIS_URL), closed at shutdown.

@@ -3,10 +3,10 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { ForbiddenError } from '@app/common';
-import type { AuthUser } from '../../auth/auth-user.js';
-import { requestCredential } from '../../auth/credential.js';
-import { CredentialsService } from '../../auth/credentials.service.js';
-import { AppConfig } from '../../config/app-config.js';
+import type { AuthUser } from '../../auth-metadata/auth-user.js';
+import { requestCredential } from '../credential.js';
+import { CredentialsService } from '../credentials.service.js';
+import { AppConfig } from '@app/config';
 import { StreamSessions } from './stream-sessions.js';
 
 export type AuthenticatedRequest = IncomingMessage & { user?: AuthUser; token?: string };

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { PayloadBudget } from '../core/payload-budget.js';
+import { DatabaseSettings } from '@app/database';
+import { PayloadBudget } from './payload-budget.js';
 import { AppConfig } from './app-config.js';
 import { validateEnvironment } from './env.schema.js';
 
@@ -16,8 +17,9 @@ export class AppConfigModule {
       global: true,
       imports: [ConfigModule.forRoot({ cache: true, envFilePath: '.env', validate: validateEnvironment })],
       // PayloadBudget is process-wide state sized by the config: global like it, one per app.
-      providers: [AppConfig, PayloadBudget],
-      exports: [AppConfig, PayloadBudget],
+      // DatabaseSettings: what @app/database's DatabaseModule reads, without importing the config.
+      providers: [AppConfig, PayloadBudget, { provide: DatabaseSettings, inject: [AppConfig], useFactory: (config: AppConfig) => config.database }],
+      exports: [AppConfig, PayloadBudget, DatabaseSettings],
     };
   }
 }

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { WebSocket } from 'ws';
 import { UnauthorizedError } from '@app/common';
-import type { AuthUser } from '../../auth/auth-user.js';
+import type { AuthUser } from '../../auth-metadata/auth-user.js';
 
 /** WebSocket close code for a policy violation: expired or revoked token, deactivated user, too many sockets. */
 export const POLICY_VIOLATION = 1008;
@@ -14,7 +14,7 @@ export interface StreamSessionOptions {
 }
 
 /**
- * The stream's sockets per user. A token is checked at the handshake only by the upgrade; a socket
+ * The WebSocket sessions per user (the inference stream). A token is checked at the handshake only by the upgrade; a socket
  * can stay open for hours, so each one re-authenticates its token every `recheckMs` (through the
  * same TokenService as HTTP, so revocation and deactivation apply the same way) and is closed with
  * 1008 once it no longer passes. A failure that is not a refusal (database down) keeps the socket:

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InFlightBudget } from '@app/common';
-import { AppConfig } from '../config/app-config.js';
+import { AppConfig } from './app-config.js';
 
 /**
  * The process's one budget for large payloads in flight: inference/ingest HTTP bodies above

@@ -1,7 +1,12 @@
 import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { ApiAuth, ApiErrors, ApiOptionalAuth } from '../core/api-docs.decorators.js';
-import type { AuthUser, Role } from './auth-user.js';
+import { ApiAuth, ApiErrors, ApiOptionalAuth } from '../api-docs/api-docs.decorators.js';
+import type { AuthUser } from './auth-user.js';
+
+// Metadata only: feature modules (users included) mark their routes with these, and the guards in
+// auth read them. Living below both, they let every module depend on auth's rules without
+// importing auth; this folder imports nothing above it (users/role.ts and the Swagger helpers only).
+import type { Role } from '../users/role.js';
 
 export const IS_PUBLIC = 'auth:isPublic';
 export const REQUIRED_ROLES = 'auth:roles';

@@ -120,7 +120,7 @@ export class EnvironmentVariables {
 
   /**
    * OpenTelemetry: traces go to this OTLP/HTTP collector (`<endpoint>/v1/traces`, JSON); unset =
-   * tracing off and its SDK never loaded. Read before the app loads (core/tracing.ts); checked here too.
+   * tracing off and its SDK never loaded. Read before the app loads (libs/platform/src/tracing.ts); checked here too.
    */
   @IsOptional() @Matches(/^https?:\/\//, { message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL' }) OTEL_EXPORTER_OTLP_ENDPOINT?: string;
   /** The traces' service.name (default ai-commerce-api, or ai-commerce-worker for the worker). */
