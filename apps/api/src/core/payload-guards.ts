@@ -20,7 +20,8 @@ export function installJsonBodyParser(app: NestFastifyApplication, maxDepth: num
       done(new BadRequestError('BODY_TOO_DEEP', jsonTooDeepMessage(maxDepth)), undefined);
       return;
     }
-    parseJson(request as FastifyRequest, body.toString('utf8'), done);
+    // Fastify's default parser is the callback kind: it reports through `done` and returns nothing.
+    void parseJson(request as FastifyRequest, body.toString('utf8'), done);
   });
 }
 
@@ -33,7 +34,7 @@ export function installJsonBodyParser(app: NestFastifyApplication, maxDepth: num
  */
 export function limitLargeBodies(fastify: FastifyInstance, options: { budget: InFlightBudget; thresholdBytes: number; isLargeRoute: (url: string) => boolean }): void {
   fastify.addHook('onRoute', (route) => {
-    if (!options.isLargeRoute(route.url) || !['POST', 'PUT', 'PATCH'].some((method) => [route.method].flat().includes(method as never))) return;
+    if (!options.isLargeRoute(route.url) || !['POST', 'PUT', 'PATCH'].some((method) => [route.method].flat().includes(method))) return;
     const guard = (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => claimBudget(request, reply, done, options);
     route.onRequest = [...[route.onRequest ?? []].flat(), guard];
   });

@@ -13,12 +13,6 @@ export interface PackedRows {
 
 const MAX_REPORTED_ERRORS = 20;
 /**
- * Tensors are float32: a finite double beyond this rounds to Infinity when stored, and the model
- * then answers NaN (which the response cannot carry). Checked on the stored value, after rounding.
- */
-const FLOAT32_MAX = 3.4028234663852886e38;
-
-/**
  * Turns `inputs` — one row or a list of rows; a row being a number array shaped like the model's
  * input (nested, or flat with the same size) or, for flat inputs, an object keyed by featureNames —
  * into one packed Float32Array, before any tensor is built. Every refusal names the row and why.

@@ -103,10 +103,6 @@ export class ModelArtifactStore {
     });
   }
 
-  async remove(name: string, version: string): Promise<void> {
-    await rm(this.dirOf(name, version), { recursive: true, force: true });
-  }
-
   /** SHA-256 over model.json followed by the weight files in manifest order, and the total size. */
   checksum(dir: string): Promise<{ checksum: string; sizeBytes: number }> {
     return artifactChecksum(dir);
