@@ -91,7 +91,7 @@ function failureOf(index: number, error: unknown): BulkFailureDto {
 
 /** `all` mode: the row's failure as the request's error, naming the row (message and `index`). */
 function rowError(failure: BulkFailureDto): DomainError {
-  return new DomainError(failure.code, `products[${failure.index}]: ${failure.message}`, failure.details as FieldError[] | undefined, { index: failure.index });
+  return new DomainError(failure.code, `products[${failure.index}]: ${failure.message}`, failure.details, { index: failure.index });
 }
 
 function validationMessage(errors: FieldError[]): string {

@@ -103,5 +103,3 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 export type ErrorCodeWithStatus<S extends number> = { [K in ErrorCode]: (typeof ERROR_CODES)[K]['status'] extends S ? K : never }[ErrorCode];
 
 export const ERROR_CODE_NAMES = Object.keys(ERROR_CODES) as ErrorCode[];
-
-export const statusOfCode = (code: ErrorCode): number => ERROR_CODES[code].status;

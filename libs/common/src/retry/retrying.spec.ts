@@ -13,6 +13,7 @@ describe('retrying', () => {
     const result = await retrying(
       async () => {
         calls += 1;
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- the point: a thrown Error from another realm
         if (calls < 3) throw thrown;
         return 'done';
       },
@@ -30,6 +31,7 @@ describe('retrying', () => {
       retrying(
         async () => {
           calls += 1;
+          // eslint-disable-next-line @typescript-eslint/only-throw-error -- the point: a thrown Error from another realm
           throw thrown;
         },
         { retries: 4, minTimeout: 1, shouldRetry: () => false, onFailedAttempt: (error) => seen.push(error) },
