@@ -56,7 +56,8 @@ function sendFrames(url: string, frame: Buffer, count: number, tally: Tally): Pr
       for (let index = 0; index < count; index += 1) socket.send(frame, { binary: false });
     });
     socket.on('message', (data) => {
-      const reply = JSON.parse(String(data)) as { error?: string };
+      // binaryType is 'nodebuffer' (ws's default): a message always arrives as one Buffer.
+      const reply = JSON.parse((data as Buffer).toString('utf8')) as { error?: string };
       if (reply.error?.startsWith('Server busy')) tally.refused += 1;
       else tally.admitted += 1;
       answered += 1;

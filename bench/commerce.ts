@@ -46,7 +46,7 @@ function rawQuery(url: string): Query {
   return async (sql) => {
     const dataSource = await new DataSource(buildDataSourceOptions({ url, entities: [], migrations: [] })).initialize();
     try {
-      return (await dataSource.query(sql)) as Record<string, unknown>[];
+      return await dataSource.query<Record<string, unknown>[]>(sql);
     } finally {
       await dataSource.destroy();
     }

@@ -63,7 +63,7 @@ export function runWrk(baseUrl: string, script: string, connections: number, sec
       try {
         resolve(parse(output));
       } catch (error) {
-        reject(error);
+        reject(error instanceof Error ? error : new Error(String(error)));
       }
     });
   });

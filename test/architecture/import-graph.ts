@@ -19,7 +19,7 @@ export interface ImportEdge {
 
 /** The tsconfig `paths` (`@app/x` -> a file), read from tsconfig.json so a new alias is seen at once. */
 function aliases(): Map<string, string> {
-  const config = ts.readConfigFile(path.join(REPO_ROOT, 'tsconfig.json'), ts.sys.readFile).config as { compilerOptions: { paths: Record<string, string[]> } };
+  const config = ts.readConfigFile(path.join(REPO_ROOT, 'tsconfig.json'), (file) => ts.sys.readFile(file)).config as { compilerOptions: { paths: Record<string, string[]> } };
   return new Map(Object.entries(config.compilerOptions.paths).map(([alias, [target]]) => [alias, path.normalize(target)]));
 }
 

@@ -23,8 +23,9 @@ describe('accounts', () => {
   ])('changing one\'s own %s needs currentPassword: 400 without, 403 when wrong, 200 when right', async (field, change, loginAfter) => {
     const user = await t.customer(`cur_${field}`);
     const missing = expectErrorShape((await patch(user.id, user.token, change(user.username)).expect(400)).body, 400);
+    expect(missing.code).toBe('USER_CURRENT_PASSWORD_REQUIRED');
     expect(missing.details).toEqual([expect.objectContaining({ field: 'currentPassword' })]);
-    expectErrorShape((await patch(user.id, user.token, { ...change(user.username), currentPassword: 'Wrong1234' }).expect(403)).body, 403);
+    expect(expectErrorShape((await patch(user.id, user.token, { ...change(user.username), currentPassword: 'Wrong1234' }).expect(403)).body, 403).code).toBe('USER_CURRENT_PASSWORD_INCORRECT');
     // Nothing changed by the refusals.
     const before = (await me(user.token).expect(200)).body;
     expect(before).toMatchObject({ username: user.username, email: user.email });

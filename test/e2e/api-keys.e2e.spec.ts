@@ -67,7 +67,7 @@ describe('API keys', () => {
     const user = await t.customer('key_scopes');
     const readKey = (await createKey(user.token, { name: 'r', scopes: ['read'] }).expect(201)).body.key;
     const predictKey = (await createKey(user.token, { name: 'p', scopes: ['predict'] }).expect(201)).body.key;
-    expectErrorShape((await t.http().post('/api/v1/inference/sensor-anomaly/predict').set(bearer(readKey)).send({ inputs: [READING] }).expect(403)).body, 403);
+    expect(expectErrorShape((await t.http().post('/api/v1/inference/sensor-anomaly/predict').set(bearer(readKey)).send({ inputs: [READING] }).expect(403)).body, 403).code).toBe('AUTH_API_KEY_SCOPE');
     await t.http().get('/api/v1/models').set(bearer(readKey)).expect(200);
     await t.http().get('/api/v1/models').set(bearer(predictKey)).expect(403);
     await t.http().post('/api/v1/ingest/sensor-readings').set('X-API-Key', predictKey).send([{ timestamp: new Date().toISOString(), sensorId: 's1', temperature: 20, humidity: 40 }]).expect(201);
@@ -78,7 +78,7 @@ describe('API keys', () => {
 
   it('never exceeds its owner: no admin scope for a customer, admin routes need the scope and the role', async () => {
     const user = await t.customer('key_climber');
-    expectErrorShape((await createKey(user.token, { name: 'x', scopes: ['admin'] }).expect(403)).body, 403);
+    expect(expectErrorShape((await createKey(user.token, { name: 'x', scopes: ['admin'] }).expect(403)).body, 403).code).toBe('API_KEY_SCOPE_EXCEEDS_ROLE');
     // An admin may make a key for another user (a service account), within that user's role.
     await createKey(t.adminToken, { name: 'svc', scopes: ['admin'], userId: user.id }).expect(403);
     const service = (await createKey(t.adminToken, { name: 'svc', scopes: ['read'], userId: user.id }).expect(201)).body;
@@ -115,7 +115,7 @@ describe('API keys', () => {
     const { key } = (await createKey(user.token, { name: 'short', scopes: ['read'], expiresAt }).expect(201)).body;
     await t.http().get('/api/v1/auth/me').set(bearer(key)).expect(200);
     await waitFor(async () => (Date.now() > Date.parse(expiresAt) ? true : undefined));
-    expectErrorShape((await t.http().get('/api/v1/auth/me').set(bearer(key)).expect(401)).body, 401);
+    expect(expectErrorShape((await t.http().get('/api/v1/auth/me').set(bearer(key)).expect(401)).body, 401).code).toBe('AUTH_API_KEY_INVALID');
   });
 
   it('revocation: 204, then 401 at once in this process; only the owner or an admin may revoke (else 404)', async () => {
@@ -198,7 +198,7 @@ describe('API keys and the rate limiter', () => {
     // Two calls spent above; two more within the budget of 4, by two different keys.
     await t.http().get('/api/v1/auth/me').set('X-API-Key', first).expect(200);
     await t.http().get('/api/v1/auth/me').set(bearer(second)).expect(200);
-    expectErrorShape((await t.http().get('/api/v1/auth/me').set(bearer(first)).expect(429)).body, 429);
+    expect(expectErrorShape((await t.http().get('/api/v1/auth/me').set(bearer(first)).expect(429)).body, 429).code).toBe('RATE_LIMITED');
     await t.http().get('/api/v1/auth/me').set(bearer(user.token)).expect(429);
     // Someone else is not affected.
     await t.http().get('/api/v1/auth/me').set(bearer(t.adminToken)).expect(200);

@@ -9,7 +9,6 @@ import { buildDataSourceOptions } from '@app/database';
 import { processEnvironment, startApi, type RunningProcess } from '../helpers/app-process.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { ADMIN } from '../helpers/test-constants.js';
-import { waitFor } from '../helpers/wait-for.js';
 import { createTestDatabase, type TestDatabase } from '../setup/test-database.js';
 
 const READING = [21.5, 45, 1012];

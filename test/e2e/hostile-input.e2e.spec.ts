@@ -21,10 +21,10 @@ describe('hostile input answers 4xx', () => {
       // {"inputs": [...]} is one level, so 15 arrays reach 16: the rows are wrong, not the JSON.
       const atLimit = await predict(`{"inputs":${nested(15)}}`);
       expect(atLimit.status).toBe(400);
-      expect(atLimit.body.message).not.toMatch(/nests deeper/);
+      expect(atLimit.body.code).toBe('INFERENCE_INPUT_INVALID');
       const tooDeep = await predict(`{"inputs":${nested(16)}}`);
-      expectErrorShape(tooDeep.body, 400);
-      expect(tooDeep.body.message).toBe('JSON nests deeper than 16 levels');
+      // The message names the limit.
+      expect(expectErrorShape(tooDeep.body, 400)).toMatchObject({ code: 'BODY_TOO_DEEP', message: 'JSON nests deeper than 16 levels' });
       const inString = await t.http().post('/api/v1/auth/register').set('Content-Type', 'application/json').send(JSON.stringify({ username: 'bracket_user', email: 'b@example.test', password: 'Password1', fullName: '[[[[[[[[[[[[[[[[[[[[{{{{{{{{{{{{{{{{{{{"\\' }));
       expect(inString.status).toBe(201);
     });
@@ -57,8 +57,7 @@ describe('hostile input answers 4xx', () => {
 
     it('refuses a row whose finite inputs overflow inside the network (400 naming the row, never a null answer)', async () => {
       const response = await predict(JSON.stringify({ inputs: [[21, 45, 1012], [0, 1e-45, 3.4028234663852886e38]] }));
-      expectErrorShape(response.body, 400);
-      expect(response.body.message).toMatch(/^row 1: the model's output is not a finite number/);
+      expect(expectErrorShape(response.body, 400)).toMatchObject({ code: 'INFERENCE_OUTPUT_NOT_FINITE', message: expect.stringMatching(/^row 1: the model's output is not a finite number/) });
     });
   });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ERROR_CODE_NAMES, ERROR_CODES } from '@app/common';
 import { bearer, createTestApp, expectErrorShape, type TestApp } from '../helpers/test-app.js';
 
 describe('HTTP conventions', () => {
@@ -25,17 +26,17 @@ describe('HTTP conventions', () => {
     expect(expectErrorShape(big.body, 413).code).toBe('PAYLOAD_TOO_LARGE');
   });
 
-  it('gives every error a stable code: the kind, or a specific one', async () => {
+  it('gives every error a stable code from the catalogue: a specific one, or a generic one where nothing more is meant', async () => {
     const invalid = await t.http().post('/api/v1/auth/register').send({ username: 'x' }).expect(400);
-    expect(expectErrorShape(invalid.body, 400).code).toBe('VALIDATION');
+    expect(expectErrorShape(invalid.body, 400).code).toBe('VALIDATION_FAILED');
     const unauthenticated = await t.http().get('/api/v1/auth/me').expect(401);
-    expect(expectErrorShape(unauthenticated.body, 401).code).toBe('UNAUTHORIZED');
+    expect(expectErrorShape(unauthenticated.body, 401).code).toBe('AUTH_TOKEN_MISSING');
     const missing = await t.http().get('/api/v1/products/999999').expect(404);
-    expect(expectErrorShape(missing.body, 404).code).toBe('NOT_FOUND');
+    expect(expectErrorShape(missing.body, 404).code).toBe('PRODUCT_NOT_FOUND');
   });
 
   it('answers unknown routes with 404 in the error shape', async () => {
-    expect(expectErrorShape((await t.http().get('/api/v1/nothing-here').expect(404)).body, 404).code).toBe('NOT_FOUND');
+    expect(expectErrorShape((await t.http().get('/api/v1/nothing-here').expect(404)).body, 404).code).toBe('ROUTE_NOT_FOUND');
   });
 
   it('sets security headers (helmet)', async () => {
@@ -112,5 +113,15 @@ describe('Swagger', () => {
       }
     }
     expect(document.paths['/api/v1/users/bulk'].post.requestBody.content['application/json'].schema).toMatchObject({ type: 'array' });
+  });
+
+  it('lists every code of the catalogue, with its status and meaning, and no other, as ErrorBodyDto.code', async () => {
+    const { schemas } = (await t.http().get('/docs-json').expect(200)).body.components;
+    // The response validator checks every error body against this enum, so an undocumented code fails any test that meets it.
+    expect([...schemas.ErrorCode.enum].sort()).toEqual([...ERROR_CODE_NAMES].sort());
+    const code = schemas.ErrorBodyDto.properties.code;
+    expect(JSON.stringify(code)).toContain('#/components/schemas/ErrorCode');
+    for (const name of ERROR_CODE_NAMES) expect(code.description).toContain(`\`${name}\` (${ERROR_CODES[name].status}): ${ERROR_CODES[name].description}`);
+    expect(JSON.stringify(schemas.BulkFailureDto.properties.code)).toContain('#/components/schemas/ErrorCode');
   });
 });

@@ -50,7 +50,8 @@ describe('POST /inference/:name/predict', () => {
 
   it('names the row and the reason for bad rows, and accepts up to 1024 rows', async () => {
     const wrongLength = await predict('sensor-anomaly', { inputs: [[1, 2, 3], [1, 2]] }).expect(400);
-    expect(expectErrorShape(wrongLength.body, 400).details).toEqual([{ field: 'inputs.1', message: 'row 1: expected 3 values, got 2' }]);
+    expect(expectErrorShape(wrongLength.body, 400).code).toBe('INFERENCE_INPUT_INVALID');
+    expect(wrongLength.body.details).toEqual([{ field: 'inputs.1', message: 'row 1: expected 3 values, got 2' }]);
     const infinite = await t.http().post('/api/v1/inference/sensor-anomaly/predict').set(bearer(token)).set('Content-Type', 'application/json').send('{"inputs":[[1,2,3],[1,1e999,3]]}').expect(400);
     expect(infinite.body.details[0]).toEqual({ field: 'inputs.1.1', message: 'row 1: value 1 is Infinity' });
     const notNumber = await predict('sensor-anomaly', { inputs: [[1, 'NaN', 3]] }).expect(400);
@@ -58,15 +59,17 @@ describe('POST /inference/:name/predict', () => {
     const missing = await predict('sensor-anomaly', { inputs: [{ temperature: 20, pressure: 1000 }] }).expect(400);
     expect(missing.body.details[0]).toEqual({ field: 'inputs.0.humidity', message: "row 0: missing feature 'humidity'" });
     const unknown = await predict('sensor-anomaly', { inputs: { temperature: 20, humidity: 40, pressure: 1000, wind: 3 } }).expect(400);
+    expect(unknown.body.code).toBe('INFERENCE_INPUT_INVALID');
     expect(unknown.body.details[0].message).toContain("unknown feature 'wind'");
-    await predict('sensor-anomaly', { inputs: 'text' }).expect(400);
-    await predict('sensor-anomaly', {}).expect(400);
-    await predict('sensor-anomaly', { inputs: [[1, 2, 3]], extra: true }).expect(400);
+    expect((await predict('sensor-anomaly', { inputs: 'text' }).expect(400)).body.code).toBe('INFERENCE_INPUT_INVALID');
+    expect((await predict('sensor-anomaly', {}).expect(400)).body.code).toBe('VALIDATION_FAILED');
+    expect((await predict('sensor-anomaly', { inputs: [[1, 2, 3]], extra: true }).expect(400)).body.code).toBe('VALIDATION_FAILED');
 
     const many = Array.from({ length: 1024 }, (_, index) => [15 + (index % 10), 45, 1010]);
     const ok = await predict('sensor-anomaly', { inputs: many }).expect(200);
     expect(ok.body.predictions).toHaveLength(1024);
     const tooMany = await predict('sensor-anomaly', { inputs: [...many, [1, 2, 3]] }).expect(400);
+    expect(tooMany.body.code).toBe('INFERENCE_INPUT_INVALID');
     expect(tooMany.body.details[0].message).toMatch(/at most 1024 rows/);
   });
 

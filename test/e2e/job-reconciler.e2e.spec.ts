@@ -75,7 +75,7 @@ describe.each([
     const queue = t.app.get<Queue>(getQueueToken(INFERENCE_JOBS_QUEUE));
     // An entry under the job's id that ends `failed` (in production: its retries used up during a
     // database outage). Here its payload is empty, so the worker throws.
-    const entry = await queue.add('run', null as never, { jobId, attempts: 1, removeOnFail: 1000 });
+    const entry = await queue.add('run', null, { jobId, attempts: 1, removeOnFail: 1000 });
     await waitFor(async () => ((await entry.getState()) === 'failed' ? true : undefined), 10_000, 50);
     await storeWithoutEnqueue(jobId);
     await expectCorrectResults(jobId);

@@ -47,8 +47,9 @@ const jobsSuite = (env: Record<string, string>) => () => {
     const bad = await t.http().post('/api/v1/inference/sensor-anomaly/jobs').set(bearer(owner.token)).send({ inputs: [[1, 2, 3], [1, 2]] }).expect(400);
     expect(expectErrorShape(bad.body, 400).details[0].field).toBe('inputs.1');
     const tooMany = await t.http().post('/api/v1/inference/sensor-anomaly/jobs').set(bearer(owner.token)).send({ inputs: sensorRows(100_001) }).expect(400);
+    expect(tooMany.body.code).toBe('INFERENCE_INPUT_INVALID');
     expect(tooMany.body.details[0].message).toMatch(/at most 100000 rows/);
-    await t.http().post('/api/v1/inference/nope/jobs').set(bearer(owner.token)).send({ inputs: [[1, 2, 3]] }).expect(404);
+    expect((await t.http().post('/api/v1/inference/nope/jobs').set(bearer(owner.token)).send({ inputs: [[1, 2, 3]] }).expect(404)).body.code).toBe('MODEL_NOT_DEPLOYED');
     const count = await t.dataSource.query('SELECT COUNT(*) AS n FROM inference_jobs WHERE userId = ?', [owner.id]);
     expect(Number(count[0].n)).toBe(2);
   });

@@ -97,25 +97,25 @@ describe('model aliases', () => {
 
   it('refuses reserved names, bad names, unknown versions and models in the contract shape', async () => {
     for (const reserved of ['latest', 'production']) {
-      expectErrorShape((await putAlias(reserved, '2.0.0').expect(400)).body, 400);
-      expectErrorShape((await t.http().delete(`/api/v1/models/sensor-anomaly/aliases/${reserved}`).set(admin()).expect(400)).body, 400);
+      expect(expectErrorShape((await putAlias(reserved, '2.0.0').expect(400)).body, 400).code).toBe('MODEL_ALIAS_RESERVED');
+      expect(expectErrorShape((await t.http().delete(`/api/v1/models/sensor-anomaly/aliases/${reserved}`).set(admin()).expect(400)).body, 400).code).toBe('MODEL_ALIAS_RESERVED');
     }
     expectErrorShape((await putAlias('a..b', '2.0.0').expect(400)).body, 400);
     expectErrorShape((await putAlias('good', 'bad..x').expect(400)).body, 400);
-    expectErrorShape((await putAlias('good', '9.9.9').expect(404)).body, 404);
-    expectErrorShape((await t.http().put('/api/v1/models/ghost/aliases/good').set(admin()).send({ version: '1.0.0' }).expect(404)).body, 404);
+    expect(expectErrorShape((await putAlias('good', '9.9.9').expect(404)).body, 404).code).toBe('MODEL_VERSION_NOT_FOUND');
+    expect(expectErrorShape((await t.http().put('/api/v1/models/ghost/aliases/good').set(admin()).send({ version: '1.0.0' }).expect(404)).body, 404).code).toBe('MODEL_NOT_FOUND');
     expectErrorShape((await t.http().put('/api/v1/models/sensor-anomaly/aliases/good').set(admin()).send({}).expect(400)).body, 400);
     // An alias may not take an existing version's name.
-    expectErrorShape((await putAlias('1.0.0', '2.0.0').expect(409)).body, 409);
+    expect(expectErrorShape((await putAlias('1.0.0', '2.0.0').expect(409)).body, 409).code).toBe('MODEL_ALIAS_NAME_TAKEN');
     expectErrorShape((await t.http().put('/api/v1/models/sensor-anomaly/aliases/good').set(bearer(user.token)).send({ version: '1.0.0' }).expect(403)).body, 403);
     // An aliased version cannot be archived.
-    expectErrorShape((await t.http().delete('/api/v1/models/sensor-anomaly/versions/3.0.0').set(admin()).expect(409)).body, 409);
+    expect(expectErrorShape((await t.http().delete('/api/v1/models/sensor-anomaly/versions/3.0.0').set(admin()).expect(409)).body, 409).code).toBe('MODEL_VERSION_IN_USE');
   });
 
   it('deletes an alias: it no longer resolves', async () => {
     await t.http().delete('/api/v1/models/sensor-anomaly/aliases/champion').set(admin()).expect(204);
     expectErrorShape((await predict('champion').expect(404)).body, 404);
-    expectErrorShape((await t.http().delete('/api/v1/models/sensor-anomaly/aliases/champion').set(admin()).expect(404)).body, 404);
+    expect(expectErrorShape((await t.http().delete('/api/v1/models/sensor-anomaly/aliases/champion').set(admin()).expect(404)).body, 404).code).toBe('MODEL_ALIAS_NOT_FOUND');
     expect((await t.http().get('/api/v1/models/sensor-anomaly/versions/3.0.0').set(admin()).expect(200)).body.aliases).toEqual([]);
   });
 

@@ -46,20 +46,20 @@ describe('model registry', () => {
 
   it('refuses a duplicate, a corrupt artifact, a shape mismatch and unsafe names, storing nothing', async () => {
     const artifact = sensorArtifact();
-    expectErrorShape((await upload({ ...artifact, fields: sensorFields('2.0.0') }).expect(409)).body, 409);
+    expect(expectErrorShape((await upload({ ...artifact, fields: sensorFields('2.0.0') }).expect(409)).body, 409).code).toBe('MODEL_VERSION_EXISTS');
 
     const badJson = await upload({ modelJson: Buffer.from('{not json'), weights: artifact.weights, fields: sensorFields('3.0.0') }).expect(400);
-    expect(badJson.body.message).toMatch(/JSON/);
+    expect(badJson.body).toMatchObject({ code: 'MODEL_ARTIFACT_INVALID', message: expect.stringMatching(/JSON/) });
     const truncated = await upload({ modelJson: artifact.modelJson, weights: [{ name: 'weights.bin', data: artifact.weights[0].data.subarray(0, 100) }], fields: sensorFields('3.0.1') }).expect(400);
-    expect(truncated.body.message).toMatch(/does not load|bytes/);
+    expect(truncated.body).toMatchObject({ code: 'MODEL_ARTIFACT_INVALID', message: expect.stringMatching(/does not load|bytes/) });
     const missingWeights = await upload({ modelJson: artifact.modelJson, weights: [{ name: 'other.bin', data: artifact.weights[0].data }], fields: sensorFields('3.0.2') }).expect(400);
-    expect(missingWeights.body.message).toMatch(/not named|Missing/);
+    expect(missingWeights.body).toMatchObject({ code: 'MODEL_ARTIFACT_INVALID', message: expect.stringMatching(/not named|Missing/) });
     const shape = await upload({ ...artifact, fields: sensorFields('3.0.3', { inputShape: '[4]', featureNames: '["a","b","c","d"]' }) }).expect(400);
-    expect(shape.body.message).toMatch(/inputShape \[4\] disagrees/);
+    expect(shape.body).toMatchObject({ code: 'MODEL_INPUT_SHAPE_MISMATCH', message: expect.stringMatching(/inputShape \[4\] disagrees/) });
     const labels = await upload({ ...artifact, fields: sensorFields('3.0.4', { outputLabels: '["a","b","c"]' }) }).expect(400);
-    expect(labels.body.message).toMatch(/outputLabels/);
+    expect(labels.body.code).toBe('MODEL_OUTPUT_LABELS_MISMATCH');
     const framework = await upload({ ...artifact, fields: sensorFields('3.0.5', { framework: 'tfjs-graph' }) }).expect(400);
-    expect(framework.body.message).toMatch(/layers model/);
+    expect(framework.body.code).toBe('MODEL_FRAMEWORK_MISMATCH');
 
     for (const fields of [sensorFields('../../escape'), sensorFields('1.0', { name: '../etc' }), sensorFields('latest'), sensorFields('4.0.0', { inputShape: 'not json' })]) {
       const response = await upload({ ...artifact, fields }).expect(400);

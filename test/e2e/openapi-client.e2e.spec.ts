@@ -51,7 +51,7 @@ describe('the OpenAPI document as frontend teams use it', () => {
 
     const compiled = ts.transpileModule(ts.sys.readFile(join(work, 'flow.ts'))!, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } }).outputText;
     writeFileSync(join(work, 'flow.mjs'), compiled);
-    const { runFlow } = (await import(pathToFileURL(join(work, 'flow.mjs')).href)) as { runFlow(baseUrl: string, username: string, password: string): Promise<Record<string, unknown>> };
+    const { runFlow } = (await import(pathToFileURL(join(work, 'flow.mjs')).href)) as { runFlow: (baseUrl: string, username: string, password: string) => Promise<Record<string, unknown>> };
     // The flow calls the global fetch; during the run every answer it gets is checked against the document.
     const mismatches: string[] = [];
     const plainFetch = globalThis.fetch;
@@ -79,7 +79,7 @@ describe('the OpenAPI document as frontend teams use it', () => {
 
   it('runs the tag flow of the same generated client: create a tag, tag a product, filter by it', async () => {
     // flow.mjs was type-checked and compiled by the test above.
-    const { runTagFlow } = (await import(pathToFileURL(join(work, 'flow.mjs')).href)) as { runTagFlow(baseUrl: string, username: string, password: string): Promise<Record<string, any>> };
+    const { runTagFlow } = (await import(pathToFileURL(join(work, 'flow.mjs')).href)) as { runTagFlow: (baseUrl: string, username: string, password: string) => Promise<Record<string, any>> };
     const result = await runTagFlow(baseUrl, ADMIN.username, ADMIN.password);
     const slug = result.tag.slug as string;
     expect(result.tag).toEqual({ status: 201, slug: expect.stringMatching(/^flow-tag-/) });

@@ -27,6 +27,8 @@ describe('orders: lookup by number and creation range', () => {
     expect((await t.http().get(`/api/v1/orders/by-number/${mine.orderNumber}`).set(admin()).expect(200)).body.id).toBe(mine.id);
     const foreign = expectErrorShape((await t.http().get(`/api/v1/orders/by-number/${mine.orderNumber}`).set(bearer(bob.token)).expect(404)).body, 404);
     const missing = expectErrorShape((await t.http().get('/api/v1/orders/by-number/ORD-19990101000000-ABCDEF').set(bearer(bob.token)).expect(404)).body, 404);
+    expect([foreign.code, missing.code]).toEqual(['ORDER_NOT_FOUND', 'ORDER_NOT_FOUND']);
+    // Someone else's order reads exactly like a missing one, message included.
     expect(foreign.message.replace(mine.orderNumber, 'N')).toBe(missing.message.replace('ORD-19990101000000-ABCDEF', 'N'));
     await t.http().get(`/api/v1/orders/by-number/${mine.orderNumber}`).expect(401);
     // A number is not an id, and odd input is just not found.

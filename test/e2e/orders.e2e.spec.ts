@@ -60,14 +60,15 @@ describe('orders', () => {
     const retired = await product('3.00', 5, 'Retired Thing');
     await t.http().delete(`/api/v1/products/${retired.id}`).set(admin()).expect(204);
     const missing = await order(alice.token, { items: [{ productId: plenty.id, quantity: 1 }, { productId: 999999, quantity: 1 }] }).expect(404);
-    expect(expectErrorShape(missing.body, 404).message).toBe('Product 999999 not found');
+    expect(expectErrorShape(missing.body, 404)).toMatchObject({ code: 'PRODUCT_NOT_FOUND', message: 'Product 999999 not found' });
     const short = await order(alice.token, { items: [{ productId: plenty.id, quantity: 5 }, { productId: scarce.id, quantity: 3 }] }).expect(409);
-    expect(expectErrorShape(short.body, 409).message).toBe("Insufficient stock for 'Scarce Widget'. Available: 2, Requested: 3");
+    // The contract spells this message out (it names the product and both counts), so it is asserted beside the code.
+    expect(expectErrorShape(short.body, 409)).toMatchObject({ code: 'ORDER_INSUFFICIENT_STOCK', message: "Insufficient stock for 'Scarce Widget'. Available: 2, Requested: 3" });
     // Two lines of the same product count together.
     const doubled = await order(alice.token, { items: [{ productId: scarce.id, quantity: 2 }, { productId: scarce.id, quantity: 1 }] }).expect(409);
-    expect(doubled.body.message).toBe("Insufficient stock for 'Scarce Widget'. Available: 2, Requested: 3");
+    expect(doubled.body).toMatchObject({ code: 'ORDER_INSUFFICIENT_STOCK', message: "Insufficient stock for 'Scarce Widget'. Available: 2, Requested: 3" });
     const inactive = await order(alice.token, { items: [{ productId: plenty.id, quantity: 1 }, { productId: retired.id, quantity: 1 }] }).expect(409);
-    expect(inactive.body.message).toContain('Retired Thing');
+    expect(inactive.body).toMatchObject({ code: 'ORDER_PRODUCT_INACTIVE', message: expect.stringContaining('Retired Thing') });
     expect(await stockOf(plenty.id)).toBe(50);
     expect(await stockOf(scarce.id)).toBe(2);
     expect(await stockOf(retired.id)).toBe(5);
@@ -91,8 +92,8 @@ describe('orders', () => {
     const forBob = await t.http().post('/api/v1/orders').set(admin()).send({ userId: bob.id, items: [{ productId: item.id, quantity: 2 }] }).expect(201);
     expect(forBob.body).toMatchObject({ userId: bob.id, totalAmount: '5.00' });
     const missingUser = await t.http().post('/api/v1/orders').set(admin()).send({ userId: 999999, items: [{ productId: item.id, quantity: 1 }] }).expect(404);
-    expect(missingUser.body.message).toBe('User 999999 not found');
-    expectErrorShape((await order(alice.token, { userId: bob.id, items: [{ productId: item.id, quantity: 1 }] }).expect(403)).body, 403);
+    expect(missingUser.body).toMatchObject({ code: 'USER_NOT_FOUND', message: 'User 999999 not found' });
+    expect(expectErrorShape((await order(alice.token, { userId: bob.id, items: [{ productId: item.id, quantity: 1 }] }).expect(403)).body, 403).code).toBe('AUTH_ROLE_REQUIRED');
     expect((await order(alice.token, { userId: alice.id, items: [{ productId: item.id, quantity: 1 }] }).expect(201)).body.userId).toBe(alice.id);
     expect(await stockOf(item.id)).toBe(7);
   });
@@ -223,15 +224,15 @@ describe('orders', () => {
     expect(retry.body).toEqual(first.body);
     expect(await stockOf(item.id)).toBe(8);
     const different = await order(alice.token, { ...body, items: [{ productId: item.id, quantity: 3 }] }).set('Idempotency-Key', 'key-123').expect(409);
-    expect(expectErrorShape(different.body, 409).message).toContain('different request');
+    expect(expectErrorShape(different.body, 409).code).toBe('IDEMPOTENCY_KEY_REUSED');
     // Keys are per user.
     const bobs = await order(bob.token, body).set('Idempotency-Key', 'key-123').expect(201);
     expect(bobs.body.id).not.toBe(first.body.id);
     expect(await stockOf(item.id)).toBe(6);
-    await order(alice.token, body).set('Idempotency-Key', 'x'.repeat(256)).expect(400);
+    expect((await order(alice.token, body).set('Idempotency-Key', 'x'.repeat(256)).expect(400)).body.code).toBe('IDEMPOTENCY_KEY_INVALID');
     // A failed request keeps no key: after a restock the same key goes through.
     const short = await order(alice.token, { items: [{ productId: item.id, quantity: 7 }] }).set('Idempotency-Key', 'key-short').expect(409);
-    expect(short.body.message).toContain('Insufficient stock');
+    expect(short.body.code).toBe('ORDER_INSUFFICIENT_STOCK');
     await t.http().patch(`/api/v1/products/${item.id}/stock`).set(admin()).send({ delta: 1 }).expect(200);
     await order(alice.token, { items: [{ productId: item.id, quantity: 7 }] }).set('Idempotency-Key', 'key-short').expect(201);
     expect(await stockOf(item.id)).toBe(0);
@@ -260,7 +261,7 @@ describe('orders', () => {
     const statuses = responses.map((response) => response.status);
     expect(statuses.filter((status) => status === 201)).toHaveLength(10);
     expect(statuses.filter((status) => status === 409)).toHaveLength(20);
-    expect(responses.find((response) => response.status === 409)?.body.message).toMatch(/^Insufficient stock for 'Hot Item'\. Available: 0, Requested: 1$/);
+    expect(responses.find((response) => response.status === 409)?.body).toMatchObject({ code: 'ORDER_INSUFFICIENT_STOCK', message: expect.stringMatching(/^Insufficient stock for 'Hot Item'\. Available: 0, Requested: 1$/) });
     expect(await stockOf(item.id)).toBe(0);
     const sold = await t.dataSource.query(`SELECT SUM(quantity) AS n FROM order_items WHERE productId = ${item.id}`);
     expect(Number(sold[0].n)).toBe(10);

@@ -32,16 +32,16 @@ describe('POST /products/bulk', () => {
     const before = await count();
     const invalid = await bulk({ mode: 'all', products: [row('mid-1'), row('mid-2'), row('mid-3', { price: 0 }), row('mid-4')] }).expect(400);
     expectErrorShape(invalid.body, 400);
-    expect(invalid.body).toMatchObject({ index: 2, message: expect.stringContaining('products[2]') });
+    expect(invalid.body).toMatchObject({ code: 'VALIDATION_FAILED', index: 2, message: expect.stringContaining('products[2]') });
     expect(invalid.body.details).toEqual([{ field: 'products.2.price', message: expect.any(String) }]);
     // A conflict found only by the database checks, after rows 0 and 1 were inserted: rolled back too.
     const conflict = await bulk({ mode: 'all', products: [row('mid-1'), row('mid-2'), row('bulk-taken'), row('mid-4')] }).expect(409);
-    expect(conflict.body).toMatchObject({ index: 2, message: expect.stringContaining('BULK-TAKEN') });
+    expect(conflict.body).toMatchObject({ code: 'PRODUCT_SKU_TAKEN', index: 2, message: expect.stringContaining('BULK-TAKEN') });
     const missingCategory = await bulk({ mode: 'all', products: [row('mid-1'), row('mid-2', { categoryId: 999999 })] }).expect(404);
-    expect(missingCategory.body.index).toBe(1);
+    expect(missingCategory.body).toMatchObject({ code: 'CATEGORY_NOT_FOUND', index: 1 });
     // A SKU repeated inside one import: the later row conflicts with the earlier one.
     const repeated = await bulk({ mode: 'all', products: [row('dup-1'), row('mid-9'), row('DUP-1', { name: 'Another name' })] }).expect(409);
-    expect(repeated.body).toMatchObject({ index: 2, message: expect.stringContaining('DUP-1') });
+    expect(repeated.body).toMatchObject({ code: 'PRODUCT_SKU_TAKEN', index: 2, message: expect.stringContaining('DUP-1') });
     expect(await count()).toBe(before);
     expect(await publicTotal('MID-')).toBe(0);
   });
@@ -68,19 +68,19 @@ describe('POST /products/bulk', () => {
     expect(statements.filter((sql) => /^ROLLBACK TO SAVEPOINT/i.test(sql))).toHaveLength(2); // the two conflicts
     expect(response.body.created.map((product: { sku: string }) => product.sku)).toEqual(['PART-1', 'PART-5', 'PART-9']);
     expect(response.body.failed).toEqual([
-      { index: 1, code: 'VALIDATION', message: expect.stringContaining('products.1.price'), details: [{ field: 'products.1.price', message: expect.any(String) }] },
-      { index: 2, code: 'CONFLICT', message: expect.stringContaining('BULK-TAKEN') },
-      { index: 3, code: 'NOT_FOUND', message: expect.stringContaining('999999') },
-      { index: 5, code: 'CONFLICT', message: expect.stringContaining('PART-1') },
-      { index: 6, code: 'VALIDATION', message: expect.any(String), details: [{ field: 'products.6', message: 'each item must be an object' }] },
-      { index: 7, code: 'VALIDATION', message: expect.stringContaining('unknownField'), details: [expect.objectContaining({ field: 'products.7.unknownField' })] },
+      { index: 1, code: 'VALIDATION_FAILED', message: expect.stringContaining('products.1.price'), details: [{ field: 'products.1.price', message: expect.any(String) }] },
+      { index: 2, code: 'PRODUCT_SKU_TAKEN', message: expect.stringContaining('BULK-TAKEN') },
+      { index: 3, code: 'CATEGORY_NOT_FOUND', message: expect.stringContaining('999999') },
+      { index: 5, code: 'PRODUCT_SKU_TAKEN', message: expect.stringContaining('PART-1') },
+      { index: 6, code: 'VALIDATION_FAILED', message: expect.any(String), details: [{ field: 'products.6', message: 'each item must be an object' }] },
+      { index: 7, code: 'VALIDATION_FAILED', message: expect.stringContaining('unknownField'), details: [expect.objectContaining({ field: 'products.7.unknownField' })] },
     ]);
     expect(await count()).toBe(before + 3);
     // Nothing of the failed rows was left behind by their savepoints.
     expect(await publicTotal('PART-')).toBe(3);
     // Every row failing: nothing created, 200 with the report.
     const none = await bulk({ mode: 'partial', products: [row('bulk-taken'), row('part-5')] }).expect(200);
-    expect(none.body).toEqual({ created: [], failed: [expect.objectContaining({ index: 0, code: 'CONFLICT' }), expect.objectContaining({ index: 1, code: 'CONFLICT' })] });
+    expect(none.body).toEqual({ created: [], failed: [expect.objectContaining({ index: 0, code: 'PRODUCT_SKU_TAKEN' }), expect.objectContaining({ index: 1, code: 'PRODUCT_SKU_TAKEN' })] });
   });
 
   it('takes 1 000 rows, refuses 1 001 or none, a bad mode, and non-admins', async () => {

@@ -64,8 +64,9 @@ describe('products', () => {
     }
     const detail = (await t.http().post('/api/v1/products').set(admin()).send({ name: 'A', price: 0, sku: 'a-1' }).expect(400)).body.details;
     expect(detail).toEqual([{ field: 'price', message: expect.stringContaining('0.01') }]);
-    expect((await t.http().post('/api/v1/products').set(admin()).send({ name: 'Other', price: 1, sku: 'ut-1' }).expect(409)).body.message).toContain('UT-1');
-    await t.http().post('/api/v1/products').set(admin()).send({ name: 'Other', price: 1, sku: 'UT-2', slug: 'unique-thing' }).expect(409);
+    // The message names the stored (upper-cased) SKU.
+    expect((await t.http().post('/api/v1/products').set(admin()).send({ name: 'Other', price: 1, sku: 'ut-1' }).expect(409)).body).toMatchObject({ code: 'PRODUCT_SKU_TAKEN', message: expect.stringContaining('UT-1') });
+    expect((await t.http().post('/api/v1/products').set(admin()).send({ name: 'Other', price: 1, sku: 'UT-2', slug: 'unique-thing' }).expect(409)).body.code).toBe('PRODUCT_SLUG_TAKEN');
     expectErrorShape((await t.http().post('/api/v1/products').set(admin()).send({ name: 'Unique Thing', price: 1, sku: 'UT-3', categoryId }).expect(409)).body, 409);
     await t.http().post('/api/v1/products').set(admin()).send({ name: 'Lost', price: 1, sku: 'UT-4', categoryId: 999999 }).expect(404);
   });

@@ -51,7 +51,7 @@ describe('rate limits per user and per client address', () => {
   it('gives each user a bucket of its own, apart from the address they share', async () => {
     const me = (token: string) => t.http().get('/api/v1/auth/me').set(bearer(token));
     expect(await statuses(6, () => me(alice.token))).toEqual([200, 200, 200, 200, 200, 429]);
-    expectErrorShape((await me(alice.token).expect(429)).body, 429);
+    expect(expectErrorShape((await me(alice.token).expect(429)).body, 429).code).toBe('RATE_LIMITED');
     // Bob shares Alice's address but not her budget; anonymous calls from it have theirs.
     expect(await statuses(5, () => me(bob.token))).toEqual([200, 200, 200, 200, 200]);
     expect(await statuses(4, () => t.http().get('/api/v1/products'))).toEqual([200, 200, 200, 429]);
@@ -93,7 +93,7 @@ describe('login limits behind a trusted proxy', () => {
     const spray = await statuses(12, (index) => attempt(`sprayed_${index}`, '10.3.0.1'));
     expect(spray.slice(0, 10)).toEqual(Array(10).fill(401));
     expect(spray.slice(10)).toEqual([429, 429]);
-    expectErrorShape((await attempt('sprayed_x', '10.3.0.1').expect(429)).body, 429);
+    expect(expectErrorShape((await attempt('sprayed_x', '10.3.0.1').expect(429)).body, 429).code).toBe('AUTH_LOGIN_RATE_LIMITED');
   });
 
   it('takes the client address from X-Forwarded-For', async () => {

@@ -75,7 +75,7 @@ describe('route parameters', () => {
       const admin = bearer(t.adminToken);
       for (const path of ['/api/v1/products/abc', '/api/v1/products/12a/stock', '/api/v1/categories/abc', '/api/v1/tags/abc', '/api/v1/users/abc', '/api/v1/orders/abc']) {
         const response = await t.http().get(path).set(admin).expect(404);
-        expect(expectErrorShape(response.body, 404).code).toBe('NOT_FOUND');
+        expect(expectErrorShape(response.body, 404).code).toBe('ROUTE_NOT_FOUND');
       }
     });
 

@@ -20,6 +20,7 @@ describe('SqlTextCache on the product reads', () => {
   let t: TestApp;
   let repository: ProductsRepository;
   const reuses: Reuse[] = [];
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be called with `.call(this, ...)` and put back after the suite.
   const original = SqlTextCache.prototype.reuse;
   let categories: number[];
   let products: { id: number; sku: string; slug: string }[];

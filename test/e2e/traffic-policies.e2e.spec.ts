@@ -112,19 +112,19 @@ describe('traffic policies', () => {
     expectErrorShape((await putPolicy({ versions: [{ version: '1.0.0', weight: 100 }], shadow: ['1.0.0'] }).expect(400)).body, 400);
     expectErrorShape((await putPolicy({ versions: [{ version: '1.0.0', weight: 100.5 }] }).expect(400)).body, 400);
     expectErrorShape((await putPolicy({ versions: [] }).expect(400)).body, 400);
-    expectErrorShape((await putPolicy({ versions: [{ version: '9.9.9', weight: 100 }] }).expect(404)).body, 404);
-    expectErrorShape((await t.http().put('/api/v1/models/ghost/traffic').set(admin()).send({ versions: [{ version: '1.0.0', weight: 100 }] }).expect(404)).body, 404);
+    expect(expectErrorShape((await putPolicy({ versions: [{ version: '9.9.9', weight: 100 }] }).expect(404)).body, 404).code).toBe('MODEL_VERSION_NOT_FOUND');
+    expect(expectErrorShape((await t.http().put('/api/v1/models/ghost/traffic').set(admin()).send({ versions: [{ version: '1.0.0', weight: 100 }] }).expect(404)).body, 404).code).toBe('MODEL_NOT_FOUND');
     expectErrorShape((await t.http().get('/api/v1/models/ghost/traffic/stats').set(admin()).expect(404)).body, 404);
     expectErrorShape((await putPolicy({ versions: [{ version: '1.0.0', weight: 100 }] }).set(bearer(users[0].token)).expect(403)).body, 403);
     // A version the policy names cannot be archived; the policy is unchanged by the refusals.
-    expectErrorShape((await t.http().delete('/api/v1/models/sensor-anomaly/versions/3.0.0').set(admin()).expect(409)).body, 409);
+    expect(expectErrorShape((await t.http().delete('/api/v1/models/sensor-anomaly/versions/3.0.0').set(admin()).expect(409)).body, 409).code).toBe('MODEL_VERSION_IN_USE');
     expect((await t.http().get('/api/v1/models/sensor-anomaly/traffic').set(admin()).expect(200)).body).toMatchObject({ revision: 2, shadow: ['3.0.0'] });
   });
 
   it('deletes the policy: calls go to production again; events listed', async () => {
     await t.http().delete('/api/v1/models/sensor-anomaly/traffic').set(admin()).expect(204);
-    expectErrorShape((await t.http().get('/api/v1/models/sensor-anomaly/traffic').set(admin()).expect(404)).body, 404);
-    expectErrorShape((await t.http().delete('/api/v1/models/sensor-anomaly/traffic').set(admin()).expect(404)).body, 404);
+    expect(expectErrorShape((await t.http().get('/api/v1/models/sensor-anomaly/traffic').set(admin()).expect(404)).body, 404).code).toBe('TRAFFIC_POLICY_NOT_FOUND');
+    expect(expectErrorShape((await t.http().delete('/api/v1/models/sensor-anomaly/traffic').set(admin()).expect(404)).body, 404).code).toBe('TRAFFIC_POLICY_NOT_FOUND');
     const onCanary = users.find(() => true)!;
     expect((await predict(onCanary.token, [row(0)]).expect(200)).body.version).toBe('1.0.0');
     // No route names 2.0.0 any more: it is unloaded.

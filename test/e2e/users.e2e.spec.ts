@@ -27,9 +27,9 @@ describe('users', () => {
     const count = async () => Number((await t.dataSource.query('SELECT COUNT(*) AS n FROM users'))[0].n);
     const before = await count();
     const conflict = await t.http().post('/api/v1/users/bulk').set(admin()).send([newUser('bulk_c'), newUser('bulk_a')]).expect(409);
-    expect(expectErrorShape(conflict.body, 409).message).toContain('bulk_a');
+    expect(expectErrorShape(conflict.body, 409)).toMatchObject({ code: 'USER_USERNAME_TAKEN', message: expect.stringContaining('bulk_a') });
     const repeated = await t.http().post('/api/v1/users/bulk').set(admin()).send([newUser('bulk_d'), newUser('bulk_d')]).expect(409);
-    expect(repeated.body.message).toContain('bulk_d');
+    expect(repeated.body).toMatchObject({ code: 'USER_DUPLICATE_IN_REQUEST', message: expect.stringContaining('bulk_d') });
     const invalid = await t.http().post('/api/v1/users/bulk').set(admin()).send([newUser('bulk_e'), { username: 'x' }]).expect(400);
     expect(invalid.body.details.map((detail: { field: string }) => detail.field)).toEqual(expect.arrayContaining(['1.username', '1.email', '1.password']));
     await t.http().post('/api/v1/users/bulk').set(admin()).send({ not: 'an array' }).expect(400);

@@ -7,7 +7,7 @@ for (const [name, schema] of Object.entries(OIP_SCHEMAS)) ajv.addSchema({ ...sch
 const compiled = new Map<string, ValidateFunction>();
 
 /** Fails unless `body` matches the protocol's published schema `name` (test/fixtures/oip-schemas.ts). */
-export function expectOipSchema(name: keyof typeof OIP_SCHEMAS | string, body: unknown): void {
+export function expectOipSchema(name: string, body: unknown): void {
   let validate = compiled.get(name);
   if (!validate) {
     validate = ajv.getSchema(OIP_SCHEMA_BASE + name);

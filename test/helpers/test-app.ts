@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { expect } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import request from 'supertest';
+import type request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../setup/test-database.js';
 import { ADMIN, TEST_JWT_SECRET } from './test-constants.js';
@@ -103,7 +103,6 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 /** Asserts the contract's error shape and returns the body. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- error bodies are read field by field in tests
 export function expectErrorShape(body: Record<string, unknown>, status: number): Record<string, any> {
   expect(body).toEqual(
     expect.objectContaining({

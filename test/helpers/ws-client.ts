@@ -5,8 +5,8 @@ export interface StreamClient {
   /** Settles with the close code and reason once the socket has closed. */
   closed: Promise<{ code: number; reason: string }>;
   /** The next reply, parsed; rejects when the socket closes first or after `timeoutMs`. */
-  next(timeoutMs?: number): Promise<Record<string, any>>;
-  close(): void;
+  next: (timeoutMs?: number) => Promise<Record<string, any>>;
+  close: () => void;
 }
 
 /** A stream client that collects replies in order (for tests and benches). */

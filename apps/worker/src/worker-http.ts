@@ -50,7 +50,7 @@ export class WorkerHttpServer implements OnApplicationBootstrap, OnApplicationSh
     if (path === '/health') return send(response, 200, 'application/json', JSON.stringify({ status: 'ok' }));
     if (path === '/health/ready') {
       const ready = await this.health.readiness().then(
-        (body) => ({ status: 200, body: body as unknown }),
+        (body) => ({ status: 200, body }),
         // The API's error body minus request id and path: `{ status: 'error', checks }` plus the message.
         (error: { extra?: Record<string, unknown>; message?: string }) => ({ status: 503, body: { ...error.extra, statusCode: 503, error: 'Service Unavailable', message: error.message } }),
       );

@@ -1,5 +1,6 @@
 export * from './errors/domain-error.js';
 export * from './errors/error-body.js';
+export * from './errors/error-codes.js';
 export * from './validation/flatten-validation-errors.js';
 export * from './validation/validation-pipe.js';
 export * from './validation/decorators.js';
@@ -15,3 +16,4 @@ export * from './validation/dates.js';
 export * from './validation/validate-as.js';
 export * from './write-behind/write-behind-buffer.js';
 export * from './routing/id-param.js';
+export * from './retry/retrying.js';

@@ -10,7 +10,7 @@ export async function insertRows<T extends ObjectLiteral>(manager: EntityManager
       .createQueryBuilder()
       .insert()
       .into(entity)
-      .values(rows.slice(start, start + batchSize) as never)
+      .values(rows.slice(start, start + batchSize))
       .updateEntity(false)
       .execute();
   }

@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { DataSourceOptions, MixedList } from 'typeorm';
+import type { DataSourceOptions } from 'typeorm';
 import { parseDatabaseUrl } from './database-url.js';
 
 export interface DataSourceSettings {
   url: string;
-  entities: MixedList<Function>;
-  migrations: MixedList<Function>;
+  entities: NonNullable<DataSourceOptions['entities']>;
+  migrations: NonNullable<DataSourceOptions['migrations']>;
   poolSize?: number;
   /** Read-only replicas (mysql/mariadb only); writes and transactions stay on the primary. */
   replicaUrls?: string[];

@@ -40,8 +40,3 @@ export function parseDatabaseUrl(url: string, cwd: string = process.cwd()): Pars
     database,
   };
 }
-
-/** The database name a URL points at (the file name for SQLite). */
-export function databaseNameOf(url: ParsedDatabaseUrl): string {
-  return url.engine === 'sqlite' ? url.file : url.database;
-}

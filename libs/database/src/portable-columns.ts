@@ -31,14 +31,9 @@ export function moneyColumn(name: string, isNullable = false): TableColumnOption
   return { name, type: 'decimal', precision: 10, scale: 2, isNullable };
 }
 
-export function timestampColumn(queryRunner: QueryRunner, name: string, isNullable = true): TableColumnOptions {
-  const mapped = queryRunner.connection.driver.mappedDataTypes;
-  return { name, type: mapped.createDate as string, precision: mapped.createDatePrecision, isNullable };
-}
-
 export function createdAtColumn(queryRunner: QueryRunner, name = 'createdAt'): TableColumnOptions {
   const mapped = queryRunner.connection.driver.mappedDataTypes;
-  return { name, type: mapped.createDate as string, precision: mapped.createDatePrecision, default: mapped.createDateDefault as string };
+  return { name, type: mapped.createDate as string, precision: mapped.createDatePrecision, default: mapped.createDateDefault };
 }
 
 export function updatedAtColumn(queryRunner: QueryRunner, name = 'updatedAt'): TableColumnOptions {
@@ -47,8 +42,8 @@ export function updatedAtColumn(queryRunner: QueryRunner, name = 'updatedAt'): T
     name,
     type: mapped.updateDate as string,
     precision: mapped.updateDatePrecision,
-    default: mapped.updateDateDefault as string,
+    default: mapped.updateDateDefault,
   };
   // MySQL keeps updatedAt current itself; the entity's @UpdateDateColumn says the same.
-  return isMysqlFamily(queryRunner) ? { ...options, onUpdate: mapped.updateDateDefault as string } : options;
+  return isMysqlFamily(queryRunner) ? { ...options, onUpdate: mapped.updateDateDefault } : options;
 }

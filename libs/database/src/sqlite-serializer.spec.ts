@@ -50,7 +50,7 @@ describe('SqliteSerializer on SQLite', () => {
       });
     const outcomes = await Promise.allSettled([unit(1), unit(2, true), dataSource.query('INSERT INTO t VALUES (3)'), unit(4)]);
     expect(outcomes.map((outcome) => (outcome.status === 'rejected' ? String((outcome.reason as Error).message) : 'ok'))).toEqual(['ok', 'rolled back', 'ok', 'ok']);
-    const rows = (await dataSource.query('SELECT x FROM t ORDER BY x')) as { x: number }[];
+    const rows = await dataSource.query<{ x: number }[]>('SELECT x FROM t ORDER BY x');
     expect(rows.map((row) => row.x)).toEqual([1, 1, 3, 4, 4]);
   });
 

@@ -16,7 +16,7 @@ async function openCounterTable(engine: 'sqlite' | 'mariadb'): Promise<{ dataSou
   return { dataSource, database };
 }
 
-const counts = async (dataSource: DataSource) => ((await dataSource.query('SELECT n FROM t ORDER BY id')) as { n: number | string }[]).map((row) => Number(row.n));
+const counts = async (dataSource: DataSource) => (await dataSource.query<{ n: number | string }[]>('SELECT n FROM t ORDER BY id')).map((row) => Number(row.n));
 
 describe('UnitOfWork on SQLite (a database file)', () => {
   let dataSource: DataSource;
@@ -36,7 +36,7 @@ describe('UnitOfWork on SQLite (a database file)', () => {
   it('runs concurrent read-modify-write units one after the other: no SQLITE_BUSY, no lost update', async () => {
     const increment = () =>
       unitOfWork.run(async (tx) => {
-        const [row] = (await tx.query('SELECT n FROM t WHERE id = 1')) as { n: number }[];
+        const [row] = await tx.query<{ n: number }[]>('SELECT n FROM t WHERE id = 1');
         await pause(2);
         await tx.query('UPDATE t SET n = ? WHERE id = 1', [row.n + 1]);
       });
@@ -139,7 +139,7 @@ onMariadb('UnitOfWork on MariaDB', () => {
     const { outcomes, runs } = await crossLocking(unitOfWork, false);
     const rejected = outcomes.filter((outcome) => outcome.status === 'rejected');
     expect(rejected).toHaveLength(1);
-    expect(((rejected[0] as PromiseRejectedResult).reason as { driverError?: { code?: string } }).driverError?.code).toBe('ER_LOCK_DEADLOCK');
+    expect((rejected[0].reason as { driverError?: { code?: string } }).driverError?.code).toBe('ER_LOCK_DEADLOCK');
     expect(runs).toEqual({ forward: 1, backward: 1 });
     expect(await counts(dataSource)).toEqual(before.map((n) => n + 1));
   });

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import pRetry from 'p-retry';
 import type { DataSource, EntityManager } from 'typeorm';
+import { retrying } from '@app/common';
 import { isRetryableTransactionError } from './db-errors.js';
 import { SqliteSerializer } from './sqlite-serializer.js';
 
@@ -61,13 +61,13 @@ export class UnitOfWork {
     if (outer?.open) return work(outer.tx);
     const once = () => this.transaction((tx) => this.within(tx, work));
     if (options.retry === false || this.attempts === 1) return once();
-    return pRetry(once, {
+    return retrying(once, {
       retries: this.attempts - 1,
       minTimeout: this.options.minDelayMs ?? 5,
       maxTimeout: this.options.maxDelayMs ?? 200,
       randomize: true,
-      shouldRetry: ({ error }) => isRetryableTransactionError(error),
-      onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+      shouldRetry: isRetryableTransactionError,
+      onFailedAttempt: (error, attemptNumber, retriesLeft) => {
         if (retriesLeft > 0 && isRetryableTransactionError(error)) this.options.onRetry?.(error, attemptNumber);
       },
     });

@@ -27,7 +27,7 @@ export async function updateColumns<T extends ObjectLiteral>(
   const query = manager
     .createQueryBuilder()
     .update(entity)
-    .set({ ...changes, updatedAt: updatedAtNow(manager) } as QueryDeepPartialEntity<T>)
+    .set({ ...changes, updatedAt: updatedAtNow(manager) })
     .where('id = :id', { id });
   if (extraWhere) query.andWhere(extraWhere.sql, extraWhere.parameters);
   const result = await query.execute();

@@ -183,10 +183,10 @@ export async function readModelArtifacts(source: string): Promise<ModelArtifactF
     );
   }
   const joined = Buffer.concat(buffers);
-  const weightData = joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.byteLength) as ArrayBuffer;
+  const weightData = joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.byteLength);
 
   const artifacts: tf.io.ModelArtifacts = {
-    modelTopology: json.modelTopology as tf.io.ModelArtifacts['modelTopology'],
+    modelTopology: json.modelTopology,
     weightSpecs,
     weightData,
     format: json.format,

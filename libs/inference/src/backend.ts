@@ -50,7 +50,7 @@ async function trySet(backend: BackendName): Promise<BackendAttempt> {
 }
 
 const PROCESS_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
-type ProcessListeners = Record<(typeof PROCESS_EVENTS)[number], Function[]>;
+type ProcessListeners = Record<(typeof PROCESS_EVENTS)[number], readonly unknown[]>;
 
 function processListeners(): ProcessListeners {
   return { uncaughtException: process.listeners('uncaughtException'), unhandledRejection: process.listeners('unhandledRejection') };

@@ -122,7 +122,7 @@ export class LoadedModel {
   }
 
   private forward(x: tf.Tensor): tf.Tensor | tf.Tensor[] {
-    if (this.modelInfo.format === 'layers') return (this.model as tf.LayersModel).predict(x) as tf.Tensor | tf.Tensor[];
+    if (this.modelInfo.format === 'layers') return (this.model as tf.LayersModel).predict(x);
     return (this.model as tf.GraphModel).execute(x);
   }
 

@@ -178,7 +178,7 @@ describe('ModelServer dynamic batching', () => {
 
   it('requests queued on a version that is swapped out finish on it', async () => {
     const disposed: string[] = [];
-    const models = waiting({ onDispose: (key, info) => disposed.push(`${key}:${info.inputShape}`) });
+    const models = waiting({ onDispose: (key, info) => disposed.push(`${key}:${info.inputShape.join(',')}`) });
     await models.load('m', SENSOR);
     const queued = models.predict('m', reading, 1);
     await models.load('m', ORDERS);

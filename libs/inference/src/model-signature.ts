@@ -92,7 +92,7 @@ export function readSignature(model: AnyModel, format: ModelFormat, options: Sig
     throw new ModelLoadError('UNSUPPORTED_MODEL', `the model has ${inputs.length} inputs; only single-input models are supported`);
   }
   const input = inputs[0];
-  const dtype = (input.dtype ?? 'float32') as string;
+  const dtype = input.dtype ?? 'float32';
   if (dtype !== 'float32' && dtype !== 'int32' && dtype !== 'bool') {
     throw new ModelLoadError('UNSUPPORTED_MODEL', `input dtype ${dtype} is not supported (float32, int32 or bool)`);
   }

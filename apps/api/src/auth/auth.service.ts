@@ -22,7 +22,7 @@ export class AuthService {
   /** Unknown user, wrong password and inactive user all get the same answer. */
   async issueToken(dto: TokenRequestDto): Promise<TokenResponseDto> {
     const user = await this.users.verifyCredentials(dto.username, dto.password);
-    if (!user) throw new UnauthorizedError('Incorrect username or password');
+    if (!user) throw new UnauthorizedError('AUTH_INVALID_CREDENTIALS', 'Incorrect username or password');
     const { accessToken, expiresIn } = await this.tokens.issue(user);
     return { access_token: accessToken, token_type: 'bearer', expires_in: expiresIn };
   }

@@ -30,7 +30,7 @@ export class JwtAuthGuard implements CanActivate {
       if (token) request.user = await this.credentials.authenticate(token, request).catch(anonymousIfUnauthorized);
       return true;
     }
-    if (!token) throw new UnauthorizedError('Missing bearer token');
+    if (!token) throw new UnauthorizedError('AUTH_TOKEN_MISSING', 'Missing bearer token');
     request.user = await this.credentials.authenticate(token, request);
     return true;
   }

@@ -33,10 +33,10 @@ export class TokenService {
    */
   async authenticate(token: string, request?: object): Promise<AuthUser> {
     const claims = this.verified(token, request);
-    if (!claims) throw new UnauthorizedError('Invalid or expired token');
+    if (!claims) throw new UnauthorizedError('AUTH_TOKEN_INVALID', 'Invalid or expired token');
     const user = typeof claims.sub === 'number' ? await this.users.findActiveAuthUser(claims.sub) : undefined;
     // A token from before `ver` existed counts as version 0.
-    if (!user || (claims.ver ?? 0) !== user.tokenVersion) throw new UnauthorizedError('Invalid or expired token');
+    if (!user || (claims.ver ?? 0) !== user.tokenVersion) throw new UnauthorizedError('AUTH_TOKEN_INVALID', 'Invalid or expired token');
     return { id: user.id, username: user.username, role: user.role };
   }
 

@@ -26,7 +26,7 @@ export class CategoriesService {
 
   /** 404 unless the category exists; for other modules that reference categories. */
   async assertExists(id: number): Promise<void> {
-    if (!(await this.categories.exists(id))) throw new NotFoundError('Category', id);
+    if (!(await this.categories.exists(id))) throw new NotFoundError('CATEGORY_NOT_FOUND', 'Category', id);
   }
 
   /** The whole hierarchy, children sorted by name. */
@@ -65,43 +65,43 @@ export class CategoriesService {
             return this.categories.updateColumns(id, changes, manager);
           })
         : Object.keys(changes).length === 0 || (await this.categories.updateColumns(id, changes));
-    if (!changed) throw new NotFoundError('Category', id);
+    if (!changed) throw new NotFoundError('CATEGORY_NOT_FOUND', 'Category', id);
     return toCategoryResponse(await this.getRow(id));
   }
 
   /** Products keep existing with categoryId = null, children become top-level (ON DELETE SET NULL). */
   async remove(id: number): Promise<void> {
-    if (!(await this.categories.delete(id))) throw new NotFoundError('Category', id);
+    if (!(await this.categories.delete(id))) throw new NotFoundError('CATEGORY_NOT_FOUND', 'Category', id);
   }
 
   private async getRow(id: number): Promise<Category> {
     const category = await this.categories.findById(id);
-    if (!category) throw new NotFoundError('Category', id);
+    if (!category) throw new NotFoundError('CATEGORY_NOT_FOUND', 'Category', id);
     return category;
   }
 
   private deriveSlug(name: string): string {
     const slug = slugify(name);
-    if (!slug) throw new ValidationFailedError([{ field: 'slug', message: 'slug cannot be derived from this name; send one' }]);
+    if (!slug) throw new ValidationFailedError([{ field: 'slug', message: 'slug cannot be derived from this name; send one' }], undefined, 'SLUG_NOT_DERIVABLE');
     return slug;
   }
 
   private async refuseTaken(name: string | undefined, slug: string | undefined, exceptId?: number): Promise<void> {
     if (!name && !slug) return;
     for (const holder of await this.categories.findHoldersOf(name, slug, exceptId)) {
-      if (name && holder.name.toLowerCase() === name.toLowerCase()) throw new ConflictError(`Category name '${name}' is already taken`);
-      if (slug && holder.slug === slug) throw new ConflictError(`Category slug '${slug}' is already taken`);
+      if (name && holder.name.toLowerCase() === name.toLowerCase()) throw new ConflictError('CATEGORY_NAME_TAKEN', `Category name '${name}' is already taken`);
+      if (slug && holder.slug === slug) throw new ConflictError('CATEGORY_SLUG_TAKEN', `Category slug '${slug}' is already taken`);
     }
   }
 }
 
 /** The new parent must exist (404) and must not be the category itself or one of its descendants (400). */
 function refuseCycle(id: number, parentId: number, links: Map<number, number | null>): void {
-  if (parentId === id) throw new BadRequestError('A category cannot be its own parent');
-  if (!links.has(parentId)) throw new NotFoundError('Category', parentId);
+  if (parentId === id) throw new BadRequestError('CATEGORY_CYCLE', 'A category cannot be its own parent');
+  if (!links.has(parentId)) throw new NotFoundError('CATEGORY_NOT_FOUND', 'Category', parentId);
   const seen = new Set<number>();
   for (let current: number | null | undefined = parentId; current != null; current = links.get(current)) {
-    if (current === id) throw new BadRequestError(`Category ${parentId} is a descendant of category ${id}: a category cannot be its own ancestor`);
+    if (current === id) throw new BadRequestError('CATEGORY_CYCLE', `Category ${parentId} is a descendant of category ${id}: a category cannot be its own ancestor`);
     if (seen.has(current)) break;
     seen.add(current);
   }

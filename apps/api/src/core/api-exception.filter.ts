@@ -1,40 +1,32 @@
 import { STATUS_CODES } from 'node:http';
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, type DomainErrorCode, type FieldError } from '@app/common';
+import { DomainError, type ErrorCode, type FieldError } from '@app/common';
 import { classifyDbError } from '@app/database';
 import { isV2Route, V2ExceptionFilter } from '../oip/v2-exception.filter.js';
 
 interface Mapped {
   status: number;
-  /** The stable machine code clients match on (the contract's `code`). */
-  code: string;
+  /** The stable machine code clients match on (the contract's `code`), from the catalogue. */
+  code: ErrorCode;
   message: string;
   details?: FieldError[];
   extra?: Record<string, unknown>;
 }
 
-const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
-  BAD_REQUEST: HttpStatus.BAD_REQUEST,
-  VALIDATION: HttpStatus.BAD_REQUEST,
-  UNAUTHORIZED: HttpStatus.UNAUTHORIZED,
-  FORBIDDEN: HttpStatus.FORBIDDEN,
-  NOT_FOUND: HttpStatus.NOT_FOUND,
-  CONFLICT: HttpStatus.CONFLICT,
-  PAYLOAD_TOO_LARGE: HttpStatus.PAYLOAD_TOO_LARGE,
-  TOO_MANY_REQUESTS: HttpStatus.TOO_MANY_REQUESTS,
-  UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
-};
-
-const DB_ERRORS = {
+const DB_ERRORS: Record<string, Mapped> = {
   unique: { status: HttpStatus.CONFLICT, code: 'UNIQUE_VIOLATION', message: 'A record with the same unique value already exists' },
   'foreign-key': { status: HttpStatus.NOT_FOUND, code: 'REFERENCE_NOT_FOUND', message: 'A referenced record does not exist' },
   check: { status: HttpStatus.BAD_REQUEST, code: 'CONSTRAINT_VIOLATION', message: 'A value breaks a database constraint' },
   unavailable: { status: HttpStatus.SERVICE_UNAVAILABLE, code: 'DATABASE_UNAVAILABLE', message: 'The database is unavailable' },
-} as const;
+};
 
-/** The generic code of a status (`NOT_FOUND`, `TOO_MANY_REQUESTS`), for errors that carry none of their own. */
-const codeOfStatus = (status: number) => (STATUS_CODES[status] ?? 'ERROR').toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+/**
+ * The code of an HTTP-level error that carries none of its own (Nest's unknown-route 404, a pipe's
+ * 400, a Fastify 4xx): BAD_REQUEST for any 4xx without a code of its own.
+ */
+const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = { 404: 'ROUTE_NOT_FOUND', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 429: 'RATE_LIMITED' };
+const codeOfStatus = (status: number): ErrorCode => (status >= 500 ? 'INTERNAL_ERROR' : (CODE_BY_STATUS[status] ?? 'BAD_REQUEST'));
 
 /**
  * The HTTP edge: every error leaves in the contract's one shape. Domain codes and database
@@ -75,9 +67,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   private map(exception: unknown): Mapped {
     if (exception instanceof DomainError) {
-      // A specific code (extra.code, e.g. JOB_ALREADY_FINISHED) refines the error's kind.
-      const specific = typeof exception.extra?.code === 'string' ? exception.extra.code : undefined;
-      return { status: STATUS_BY_CODE[exception.code], code: specific ?? exception.code, message: exception.message, details: exception.details, extra: exception.extra };
+      return { status: exception.status, code: exception.code, message: exception.message, details: exception.details, extra: exception.extra };
     }
     // Nest's Fastify adapter wraps Fastify's own 4xx errors in an HttpException: read the cause.
     const bodyParserError = this.fromBodyParser(exception instanceof HttpException && exception.cause ? exception.cause : exception);

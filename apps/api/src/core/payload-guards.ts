@@ -17,10 +17,11 @@ export function installJsonBodyParser(app: NestFastifyApplication, maxDepth: num
   // Through Nest's own hook, so Nest registers no second JSON parser; per-route limits still win.
   app.useBodyParser('application/json', { bodyLimit: fastify.initialConfig.bodyLimit }, (request, body, done) => {
     if (jsonDepthExceeds(body, maxDepth)) {
-      done(new BadRequestError(jsonTooDeepMessage(maxDepth)), undefined);
+      done(new BadRequestError('BODY_TOO_DEEP', jsonTooDeepMessage(maxDepth)), undefined);
       return;
     }
-    parseJson(request as FastifyRequest, body.toString('utf8'), done);
+    // Fastify's default parser is the callback kind: it reports through `done` and returns nothing.
+    void parseJson(request as FastifyRequest, body.toString('utf8'), done);
   });
 }
 
@@ -33,7 +34,7 @@ export function installJsonBodyParser(app: NestFastifyApplication, maxDepth: num
  */
 export function limitLargeBodies(fastify: FastifyInstance, options: { budget: InFlightBudget; thresholdBytes: number; isLargeRoute: (url: string) => boolean }): void {
   fastify.addHook('onRoute', (route) => {
-    if (!options.isLargeRoute(route.url) || !['POST', 'PUT', 'PATCH'].some((method) => [route.method].flat().includes(method as never))) return;
+    if (!options.isLargeRoute(route.url) || !['POST', 'PUT', 'PATCH'].some((method) => [route.method].flat().includes(method))) return;
     const guard = (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => claimBudget(request, reply, done, options);
     route.onRequest = [...[route.onRequest ?? []].flat(), guard];
   });
@@ -48,7 +49,7 @@ function claimBudget(request: FastifyRequest, reply: FastifyReply, done: (error?
   if (!release) {
     // The body is never parsed: once the answer is sent, Node discards what is left of it.
     void reply.header('Retry-After', String(PAYLOAD_RETRY_AFTER_S));
-    return done(new UnavailableError('Too many large requests in flight; retry shortly'));
+    return done(new UnavailableError('SERVER_BUSY', 'Too many large requests in flight; retry shortly'));
   }
   reply.raw.once('close', release);
   done();

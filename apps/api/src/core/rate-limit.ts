@@ -52,12 +52,12 @@ export function rateLimitPlugin(settings: RateLimitSettings, subjectOf: TokenSub
     max: (_request, key) => (key.startsWith(USER_KEY) ? settings.userMax : settings.max),
     skipOnError: true,
     ...(store as Pick<RateLimitPluginOptions, 'store'>),
-    errorResponseBuilder: () => new TooManyRequestsError('Too many requests, slow down'),
+    errorResponseBuilder: () => new TooManyRequestsError('RATE_LIMITED', 'Too many requests, slow down'),
   };
 }
 
 /** The refusal of a login over either of its limits. */
-export const loginRefusal = () => new TooManyRequestsError('Too many login attempts, try again later');
+export const loginRefusal = () => new TooManyRequestsError('AUTH_LOGIN_RATE_LIMITED', 'Too many login attempts, try again later');
 
 /**
  * The limit a route gets, decided when the route is registered: the token route its own per

@@ -16,10 +16,12 @@ export class HealthService {
   ) {}
 
   async readiness(): Promise<ReadinessDto> {
-    const results: HealthIndicatorResult[] = await Promise.all([this.database.check(), this.inference.check(), ...(this.redis.configured ? [this.redis.check()] : [])]);
+    // The inference check is synchronous (it reads the runtime's state); the others ping their server.
+    const [database, ...redis] = await Promise.all([this.database.check(), ...(this.redis.configured ? [this.redis.check()] : [])]);
+    const results: HealthIndicatorResult[] = [database, this.inference.check(), ...redis];
     const checks = Object.assign({}, ...results) as Checks;
     const down = Object.keys(checks).filter((name) => checks[name].status !== 'up');
-    if (down.length > 0) throw new UnavailableError(`Not ready: ${down.join(', ')}`, { status: 'error', checks });
+    if (down.length > 0) throw new UnavailableError('SERVICE_NOT_READY', `Not ready: ${down.join(', ')}`, { status: 'error', checks });
     return { status: 'ok', checks };
   }
 }

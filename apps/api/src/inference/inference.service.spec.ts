@@ -53,7 +53,7 @@ const model = (task: DeployedModel['task']): DeployedModel => ({
 function service(deployed: DeployedModel | undefined, runtime: SummingRuntime, records: NewInferenceRecord[]) {
   const models = {
     resolve: () => {
-      if (!deployed) throw new NotFoundError('Deployed model', 'toy');
+      if (!deployed) throw new NotFoundError('MODEL_NOT_DEPLOYED', 'Deployed model', 'toy');
       return { model: deployed, shadows: [] };
     },
   } as unknown as ModelVersionResolver;

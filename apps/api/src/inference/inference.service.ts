@@ -78,7 +78,7 @@ export class InferenceService {
       const { data, rows } = packed;
       const output = await this.runtime.predict(model.key, data, rows);
       // Undeployed between resolve and run: answer as if it had never been there.
-      if (!output) throw new NotFoundError('Deployed model', `${model.name}@${model.version}`);
+      if (!output) throw new NotFoundError('MODEL_NOT_DEPLOYED', 'Deployed model', `${model.name}@${model.version}`);
       const predictions = toPredictions(model, output, rows);
       const latencyMs = round(performance.now() - started);
       this.metrics.inferenceSuccess.inc(labels);

@@ -13,12 +13,6 @@ export interface PackedRows {
 
 const MAX_REPORTED_ERRORS = 20;
 /**
- * Tensors are float32: a finite double beyond this rounds to Infinity when stored, and the model
- * then answers NaN (which the response cannot carry). Checked on the stored value, after rounding.
- */
-const FLOAT32_MAX = 3.4028234663852886e38;
-
-/**
  * Turns `inputs` — one row or a list of rows; a row being a number array shaped like the model's
  * input (nested, or flat with the same size) or, for flat inputs, an object keyed by featureNames —
  * into one packed Float32Array, before any tensor is built. Every refusal names the row and why.
@@ -28,8 +22,8 @@ const FLOAT32_MAX = 3.4028234663852886e38;
 export function packRows(inputs: unknown, layout: RowLayout, maxRows: number, field = 'inputs'): PackedRows {
   const rowSize = layout.inputShape.reduce((product, size) => product * size, 1);
   const rows = splitRows(inputs, layout, field);
-  if (rows.length === 0) throw new ValidationFailedError([{ field, message: 'inputs must hold at least one row' }]);
-  if (rows.length > maxRows) throw new ValidationFailedError([{ field, message: `inputs may hold at most ${maxRows} rows, got ${rows.length}` }]);
+  if (rows.length === 0) throw new ValidationFailedError([{ field, message: 'inputs must hold at least one row' }], undefined, 'INFERENCE_INPUT_INVALID');
+  if (rows.length > maxRows) throw new ValidationFailedError([{ field, message: `inputs may hold at most ${maxRows} rows, got ${rows.length}` }], undefined, 'INFERENCE_INPUT_INVALID');
   const data = new Float32Array(rows.length * rowSize);
   const errors: FieldError[] = [];
   rows.forEach((row, index) => {
@@ -37,7 +31,7 @@ export function packRows(inputs: unknown, layout: RowLayout, maxRows: number, fi
     const problem = writeRow(row, layout, rowSize, data, index * rowSize);
     if (problem && errors.length < MAX_REPORTED_ERRORS) errors.push({ field: problem.path ? `${where}.${problem.path}` : where, message: `row ${index}: ${problem.message}` });
   });
-  if (errors.length) throw new ValidationFailedError(errors, errors.length === 1 ? errors[0].message : 'Some input rows are invalid');
+  if (errors.length) throw new ValidationFailedError(errors, errors.length === 1 ? errors[0].message : 'Some input rows are invalid', 'INFERENCE_INPUT_INVALID');
   return { data, rows: rows.length };
 }
 
@@ -65,7 +59,7 @@ function isBatch(inputs: unknown, layout: RowLayout): boolean {
 /** The rows of `inputs` as a list (a single row becomes a list of one). */
 export function splitRows(inputs: unknown, layout: RowLayout, field = 'inputs'): unknown[] {
   if (inputs !== null && typeof inputs === 'object' && !Array.isArray(inputs)) return [inputs];
-  if (!Array.isArray(inputs)) throw new ValidationFailedError([{ field, message: 'inputs must be a row (array or object) or a list of rows' }]);
+  if (!Array.isArray(inputs)) throw new ValidationFailedError([{ field, message: 'inputs must be a row (array or object) or a list of rows' }], undefined, 'INFERENCE_INPUT_INVALID');
   if (inputs.length === 0) return [];
   return isBatch(inputs, layout) ? inputs : [inputs];
 }

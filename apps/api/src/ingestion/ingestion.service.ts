@@ -27,7 +27,7 @@ export class IngestionService {
 
   async ingest(body: unknown, modelName: string | undefined, user: AuthUser): Promise<IngestResultDto> {
     if (!Array.isArray(body)) throw new ValidationFailedError([{ field: 'body', message: 'body must be a JSON array of readings' }]);
-    if (body.length === 0 || body.length > MAX_INGEST_ROWS) throw new BadRequestError(`body must hold between 1 and ${MAX_INGEST_ROWS} readings`);
+    if (body.length === 0 || body.length > MAX_INGEST_ROWS) throw new BadRequestError('BATCH_SIZE_OUT_OF_RANGE', `body must hold between 1 and ${MAX_INGEST_ROWS} readings`);
     const scorer = modelName ? this.scorerFor(modelName) : undefined;
     const rejected: RejectedRowDto[] = [];
     const valid: SensorReadingInputDto[] = [];
@@ -63,7 +63,7 @@ export class IngestionService {
     const model = this.models.model(name);
     const features = model.featureNames ?? [];
     const unusable = model.task !== 'classification' || !model.outputLabels?.includes(ANOMALY_LABEL) || features.length === 0 || features.some((feature) => !(READING_FIELDS as readonly string[]).includes(feature));
-    if (unusable) throw new BadRequestError(`Model '${name}' cannot score readings: it must classify into an '${ANOMALY_LABEL}' label from the features ${READING_FIELDS.join(', ')}`);
+    if (unusable) throw new BadRequestError('MODEL_UNSUITABLE', `Model '${name}' cannot score readings: it must classify into an '${ANOMALY_LABEL}' label from the features ${READING_FIELDS.join(', ')}`);
     return { name: model.name, version: model.version, featureNames: features };
   }
 

@@ -29,9 +29,9 @@ export class ModelArtifactStore {
   }
 
   dirOf(name: string, version: string): string {
-    if (!SAFE_SEGMENT.test(name) || !SAFE_SEGMENT.test(version)) throw new BadRequestError('Invalid model name or version');
+    if (!SAFE_SEGMENT.test(name) || !SAFE_SEGMENT.test(version)) throw new BadRequestError('MODEL_NAME_INVALID', 'Invalid model name or version');
     const dir = resolve(this.root, name, version);
-    if (!dir.startsWith(this.root + sep)) throw new BadRequestError('Invalid model name or version');
+    if (!dir.startsWith(this.root + sep)) throw new BadRequestError('MODEL_NAME_INVALID', 'Invalid model name or version');
     return dir;
   }
 
@@ -52,12 +52,12 @@ export class ModelArtifactStore {
     const byName = new Map<string, Buffer>();
     for (const file of weights) {
       const fileName = file.originalname;
-      if (!isPlainFileName(fileName)) throw new BadRequestError(`Weight file name '${fileName}' is not allowed`);
-      if (!manifestPaths.includes(fileName)) throw new BadRequestError(`Weight file '${fileName}' is not named in model.json's weightsManifest`);
+      if (!isPlainFileName(fileName)) throw new BadRequestError('MODEL_ARTIFACT_INVALID', `Weight file name '${fileName}' is not allowed`);
+      if (!manifestPaths.includes(fileName)) throw new BadRequestError('MODEL_ARTIFACT_INVALID', `Weight file '${fileName}' is not named in model.json's weightsManifest`);
       byName.set(fileName, file.buffer);
     }
     const missing = manifestPaths.filter((path) => !byName.has(path));
-    if (missing.length) throw new BadRequestError(`Missing weight files named in the manifest: ${missing.join(', ')}`);
+    if (missing.length) throw new BadRequestError('MODEL_ARTIFACT_INVALID', `Missing weight files named in the manifest: ${missing.join(', ')}`);
 
     const incoming = join(this.root, '.incoming', randomUUID());
     await mkdir(incoming, { recursive: true });
@@ -103,10 +103,6 @@ export class ModelArtifactStore {
     });
   }
 
-  async remove(name: string, version: string): Promise<void> {
-    await rm(this.dirOf(name, version), { recursive: true, force: true });
-  }
-
   /** SHA-256 over model.json followed by the weight files in manifest order, and the total size. */
   checksum(dir: string): Promise<{ checksum: string; sizeBytes: number }> {
     return artifactChecksum(dir);
@@ -117,12 +113,12 @@ export class ModelArtifactStore {
     try {
       parsed = JSON.parse(modelJson.toString('utf8')) as ModelJson;
     } catch {
-      throw new BadRequestError('model.json is not valid JSON');
+      throw new BadRequestError('MODEL_ARTIFACT_INVALID', 'model.json is not valid JSON');
     }
-    if (!Array.isArray(parsed?.weightsManifest)) throw new BadRequestError('model.json has no weightsManifest');
+    if (!Array.isArray(parsed?.weightsManifest)) throw new BadRequestError('MODEL_ARTIFACT_INVALID', 'model.json has no weightsManifest');
     const paths = parsed.weightsManifest.flatMap((group) => (Array.isArray(group.paths) ? group.paths : []));
     for (const path of paths) {
-      if (typeof path !== 'string' || !isPlainFileName(path)) throw new BadRequestError(`model.json names a weight path that is not allowed: ${String(path)}`);
+      if (typeof path !== 'string' || !isPlainFileName(path)) throw new BadRequestError('MODEL_ARTIFACT_INVALID', `model.json names a weight path that is not allowed: ${String(path)}`);
     }
     return paths as string[];
   }

@@ -29,7 +29,7 @@ export class ModelResidency {
       const deployed = this.deployed.get(name, version);
       if (deployed && this.runtime.info(key)) return deployed;
       const row = await this.models.findVersion(name, version);
-      if (!row) throw new NotFoundError('Model version', key);
+      if (!row) throw new NotFoundError('MODEL_VERSION_NOT_FOUND', 'Model version', key);
       return describeDeployed(row, this.runtime.info(key) ?? (await this.load(key, name, version)));
     } catch (error) {
       this.release(key);
@@ -54,7 +54,7 @@ export class ModelResidency {
       return await this.runtime.load(key, this.store.dirOf(name, version));
     } catch (error) {
       const reason = error instanceof ModelLoadError ? error.reason : 'the runtime could not load it';
-      throw new ConflictError(`Model '${name}' version '${version}' could not be loaded: ${reason}`);
+      throw new ConflictError('MODEL_LOAD_FAILED', `Model '${name}' version '${version}' could not be loaded: ${reason}`);
     }
   }
 }

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ModelServer } from '@app/inference';
-import { AppConfig } from '@app/config';
-import { MetricsService } from '../metrics/metrics.service.js';
+import type { AppConfig } from '@app/config';
+import type { MetricsService } from '../metrics/metrics.service.js';
 
 /** The metric labels of a `name@version` key (see modelKey). */
 function labels(key: string): { model: string; version: string } {

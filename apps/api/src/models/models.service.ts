@@ -45,8 +45,8 @@ export class ModelsService {
    * upload of that version replaces.
    */
   async upload(dto: UploadModelDto, modelJson: UploadedFile | undefined, weights: UploadedFile[], actorId?: number): Promise<ModelVersionResponseDto> {
-    if (!modelJson) throw new BadRequestError('The multipart field "model" (model.json) is required');
-    if (weights.length === 0) throw new BadRequestError('The multipart field "weights" needs at least one weight file');
+    if (!modelJson) throw new BadRequestError('MODEL_UPLOAD_INCOMPLETE', 'The multipart field "model" (model.json) is required');
+    if (weights.length === 0) throw new BadRequestError('MODEL_UPLOAD_INCOMPLETE', 'The multipart field "weights" needs at least one weight file');
     if (await this.models.findVersion(dto.name, dto.version)) throw alreadyExists(dto);
     const staged = await this.store.stage(modelJson, weights);
     try {
@@ -73,7 +73,7 @@ export class ModelsService {
 
   async versionsOf(name: string): Promise<ModelVersionResponseDto[]> {
     const rows = await this.models.listVersions(name);
-    if (rows.length === 0) throw new NotFoundError('Model', name);
+    if (rows.length === 0) throw new NotFoundError('MODEL_NOT_FOUND', 'Model', name);
     return this.respondAll(rows);
   }
 
@@ -89,7 +89,7 @@ export class ModelsService {
   deploy(name: string, version: string, actorId?: number): Promise<ModelVersionResponseDto> {
     return this.changes.run(async () => {
       const row = await this.getRow(name, version);
-      if (row.stage === 'archived') throw new ConflictError(`Model '${name}' version '${row.version}' is archived; upload a new version instead`);
+      if (row.stage === 'archived') throw new ConflictError('MODEL_ARCHIVED', `Model '${name}' version '${row.version}' is archived; upload a new version instead`);
       const info = await this.resident.load(row);
       const previous = await this.unitOfWork.run((manager) => this.models.promote(manager, row));
       this.deployed.set(row, info);
@@ -133,7 +133,7 @@ export class ModelsService {
         : version === 'production'
           ? await this.models.findProduction(name)
           : ((await this.models.findVersion(name, version)) ?? (await this.references.aliasedRow(name, version)));
-    if (!row) throw new NotFoundError('Model version', `${name}@${version}`);
+    if (!row) throw new NotFoundError('MODEL_VERSION_NOT_FOUND', 'Model version', `${name}@${version}`);
     return row;
   }
 
@@ -150,29 +150,29 @@ export class ModelsService {
     try {
       return await this.runtime.inspect(dir);
     } catch (error) {
-      if (error instanceof ModelLoadError) throw new BadRequestError(`The model does not load: ${error.reason}`);
+      if (error instanceof ModelLoadError) throw new BadRequestError('MODEL_ARTIFACT_INVALID', `The model does not load: ${error.reason}`);
       throw error;
     }
   }
 
   private checkMetadata(dto: UploadModelDto, info: LoadedModelInfo): void {
     if (FORMAT_OF_FRAMEWORK[dto.framework] !== info.format) {
-      throw new BadRequestError(`framework is ${dto.framework} but the artifact is a ${info.format} model`);
+      throw new BadRequestError('MODEL_FRAMEWORK_MISMATCH', `framework is ${dto.framework} but the artifact is a ${info.format} model`);
     }
     if (!sameShape(dto.inputShape, info.inputShape)) {
-      throw new BadRequestError(`inputShape ${JSON.stringify(dto.inputShape)} disagrees with the model's input shape ${JSON.stringify(info.inputShape)}`);
+      throw new BadRequestError('MODEL_INPUT_SHAPE_MISMATCH', `inputShape ${JSON.stringify(dto.inputShape)} disagrees with the model's input shape ${JSON.stringify(info.inputShape)}`);
     }
     const rowSize = dto.inputShape.reduce((product, size) => product * size, 1);
     if (dto.featureNames && (dto.inputShape.length !== 1 || dto.featureNames.length !== rowSize)) {
-      throw new BadRequestError(`featureNames needs a flat inputShape and one name per input value (${rowSize})`);
+      throw new BadRequestError('MODEL_FEATURE_NAMES_MISMATCH', `featureNames needs a flat inputShape and one name per input value (${rowSize})`);
     }
     if (dto.task === 'classification' && dto.outputLabels && dto.outputLabels.length !== info.outputSize) {
-      throw new BadRequestError(`outputLabels has ${dto.outputLabels.length} labels but the model outputs ${info.outputSize} values`);
+      throw new BadRequestError('MODEL_OUTPUT_LABELS_MISMATCH', `outputLabels has ${dto.outputLabels.length} labels but the model outputs ${info.outputSize} values`);
     }
   }
 }
 
-const alreadyExists = (dto: UploadModelDto) => new ConflictError(`Model '${dto.name}' version '${dto.version}' already exists`);
+const alreadyExists = (dto: UploadModelDto) => new ConflictError('MODEL_VERSION_EXISTS', `Model '${dto.name}' version '${dto.version}' already exists`);
 
 /** The model may leave a dimension free (-1/null); a declared size fills it. */
 function sameShape(declared: number[], actual: number[]): boolean {

@@ -57,7 +57,7 @@ export class OipController {
   @ApiResponse({ status: 200, description: 'Ready' })
   @V2Errors(503)
   ready(): void {
-    if (!this.oip.isReady()) throw new UnavailableError('Deployed models are still loading or failed to load here');
+    if (!this.oip.isReady()) throw new UnavailableError('MODEL_NOT_READY', 'Deployed models are still loading or failed to load here');
   }
 
   @Get('models/:name')

@@ -103,7 +103,7 @@ function selectOutputs(model: DeployedModel, requested: string[] | undefined): T
   if (!requested) return available.filter((tensor) => DEFAULT_OUTPUTS.has(tensor.name));
   return requested.map((name) => {
     const found = available.find((tensor) => tensor.name === name);
-    if (!found) throw new BadRequestError(`unknown output '${name}' (outputs: ${available.map((tensor) => tensor.name).join(', ')})`);
+    if (!found) throw new BadRequestError('INFERENCE_INPUT_INVALID', `unknown output '${name}' (outputs: ${available.map((tensor) => tensor.name).join(', ')})`);
     return found;
   });
 }

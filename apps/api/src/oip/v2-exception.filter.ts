@@ -1,18 +1,6 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, type DomainErrorCode } from '@app/common';
-
-const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
-  BAD_REQUEST: 400,
-  VALIDATION: 400,
-  UNAUTHORIZED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  PAYLOAD_TOO_LARGE: 413,
-  TOO_MANY_REQUESTS: 429,
-  UNAVAILABLE: 503,
-};
+import { DomainError } from '@app/common';
 
 /**
  * The V2 routes answer errors in the protocol's body, `{ "error": "..." }`, not the API's shape:
@@ -40,7 +28,7 @@ export class V2ExceptionFilter implements ExceptionFilter {
   private map(exception: unknown): { status: number; error: string } {
     if (exception instanceof DomainError) {
       const details = exception.details?.map((detail) => `${detail.field}: ${detail.message}`).join('; ');
-      return { status: STATUS_BY_CODE[exception.code], error: details && details !== exception.message ? `${exception.message}: ${details}` : exception.message };
+      return { status: exception.status, error: details && details !== exception.message ? `${exception.message}: ${details}` : exception.message };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

@@ -50,23 +50,23 @@ export interface InputSpec {
  */
 export function decodeInputs(inputs: RequestTensor[], spec: InputSpec): PackedRows {
   const unknown = inputs.find((tensor) => tensor.name !== spec.name);
-  if (unknown) throw new BadRequestError(`unknown input '${unknown.name}': the model's only input is '${spec.name}'`);
-  if (inputs.length !== 1) throw new BadRequestError(`input '${spec.name}' is given ${inputs.length} times`);
+  if (unknown) throw new BadRequestError('INFERENCE_INPUT_INVALID', `unknown input '${unknown.name}': the model's only input is '${spec.name}'`);
+  if (inputs.length !== 1) throw new BadRequestError('INFERENCE_INPUT_INVALID', `input '${spec.name}' is given ${inputs.length} times`);
   const [tensor] = inputs;
   const check = DATATYPES[tensor.datatype];
   if (!check) {
-    throw new BadRequestError(KNOWN_UNSUPPORTED.has(tensor.datatype) ? `datatype ${tensor.datatype} is not supported for input '${tensor.name}' (a numeric tensor)` : `unknown datatype '${tensor.datatype}' (supported: ${SUPPORTED_DATATYPES.join(', ')})`);
+    throw new BadRequestError('INFERENCE_INPUT_INVALID', KNOWN_UNSUPPORTED.has(tensor.datatype) ? `datatype ${tensor.datatype} is not supported for input '${tensor.name}' (a numeric tensor)` : `unknown datatype '${tensor.datatype}' (supported: ${SUPPORTED_DATATYPES.join(', ')})`);
   }
   const [rows, ...rowShape] = tensor.shape;
   const expected = `[-1,${spec.rowShape.join(',')}]`;
   if (tensor.shape.length !== spec.rowShape.length + 1 || rowShape.some((size, index) => size !== spec.rowShape[index])) {
-    throw new BadRequestError(`input '${tensor.name}' has shape ${JSON.stringify(tensor.shape)}; the model takes ${expected}`);
+    throw new BadRequestError('INFERENCE_INPUT_INVALID', `input '${tensor.name}' has shape ${JSON.stringify(tensor.shape)}; the model takes ${expected}`);
   }
-  if (rows < 1 || rows > spec.maxRows) throw new BadRequestError(`input '${tensor.name}' has ${rows} rows; 1 to ${spec.maxRows} are accepted`);
+  if (rows < 1 || rows > spec.maxRows) throw new BadRequestError('INFERENCE_INPUT_INVALID', `input '${tensor.name}' has ${rows} rows; 1 to ${spec.maxRows} are accepted`);
   const size = tensor.shape.reduce((product, dimension) => product * dimension, 1);
   const data = new Float32Array(size);
   const written = flattenInto(tensor.data, tensor.shape, data, check, tensor);
-  if (written !== size) throw new BadRequestError(`input '${tensor.name}' has ${written} values but its shape ${JSON.stringify(tensor.shape)} needs ${size}`);
+  if (written !== size) throw new BadRequestError('INFERENCE_INPUT_INVALID', `input '${tensor.name}' has ${written} values but its shape ${JSON.stringify(tensor.shape)} needs ${size}`);
   return { data, rows };
 }
 
@@ -80,7 +80,7 @@ function flattenInto(data: unknown[], shape: number[], target: Float32Array, fit
   const nested = data.some(Array.isArray);
   let count = 0;
   const put = (value: unknown) => {
-    if (!fits(value)) throw new BadRequestError(`input '${tensor.name}': value ${count} (${JSON.stringify(value)}) is not a valid ${tensor.datatype}`);
+    if (!fits(value)) throw new BadRequestError('INFERENCE_INPUT_INVALID', `input '${tensor.name}': value ${count} (${JSON.stringify(value)}) is not a valid ${tensor.datatype}`);
     if (count < target.length) target[count] = Number(value);
     count += 1;
   };
@@ -91,7 +91,7 @@ function flattenInto(data: unknown[], shape: number[], target: Float32Array, fit
   const walk = (value: unknown, level: number): void => {
     if (level === shape.length) return put(value);
     if (!Array.isArray(value) || value.length !== shape[level]) {
-      throw new BadRequestError(`input '${tensor.name}': the nested data disagrees with shape ${JSON.stringify(shape)} at dimension ${level}`);
+      throw new BadRequestError('INFERENCE_INPUT_INVALID', `input '${tensor.name}': the nested data disagrees with shape ${JSON.stringify(shape)} at dimension ${level}`);
     }
     for (const item of value) walk(item, level + 1);
   };

@@ -91,7 +91,7 @@ export class OrdersService {
 
   async get(id: number, actor: AuthUser): Promise<OrderResponseDto> {
     const order = await this.orders.findById(id);
-    if (!order || !mayAccess(actor, order.userId)) throw new NotFoundError('Order', id);
+    if (!order || !mayAccess(actor, order.userId)) throw new NotFoundError('ORDER_NOT_FOUND', 'Order', id);
     const [response] = await this.withEvents([order]);
     return response;
   }
@@ -99,7 +99,7 @@ export class OrdersService {
   /** By its order number; someone else's order is 404, exactly like a missing one. */
   async getByNumber(orderNumber: string, actor: AuthUser): Promise<OrderResponseDto> {
     const order = await this.orders.findByNumber(orderNumber);
-    if (!order || !mayAccess(actor, order.userId)) throw new NotFoundError('Order', orderNumber);
+    if (!order || !mayAccess(actor, order.userId)) throw new NotFoundError('ORDER_NOT_FOUND', 'Order', orderNumber);
     const [response] = await this.withEvents([order]);
     return response;
   }
@@ -112,11 +112,11 @@ export class OrdersService {
   async changeStatus(id: number, next: OrderStatus, actor: AuthUser): Promise<OrderResponseDto> {
     const changed = await this.unitOfWork.run(async (manager) => {
       const order = await this.orders.findById(id, manager);
-      if (!order || !mayAccess(actor, order.userId)) throw new NotFoundError('Order', id);
-      if (!isAdmin(actor) && next !== 'cancelled') throw new ForbiddenError('A customer may only cancel an order');
-      if (!ORDER_TRANSITIONS[order.status].includes(next)) throw new ConflictError(`Cannot change the status of order ${id} from '${order.status}' to '${next}'`);
-      if (!isAdmin(actor) && order.status !== 'pending') throw new ForbiddenError('A customer may only cancel a pending order');
-      if (!(await this.orders.setStatusIf(manager, id, order.status, next))) throw new ConflictError(`Order ${id} was changed meanwhile; reload it and try again`);
+      if (!order || !mayAccess(actor, order.userId)) throw new NotFoundError('ORDER_NOT_FOUND', 'Order', id);
+      if (!isAdmin(actor) && next !== 'cancelled') throw new ForbiddenError('ORDER_STATUS_FORBIDDEN', 'A customer may only cancel an order');
+      if (!ORDER_TRANSITIONS[order.status].includes(next)) throw new ConflictError('ORDER_INVALID_TRANSITION', `Cannot change the status of order ${id} from '${order.status}' to '${next}'`);
+      if (!isAdmin(actor) && order.status !== 'pending') throw new ForbiddenError('ORDER_STATUS_FORBIDDEN', 'A customer may only cancel a pending order');
+      if (!(await this.orders.setStatusIf(manager, id, order.status, next))) throw new ConflictError('ORDER_CHANGED_MEANWHILE', `Order ${id} was changed meanwhile; reload it and try again`);
       await this.events.record(manager, id, order.status, next, actor.id);
       if (next === 'cancelled') await this.products.releaseStock(manager, (order.items ?? []).map((item) => ({ productId: item.productId, quantity: item.quantity })));
       return this.orders.findById(id, manager);
@@ -146,7 +146,7 @@ export class OrdersService {
   /** A customer orders for itself; an admin may name another (existing) user. */
   private async orderOwner(dto: CreateOrderDto, actor: AuthUser): Promise<number> {
     if (dto.userId === undefined || dto.userId === actor.id) return actor.id;
-    if (!isAdmin(actor)) throw new ForbiddenError('Only an admin may order for another user');
+    if (!isAdmin(actor)) throw new ForbiddenError('AUTH_ROLE_REQUIRED', 'Only an admin may order for another user');
     await this.users.assertExists(dto.userId);
     return dto.userId;
   }
@@ -160,7 +160,7 @@ export class OrdersService {
       totalAmount += totalPrice;
       return { productId: product.id, productName: product.name, quantity: line.quantity, unitPrice: product.price, totalPrice };
     });
-    if (totalAmount > MAX_TOTAL_CENTS) throw new BadRequestError(`The order total ${centsToDecimalString(totalAmount)} exceeds the maximum of ${centsToDecimalString(MAX_TOTAL_CENTS)}`);
+    if (totalAmount > MAX_TOTAL_CENTS) throw new BadRequestError('ORDER_TOTAL_TOO_LARGE', `The order total ${centsToDecimalString(totalAmount)} exceeds the maximum of ${centsToDecimalString(MAX_TOTAL_CENTS)}`);
     const shippingAddress = dto.shippingAddress ?? null;
     // The number's random part may collide (rarely): the unique index says so, and a new one is drawn.
     for (let attempt = 1; ; attempt += 1) {
@@ -174,10 +174,10 @@ export class OrdersService {
 
   private async replay(userId: number, key: string, requestHash: string): Promise<OrderResponseDto> {
     const stored = await this.orders.findKey(userId, key);
-    if (stored && stored.requestHash !== requestHash) throw new ConflictError(`Idempotency-Key '${key}' was already used with a different request`);
-    if (!stored?.orderId) throw new ConflictError(`A request with Idempotency-Key '${key}' is still in progress`);
+    if (stored && stored.requestHash !== requestHash) throw new ConflictError('IDEMPOTENCY_KEY_REUSED', `Idempotency-Key '${key}' was already used with a different request`);
+    if (!stored?.orderId) throw new ConflictError('IDEMPOTENCY_KEY_IN_PROGRESS', `A request with Idempotency-Key '${key}' is still in progress`);
     const order = await this.orders.findById(stored.orderId);
-    if (!order) throw new NotFoundError('Order', stored.orderId);
+    if (!order) throw new NotFoundError('ORDER_NOT_FOUND', 'Order', stored.orderId);
     const [response] = await this.withEvents([order]);
     return response;
   }
@@ -194,14 +194,14 @@ function mayAccess(actor: AuthUser, ownerId: number): boolean {
 }
 
 function assertOwner(actor: AuthUser, ownerId: number): void {
-  if (!mayAccess(actor, ownerId)) throw new ForbiddenError('You may only access your own orders');
+  if (!mayAccess(actor, ownerId)) throw new ForbiddenError('AUTH_NOT_OWNER', 'You may only access your own orders');
 }
 
 // Someone else's order answers 404 like a missing one (get, status change): its id says nothing.
 
 function checkKey(key: string): string {
   if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
-    throw new ValidationFailedError([{ field: 'Idempotency-Key', message: 'Idempotency-Key must be 1 to 255 visible ASCII characters' }]);
+    throw new ValidationFailedError([{ field: 'Idempotency-Key', message: 'Idempotency-Key must be 1 to 255 visible ASCII characters' }], undefined, 'IDEMPOTENCY_KEY_INVALID');
   }
   return key;
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, NotFoundError, validateAs, type DomainErrorCode, type FieldError } from '@app/common';
+import { DomainError, NotFoundError, validateAs, type ErrorCode, type FieldError } from '@app/common';
 import { classifyDbError, UnitOfWork } from '@app/database';
 import type { BulkCreateProductsDto, BulkCreateResultDto, BulkFailureDto } from './dto/bulk-products.dto.js';
 import { CreateProductDto } from './dto/create-product.dto.js';
@@ -8,10 +8,10 @@ import { ProductsRepository } from './products.repository.js';
 import { ProductsService } from './products.service.js';
 
 /** What a database constraint failure of one row means, as the row's own failure. */
-const DB_ROW_FAILURES: Record<string, { code: DomainErrorCode; message: string }> = {
-  unique: { code: 'CONFLICT', message: 'A product with the same SKU, slug or name in its category already exists' },
-  'foreign-key': { code: 'NOT_FOUND', message: 'The category does not exist' },
-  check: { code: 'VALIDATION', message: 'A value breaks a database constraint' },
+const DB_ROW_FAILURES: Record<string, { code: ErrorCode; message: string }> = {
+  unique: { code: 'UNIQUE_VIOLATION', message: 'A product with the same SKU, slug or name in its category already exists' },
+  'foreign-key': { code: 'CATEGORY_NOT_FOUND', message: 'The category does not exist' },
+  check: { code: 'CONSTRAINT_VIOLATION', message: 'A value breaks a database constraint' },
 };
 
 type Row = { index: number; dto: CreateProductDto } | { index: number; failure: BulkFailureDto };
@@ -68,19 +68,19 @@ export class ProductBulkService {
     const rows: Row[] = [];
     for (const [index, value] of plain.entries()) {
       const checked = validateAs(CreateProductDto, value, `products.${index}`);
-      rows.push(checked.ok ? { index, dto: checked.value } : { index, failure: { index, code: 'VALIDATION', message: validationMessage(checked.details), details: checked.details } });
+      rows.push(checked.ok ? { index, dto: checked.value } : { index, failure: { index, code: 'VALIDATION_FAILED', message: validationMessage(checked.details), details: checked.details } });
     }
     const categoryIds = [...new Set(rows.flatMap((row) => ('dto' in row && row.dto.categoryId != null ? [row.dto.categoryId] : [])))];
     const existing = await this.repository.existingCategoryIds(categoryIds);
     return rows.map((row) =>
-      'dto' in row && row.dto.categoryId != null && !existing.has(row.dto.categoryId) ? { index: row.index, failure: failureOf(row.index, new NotFoundError('Category', row.dto.categoryId)) } : row,
+      'dto' in row && row.dto.categoryId != null && !existing.has(row.dto.categoryId) ? { index: row.index, failure: failureOf(row.index, new NotFoundError('CATEGORY_NOT_FOUND', 'Category', row.dto.categoryId)) } : row,
     );
   }
 }
 
 /** A row's failure from what its insert threw; anything but a row's own fault (database down, a bug) fails the request. */
 function failureOf(index: number, error: unknown): BulkFailureDto {
-  if (error instanceof DomainError && error.code !== 'UNAVAILABLE') {
+  if (error instanceof DomainError && error.status !== 503) {
     return { index, code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) };
   }
   const kind = classifyDbError(error);
@@ -91,7 +91,7 @@ function failureOf(index: number, error: unknown): BulkFailureDto {
 
 /** `all` mode: the row's failure as the request's error, naming the row (message and `index`). */
 function rowError(failure: BulkFailureDto): DomainError {
-  return new DomainError(failure.code as DomainErrorCode, `products[${failure.index}]: ${failure.message}`, failure.details as FieldError[] | undefined, { index: failure.index });
+  return new DomainError(failure.code, `products[${failure.index}]: ${failure.message}`, failure.details, { index: failure.index });
 }
 
 function validationMessage(errors: FieldError[]): string {

@@ -25,10 +25,10 @@ export class ProductTagsService {
     const wanted = [...new Set(tagIds)].sort((a, b) => a - b);
     await this.unitOfWork.run(async (manager) => {
       const product = await manager.getRepository(Product).findOne({ select: { id: true }, where: { id: productId }, lock: writeLockFor(manager) });
-      if (!product) throw new NotFoundError('Product', productId);
+      if (!product) throw new NotFoundError('PRODUCT_NOT_FOUND', 'Product', productId);
       const existing = await this.tags.existingIds(manager, wanted);
       const unknown = wanted.find((id) => !existing.has(id));
-      if (unknown !== undefined) throw new NotFoundError('Tag', unknown);
+      if (unknown !== undefined) throw new NotFoundError('TAG_NOT_FOUND', 'Tag', unknown);
       await this.tags.replaceLinks(manager, productId, wanted);
     });
     // Cleared again after the commit: a list read while the transaction ran may have cached the old set.

@@ -15,23 +15,23 @@ export class TagsService {
 
   async get(id: number): Promise<TagResponseDto> {
     const tag = await this.tags.findById(id);
-    if (!tag) throw new NotFoundError('Tag', id);
+    if (!tag) throw new NotFoundError('TAG_NOT_FOUND', 'Tag', id);
     return toTagResponse(tag);
   }
 
   /** Unique name (any case) and slug: 409 naming the one taken; the unique indexes are the last line. */
   async create(dto: CreateTagDto): Promise<TagResponseDto> {
     const slug = dto.slug ?? slugify(dto.name, 120);
-    if (!slug) throw new ValidationFailedError([{ field: 'slug', message: 'slug cannot be derived from this name; send one' }]);
+    if (!slug) throw new ValidationFailedError([{ field: 'slug', message: 'slug cannot be derived from this name; send one' }], undefined, 'SLUG_NOT_DERIVABLE');
     for (const holder of await this.tags.findHoldersOf(dto.name, slug)) {
-      if (holder.slug === slug) throw new ConflictError(`Tag slug '${slug}' is already taken`);
-      throw new ConflictError(`A tag named '${holder.name}' already exists`);
+      if (holder.slug === slug) throw new ConflictError('TAG_SLUG_TAKEN', `Tag slug '${slug}' is already taken`);
+      throw new ConflictError('TAG_NAME_TAKEN', `A tag named '${holder.name}' already exists`);
     }
     return toTagResponse(await this.tags.insert(dto.name, slug));
   }
 
   /** Deletes the tag and, by cascade, its links to products. */
   async delete(id: number): Promise<void> {
-    if (!(await this.tags.delete(id))) throw new NotFoundError('Tag', id);
+    if (!(await this.tags.delete(id))) throw new NotFoundError('TAG_NOT_FOUND', 'Tag', id);
   }
 }

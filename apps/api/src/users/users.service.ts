@@ -62,7 +62,7 @@ export class UsersService {
 
   /** 404 unless the user exists (active or not); for other modules that reference users. */
   async assertExists(id: number): Promise<void> {
-    if (!(await this.users.exists(id))) throw new NotFoundError('User', id);
+    if (!(await this.users.exists(id))) throw new NotFoundError('USER_NOT_FOUND', 'User', id);
   }
 
   async get(id: number, actor: Actor): Promise<UserResponseDto> {
@@ -79,7 +79,7 @@ export class UsersService {
   async update(id: number, dto: UpdateUserDto, actor: Actor): Promise<UserResponseDto> {
     assertOwnerOrAdmin(actor, id);
     if (!isAdmin(actor) && (dto.role !== undefined || dto.isActive !== undefined)) {
-      throw new ForbiddenError('Only an admin may change role or isActive');
+      throw new ForbiddenError('AUTH_ROLE_REQUIRED', 'Only an admin may change role or isActive');
     }
     const user = await this.getRow(id);
     const { password, currentPassword, ...fields } = dto;
@@ -92,8 +92,8 @@ export class UsersService {
     if (Object.keys(changes).length > 0 && !(await this.users.updateColumns(id, changes, checkedHash))) {
       this.forgetAuthUser(id);
       // The row matched before: either it is gone, or the password changed since it was checked.
-      if (checkedHash !== undefined && (await this.users.findById(id))) throw new ConflictError('The password changed meanwhile; check it and try again');
-      throw new NotFoundError('User', id);
+      if (checkedHash !== undefined && (await this.users.findById(id))) throw new ConflictError('USER_CHANGED_MEANWHILE', 'The password changed meanwhile; check it and try again');
+      throw new NotFoundError('USER_NOT_FOUND', 'User', id);
     }
     this.forgetAuthUser(id);
     return toUserResponse(await this.getRow(id));
@@ -103,7 +103,7 @@ export class UsersService {
   async deactivate(id: number): Promise<void> {
     const changed = await this.users.updateColumns(id, { isActive: false, tokenVersion: () => 'tokenVersion + 1' });
     this.forgetAuthUser(id);
-    if (!changed) throw new NotFoundError('User', id);
+    if (!changed) throw new NotFoundError('USER_NOT_FOUND', 'User', id);
   }
 
   /** The caller behind valid credentials, or undefined; unknown and inactive users look the same. */
@@ -124,7 +124,7 @@ export class UsersService {
 
   async getActiveUser(id: number): Promise<UserResponseDto> {
     const user = await this.users.findById(id);
-    if (!user?.isActive) throw new NotFoundError('User', id);
+    if (!user?.isActive) throw new NotFoundError('USER_NOT_FOUND', 'User', id);
     return toUserResponse(user);
   }
 
@@ -139,15 +139,15 @@ export class UsersService {
   /** The hash the current password was checked against (for the compare-and-set). */
   private async checkCurrentPassword(user: User, currentPassword: string | undefined): Promise<string> {
     if (currentPassword === undefined) {
-      throw new ValidationFailedError([{ field: 'currentPassword', message: 'currentPassword is required to change your password, email or username' }]);
+      throw new ValidationFailedError([{ field: 'currentPassword', message: 'currentPassword is required to change your password, email or username' }], undefined, 'USER_CURRENT_PASSWORD_REQUIRED');
     }
-    if (!(await this.passwords.verify(currentPassword, user.passwordHash))) throw new ForbiddenError('currentPassword is incorrect');
+    if (!(await this.passwords.verify(currentPassword, user.passwordHash))) throw new ForbiddenError('USER_CURRENT_PASSWORD_INCORRECT', 'currentPassword is incorrect');
     return user.passwordHash;
   }
 
   private async getRow(id: number): Promise<User> {
     const user = await this.users.findById(id);
-    if (!user) throw new NotFoundError('User', id);
+    if (!user) throw new NotFoundError('USER_NOT_FOUND', 'User', id);
     return user;
   }
 
@@ -168,7 +168,7 @@ export class UsersService {
     for (const dto of dtos) {
       for (const key of [`username '${dto.username}'`, `email '${dto.email}'`]) {
         const normalized = key.toLowerCase();
-        if (seen.has(normalized)) throw new ConflictError(`The request repeats ${key}`);
+        if (seen.has(normalized)) throw new ConflictError('USER_DUPLICATE_IN_REQUEST', `The request repeats ${key}`);
         seen.add(normalized);
       }
     }
@@ -179,9 +179,9 @@ export class UsersService {
     const holders = await this.users.findHoldersOf(usernames, emails, exceptId);
     for (const holder of holders) {
       const username = usernames.find((name) => name.toLowerCase() === holder.username.toLowerCase());
-      if (username) throw new ConflictError(`Username '${username}' is already taken`);
+      if (username) throw new ConflictError('USER_USERNAME_TAKEN', `Username '${username}' is already taken`);
       const email = emails.find((address) => address === holder.email);
-      if (email) throw new ConflictError(`Email '${email}' is already registered`);
+      if (email) throw new ConflictError('USER_EMAIL_TAKEN', `Email '${email}' is already registered`);
     }
   }
 }
@@ -192,5 +192,5 @@ function toTokenSubject(user: User): TokenSubject {
 
 /** Owner routes: the row's own user, or an admin. */
 export function assertOwnerOrAdmin(actor: Actor, ownerId: number): void {
-  if (!isAdmin(actor) && actor.id !== ownerId) throw new ForbiddenError('You may only access your own resources');
+  if (!isAdmin(actor) && actor.id !== ownerId) throw new ForbiddenError('AUTH_NOT_OWNER', 'You may only access your own resources');
 }

@@ -1,24 +1,18 @@
+import { ERROR_CODES, type ErrorCode, type ErrorCodeWithStatus } from './error-codes.js';
+
 /** One bad field of a request, as the contract's `details` lists it. */
 export interface FieldError {
   field: string;
   message: string;
 }
 
-/** Coded errors that services throw; the HTTP edge maps each code to a status. */
-export type DomainErrorCode =
-  | 'BAD_REQUEST'
-  | 'VALIDATION'
-  | 'UNAUTHORIZED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'TOO_MANY_REQUESTS'
-  | 'UNAVAILABLE';
-
+/** Coded errors that services throw; the code (from the catalogue, error-codes.ts) gives the status. */
 export class DomainError extends Error {
+  /** The HTTP status of the code, as the catalogue gives it. */
+  readonly status: number;
+
   constructor(
-    readonly code: DomainErrorCode,
+    readonly code: ErrorCode,
     message: string,
     readonly details?: FieldError[],
     /** Extra top-level fields for the error body, for the few errors that carry a report. */
@@ -26,53 +20,56 @@ export class DomainError extends Error {
   ) {
     super(message);
     this.name = new.target.name;
+    this.status = ERROR_CODES[code].status;
   }
 }
 
+// The subclasses narrow the code to the codes of their status, so a 404 class cannot carry a 409 code.
+
 export class BadRequestError extends DomainError {
-  constructor(message: string, details?: FieldError[]) {
-    super('BAD_REQUEST', message, details);
+  constructor(code: ErrorCodeWithStatus<400>, message: string, details?: FieldError[]) {
+    super(code, message, details);
   }
 }
 
 export class ValidationFailedError extends DomainError {
-  constructor(details: FieldError[], message = 'Validation failed') {
-    super('VALIDATION', message, details);
+  constructor(details: FieldError[], message = 'Validation failed', code: ErrorCodeWithStatus<400> = 'VALIDATION_FAILED') {
+    super(code, message, details);
   }
 }
 
 export class UnauthorizedError extends DomainError {
-  constructor(message = 'Not authenticated') {
-    super('UNAUTHORIZED', message);
+  constructor(code: ErrorCodeWithStatus<401>, message = 'Not authenticated') {
+    super(code, message);
   }
 }
 
 export class ForbiddenError extends DomainError {
-  constructor(message = 'Not allowed') {
-    super('FORBIDDEN', message);
+  constructor(code: ErrorCodeWithStatus<403>, message = 'Not allowed') {
+    super(code, message);
   }
 }
 
 export class NotFoundError extends DomainError {
-  constructor(resource: string, key: string | number) {
-    super('NOT_FOUND', `${resource} ${typeof key === 'number' ? key : `'${key}'`} not found`);
+  constructor(code: ErrorCodeWithStatus<404>, resource: string, key: string | number) {
+    super(code, `${resource} ${typeof key === 'number' ? key : `'${key}'`} not found`);
   }
 }
 
 export class ConflictError extends DomainError {
-  constructor(message: string) {
-    super('CONFLICT', message);
+  constructor(code: ErrorCodeWithStatus<409>, message: string) {
+    super(code, message);
   }
 }
 
 export class UnavailableError extends DomainError {
-  constructor(message = 'A dependency is unavailable', extra?: Record<string, unknown>) {
-    super('UNAVAILABLE', message, undefined, extra);
+  constructor(code: ErrorCodeWithStatus<503>, message = 'A dependency is unavailable', extra?: Record<string, unknown>) {
+    super(code, message, undefined, extra);
   }
 }
 
 export class TooManyRequestsError extends DomainError {
-  constructor(message = 'Too many requests, slow down') {
-    super('TOO_MANY_REQUESTS', message);
+  constructor(code: ErrorCodeWithStatus<429>, message = 'Too many requests, slow down') {
+    super(code, message);
   }
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { FieldError } from './domain-error.js';
+import { ERROR_CODE_NAMES, ERROR_CODES, type ErrorCode } from './error-codes.js';
 
 export class FieldErrorDto implements FieldError {
   @ApiProperty({ example: 'email' }) field: string;
@@ -11,12 +12,12 @@ export class ErrorBodyDto {
   @ApiProperty({ example: 400 }) statusCode: number;
   @ApiProperty({ example: 'Bad Request' }) error: string;
   @ApiProperty({
-    example: 'VALIDATION',
-    description:
-      'Stable machine code to match on (never the message): the error kind (VALIDATION, BAD_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT, PAYLOAD_TOO_LARGE, TOO_MANY_REQUESTS, UNAVAILABLE), ' +
-      'a specific code where one applies (JOB_ALREADY_FINISHED), the database constraint kinds (UNIQUE_VIOLATION, REFERENCE_NOT_FOUND, CONSTRAINT_VIOLATION, DATABASE_UNAVAILABLE), MALFORMED_JSON, UNSUPPORTED_MEDIA_TYPE, REQUEST_TIMEOUT, or INTERNAL_ERROR',
+    enum: ERROR_CODE_NAMES,
+    enumName: 'ErrorCode',
+    example: 'VALIDATION_FAILED',
+    description: `Stable machine code to match on (never the message). Every code, with its status and meaning:\n\n${ERROR_CODE_NAMES.map((code) => `- \`${code}\` (${ERROR_CODES[code].status}): ${ERROR_CODES[code].description}`).join('\n')}`,
   })
-  code: string;
+  code: ErrorCode;
   @ApiProperty({ example: 'Validation failed' }) message: string;
   @ApiPropertyOptional({ type: [FieldErrorDto] }) details?: FieldErrorDto[];
   @ApiProperty({ example: '/api/v1/users' }) path: string;

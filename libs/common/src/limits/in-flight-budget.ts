@@ -9,7 +9,6 @@
 export class InFlightBudget {
   private used = 0;
   private claims = 0;
-  private refusedCount = 0;
 
   constructor(readonly capacityBytes: number) {}
 
@@ -20,10 +19,7 @@ export class InFlightBudget {
    */
   tryAcquire(bytes: number): (() => void) | undefined {
     const size = Math.max(0, bytes);
-    if (this.claims > 0 && this.used + size > this.capacityBytes) {
-      this.refusedCount += 1;
-      return undefined;
-    }
+    if (this.claims > 0 && this.used + size > this.capacityBytes) return undefined;
     this.used += size;
     this.claims += 1;
     let released = false;
@@ -41,10 +37,5 @@ export class InFlightBudget {
 
   get inFlight(): number {
     return this.claims;
-  }
-
-  /** Claims refused since start (for metrics and the bench). */
-  get refused(): number {
-    return this.refusedCount;
   }
 }

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 
 /**
@@ -43,10 +43,6 @@ export function SortQuery(fields: readonly string[]): PropertyDecorator {
     IsOptional(),
     IsIn(allowed, { message: `sort must be one of: ${allowed.join(', ')}` }),
   );
-}
-
-export function IdParam(description = 'Numeric id'): PropertyDecorator {
-  return applyDecorators(ApiProperty({ type: Number, description }), Type(() => Number), IsInt(), Min(1));
 }
 
 export interface SortOrder {

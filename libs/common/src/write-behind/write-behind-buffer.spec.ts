@@ -214,6 +214,7 @@ describe('WriteBehindBuffer', () => {
     try {
       const { store, buffer, drops, log } = make({ flushIntervalMs: 10 });
       store.write = async () => {
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- the case under test: a store that throws a non-Error.
         throw 'not an error';
       };
       buffer.add({ n: 1 });

@@ -1,4 +1,4 @@
-import pRetry from 'p-retry';
+import { retrying } from '../retry/retrying.js';
 import type { WriteBehindEvents, WriteBehindOptions, WriteBehindTarget } from './write-behind-types.js';
 
 export type * from './write-behind-types.js';
@@ -152,13 +152,13 @@ export class WriteBehindBuffer<T, R = T> {
   private async writeChunk(rows: R[]): Promise<number> {
     const { retries, firstDelayMs, factor } = this.options.retry;
     try {
-      await pRetry(() => this.target.write(rows), {
+      await retrying(() => this.target.write(rows), {
         retries,
         minTimeout: firstDelayMs,
         factor,
         unref: true,
         // Only an unreachable store is worth waiting for, and not once shutdown has begun.
-        shouldRetry: ({ error }) => !this.stopped && this.target.isUnavailable(error),
+        shouldRetry: (error) => !this.stopped && this.target.isUnavailable(error),
       });
       return 0;
     } catch (error) {

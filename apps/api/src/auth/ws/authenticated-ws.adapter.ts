@@ -55,7 +55,7 @@ export class AuthenticatedWsAdapter extends WsAdapter {
   /** The stream is an inference route: an API key needs `predict` (checked again on every re-check). */
   private async authenticate(credential: string): Promise<AuthUser> {
     const user = await this.credentials.authenticate(credential);
-    if (user.apiKey && !user.apiKey.scopes.includes('predict')) throw new ForbiddenError("This API key lacks the 'predict' scope");
+    if (user.apiKey && !user.apiKey.scopes.includes('predict')) throw new ForbiddenError('AUTH_API_KEY_SCOPE', "This API key lacks the 'predict' scope");
     return user;
   }
 }

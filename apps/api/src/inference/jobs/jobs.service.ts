@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
-import { DomainError, NotFoundError, pageOffset, toPage, type Page, type PageQueryDto } from '@app/common';
+import { ConflictError, NotFoundError, pageOffset, toPage, type Page, type PageQueryDto } from '@app/common';
 import type { AuthUser } from '../../auth-metadata/auth-user.js';
 import { isAdmin } from '../../users/role.js';
 import { AppConfig } from '@app/config';
@@ -89,7 +89,7 @@ export class JobsService {
     const job = await this.visibleJob(id, user);
     if (!(await this.jobs.cancel(id))) {
       const current = (await this.jobs.findById(id)) ?? job;
-      throw new DomainError('CONFLICT', `Job '${id}' has already finished (${current.status}) and cannot be cancelled`, undefined, { code: 'JOB_ALREADY_FINISHED' });
+      throw new ConflictError('JOB_ALREADY_FINISHED', `Job '${id}' has already finished (${current.status}) and cannot be cancelled`);
     }
     return toJobStatus((await this.jobs.findById(id)) ?? job);
   }
@@ -118,7 +118,7 @@ export class JobsService {
   /** Another customer's job is not visible: 404, as if it did not exist. */
   private async visibleJob(id: string, user: AuthUser): Promise<InferenceJob> {
     const job = await this.jobs.findById(id);
-    if (!job || (!isAdmin(user) && job.userId !== user.id)) throw new NotFoundError('Job', id);
+    if (!job || (!isAdmin(user) && job.userId !== user.id)) throw new NotFoundError('JOB_NOT_FOUND', 'Job', id);
     return job;
   }
 

@@ -36,7 +36,7 @@ export class ModelEventsService {
   /** Newest first; 404 for a name the registry never had. */
   async list(modelName: string, page: PageQueryDto): Promise<Page<ModelEventResponseDto>> {
     const [rows, total] = await this.events.findAndCount({ where: { modelName }, order: { id: 'DESC' }, ...pageOffset(page) });
-    if (total === 0 && (await this.models.listVersions(modelName)).length === 0) throw new NotFoundError('Model', modelName);
+    if (total === 0 && (await this.models.listVersions(modelName)).length === 0) throw new NotFoundError('MODEL_NOT_FOUND', 'Model', modelName);
     return toPage(rows.map(toModelEventResponse), total, page);
   }
 }

@@ -44,7 +44,7 @@ export class ModelVersionResolver {
 
   private loaded(name: string, version: string | undefined, shown: string): DeployedModel {
     const model = this.deployed.get(name, version);
-    if (!model) throw new NotFoundError('Deployed model', shown);
+    if (!model) throw new NotFoundError('MODEL_NOT_DEPLOYED', 'Deployed model', shown);
     return model;
   }
 }

@@ -34,7 +34,7 @@ export class TrafficPoliciesService {
     const policy = await this.policies.find(name);
     if (!policy) {
       await this.references.modelExists(name);
-      throw new NotFoundError('Traffic policy', name);
+      throw new NotFoundError('TRAFFIC_POLICY_NOT_FOUND', 'Traffic policy', name);
     }
     return toResponse(policy);
   }
@@ -68,7 +68,7 @@ export class TrafficPoliciesService {
       const previous = await this.policies.remove(name);
       if (!previous) {
         await this.references.modelExists(name);
-        throw new NotFoundError('Traffic policy', name);
+        throw new NotFoundError('TRAFFIC_POLICY_NOT_FOUND', 'Traffic policy', name);
       }
       this.deployed.setPolicy(name, undefined);
       this.resident.retireUnneeded(name, policyVersions(previous));

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn } from 'class-validator';
-import { FieldErrorDto } from '@app/common';
+import { ERROR_CODE_NAMES, FieldErrorDto, type ErrorCode } from '@app/common';
 import { CreateProductDto } from './create-product.dto.js';
 import { ProductResponseDto } from './product-response.dto.js';
 
@@ -23,7 +23,7 @@ export class BulkCreateProductsDto {
 
 export class BulkFailureDto {
   @ApiProperty({ description: 'The row\'s position in `products`, from 0' }) index: number;
-  @ApiProperty({ example: 'CONFLICT', enum: ['VALIDATION', 'BAD_REQUEST', 'NOT_FOUND', 'CONFLICT'], description: 'What POST /products would have answered for this row' }) code: string;
+  @ApiProperty({ example: 'PRODUCT_SKU_TAKEN', enum: ERROR_CODE_NAMES, enumName: 'ErrorCode', description: 'The code POST /products would have answered for this row (see ErrorBodyDto.code)' }) code: ErrorCode;
   @ApiProperty({ example: "SKU 'WM-1001' is already taken" }) message: string;
   @ApiPropertyOptional({ type: [FieldErrorDto], description: 'Validation failures, fields as `products.<index>.<field>`' }) details?: FieldErrorDto[];
 }

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { isMoneyInput, MoneyField, toCents } from '@app/common';
 
 /** DECIMAL(10,2) holds at most 99 999 999.99. */
@@ -44,8 +44,6 @@ export const StockField = () =>
   applyDecorators(ApiPropertyOptional({ type: Number, minimum: 0, maximum: MAX_STOCK, description: 'On create, 0 when left out' }), IsOptional(), IsInt(), Min(0), Max(MAX_STOCK));
 
 export const ActiveField = () => applyDecorators(ApiPropertyOptional({ type: Boolean, description: 'On create, true when left out' }), IsOptional(), IsBoolean());
-
-export const ProductDescriptionField = () => applyDecorators(ApiPropertyOptional({ type: String, maxLength: 5000, nullable: true }), IsOptional(), IsString(), MaxLength(5000));
 
 /** A money bound in a query string (`minPrice=10.50`), in cents after validation. */
 export const QueryMoney = (description: string) =>
