@@ -15,7 +15,7 @@ interface Prepares {
 (testEngine() === 'sqlite' ? describe : describe.skip)('SQLite statement reuse', () => {
   let t: TestApp;
   const prepared = new Map<string, number>();
-  const created: Record<string, unknown>[] = [];
+  const created: (Record<string, unknown> & { id: number })[] = [];
 
   beforeAll(async () => {
     t = await createTestApp();
