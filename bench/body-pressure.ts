@@ -77,7 +77,9 @@ async function run(label: string, env: Record<string, string>): Promise<void> {
   const sampler = setInterval(() => {
     if (sampling) return;
     sampling = true;
-    void sampleHeap(app, peak).catch(() => undefined).finally(() => (sampling = false));
+    void sampleHeap(app, peak)
+      .catch(() => undefined)
+      .finally(() => (sampling = false));
   }, 100);
   const http: Tally = { admitted: 0, refused: 0, failed: 0 };
   const stream: Tally = { admitted: 0, refused: 0, failed: 0 };
@@ -100,12 +102,28 @@ async function run(label: string, env: Record<string, string>): Promise<void> {
   }
   clearInterval(sampler);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  const alive = app.api.child.exitCode === null && (await fetch(`${app.baseUrl}/health`).then((response) => response.status === 200, () => false));
+  const alive =
+    app.api.child.exitCode === null &&
+    (await fetch(`${app.baseUrl}/health`).then(
+      (response) => response.status === 200,
+      () => false,
+    ));
   const peakRssMb = alive ? Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${app.api.child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024 : NaN;
   console.log(`${label}`);
   console.log(`  ${ROUNDS} rounds of ${BODIES} bodies + ${FRAMES} frames of ${(body.length / 1048576).toFixed(1)} MB, heap cap ${HEAP_MB} MB, ${seconds} s`);
   console.log(`  HTTP: admitted ${http.admitted}, 503 ${http.refused}, failed ${http.failed};  stream: admitted ${stream.admitted}, busy ${stream.refused}, lost ${stream.failed}`);
-  console.log(`  peak heap used ${(peak.heap / 1048576).toFixed(0)} MB (sampled every 100 ms), peak RSS ${peakRssMb.toFixed(0)} MB, process ${alive ? 'alive' : `DEAD: ${app.api.output().split('\n').filter((line) => /heap|memory|FATAL/i.test(line)).slice(0, 2).join(' | ')}`}`);
+  console.log(
+    `  peak heap used ${(peak.heap / 1048576).toFixed(0)} MB (sampled every 100 ms), peak RSS ${peakRssMb.toFixed(0)} MB, process ${
+      alive
+        ? 'alive'
+        : `DEAD: ${app.api
+            .output()
+            .split('\n')
+            .filter((line) => /heap|memory|FATAL/i.test(line))
+            .slice(0, 2)
+            .join(' | ')}`
+    }`,
+  );
   await app.stop();
 }
 

@@ -115,7 +115,11 @@ async function main(): Promise<void> {
     );
     const base = api.baseUrl!;
     const post = async (path: string, body: unknown, token?: string) => {
-      const response = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+      const response = await fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(body),
+      });
       if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
       return response.json() as Promise<Record<string, unknown>>;
     };
@@ -132,7 +136,11 @@ async function main(): Promise<void> {
       const stock = new Map((await database.query(`SELECT id, stockQuantity FROM products WHERE id IN (${hot.join(',')})`)).map((row) => [Number(row.id), Number(row.stockQuantity)]));
       for (const id of hot) {
         const current = stock.get(id)!;
-        const response = await fetch(`${base}/api/v1/products/${id}/stock`, { method: 'PATCH', headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` }, body: JSON.stringify({ delta: HOT_STOCK - Number(current) }) });
+        const response = await fetch(`${base}/api/v1/products/${id}/stock`, {
+          method: 'PATCH',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+          body: JSON.stringify({ delta: HOT_STOCK - Number(current) }),
+        });
         if (!response.ok) throw new Error(`stock of ${id}: ${response.status}`);
       }
       const tokens: string[] = [];
@@ -156,7 +164,9 @@ async function main(): Promise<void> {
       const oversold = rows.filter((row) => Number(row.stock) < 0 || Number(row.stock) + Number(row.sold) !== HOT_STOCK);
       const orders = Number((await database.query('SELECT COUNT(*) AS n FROM orders'))[0].n);
       const sold = rows.reduce((sum, row) => sum + Number(row.sold), 0);
-      console.log(`orders created: ${orders} over ${loadSeconds.toFixed(1)} s of load incl. warm-up (${Math.round(orders / loadSeconds)} orders/s), units sold ${sold} of ${HOT_PRODUCTS * HOT_STOCK}, non-2xx ${result.non2xx} in the measured rounds (409 once stock runs out)`);
+      console.log(
+        `orders created: ${orders} over ${loadSeconds.toFixed(1)} s of load incl. warm-up (${Math.round(orders / loadSeconds)} orders/s), units sold ${sold} of ${HOT_PRODUCTS * HOT_STOCK}, non-2xx ${result.non2xx} in the measured rounds (409 once stock runs out)`,
+      );
       console.log(oversold.length === 0 ? 'oversell check: OK (initial = left + sold for every product, no negative stock)' : `OVERSOLD: ${JSON.stringify(oversold)}`);
       if (oversold.length) process.exitCode = 1;
     } finally {

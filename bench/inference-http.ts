@@ -84,7 +84,10 @@ async function main(): Promise<void> {
   await app.stop();
 
   if (process.env.BENCH_BATCHING === '0') return;
-  for (const [label, maxBatch] of [['off', '1'], ['on', '256']] as const) {
+  for (const [label, maxBatch] of [
+    ['off', '1'],
+    ['on', '256'],
+  ] as const) {
     const batched = await startBenchApp({ ...UNCAPPED, INFERENCE_MAX_BATCH: maxBatch, INFERENCE_MAX_DELAY_US: '500' });
     await measure(`dynamic batching ${label}: predict, 1 row`, { baseUrl: batched.baseUrl, requests: [predictRequest(1, batched.token)] }, 64);
     await batched.stop();

@@ -51,7 +51,10 @@ async function profileRun(name: string, target: { baseUrl: string; requests: Ben
 /** A SQLite file with `count` seeded products (the seed script, migrations included). */
 function seededDatabase(count: number): string {
   const url = `sqlite:///${join(mkdtempSync(join(tmpdir(), 'bench_profile_')), 'products.sqlite')}`;
-  const seed = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/seed.ts', '--products', String(count), '--customers', '0', '--orders', '0', '--migrate'], { env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8' });
+  const seed = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/seed.ts', '--products', String(count), '--customers', '0', '--orders', '0', '--migrate'], {
+    env: { ...process.env, DATABASE_URL: url },
+    encoding: 'utf8',
+  });
   if (seed.status !== 0) throw new Error(`seed failed:\n${seed.stdout}\n${seed.stderr}`);
   return url;
 }

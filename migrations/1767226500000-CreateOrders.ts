@@ -44,13 +44,17 @@ export class CreateOrders1767226500000 implements MigrationInterface {
           moneyColumn('unitPrice'),
           moneyColumn('totalPrice'),
         ],
-        indices: [
-          new TableIndex({ name: 'IDX_order_items_orderId', columnNames: ['orderId'] }),
-          new TableIndex({ name: 'IDX_order_items_productId', columnNames: ['productId'] }),
-        ],
+        indices: [new TableIndex({ name: 'IDX_order_items_orderId', columnNames: ['orderId'] }), new TableIndex({ name: 'IDX_order_items_productId', columnNames: ['productId'] })],
         foreignKeys: [
           new TableForeignKey({ name: 'FK_order_items_orderId', columnNames: ['orderId'], referencedTableName: 'orders', referencedColumnNames: ['id'], onDelete: 'CASCADE', onUpdate: 'NO ACTION' }),
-          new TableForeignKey({ name: 'FK_order_items_productId', columnNames: ['productId'], referencedTableName: 'products', referencedColumnNames: ['id'], onDelete: 'RESTRICT', onUpdate: 'NO ACTION' }),
+          new TableForeignKey({
+            name: 'FK_order_items_productId',
+            columnNames: ['productId'],
+            referencedTableName: 'products',
+            referencedColumnNames: ['id'],
+            onDelete: 'RESTRICT',
+            onUpdate: 'NO ACTION',
+          }),
         ],
         // TypeORM manages CHECK constraints on SQLite only; on MySQL/MariaDB it is added below.
         checks: mysql ? [] : [new TableCheck({ name: 'CHK_order_items_quantity_positive', expression: '"quantity" > 0' })],

@@ -23,7 +23,14 @@ export class CreateIdempotencyKeys1767226600000 implements MigrationInterface {
         ],
         foreignKeys: [
           new TableForeignKey({ name: 'FK_idempotency_keys_userId', columnNames: ['userId'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE', onUpdate: 'NO ACTION' }),
-          new TableForeignKey({ name: 'FK_idempotency_keys_orderId', columnNames: ['orderId'], referencedTableName: 'orders', referencedColumnNames: ['id'], onDelete: 'CASCADE', onUpdate: 'NO ACTION' }),
+          new TableForeignKey({
+            name: 'FK_idempotency_keys_orderId',
+            columnNames: ['orderId'],
+            referencedTableName: 'orders',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+            onUpdate: 'NO ACTION',
+          }),
         ],
       }),
     );

@@ -10,10 +10,7 @@ export class CreateTags1767227200000 implements MigrationInterface {
       new Table({
         name: 'tags',
         columns: [idColumn(), { name: 'name', type: 'varchar', length: '100' }, { name: 'slug', type: 'varchar', length: '120' }, createdAtColumn(queryRunner)],
-        indices: [
-          new TableIndex({ name: 'UQ_tags_name', columnNames: ['name'], isUnique: true }),
-          new TableIndex({ name: 'UQ_tags_slug', columnNames: ['slug'], isUnique: true }),
-        ],
+        indices: [new TableIndex({ name: 'UQ_tags_name', columnNames: ['name'], isUnique: true }), new TableIndex({ name: 'UQ_tags_slug', columnNames: ['slug'], isUnique: true })],
       }),
     );
     await queryRunner.createTable(
@@ -25,7 +22,14 @@ export class CreateTags1767227200000 implements MigrationInterface {
         ],
         indices: [new TableIndex({ name: 'IDX_product_tags_tagId', columnNames: ['tagId'] })],
         foreignKeys: [
-          new TableForeignKey({ name: 'FK_product_tags_productId', columnNames: ['productId'], referencedTableName: 'products', referencedColumnNames: ['id'], onDelete: 'CASCADE', onUpdate: 'NO ACTION' }),
+          new TableForeignKey({
+            name: 'FK_product_tags_productId',
+            columnNames: ['productId'],
+            referencedTableName: 'products',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+            onUpdate: 'NO ACTION',
+          }),
           new TableForeignKey({ name: 'FK_product_tags_tagId', columnNames: ['tagId'], referencedTableName: 'tags', referencedColumnNames: ['id'], onDelete: 'CASCADE', onUpdate: 'NO ACTION' }),
         ],
       }),

@@ -33,10 +33,18 @@ const TREE: Record<string, string[]> = {
 };
 const ADJECTIVES = ['Classic', 'Smart', 'Compact', 'Premium', 'Eco', 'Pro', 'Ultra', 'Vintage', 'Portable', 'Deluxe'];
 const NOUNS: Record<string, string[]> = {
-  Phones: ['Phone', 'Charger', 'Case'], Laptops: ['Laptop', 'Dock', 'Sleeve'], Audio: ['Headphones', 'Speaker', 'Earbuds'],
-  Men: ['Shirt', 'Jacket', 'Jeans'], Women: ['Dress', 'Blouse', 'Coat'], Kids: ['Hoodie', 'Sneakers', 'Cap'],
-  Fiction: ['Novel', 'Anthology', 'Thriller'], 'Non-fiction': ['Biography', 'Guide', 'Atlas'], Comics: ['Comic', 'Graphic Novel', 'Manga'],
-  Kitchen: ['Pan', 'Knife', 'Kettle'], Furniture: ['Chair', 'Desk', 'Shelf'], Garden: ['Hose', 'Planter', 'Shovel'],
+  Phones: ['Phone', 'Charger', 'Case'],
+  Laptops: ['Laptop', 'Dock', 'Sleeve'],
+  Audio: ['Headphones', 'Speaker', 'Earbuds'],
+  Men: ['Shirt', 'Jacket', 'Jeans'],
+  Women: ['Dress', 'Blouse', 'Coat'],
+  Kids: ['Hoodie', 'Sneakers', 'Cap'],
+  Fiction: ['Novel', 'Anthology', 'Thriller'],
+  'Non-fiction': ['Biography', 'Guide', 'Atlas'],
+  Comics: ['Comic', 'Graphic Novel', 'Manga'],
+  Kitchen: ['Pan', 'Knife', 'Kettle'],
+  Furniture: ['Chair', 'Desk', 'Shelf'],
+  Garden: ['Hose', 'Planter', 'Shovel'],
 };
 const BATCH = 1000;
 
@@ -61,7 +69,7 @@ function random(seed: number): () => number {
 }
 
 function progress(label: string, total: number): { tick(count: number): void; stop(): void } {
-  if (total < 10_000 || !process.stdout.isTTY && !process.env.SEED_PROGRESS) {
+  if (total < 10_000 || (!process.stdout.isTTY && !process.env.SEED_PROGRESS)) {
     return { tick: () => undefined, stop: () => console.log(`${label}: ${total}`) };
   }
   const bar = new SingleBar({ format: `${label.padEnd(10)} [{bar}] {percentage}% | {value}/{total} | {eta_formatted} left` }, Presets.shades_classic);
@@ -73,7 +81,9 @@ async function seedCategories(manager: EntityManager): Promise<Category[]> {
   const repository = manager.getRepository(Category);
   const children: Category[] = [];
   for (const [parentName, childNames] of Object.entries(TREE)) {
-    const parent = (await repository.findOneBy({ slug: slugify(parentName) })) ?? (await repository.save(repository.create({ name: parentName, slug: slugify(parentName), description: `All of ${parentName}`, parentId: null })));
+    const parent =
+      (await repository.findOneBy({ slug: slugify(parentName) })) ??
+      (await repository.save(repository.create({ name: parentName, slug: slugify(parentName), description: `All of ${parentName}`, parentId: null })));
     for (const name of childNames) {
       const slug = slugify(`${parentName} ${name}`);
       children.push((await repository.findOneBy({ slug })) ?? (await repository.save(repository.create({ name: `${parentName}: ${name}`, slug, description: null, parentId: parent.id }))));
@@ -138,7 +148,10 @@ async function main(): Promise<void> {
     const customers = await dataSource.getRepository(User).find({ select: { id: true }, where: { username: In(customerRows.map((row) => row.username!)) } });
     console.log(`customers: ${customers.length} (password Customer123)`);
 
-    const products = await dataSource.getRepository(Product).find({ select: { id: true, name: true, price: true, stockQuantity: true }, where: { sku: In(Array.from({ length: Math.min(counts.products, 500) }, (_, index) => `SEED-${run}-${index + 1}`)), isActive: true } });
+    const products = await dataSource.getRepository(Product).find({
+      select: { id: true, name: true, price: true, stockQuantity: true },
+      where: { sku: In(Array.from({ length: Math.min(counts.products, 500) }, (_, index) => `SEED-${run}-${index + 1}`)), isActive: true },
+    });
     const orderBar = progress('orders', counts.orders);
     let placed = 0;
     for (let index = 0; index < counts.orders && customers.length && products.length; index += 1) {
@@ -153,13 +166,20 @@ async function main(): Promise<void> {
         let total = 0;
         for (const [productId, quantity] of [...lines].sort(([a], [b]) => a - b)) {
           const product = products.find((entry) => entry.id === productId)!;
-          await manager.createQueryBuilder().update(Product).set({ stockQuantity: () => 'stockQuantity - :quantity' }).where('id = :productId', { productId, quantity }).execute();
+          await manager
+            .createQueryBuilder()
+            .update(Product)
+            .set({ stockQuantity: () => 'stockQuantity - :quantity' })
+            .where('id = :productId', { productId, quantity })
+            .execute();
           product.stockQuantity -= quantity;
           items.push({ productId, productName: product.name, quantity, unitPrice: product.price, totalPrice: product.price * quantity });
           total += product.price * quantity;
         }
         const status = (['pending', 'confirmed', 'shipped', 'delivered'] as const)[Math.floor(next() * 4)];
-        const order = await manager.getRepository(Order).save(manager.create(Order, { orderNumber: newOrderNumber(), status, totalAmount: total, userId: customers[index % customers.length].id, shippingAddress: `${index + 1} Demo Street` }));
+        const order = await manager
+          .getRepository(Order)
+          .save(manager.create(Order, { orderNumber: newOrderNumber(), status, totalAmount: total, userId: customers[index % customers.length].id, shippingAddress: `${index + 1} Demo Street` }));
         await manager.getRepository(OrderItem).save(items.map((item) => manager.create(OrderItem, { ...item, orderId: order.id })));
       });
       placed += 1;

@@ -63,13 +63,7 @@ function sensorReadings(count: number, random: () => number): Dataset {
         const band = SENSOR_BANDS[SENSOR_FEATURES[feature]];
         const above = random() < 0.5;
         const near = random() < 0.6;
-        row[feature] = near
-          ? above
-            ? band.high + random() * band.near
-            : band.low - random() * band.near
-          : above
-            ? between(random, band.high, band.max)
-            : between(random, band.min, band.low);
+        row[feature] = near ? (above ? band.high + random() * band.near : band.low - random() * band.near) : above ? between(random, band.high, band.max) : between(random, band.min, band.low);
       }
     }
     const anomaly = SENSOR_FEATURES.some((name, feature) => row[feature] < SENSOR_BANDS[name].low || row[feature] > SENSOR_BANDS[name].high);
@@ -112,7 +106,15 @@ function foldInputScaling(model: tf.LayersModel, mean: number[], std: number[]):
   const dense = model.layers[0];
   const [kernel, bias] = dense.getWeights();
   const scaled = tf.tidy(() => kernel.div(tf.tensor2d(std, [std.length, 1])));
-  const shift = tf.tidy(() => bias.sub(tf.tensor1d(mean.map((value, index) => value / std[index])).reshape([1, -1]).matMul(kernel).reshape([-1])));
+  const shift = tf.tidy(() =>
+    bias.sub(
+      tf
+        .tensor1d(mean.map((value, index) => value / std[index]))
+        .reshape([1, -1])
+        .matMul(kernel)
+        .reshape([-1]),
+    ),
+  );
   dense.setWeights([scaled, shift]);
 }
 
@@ -200,8 +202,7 @@ async function trainSensorAnomaly(): Promise<void> {
   await save(model, join(OUT, 'sensor-anomaly', '1.0.0'), {
     name: 'sensor-anomaly',
     version: '1.0.0',
-    description:
-      'Flags sensor readings outside the normal operating band (temperature 15..30 °C, humidity 30..60 %, pressure 990..1030 hPa); takes raw readings',
+    description: 'Flags sensor readings outside the normal operating band (temperature 15..30 °C, humidity 30..60 %, pressure 990..1030 hPa); takes raw readings',
     framework: 'tfjs-layers',
     task: 'classification',
     inputShape: [3],

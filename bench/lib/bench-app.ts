@@ -44,7 +44,11 @@ export async function startBenchApp(env: Record<string, string> = {}): Promise<B
   );
   const bootMs = performance.now() - started;
   const baseUrl = api.baseUrl!;
-  const login = await fetch(`${baseUrl}/api/v1/auth/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password }) });
+  const login = await fetch(`${baseUrl}/api/v1/auth/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password }),
+  });
   const { access_token: token } = (await login.json()) as { access_token: string };
   return {
     api,

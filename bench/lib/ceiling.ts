@@ -30,10 +30,14 @@ export async function startCeiling(fixture: CeilingFixture): Promise<Ceiling> {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const baseUrl = `http://127.0.0.1:${port}`;
-  await waitFor(async () => {
-    if (child.exitCode !== null) throw new Error(`ceiling server exited ${child.exitCode}`);
-    return (await fetch(`${baseUrl}/__ready`).catch(() => undefined))?.ok ? true : undefined;
-  }, 60_000, 100);
+  await waitFor(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`ceiling server exited ${child.exitCode}`);
+      return (await fetch(`${baseUrl}/__ready`).catch(() => undefined))?.ok ? true : undefined;
+    },
+    60_000,
+    100,
+  );
   return {
     baseUrl,
     rawPredict: async (rows, seconds, width) => {
@@ -78,7 +82,9 @@ export async function assertSameJson(label: string, productUrl: string, ceilingU
   const product = await send(productUrl, request);
   const ceiling = await send(ceilingUrl, { ...request, headers: { ...request.headers, ...ceilingHeaders } });
   if (product.status !== ceiling.status || !close(product.body, ceiling.body)) {
-    throw new Error(`${label}: the ceiling does not answer the product's JSON\nproduct ${product.status} ${JSON.stringify(product.body).slice(0, 600)}\nceiling ${ceiling.status} ${JSON.stringify(ceiling.body).slice(0, 600)}`);
+    throw new Error(
+      `${label}: the ceiling does not answer the product's JSON\nproduct ${product.status} ${JSON.stringify(product.body).slice(0, 600)}\nceiling ${ceiling.status} ${JSON.stringify(ceiling.body).slice(0, 600)}`,
+    );
   }
   console.log(`${label}: ceiling answers the product's JSON (checked)`);
 }

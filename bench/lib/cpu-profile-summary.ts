@@ -8,9 +8,21 @@
  */
 import { readFileSync } from 'node:fs';
 
-interface CallFrame { functionName: string; url: string; lineNumber: number }
-interface ProfileNode { id: number; callFrame: CallFrame; children?: number[] }
-interface CpuProfile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+}
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+  children?: number[];
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
 
 /** Inclusive concerns, matched against `url functionName` of every frame on a sample's stack. */
 const CONCERNS: Array<[string, RegExp]> = [
@@ -41,7 +53,11 @@ function groupOf({ url, functionName }: CallFrame): string {
   const own = /\/dist\/(apps\/[^/]+\/src|libs\/[^/]+\/src)\/([^/]+)/.exec(url);
   if (own) return `${own[1].replace('/src', '')}/${own[2].replace(/\.js$/, '')}`;
   if (url.startsWith('node:')) return url.split('/').slice(0, 2).join('/');
-  return url.replace(/^file:\/\//, '').split('/').slice(-2).join('/');
+  return url
+    .replace(/^file:\/\//, '')
+    .split('/')
+    .slice(-2)
+    .join('/');
 }
 
 const args = process.argv.slice(2);

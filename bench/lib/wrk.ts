@@ -7,11 +7,14 @@ import { spawn } from 'node:child_process';
 import type { BenchRequest, RoundResult } from './load-runner.js';
 
 /** A Lua string literal of any bytes (decimal escapes for everything but plain characters). */
-const lua = (text: string) => `"${[...Buffer.from(text, 'utf8')].map((byte) => (/[A-Za-z0-9 _.,:/=?&-]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `\\${String(byte).padStart(3, '0')}`)).join('')}"`;
+const lua = (text: string) =>
+  `"${[...Buffer.from(text, 'utf8')].map((byte) => (/[A-Za-z0-9 _.,:/=?&-]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `\\${String(byte).padStart(3, '0')}`)).join('')}"`;
 
 export function wrkScript(requests: BenchRequest[]): string {
   const rows = requests.map((r) => {
-    const headers = Object.entries(r.headers ?? {}).map(([name, value]) => `[${lua(name)}] = ${lua(value)}`).join(', ');
+    const headers = Object.entries(r.headers ?? {})
+      .map(([name, value]) => `[${lua(name)}] = ${lua(value)}`)
+      .join(', ');
     return `  { ${lua(r.method)}, ${lua(r.path)}, { ${headers} }, ${r.body === undefined ? 'nil' : lua(r.body)} },`;
   });
   return [

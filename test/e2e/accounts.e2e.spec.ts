@@ -20,7 +20,7 @@ describe('accounts', () => {
     ['password', (_name: string) => ({ password: 'Changed123' }), (name: string) => name],
     ['email', (name: string) => ({ email: `${name}_new@example.test` }), (name: string) => name],
     ['username', (name: string) => ({ username: `${name}_renamed` }), (name: string) => `${name}_renamed`],
-  ])('changing one\'s own %s needs currentPassword: 400 without, 403 when wrong, 200 when right', async (field, change, loginAfter) => {
+  ])("changing one's own %s needs currentPassword: 400 without, 403 when wrong, 200 when right", async (field, change, loginAfter) => {
     const user = await t.customer(`cur_${field}`);
     const missing = expectErrorShape((await patch(user.id, user.token, change(user.username)).expect(400)).body, 400);
     expect(missing.code).toBe('USER_CURRENT_PASSWORD_REQUIRED');
@@ -31,7 +31,11 @@ describe('accounts', () => {
     expect(before).toMatchObject({ username: user.username, email: user.email });
     await patch(user.id, user.token, { ...change(user.username), currentPassword: user.password }).expect(200);
     const password = field === 'password' ? 'Changed123' : user.password;
-    await t.http().post('/api/v1/auth/token').send({ username: loginAfter(user.username), password }).expect(200);
+    await t
+      .http()
+      .post('/api/v1/auth/token')
+      .send({ username: loginAfter(user.username), password })
+      .expect(200);
   });
 
   it('needs no currentPassword for other fields, for an unchanged email, or for an admin editing someone else', async () => {
@@ -59,7 +63,7 @@ describe('accounts', () => {
     await me(fresh).expect(200);
   });
 
-  it('a password set by an admin and a deactivation revoke the user\'s tokens; reactivation does not revive them', async () => {
+  it("a password set by an admin and a deactivation revoke the user's tokens; reactivation does not revive them", async () => {
     const user = await t.customer('revoke_deact');
     await t.http().patch(`/api/v1/users/${user.id}`).set(admin()).send({ password: 'Reset1234' }).expect(200);
     await me(user.token).expect(401);
@@ -79,11 +83,18 @@ describe('accounts', () => {
     expect(Object.keys(schemas.UpdateProductDto.properties)).not.toContain('stockQuantity');
   });
 
-  it('answers 404 for someone else\'s order, exactly as for a missing one (read and status change)', async () => {
+  it("answers 404 for someone else's order, exactly as for a missing one (read and status change)", async () => {
     const product = (await t.http().post('/api/v1/products').set(admin()).send({ name: 'Private Item', price: '3.00', sku: 'PRIV-1', stockQuantity: 10 }).expect(201)).body;
     const owner = await t.customer('order_owner');
     const stranger = await t.customer('order_stranger');
-    const order = (await t.http().post('/api/v1/orders').set(bearer(owner.token)).send({ items: [{ productId: product.id, quantity: 1 }] }).expect(201)).body;
+    const order = (
+      await t
+        .http()
+        .post('/api/v1/orders')
+        .set(bearer(owner.token))
+        .send({ items: [{ productId: product.id, quantity: 1 }] })
+        .expect(201)
+    ).body;
     const missingId = order.id + 100_000;
     const shape = (body: Record<string, unknown>) => ({ statusCode: body.statusCode, code: body.code, error: body.error, message: String(body.message).replace(/\d+/, 'N') });
     const theirs = expectErrorShape((await t.http().get(`/api/v1/orders/${order.id}`).set(bearer(stranger.token)).expect(404)).body, 404);

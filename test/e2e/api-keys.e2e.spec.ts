@@ -52,7 +52,12 @@ describe('API keys', () => {
   it('authenticates through both headers as its owner, and records its last use', async () => {
     const user = await t.customer('key_user');
     const { key, id } = (await createKey(user.token, { name: 'both', scopes: ['predict', 'read'] }).expect(201)).body;
-    const viaBearer = await t.http().post('/api/v1/inference/sensor-anomaly/predict').set(bearer(key)).send({ inputs: [READING] }).expect(200);
+    const viaBearer = await t
+      .http()
+      .post('/api/v1/inference/sensor-anomaly/predict')
+      .set(bearer(key))
+      .send({ inputs: [READING] })
+      .expect(200);
     expect(viaBearer.body.predictions).toHaveLength(1);
     const viaHeader = await t.http().get('/api/v1/auth/me').set('X-API-Key', key).expect(200);
     expect(viaHeader.body).toMatchObject({ id: user.id, username: 'key_user' });
@@ -67,11 +72,33 @@ describe('API keys', () => {
     const user = await t.customer('key_scopes');
     const readKey = (await createKey(user.token, { name: 'r', scopes: ['read'] }).expect(201)).body.key;
     const predictKey = (await createKey(user.token, { name: 'p', scopes: ['predict'] }).expect(201)).body.key;
-    expect(expectErrorShape((await t.http().post('/api/v1/inference/sensor-anomaly/predict').set(bearer(readKey)).send({ inputs: [READING] }).expect(403)).body, 403).code).toBe('AUTH_API_KEY_SCOPE');
+    expect(
+      expectErrorShape(
+        (
+          await t
+            .http()
+            .post('/api/v1/inference/sensor-anomaly/predict')
+            .set(bearer(readKey))
+            .send({ inputs: [READING] })
+            .expect(403)
+        ).body,
+        403,
+      ).code,
+    ).toBe('AUTH_API_KEY_SCOPE');
     await t.http().get('/api/v1/models').set(bearer(readKey)).expect(200);
     await t.http().get('/api/v1/models').set(bearer(predictKey)).expect(403);
-    await t.http().post('/api/v1/ingest/sensor-readings').set('X-API-Key', predictKey).send([{ timestamp: new Date().toISOString(), sensorId: 's1', temperature: 20, humidity: 40 }]).expect(201);
-    await t.http().post('/api/v1/orders').set(bearer(readKey)).send({ items: [{ productId: 1, quantity: 1 }] }).expect(403);
+    await t
+      .http()
+      .post('/api/v1/ingest/sensor-readings')
+      .set('X-API-Key', predictKey)
+      .send([{ timestamp: new Date().toISOString(), sensorId: 's1', temperature: 20, humidity: 40 }])
+      .expect(201);
+    await t
+      .http()
+      .post('/api/v1/orders')
+      .set(bearer(readKey))
+      .send({ items: [{ productId: 1, quantity: 1 }] })
+      .expect(403);
     await createKey(readKey, { name: 'minted', scopes: ['read'] }).expect(403);
     await t.http().get('/api/v1/auth/api-keys').set('X-API-Key', readKey).expect(403);
   });
@@ -101,12 +128,23 @@ describe('API keys', () => {
 
   it('refuses bad input with 400 and changes nothing', async () => {
     const user = await t.customer('key_bad');
-    for (const body of [{ name: 'a', scopes: [] }, { name: 'a', scopes: ['write'] }, { name: '', scopes: ['read'] }, { name: 'a', scopes: ['read'], expiresAt: 'soon' }, { name: 'a', scopes: ['read'], expiresAt: '2000-01-01T00:00:00Z' }, { name: 'a', scopes: ['read'], extra: 1 }]) {
+    for (const body of [
+      { name: 'a', scopes: [] },
+      { name: 'a', scopes: ['write'] },
+      { name: '', scopes: ['read'] },
+      { name: 'a', scopes: ['read'], expiresAt: 'soon' },
+      { name: 'a', scopes: ['read'], expiresAt: '2000-01-01T00:00:00Z' },
+      { name: 'a', scopes: ['read'], extra: 1 },
+    ]) {
       expectErrorShape((await createKey(user.token, body).expect(400)).body, 400);
     }
     expect((await t.http().get('/api/v1/auth/api-keys').set(bearer(user.token)).expect(200)).body.total).toBe(0);
     await t.http().get('/api/v1/auth/me').set('X-API-Key', 'ak_not-a-real-key').expect(401);
-    await t.http().get('/api/v1/auth/me').set(bearer(`ak_${'A'.repeat(43)}`)).expect(401);
+    await t
+      .http()
+      .get('/api/v1/auth/me')
+      .set(bearer(`ak_${'A'.repeat(43)}`))
+      .expect(401);
   });
 
   it('stops working once expired (401)', async () => {
@@ -140,14 +178,18 @@ describe('API keys', () => {
     const { key, id } = (await createKey(user.token, { name: 'far', scopes: ['read'] }).expect(201)).body;
     await t.http().get('/api/v1/auth/me').set(bearer(key)).expect(200);
     await t.dataSource.query('UPDATE api_keys SET revokedAt = ? WHERE id = ?', [new Date().toISOString(), id]);
-    const refused = await waitFor(async () => {
-      const response = await t.http().get('/api/v1/auth/me').set(bearer(key));
-      return response.status === 401 ? response.status : undefined;
-    }, 20_000, 250);
+    const refused = await waitFor(
+      async () => {
+        const response = await t.http().get('/api/v1/auth/me').set(bearer(key));
+        return response.status === 401 ? response.status : undefined;
+      },
+      20_000,
+      250,
+    );
     expect(refused).toBe(401);
   });
 
-  it("stops working when its owner is deactivated, and hostile key values answer 401, never 500", async () => {
+  it('stops working when its owner is deactivated, and hostile key values answer 401, never 500', async () => {
     const user = await t.customer('key_leaver');
     const { key } = (await createKey(user.token, { name: 'leaver', scopes: ['read'] }).expect(201)).body;
     await t.http().get('/api/v1/auth/me').set('X-API-Key', key).expect(200);
@@ -193,8 +235,22 @@ describe('API keys and the rate limiter', () => {
 
   it('counts key requests per owner, across keys and tokens', async () => {
     const user = await t.customer('key_limited');
-    const first = (await t.http().post('/api/v1/auth/api-keys').set(bearer(user.token)).send({ name: 'a', scopes: ['read'] }).expect(201)).body.key;
-    const second = (await t.http().post('/api/v1/auth/api-keys').set(bearer(user.token)).send({ name: 'b', scopes: ['read'] }).expect(201)).body.key;
+    const first = (
+      await t
+        .http()
+        .post('/api/v1/auth/api-keys')
+        .set(bearer(user.token))
+        .send({ name: 'a', scopes: ['read'] })
+        .expect(201)
+    ).body.key;
+    const second = (
+      await t
+        .http()
+        .post('/api/v1/auth/api-keys')
+        .set(bearer(user.token))
+        .send({ name: 'b', scopes: ['read'] })
+        .expect(201)
+    ).body.key;
     // Two calls spent above; two more within the budget of 4, by two different keys.
     await t.http().get('/api/v1/auth/me').set('X-API-Key', first).expect(200);
     await t.http().get('/api/v1/auth/me').set(bearer(second)).expect(200);

@@ -62,7 +62,12 @@ describe('auth', () => {
     it('accepts JSON and form-encoded OAuth2 password grants, by username or email', async () => {
       const json = await t.http().post('/api/v1/auth/token').send({ username: ADMIN.username, password: ADMIN.password }).expect(200);
       expect(json.body).toEqual({ access_token: expect.any(String), token_type: 'bearer', expires_in: 3600 });
-      const form = await t.http().post('/api/v1/auth/token').type('form').send({ grant_type: 'password', username: ADMIN.email, password: ADMIN.password, scope: '', client_id: 'swagger', client_secret: '' }).expect(200);
+      const form = await t
+        .http()
+        .post('/api/v1/auth/token')
+        .type('form')
+        .send({ grant_type: 'password', username: ADMIN.email, password: ADMIN.password, scope: '', client_id: 'swagger', client_secret: '' })
+        .expect(200);
       const me = await t.http().get('/api/v1/auth/me').set(bearer(form.body.access_token)).expect(200);
       expect(me.body).toMatchObject({ username: ADMIN.username, role: 'admin' });
     });

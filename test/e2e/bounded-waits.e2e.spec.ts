@@ -44,7 +44,10 @@ describe('HTTP waits on clients are bounded', () => {
 
   it('answers a request whose body stops arriving with 408 and closes it', async () => {
     const body = JSON.stringify({ inputs: [READING] });
-    const client = rawClient(port, `POST /api/v1/inference/sensor-anomaly/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 5)}`);
+    const client = rawClient(
+      port,
+      `POST /api/v1/inference/sensor-anomaly/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 5)}`,
+    );
     await within(client.closed, 15_000, 'stalled upload');
     expect(client.received()).toMatch(/^HTTP\/1\.1 408/);
   });
@@ -80,10 +83,18 @@ describe('shutdown deadline', () => {
   it('closes WebSockets with 1001, cuts stalled requests, flushes the prediction log and exits', async () => {
     api = await startApi(processEnvironment(database.url, modelsDir, { SHUTDOWN_TIMEOUT_MS: '4000', HTTP_REQUEST_TIMEOUT_MS: '120000', HTTP_CONNECTION_TIMEOUT_MS: '0' }));
     const { port } = new URL(api.baseUrl!);
-    const login = await fetch(`${api.baseUrl}/api/v1/auth/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password }) });
+    const login = await fetch(`${api.baseUrl}/api/v1/auth/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password }),
+    });
     const { access_token: token } = (await login.json()) as { access_token: string };
 
-    const predicted = await fetch(`${api.baseUrl}/api/v1/inference/sensor-anomaly/predict`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify({ inputs: [READING] }) });
+    const predicted = await fetch(`${api.baseUrl}/api/v1/inference/sensor-anomaly/predict`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ inputs: [READING] }),
+    });
     expect(predicted.status).toBe(200);
     const socket = new WebSocket(`ws://127.0.0.1:${port}/api/v1/inference/stream?token=${token}`);
     const closeCode = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
@@ -91,7 +102,10 @@ describe('shutdown deadline', () => {
     const reply = new Promise<string>((resolve) => socket.once('message', (data) => resolve(String(data))));
     socket.send(JSON.stringify({ id: 1, model: 'sensor-anomaly', inputs: [READING] }));
     expect(JSON.parse(await reply)).toMatchObject({ id: 1, predictions: [expect.anything()] });
-    const stalled = rawClient(Number(port), `POST /api/v1/inference/sensor-anomaly/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"inputs": [`);
+    const stalled = rawClient(
+      Number(port),
+      `POST /api/v1/inference/sensor-anomaly/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"inputs": [`,
+    );
 
     const exited = new Promise<number | null>((resolve) => api!.child.once('exit', (code) => resolve(code)));
     api.child.kill('SIGTERM');
@@ -103,6 +117,9 @@ describe('shutdown deadline', () => {
     await reader.initialize();
     const rows = await reader.query('SELECT source, COUNT(*) AS n FROM inference_records GROUP BY source ORDER BY source');
     await reader.destroy();
-    expect(rows.map((row: { source: string; n: unknown }) => [row.source, Number(row.n)])).toEqual([['http', 1], ['stream', 1]]);
+    expect(rows.map((row: { source: string; n: unknown }) => [row.source, Number(row.n)])).toEqual([
+      ['http', 1],
+      ['stream', 1],
+    ]);
   });
 });

@@ -20,7 +20,10 @@ describe('categories', () => {
     await t.http().post('/api/v1/categories').send({ name: 'Nope' }).expect(401);
     expectErrorShape((await t.http().post('/api/v1/categories').set(admin()).send({ name: 'home & garden' }).expect(409)).body, 409);
     // The message names the derived slug that collides.
-    expect((await t.http().post('/api/v1/categories').set(admin()).send({ name: 'Home Garden' }).expect(409)).body).toMatchObject({ code: 'CATEGORY_SLUG_TAKEN', message: expect.stringContaining('home-garden') });
+    expect((await t.http().post('/api/v1/categories').set(admin()).send({ name: 'Home Garden' }).expect(409)).body).toMatchObject({
+      code: 'CATEGORY_SLUG_TAKEN',
+      message: expect.stringContaining('home-garden'),
+    });
     const own = await createCategory({ name: 'Garden Tools', slug: 'tools-for-garden' });
     expect(own.slug).toBe('tools-for-garden');
     for (const body of [{}, { name: '' }, { name: 'x', slug: 'Bad Slug' }, { name: 'x', parentId: 0 }, { name: 'x', extra: 1 }, { name: '!!!' }]) {
@@ -79,7 +82,14 @@ describe('categories', () => {
       minPrice: '0.01',
       maxPrice: '20.20',
     });
-    expect(stats.find((row: { categoryId: number }) => row.categoryId === empty.id)).toEqual({ categoryId: empty.id, name: 'Stats Empty', productCount: 0, avgPrice: null, minPrice: null, maxPrice: null });
+    expect(stats.find((row: { categoryId: number }) => row.categoryId === empty.id)).toEqual({
+      categoryId: empty.id,
+      name: 'Stats Empty',
+      productCount: 0,
+      avgPrice: null,
+      minPrice: null,
+      maxPrice: null,
+    });
   });
 
   it('lists the active products of a category', async () => {

@@ -18,15 +18,50 @@ describe('concurrent writes', () => {
     const admin = bearer(t.adminToken);
     const work: Promise<{ status: number }>[] = [];
     for (let index = 0; index < 10; index += 1) {
-      work.push(t.http().post('/api/v1/users/bulk').set(admin).send([user(`ok_${index}_a`), user(`ok_${index}_b`)]));
+      work.push(
+        t
+          .http()
+          .post('/api/v1/users/bulk')
+          .set(admin)
+          .send([user(`ok_${index}_a`), user(`ok_${index}_b`)]),
+      );
       // A batch that fails on its second row after inserting nothing permanent.
-      work.push(t.http().post('/api/v1/users/bulk').set(admin).send([user(`bad_${index}`), user('admin')]));
-      work.push(t.http().post('/api/v1/ingest/sensor-readings').set(admin).send(Array.from({ length: 50 }, (_, row) => reading(index * 50 + row))));
-      work.push(t.http().post('/api/v1/auth/register').send(user(`solo_${index}`)));
+      work.push(
+        t
+          .http()
+          .post('/api/v1/users/bulk')
+          .set(admin)
+          .send([user(`bad_${index}`), user('admin')]),
+      );
+      work.push(
+        t
+          .http()
+          .post('/api/v1/ingest/sensor-readings')
+          .set(admin)
+          .send(Array.from({ length: 50 }, (_, row) => reading(index * 50 + row))),
+      );
+      work.push(
+        t
+          .http()
+          .post('/api/v1/auth/register')
+          .send(user(`solo_${index}`)),
+      );
       // Two batches racing for one new username: both pass the pre-check, one fails inside its
       // transaction on the unique index and must roll back whole.
-      work.push(t.http().post('/api/v1/users/bulk').set(admin).send([user(`race_${index}_x`), user(`shared_${index}`)]));
-      work.push(t.http().post('/api/v1/users/bulk').set(admin).send([user(`race_${index}_y`), user(`shared_${index}`)]));
+      work.push(
+        t
+          .http()
+          .post('/api/v1/users/bulk')
+          .set(admin)
+          .send([user(`race_${index}_x`), user(`shared_${index}`)]),
+      );
+      work.push(
+        t
+          .http()
+          .post('/api/v1/users/bulk')
+          .set(admin)
+          .send([user(`race_${index}_y`), user(`shared_${index}`)]),
+      );
     }
     const statuses = (await Promise.all(work)).map((response) => response.status);
     expect(statuses.filter((status) => status >= 500)).toEqual([]);

@@ -35,10 +35,14 @@ describeOnMariadb('database outage (MariaDB)', () => {
     })();
 
     await proxy.cut();
-    const failed = await waitFor(async () => {
-      const response = await list();
-      return response.status === 503 ? response : undefined;
-    }, 20_000, 50);
+    const failed = await waitFor(
+      async () => {
+        const response = await list();
+        return response.status === 503 ? response : undefined;
+      },
+      20_000,
+      50,
+    );
     expectErrorShape(failed.body, 503);
     expect(failed.body.message).toBe('The database is unavailable');
     const ready = await t.http().get('/health/ready').expect(503);

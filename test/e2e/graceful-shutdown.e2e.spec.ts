@@ -26,23 +26,38 @@ describe('graceful shutdown', () => {
     database = await createTestDatabase();
     modelsDir = mkdtempSync(join(tmpdir(), 'app_test_models_'));
     const api = await startApi(processEnvironment(database.url, modelsDir));
-    const login = await checkedFetch(`${api.baseUrl}/api/v1/auth/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password }) });
+    const login = await checkedFetch(`${api.baseUrl}/api/v1/auth/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password }),
+    });
     const { access_token: token } = (await login.json()) as { access_token: string };
     // A request caught mid-upload by the signal: its body is still arriving when SIGTERM lands.
     const body = JSON.stringify({ inputs: Array.from({ length: 1024 }, (_, index) => [15 + (index % 10), 45, 1010]) });
     const { port } = new URL(api.baseUrl!);
     const response = new Promise<number>((resolve, reject) => {
-      const request = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/api/v1/inference/sensor-anomaly/predict', headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Authorization: `Bearer ${token}` } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      });
+      const request = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/api/v1/inference/sensor-anomaly/predict',
+          headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Authorization: `Bearer ${token}` },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
       request.on('error', reject);
       request.write(body.slice(0, 100));
       setTimeout(() => api.child.kill('SIGTERM'), 100);
       setTimeout(() => request.end(body.slice(100)), 400);
     });
     const exited = new Promise<number | null>((resolve) => api.child.once('exit', (code) => resolve(code)));
-    await Promise.all([checkedFetch(`${api.baseUrl}/api/v1/inference/sensor-anomaly/predict`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body })]);
+    await Promise.all([
+      checkedFetch(`${api.baseUrl}/api/v1/inference/sensor-anomaly/predict`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body }),
+    ]);
     expect(await response).toBe(200);
     expect(await exited).toBe(0);
 

@@ -27,7 +27,11 @@ describe('hostile input cannot stop the process', () => {
     database = await createTestDatabase();
     modelsDir = mkdtempSync(join(tmpdir(), 'app_test_models_'));
     api = await startApi(processEnvironment(database.url, modelsDir, { INFERENCE_BACKEND: 'wasm' }));
-    const login = await fetch(`${api.baseUrl}/api/v1/auth/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password }) });
+    const login = await fetch(`${api.baseUrl}/api/v1/auth/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password }),
+    });
     token = ((await login.json()) as { access_token: string }).access_token;
   });
   afterAll(async () => {
@@ -54,7 +58,10 @@ describe('hostile input cannot stop the process', () => {
 
   it('closes only the socket that sends an oversized or non-UTF-8 frame (1009 / 1007)', async () => {
     const url = `${api.baseUrl!.replace('http', 'ws')}/api/v1/inference/stream?token=${token}`;
-    for (const [payload, code] of [[Buffer.alloc(16 * 1024 * 1024 + 1, 0x20), 1009], [Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), 1007]] as const) {
+    for (const [payload, code] of [
+      [Buffer.alloc(16 * 1024 * 1024 + 1, 0x20), 1009],
+      [Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), 1007],
+    ] as const) {
       const client = await connectStream(url);
       const closed = new Promise<number>((resolve) => client.socket.once('close', (closeCode) => resolve(closeCode)));
       client.socket.send(payload, { binary: false });

@@ -25,11 +25,15 @@ describe('hostile input answers 4xx', () => {
       const tooDeep = await predict(`{"inputs":${nested(16)}}`);
       // The message names the limit.
       expect(expectErrorShape(tooDeep.body, 400)).toMatchObject({ code: 'BODY_TOO_DEEP', message: 'JSON nests deeper than 16 levels' });
-      const inString = await t.http().post('/api/v1/auth/register').set('Content-Type', 'application/json').send(JSON.stringify({ username: 'bracket_user', email: 'b@example.test', password: 'Password1', fullName: '[[[[[[[[[[[[[[[[[[[[{{{{{{{{{{{{{{{{{{{"\\' }));
+      const inString = await t
+        .http()
+        .post('/api/v1/auth/register')
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify({ username: 'bracket_user', email: 'b@example.test', password: 'Password1', fullName: '[[[[[[[[[[[[[[[[[[[[{{{{{{{{{{{{{{{{{{{"\\' }));
       expect(inString.status).toBe(201);
     });
 
-    it('keeps the parser\'s own answers: malformed 400, empty 400, prototype poisoning 400, unsupported type 415', async () => {
+    it("keeps the parser's own answers: malformed 400, empty 400, prototype poisoning 400, unsupported type 415", async () => {
       expectErrorShape((await predict('{"inputs": [1,').expect(400)).body, 400);
       expectErrorShape((await predict('').expect(400)).body, 400);
       expectErrorShape((await predict('{"__proto__": {"x": 1}, "inputs": [1, 2, 3]}').expect(400)).body, 400);
@@ -49,23 +53,43 @@ describe('hostile input answers 4xx', () => {
     });
 
     it('refuses it in a job, and serves values that round to finite float32 (tiny, -0, the max)', async () => {
-      const job = await t.http().post('/api/v1/inference/sensor-anomaly/jobs').set(bearer(token)).send({ inputs: [[1, 2, 3], [1, 2, 1e300]] });
+      const job = await t
+        .http()
+        .post('/api/v1/inference/sensor-anomaly/jobs')
+        .set(bearer(token))
+        .send({
+          inputs: [
+            [1, 2, 3],
+            [1, 2, 1e300],
+          ],
+        });
       expectErrorShape(job.body, 400);
       expect(job.body.details[0].field).toBe('inputs.1.2');
       await predict(JSON.stringify({ inputs: [[1e-50, -0, 1012]] })).expect(200);
     });
 
     it('refuses a row whose finite inputs overflow inside the network (400 naming the row, never a null answer)', async () => {
-      const response = await predict(JSON.stringify({ inputs: [[21, 45, 1012], [0, 1e-45, 3.4028234663852886e38]] }));
+      const response = await predict(
+        JSON.stringify({
+          inputs: [
+            [21, 45, 1012],
+            [0, 1e-45, 3.4028234663852886e38],
+          ],
+        }),
+      );
       expect(expectErrorShape(response.body, 400)).toMatchObject({ code: 'INFERENCE_OUTPUT_NOT_FINITE', message: expect.stringMatching(/^row 1: the model's output is not a finite number/) });
     });
   });
 
   it('stores readings with denormal and signed-zero values on every engine (never a database 500)', async () => {
-    const response = await t.http().post('/api/v1/ingest/sensor-readings?model=sensor-anomaly').set(bearer(token)).send([
-      { timestamp: '2026-01-01T00:00:00Z', sensorId: 'tiny', temperature: 5e-324, humidity: -0, pressure: 300.0000000000001 },
-      { timestamp: '2026-01-01T00:00:01Z', sensorId: 'tiny', temperature: -49.99999999999999, humidity: 1e-300, pressure: 1100 },
-    ]);
+    const response = await t
+      .http()
+      .post('/api/v1/ingest/sensor-readings?model=sensor-anomaly')
+      .set(bearer(token))
+      .send([
+        { timestamp: '2026-01-01T00:00:00Z', sensorId: 'tiny', temperature: 5e-324, humidity: -0, pressure: 300.0000000000001 },
+        { timestamp: '2026-01-01T00:00:01Z', sensorId: 'tiny', temperature: -49.99999999999999, humidity: 1e-300, pressure: 1100 },
+      ]);
     expect(response.status).toBe(201);
     expect(response.body.accepted).toBe(2);
   });
@@ -83,12 +107,23 @@ describe('hostile input answers 4xx', () => {
     );
 
     it('reads offsets and date-only forms as real instants, and refuses a week-date reading row', async () => {
-      const ingest = await t.http().post('/api/v1/ingest/sensor-readings').set(bearer(token)).send([
-        { timestamp: '2026-03-01T10:00:00+02:00', sensorId: 'tz-probe', temperature: 20, humidity: 40 },
-        { timestamp: '2026-W05-3', sensorId: 'tz-probe', temperature: 20, humidity: 40 },
-      ]).expect(201);
+      const ingest = await t
+        .http()
+        .post('/api/v1/ingest/sensor-readings')
+        .set(bearer(token))
+        .send([
+          { timestamp: '2026-03-01T10:00:00+02:00', sensorId: 'tz-probe', temperature: 20, humidity: 40 },
+          { timestamp: '2026-W05-3', sensorId: 'tz-probe', temperature: 20, humidity: 40 },
+        ])
+        .expect(201);
       expect(ingest.body).toMatchObject({ accepted: 1, rejected: [{ index: 1, details: [{ field: 'timestamp' }] }] });
-      const list = (query: Record<string, string>) => t.http().get('/api/v1/ingest/sensor-readings').query({ sensorId: 'tz-probe', ...query }).set(bearer(token)).expect(200);
+      const list = (query: Record<string, string>) =>
+        t
+          .http()
+          .get('/api/v1/ingest/sensor-readings')
+          .query({ sensorId: 'tz-probe', ...query })
+          .set(bearer(token))
+          .expect(200);
       expect((await list({})).body.items[0].timestamp).toBe('2026-03-01T08:00:00.000Z');
       expect((await list({ from: '2026-03-01T08:00:00Z', to: '2026-03-01T09:59:59+01:00' })).body.total).toBe(1);
       expect((await list({ from: '2026-03-01T08:00:01Z' })).body.total).toBe(0);

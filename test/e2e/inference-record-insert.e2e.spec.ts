@@ -21,14 +21,52 @@ describe('the prediction log INSERT', () => {
   afterAll(() => t?.close());
 
   const rows = (model: string): NewRecordRow[] => [
-    { model, version: '1.0.0', source: 'http', userId: 7, inputHash: 'a'.repeat(64), output: '[{"label":"ok","p":0.25}]', latencyMs: 3.138, success: true, error: null, createdAt: new Date('2026-12-02T06:20:17.123Z') },
-    { model, version: 'v2', source: 'job', userId: null, inputHash: 'b'.repeat(64), output: null, latencyMs: 0, success: false, error: "model said 'no' — ünïcödé", createdAt: new Date('2026-01-31T23:59:59.999Z') },
-    { model, version: '1.0.0', source: 'shadow', userId: 2147483647, inputHash: 'c'.repeat(64), output: '{"truncated":true}', latencyMs: 1234.5678901, success: true, error: '', createdAt: new Date('2026-06-15T12:00:00.000Z') },
+    {
+      model,
+      version: '1.0.0',
+      source: 'http',
+      userId: 7,
+      inputHash: 'a'.repeat(64),
+      output: '[{"label":"ok","p":0.25}]',
+      latencyMs: 3.138,
+      success: true,
+      error: null,
+      createdAt: new Date('2026-12-02T06:20:17.123Z'),
+    },
+    {
+      model,
+      version: 'v2',
+      source: 'job',
+      userId: null,
+      inputHash: 'b'.repeat(64),
+      output: null,
+      latencyMs: 0,
+      success: false,
+      error: "model said 'no' — ünïcödé",
+      createdAt: new Date('2026-01-31T23:59:59.999Z'),
+    },
+    {
+      model,
+      version: '1.0.0',
+      source: 'shadow',
+      userId: 2147483647,
+      inputHash: 'c'.repeat(64),
+      output: '{"truncated":true}',
+      latencyMs: 1234.5678901,
+      success: true,
+      error: '',
+      createdAt: new Date('2026-06-15T12:00:00.000Z'),
+    },
   ];
 
   /** The stored rows of a model, in insertion order, without their ids. */
   async function stored(model: string): Promise<Record<string, unknown>[]> {
-    const found = await t.dataSource.getRepository(InferenceRecord).createQueryBuilder('record').where('record.model = :model', { model }).orderBy('record.id', 'ASC').getRawMany<Record<string, unknown>>();
+    const found = await t.dataSource
+      .getRepository(InferenceRecord)
+      .createQueryBuilder('record')
+      .where('record.model = :model', { model })
+      .orderBy('record.id', 'ASC')
+      .getRawMany<Record<string, unknown>>();
     return found.map(({ record_id: _id, record_model: _model, ...rest }) => rest);
   }
 
@@ -40,7 +78,10 @@ describe('the prediction log INSERT', () => {
     expect(await stored('insert-new')).toEqual(old);
     if (testEngine() === 'sqlite') {
       // SQLite keeps each value's own type: an integer stays INTEGER, a date the same text.
-      const types = (model: string) => t.dataSource.query(`SELECT typeof("userId") u, typeof("latencyMs") l, typeof("success") s, typeof("createdAt") c, "createdAt" at FROM "inference_records" WHERE "model" = ? ORDER BY "id"`, [model]);
+      const types = (model: string) =>
+        t.dataSource.query(`SELECT typeof("userId") u, typeof("latencyMs") l, typeof("success") s, typeof("createdAt") c, "createdAt" at FROM "inference_records" WHERE "model" = ? ORDER BY "id"`, [
+          model,
+        ]);
       expect(await types('insert-new')).toEqual(await types('insert-old'));
     }
     // And read back as entities (the list endpoint's path), the same values the writer handed in.

@@ -16,13 +16,31 @@ describe('inference records and stats', () => {
 
   it('logs every prediction from HTTP, with its hash and output, off the response path', async () => {
     const customer = await t.customer();
-    await t.http().post('/api/v1/inference/sensor-anomaly/predict').set(bearer(customer.token)).send({ inputs: [{ temperature: 21, humidity: 45, pressure: 1012 }] }).expect(200);
-    await t.http().post('/api/v1/inference/sensor-anomaly/predict').set(bearer(customer.token)).send({ inputs: [[1, 2]] }).expect(400);
+    await t
+      .http()
+      .post('/api/v1/inference/sensor-anomaly/predict')
+      .set(bearer(customer.token))
+      .send({ inputs: [{ temperature: 21, humidity: 45, pressure: 1012 }] })
+      .expect(200);
+    await t
+      .http()
+      .post('/api/v1/inference/sensor-anomaly/predict')
+      .set(bearer(customer.token))
+      .send({ inputs: [[1, 2]] })
+      .expect(400);
     await writer.flush();
     const page = await t.http().get('/api/v1/inference/records').query({ model: 'sensor-anomaly' }).set(admin()).expect(200);
     expect(page.body.total).toBe(2);
     const [failed, ok] = page.body.items;
-    expect(ok).toMatchObject({ model: 'sensor-anomaly', version: '1.0.0', source: 'http', userId: customer.id, success: true, inputHash: expect.stringMatching(/^[0-9a-f]{64}$/), latencyMs: expect.any(Number) });
+    expect(ok).toMatchObject({
+      model: 'sensor-anomaly',
+      version: '1.0.0',
+      source: 'http',
+      userId: customer.id,
+      success: true,
+      inputHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      latencyMs: expect.any(Number),
+    });
     expect(ok.output[0].label).toBe('normal');
     expect(failed).toMatchObject({ success: false, output: null, error: 'row 0: expected 3 values, got 2' });
   });

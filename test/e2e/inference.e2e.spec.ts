@@ -4,7 +4,12 @@ import { bearer, createTestApp, expectErrorShape, type TestApp } from '../helper
 describe('POST /inference/:name/predict', () => {
   let t: TestApp;
   let token: string;
-  const predict = (name: string, body: unknown) => t.http().post(`/api/v1/inference/${name}/predict`).set(bearer(token)).send(body as object);
+  const predict = (name: string, body: unknown) =>
+    t
+      .http()
+      .post(`/api/v1/inference/${name}/predict`)
+      .set(bearer(token))
+      .send(body as object);
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -24,7 +29,12 @@ describe('POST /inference/:name/predict', () => {
     expect(first.probabilities.normal + first.probabilities.anomaly).toBeCloseTo(1, 5);
     expect(first.confidence).toBe(first.probabilities.normal);
 
-    const byArray = await predict('sensor-anomaly', { inputs: [[21.5, 45, 1012], [85, 45, 1012]] }).expect(200);
+    const byArray = await predict('sensor-anomaly', {
+      inputs: [
+        [21.5, 45, 1012],
+        [85, 45, 1012],
+      ],
+    }).expect(200);
     expect(byArray.body.predictions).toEqual(byObject.body.predictions);
     const single = await predict('sensor-anomaly', { inputs: normal }).expect(200);
     expect(single.body.predictions).toEqual([first]);
@@ -49,7 +59,12 @@ describe('POST /inference/:name/predict', () => {
   });
 
   it('names the row and the reason for bad rows, and accepts up to 1024 rows', async () => {
-    const wrongLength = await predict('sensor-anomaly', { inputs: [[1, 2, 3], [1, 2]] }).expect(400);
+    const wrongLength = await predict('sensor-anomaly', {
+      inputs: [
+        [1, 2, 3],
+        [1, 2],
+      ],
+    }).expect(400);
     expect(expectErrorShape(wrongLength.body, 400).code).toBe('INFERENCE_INPUT_INVALID');
     expect(wrongLength.body.details).toEqual([{ field: 'inputs.1', message: 'row 1: expected 3 values, got 2' }]);
     const infinite = await t.http().post('/api/v1/inference/sensor-anomaly/predict').set(bearer(token)).set('Content-Type', 'application/json').send('{"inputs":[[1,2,3],[1,1e999,3]]}').expect(400);
@@ -76,7 +91,11 @@ describe('POST /inference/:name/predict', () => {
   it('answers 404 for an unknown model or an undeployed version, 401 without a token', async () => {
     expectErrorShape((await predict('no-such-model', { inputs: [1, 2, 3] }).expect(404)).body, 404);
     await predict('sensor-anomaly', { inputs: [1, 2, 3], version: '0.0.1' }).expect(404);
-    await t.http().post('/api/v1/inference/sensor-anomaly/predict').send({ inputs: [1, 2, 3] }).expect(401);
+    await t
+      .http()
+      .post('/api/v1/inference/sensor-anomaly/predict')
+      .send({ inputs: [1, 2, 3] })
+      .expect(401);
   });
 
   it('accepts bodies above the general limit on inference routes', async () => {

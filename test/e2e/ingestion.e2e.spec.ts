@@ -13,7 +13,13 @@ const reading = (index: number, overrides: Record<string, unknown> = {}) => ({
 describe('ingestion', () => {
   let t: TestApp;
   let token: string;
-  const ingest = (body: unknown, query: Record<string, string> = {}) => t.http().post('/api/v1/ingest/sensor-readings').query(query).set(bearer(token)).send(body as object);
+  const ingest = (body: unknown, query: Record<string, string> = {}) =>
+    t
+      .http()
+      .post('/api/v1/ingest/sensor-readings')
+      .query(query)
+      .set(bearer(token))
+      .send(body as object);
   const count = async () => Number((await t.dataSource.query('SELECT COUNT(*) AS n FROM sensor_readings'))[0].n);
 
   beforeAll(async () => {

@@ -9,10 +9,48 @@ import { connectStream } from '../helpers/ws-client.js';
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 120);
 
 const LIST_ROUTES = [
-  '/api/v1/products', '/api/v1/products/low-stock', '/api/v1/categories', '/api/v1/orders', '/api/v1/orders/stats/summary', '/api/v1/users',
-  '/api/v1/users/stats/top-spenders', '/api/v1/ingest/sensor-readings', '/api/v1/inference/records', '/api/v1/inference/stats', '/api/v1/models', '/api/v1/tags',
+  '/api/v1/products',
+  '/api/v1/products/low-stock',
+  '/api/v1/categories',
+  '/api/v1/orders',
+  '/api/v1/orders/stats/summary',
+  '/api/v1/users',
+  '/api/v1/users/stats/top-spenders',
+  '/api/v1/ingest/sensor-readings',
+  '/api/v1/inference/records',
+  '/api/v1/inference/stats',
+  '/api/v1/models',
+  '/api/v1/tags',
 ];
-const QUERY_KEYS = ['page', 'pageSize', 'from', 'to', 'since', 'sort', 'search', 'categoryId', 'minPrice', 'maxPrice', 'inStock', 'isActive', 'threshold', 'limit', 'userId', 'status', 'sensorId', 'isAnomaly', 'model', 'version', 'name', 'stage', 'deployed', 'tag', 'role', 'source', 'success'];
+const QUERY_KEYS = [
+  'page',
+  'pageSize',
+  'from',
+  'to',
+  'since',
+  'sort',
+  'search',
+  'categoryId',
+  'minPrice',
+  'maxPrice',
+  'inStock',
+  'isActive',
+  'threshold',
+  'limit',
+  'userId',
+  'status',
+  'sensorId',
+  'isAnomaly',
+  'model',
+  'version',
+  'name',
+  'stage',
+  'deployed',
+  'tag',
+  'role',
+  'source',
+  'success',
+];
 
 /**
  * Property: whatever the body, frame or query, the answer is 2xx or 4xx (never 5xx), and the
@@ -42,11 +80,17 @@ describe('no input makes the server fail (property-based)', () => {
   };
 
   it('predict', async () => {
-    await fc.assert(fc.asyncProperty(predictBodyText, async (body) => expectNot5xx(await post('/api/v1/inference/sensor-anomaly/predict', body), body)), { numRuns: RUNS });
+    await fc.assert(
+      fc.asyncProperty(predictBodyText, async (body) => expectNot5xx(await post('/api/v1/inference/sensor-anomaly/predict', body), body)),
+      { numRuns: RUNS },
+    );
   });
 
   it('jobs', async () => {
-    await fc.assert(fc.asyncProperty(predictBodyText, async (body) => expectNot5xx(await post('/api/v1/inference/sensor-anomaly/jobs', body), body)), { numRuns: RUNS });
+    await fc.assert(
+      fc.asyncProperty(predictBodyText, async (body) => expectNot5xx(await post('/api/v1/inference/sensor-anomaly/jobs', body), body)),
+      { numRuns: RUNS },
+    );
   });
 
   it('ingestion, plain and scored', async () => {
@@ -59,7 +103,14 @@ describe('no input makes the server fail (property-based)', () => {
   it('list queries', async () => {
     const query = fc.dictionary(fc.constantFrom(...QUERY_KEYS), queryValue, { maxKeys: 4 });
     const property = fc.asyncProperty(fc.constantFrom(...LIST_ROUTES), query, async (path, params) => {
-      expectNot5xx(await t.http().get(path).query(params as Record<string, string>).set(bearer(t.adminToken)), `${path} ${JSON.stringify(params)}`);
+      expectNot5xx(
+        await t
+          .http()
+          .get(path)
+          .query(params as Record<string, string>)
+          .set(bearer(t.adminToken)),
+        `${path} ${JSON.stringify(params)}`,
+      );
     });
     await fc.assert(property, { numRuns: RUNS * 2 });
   });
@@ -76,7 +127,12 @@ describe('no input makes the server fail (property-based)', () => {
     const client = await connectStream(`${streamUrl}?token=${token}`);
     const frame = fc.oneof(
       predictBodyText.map((body) => (body.startsWith('{"inputs"') ? `{"id":7,"model":"sensor-anomaly",${body.slice(1)}` : body)),
-      fc.record({ id: fc.anything({ maxDepth: 1 }), model: fc.oneof(fc.constant('sensor-anomaly'), fc.string()), version: fc.anything({ maxDepth: 1 }), inputs: fc.anything({ maxDepth: 3 }) }, { requiredKeys: [] }).map((value) => JSON.stringify(value)),
+      fc
+        .record(
+          { id: fc.anything({ maxDepth: 1 }), model: fc.oneof(fc.constant('sensor-anomaly'), fc.string()), version: fc.anything({ maxDepth: 1 }), inputs: fc.anything({ maxDepth: 3 }) },
+          { requiredKeys: [] },
+        )
+        .map((value) => JSON.stringify(value)),
     );
     try {
       await fc.assert(

@@ -14,7 +14,8 @@ describe('job management: list, cancel, NDJSON results', () => {
   let alice: { token: string; id: number };
   let bob: { token: string; id: number };
 
-  const submit = async (token: string, model: string, inputs: unknown[]) => (await t.http().post(`/api/v1/inference/${model}/jobs`).set(bearer(token)).send({ inputs }).expect(202)).body.jobId as string;
+  const submit = async (token: string, model: string, inputs: unknown[]) =>
+    (await t.http().post(`/api/v1/inference/${model}/jobs`).set(bearer(token)).send({ inputs }).expect(202)).body.jobId as string;
   const job = async (id: string, token = alice.token) => (await t.http().get(`/api/v1/inference/jobs/${id}`).set(bearer(token)).expect(200)).body;
   const finished = (id: string) => waitFor(async () => ((await job(id)).status === 'succeeded' ? true : undefined));
   const storedRows = async (id: string) => Number((await t.dataSource.query('SELECT COUNT(*) AS n FROM inference_job_results WHERE jobId = ?', [id]))[0].n);
@@ -103,8 +104,30 @@ describe('job management: list, cancel, NDJSON results', () => {
     const repository = t.app.get(JobsRepository);
     const id = '00000000-0000-4000-8000-0000000c0ffe';
     // Stored as cancelled from the start, so no runner or reconciler takes it meanwhile.
-    const stored = Object.assign(new InferenceJob(), { id, userId: alice.id, model: 'order-value', version: '1.0.0', status: 'cancelled', totalRows: 2, processedRows: 0, chunkCount: 1, attempts: 1, error: null, finishedAt: new Date().toISOString() });
-    const chunk = Object.assign(new InferenceJobChunk(), { jobId: id, chunkIndex: 0, firstRow: 0, rowCount: 2, inputs: [[1, 2, 3, 4], [1, 2, 3, 4]], done: false });
+    const stored = Object.assign(new InferenceJob(), {
+      id,
+      userId: alice.id,
+      model: 'order-value',
+      version: '1.0.0',
+      status: 'cancelled',
+      totalRows: 2,
+      processedRows: 0,
+      chunkCount: 1,
+      attempts: 1,
+      error: null,
+      finishedAt: new Date().toISOString(),
+    });
+    const chunk = Object.assign(new InferenceJobChunk(), {
+      jobId: id,
+      chunkIndex: 0,
+      firstRow: 0,
+      rowCount: 2,
+      inputs: [
+        [1, 2, 3, 4],
+        [1, 2, 3, 4],
+      ],
+      done: false,
+    });
     await repository.createWithChunks(stored, [chunk]);
 
     expect(await repository.completeChunk(chunk, [{ value: 1 }, { value: 2 }])).toBe(false);
@@ -129,12 +152,16 @@ describe('job management: list, cancel, NDJSON results', () => {
     }
     await t.dataSource.query('UPDATE inference_jobs SET totalRows = 100000, processedRows = 100000 WHERE id = ?', [id]);
 
-    const response = await request(t.app.getHttpServer()).get(`/api/v1/inference/jobs/${id}/results.ndjson`).set(bearer(alice.token)).buffer(true).parse((res, done) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => done(null, text));
-    });
+    const response = await request(t.app.getHttpServer())
+      .get(`/api/v1/inference/jobs/${id}/results.ndjson`)
+      .set(bearer(alice.token))
+      .buffer(true)
+      .parse((res, done) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => done(null, text));
+      });
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toMatch(/^application\/x-ndjson/);
     const lines = (response.body as string).split('\n');

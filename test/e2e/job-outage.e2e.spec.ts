@@ -45,8 +45,18 @@ const ROWS = 20_000;
     expect(counted[0]).toEqual({ n: expect.anything(), d: expect.anything(), lo: 0, hi: ROWS - 1 });
     expect(Number(counted[0].n)).toBe(ROWS);
     expect(Number(counted[0].d)).toBe(ROWS);
-    const last = await t.http().get(`/api/v1/inference/jobs/${jobId}/results`).query({ page: ROWS / 100, pageSize: 100 }).set(bearer(owner.token)).expect(200);
-    const sync = await t.http().post('/api/v1/inference/sensor-anomaly/predict').set(bearer(owner.token)).send({ inputs: rows.slice(ROWS - 100) }).expect(200);
+    const last = await t
+      .http()
+      .get(`/api/v1/inference/jobs/${jobId}/results`)
+      .query({ page: ROWS / 100, pageSize: 100 })
+      .set(bearer(owner.token))
+      .expect(200);
+    const sync = await t
+      .http()
+      .post('/api/v1/inference/sensor-anomaly/predict')
+      .set(bearer(owner.token))
+      .send({ inputs: rows.slice(ROWS - 100) })
+      .expect(200);
     expect(last.body.items.map((item: { prediction: unknown }) => item.prediction)).toEqual(sync.body.predictions);
   }, 150_000);
 });

@@ -37,17 +37,33 @@ describe.each([
 
   /** Stores a queued job exactly as a submission does, but never enqueues it (Redis was down, or the process died in between). */
   async function storeWithoutEnqueue(id = randomUUID()): Promise<string> {
-    const job = Object.assign(new InferenceJob(), { id, userId: owner.id, model: 'sensor-anomaly', version: '1.0.0', status: 'queued', totalRows: ROWS.length, processedRows: 0, chunkCount: 1, attempts: 0, error: null, finishedAt: null });
+    const job = Object.assign(new InferenceJob(), {
+      id,
+      userId: owner.id,
+      model: 'sensor-anomaly',
+      version: '1.0.0',
+      status: 'queued',
+      totalRows: ROWS.length,
+      processedRows: 0,
+      chunkCount: 1,
+      attempts: 0,
+      error: null,
+      finishedAt: null,
+    });
     const chunk = Object.assign(new InferenceJobChunk(), { jobId: id, chunkIndex: 0, firstRow: 0, rowCount: ROWS.length, inputs: ROWS, done: false });
     await t.app.get(JobsRepository).createWithChunks(job, [chunk]);
     return id;
   }
 
   const finished = (jobId: string) =>
-    waitFor(async () => {
-      const response = await t.http().get(`/api/v1/inference/jobs/${jobId}`).set(bearer(owner.token)).expect(200);
-      return ['succeeded', 'failed'].includes(response.body.status) ? response.body : undefined;
-    }, 20_000, 100);
+    waitFor(
+      async () => {
+        const response = await t.http().get(`/api/v1/inference/jobs/${jobId}`).set(bearer(owner.token)).expect(200);
+        return ['succeeded', 'failed'].includes(response.body.status) ? response.body : undefined;
+      },
+      20_000,
+      100,
+    );
 
   async function expectCorrectResults(jobId: string) {
     const done = await finished(jobId);

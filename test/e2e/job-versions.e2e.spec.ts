@@ -45,21 +45,34 @@ describe.each([
     await expectResultsEqualPredict(accepted.body.jobId, rows, '1.0.0');
   });
 
-  only('pinned versions')('finishes a job on its pinned version after a newer version is deployed', async () => {
-    const artifact = sensorArtifact();
-    await attachUpload(t.http().post('/api/v1/models').set(bearer(t.adminToken)), { modelJson: artifact.modelJson, weights: [{ name: 'weights.bin', data: artifact.weights[0].data }], fields: sensorFields('2.0.0') }).expect(201);
-    const rows = Array.from({ length: 6000 }, (_, index) => [10 + (index % 40), 20 + (index % 70), 990 + (index % 50)]);
-    const accepted = await t.http().post('/api/v1/inference/sensor-anomaly/jobs').set(bearer(owner.token)).send({ inputs: rows, version: '1.0.0' }).expect(202);
-    const jobId = accepted.body.jobId as string;
-    await waitFor(async () => ((await status(jobId)).processedRows > 0 ? true : undefined), 30_000, 10);
-    await t.http().post('/api/v1/models/sensor-anomaly/versions/2.0.0/deploy').set(bearer(t.adminToken)).expect(200);
-    // Meaningful only if the deploy happened mid-job.
-    expect((await status(jobId)).status).toBe('running');
-    const done = await finished(jobId);
-    expect(done).toMatchObject({ status: 'succeeded', version: '1.0.0', processedRows: rows.length });
-    // 1.0.0 is retired: predict no longer serves it, and the job's copy was freed at its end.
-    await t.http().post('/api/v1/inference/sensor-anomaly/predict').set(bearer(owner.token)).send({ inputs: rows.slice(0, 1), version: '1.0.0' }).expect(404);
-    const ready = await t.http().get('/health/ready').expect(200);
-    expect(ready.body.checks.inference.loadedModels).not.toContain('sensor-anomaly@1.0.0');
-  }, 120_000);
+  only('pinned versions')(
+    'finishes a job on its pinned version after a newer version is deployed',
+    async () => {
+      const artifact = sensorArtifact();
+      await attachUpload(t.http().post('/api/v1/models').set(bearer(t.adminToken)), {
+        modelJson: artifact.modelJson,
+        weights: [{ name: 'weights.bin', data: artifact.weights[0].data }],
+        fields: sensorFields('2.0.0'),
+      }).expect(201);
+      const rows = Array.from({ length: 6000 }, (_, index) => [10 + (index % 40), 20 + (index % 70), 990 + (index % 50)]);
+      const accepted = await t.http().post('/api/v1/inference/sensor-anomaly/jobs').set(bearer(owner.token)).send({ inputs: rows, version: '1.0.0' }).expect(202);
+      const jobId = accepted.body.jobId as string;
+      await waitFor(async () => ((await status(jobId)).processedRows > 0 ? true : undefined), 30_000, 10);
+      await t.http().post('/api/v1/models/sensor-anomaly/versions/2.0.0/deploy').set(bearer(t.adminToken)).expect(200);
+      // Meaningful only if the deploy happened mid-job.
+      expect((await status(jobId)).status).toBe('running');
+      const done = await finished(jobId);
+      expect(done).toMatchObject({ status: 'succeeded', version: '1.0.0', processedRows: rows.length });
+      // 1.0.0 is retired: predict no longer serves it, and the job's copy was freed at its end.
+      await t
+        .http()
+        .post('/api/v1/inference/sensor-anomaly/predict')
+        .set(bearer(owner.token))
+        .send({ inputs: rows.slice(0, 1), version: '1.0.0' })
+        .expect(404);
+      const ready = await t.http().get('/health/ready').expect(200);
+      expect(ready.body.checks.inference.loadedModels).not.toContain('sensor-anomaly@1.0.0');
+    },
+    120_000,
+  );
 });

@@ -33,29 +33,73 @@ const jobsSuite = (env: Record<string, string>) => () => {
     const page = await t.http().get(`/api/v1/inference/jobs/${accepted.body.jobId}/results`).query({ page: 3, pageSize: 100 }).set(bearer(owner.token)).expect(200);
     expect(page.body).toMatchObject({ total: 5000, page: 3, pageSize: 100, totalPages: 50, hasNext: true, hasPrevious: true });
     expect(page.body.items[0].row).toBe(200);
-    const sync = await t.http().post('/api/v1/inference/sensor-anomaly/predict').set(bearer(owner.token)).send({ inputs: rows.slice(200, 300) }).expect(200);
+    const sync = await t
+      .http()
+      .post('/api/v1/inference/sensor-anomaly/predict')
+      .set(bearer(owner.token))
+      .send({ inputs: rows.slice(200, 300) })
+      .expect(200);
     expect(page.body.items.map((item: { prediction: unknown }) => item.prediction)).toEqual(sync.body.predictions);
   });
 
   it('returns small results inline and accepts object rows', async () => {
-    const accepted = await t.http().post('/api/v1/inference/sensor-anomaly/jobs').set(bearer(owner.token)).send({ inputs: [{ temperature: 21, humidity: 45, pressure: 1012 }, { temperature: 90, humidity: 45, pressure: 1012 }] }).expect(202);
+    const accepted = await t
+      .http()
+      .post('/api/v1/inference/sensor-anomaly/jobs')
+      .set(bearer(owner.token))
+      .send({
+        inputs: [
+          { temperature: 21, humidity: 45, pressure: 1012 },
+          { temperature: 90, humidity: 45, pressure: 1012 },
+        ],
+      })
+      .expect(202);
     const done = await finished(accepted.body.jobId);
     expect(done.result.predictions.map((prediction: { label: string }) => prediction.label)).toEqual(['normal', 'anomaly']);
   });
 
   it('refuses bad rows, too many rows and unknown models before accepting anything', async () => {
-    const bad = await t.http().post('/api/v1/inference/sensor-anomaly/jobs').set(bearer(owner.token)).send({ inputs: [[1, 2, 3], [1, 2]] }).expect(400);
+    const bad = await t
+      .http()
+      .post('/api/v1/inference/sensor-anomaly/jobs')
+      .set(bearer(owner.token))
+      .send({
+        inputs: [
+          [1, 2, 3],
+          [1, 2],
+        ],
+      })
+      .expect(400);
     expect(expectErrorShape(bad.body, 400).details[0].field).toBe('inputs.1');
-    const tooMany = await t.http().post('/api/v1/inference/sensor-anomaly/jobs').set(bearer(owner.token)).send({ inputs: sensorRows(100_001) }).expect(400);
+    const tooMany = await t
+      .http()
+      .post('/api/v1/inference/sensor-anomaly/jobs')
+      .set(bearer(owner.token))
+      .send({ inputs: sensorRows(100_001) })
+      .expect(400);
     expect(tooMany.body.code).toBe('INFERENCE_INPUT_INVALID');
     expect(tooMany.body.details[0].message).toMatch(/at most 100000 rows/);
-    expect((await t.http().post('/api/v1/inference/nope/jobs').set(bearer(owner.token)).send({ inputs: [[1, 2, 3]] }).expect(404)).body.code).toBe('MODEL_NOT_DEPLOYED');
+    expect(
+      (
+        await t
+          .http()
+          .post('/api/v1/inference/nope/jobs')
+          .set(bearer(owner.token))
+          .send({ inputs: [[1, 2, 3]] })
+          .expect(404)
+      ).body.code,
+    ).toBe('MODEL_NOT_DEPLOYED');
     const count = await t.dataSource.query('SELECT COUNT(*) AS n FROM inference_jobs WHERE userId = ?', [owner.id]);
     expect(Number(count[0].n)).toBe(2);
   });
 
   it("hides another customer's job and lets an admin see it", async () => {
-    const accepted = await t.http().post('/api/v1/inference/order-value/jobs').set(bearer(owner.token)).send({ inputs: [[3, 20, 2, 5]] }).expect(202);
+    const accepted = await t
+      .http()
+      .post('/api/v1/inference/order-value/jobs')
+      .set(bearer(owner.token))
+      .send({ inputs: [[3, 20, 2, 5]] })
+      .expect(202);
     const stranger = await t.customer();
     expectErrorShape((await t.http().get(`/api/v1/inference/jobs/${accepted.body.jobId}`).set(bearer(stranger.token)).expect(404)).body, 404);
     await t.http().get(`/api/v1/inference/jobs/${accepted.body.jobId}/results`).set(bearer(stranger.token)).expect(404);

@@ -18,7 +18,12 @@ describe('model aliases', () => {
   let wsBase: string;
   const admin = () => bearer(t.adminToken);
   const putAlias = (alias: string, version: string) => t.http().put(`/api/v1/models/sensor-anomaly/aliases/${alias}`).set(admin()).send({ version });
-  const predict = (version?: string) => t.http().post('/api/v1/inference/sensor-anomaly/predict').set(bearer(user.token)).send({ inputs: [ROW], ...(version ? { version } : {}) });
+  const predict = (version?: string) =>
+    t
+      .http()
+      .post('/api/v1/inference/sensor-anomaly/predict')
+      .set(bearer(user.token))
+      .send({ inputs: [ROW], ...(version ? { version } : {}) });
 
   beforeAll(async () => {
     t = await createTestApp({ MODEL_SYNC_INTERVAL_MS: '300' });
@@ -43,8 +48,17 @@ describe('model aliases', () => {
     expect(served.headers['x-model-version']).toBe('2.0.0');
     expect((await predict().expect(200)).headers['x-model-version']).toBe('1.0.0');
 
-    const job = await t.http().post('/api/v1/inference/sensor-anomaly/jobs').set(bearer(user.token)).send({ inputs: [ROW, ROW], version: 'champion' }).expect(202);
-    const done = await waitFor(async () => ((body) => (body.status === 'succeeded' ? body : undefined))((await t.http().get(`/api/v1/inference/jobs/${job.body.jobId}`).set(bearer(user.token)).expect(200)).body), 30_000, 50);
+    const job = await t
+      .http()
+      .post('/api/v1/inference/sensor-anomaly/jobs')
+      .set(bearer(user.token))
+      .send({ inputs: [ROW, ROW], version: 'champion' })
+      .expect(202);
+    const done = await waitFor(
+      async () => ((body) => (body.status === 'succeeded' ? body : undefined))((await t.http().get(`/api/v1/inference/jobs/${job.body.jobId}`).set(bearer(user.token)).expect(200)).body),
+      30_000,
+      50,
+    );
     // The job records the concrete version it ran, not the alias.
     expect(done.version).toBe('2.0.0');
 
@@ -57,7 +71,11 @@ describe('model aliases', () => {
     const metadata = (await t.http().get('/v2/models/sensor-anomaly/versions/champion').set(bearer(user.token)).expect(200)).body;
     expect(metadata.versions).toEqual(['2.0.0']);
     const name = metadata.inputs[0].name as string;
-    const v2 = await t.http().post('/v2/models/sensor-anomaly/versions/champion/infer').set(bearer(user.token)).send({ inputs: [{ name, shape: [1, 3], datatype: 'FP32', data: [21, 45, 1012] }] });
+    const v2 = await t
+      .http()
+      .post('/v2/models/sensor-anomaly/versions/champion/infer')
+      .set(bearer(user.token))
+      .send({ inputs: [{ name, shape: [1, 3], datatype: 'FP32', data: [21, 45, 1012] }] });
     expect(v2.body).toMatchObject({ model_version: '2.0.0' });
     expect(v2.body.model_version).toBe('2.0.0');
   });
@@ -121,7 +139,10 @@ describe('model aliases', () => {
 
   it('lists alias events with from and to', async () => {
     const events = (await t.http().get('/api/v1/models/sensor-anomaly/events').query({ pageSize: 100 }).set(admin()).expect(200)).body.items as { action: string; details: Record<string, unknown> }[];
-    const champion = events.filter((event) => event.action === 'alias' && event.details.alias === 'champion').map((event) => event.details).reverse();
+    const champion = events
+      .filter((event) => event.action === 'alias' && event.details.alias === 'champion')
+      .map((event) => event.details)
+      .reverse();
     expect(champion).toEqual([
       { alias: 'champion', from: null, to: '2.0.0' },
       { alias: 'champion', from: '2.0.0', to: '3.0.0' },

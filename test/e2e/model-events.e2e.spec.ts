@@ -15,7 +15,9 @@ describe('model events', () => {
 
   it('records the shipped registration at boot as a system upload (by null)', async () => {
     const page = await events('order-value').expect(200);
-    expect(page.body.items).toEqual([{ id: expect.any(Number), model: 'order-value', version: '1.0.0', action: 'upload', by: null, details: { shipped: true, deployed: true }, at: expect.stringMatching(/Z$/) }]);
+    expect(page.body.items).toEqual([
+      { id: expect.any(Number), model: 'order-value', version: '1.0.0', action: 'upload', by: null, details: { shipped: true, deployed: true }, at: expect.stringMatching(/Z$/) },
+    ]);
   });
 
   it('records upload, deploy (with the version it replaced), undeploy and archive with the acting admin, newest first, paginated', async () => {

@@ -43,16 +43,27 @@ describe('a replica with a missing artifact', () => {
     const response = await fetch(`${process.baseUrl}${path}`, init);
     return { status: response.status, body: (await response.json()) as Record<string, any> };
   };
-  const tokenOf = async (process: RunningProcess) => (await json(process, '/api/v1/auth/token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password }) })).body.access_token as string;
-  const predict = async (process: RunningProcess, token: string) => json(process, '/api/v1/inference/sensor-anomaly/predict', { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify({ inputs: [[21, 45, 1012]] }) });
+  const tokenOf = async (process: RunningProcess) =>
+    (await json(process, '/api/v1/auth/token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password }) })).body
+      .access_token as string;
+  const predict = async (process: RunningProcess, token: string) =>
+    json(process, '/api/v1/inference/sensor-anomaly/predict', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ inputs: [[21, 45, 1012]] }),
+    });
   const failureOf = (body: Record<string, any>) => (body.checks?.inference?.failedModels ?? []).find((failure: { model: string }) => failure.model === 'sensor-anomaly');
 
   it('stays not ready for the model and retries, while the other replica serves it and the row stays deployed', async () => {
     // Not ready, naming the model; and still retrying (a second attempt comes after the back-off).
-    const notReady = await waitFor(async () => {
-      const ready = await json(broken, '/health/ready');
-      return ready.status === 503 && failureOf(ready.body)?.attempts >= 3 ? ready : undefined;
-    }, 30_000, 100);
+    const notReady = await waitFor(
+      async () => {
+        const ready = await json(broken, '/health/ready');
+        return ready.status === 503 && failureOf(ready.body)?.attempts >= 3 ? ready : undefined;
+      },
+      30_000,
+      100,
+    );
     expect(notReady.body.checks.inference.status).toBe('down');
     expect(failureOf(notReady.body)).toMatchObject({ version: '1.0.0', reason: expect.any(String), retryAt: expect.any(String) });
     expect(notReady.body.checks.database.status).toBe('up');

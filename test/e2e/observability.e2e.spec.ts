@@ -67,7 +67,11 @@ describe('observability: dashboard metrics, worker endpoint, image health check'
 
   it("names only series the API's /metrics exports", async () => {
     const exported = exportedSeriesNames(await (await fetch(`${api.baseUrl}/metrics`)).text());
-    const missing = queries.flatMap(({ panel, expr }) => metricNames(expr).filter((name) => !exported.has(name)).map((name) => `${panel}: ${name}`));
+    const missing = queries.flatMap(({ panel, expr }) =>
+      metricNames(expr)
+        .filter((name) => !exported.has(name))
+        .map((name) => `${panel}: ${name}`),
+    );
     expect(missing).toEqual([]);
   });
 
@@ -85,11 +89,15 @@ describe('observability: dashboard metrics, worker endpoint, image health check'
       const port = await freePort();
       workerUrl = `http://127.0.0.1:${port}`;
       worker = startWorker({ ...env, REDIS_URL: TEST_REDIS_URL, PORT: String(port) });
-      await waitFor(async () => {
-        if (worker.child.exitCode !== null || worker.child.signalCode !== null) throw new Error(`worker exited:\n${worker.output()}`);
-        const response = await fetch(`${workerUrl}/health/ready`).catch(() => undefined);
-        return response?.status === 200 ? true : undefined;
-      }, 60_000, 100);
+      await waitFor(
+        async () => {
+          if (worker.child.exitCode !== null || worker.child.signalCode !== null) throw new Error(`worker exited:\n${worker.output()}`);
+          const response = await fetch(`${workerUrl}/health/ready`).catch(() => undefined);
+          return response?.status === 200 ? true : undefined;
+        },
+        60_000,
+        100,
+      );
     }, 90_000);
     afterAll(() => worker?.kill('SIGTERM'));
 
@@ -100,7 +108,11 @@ describe('observability: dashboard metrics, worker endpoint, image health check'
       const exported = exportedSeriesNames(await response.text());
       const workerQueries = queries.filter(({ expr }) => expr.includes('worker'));
       expect(workerQueries.length).toBeGreaterThan(0);
-      const missing = workerQueries.flatMap(({ panel, expr }) => metricNames(expr).filter((name) => !exported.has(name)).map((name) => `${panel}: ${name}`));
+      const missing = workerQueries.flatMap(({ panel, expr }) =>
+        metricNames(expr)
+          .filter((name) => !exported.has(name))
+          .map((name) => `${panel}: ${name}`),
+      );
       expect(missing).toEqual([]);
     });
 

@@ -42,13 +42,24 @@ describe('V2 inference on third-party image models', () => {
     const weights = readdirSync(dir)
       .filter((file) => file !== 'model.json')
       .map((file) => ({ name: file, data: readFileSync(join(dir, file)) }));
-    const fields = { name: modelName, version: '1.0.0', framework: format === 'layers' ? 'tfjs-layers' : 'tfjs-graph', task: 'classification', inputShape: '[224,224,3]', outputLabels: JSON.stringify(LABELS) };
+    const fields = {
+      name: modelName,
+      version: '1.0.0',
+      framework: format === 'layers' ? 'tfjs-layers' : 'tfjs-graph',
+      task: 'classification',
+      inputShape: '[224,224,3]',
+      outputLabels: JSON.stringify(LABELS),
+    };
     await attachUpload(t.http().post('/api/v1/models').set(bearer(t.adminToken)), { modelJson: readFileSync(join(dir, 'model.json')), weights, fields }).expect(201);
     await t.http().post(`/api/v1/models/${modelName}/versions/1.0.0/deploy`).set(bearer(t.adminToken)).expect(200);
 
     const metadata = await t.http().get(`/v2/models/${modelName}`).set(bearer(t.adminToken)).expect(200);
     expectOipSchema('metadata_model_response', metadata.body);
-    expect(metadata.body).toMatchObject({ platform: `tensorflowjs_${format}`, inputs: [{ datatype: 'FP32', shape: [-1, 224, 224, 3] }], outputs: [{ name: 'probabilities', shape: [-1, 5] }, { name: 'label' }] });
+    expect(metadata.body).toMatchObject({
+      platform: `tensorflowjs_${format}`,
+      inputs: [{ datatype: 'FP32', shape: [-1, 224, 224, 3] }],
+      outputs: [{ name: 'probabilities', shape: [-1, 5] }, { name: 'label' }],
+    });
 
     const pixels = image(name.length);
     const reference = await t.http().post(`/api/v1/inference/${modelName}/predict`).set(bearer(t.adminToken)).send({ inputs: pixels }).expect(200);
@@ -66,7 +77,12 @@ describe('V2 inference on third-party image models', () => {
     expect(label).toEqual({ name: 'label', datatype: 'BYTES', shape: [1], data: [reference.body.predictions[0].label] });
 
     // The flat form of the same tensor is the same call.
-    const flat = await t.http().post(`/v2/models/${modelName}/infer`).set(bearer(t.adminToken)).send({ inputs: [{ name: metadata.body.inputs[0].name, shape: [1, 224, 224, 3], datatype: 'FP32', data: pixels.flat(2) }] }).expect(200);
+    const flat = await t
+      .http()
+      .post(`/v2/models/${modelName}/infer`)
+      .set(bearer(t.adminToken))
+      .send({ inputs: [{ name: metadata.body.inputs[0].name, shape: [1, 224, 224, 3], datatype: 'FP32', data: pixels.flat(2) }] })
+      .expect(200);
     expect(flat.body.outputs[0]).toEqual(probabilities);
   });
 

@@ -25,7 +25,12 @@ describe('Open Inference Protocol (V2) REST', () => {
   let token: string;
   let userId: number;
   const get = (path: string) => t.http().get(path).set(bearer(token));
-  const infer = (path: string, body: unknown) => t.http().post(path).set(bearer(token)).send(body as object);
+  const infer = (path: string, body: unknown) =>
+    t
+      .http()
+      .post(path)
+      .set(bearer(token))
+      .send(body as object);
   const inputName = async (model: string) => (await get(`/v2/models/${model}`).expect(200)).body.inputs[0].name as string;
   const predict = async (model: string, rows: number[][]) => (await t.http().post(`/api/v1/inference/${model}/predict`).set(bearer(token)).send({ inputs: rows }).expect(200)).body;
 
@@ -91,7 +96,11 @@ describe('Open Inference Protocol (V2) REST', () => {
       ['normal', 'anomaly'].forEach((label, column) => expect(Math.abs(probabilities.data[row * 2 + column] - prediction.probabilities[label])).toBeLessThan(1e-6));
     });
 
-    const nested = await infer('/v2/models/sensor-anomaly/versions/1.0.0/infer', { inputs: [{ name, shape: [3, 3], datatype: 'FP32', data: SENSOR_ROWS }], outputs: [{ name: 'label' }, { name: 'probabilities' }], parameters: { note: 'ignored' } }).expect(200);
+    const nested = await infer('/v2/models/sensor-anomaly/versions/1.0.0/infer', {
+      inputs: [{ name, shape: [3, 3], datatype: 'FP32', data: SENSOR_ROWS }],
+      outputs: [{ name: 'label' }, { name: 'probabilities' }],
+      parameters: { note: 'ignored' },
+    }).expect(200);
     expectOipSchema('inference_response', nested.body);
     expect(nested.body.id).toBeUndefined();
     expect(nested.body.outputs[0]).toEqual({ name: 'label', datatype: 'BYTES', shape: [3], data: reference.predictions.map((prediction: { label: string }) => prediction.label) });
@@ -193,9 +202,15 @@ describe('Open Inference Protocol (V2) REST', () => {
     const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)];
     const name = await inputName('sensor-anomaly');
     for (let run = 0; run < 60; run += 1) {
-      const tensor: Record<string, unknown> = { name: pick([name, 'x', 1, null]), shape: pick([[1, 3], [2, 3], [], [1e9, 3], [1, 3, 1], 'x', [-1, 3]]), datatype: pick(['FP32', 'INT8', 'BOOL', 'BYTES', 'fp32', 3]), data: pick([...values, [21, 45, 1012]]) };
+      const tensor: Record<string, unknown> = {
+        name: pick([name, 'x', 1, null]),
+        shape: pick([[1, 3], [2, 3], [], [1e9, 3], [1, 3, 1], 'x', [-1, 3]]),
+        datatype: pick(['FP32', 'INT8', 'BOOL', 'BYTES', 'fp32', 3]),
+        data: pick([...values, [21, 45, 1012]]),
+      };
       if (random() < 0.3) tensor[pick(['parameters', 'extra', 'data'])] = pick(values);
-      const body = random() < 0.2 ? pick(values) : { inputs: random() < 0.85 ? [tensor] : pick(values), ...(random() < 0.3 ? { outputs: pick(values) } : {}), ...(random() < 0.2 ? { id: pick(values) } : {}) };
+      const body =
+        random() < 0.2 ? pick(values) : { inputs: random() < 0.85 ? [tensor] : pick(values), ...(random() < 0.3 ? { outputs: pick(values) } : {}), ...(random() < 0.2 ? { id: pick(values) } : {}) };
       const answer = await t.http().post('/v2/models/sensor-anomaly/infer').set(bearer(token)).send(JSON.stringify(body)).set('Content-Type', 'application/json');
       expect(answer.status).toBeLessThan(500);
       if (answer.status !== 200) expectOipError(answer.body);
@@ -203,7 +218,15 @@ describe('Open Inference Protocol (V2) REST', () => {
     }
   });
   it('takes an API key like the API does: predict scope serves, a read-only key is 403 in { error }', async () => {
-    const createKey = async (scopes: string[]) => (await t.http().post('/api/v1/auth/api-keys').set(bearer(token)).send({ name: `oip-${scopes.join('-')}`, scopes }).expect(201)).body.key as string;
+    const createKey = async (scopes: string[]) =>
+      (
+        await t
+          .http()
+          .post('/api/v1/auth/api-keys')
+          .set(bearer(token))
+          .send({ name: `oip-${scopes.join('-')}`, scopes })
+          .expect(201)
+      ).body.key as string;
     const [predictKey, readKey] = [await createKey(['predict']), await createKey(['read'])];
     const body = { inputs: [{ name: await inputName('sensor-anomaly'), shape: [1, 3], datatype: 'FP32', data: SENSOR_ROWS[0] }] };
     const served = await t.http().post('/v2/models/sensor-anomaly/infer').set('X-API-Key', predictKey).send(body).expect(200);

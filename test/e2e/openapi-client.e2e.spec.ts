@@ -45,7 +45,16 @@ describe('the OpenAPI document as frontend teams use it', () => {
     const types = astToString(await openapiTS(document as never));
     writeFileSync(join(work, 'api.d.ts'), types);
     copyFileSync(FLOW_SOURCE, join(work, 'flow.ts'));
-    const program = ts.createProgram([join(work, 'flow.ts')], { strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ES2022, moduleResolution: ts.ModuleResolutionKind.Bundler, lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'], types: [], skipLibCheck: true });
+    const program = ts.createProgram([join(work, 'flow.ts')], {
+      strict: true,
+      noEmit: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.ES2022,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+      types: [],
+      skipLibCheck: true,
+    });
     const diagnostics = ts.getPreEmitDiagnostics(program).map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
     expect(diagnostics).toEqual([]);
 
@@ -61,11 +70,26 @@ describe('the OpenAPI document as frontend teams use it', () => {
     expect(result).toMatchObject({ username: ADMIN.username, role: 'admin', predictedVersion: '1.0.0', unauthorized: 401 });
     expect(result.modelNames).toEqual(expect.arrayContaining(['sensor-anomaly', 'order-value']));
     const commerce = result.commerce as {
-      categorySlug: string; orderId: number; orderNumber: string; productId: number; listedOrderIds: number[]; userOrderIds: number[];
-      customer: { id: number; role: string; orderUserId: number }; readBack: Record<string, unknown>; orderEvents: unknown[];
+      categorySlug: string;
+      orderId: number;
+      orderNumber: string;
+      productId: number;
+      listedOrderIds: number[];
+      userOrderIds: number[];
+      customer: { id: number; role: string; orderUserId: number };
+      readBack: Record<string, unknown>;
+      orderEvents: unknown[];
     };
     expect(commerce.categorySlug).toMatch(/^client-flow-/);
-    expect(commerce).toMatchObject({ productPrice: '19.95', orderTotal: '39.90', orderStatus: 'pending', lineNames: ['Flow Lamp'], retryStatus: 200, retryReplayedHeader: 'true', retrySameOrder: true });
+    expect(commerce).toMatchObject({
+      productPrice: '19.95',
+      orderTotal: '39.90',
+      orderStatus: 'pending',
+      lineNames: ['Flow Lamp'],
+      retryStatus: 200,
+      retryReplayedHeader: 'true',
+      retrySameOrder: true,
+    });
     // A customer's order is its own, reads back as placed, and is the only one in both of its lists.
     expect(commerce.customer.role).toBe('customer');
     expect(commerce.customer.orderUserId).toBe(commerce.customer.id);
@@ -74,7 +98,16 @@ describe('the OpenAPI document as frontend teams use it', () => {
     expect(commerce.userOrderIds).toEqual([commerce.orderId]);
     expect(commerce.orderEvents).toEqual([[null, 'pending']]);
     // An API key made and used through the generated types: shown once, scoped, revocable.
-    expect(result.apiKeys).toEqual({ prefix: expect.stringMatching(/^ak_/), scopes: ['predict', 'read'], listedHasSecret: false, predictStatus: 200, readStatus: 200, orderStatus: 403, revokeStatus: 204, afterRevokeStatus: 401 });
+    expect(result.apiKeys).toEqual({
+      prefix: expect.stringMatching(/^ak_/),
+      scopes: ['predict', 'read'],
+      listedHasSecret: false,
+      predictStatus: 200,
+      readStatus: 200,
+      orderStatus: 403,
+      revokeStatus: 204,
+      afterRevokeStatus: 401,
+    });
   });
 
   it('runs the tag flow of the same generated client: create a tag, tag a product, filter by it', async () => {

@@ -20,11 +20,27 @@ describe('responses checked against the live OpenAPI document', () => {
   });
   afterAll(() => t.close());
 
-  const observed = (method: string, url: string, status: number, body: unknown, contentType = 'application/json; charset=utf-8') => ({ method, url, status, contentType, text: typeof body === 'string' ? body : JSON.stringify(body) });
+  const observed = (method: string, url: string, status: number, body: unknown, contentType = 'application/json; charset=utf-8') => ({
+    method,
+    url,
+    status,
+    contentType,
+    text: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 
   it('accepts a classification and a regression answer from predict, each matching exactly one branch', async () => {
-    const classified = await t.http().post('/api/v1/inference/sensor-anomaly/predict').set(bearer(t.adminToken)).send({ inputs: [[21, 45, 1012]] }).expect(200);
-    const regressed = await t.http().post('/api/v1/inference/order-value/predict').set(bearer(t.adminToken)).send({ inputs: [[3, 20, 2, 5]] }).expect(200);
+    const classified = await t
+      .http()
+      .post('/api/v1/inference/sensor-anomaly/predict')
+      .set(bearer(t.adminToken))
+      .send({ inputs: [[21, 45, 1012]] })
+      .expect(200);
+    const regressed = await t
+      .http()
+      .post('/api/v1/inference/order-value/predict')
+      .set(bearer(t.adminToken))
+      .send({ inputs: [[3, 20, 2, 5]] })
+      .expect(200);
     expect(Object.keys(classified.body.predictions[0]).sort()).toEqual(['confidence', 'label', 'probabilities']);
     expect(Object.keys(regressed.body.predictions[0])).toEqual(['value']);
     for (const response of [classified, regressed]) expect(validator.check(observed('POST', '/api/v1/inference/x/predict', 200, response.text))).toBeUndefined();
@@ -35,7 +51,9 @@ describe('responses checked against the live OpenAPI document', () => {
     const message = validator.check(observed('POST', '/api/v1/inference/m/predict?x=1', 200, both));
     expect(message).toContain('POST /api/v1/inference/{name}/predict answered 200');
     expect(message).toContain('/predictions/0 must match exactly one schema in oneOf');
-    expect(validator.check(observed('GET', '/api/v1/products/1', 200, { id: 'one' }))).toMatch(/GET \/api\/v1\/products\/\{id\} answered 200[^]*must have required property 'name'[^]*\/id must be number/);
+    expect(validator.check(observed('GET', '/api/v1/products/1', 200, { id: 'one' }))).toMatch(
+      /GET \/api\/v1\/products\/\{id\} answered 200[^]*must have required property 'name'[^]*\/id must be number/,
+    );
   });
 
   it('fails an undocumented status, an unknown operation, and an error body out of shape', () => {
@@ -50,7 +68,14 @@ describe('responses checked against the live OpenAPI document', () => {
 
   it('makes a test fail through http() when the answer does not match', async () => {
     // /health answers { status: 'ok' }; checking it against another operation's schema must fail the request.
-    const strict = new OpenApiResponseValidator({ ...document, paths: { '/health': { get: { responses: { '200': { description: 'x', content: { 'application/json': { schema: { type: 'object', required: ['nope'], properties: { nope: { type: 'string' } } } } } } } } } } });
+    const strict = new OpenApiResponseValidator({
+      ...document,
+      paths: {
+        '/health': {
+          get: { responses: { '200': { description: 'x', content: { 'application/json': { schema: { type: 'object', required: ['nope'], properties: { nope: { type: 'string' } } } } } } } },
+        },
+      },
+    });
     const { validatedRequest } = await import('../helpers/validated-request.js');
     await expect(validatedRequest(t.app.getHttpServer(), strict).get('/health').expect(200)).rejects.toThrow(/GET \/health answered 200[^]*must have required property 'nope'/);
   });

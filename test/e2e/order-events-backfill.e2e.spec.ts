@@ -39,7 +39,14 @@ describe('data migration: BackfillOrderEvents', () => {
       ['ORD-20260101000000-000004', 'confirmed', '2026-01-04 09:00:00.000'],
     ];
     for (const [orderNumber, status, updatedAt] of orders) {
-      await before.query('INSERT INTO orders (orderNumber, status, totalAmount, userId, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?)', [orderNumber, status, '10.00', userId, '2026-01-01 00:00:00.000', updatedAt]);
+      await before.query('INSERT INTO orders (orderNumber, status, totalAmount, userId, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?)', [
+        orderNumber,
+        status,
+        '10.00',
+        userId,
+        '2026-01-01 00:00:00.000',
+        updatedAt,
+      ]);
     }
     // One order already has a trail (written by the application before the backfill ran): it is left alone.
     const [{ id: tracked }] = await before.query("SELECT id FROM orders WHERE orderNumber = 'ORD-20260101000000-000004'");
@@ -50,7 +57,10 @@ describe('data migration: BackfillOrderEvents', () => {
     await after.runMigrations();
     expect(await count(after, 'SELECT COUNT(*) AS n FROM order_events WHERE backfilled = 1')).toBe(3);
     expect(
-      await count(after, 'SELECT COUNT(*) AS n FROM order_events e JOIN orders o ON o.id = e.orderId WHERE e.backfilled = 1 AND e.fromStatus IS NULL AND e.userId IS NULL AND e.toStatus = o.status AND e.createdAt = o.updatedAt'),
+      await count(
+        after,
+        'SELECT COUNT(*) AS n FROM order_events e JOIN orders o ON o.id = e.orderId WHERE e.backfilled = 1 AND e.fromStatus IS NULL AND e.userId IS NULL AND e.toStatus = o.status AND e.createdAt = o.updatedAt',
+      ),
     ).toBe(3);
     expect(await count(after, `SELECT COUNT(*) AS n FROM order_events WHERE orderId = ${Number(tracked)}`)).toBe(1);
     // The application keeps writing after the backfill; reverting must not take these rows.

@@ -7,7 +7,15 @@ describe('order events', () => {
   let productId: number;
   const admin = () => bearer(t.adminToken);
   const adminId = async () => (await t.http().get('/api/v1/auth/me').set(admin()).expect(200)).body.id as number;
-  const place = async (token: string) => (await t.http().post('/api/v1/orders').set(bearer(token)).send({ items: [{ productId, quantity: 1 }] }).expect(201)).body;
+  const place = async (token: string) =>
+    (
+      await t
+        .http()
+        .post('/api/v1/orders')
+        .set(bearer(token))
+        .send({ items: [{ productId, quantity: 1 }] })
+        .expect(201)
+    ).body;
   const move = (token: string, id: number, status: string) => t.http().patch(`/api/v1/orders/${id}/status`).set(bearer(token)).send({ status });
 
   beforeAll(async () => {
@@ -63,7 +71,12 @@ describe('order events', () => {
   it('an order that fails (insufficient stock) leaves no event behind', async () => {
     const customer = await t.customer('audit_failed');
     const before = Number((await t.dataSource.query('SELECT COUNT(*) AS n FROM order_events'))[0].n);
-    await t.http().post('/api/v1/orders').set(bearer(customer.token)).send({ items: [{ productId, quantity: 5000 }] }).expect(409);
+    await t
+      .http()
+      .post('/api/v1/orders')
+      .set(bearer(customer.token))
+      .send({ items: [{ productId, quantity: 5000 }] })
+      .expect(409);
     expect(Number((await t.dataSource.query('SELECT COUNT(*) AS n FROM order_events'))[0].n)).toBe(before);
   });
 });

@@ -10,7 +10,14 @@ describe('orders: lookup by number and creation range', () => {
   let productId: number;
   const admin = () => bearer(t.adminToken);
   const order = async (token: string) =>
-    (await t.http().post('/api/v1/orders').set(bearer(token)).send({ items: [{ productId, quantity: 1 }] }).expect(201)).body as { id: number; orderNumber: string };
+    (
+      await t
+        .http()
+        .post('/api/v1/orders')
+        .set(bearer(token))
+        .send({ items: [{ productId, quantity: 1 }] })
+        .expect(201)
+    ).body as { id: number; orderNumber: string };
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -33,7 +40,11 @@ describe('orders: lookup by number and creation range', () => {
     await t.http().get(`/api/v1/orders/by-number/${mine.orderNumber}`).expect(401);
     // A number is not an id, and odd input is just not found.
     await t.http().get(`/api/v1/orders/by-number/${mine.id}`).set(admin()).expect(404);
-    await t.http().get(`/api/v1/orders/by-number/${encodeURIComponent("x' OR '1'='1")}`).set(admin()).expect(404);
+    await t
+      .http()
+      .get(`/api/v1/orders/by-number/${encodeURIComponent("x' OR '1'='1")}`)
+      .set(admin())
+      .expect(404);
   });
 
   it('filters lists by from/to on the creation time, inclusive, combined with the owner rule', async () => {
@@ -47,7 +58,18 @@ describe('orders: lookup by number and creation range', () => {
       ids.push(id);
     }
     const list = async (token: string, query: Record<string, string>) =>
-      ((await t.http().get('/api/v1/orders').query({ pageSize: 100, ...query }).set(bearer(token)).expect(200)).body.items as { id: number }[]).map((entry) => entry.id).sort((a, b) => a - b);
+      (
+        (
+          await t
+            .http()
+            .get('/api/v1/orders')
+            .query({ pageSize: 100, ...query })
+            .set(bearer(token))
+            .expect(200)
+        ).body.items as { id: number }[]
+      )
+        .map((entry) => entry.id)
+        .sort((a, b) => a - b);
 
     expect(await list(carol.token, { from: '2025-02-10T12:00:00Z', to: '2025-03-10T12:00:00.000Z' })).toEqual([ids[1], ids[2]]);
     expect(await list(carol.token, { from: '2025-03-01T00:00:00Z' })).toEqual([ids[2], ids[3]]);

@@ -11,7 +11,14 @@ describe('orders', () => {
   let skuCounter = 0;
   const admin = () => bearer(t.adminToken);
   const product = async (price: string | number, stockQuantity: number, name = `Product ${++skuCounter}`) =>
-    (await t.http().post('/api/v1/products').set(admin()).send({ name, price, stockQuantity, sku: `ORD-P-${++skuCounter}` }).expect(201)).body as { id: number; name: string };
+    (
+      await t
+        .http()
+        .post('/api/v1/products')
+        .set(admin())
+        .send({ name, price, stockQuantity, sku: `ORD-P-${++skuCounter}` })
+        .expect(201)
+    ).body as { id: number; name: string };
   const stockOf = async (id: number) => (await t.http().get(`/api/v1/products/${id}`).set(admin()).expect(200)).body.stockQuantity as number;
   const order = (token: string, body: Record<string, unknown>) => t.http().post('/api/v1/orders').set(bearer(token)).send(body);
 
@@ -25,7 +32,13 @@ describe('orders', () => {
   it('places an order: stock taken, prices copied, total to the cent', async () => {
     const pen = await product('19.99', 10, 'Pen');
     const clip = await product('0.10', 100, 'Clip');
-    const response = await order(alice.token, { items: [{ productId: pen.id, quantity: 3 }, { productId: clip.id, quantity: 7 }], shippingAddress: '1 Main St' }).expect(201);
+    const response = await order(alice.token, {
+      items: [
+        { productId: pen.id, quantity: 3 },
+        { productId: clip.id, quantity: 7 },
+      ],
+      shippingAddress: '1 Main St',
+    }).expect(201);
     expect(response.body).toEqual({
       id: expect.any(Number),
       orderNumber: expect.stringMatching(/^ORD-\d{14}-[0-9A-F]{6}$/),
@@ -51,7 +64,16 @@ describe('orders', () => {
     // Sums that floats get wrong stay exact: 3 × 0.10 + 0.20.
     const dime = await product('0.10', 10);
     const fifth = await product('0.20', 10);
-    expect((await order(alice.token, { items: [{ productId: dime.id, quantity: 3 }, { productId: fifth.id, quantity: 1 }] }).expect(201)).body.totalAmount).toBe('0.50');
+    expect(
+      (
+        await order(alice.token, {
+          items: [
+            { productId: dime.id, quantity: 3 },
+            { productId: fifth.id, quantity: 1 },
+          ],
+        }).expect(201)
+      ).body.totalAmount,
+    ).toBe('0.50');
   });
 
   it('refuses missing, inactive and short products and leaves every stock unchanged', async () => {
@@ -59,15 +81,35 @@ describe('orders', () => {
     const scarce = await product('7.00', 2, 'Scarce Widget');
     const retired = await product('3.00', 5, 'Retired Thing');
     await t.http().delete(`/api/v1/products/${retired.id}`).set(admin()).expect(204);
-    const missing = await order(alice.token, { items: [{ productId: plenty.id, quantity: 1 }, { productId: 999999, quantity: 1 }] }).expect(404);
+    const missing = await order(alice.token, {
+      items: [
+        { productId: plenty.id, quantity: 1 },
+        { productId: 999999, quantity: 1 },
+      ],
+    }).expect(404);
     expect(expectErrorShape(missing.body, 404)).toMatchObject({ code: 'PRODUCT_NOT_FOUND', message: 'Product 999999 not found' });
-    const short = await order(alice.token, { items: [{ productId: plenty.id, quantity: 5 }, { productId: scarce.id, quantity: 3 }] }).expect(409);
+    const short = await order(alice.token, {
+      items: [
+        { productId: plenty.id, quantity: 5 },
+        { productId: scarce.id, quantity: 3 },
+      ],
+    }).expect(409);
     // The contract spells this message out (it names the product and both counts), so it is asserted beside the code.
     expect(expectErrorShape(short.body, 409)).toMatchObject({ code: 'ORDER_INSUFFICIENT_STOCK', message: "Insufficient stock for 'Scarce Widget'. Available: 2, Requested: 3" });
     // Two lines of the same product count together.
-    const doubled = await order(alice.token, { items: [{ productId: scarce.id, quantity: 2 }, { productId: scarce.id, quantity: 1 }] }).expect(409);
+    const doubled = await order(alice.token, {
+      items: [
+        { productId: scarce.id, quantity: 2 },
+        { productId: scarce.id, quantity: 1 },
+      ],
+    }).expect(409);
     expect(doubled.body).toMatchObject({ code: 'ORDER_INSUFFICIENT_STOCK', message: "Insufficient stock for 'Scarce Widget'. Available: 2, Requested: 3" });
-    const inactive = await order(alice.token, { items: [{ productId: plenty.id, quantity: 1 }, { productId: retired.id, quantity: 1 }] }).expect(409);
+    const inactive = await order(alice.token, {
+      items: [
+        { productId: plenty.id, quantity: 1 },
+        { productId: retired.id, quantity: 1 },
+      ],
+    }).expect(409);
     expect(inactive.body).toMatchObject({ code: 'ORDER_PRODUCT_INACTIVE', message: expect.stringContaining('Retired Thing') });
     expect(await stockOf(plenty.id)).toBe(50);
     expect(await stockOf(scarce.id)).toBe(2);
@@ -80,18 +122,38 @@ describe('orders', () => {
     const item = await product('1.00', 5);
     const response = await order(alice.token, { items: [{ productId: item.id, quantity: 0 }] }).expect(400);
     expect(expectErrorShape(response.body, 400).details).toEqual([{ field: 'items.0.quantity', message: expect.any(String) }]);
-    for (const body of [{}, { items: [] }, { items: [{ productId: 'x', quantity: 1 }] }, { items: [{ productId: item.id, quantity: 1, price: 1 }] }, { items: [{ productId: item.id, quantity: 1 }], extra: 1 }]) {
+    for (const body of [
+      {},
+      { items: [] },
+      { items: [{ productId: 'x', quantity: 1 }] },
+      { items: [{ productId: item.id, quantity: 1, price: 1 }] },
+      { items: [{ productId: item.id, quantity: 1 }], extra: 1 },
+    ]) {
       await order(alice.token, body).expect(400);
     }
-    await t.http().post('/api/v1/orders').send({ items: [{ productId: item.id, quantity: 1 }] }).expect(401);
+    await t
+      .http()
+      .post('/api/v1/orders')
+      .send({ items: [{ productId: item.id, quantity: 1 }] })
+      .expect(401);
     expect(await stockOf(item.id)).toBe(5);
   });
 
   it('lets an admin order for another user; a customer only for itself', async () => {
     const item = await product('2.50', 10);
-    const forBob = await t.http().post('/api/v1/orders').set(admin()).send({ userId: bob.id, items: [{ productId: item.id, quantity: 2 }] }).expect(201);
+    const forBob = await t
+      .http()
+      .post('/api/v1/orders')
+      .set(admin())
+      .send({ userId: bob.id, items: [{ productId: item.id, quantity: 2 }] })
+      .expect(201);
     expect(forBob.body).toMatchObject({ userId: bob.id, totalAmount: '5.00' });
-    const missingUser = await t.http().post('/api/v1/orders').set(admin()).send({ userId: 999999, items: [{ productId: item.id, quantity: 1 }] }).expect(404);
+    const missingUser = await t
+      .http()
+      .post('/api/v1/orders')
+      .set(admin())
+      .send({ userId: 999999, items: [{ productId: item.id, quantity: 1 }] })
+      .expect(404);
     expect(missingUser.body).toMatchObject({ code: 'USER_NOT_FOUND', message: 'User 999999 not found' });
     expect(expectErrorShape((await order(alice.token, { userId: bob.id, items: [{ productId: item.id, quantity: 1 }] }).expect(403)).body, 403).code).toBe('AUTH_ROLE_REQUIRED');
     expect((await order(alice.token, { userId: alice.id, items: [{ productId: item.id, quantity: 1 }] }).expect(201)).body.userId).toBe(alice.id);
@@ -219,11 +281,15 @@ describe('orders', () => {
     const item = await product('8.00', 10);
     const body = { items: [{ productId: item.id, quantity: 2 }], shippingAddress: 'Retry Rd' };
     const first = await order(alice.token, body).set('Idempotency-Key', 'key-123').expect(201);
-    const retry = await order(alice.token, { shippingAddress: 'Retry Rd', items: [{ quantity: 2, productId: item.id }] }).set('Idempotency-Key', 'key-123').expect(200);
+    const retry = await order(alice.token, { shippingAddress: 'Retry Rd', items: [{ quantity: 2, productId: item.id }] })
+      .set('Idempotency-Key', 'key-123')
+      .expect(200);
     expect(retry.headers['idempotent-replayed']).toBe('true');
     expect(retry.body).toEqual(first.body);
     expect(await stockOf(item.id)).toBe(8);
-    const different = await order(alice.token, { ...body, items: [{ productId: item.id, quantity: 3 }] }).set('Idempotency-Key', 'key-123').expect(409);
+    const different = await order(alice.token, { ...body, items: [{ productId: item.id, quantity: 3 }] })
+      .set('Idempotency-Key', 'key-123')
+      .expect(409);
     expect(expectErrorShape(different.body, 409).code).toBe('IDEMPOTENCY_KEY_REUSED');
     // Keys are per user.
     const bobs = await order(bob.token, body).set('Idempotency-Key', 'key-123').expect(201);
@@ -231,10 +297,14 @@ describe('orders', () => {
     expect(await stockOf(item.id)).toBe(6);
     expect((await order(alice.token, body).set('Idempotency-Key', 'x'.repeat(256)).expect(400)).body.code).toBe('IDEMPOTENCY_KEY_INVALID');
     // A failed request keeps no key: after a restock the same key goes through.
-    const short = await order(alice.token, { items: [{ productId: item.id, quantity: 7 }] }).set('Idempotency-Key', 'key-short').expect(409);
+    const short = await order(alice.token, { items: [{ productId: item.id, quantity: 7 }] })
+      .set('Idempotency-Key', 'key-short')
+      .expect(409);
     expect(short.body.code).toBe('ORDER_INSUFFICIENT_STOCK');
     await t.http().patch(`/api/v1/products/${item.id}/stock`).set(admin()).send({ delta: 1 }).expect(200);
-    await order(alice.token, { items: [{ productId: item.id, quantity: 7 }] }).set('Idempotency-Key', 'key-short').expect(201);
+    await order(alice.token, { items: [{ productId: item.id, quantity: 7 }] })
+      .set('Idempotency-Key', 'key-short')
+      .expect(201);
     expect(await stockOf(item.id)).toBe(0);
   });
 
@@ -261,7 +331,10 @@ describe('orders', () => {
     const statuses = responses.map((response) => response.status);
     expect(statuses.filter((status) => status === 201)).toHaveLength(10);
     expect(statuses.filter((status) => status === 409)).toHaveLength(20);
-    expect(responses.find((response) => response.status === 409)?.body).toMatchObject({ code: 'ORDER_INSUFFICIENT_STOCK', message: expect.stringMatching(/^Insufficient stock for 'Hot Item'\. Available: 0, Requested: 1$/) });
+    expect(responses.find((response) => response.status === 409)?.body).toMatchObject({
+      code: 'ORDER_INSUFFICIENT_STOCK',
+      message: expect.stringMatching(/^Insufficient stock for 'Hot Item'\. Available: 0, Requested: 1$/),
+    });
     expect(await stockOf(item.id)).toBe(0);
     const sold = await t.dataSource.query(`SELECT SUM(quantity) AS n FROM order_items WHERE productId = ${item.id}`);
     expect(Number(sold[0].n)).toBe(10);
@@ -272,7 +345,10 @@ describe('orders', () => {
     const right = await product('2.00', 10);
     const responses = await Promise.all(
       Array.from({ length: 24 }, (_, index) => {
-        const lines = [{ productId: left.id, quantity: 1 }, { productId: right.id, quantity: 1 }];
+        const lines = [
+          { productId: left.id, quantity: 1 },
+          { productId: right.id, quantity: 1 },
+        ];
         return order(alice.token, { items: index % 2 ? lines : lines.reverse() });
       }),
     );

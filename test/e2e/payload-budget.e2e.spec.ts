@@ -54,8 +54,18 @@ describe('payload budget for large bodies and frames', () => {
     expectErrorShape(refused.body, 503);
     expect(refused.headers['retry-after']).toBe('1');
     // Small bodies (at or below the threshold) and other routes are not counted.
-    await t.http().post(PREDICT).set(bearer(token)).send({ inputs: [21, 45, 1012] }).expect(200);
-    await t.http().post('/api/v1/ingest/sensor-readings').set(bearer(token)).send([{ timestamp: '2026-01-01T00:00:00Z', sensorId: 's', temperature: 1, humidity: 2 }]).expect(201);
+    await t
+      .http()
+      .post(PREDICT)
+      .set(bearer(token))
+      .send({ inputs: [21, 45, 1012] })
+      .expect(200);
+    await t
+      .http()
+      .post('/api/v1/ingest/sensor-readings')
+      .set(bearer(token))
+      .send([{ timestamp: '2026-01-01T00:00:00Z', sensorId: 's', temperature: 1, humidity: 2 }])
+      .expect(201);
 
     // A stream frame needs budget too: it gets an error frame, the socket stays open.
     const client = await connectStream(`ws://127.0.0.1:${port}/api/v1/inference/stream?token=${token}`);
@@ -79,7 +89,17 @@ describe('payload budget for large bodies and frames', () => {
 
   it('gives every claim back: after many concurrent large bodies and frames nothing stays in flight', async () => {
     const body = rowsOfBytes(8_000);
-    const statuses = await Promise.all(Array.from({ length: 24 }, () => t.http().post(PREDICT).set(bearer(token)).set('Content-Type', 'application/json').send(body).then((response) => response.status)));
+    const statuses = await Promise.all(
+      Array.from({ length: 24 }, () =>
+        t
+          .http()
+          .post(PREDICT)
+          .set(bearer(token))
+          .set('Content-Type', 'application/json')
+          .send(body)
+          .then((response) => response.status),
+      ),
+    );
     expect(statuses.every((status) => status === 200 || status === 503)).toBe(true);
     expect(statuses).toContain(200);
     const client = await connectStream(`ws://127.0.0.1:${port}/api/v1/inference/stream?token=${token}`);

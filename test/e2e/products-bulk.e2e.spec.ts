@@ -6,7 +6,12 @@ describe('POST /products/bulk', () => {
   let t: TestApp;
   let categoryId: number;
   const admin = () => bearer(t.adminToken);
-  const bulk = (body: unknown) => t.http().post('/api/v1/products/bulk').set(admin()).send(body as object);
+  const bulk = (body: unknown) =>
+    t
+      .http()
+      .post('/api/v1/products/bulk')
+      .set(admin())
+      .send(body as object);
   const row = (sku: string, extra: Record<string, unknown> = {}) => ({ name: `Bulk ${sku}`, price: '9.99', sku, stockQuantity: 3, ...extra });
   const count = async () => Number((await t.dataSource.query('SELECT COUNT(*) AS n FROM products'))[0].n);
   const publicTotal = async (search: string) => (await t.http().get('/api/v1/products').query({ search }).expect(200)).body.total as number;
@@ -49,20 +54,24 @@ describe('POST /products/bulk', () => {
   it('partial: keeps the good rows and reports each failure by index with its code', async () => {
     const before = await count();
     // Each row runs in a savepoint of the one transaction (both engines).
-    const { result: response, statements } = await recordStatements(t.dataSource, () => Promise.resolve(bulk({
-      mode: 'partial',
-      products: [
-        row('part-1'),
-        row('part-2', { price: -1 }),
-        row('bulk-taken'),
-        row('part-4', { categoryId: 999999 }),
-        row('part-5'),
-        row('PART-1', { name: 'Repeat' }),
-        'not an object',
-        row('part-8', { unknownField: true }),
-        row('part-9', { categoryId }),
-      ],
-    })));
+    const { result: response, statements } = await recordStatements(t.dataSource, () =>
+      Promise.resolve(
+        bulk({
+          mode: 'partial',
+          products: [
+            row('part-1'),
+            row('part-2', { price: -1 }),
+            row('bulk-taken'),
+            row('part-4', { categoryId: 999999 }),
+            row('part-5'),
+            row('PART-1', { name: 'Repeat' }),
+            'not an object',
+            row('part-8', { unknownField: true }),
+            row('part-9', { categoryId }),
+          ],
+        }),
+      ),
+    );
     expect(response.status).toBe(201);
     expect(statements.filter((sql) => /^SAVEPOINT/i.test(sql))).toHaveLength(5); // the rows that passed validation and have an existing category
     expect(statements.filter((sql) => /^ROLLBACK TO SAVEPOINT/i.test(sql))).toHaveLength(2); // the two conflicts
@@ -102,8 +111,17 @@ describe('POST /products/bulk', () => {
       expectErrorShape(refused.body, 400);
     }
     const customer = await t.customer('bulk_customer');
-    await t.http().post('/api/v1/products/bulk').set(bearer(customer.token)).send({ mode: 'all', products: [row('cust-1')] }).expect(403);
-    await t.http().post('/api/v1/products/bulk').send({ mode: 'all', products: [row('anon-1')] }).expect(401);
+    await t
+      .http()
+      .post('/api/v1/products/bulk')
+      .set(bearer(customer.token))
+      .send({ mode: 'all', products: [row('cust-1')] })
+      .expect(403);
+    await t
+      .http()
+      .post('/api/v1/products/bulk')
+      .send({ mode: 'all', products: [row('anon-1')] })
+      .expect(401);
     expect(await count()).toBe(before + 1_000);
   });
 });

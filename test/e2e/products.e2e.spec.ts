@@ -65,7 +65,10 @@ describe('products', () => {
     const detail = (await t.http().post('/api/v1/products').set(admin()).send({ name: 'A', price: 0, sku: 'a-1' }).expect(400)).body.details;
     expect(detail).toEqual([{ field: 'price', message: expect.stringContaining('0.01') }]);
     // The message names the stored (upper-cased) SKU.
-    expect((await t.http().post('/api/v1/products').set(admin()).send({ name: 'Other', price: 1, sku: 'ut-1' }).expect(409)).body).toMatchObject({ code: 'PRODUCT_SKU_TAKEN', message: expect.stringContaining('UT-1') });
+    expect((await t.http().post('/api/v1/products').set(admin()).send({ name: 'Other', price: 1, sku: 'ut-1' }).expect(409)).body).toMatchObject({
+      code: 'PRODUCT_SKU_TAKEN',
+      message: expect.stringContaining('UT-1'),
+    });
     expect((await t.http().post('/api/v1/products').set(admin()).send({ name: 'Other', price: 1, sku: 'UT-2', slug: 'unique-thing' }).expect(409)).body.code).toBe('PRODUCT_SLUG_TAKEN');
     expectErrorShape((await t.http().post('/api/v1/products').set(admin()).send({ name: 'Unique Thing', price: 1, sku: 'UT-3', categoryId }).expect(409)).body, 409);
     await t.http().post('/api/v1/products').set(admin()).send({ name: 'Lost', price: 1, sku: 'UT-4', categoryId: 999999 }).expect(404);
@@ -73,10 +76,11 @@ describe('products', () => {
 
   it('enforces price > 0, stock >= 0 and unique SKU in the database too', async () => {
     const product = await create({ name: 'Db Guarded', price: '2.00', sku: 'DB-1' });
-    const run = (sql: string) => t.dataSource.query(sql).then(
-      () => 'ok',
-      () => 'refused',
-    );
+    const run = (sql: string) =>
+      t.dataSource.query(sql).then(
+        () => 'ok',
+        () => 'refused',
+      );
     expect(await run(`UPDATE products SET price = 0 WHERE id = ${product.id}`)).toBe('refused');
     expect(await run(`UPDATE products SET stockQuantity = -1 WHERE id = ${product.id}`)).toBe('refused');
     expect(await run(`UPDATE products SET sku = 'UT-1' WHERE id = ${product.id}`)).toBe('refused');
@@ -91,7 +95,14 @@ describe('products', () => {
     const delta = await create({ name: 'Filter Delta 100%', price: '40.00', sku: 'F-D', stockQuantity: 1, categoryId: cat });
     const echo = await create({ name: 'Filter Echo', price: '50.00', sku: 'F-E', stockQuantity: 9, categoryId: cat });
     await t.http().delete(`/api/v1/products/${echo.id}`).set(admin()).expect(204);
-    const list = (query: Record<string, unknown>, headers: Record<string, string> = {}) => t.http().get('/api/v1/products').query({ categoryId: cat, ...query }).set(headers).expect(200).then((response) => response.body);
+    const list = (query: Record<string, unknown>, headers: Record<string, string> = {}) =>
+      t
+        .http()
+        .get('/api/v1/products')
+        .query({ categoryId: cat, ...query })
+        .set(headers)
+        .expect(200)
+        .then((response) => response.body);
 
     expect(skus(await list({}))).toEqual(['F-A', 'F-B', 'F-C', 'F-D']);
     expect(skus(await list({ minPrice: '20', maxPrice: '30.00' }))).toEqual(['F-B', 'F-C']);
@@ -185,7 +196,12 @@ describe('products', () => {
     await t.http().patch(`/api/v1/products/${product.id}/stock`).set(admin()).send({ delta: 6 }).expect(200);
     expect((await listed())?.stockQuantity).toBe(10);
     const customer = await t.customer();
-    await t.http().post('/api/v1/orders').set(bearer(customer.token)).send({ items: [{ productId: product.id, quantity: 3 }] }).expect(201);
+    await t
+      .http()
+      .post('/api/v1/orders')
+      .set(bearer(customer.token))
+      .send({ items: [{ productId: product.id, quantity: 3 }] })
+      .expect(201);
     expect((await listed())?.stockQuantity).toBe(7);
     await t.http().patch(`/api/v1/products/${product.id}`).set(admin()).send({ price: '9.50' }).expect(200);
     expect((await listed())?.price).toBe('9.50');

@@ -31,7 +31,16 @@ describe('rate limits with the default configuration', () => {
 
   it('lets one authenticated client call predict far beyond the per-address budget', async () => {
     const { token } = await t.customer('loadtester');
-    const seen = await statuses(700, () => t.http().post('/api/v1/inference/sensor-anomaly/predict').set(bearer(token)).send({ inputs: [READING] }), 20);
+    const seen = await statuses(
+      700,
+      () =>
+        t
+          .http()
+          .post('/api/v1/inference/sensor-anomaly/predict')
+          .set(bearer(token))
+          .send({ inputs: [READING] }),
+      20,
+    );
     expect(seen.filter((status) => status !== 200)).toEqual([]);
   });
 });
@@ -66,7 +75,14 @@ describe('rate limits per user and per client address', () => {
     // A well-signed token for a user id that has budget left is that user's bucket (the guard
     // decides whether it is honoured); the key never comes from an unverified claim.
     const again = signToken({ sub: carol.id, username: carol.username, role: 'customer' }, TEST_JWT_SECRET);
-    expect(await statuses(6, (index) => t.http().get('/api/v1/auth/me').set(bearer(index % 2 ? again : carol.token)))).toEqual([200, 200, 200, 200, 200, 429]);
+    expect(
+      await statuses(6, (index) =>
+        t
+          .http()
+          .get('/api/v1/auth/me')
+          .set(bearer(index % 2 ? again : carol.token)),
+      ),
+    ).toEqual([200, 200, 200, 200, 200, 429]);
   });
 });
 
@@ -110,7 +126,12 @@ describe('X-Forwarded-For without TRUST_PROXY', () => {
   afterAll(() => t.close());
 
   it('is ignored: rotating it does not give a client new budgets', async () => {
-    const seen = await statuses(5, (index) => t.http().get('/api/v1/products').set('X-Forwarded-For', `10.5.0.${index + 1}`));
+    const seen = await statuses(5, (index) =>
+      t
+        .http()
+        .get('/api/v1/products')
+        .set('X-Forwarded-For', `10.5.0.${index + 1}`),
+    );
     expect(seen).toEqual([200, 200, 200, 429, 429]);
   });
 });

@@ -41,8 +41,20 @@ describe('Redis outage', () => {
   });
 
   const products = () => t.http().get('/api/v1/products').timeout(HANG_MS);
-  const predict = () => t.http().post('/api/v1/inference/sensor-anomaly/predict').set(bearer(token)).send({ inputs: [READING] }).timeout(HANG_MS);
-  const submit = () => t.http().post('/api/v1/inference/sensor-anomaly/jobs').set(bearer(token)).send({ inputs: [READING, READING, READING] }).timeout(HANG_MS);
+  const predict = () =>
+    t
+      .http()
+      .post('/api/v1/inference/sensor-anomaly/predict')
+      .set(bearer(token))
+      .send({ inputs: [READING] })
+      .timeout(HANG_MS);
+  const submit = () =>
+    t
+      .http()
+      .post('/api/v1/inference/sensor-anomaly/jobs')
+      .set(bearer(token))
+      .send({ inputs: [READING, READING, READING] })
+      .timeout(HANG_MS);
   const storeErrors = async () => Number(/^rate_limit_store_errors_total (\d+)/m.exec((await t.http().get('/metrics').timeout(HANG_MS)).text)?.[1] ?? 'NaN');
 
   /** A burst of every kind of request; each must answer, none within the hang bound may be lost. */
@@ -81,10 +93,14 @@ describe('Redis outage', () => {
     await proxy.restore();
     await waitFor(async () => ((await t.http().get('/health/ready')).status === 200 ? true : undefined));
     for (const jobId of jobs) {
-      const done = await waitFor(async () => {
-        const { body } = await t.http().get(`/api/v1/inference/jobs/${jobId}`).set(bearer(token)).expect(200);
-        return body.status === 'succeeded' ? body : undefined;
-      }, 40_000, 200);
+      const done = await waitFor(
+        async () => {
+          const { body } = await t.http().get(`/api/v1/inference/jobs/${jobId}`).set(bearer(token)).expect(200);
+          return body.status === 'succeeded' ? body : undefined;
+        },
+        40_000,
+        200,
+      );
       expect(done.processedRows).toBe(3);
     }
     // Counting resumes: the address's budget is still spent in Redis.

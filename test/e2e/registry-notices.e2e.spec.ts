@@ -122,7 +122,9 @@ describeWithRedis('registry notices: changes through one process reach the other
     // The replaced version is freed on B after the switch: keep calling through that too.
     await new Promise((resolve) => setTimeout(resolve, 300));
     const { statuses, versions } = await stream.stop();
-    console.log(`Registry notices: B served A's deploy after ${deployDelay} ms and its rollback after ${rollbackDelay} ms (${statuses.length} predicts on B meanwhile, all ${statuses.every((status) => status === 200) ? '200' : 'NOT 200'}); the worker held the deployed version after ${workerDelay} ms`);
+    console.log(
+      `Registry notices: B served A's deploy after ${deployDelay} ms and its rollback after ${rollbackDelay} ms (${statuses.length} predicts on B meanwhile, all ${statuses.every((status) => status === 200) ? '200' : 'NOT 200'}); the worker held the deployed version after ${workerDelay} ms`,
+    );
     expect(deployDelay).toBeLessThan(NOTICE_BOUND_MS);
     expect(rollbackDelay).toBeLessThan(NOTICE_BOUND_MS);
     expect(workerDelay).toBeLessThan(NOTICE_BOUND_MS);

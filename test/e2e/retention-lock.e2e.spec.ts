@@ -21,7 +21,17 @@ const oldRecords = async (t: TestApp) => Number((await t.dataSource.query("SELEC
 
 /** `npm run purge` as a real process on the test's database; its printed JSON. */
 async function runPurgeCli(t: TestApp, extra: Record<string, string> = {}): Promise<Record<string, any>> {
-  const env = { ...process.env, DATABASE_URL: t.database.url, DATABASE_MIGRATE_ON_BOOT: 'false', JWT_SECRET: TEST_JWT_SECRET, MODELS_DIR: t.modelsDir, LOG_LEVEL: 'error', REDIS_URL: '', RETENTION_RECORDS_DAYS: '7', ...extra };
+  const env = {
+    ...process.env,
+    DATABASE_URL: t.database.url,
+    DATABASE_MIGRATE_ON_BOOT: 'false',
+    JWT_SECRET: TEST_JWT_SECRET,
+    MODELS_DIR: t.modelsDir,
+    LOG_LEVEL: 'error',
+    REDIS_URL: '',
+    RETENTION_RECORDS_DAYS: '7',
+    ...extra,
+  };
   const { stdout } = await promisify(execFile)(process.execPath, [CLI], { env, timeout: 60_000 });
   return JSON.parse(stdout.trim().split('\n').pop() as string);
 }

@@ -43,9 +43,21 @@ describe('retention purge', () => {
     await insertRecords(2500, OLD);
     await insertRecords(3);
     const readings = [0, 1, 2].map((index) => ({ timestamp: new Date(Date.now() - index * 60_000).toISOString(), sensorId: 's-1', temperature: 20, humidity: 40 }));
-    await t.http().post('/api/v1/ingest/sensor-readings').set(bearer(customer.token)).send([...readings, { ...readings[0], timestamp: OLD_ISO }, { ...readings[0], timestamp: '2025-01-01T00:00:00Z' }]).expect(201);
+    await t
+      .http()
+      .post('/api/v1/ingest/sensor-readings')
+      .set(bearer(customer.token))
+      .send([...readings, { ...readings[0], timestamp: OLD_ISO }, { ...readings[0], timestamp: '2025-01-01T00:00:00Z' }])
+      .expect(201);
     const product = await t.http().post('/api/v1/products').set(bearer(t.adminToken)).send({ name: 'Retained', price: 5, sku: 'RET-1', stockQuantity: 100 }).expect(201);
-    for (const key of ['old-key', 'new-key']) await t.http().post('/api/v1/orders').set(bearer(customer.token)).set('Idempotency-Key', key).send({ items: [{ productId: product.body.id, quantity: 1 }] }).expect(201);
+    for (const key of ['old-key', 'new-key'])
+      await t
+        .http()
+        .post('/api/v1/orders')
+        .set(bearer(customer.token))
+        .set('Idempotency-Key', key)
+        .send({ items: [{ productId: product.body.id, quantity: 1 }] })
+        .expect(201);
     await t.dataSource.query("UPDATE idempotency_keys SET createdAt = ? WHERE idempotencyKey = 'old-key'", [OLD]);
 
     const outcome = await purge();
@@ -62,12 +74,23 @@ describe('retention purge', () => {
   });
 
   it('deletes finished jobs past their retention with their chunks and results, and keeps recent or unfinished ones', async () => {
-    const submit = async () => (await t.http().post('/api/v1/inference/sensor-anomaly/jobs').set(bearer(customer.token)).send({ inputs: Array.from({ length: 1200 }, (_, i) => [20 + (i % 10), 40, 1000]) }).expect(202)).body.jobId as string;
+    const submit = async () =>
+      (
+        await t
+          .http()
+          .post('/api/v1/inference/sensor-anomaly/jobs')
+          .set(bearer(customer.token))
+          .send({ inputs: Array.from({ length: 1200 }, (_, i) => [20 + (i % 10), 40, 1000]) })
+          .expect(202)
+      ).body.jobId as string;
     const [oldJob, newJob] = [await submit(), await submit()];
     for (const id of [oldJob, newJob]) await waitFor(async () => ((await t.http().get(`/api/v1/inference/jobs/${id}`).set(bearer(customer.token))).body.status === 'succeeded' ? true : undefined));
     await t.dataSource.query('UPDATE inference_jobs SET finishedAt = ? WHERE id = ?', [OLD_ISO, oldJob]);
     // A job created long ago that has not finished is never purged.
-    await t.dataSource.query("INSERT INTO inference_jobs (id, userId, model, version, status, totalRows, processedRows, chunkCount, attempts, createdAt) VALUES ('00000000-0000-4000-8000-00000000abcd', ?, 'nope', '1', 'failed', 1, 0, 0, 1, ?)", [customer.id, OLD]);
+    await t.dataSource.query(
+      "INSERT INTO inference_jobs (id, userId, model, version, status, totalRows, processedRows, chunkCount, attempts, createdAt) VALUES ('00000000-0000-4000-8000-00000000abcd', ?, 'nope', '1', 'failed', 1, 0, 0, 1, ?)",
+      [customer.id, OLD],
+    );
 
     const outcome = await purge();
     expect(outcome.report).toMatchObject({ jobs: 1, jobResults: 1200 });
@@ -91,7 +114,11 @@ describe('retention purge', () => {
       while (purging) {
         const response =
           worker % 2 === 0
-            ? await t.http().post('/api/v1/inference/order-value/predict').set(bearer(customer.token)).send({ inputs: [[3, 20, 2, 5]] })
+            ? await t
+                .http()
+                .post('/api/v1/inference/order-value/predict')
+                .set(bearer(customer.token))
+                .send({ inputs: [[3, 20, 2, 5]] })
             : await t.http().get('/api/v1/inference/records').query({ pageSize: 50 }).set(bearer(t.adminToken));
         statuses.push(response.status);
       }
@@ -107,7 +134,11 @@ describe('retention purge', () => {
   it("deletes an archived version's artifact files after its retention and keeps its registry row", async () => {
     const dir = join(t.modelsDir, 'order-value', '1.0.0');
     expect(existsSync(join(dir, 'model.json'))).toBe(true);
-    await t.http().delete('/api/v1/models/order-value/versions/1.0.0').set(bearer(t.adminToken)).expect((response) => expect([200, 204]).toContain(response.status));
+    await t
+      .http()
+      .delete('/api/v1/models/order-value/versions/1.0.0')
+      .set(bearer(t.adminToken))
+      .expect((response) => expect([200, 204]).toContain(response.status));
     expect((await purge()).report.archivedModelArtifacts).toBe(0);
     expect(existsSync(join(dir, 'model.json'))).toBe(true);
 

@@ -11,7 +11,6 @@ import { describeWithRedis, TEST_REDIS_URL as REDIS_URL } from '../helpers/servi
 import { waitFor } from '../helpers/wait-for.js';
 import { createTestDatabase, type TestDatabase } from '../setup/test-database.js';
 
-
 /**
  * Two API processes (each also a job worker) on one database and one Redis: a deploy or rollback
  * through one is served by the other within seconds, rate limits are counted together, and every
@@ -45,7 +44,13 @@ describeWithRedis('scale-out: two API processes, one database, one Redis', () =>
     rmSync(modelsDir, { recursive: true, force: true });
   });
 
-  const servedVersion = async (api: RunningProcess) => (await request(api.baseUrl!).post('/api/v1/inference/sensor-anomaly/predict').set(bearer(token)).send({ inputs: [21, 45, 1012] })).body.version as string | undefined;
+  const servedVersion = async (api: RunningProcess) =>
+    (
+      await request(api.baseUrl!)
+        .post('/api/v1/inference/sensor-anomaly/predict')
+        .set(bearer(token))
+        .send({ inputs: [21, 45, 1012] })
+    ).body.version as string | undefined;
 
   it('serves a deploy made through one process from the other within seconds, and a rollback too', async () => {
     await attachUpload(request(a.baseUrl!).post('/api/v1/models').set(bearer(token)), { ...sensorArtifact(), fields: sensorFields('2.0.0') }).expect(201);
@@ -78,10 +83,14 @@ describeWithRedis('scale-out: two API processes, one database, one Redis', () =>
       ids.push(accepted.body.jobId);
     }
     for (const id of ids) {
-      const done = await waitFor(async () => {
-        const status = await request(b.baseUrl!).get(`/api/v1/inference/jobs/${id}`).set(bearer(token)).expect(200);
-        return status.body.status === 'succeeded' ? status.body : undefined;
-      }, 60_000, 100);
+      const done = await waitFor(
+        async () => {
+          const status = await request(b.baseUrl!).get(`/api/v1/inference/jobs/${id}`).set(bearer(token)).expect(200);
+          return status.body.status === 'succeeded' ? status.body : undefined;
+        },
+        60_000,
+        100,
+      );
       expect(done.processedRows).toBe(2000);
       const results = await request(a.baseUrl!).get(`/api/v1/inference/jobs/${id}/results`).query({ page: 20, pageSize: 100 }).set(bearer(token)).expect(200);
       expect(results.body.total).toBe(2000);

@@ -99,8 +99,14 @@ describe('SqlTextCache on the product reads', () => {
       [{ categoryId: c }, { categoryId: d }],
       [{ minPrice: 0 }, { minPrice: 1500 }],
       [{ maxPrice: 100_000 }, { maxPrice: 1500 }],
-      [{ inStock: true, search: 'widget' }, { inStock: true, search: 'one' }],
-      [{ inStock: false, search: 'widget' }, { inStock: false, search: 'two', isActive: undefined }],
+      [
+        { inStock: true, search: 'widget' },
+        { inStock: true, search: 'one' },
+      ],
+      [
+        { inStock: false, search: 'widget' },
+        { inStock: false, search: 'two', isActive: undefined },
+      ],
       [{ search: 'widget' }, { search: '50%_!' }],
       [{ tag: ['a'] }, { tag: ['b'] }],
       [{ tag: ['a', 'b'] }, { tag: ['b', 'a'] }],
@@ -116,7 +122,10 @@ describe('SqlTextCache on the product reads', () => {
     ];
     const calls = pairs.flatMap(([first, second]) => [() => repository.list(first, page()), () => repository.list(second, page())]);
     // The page is part of the shape: another page is another text, and a repeat of it reuses that one.
-    calls.push(() => repository.list({ isActive: true }, page(1, 1)), () => repository.list({ isActive: false }, page(1, 1)));
+    calls.push(
+      () => repository.list({ isActive: true }, page(1, 1)),
+      () => repository.list({ isActive: false }, page(1, 1)),
+    );
     expectEveryHitFresh(await reusesOf(calls), pairs.length + 1);
   });
 });

@@ -38,7 +38,12 @@ describe('WS /api/v1/inference/stream', () => {
     const reply = await next();
     expect(reply).toMatchObject({ id: 'a1', model: 'sensor-anomaly', version: '1.0.0' });
     expect(reply.predictions[0].label).toBe('normal');
-    const http = await t.http().post('/api/v1/inference/sensor-anomaly/predict').set('Authorization', `Bearer ${token}`).send({ inputs: [{ temperature: 21, humidity: 45, pressure: 1012 }] }).expect(200);
+    const http = await t
+      .http()
+      .post('/api/v1/inference/sensor-anomaly/predict')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ inputs: [{ temperature: 21, humidity: 45, pressure: 1012 }] })
+      .expect(200);
     expect(reply.predictions).toEqual(http.body.predictions);
     socket.send(JSON.stringify({ id: 7, model: 'order-value', version: 'latest', inputs: [3, 20, 2, 5] }));
     expect(await next()).toMatchObject({ id: 7, model: 'order-value', predictions: [{ value: expect.any(Number) }] });

@@ -12,11 +12,33 @@ describe('product tags', () => {
   let t: TestApp;
   let skuCounter = 0;
   const admin = () => bearer(t.adminToken);
-  const tag = async (name: string, slug?: string): Promise<Tag> => (await t.http().post('/api/v1/tags').set(admin()).send(slug ? { name, slug } : { name }).expect(201)).body;
+  const tag = async (name: string, slug?: string): Promise<Tag> =>
+    (
+      await t
+        .http()
+        .post('/api/v1/tags')
+        .set(admin())
+        .send(slug ? { name, slug } : { name })
+        .expect(201)
+    ).body;
   const product = async (name: string, price = '10.00'): Promise<{ id: number; sku: string; slug: string }> =>
-    (await t.http().post('/api/v1/products').set(admin()).send({ name, price, sku: `TAG-P-${++skuCounter}`, stockQuantity: 1 }).expect(201)).body;
+    (
+      await t
+        .http()
+        .post('/api/v1/products')
+        .set(admin())
+        .send({ name, price, sku: `TAG-P-${++skuCounter}`, stockQuantity: 1 })
+        .expect(201)
+    ).body;
   const setTags = (productId: number, tagIds: unknown) => t.http().put(`/api/v1/products/${productId}/tags`).set(admin()).send({ tagIds });
-  const listed = async (query: Record<string, unknown>) => (await t.http().get('/api/v1/products').query({ pageSize: 100, ...query }).expect(200)).body;
+  const listed = async (query: Record<string, unknown>) =>
+    (
+      await t
+        .http()
+        .get('/api/v1/products')
+        .query({ pageSize: 100, ...query })
+        .expect(200)
+    ).body;
   const names = (body: { items: { name: string }[] }) => body.items.map((item) => item.name).sort();
   const links = async () => Number((await t.dataSource.query('SELECT COUNT(*) AS n FROM product_tags'))[0].n);
 
@@ -50,12 +72,15 @@ describe('product tags', () => {
     expect((await t.http().get('/api/v1/tags').query({ pageSize: 100 }).expect(200)).body.total).toBe(2);
   });
 
-  it('sets a product\'s tags as a whole set, shown on every product response; unknown ids change nothing', async () => {
+  it("sets a product's tags as a whole set, shown on every product response; unknown ids change nothing", async () => {
     const [a, b, c] = [await tag('Alpha'), await tag('Bravo'), await tag('Charlie')];
     const item = await product('Tagged Lamp');
     expect((await t.http().get(`/api/v1/products/${item.id}`).expect(200)).body.tags).toEqual([]);
     const set = (await setTags(item.id, [c.id, a.id, a.id]).expect(200)).body;
-    expect(set.tags).toEqual([{ id: a.id, name: 'Alpha', slug: 'alpha' }, { id: c.id, name: 'Charlie', slug: 'charlie' }]);
+    expect(set.tags).toEqual([
+      { id: a.id, name: 'Alpha', slug: 'alpha' },
+      { id: c.id, name: 'Charlie', slug: 'charlie' },
+    ]);
     for (const path of [`/api/v1/products/${item.id}`, `/api/v1/products/by-sku/${item.sku}`, `/api/v1/products/by-slug/${item.slug}`]) {
       expect((await t.http().get(path).expect(200)).body.tags.map((entry: Tag) => entry.slug)).toEqual(['alpha', 'charlie']);
     }
@@ -138,7 +163,10 @@ describe('product tags', () => {
     const tags = [await tag('Np One'), await tag('Np Two'), await tag('Np Three')];
     for (let index = 0; index < 20; index += 1) {
       const created = await product(`NPlusOne ${index}`);
-      await setTags(created.id, tags.map((entry) => entry.id)).expect(200);
+      await setTags(
+        created.id,
+        tags.map((entry) => entry.id),
+      ).expect(200);
     }
     const { result: response, statements } = await recordStatements(t.dataSource, () => t.http().get('/api/v1/products').query({ search: 'NPlusOne', pageSize: 20 }).expect(200));
     const body = response.body;

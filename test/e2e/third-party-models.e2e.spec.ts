@@ -69,7 +69,12 @@ describe('third-party TF.js models through the registry', () => {
     await t.http().post(`/api/v1/models/${modelName}/versions/1.0.0/deploy`).set(bearer(t.adminToken)).expect(200);
 
     const pixels = image(11);
-    const response = await t.http().post(`/api/v1/inference/${modelName}/predict`).set(bearer(t.adminToken)).send({ inputs: nested(pixels) }).expect(200);
+    const response = await t
+      .http()
+      .post(`/api/v1/inference/${modelName}/predict`)
+      .set(bearer(t.adminToken))
+      .send({ inputs: nested(pixels) })
+      .expect(200);
     const theirs = tf.tidy(() => references.get(name)!.infer(tf.tensor3d(pixels, [224, 224, 3], 'int32')));
     const want = Array.from(await theirs.data());
     theirs.dispose();
@@ -77,7 +82,12 @@ describe('third-party TF.js models through the registry', () => {
     got.forEach((value, index) => expect(Math.abs(value - want[index])).toBeLessThan(1e-5));
 
     // The same image sent flat is the same row.
-    const flat = await t.http().post(`/api/v1/inference/${modelName}/predict`).set(bearer(t.adminToken)).send({ inputs: Array.from(pixels, (value) => value / 255) }).expect(200);
+    const flat = await t
+      .http()
+      .post(`/api/v1/inference/${modelName}/predict`)
+      .set(bearer(t.adminToken))
+      .send({ inputs: Array.from(pixels, (value) => value / 255) })
+      .expect(200);
     expect(flat.body.predictions).toEqual(response.body.predictions);
   });
 });

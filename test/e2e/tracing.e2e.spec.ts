@@ -12,8 +12,19 @@ import { waitFor } from '../helpers/wait-for.js';
 import { checkedFetch } from '../helpers/validated-request.js';
 import { createTestDatabase, type TestDatabase } from '../setup/test-database.js';
 
-interface Span { traceId: string; spanId: string; name: string; kind: number; attributes: Record<string, unknown> }
-interface OtlpValue { stringValue?: string; intValue?: string | number; doubleValue?: number; boolValue?: boolean }
+interface Span {
+  traceId: string;
+  spanId: string;
+  name: string;
+  kind: number;
+  attributes: Record<string, unknown>;
+}
+interface OtlpValue {
+  stringValue?: string;
+  intValue?: string | number;
+  doubleValue?: number;
+  boolValue?: boolean;
+}
 
 /** A collector in the test: OTLP/HTTP JSON on /v1/traces, flattened to spans. */
 function startCollector(): Promise<{ server: Server; url: string; spans: Span[] }> {
@@ -24,9 +35,19 @@ function startCollector(): Promise<{ server: Server; url: string; spans: Span[] 
     request.on('end', () => {
       if (request.url === '/v1/traces' && /json/.test(request.headers['content-type'] ?? '')) {
         const payload = JSON.parse(body) as { resourceSpans: { scopeSpans: { spans: (Omit<Span, 'attributes'> & { attributes?: { key: string; value: OtlpValue }[] })[] }[] }[] };
-        for (const resource of payload.resourceSpans) for (const scope of resource.scopeSpans) for (const span of scope.spans) {
-          spans.push({ ...span, attributes: Object.fromEntries((span.attributes ?? []).map(({ key, value }) => [key, value.stringValue ?? (value.intValue === undefined ? undefined : Number(value.intValue)) ?? value.doubleValue ?? value.boolValue])) });
-        }
+        for (const resource of payload.resourceSpans)
+          for (const scope of resource.scopeSpans)
+            for (const span of scope.spans) {
+              spans.push({
+                ...span,
+                attributes: Object.fromEntries(
+                  (span.attributes ?? []).map(({ key, value }) => [
+                    key,
+                    value.stringValue ?? (value.intValue === undefined ? undefined : Number(value.intValue)) ?? value.doubleValue ?? value.boolValue,
+                  ]),
+                ),
+              });
+            }
       }
       response.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
     });
@@ -38,11 +59,14 @@ function startCollector(): Promise<{ server: Server; url: string; spans: Span[] 
 function writeModuleProbe(dir: string, out: string): string {
   const hook = `import { appendFileSync } from 'node:fs'; export async function resolve(specifier, context, next) { const result = await next(specifier, context); appendFileSync(${JSON.stringify(out)}, result.url + '\\n'); return result; }`;
   const probe = join(dir, 'probe.mjs');
-  writeFileSync(probe, `import { appendFileSync } from 'node:fs';
+  writeFileSync(
+    probe,
+    `import { appendFileSync } from 'node:fs';
 import { createRequire, register } from 'node:module';
 register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}));
 process.on('exit', () => appendFileSync(${JSON.stringify(out)}, Object.keys(createRequire(import.meta.url).cache).join('\\n')));
-`);
+`,
+  );
   return pathToFileURL(probe).href;
 }
 
@@ -68,9 +92,23 @@ describe('OpenTelemetry tracing', () => {
     return { modules, api: startApi(env) };
   };
   const predict = async (api: RunningProcess) => {
-    const login = await checkedFetch(`${api.baseUrl}/api/v1/auth/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password }) });
+    const login = await checkedFetch(`${api.baseUrl}/api/v1/auth/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password }),
+    });
     const { access_token: token } = (await login.json()) as { access_token: string };
-    const response = await checkedFetch(`${api.baseUrl}/api/v1/inference/sensor-anomaly/predict`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify({ inputs: [[21, 45, 1012], [22, 40, 1010], [80, 5, 900]] }) });
+    const response = await checkedFetch(`${api.baseUrl}/api/v1/inference/sensor-anomaly/predict`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: JSON.stringify({
+        inputs: [
+          [21, 45, 1012],
+          [22, 40, 1010],
+          [80, 5, 900],
+        ],
+      }),
+    });
     expect(response.status).toBe(200);
   };
 
@@ -82,18 +120,34 @@ describe('OpenTelemetry tracing', () => {
     const api = await starting;
     try {
       await predict(api);
-      const request = await waitFor(async () => collector.spans.find((span) => span.kind === 2 && String(span.attributes['url.path'] ?? span.attributes['http.target'] ?? '').endsWith('/sensor-anomaly/predict')), 20_000, 100);
+      const request = await waitFor(
+        async () => collector.spans.find((span) => span.kind === 2 && String(span.attributes['url.path'] ?? span.attributes['http.target'] ?? '').endsWith('/sensor-anomaly/predict')),
+        20_000,
+        100,
+      );
       // Within the request's trace: the caller's lookup in the database and the forward pass with its batch size.
       const inTrace = () => collector.spans.filter((span) => span.traceId === request.traceId);
       const execution = await waitFor(async () => inTrace().find((span) => span.name === 'model.execute'), 20_000, 100);
       expect(execution.attributes).toMatchObject({ 'inference.batch_size': 3, 'inference.model': 'sensor-anomaly@1.0.0' });
       const system = (span: Span) => String(span.attributes['db.system.name'] ?? span.attributes['db.system'] ?? '');
       const engine = database.url.startsWith('sqlite') ? /sqlite/ : /mysql|mariadb/;
-      const query = await waitFor(async () => inTrace().find((span) => engine.test(system(span)) && /^SELECT/.test(String(span.attributes['db.query.text'] ?? span.attributes['db.statement']))), 20_000, 100);
+      const query = await waitFor(
+        async () => inTrace().find((span) => engine.test(system(span)) && /^SELECT/.test(String(span.attributes['db.query.text'] ?? span.attributes['db.statement']))),
+        20_000,
+        100,
+      );
       expect(query.kind).toBe(3);
       await waitFor(async () => inTrace().find((span) => system(span) === 'redis'), 20_000, 100);
       // The request's log line names its trace.
-      const line = await waitFor(async () => api.output().split('\n').find((text) => text.includes('"request completed"') && text.includes('/sensor-anomaly/predict')), 10_000, 100);
+      const line = await waitFor(
+        async () =>
+          api
+            .output()
+            .split('\n')
+            .find((text) => text.includes('"request completed"') && text.includes('/sensor-anomaly/predict')),
+        10_000,
+        100,
+      );
       expect(JSON.parse(line)).toMatchObject({ trace_id: request.traceId, span_id: expect.stringMatching(/^[0-9a-f]{16}$/) });
     } finally {
       await api.kill('SIGTERM');

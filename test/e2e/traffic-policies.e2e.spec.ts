@@ -24,8 +24,18 @@ function nudgedArtifact() {
 describe('traffic policies', () => {
   let t: TestApp;
   const admin = () => bearer(t.adminToken);
-  const putPolicy = (body: unknown) => t.http().put('/api/v1/models/sensor-anomaly/traffic').set(admin()).send(body as object);
-  const predict = (token: string, inputs: unknown, version?: string) => t.http().post('/api/v1/inference/sensor-anomaly/predict').set(bearer(token)).send({ inputs, ...(version ? { version } : {}) });
+  const putPolicy = (body: unknown) =>
+    t
+      .http()
+      .put('/api/v1/models/sensor-anomaly/traffic')
+      .set(admin())
+      .send(body as object);
+  const predict = (token: string, inputs: unknown, version?: string) =>
+    t
+      .http()
+      .post('/api/v1/inference/sensor-anomaly/predict')
+      .set(bearer(token))
+      .send({ inputs, ...(version ? { version } : {}) });
   let users: { id: number; token: string }[] = [];
 
   beforeAll(async () => {
@@ -39,8 +49,22 @@ describe('traffic policies', () => {
   afterAll(() => t.close());
 
   it('splits 90/10, sticky per user, and a named version bypasses it', async () => {
-    const stored = await putPolicy({ versions: [{ version: '1.0.0', weight: 90 }, { version: '2.0.0', weight: 10 }] }).expect(200);
-    expect(stored.body).toEqual({ model: 'sensor-anomaly', versions: [{ version: '1.0.0', weight: 90 }, { version: '2.0.0', weight: 10 }], shadow: [], revision: 1, updatedAt: expect.any(String) });
+    const stored = await putPolicy({
+      versions: [
+        { version: '1.0.0', weight: 90 },
+        { version: '2.0.0', weight: 10 },
+      ],
+    }).expect(200);
+    expect(stored.body).toEqual({
+      model: 'sensor-anomaly',
+      versions: [
+        { version: '1.0.0', weight: 90 },
+        { version: '2.0.0', weight: 10 },
+      ],
+      shadow: [],
+      revision: 1,
+      updatedAt: expect.any(String),
+    });
     expect((await t.http().get('/api/v1/models/sensor-anomaly/traffic').set(admin()).expect(200)).body).toEqual(stored.body);
 
     const servedBy = new Map<number, Set<string>>();
@@ -81,7 +105,10 @@ describe('traffic policies', () => {
     const batches = Array.from({ length: 20 }, (_, batch) => Array.from({ length: 5 }, (__, index) => row(batch * 5 + index)));
     for (const inputs of batches) expect((await predict(token, inputs).expect(200)).body.version).toBe('1.0.0');
     const pair = await waitFor(
-      async () => ((body) => body.shadows.find((entry: { shadow: string; calls: number }) => entry.shadow === '3.0.0' && entry.calls === batches.length))((await t.http().get('/api/v1/models/sensor-anomaly/traffic/stats').set(admin()).expect(200)).body),
+      async () =>
+        ((body) => body.shadows.find((entry: { shadow: string; calls: number }) => entry.shadow === '3.0.0' && entry.calls === batches.length))(
+          (await t.http().get('/api/v1/models/sensor-anomaly/traffic/stats').set(admin()).expect(200)).body,
+        ),
       20_000,
       50,
     );
@@ -96,7 +123,11 @@ describe('traffic policies', () => {
     expect(same).toBeLessThan(100);
 
     // The prediction log is written in the background: wait for the 20 shadow rows.
-    const records = await waitFor(async () => ((body) => (body.total >= 20 ? body : undefined))((await t.http().get('/api/v1/inference/records').query({ source: 'shadow', pageSize: 100 }).set(admin()).expect(200)).body), 20_000, 100);
+    const records = await waitFor(
+      async () => ((body) => (body.total >= 20 ? body : undefined))((await t.http().get('/api/v1/inference/records').query({ source: 'shadow', pageSize: 100 }).set(admin()).expect(200)).body),
+      20_000,
+      100,
+    );
     expect(records.total).toBe(20);
     expect(records.items.every((record: { version: string; source: string }) => record.version === '3.0.0' && record.source === 'shadow')).toBe(true);
 
@@ -108,14 +139,43 @@ describe('traffic policies', () => {
 
   it('refuses bad policies in the contract shape', async () => {
     expectErrorShape((await putPolicy({ versions: [{ version: '1.0.0', weight: 90 }] }).expect(400)).body, 400);
-    expectErrorShape((await putPolicy({ versions: [{ version: '1.0.0', weight: 50 }, { version: '1.0.0', weight: 50 }] }).expect(400)).body, 400);
+    expectErrorShape(
+      (
+        await putPolicy({
+          versions: [
+            { version: '1.0.0', weight: 50 },
+            { version: '1.0.0', weight: 50 },
+          ],
+        }).expect(400)
+      ).body,
+      400,
+    );
     expectErrorShape((await putPolicy({ versions: [{ version: '1.0.0', weight: 100 }], shadow: ['1.0.0'] }).expect(400)).body, 400);
     expectErrorShape((await putPolicy({ versions: [{ version: '1.0.0', weight: 100.5 }] }).expect(400)).body, 400);
     expectErrorShape((await putPolicy({ versions: [] }).expect(400)).body, 400);
     expect(expectErrorShape((await putPolicy({ versions: [{ version: '9.9.9', weight: 100 }] }).expect(404)).body, 404).code).toBe('MODEL_VERSION_NOT_FOUND');
-    expect(expectErrorShape((await t.http().put('/api/v1/models/ghost/traffic').set(admin()).send({ versions: [{ version: '1.0.0', weight: 100 }] }).expect(404)).body, 404).code).toBe('MODEL_NOT_FOUND');
+    expect(
+      expectErrorShape(
+        (
+          await t
+            .http()
+            .put('/api/v1/models/ghost/traffic')
+            .set(admin())
+            .send({ versions: [{ version: '1.0.0', weight: 100 }] })
+            .expect(404)
+        ).body,
+        404,
+      ).code,
+    ).toBe('MODEL_NOT_FOUND');
     expectErrorShape((await t.http().get('/api/v1/models/ghost/traffic/stats').set(admin()).expect(404)).body, 404);
-    expectErrorShape((await putPolicy({ versions: [{ version: '1.0.0', weight: 100 }] }).set(bearer(users[0].token)).expect(403)).body, 403);
+    expectErrorShape(
+      (
+        await putPolicy({ versions: [{ version: '1.0.0', weight: 100 }] })
+          .set(bearer(users[0].token))
+          .expect(403)
+      ).body,
+      403,
+    );
     // A version the policy names cannot be archived; the policy is unchanged by the refusals.
     expect(expectErrorShape((await t.http().delete('/api/v1/models/sensor-anomaly/versions/3.0.0').set(admin()).expect(409)).body, 409).code).toBe('MODEL_VERSION_IN_USE');
     expect((await t.http().get('/api/v1/models/sensor-anomaly/traffic').set(admin()).expect(200)).body).toMatchObject({ revision: 2, shadow: ['3.0.0'] });
@@ -129,7 +189,10 @@ describe('traffic policies', () => {
     expect((await predict(onCanary.token, [row(0)]).expect(200)).body.version).toBe('1.0.0');
     // No route names 2.0.0 any more: it is unloaded.
     expectErrorShape((await predict(onCanary.token, [row(0)], '2.0.0').expect(404)).body, 404);
-    const events = (await t.http().get('/api/v1/models/sensor-anomaly/events').query({ pageSize: 100 }).set(admin()).expect(200)).body.items as { action: string; details: { revision: number | null } }[];
+    const events = (await t.http().get('/api/v1/models/sensor-anomaly/events').query({ pageSize: 100 }).set(admin()).expect(200)).body.items as {
+      action: string;
+      details: { revision: number | null };
+    }[];
     expect(events.filter((event) => event.action === 'policy').map((event) => event.details.revision)).toEqual([null, 2, 1]);
   });
 });

@@ -26,12 +26,18 @@ describe('model upload races', () => {
     return data;
   }
   const checksumOf = (data: Buffer) => createHash('sha256').update(modelJson).update(data).digest('hex');
-  const upload = (version: string, data: Buffer) => attachUpload(t.http().post('/api/v1/models').set(bearer(t.adminToken)), { modelJson, weights: [{ name: 'weights.bin', data }], fields: sensorFields(version) });
+  const upload = (version: string, data: Buffer) =>
+    attachUpload(t.http().post('/api/v1/models').set(bearer(t.adminToken)), { modelJson, weights: [{ name: 'weights.bin', data }], fields: sensorFields(version) });
   const storedChecksum = (version: string) => checksumOf(readFileSync(join(t.modelsDir, 'sensor-anomaly', version, 'weights.bin')));
 
   async function expectDeploysAndPredicts(version: string) {
     await t.http().post(`/api/v1/models/sensor-anomaly/versions/${version}/deploy`).set(bearer(t.adminToken)).expect(200);
-    const predicted = await t.http().post('/api/v1/inference/sensor-anomaly/predict').set(bearer(t.adminToken)).send({ inputs: [[21, 45, 1012]] }).expect(200);
+    const predicted = await t
+      .http()
+      .post('/api/v1/inference/sensor-anomaly/predict')
+      .set(bearer(t.adminToken))
+      .send({ inputs: [[21, 45, 1012]] })
+      .expect(200);
     expect(predicted.body.version).toBe(version);
   }
 

@@ -12,7 +12,12 @@ describe('users', () => {
   afterAll(() => t.close());
 
   it('lets an admin create users with a role; customers get 403', async () => {
-    const created = await t.http().post('/api/v1/users').set(admin()).send(newUser('second_admin', { role: 'admin', fullName: 'Second', bio: 'Ops' })).expect(201);
+    const created = await t
+      .http()
+      .post('/api/v1/users')
+      .set(admin())
+      .send(newUser('second_admin', { role: 'admin', fullName: 'Second', bio: 'Ops' }))
+      .expect(201);
     expect(created.body).toMatchObject({ username: 'second_admin', role: 'admin', fullName: 'Second', bio: 'Ops' });
     expect(created.body).not.toHaveProperty('passwordHash');
     const customer = await t.customer();
@@ -22,22 +27,47 @@ describe('users', () => {
   });
 
   it('bulk-creates all or nothing and names the conflicting value', async () => {
-    const ok = await t.http().post('/api/v1/users/bulk').set(admin()).send([newUser('bulk_a'), newUser('bulk_b')]).expect(201);
+    const ok = await t
+      .http()
+      .post('/api/v1/users/bulk')
+      .set(admin())
+      .send([newUser('bulk_a'), newUser('bulk_b')])
+      .expect(201);
     expect(ok.body.map((user: { username: string }) => user.username)).toEqual(['bulk_a', 'bulk_b']);
     const count = async () => Number((await t.dataSource.query('SELECT COUNT(*) AS n FROM users'))[0].n);
     const before = await count();
-    const conflict = await t.http().post('/api/v1/users/bulk').set(admin()).send([newUser('bulk_c'), newUser('bulk_a')]).expect(409);
+    const conflict = await t
+      .http()
+      .post('/api/v1/users/bulk')
+      .set(admin())
+      .send([newUser('bulk_c'), newUser('bulk_a')])
+      .expect(409);
     expect(expectErrorShape(conflict.body, 409)).toMatchObject({ code: 'USER_USERNAME_TAKEN', message: expect.stringContaining('bulk_a') });
-    const repeated = await t.http().post('/api/v1/users/bulk').set(admin()).send([newUser('bulk_d'), newUser('bulk_d')]).expect(409);
+    const repeated = await t
+      .http()
+      .post('/api/v1/users/bulk')
+      .set(admin())
+      .send([newUser('bulk_d'), newUser('bulk_d')])
+      .expect(409);
     expect(repeated.body).toMatchObject({ code: 'USER_DUPLICATE_IN_REQUEST', message: expect.stringContaining('bulk_d') });
-    const invalid = await t.http().post('/api/v1/users/bulk').set(admin()).send([newUser('bulk_e'), { username: 'x' }]).expect(400);
+    const invalid = await t
+      .http()
+      .post('/api/v1/users/bulk')
+      .set(admin())
+      .send([newUser('bulk_e'), { username: 'x' }])
+      .expect(400);
     expect(invalid.body.details.map((detail: { field: string }) => detail.field)).toEqual(expect.arrayContaining(['1.username', '1.email', '1.password']));
     await t.http().post('/api/v1/users/bulk').set(admin()).send({ not: 'an array' }).expect(400);
     expect(await count()).toBe(before);
   });
 
   it('lists with pagination, filters, search and sort', async () => {
-    await t.http().post('/api/v1/users/bulk').set(admin()).send([newUser('zed_search', { fullName: 'Zed Findme' }), newUser('amy_search'), newUser('inactive_one')]).expect(201);
+    await t
+      .http()
+      .post('/api/v1/users/bulk')
+      .set(admin())
+      .send([newUser('zed_search', { fullName: 'Zed Findme' }), newUser('amy_search'), newUser('inactive_one')])
+      .expect(201);
     const inactive = await t.http().get('/api/v1/users').query({ search: 'inactive_one' }).set(admin()).expect(200);
     await t.http().delete(`/api/v1/users/${inactive.body.items[0].id}`).set(admin()).expect(204);
 

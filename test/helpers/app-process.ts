@@ -68,11 +68,15 @@ export async function startApi(env: Record<string, string>, entry = API_MAIN): P
   const port = await freePort();
   const { child, output } = start(entry, { ...env, PORT: String(port), HOST: '127.0.0.1' });
   const baseUrl = `http://127.0.0.1:${port}`;
-  await waitFor(async () => {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`API exited early (${child.signalCode ?? child.exitCode}):\n${output()}`);
-    const response = await fetch(`${baseUrl}/health/ready`).catch(() => undefined);
-    return response?.status === 200 ? true : undefined;
-  }, 60_000, 100);
+  await waitFor(
+    async () => {
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`API exited early (${child.signalCode ?? child.exitCode}):\n${output()}`);
+      const response = await fetch(`${baseUrl}/health/ready`).catch(() => undefined);
+      return response?.status === 200 ? true : undefined;
+    },
+    60_000,
+    100,
+  );
   return { child, baseUrl, output, kill: killer(child) };
 }
 
@@ -88,10 +92,14 @@ export async function startApiAlive(env: Record<string, string>): Promise<Runnin
   const port = await freePort();
   const { child, output } = start(API_MAIN, { ...env, PORT: String(port), HOST: '127.0.0.1' });
   const baseUrl = `http://127.0.0.1:${port}`;
-  await waitFor(async () => {
-    if (child.exitCode !== null) throw new Error(`API exited early:\n${output()}`);
-    const response = await fetch(`${baseUrl}/health`).catch(() => undefined);
-    return response?.status === 200 ? true : undefined;
-  }, 60_000, 100);
+  await waitFor(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`API exited early:\n${output()}`);
+      const response = await fetch(`${baseUrl}/health`).catch(() => undefined);
+      return response?.status === 200 ? true : undefined;
+    },
+    60_000,
+    100,
+  );
   return { child, baseUrl, output, kill: killer(child) };
 }

@@ -53,6 +53,8 @@ export function dockerHealthcheck(): string[] {
 
 /** The user the final image stage runs as (the last USER instruction), or root when none. */
 export function dockerRuntimeUser(): string {
-  const users = readFileSync(join(repoRoot(), 'Dockerfile'), 'utf8').split('\n').filter((row) => row.startsWith('USER '));
+  const users = readFileSync(join(repoRoot(), 'Dockerfile'), 'utf8')
+    .split('\n')
+    .filter((row) => row.startsWith('USER '));
   return users.length ? users[users.length - 1].slice(5).trim() : 'root';
 }

@@ -15,7 +15,11 @@ export interface ObservedResponse {
 }
 
 type Json = Record<string, unknown>;
-interface Operation { template: string; method: string; responses: Record<string, Json> }
+interface Operation {
+  template: string;
+  method: string;
+  responses: Record<string, Json>;
+}
 
 const SCHEMA_BASE = 'https://openapi.test/components/schemas/';
 /** Served by Swagger UI itself, not by the API; not in the document by design. */
@@ -97,7 +101,9 @@ export class OpenApiResponseValidator {
       this.compiled.set(key, validate);
     }
     if (validate(body)) return undefined;
-    const errors = (validate.errors ?? []).map((error) => `    ${error.instancePath || '(body)'} ${error.message}${error.params && Object.keys(error.params).length ? ` ${JSON.stringify(error.params)}` : ''} [schema ${error.schemaPath}]`);
+    const errors = (validate.errors ?? []).map(
+      (error) => `    ${error.instancePath || '(body)'} ${error.message}${error.params && Object.keys(error.params).length ? ` ${JSON.stringify(error.params)}` : ''} [schema ${error.schemaPath}]`,
+    );
     return fail(`the body does not match the documented schema:\n${errors.join('\n')}`);
   }
 }

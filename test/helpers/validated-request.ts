@@ -5,7 +5,11 @@ import { OpenApiResponseValidator } from './openapi-response-validator.js';
 type Agent = ReturnType<typeof request>;
 type Test = ReturnType<Agent['get']>;
 type AssertFn = (error: Error | null, response: ResponseLike | undefined, done?: (error: Error | null, response: unknown) => void) => void;
-interface ResponseLike { status: number; text?: string; headers: Record<string, string | undefined> }
+interface ResponseLike {
+  status: number;
+  text?: string;
+  headers: Record<string, string | undefined>;
+}
 
 /** One document per target (a base URL or a server), loaded at its first answer. */
 const loaded = new Map<string | Server, Promise<OpenApiResponseValidator>>();
@@ -30,7 +34,7 @@ export function validatedRequest(target: string | Server, validator?: OpenApiRes
   const agent = request(target);
   const wrapped = { ...agent } as Agent;
   for (const method of METHODS) {
-    wrapped[method] = ((url: string) => {
+    wrapped[method] = (url: string) => {
       const test = agent[method](url) as Test & { assert: AssertFn };
       const assert = test.assert.bind(test);
       test.assert = (error, response, done) =>
@@ -46,7 +50,7 @@ export function validatedRequest(target: string | Server, validator?: OpenApiRes
           );
         });
       return test;
-    });
+    };
   }
   // eslint-disable-next-line @typescript-eslint/unbound-method -- `delete` is the arrow function set above: no `this` to lose.
   wrapped.del = wrapped.delete;

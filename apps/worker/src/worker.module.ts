@@ -19,7 +19,15 @@ export class WorkerModule {
   static register(redisUrl: string): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [AppConfigModule.register(), DatabaseModule.forRoot(SCHEMA), MetricsModule, ModelsModule, InferenceModule, JobsModule.register({ redisUrl, runWorker: true, withRoutes: false }), HealthModule],
+      imports: [
+        AppConfigModule.register(),
+        DatabaseModule.forRoot(SCHEMA),
+        MetricsModule,
+        ModelsModule,
+        InferenceModule,
+        JobsModule.register({ redisUrl, runWorker: true, withRoutes: false }),
+        HealthModule,
+      ],
       providers: [WorkerHttpServer],
     };
   }

@@ -15,10 +15,18 @@ export class AppConfig {
     return this.config.get(key, { infer: true });
   }
 
-  get nodeEnv() { return this.get('NODE_ENV'); }
-  get isProduction() { return this.nodeEnv === 'production'; }
-  get port() { return this.get('PORT'); }
-  get host() { return this.get('HOST'); }
+  get nodeEnv() {
+    return this.get('NODE_ENV');
+  }
+  get isProduction() {
+    return this.nodeEnv === 'production';
+  }
+  get port() {
+    return this.get('PORT');
+  }
+  get host() {
+    return this.get('HOST');
+  }
 
   get database() {
     const url = this.get('DATABASE_URL');
@@ -40,7 +48,9 @@ export class AppConfig {
     return { secret: this.get('JWT_SECRET') as string, expiresIn: this.get('JWT_EXPIRES_IN') };
   }
 
-  get bcryptRounds() { return this.get('BCRYPT_ROUNDS'); }
+  get bcryptRounds() {
+    return this.get('BCRYPT_ROUNDS');
+  }
 
   get stream() {
     return { recheckMs: this.get('STREAM_AUTH_RECHECK_MS'), maxSocketsPerUser: this.get('STREAM_MAX_SOCKETS_PER_USER') };
@@ -64,8 +74,12 @@ export class AppConfig {
     };
   }
 
-  get logLevel() { return this.get('LOG_LEVEL'); }
-  get shutdownTimeoutMs() { return this.get('SHUTDOWN_TIMEOUT_MS'); }
+  get logLevel() {
+    return this.get('LOG_LEVEL');
+  }
+  get shutdownTimeoutMs() {
+    return this.get('SHUTDOWN_TIMEOUT_MS');
+  }
 
   get models() {
     return {
@@ -102,7 +116,12 @@ export class AppConfig {
   }
 
   get jobs() {
-    return { chunkRows: this.get('JOB_CHUNK_ROWS'), runInApi: this.get('JOBS_RUN_IN_API') === 'true', enqueueTimeoutMs: this.get('JOB_ENQUEUE_TIMEOUT_MS'), reconcileIntervalMs: this.get('JOB_RECONCILE_INTERVAL_MS') };
+    return {
+      chunkRows: this.get('JOB_CHUNK_ROWS'),
+      runInApi: this.get('JOBS_RUN_IN_API') === 'true',
+      enqueueTimeoutMs: this.get('JOB_ENQUEUE_TIMEOUT_MS'),
+      reconcileIntervalMs: this.get('JOB_RECONCILE_INTERVAL_MS'),
+    };
   }
 
   get retention() {

@@ -10,7 +10,12 @@ const SIZE = /^\d+\s*(b|kb|mb)?$/i;
 const TRUST_PROXY = /^(false|\d{1,2}|(loopback|linklocal|uniquelocal|[0-9a-f.:]+(\/\d{1,3})?)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-f.:]+(\/\d{1,3})?))*)$/i;
 
 const list = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value;
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean)
+    : value;
 
 /** Every setting the app reads. `.env.example` lists the same names with their defaults. */
 export class EnvironmentVariables {
@@ -131,7 +136,10 @@ export class EnvironmentVariables {
 export function trustProxyOf(value: string): false | number | string[] {
   if (value.toLowerCase() === 'false') return false;
   if (/^\d+$/.test(value)) return Number(value);
-  return value.split(',').map((item) => item.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 /** What decides which modules the app is built from; read once at the composition root. */

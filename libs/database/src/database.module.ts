@@ -62,7 +62,11 @@ export class DatabaseModule {
         unitOfWorkProvider,
         // Every wait for the database is bounded: the pool's queue and each query (options above), and
         // the wait for a free connection (mysql2 has no acquire timeout of its own).
-        { provide: POOL_BOUNDS, inject: [getDataSourceToken(), DatabaseSettings], useFactory: (dataSource: DataSource, settings: DatabaseSettings) => boundPoolAcquire(dataSource, settings.acquireTimeoutMs) },
+        {
+          provide: POOL_BOUNDS,
+          inject: [getDataSourceToken(), DatabaseSettings],
+          useFactory: (dataSource: DataSource, settings: DatabaseSettings) => boundPoolAcquire(dataSource, settings.acquireTimeoutMs),
+        },
         // SQLite prepares each statement once, not once per id (no-op elsewhere).
         { provide: SQLITE_STATEMENTS, inject: [getDataSourceToken()], useFactory: (dataSource: DataSource) => reuseSqliteStatements(dataSource) },
       ],

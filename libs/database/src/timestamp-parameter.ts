@@ -10,5 +10,8 @@ import type { EntityManager } from 'typeorm';
 export function timestampParameter(manager: EntityManager, time: Date): Date | string {
   const type = manager.connection.options.type;
   if (type === 'mysql' || type === 'mariadb') return time;
-  return time.toISOString().replace('T', ' ').replace(/\.000Z$|Z$/, '');
+  return time
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.000Z$|Z$/, '');
 }

@@ -178,8 +178,7 @@ export async function readModelArtifacts(source: string): Promise<ModelArtifactF
     const detail = [...groupsByPath].map(([name, size]) => `${name}: ${size} bytes`).join(', ');
     fail(
       'WEIGHTS_SIZE_MISMATCH',
-      `weight files hold ${weightBytes} bytes but weightsManifest describes ${expectedBytes} bytes` +
-        `${weightBytes < expectedBytes ? ' (truncated?)' : ''}${detail ? ` [${detail}]` : ''}`,
+      `weight files hold ${weightBytes} bytes but weightsManifest describes ${expectedBytes} bytes` + `${weightBytes < expectedBytes ? ' (truncated?)' : ''}${detail ? ` [${detail}]` : ''}`,
     );
   }
   const joined = Buffer.concat(buffers);

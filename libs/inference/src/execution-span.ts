@@ -19,7 +19,12 @@ export interface ExecutionAttributes {
 export async function withExecutionSpan<T>(attributes: ExecutionAttributes, run: () => Promise<T>): Promise<T> {
   const span = tracer.startSpan('model.execute');
   if (!span.isRecording()) return run();
-  span.setAttributes({ 'inference.batch_size': attributes.rows, 'inference.model.format': attributes.format, 'inference.backend': attributes.backend, ...(attributes.model ? { 'inference.model': attributes.model } : {}) });
+  span.setAttributes({
+    'inference.batch_size': attributes.rows,
+    'inference.model.format': attributes.format,
+    'inference.backend': attributes.backend,
+    ...(attributes.model ? { 'inference.model': attributes.model } : {}),
+  });
   try {
     return await run();
   } catch (error) {

@@ -67,7 +67,10 @@ describe.each(Object.keys(NSFWJS_MODELS) as NsfwjsModelName[])('nsfwjs fixture %
       const want = (await theirs.data()) as Float32Array;
       theirs.dispose();
       // nsfwjs scales pixels by 1/255 before the model; send the same values.
-      const got = await model.predict(Float32Array.from(pixels, (v) => v / 255), 1);
+      const got = await model.predict(
+        Float32Array.from(pixels, (v) => v / 255),
+        1,
+      );
       expect(got).toHaveLength(5);
       expect(got.every(Number.isFinite)).toBe(true);
       got.forEach((value, index) => expect(Math.abs(value - want[index])).toBeLessThan(1e-5));

@@ -79,6 +79,9 @@ async function within<T>(ms: number | undefined, code: 'LOAD_TIMEOUT' | 'WARMUP_
       reject(new ModelLoadError(code, `the model's ${code === 'LOAD_TIMEOUT' ? 'artifact did not load' : 'warm-up run did not finish'} within ${ms} ms`));
     }, ms);
   });
-  running.then((value) => timedOut && late?.(value), () => undefined);
+  running.then(
+    (value) => timedOut && late?.(value),
+    () => undefined,
+  );
   return Promise.race([running, timeout]).finally(() => clearTimeout(timer));
 }

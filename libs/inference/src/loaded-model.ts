@@ -58,10 +58,7 @@ export class LoadedModel {
       }
     });
     if (this.modelInfo.outputSize >= 0 && output.length !== this.modelInfo.outputSize) {
-      throw new ModelLoadError(
-        'WARMUP_FAILED',
-        `the model produced ${output.length} values per row, but its outputs declare ${this.modelInfo.outputSize}`,
-      );
+      throw new ModelLoadError('WARMUP_FAILED', `the model produced ${output.length} values per row, but its outputs declare ${this.modelInfo.outputSize}`);
     }
     if (output.length === 0) throw new ModelLoadError('WARMUP_FAILED', 'the model produced no output values');
     this.modelInfo.outputSize = output.length;

@@ -66,10 +66,7 @@ function rowShape(fullShape: (number | null)[], options: SignatureOptions): numb
   const given = options.inputShape ?? options.expectedInputShape;
   const compatible = given && fullShape.length > 0 && given.length === declared.length && declared.every((d, i) => d < 0 || d === given[i]);
   if (!given || !compatible) {
-    throw new ModelLoadError(
-      'UNSUPPORTED_MODEL',
-      `the model input shape ${JSON.stringify(fullShape.map((d) => d ?? -1))} has unknown dimensions; give an inputShape that fits it`,
-    );
+    throw new ModelLoadError('UNSUPPORTED_MODEL', `the model input shape ${JSON.stringify(fullShape.map((d) => d ?? -1))} has unknown dimensions; give an inputShape that fits it`);
   }
   return [...given];
 }
@@ -99,10 +96,7 @@ export function readSignature(model: AnyModel, format: ModelFormat, options: Sig
   const fullShape = input.shape ?? [];
   const inputShape = rowShape(fullShape, options);
   if (options.expectedInputShape && !sameShape(inputShape, options.expectedInputShape)) {
-    throw new ModelLoadError(
-      'INPUT_SHAPE_MISMATCH',
-      `the model's input shape is ${JSON.stringify(inputShape)}, not ${JSON.stringify(options.expectedInputShape)}`,
-    );
+    throw new ModelLoadError('INPUT_SHAPE_MISMATCH', `the model's input shape is ${JSON.stringify(inputShape)}, not ${JSON.stringify(options.expectedInputShape)}`);
   }
   const batchDim = fullShape[0];
   const batchOfOne = typeof batchDim === 'number' && batchDim > 0;

@@ -4,16 +4,7 @@ import { pino, type DestinationStream, type Logger } from 'pino';
 import { tracingEnabled } from './tracing.js';
 
 /** Header, body and query fields that must never reach a log line. */
-const REDACT = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-api-key"]',
-  'res.headers["set-cookie"]',
-  '*.password',
-  '*.access_token',
-  '*.token',
-  '*.client_secret',
-];
+const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]', '*.password', '*.access_token', '*.token', '*.client_secret'];
 
 /** The active span's ids, so a log line can be found from its trace (and back). */
 function traceFields(): Record<string, string> {

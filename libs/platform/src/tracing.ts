@@ -34,17 +34,25 @@ export async function startTracingIfConfigured(defaultServiceName: string): Prom
   if (!/^https?:\/\//.test(endpoint)) throw new Error('OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL');
   // Before any instrumented module is imported: ES modules are wrapped by import-in-the-middle.
   register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
-  const [{ NodeTracerProvider, BatchSpanProcessor }, { OTLPTraceExporter }, { resourceFromAttributes }, { registerInstrumentations }, { HttpInstrumentation }, { MySQL2Instrumentation }, { IORedisInstrumentation }, sqlite] =
-    await Promise.all([
-      import('@opentelemetry/sdk-trace-node'),
-      import('@opentelemetry/exporter-trace-otlp-http'),
-      import('@opentelemetry/resources'),
-      import('@opentelemetry/instrumentation'),
-      import('@opentelemetry/instrumentation-http'),
-      import('@opentelemetry/instrumentation-mysql2'),
-      import('@opentelemetry/instrumentation-ioredis'),
-      import('opentelemetry-plugin-better-sqlite3'),
-    ]);
+  const [
+    { NodeTracerProvider, BatchSpanProcessor },
+    { OTLPTraceExporter },
+    { resourceFromAttributes },
+    { registerInstrumentations },
+    { HttpInstrumentation },
+    { MySQL2Instrumentation },
+    { IORedisInstrumentation },
+    sqlite,
+  ] = await Promise.all([
+    import('@opentelemetry/sdk-trace-node'),
+    import('@opentelemetry/exporter-trace-otlp-http'),
+    import('@opentelemetry/resources'),
+    import('@opentelemetry/instrumentation'),
+    import('@opentelemetry/instrumentation-http'),
+    import('@opentelemetry/instrumentation-mysql2'),
+    import('@opentelemetry/instrumentation-ioredis'),
+    import('opentelemetry-plugin-better-sqlite3'),
+  ]);
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': setting('OTEL_SERVICE_NAME') ?? defaultServiceName }),
     // OTLP/HTTP with JSON bodies; the batch processor's delay and size follow OTEL_BSP_* as usual.

@@ -24,7 +24,7 @@ export function addGlobalResponses(document: OpenAPIObject, apiPrefix: string): 
         add(413, 'Body larger than the limit');
         add(415, 'Unsupported media type');
       }
-      if (operation.security?.length) add(403, 'Not allowed: the role, or the API key\'s scopes, do not cover this operation');
+      if (operation.security?.length) add(403, "Not allowed: the role, or the API key's scopes, do not cover this operation");
       if (path.startsWith(`${apiPrefix}/`)) {
         add(429, 'Rate limited');
         add(503, 'A dependency is unavailable');

@@ -32,7 +32,10 @@ export function buildOpenApiDocument(app: INestApplication, apiPrefix: string): 
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key (`ak_…`), within its scopes: `predict`, `read`, `admin`' }, API_KEY_SCHEME)
     .addOAuth2({ type: 'oauth2', flows: { password: { tokenUrl: '/api/v1/auth/token', scopes: {} } } }, OAUTH2_SCHEME)
     .build();
-  const document = SwaggerModule.createDocument(app, config, { extraModels: [ErrorBodyDto], operationIdFactory: (controllerKey, methodKey) => `${controllerKey.replace(/Controller$/, '')}_${methodKey}` });
+  const document = SwaggerModule.createDocument(app, config, {
+    extraModels: [ErrorBodyDto],
+    operationIdFactory: (controllerKey, methodKey) => `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
+  });
   for (const name of closedSchemas) {
     const schema = document.components?.schemas?.[name];
     if (schema && !('$ref' in schema)) schema.additionalProperties = false;

@@ -8,9 +8,7 @@ import { Category } from './category.entity.js';
 /** The categories table's queries, named for what they are for. */
 @Injectable()
 export class CategoriesRepository {
-  constructor(
-    @InjectRepository(Category) private readonly categories: Repository<Category>,
-  ) {}
+  constructor(@InjectRepository(Category) private readonly categories: Repository<Category>) {}
 
   findById(id: number): Promise<Category | null> {
     return this.categories.findOneBy({ id });

@@ -45,9 +45,7 @@ export class CategoriesService {
     const slug = dto.slug ?? this.deriveSlug(dto.name);
     await this.refuseTaken(dto.name, slug);
     if (dto.parentId != null) await this.assertExists(dto.parentId);
-    const saved = await this.categories.insert(
-      this.categories.create({ name: dto.name, slug, description: dto.description ?? null, parentId: dto.parentId ?? null }),
-    );
+    const saved = await this.categories.insert(this.categories.create({ name: dto.name, slug, description: dto.description ?? null, parentId: dto.parentId ?? null }));
     return toCategoryResponse(saved);
   }
 

@@ -98,6 +98,9 @@ function rateLimitStore(app: NestFastifyApplication, config: AppConfig, metrics:
   if (!config.redis) return {};
   const redis = app.get(RedisConnection, { strict: false });
   const logger = new Logger('RateLimit');
-  const report = throttledReporter((message) => logger.warn(message), () => metrics.rateLimitStoreErrors.inc());
+  const report = throttledReporter(
+    (message) => logger.warn(message),
+    () => metrics.rateLimitStoreErrors.inc(),
+  );
   return { store: boundedRedisStore(redis.fastClient, `${redis.prefix}:rl:`, config.rateLimit.storeTimeoutMs, report) };
 }

@@ -44,7 +44,7 @@ function claimBudget(request: FastifyRequest, reply: FastifyReply, done: (error?
   const header = request.headers['content-length'];
   const declared = header === undefined ? undefined : Number(header);
   if (declared !== undefined && Number.isFinite(declared) && declared <= options.thresholdBytes) return done();
-  const size = declared !== undefined && Number.isFinite(declared) ? declared : request.routeOptions.bodyLimit ?? options.thresholdBytes;
+  const size = declared !== undefined && Number.isFinite(declared) ? declared : (request.routeOptions.bodyLimit ?? options.thresholdBytes);
   const release = options.budget.tryAcquire(size);
   if (!release) {
     // The body is never parsed: once the answer is sent, Node discards what is left of it.

@@ -19,4 +19,24 @@ import { Tag } from '../tags/tag.entity.js';
 import { User } from '../users/user.entity.js';
 
 /** Every entity, listed as classes so ts-node, Jest and dist/ behave the same. */
-export const ENTITIES = [User, ModelVersion, InferenceJob, InferenceJobChunk, InferenceJobResult, SensorReading, InferenceRecord, Category, Product, Order, OrderItem, IdempotencyKey, ApiKey, OrderEvent, ModelEvent, Tag, ProductTag, ModelAlias, TrafficPolicy];
+export const ENTITIES = [
+  User,
+  ModelVersion,
+  InferenceJob,
+  InferenceJobChunk,
+  InferenceJobResult,
+  SensorReading,
+  InferenceRecord,
+  Category,
+  Product,
+  Order,
+  OrderItem,
+  IdempotencyKey,
+  ApiKey,
+  OrderEvent,
+  ModelEvent,
+  Tag,
+  ProductTag,
+  ModelAlias,
+  TrafficPolicy,
+];

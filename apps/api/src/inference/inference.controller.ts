@@ -26,12 +26,17 @@ export class InferenceController {
   @ApiOperation({
     summary: 'Predict with the deployed version of a model (1 to 1024 rows)',
     description:
-      'Without `version` the call follows the model\'s traffic policy when it has one (weighted, sticky per API key, else per user), else the production version; a named version or alias (`champion`, ...) bypasses the policy. `latest` and `production` name the production version.',
+      "Without `version` the call follows the model's traffic policy when it has one (weighted, sticky per API key, else per user), else the production version; a named version or alias (`champion`, ...) bypasses the policy. `latest` and `production` name the production version.",
   })
-  @ApiOkResponse({ type: PredictResponseDto, headers: { 'X-Model-Version': { description: 'The version that served the call (same as the body\'s `version`)', schema: { type: 'string' } } } })
+  @ApiOkResponse({ type: PredictResponseDto, headers: { 'X-Model-Version': { description: "The version that served the call (same as the body's `version`)", schema: { type: 'string' } } } })
   @ApiErrors(400, 404, 413)
   @ApiPayloadBudget()
-  async predict(@Param() params: ModelNameParams, @Body(PredictBodyPipe) body: PredictBody, @CurrentUser() user: AuthUser, @Res({ passthrough: true }) reply: FastifyReply): Promise<PredictResponseDto> {
+  async predict(
+    @Param() params: ModelNameParams,
+    @Body(PredictBodyPipe) body: PredictBody,
+    @CurrentUser() user: AuthUser,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<PredictResponseDto> {
     const caller = callerKey({ userId: user.id, apiKeyId: user.apiKey?.id });
     const result = await this.inference.predict({ name: params.name, version: body.version, inputs: body.inputs, userId: user.id, source: 'http', caller });
     void reply.header('X-Model-Version', result.version);

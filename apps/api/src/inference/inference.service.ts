@@ -90,7 +90,17 @@ export class InferenceService {
     } catch (error) {
       this.metrics.inferenceFailure.inc(labels);
       const latencyMs = round(performance.now() - started);
-      this.records.record({ model: model.name, version: model.version, source: call.source, userId: call.userId, input: call.inputs, output: null, latencyMs, success: false, error: (error as Error).message });
+      this.records.record({
+        model: model.name,
+        version: model.version,
+        source: call.source,
+        userId: call.userId,
+        input: call.inputs,
+        output: null,
+        latencyMs,
+        success: false,
+        error: (error as Error).message,
+      });
       throw error;
     }
   }

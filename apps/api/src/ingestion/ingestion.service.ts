@@ -62,8 +62,10 @@ export class IngestionService {
   private scorerFor(name: string) {
     const model = this.models.model(name);
     const features = model.featureNames ?? [];
-    const unusable = model.task !== 'classification' || !model.outputLabels?.includes(ANOMALY_LABEL) || features.length === 0 || features.some((feature) => !(READING_FIELDS as readonly string[]).includes(feature));
-    if (unusable) throw new BadRequestError('MODEL_UNSUITABLE', `Model '${name}' cannot score readings: it must classify into an '${ANOMALY_LABEL}' label from the features ${READING_FIELDS.join(', ')}`);
+    const unusable =
+      model.task !== 'classification' || !model.outputLabels?.includes(ANOMALY_LABEL) || features.length === 0 || features.some((feature) => !(READING_FIELDS as readonly string[]).includes(feature));
+    if (unusable)
+      throw new BadRequestError('MODEL_UNSUITABLE', `Model '${name}' cannot score readings: it must classify into an '${ANOMALY_LABEL}' label from the features ${READING_FIELDS.join(', ')}`);
     return { name: model.name, version: model.version, featureNames: features };
   }
 

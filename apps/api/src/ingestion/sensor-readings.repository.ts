@@ -5,7 +5,6 @@ import { pageOffset, type PageQueryDto } from '@app/common';
 import { insertRows } from '@app/database';
 import { SensorReading } from './sensor-reading.entity.js';
 
-
 export interface ReadingFilter {
   sensorId?: string;
   from?: string;
@@ -15,9 +14,7 @@ export interface ReadingFilter {
 
 @Injectable()
 export class SensorReadingsRepository {
-  constructor(
-    @InjectRepository(SensorReading) private readonly readings: Repository<SensorReading>,
-  ) {}
+  constructor(@InjectRepository(SensorReading) private readonly readings: Repository<SensorReading>) {}
 
   /** Every row with the caller's transaction, in multi-row INSERTs. */
   async insertAll(manager: EntityManager, rows: Partial<SensorReading>[]): Promise<void> {

@@ -15,26 +15,93 @@ export class MetricsService {
   readonly registry = new Registry();
 
   readonly httpRequests = new Counter({ name: 'http_requests_total', help: 'HTTP requests by route template and status', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
-  readonly httpDuration = new Histogram({ name: 'http_request_duration_seconds', help: 'HTTP request latency', labelNames: ['method', 'route', 'status'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  readonly httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request latency',
+    labelNames: ['method', 'route', 'status'],
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
 
   readonly inferenceSuccess = new Counter({ name: 'inference_request_success_total', help: 'Successful inference requests', labelNames: ['model', 'version', 'source'], registers: [this.registry] });
   readonly inferenceFailure = new Counter({ name: 'inference_request_failure_total', help: 'Failed inference requests', labelNames: ['model', 'version', 'source'], registers: [this.registry] });
-  readonly inferenceDuration = new Histogram({ name: 'inference_request_duration_seconds', help: 'End-to-end inference latency (queue + compute)', labelNames: ['model', 'version'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
-  readonly inferenceQueue = new Histogram({ name: 'inference_queue_duration_seconds', help: 'Time a request waited for its batch', labelNames: ['model', 'version'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
-  readonly inferenceCompute = new Histogram({ name: 'inference_compute_duration_seconds', help: 'Model compute time per executed batch', labelNames: ['model', 'version'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  readonly inferenceDuration = new Histogram({
+    name: 'inference_request_duration_seconds',
+    help: 'End-to-end inference latency (queue + compute)',
+    labelNames: ['model', 'version'],
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly inferenceQueue = new Histogram({
+    name: 'inference_queue_duration_seconds',
+    help: 'Time a request waited for its batch',
+    labelNames: ['model', 'version'],
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly inferenceCompute = new Histogram({
+    name: 'inference_compute_duration_seconds',
+    help: 'Model compute time per executed batch',
+    labelNames: ['model', 'version'],
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
   readonly inferenceBatchSize = new Histogram({ name: 'inference_batch_size', help: 'Rows per executed batch', labelNames: ['model', 'version'], buckets: BATCH_BUCKETS, registers: [this.registry] });
   readonly modelsLoaded = new Gauge({ name: 'inference_models_loaded', help: 'Model versions loaded in the runtime', registers: [this.registry] });
-  readonly modelReady = new Gauge({ name: 'model_ready', help: 'Deployed model versions: 1 when loaded in this process, 0 when its load failed here (retried with back-off)', labelNames: ['model', 'version'], registers: [this.registry] });
-  readonly modelLoadFailures = new Counter({ name: 'model_load_failures_total', help: 'Failed loads of deployed model versions in this process', labelNames: ['model', 'version'], registers: [this.registry] });
+  readonly modelReady = new Gauge({
+    name: 'model_ready',
+    help: 'Deployed model versions: 1 when loaded in this process, 0 when its load failed here (retried with back-off)',
+    labelNames: ['model', 'version'],
+    registers: [this.registry],
+  });
+  readonly modelLoadFailures = new Counter({
+    name: 'model_load_failures_total',
+    help: 'Failed loads of deployed model versions in this process',
+    labelNames: ['model', 'version'],
+    registers: [this.registry],
+  });
   readonly jobQueueDepth = new Gauge({ name: 'inference_job_queue_depth', help: 'Inference jobs queued or running', labelNames: ['state'], registers: [this.registry] });
-  readonly recordsDropped = new Counter({ name: 'inference_records_dropped_total', help: 'Prediction records dropped (buffer full during a database outage, rejected by the database, or unserialisable)', registers: [this.registry] });
+  readonly recordsDropped = new Counter({
+    name: 'inference_records_dropped_total',
+    help: 'Prediction records dropped (buffer full during a database outage, rejected by the database, or unserialisable)',
+    registers: [this.registry],
+  });
   readonly recordsBuffered = new Gauge({ name: 'inference_records_buffered', help: 'Prediction records waiting in memory to be written', registers: [this.registry] });
-  readonly rateLimitStoreErrors = new Counter({ name: 'rate_limit_store_errors_total', help: 'Rate-limit counts that failed or timed out in the shared store (the request was let through)', registers: [this.registry] });
-  readonly trafficServed = new Counter({ name: 'traffic_served_total', help: 'Successful primary inference calls per served version (every source but shadow)', labelNames: ['model', 'version'], registers: [this.registry] });
-  readonly shadowCalls = new Counter({ name: 'traffic_shadow_calls_total', help: 'Shadow calls compared with their primary, per pair', labelNames: ['model', 'primary', 'shadow'], registers: [this.registry] });
-  readonly shadowAgreement = new Gauge({ name: 'traffic_shadow_agreement', help: 'Classifiers: share of rows where the shadow gave the primary\'s label, since this process started', labelNames: ['model', 'primary', 'shadow'], registers: [this.registry] });
-  readonly shadowMeanAbsDiff = new Gauge({ name: 'traffic_shadow_mean_absolute_difference', help: 'Regressors: mean absolute difference between shadow and primary outputs, since this process started', labelNames: ['model', 'primary', 'shadow'], registers: [this.registry] });
-  readonly shadowDropped = new Counter({ name: 'traffic_shadow_dropped_total', help: 'Shadow calls dropped because the shadow queue was full (or that failed)', labelNames: ['model', 'reason'], registers: [this.registry] });
+  readonly rateLimitStoreErrors = new Counter({
+    name: 'rate_limit_store_errors_total',
+    help: 'Rate-limit counts that failed or timed out in the shared store (the request was let through)',
+    registers: [this.registry],
+  });
+  readonly trafficServed = new Counter({
+    name: 'traffic_served_total',
+    help: 'Successful primary inference calls per served version (every source but shadow)',
+    labelNames: ['model', 'version'],
+    registers: [this.registry],
+  });
+  readonly shadowCalls = new Counter({
+    name: 'traffic_shadow_calls_total',
+    help: 'Shadow calls compared with their primary, per pair',
+    labelNames: ['model', 'primary', 'shadow'],
+    registers: [this.registry],
+  });
+  readonly shadowAgreement = new Gauge({
+    name: 'traffic_shadow_agreement',
+    help: "Classifiers: share of rows where the shadow gave the primary's label, since this process started",
+    labelNames: ['model', 'primary', 'shadow'],
+    registers: [this.registry],
+  });
+  readonly shadowMeanAbsDiff = new Gauge({
+    name: 'traffic_shadow_mean_absolute_difference',
+    help: 'Regressors: mean absolute difference between shadow and primary outputs, since this process started',
+    labelNames: ['model', 'primary', 'shadow'],
+    registers: [this.registry],
+  });
+  readonly shadowDropped = new Counter({
+    name: 'traffic_shadow_dropped_total',
+    help: 'Shadow calls dropped because the shadow queue was full (or that failed)',
+    labelNames: ['model', 'reason'],
+    registers: [this.registry],
+  });
   readonly dbPoolInUse = new Gauge({ name: 'db_pool_connections_in_use', help: 'Database connections in use', registers: [this.registry] });
   readonly dbPoolIdle = new Gauge({ name: 'db_pool_connections_idle', help: 'Idle database connections', registers: [this.registry] });
 

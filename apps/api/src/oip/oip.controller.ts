@@ -99,7 +99,9 @@ export class OipController {
   @Post('models/:name/infer')
   @HttpCode(200)
   @V2Auth()
-  @ApiOperation({ summary: 'Inference on the deployed version, or on the traffic policy\'s sticky pick when the model has one (same batching, records and metrics as predict); `model_version` says which served it' })
+  @ApiOperation({
+    summary: "Inference on the deployed version, or on the traffic policy's sticky pick when the model has one (same batching, records and metrics as predict); `model_version` says which served it",
+  })
   @ApiBody({ type: V2InferRequestDto })
   @ApiOkResponse({ type: V2InferResponseDto })
   @V2Errors(400, 404, 413)

@@ -14,8 +14,14 @@ export const SERVER_NAME = 'ai-commerce-api';
 export const SERVER_VERSION = '1.0.0';
 const PLATFORM = { layers: 'tensorflowjs_layers', graph: 'tensorflowjs_graph' } as const;
 
-export interface TensorMetadata { name: string; datatype: string; shape: number[] }
-export interface ResponseTensor extends TensorMetadata { data: (number | string)[] }
+export interface TensorMetadata {
+  name: string;
+  datatype: string;
+  shape: number[];
+}
+export interface ResponseTensor extends TensorMetadata {
+  data: (number | string)[];
+}
 
 /** The tensors a model answers with: its raw rows, and for classifiers the argmax label. */
 function outputsOf(model: DeployedModel): TensorMetadata[] {

@@ -55,7 +55,12 @@ export function decodeInputs(inputs: RequestTensor[], spec: InputSpec): PackedRo
   const [tensor] = inputs;
   const check = DATATYPES[tensor.datatype];
   if (!check) {
-    throw new BadRequestError('INFERENCE_INPUT_INVALID', KNOWN_UNSUPPORTED.has(tensor.datatype) ? `datatype ${tensor.datatype} is not supported for input '${tensor.name}' (a numeric tensor)` : `unknown datatype '${tensor.datatype}' (supported: ${SUPPORTED_DATATYPES.join(', ')})`);
+    throw new BadRequestError(
+      'INFERENCE_INPUT_INVALID',
+      KNOWN_UNSUPPORTED.has(tensor.datatype)
+        ? `datatype ${tensor.datatype} is not supported for input '${tensor.name}' (a numeric tensor)`
+        : `unknown datatype '${tensor.datatype}' (supported: ${SUPPORTED_DATATYPES.join(', ')})`,
+    );
   }
   const [rows, ...rowShape] = tensor.shape;
   const expected = `[-1,${spec.rowShape.join(',')}]`;

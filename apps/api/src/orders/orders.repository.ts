@@ -82,7 +82,12 @@ export class OrdersRepository {
 
   /** Compare-and-set: changes the status only if it is still `from`. False when someone else changed it first. */
   async setStatusIf(manager: EntityManager, id: number, from: OrderStatus, to: OrderStatus): Promise<boolean> {
-    const result = await manager.createQueryBuilder().update(Order).set({ status: to, updatedAt: updatedAtNow(manager) }).where('id = :id AND status = :from', { id, from }).execute();
+    const result = await manager
+      .createQueryBuilder()
+      .update(Order)
+      .set({ status: to, updatedAt: updatedAtNow(manager) })
+      .where('id = :id AND status = :from', { id, from })
+      .execute();
     return (result.affected ?? 0) > 0;
   }
 

@@ -118,7 +118,11 @@ export class OrdersService {
       if (!isAdmin(actor) && order.status !== 'pending') throw new ForbiddenError('ORDER_STATUS_FORBIDDEN', 'A customer may only cancel a pending order');
       if (!(await this.orders.setStatusIf(manager, id, order.status, next))) throw new ConflictError('ORDER_CHANGED_MEANWHILE', `Order ${id} was changed meanwhile; reload it and try again`);
       await this.events.record(manager, id, order.status, next, actor.id);
-      if (next === 'cancelled') await this.products.releaseStock(manager, (order.items ?? []).map((item) => ({ productId: item.productId, quantity: item.quantity })));
+      if (next === 'cancelled')
+        await this.products.releaseStock(
+          manager,
+          (order.items ?? []).map((item) => ({ productId: item.productId, quantity: item.quantity })),
+        );
       return this.orders.findById(id, manager);
     });
     const [response] = await this.withEvents([changed!]);
@@ -160,7 +164,8 @@ export class OrdersService {
       totalAmount += totalPrice;
       return { productId: product.id, productName: product.name, quantity: line.quantity, unitPrice: product.price, totalPrice };
     });
-    if (totalAmount > MAX_TOTAL_CENTS) throw new BadRequestError('ORDER_TOTAL_TOO_LARGE', `The order total ${centsToDecimalString(totalAmount)} exceeds the maximum of ${centsToDecimalString(MAX_TOTAL_CENTS)}`);
+    if (totalAmount > MAX_TOTAL_CENTS)
+      throw new BadRequestError('ORDER_TOTAL_TOO_LARGE', `The order total ${centsToDecimalString(totalAmount)} exceeds the maximum of ${centsToDecimalString(MAX_TOTAL_CENTS)}`);
     const shippingAddress = dto.shippingAddress ?? null;
     // The number's random part may collide (rarely): the unique index says so, and a new one is drawn.
     for (let attempt = 1; ; attempt += 1) {

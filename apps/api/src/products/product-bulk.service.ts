@@ -73,7 +73,9 @@ export class ProductBulkService {
     const categoryIds = [...new Set(rows.flatMap((row) => ('dto' in row && row.dto.categoryId != null ? [row.dto.categoryId] : [])))];
     const existing = await this.repository.existingCategoryIds(categoryIds);
     return rows.map((row) =>
-      'dto' in row && row.dto.categoryId != null && !existing.has(row.dto.categoryId) ? { index: row.index, failure: failureOf(row.index, new NotFoundError('CATEGORY_NOT_FOUND', 'Category', row.dto.categoryId)) } : row,
+      'dto' in row && row.dto.categoryId != null && !existing.has(row.dto.categoryId)
+        ? { index: row.index, failure: failureOf(row.index, new NotFoundError('CATEGORY_NOT_FOUND', 'Category', row.dto.categoryId)) }
+        : row,
     );
   }
 }

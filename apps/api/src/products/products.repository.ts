@@ -63,7 +63,10 @@ export class ProductsRepository {
   /** Fills `tags` of every product with one IN query (none per product). */
   async attachTags<T extends Product | null>(rows: T[], manager?: EntityManager): Promise<T[]> {
     const products = rows.filter((row): row is NonNullable<T> => row !== null);
-    const byProduct = await this.tags.tagsOfProducts(products.map((product) => product.id), manager);
+    const byProduct = await this.tags.tagsOfProducts(
+      products.map((product) => product.id),
+      manager,
+    );
     for (const product of products) product.tags = byProduct.get(product.id) ?? [];
     return rows;
   }
@@ -97,10 +100,10 @@ export class ProductsRepository {
         if (fields.sku) where.orWhere('product.sku = :sku', { sku: fields.sku });
         if (fields.slug) where.orWhere('product.slug = :slug', { slug: fields.slug });
         if (fields.name !== undefined) {
-          where.orWhere(
-            fields.categoryId == null ? 'product.name = :name AND product.categoryId IS NULL' : 'product.name = :name AND product.categoryId = :categoryId',
-            { name: fields.name, categoryId: fields.categoryId },
-          );
+          where.orWhere(fields.categoryId == null ? 'product.name = :name AND product.categoryId IS NULL' : 'product.name = :name AND product.categoryId = :categoryId', {
+            name: fields.name,
+            categoryId: fields.categoryId,
+          });
         }
       }),
     );
@@ -130,10 +133,7 @@ export class ProductsRepository {
 
   /** Active products with at most `threshold` in stock, lowest first. */
   async lowStock(threshold: number, page: PageQueryDto): Promise<[Product[], number]> {
-    const query = this.products
-      .createQueryBuilder('product')
-      .where('product.stockQuantity <= :threshold', { threshold })
-      .andWhere('product.isActive = :active', { active: true });
+    const query = this.products.createQueryBuilder('product').where('product.stockQuantity <= :threshold', { threshold }).andWhere('product.isActive = :active', { active: true });
     const total = await this.count(query);
     const { skip, take } = pageOffset(page);
     const rows = await query.orderBy('product.stockQuantity', 'ASC').addOrderBy('product.id', 'ASC').offset(skip).limit(take).getMany();

@@ -101,10 +101,7 @@ export class ProductsService {
     const name = dto.name ?? product.name;
     const categoryId = dto.categoryId !== undefined ? dto.categoryId : product.categoryId;
     const nameOrCategoryChanged = name !== product.name || categoryId !== product.categoryId;
-    await this.refuseTaken(
-      { sku: dto.sku !== product.sku ? dto.sku : undefined, slug: dto.slug !== product.slug ? dto.slug : undefined, ...(nameOrCategoryChanged ? { name, categoryId } : {}) },
-      id,
-    );
+    await this.refuseTaken({ sku: dto.sku !== product.sku ? dto.sku : undefined, slug: dto.slug !== product.slug ? dto.slug : undefined, ...(nameOrCategoryChanged ? { name, categoryId } : {}) }, id);
     // Only the fields sent: writing back the row read above would undo a concurrent order's stock.
     const { categoryId: _categoryId, ...fields } = dto;
     const changes = Object.fromEntries(Object.entries({ ...fields, categoryId: dto.categoryId }).filter(([, value]) => value !== undefined));
@@ -135,7 +132,14 @@ export class ProductsService {
    */
   async reserveStock(manager: EntityManager, lines: StockLine[]): Promise<Map<number, ReservedProduct>> {
     const merged = mergeLines(lines);
-    const rows = new Map((await this.products.lockStockRows(manager, merged.map((line) => line.productId))).map((row) => [row.id, row]));
+    const rows = new Map(
+      (
+        await this.products.lockStockRows(
+          manager,
+          merged.map((line) => line.productId),
+        )
+      ).map((row) => [row.id, row]),
+    );
     for (const { productId, quantity } of merged) {
       const row = rows.get(productId);
       if (!row) throw new NotFoundError('PRODUCT_NOT_FOUND', 'Product', productId);

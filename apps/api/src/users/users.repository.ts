@@ -16,9 +16,7 @@ export interface UserFilter {
 /** The users table's queries, named for what they are for. */
 @Injectable()
 export class UsersRepository {
-  constructor(
-    @InjectRepository(User) private readonly users: Repository<User>,
-  ) {}
+  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
 
   findById(id: number): Promise<User | null> {
     return this.users.findOneBy({ id });
@@ -30,22 +28,17 @@ export class UsersRepository {
 
   /** `login` is a username (any case) or an email. */
   findByLogin(login: string): Promise<User | null> {
-    return this.users
-      .createQueryBuilder('user')
-      .where('LOWER(user.username) = :login OR user.email = :login', { login: login.trim().toLowerCase() })
-      .getOne();
+    return this.users.createQueryBuilder('user').where('LOWER(user.username) = :login OR user.email = :login', { login: login.trim().toLowerCase() }).getOne();
   }
 
   /** The users that already hold one of these usernames (any case) or emails. */
   findHoldersOf(usernames: string[], emails: string[], exceptId?: number): Promise<User[]> {
-    const query = this.users
-      .createQueryBuilder('user')
-      .where(
-        new Brackets((where) => {
-          if (usernames.length) where.orWhere('LOWER(user.username) IN (:...usernames)', { usernames: usernames.map((name) => name.toLowerCase()) });
-          if (emails.length) where.orWhere('user.email IN (:...emails)', { emails });
-        }),
-      );
+    const query = this.users.createQueryBuilder('user').where(
+      new Brackets((where) => {
+        if (usernames.length) where.orWhere('LOWER(user.username) IN (:...usernames)', { usernames: usernames.map((name) => name.toLowerCase()) });
+        if (emails.length) where.orWhere('user.email IN (:...emails)', { emails });
+      }),
+    );
     if (exceptId !== undefined) query.andWhere('user.id <> :exceptId', { exceptId });
     return query.getMany();
   }

@@ -49,7 +49,10 @@ export class UsersService {
   /** All or nothing: one transaction, and a 409 that names the value already taken. */
   async createMany(dtos: NewUser[]): Promise<UserResponseDto[]> {
     this.refuseDuplicatesWithin(dtos);
-    await this.refuseTaken(dtos.map((dto) => dto.username), dtos.map((dto) => dto.email));
+    await this.refuseTaken(
+      dtos.map((dto) => dto.username),
+      dtos.map((dto) => dto.email),
+    );
     const rows = await Promise.all(dtos.map((dto) => this.toNewRow(dto)));
     const saved = await this.unitOfWork.run((manager) => this.users.saveAll(manager, rows));
     return saved.map(toUserResponse);

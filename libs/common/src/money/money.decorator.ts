@@ -9,7 +9,13 @@ import { isMoneyInput, toCents } from './money.js';
  * integer cents before validation. `min` is in cents.
  */
 export function MoneyField(options: { min?: number; optional?: boolean; description?: string } = {}): PropertyDecorator {
-  const api = { oneOf: [{ type: 'string', example: '79.99' }, { type: 'number', example: 79.99 }], description: options.description ?? 'Decimal with at most two places' };
+  const api = {
+    oneOf: [
+      { type: 'string', example: '79.99' },
+      { type: 'number', example: 79.99 },
+    ],
+    description: options.description ?? 'Decimal with at most two places',
+  };
   return applyDecorators(
     options.optional ? ApiPropertyOptional(api) : ApiProperty(api),
     ...(options.optional ? [IsOptional()] : []),

@@ -42,7 +42,8 @@ export class ApiKeysService {
     const excess = dto.scopes.filter((scope) => !scopesAllowedFor(owner.role).includes(scope));
     if (excess.length) throw new ForbiddenError('API_KEY_SCOPE_EXCEEDS_ROLE', `A ${owner.role} cannot hold a key with scope: ${excess.join(', ')}`);
     const expiresAt = dto.expiresAt === undefined ? null : new Date(dto.expiresAt);
-    if (expiresAt && !(expiresAt.getTime() > Date.now())) throw new BadRequestError('API_KEY_EXPIRY_IN_PAST', 'expiresAt must be in the future', [{ field: 'expiresAt', message: 'expiresAt must be in the future' }]);
+    if (expiresAt && !(expiresAt.getTime() > Date.now()))
+      throw new BadRequestError('API_KEY_EXPIRY_IN_PAST', 'expiresAt must be in the future', [{ field: 'expiresAt', message: 'expiresAt must be in the future' }]);
     const key = `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
     const row = await this.keys.insert({ userId: ownerId, name: dto.name, prefix: key.slice(0, 11), keyHash: hashOf(key), scopes: dto.scopes, expiresAt: expiresAt?.toISOString() ?? null });
     return { ...toApiKeyResponse(row), key };

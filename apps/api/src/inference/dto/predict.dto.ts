@@ -23,7 +23,10 @@ export class PredictRequestDto {
   })
   inputs: unknown;
 
-  @ApiPropertyOptional({ description: 'Pin a version or an alias (`champion`, ...), bypassing the traffic policy; `latest` and `production` mean the production version; absent follows the traffic policy, else production', example: '1.0.0' })
+  @ApiPropertyOptional({
+    description: 'Pin a version or an alias (`champion`, ...), bypassing the traffic policy; `latest` and `production` mean the production version; absent follows the traffic policy, else production',
+    example: '1.0.0',
+  })
   // Absent is fine, null is not (as a string field of a JSON body is either present or left out).
   @ValidateIf((_, value) => value !== undefined)
   @Matches(VERSION_SELECTOR, { message: 'version must be 1-64 letters, digits, dots, dashes or underscores' })

@@ -99,7 +99,12 @@ export class JobsRepository {
   }
 
   async countByStatus(): Promise<Record<string, number>> {
-    const rows: { status: string; count: string | number }[] = await this.jobs.createQueryBuilder('job').select('job.status', 'status').addSelect('COUNT(*)', 'count').groupBy('job.status').getRawMany();
+    const rows: { status: string; count: string | number }[] = await this.jobs
+      .createQueryBuilder('job')
+      .select('job.status', 'status')
+      .addSelect('COUNT(*)', 'count')
+      .groupBy('job.status')
+      .getRawMany();
     return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
   }
 
@@ -134,7 +139,11 @@ export class JobsRepository {
       await this.unitOfWork.run(async (manager) => {
         const marked = await manager.update(InferenceJobChunk, { jobId: chunk.jobId, chunkIndex: chunk.chunkIndex, done: false }, { done: true });
         if ((marked.affected ?? 0) === 0) return;
-        const progressed = await manager.update(InferenceJob, { id: chunk.jobId, status: 'running' }, { processedRows: () => `processedRows + ${Number(chunk.rowCount)}`, updatedAt: updatedAtNow(manager) });
+        const progressed = await manager.update(
+          InferenceJob,
+          { id: chunk.jobId, status: 'running' },
+          { processedRows: () => `processedRows + ${Number(chunk.rowCount)}`, updatedAt: updatedAtNow(manager) },
+        );
         if ((progressed.affected ?? 0) === 0) throw new JobNotRunning();
         const rows = predictions.map((prediction, offset) => ({ jobId: chunk.jobId, rowIndex: chunk.firstRow + offset, prediction }));
         // One model's predictions all have the same shape: the first one sizes them all.
@@ -150,7 +159,10 @@ export class JobsRepository {
 
   /** Finishes a running job; a job cancelled meanwhile stays cancelled. */
   async finish(id: string, outcome: { status: 'succeeded' } | { status: 'failed'; error: string }): Promise<void> {
-    await this.jobs.update({ id, status: 'running' }, { status: outcome.status, error: outcome.status === 'failed' ? outcome.error : null, finishedAt: new Date().toISOString(), updatedAt: updatedAtNow(this.dataSource.manager) });
+    await this.jobs.update(
+      { id, status: 'running' },
+      { status: outcome.status, error: outcome.status === 'failed' ? outcome.error : null, finishedAt: new Date().toISOString(), updatedAt: updatedAtNow(this.dataSource.manager) },
+    );
   }
 
   results(jobId: string, skip: number, take: number): Promise<InferenceJobResult[]> {

@@ -74,14 +74,22 @@ export class JobsService {
     const job = await this.visibleJob(id, user);
     const { skip, take } = pageOffset(page);
     const rows = await this.jobs.results(id, skip, take);
-    return toPage(rows.map((row) => ({ row: row.rowIndex, prediction: row.prediction })), job.processedRows, page);
+    return toPage(
+      rows.map((row) => ({ row: row.rowIndex, prediction: row.prediction })),
+      job.processedRows,
+      page,
+    );
   }
 
   /** The caller's jobs (an admin's: everyone's), newest first. */
   async list(query: ListJobsQueryDto, user: AuthUser): Promise<Page<JobStatusDto>> {
     const { skip, take } = pageOffset(query);
     const [jobs, total] = await this.jobs.list({ userId: isAdmin(user) ? undefined : user.id, status: query.status, model: query.model }, skip, take);
-    return toPage(jobs.map((job) => toJobStatus(job)), total, query);
+    return toPage(
+      jobs.map((job) => toJobStatus(job)),
+      total,
+      query,
+    );
   }
 
   /** Cancels a queued or running job; a finished one is a 409 with code JOB_ALREADY_FINISHED. */
@@ -134,7 +142,9 @@ export class JobsService {
     let count = 0;
     let chars = 0;
     const close = () => {
-      chunks.push(Object.assign(new InferenceJobChunk(), { jobId, chunkIndex: chunks.length, firstRow: first, rowCount: count, inputs: rows.slice(first, first + count), done: false, jsonLength: chars }));
+      chunks.push(
+        Object.assign(new InferenceJobChunk(), { jobId, chunkIndex: chunks.length, firstRow: first, rowCount: count, inputs: rows.slice(first, first + count), done: false, jsonLength: chars }),
+      );
       first += count;
       count = 0;
       chars = 0;

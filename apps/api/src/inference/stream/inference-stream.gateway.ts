@@ -68,7 +68,14 @@ export class InferenceStreamGateway implements OnGatewayConnection {
     if ('error' in read) return read;
     const { id, frame } = read;
     try {
-      const result = await this.inference.predict({ name: frame.model, version: frame.version, inputs: frame.inputs, userId: user.id, source: 'stream', caller: callerKey({ userId: user.id, apiKeyId: user.apiKey?.id }) });
+      const result = await this.inference.predict({
+        name: frame.model,
+        version: frame.version,
+        inputs: frame.inputs,
+        userId: user.id,
+        source: 'stream',
+        caller: callerKey({ userId: user.id, apiKeyId: user.apiKey?.id }),
+      });
       return { id, model: result.model, version: result.version, predictions: result.predictions };
     } catch (error) {
       if (error instanceof DomainError) return { id, error: error.message, ...(error.details ? { details: error.details } : {}) };

@@ -9,7 +9,10 @@ export const BULK_MODES = ['all', 'partial'] as const;
 export type BulkMode = (typeof BULK_MODES)[number];
 
 export class BulkCreateProductsDto {
-  @ApiProperty({ enum: BULK_MODES, description: '`all`: one transaction, any failing row fails the request and creates nothing. `partial`: each row in its own savepoint; good rows are kept, failed ones reported' })
+  @ApiProperty({
+    enum: BULK_MODES,
+    description: '`all`: one transaction, any failing row fails the request and creates nothing. `partial`: each row in its own savepoint; good rows are kept, failed ones reported',
+  })
   @IsIn(BULK_MODES)
   mode: BulkMode;
 
@@ -22,8 +25,9 @@ export class BulkCreateProductsDto {
 }
 
 export class BulkFailureDto {
-  @ApiProperty({ description: 'The row\'s position in `products`, from 0' }) index: number;
-  @ApiProperty({ example: 'PRODUCT_SKU_TAKEN', enum: ERROR_CODE_NAMES, enumName: 'ErrorCode', description: 'The code POST /products would have answered for this row (see ErrorBodyDto.code)' }) code: ErrorCode;
+  @ApiProperty({ description: "The row's position in `products`, from 0" }) index: number;
+  @ApiProperty({ example: 'PRODUCT_SKU_TAKEN', enum: ERROR_CODE_NAMES, enumName: 'ErrorCode', description: 'The code POST /products would have answered for this row (see ErrorBodyDto.code)' })
+  code: ErrorCode;
   @ApiProperty({ example: "SKU 'WM-1001' is already taken" }) message: string;
   @ApiPropertyOptional({ type: [FieldErrorDto], description: 'Validation failures, fields as `products.<index>.<field>`' }) details?: FieldErrorDto[];
 }

@@ -20,10 +20,25 @@ export class ListProductsQueryDto extends PageQueryDto {
   @MaxLength(100)
   search?: string;
 
-  @ApiPropertyOptional({ type: String, example: 'summer-sale,clearance', description: `Tag slugs, comma-separated (or the parameter repeated), at most ${MAX_TAG_FILTER}: products carrying any of them` })
+  @ApiPropertyOptional({
+    type: String,
+    example: 'summer-sale,clearance',
+    description: `Tag slugs, comma-separated (or the parameter repeated), at most ${MAX_TAG_FILTER}: products carrying any of them`,
+  })
   @IsOptional()
   // "a,b", or ?tag=a&tag=b (an array): one list of distinct slugs.
-  @Transform(({ value }) => (typeof value === 'string' || Array.isArray(value) ? [...new Set([value].flat().flatMap((part) => String(part).split(',')).map((slug) => slug.trim()))] : value))
+  @Transform(({ value }) =>
+    typeof value === 'string' || Array.isArray(value)
+      ? [
+          ...new Set(
+            [value]
+              .flat()
+              .flatMap((part) => String(part).split(','))
+              .map((slug) => slug.trim()),
+          ),
+        ]
+      : value,
+  )
   @IsArray()
   @ArrayMaxSize(MAX_TAG_FILTER)
   @IsString({ each: true })

@@ -33,10 +33,7 @@ export const SkuField = (required = true) =>
 
 /** A price: > 0 and within DECIMAL(10,2); in cents after validation. */
 export const PriceField = (required = true) =>
-  applyDecorators(
-    MoneyField({ min: 1, optional: !required, description: 'Decimal with at most two places, greater than 0' }),
-    Max(MAX_PRICE_CENTS, { message: 'price must be at most 99999999.99' }),
-  );
+  applyDecorators(MoneyField({ min: 1, optional: !required, description: 'Decimal with at most two places, greater than 0' }), Max(MAX_PRICE_CENTS, { message: 'price must be at most 99999999.99' }));
 
 // Request fields state their defaults in words: an OpenAPI `default` makes generated clients
 // (openapi-typescript) type the field as required.

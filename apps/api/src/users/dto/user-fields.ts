@@ -36,8 +36,7 @@ export const PasswordField = (required = true) =>
     Matches(/\d/, { message: 'password must contain a digit' }),
   );
 
-export const FullNameField = () =>
-  applyDecorators(ApiPropertyOptional({ example: 'Jane Doe', maxLength: 100, nullable: true }), IsOptional(), IsString(), MaxLength(100));
+export const FullNameField = () => applyDecorators(ApiPropertyOptional({ example: 'Jane Doe', maxLength: 100, nullable: true }), IsOptional(), IsString(), MaxLength(100));
 
 export const BioField = () => applyDecorators(ApiPropertyOptional({ maxLength: 2000, nullable: true }), IsOptional(), IsString(), MaxLength(2000));
 
@@ -50,8 +49,7 @@ export const CurrentPasswordField = () =>
     ApiPropertyOptional({
       format: 'password',
       maxLength: 100,
-      description:
-        'Required when changing your own password, email or username (400 when missing, 403 when wrong); not needed when an admin edits another user',
+      description: 'Required when changing your own password, email or username (400 when missing, 403 when wrong); not needed when an admin edits another user',
     }),
     IsOptional(),
     IsString(),

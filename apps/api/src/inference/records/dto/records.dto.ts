@@ -25,7 +25,13 @@ export class InferenceRecordDto {
     description: 'The predictions as returned; a large output is summarised as { truncated, rows, head }; null when the call failed',
     oneOf: [
       { type: 'array', items: {} },
-      { type: 'object', nullable: true, required: ['truncated'], additionalProperties: false, properties: { truncated: { type: 'boolean', enum: [true] }, rows: { type: 'integer' }, head: { type: 'array', items: {} } } },
+      {
+        type: 'object',
+        nullable: true,
+        required: ['truncated'],
+        additionalProperties: false,
+        properties: { truncated: { type: 'boolean', enum: [true] }, rows: { type: 'integer' }, head: { type: 'array', items: {} } },
+      },
     ],
   })
   output: unknown;
