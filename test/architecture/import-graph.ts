@@ -17,7 +17,7 @@ export interface ImportEdge {
   typeOnly: boolean;
 }
 
-/** The tsconfig `paths` (`@app/x` -> a file), read from tsconfig.json so a new alias is seen at once. */
+/** The tsconfig `paths` (`@app/x` -> a file, `@app/x/*` -> a folder's files), read from tsconfig.json so a new alias is seen at once. */
 function aliases(): Map<string, string> {
   const config = ts.readConfigFile(path.join(REPO_ROOT, 'tsconfig.json'), (file) => ts.sys.readFile(file)).config as { compilerOptions: { paths: Record<string, string[]> } };
   return new Map(Object.entries(config.compilerOptions.paths).map(([alias, [target]]) => [alias, path.normalize(target)]));
@@ -66,6 +66,8 @@ export function importEdges(dirs: string[]): ImportEdge[] {
 
 function resolve(file: string, specifier: string, paths: Map<string, string>): string | undefined {
   if (paths.has(specifier)) return paths.get(specifier);
+  const wildcard = [...paths.keys()].find((alias) => alias.endsWith('/*') && specifier.startsWith(alias.slice(0, -1)));
+  if (wildcard) return path.join(paths.get(wildcard)!.slice(0, -1), specifier.slice(wildcard.length - 1)).replace(/\.js$/, '.ts'); // `@app/x/*`
   if (!specifier.startsWith('.')) return undefined;
   const target = path.normalize(path.join(path.dirname(file), specifier)).replace(/\.js$/, '.ts');
   return existsSync(path.join(REPO_ROOT, target)) ? target : undefined;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { insertRows } from '@app/database';
-import { InferenceRecord } from '../../apps/api/src/inference/records/inference-record.entity.js';
-import { InferenceRecordsRepository, type NewRecordRow } from '../../apps/api/src/inference/records/inference-records.repository.js';
+import { InferenceRecord } from '@app/serving/inference/records/inference-record.entity.js';
+import { InferenceRecordsRepository, type NewRecordRow } from '@app/serving/inference/records/inference-records.repository.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { testEngine } from '../setup/test-database.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { InferenceRecordWriter } from '../../apps/api/src/inference/records/inference-record.writer.js';
+import { InferenceRecordWriter } from '@app/serving/inference/records/inference-record.writer.js';
 import { bearer, createTestApp, expectErrorShape, type TestApp } from '../helpers/test-app.js';
 
 describe('inference records and stats', () => {

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { InferenceJobChunk } from '../../apps/api/src/inference/jobs/inference-job-chunk.entity.js';
-import { InferenceJob } from '../../apps/api/src/inference/jobs/inference-job.entity.js';
-import { JobsRepository } from '../../apps/api/src/inference/jobs/jobs.repository.js';
+import { InferenceJobChunk } from '@app/serving/inference/jobs/inference-job-chunk.entity.js';
+import { InferenceJob } from '@app/serving/inference/jobs/inference-job.entity.js';
+import { JobsRepository } from '@app/serving/inference/jobs/jobs.repository.js';
 import { bearer, createTestApp, expectErrorShape, type TestApp } from '../helpers/test-app.js';
 import { waitFor } from '../helpers/wait-for.js';
 

@@ -2,11 +2,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
-import { INFERENCE_JOBS_QUEUE } from '../../apps/api/src/inference/jobs/bullmq-job-queue.js';
-import { InferenceJobChunk } from '../../apps/api/src/inference/jobs/inference-job-chunk.entity.js';
-import { InferenceJob } from '../../apps/api/src/inference/jobs/inference-job.entity.js';
-import { JobReconciler } from '../../apps/api/src/inference/jobs/job-reconciler.service.js';
-import { JobsRepository } from '../../apps/api/src/inference/jobs/jobs.repository.js';
+import { INFERENCE_JOBS_QUEUE } from '@app/serving/inference/jobs/bullmq-job-queue.js';
+import { InferenceJobChunk } from '@app/serving/inference/jobs/inference-job-chunk.entity.js';
+import { InferenceJob } from '@app/serving/inference/jobs/inference-job.entity.js';
+import { JobReconciler } from '@app/serving/inference/jobs/job-reconciler.service.js';
+import { JobsRepository } from '@app/serving/inference/jobs/jobs.repository.js';
 import { bearer, createTestApp, type TestApp } from '../helpers/test-app.js';
 import { waitFor } from '../helpers/wait-for.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { InferenceRecordWriter } from '../../apps/api/src/inference/records/inference-record.writer.js';
-import { ModelLoadFailures } from '../../apps/api/src/models/model-load-failures.js';
+import { InferenceRecordWriter } from '@app/serving/inference/records/inference-record.writer.js';
+import { ModelLoadFailures } from '@app/serving/models/model-load-failures.js';
 import { expectOipError, expectOipSchema } from '../helpers/oip-conformance.js';
 import { bearer, createTestApp, type TestApp } from '../helpers/test-app.js';
 

@@ -1,8 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { HealthService } from '../../api/src/health/health.service.js';
-import { MetricsService } from '../../api/src/metrics/metrics.service.js';
+import { HealthService, MetricsService } from '@app/serving';
 
 /**
  * The worker has no API, but operators still need to scrape it and the image's HEALTHCHECK needs

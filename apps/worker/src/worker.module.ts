@@ -1,13 +1,15 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AppConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
-import { InferenceModule } from '../../api/src/inference/inference.module.js';
-import { JobsModule } from '../../api/src/inference/jobs/jobs.module.js';
-import { HealthModule } from '../../api/src/health/health.module.js';
-import { MetricsModule } from '../../api/src/metrics/metrics.module.js';
-import { ModelsModule } from '../../api/src/models/models.module.js';
+import { HealthModule, InferenceModule, JobsModule, MetricsModule, ModelsModule, SERVING_ENTITIES, USER_REFERENCE } from '@app/serving';
 import { WorkerHttpServer } from './worker-http.js';
-import { SCHEMA } from '../../api/src/database/schema.js';
+import { MIGRATIONS } from '../../../migrations/index.js';
+
+/**
+ * The worker's schema: the serving entities and what they relate to (the users table by its key
+ * only, USER_REFERENCE) and every migration, as before (DATABASE_MIGRATE_ON_BOOT applies to both apps).
+ */
+const WORKER_SCHEMA = { entities: [...SERVING_ENTITIES, USER_REFERENCE], migrations: MIGRATIONS };
 
 /**
  * The job worker: the same modules as the API (config, database, model registry and runtime,
@@ -21,7 +23,7 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         AppConfigModule.register(),
-        DatabaseModule.forRoot(SCHEMA),
+        DatabaseModule.forRoot(WORKER_SCHEMA),
         MetricsModule,
         ModelsModule,
         InferenceModule,

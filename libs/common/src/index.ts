@@ -17,3 +17,4 @@ export * from './validation/validate-as.js';
 export * from './write-behind/write-behind-buffer.js';
 export * from './routing/id-param.js';
 export * from './retry/retrying.js';
+export * from './roles/role.js';

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '../api-docs/api-docs.decorators.js';
+import { ApiErrors } from '@app/http/api-docs/api-docs.decorators.js';
 import { RegisterDto } from '../users/dto/register.dto.js';
 import { UserResponseDto } from '../users/dto/user-response.dto.js';
-import { Auth, CurrentUser, Public } from '../auth-metadata/auth.decorators.js';
-import type { AuthUser } from '../auth-metadata/auth-user.js';
+import { Auth, CurrentUser, Public } from '@app/http/auth-metadata/auth.decorators.js';
+import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
 import { AuthService } from './auth.service.js';
 import { TokenRequestDto } from './dto/token-request.dto.js';
 import { TokenResponseDto } from './dto/token-response.dto.js';

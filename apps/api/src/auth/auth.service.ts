@@ -3,7 +3,7 @@ import { UnauthorizedError } from '@app/common';
 import type { RegisterDto } from '../users/dto/register.dto.js';
 import type { UserResponseDto } from '../users/dto/user-response.dto.js';
 import { UsersService } from '../users/users.service.js';
-import type { AuthUser } from '../auth-metadata/auth-user.js';
+import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
 import type { TokenRequestDto } from './dto/token-request.dto.js';
 import type { TokenResponseDto } from './dto/token-response.dto.js';
 import { TokenService } from './token.service.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ApiKeysService } from './api-keys/api-keys.service.js';
-import type { AuthUser } from '../auth-metadata/auth-user.js';
+import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
 import { isApiKey } from './credential.js';
 import { TokenService } from './token.service.js';
 

@@ -2,8 +2,8 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { UnauthorizedError } from '@app/common';
-import { IS_PUBLIC, OPTIONAL_AUTH } from '../auth-metadata/auth.decorators.js';
-import type { AuthUser } from '../auth-metadata/auth-user.js';
+import { IS_PUBLIC, OPTIONAL_AUTH } from '@app/http/auth-metadata/auth.decorators.js';
+import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
 import { requestCredential } from './credential.js';
 import { CredentialsService } from './credentials.service.js';
 

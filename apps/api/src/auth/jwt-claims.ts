@@ -1,4 +1,4 @@
-import type { Role } from '../users/role.js';
+import type { Role } from '@app/common';
 
 /** What a bearer token carries. */
 export interface JwtClaims {

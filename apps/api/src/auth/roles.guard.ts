@@ -2,9 +2,9 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { ForbiddenError } from '@app/common';
-import { REQUIRED_ROLES } from '../auth-metadata/auth.decorators.js';
-import type { AuthUser } from '../auth-metadata/auth-user.js';
-import type { Role } from '../users/role.js';
+import { REQUIRED_ROLES } from '@app/http/auth-metadata/auth.decorators.js';
+import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
+import type { Role } from '@app/common';
 
 /** Global guard after JwtAuthGuard: enforces @Auth('admin') and the like. */
 @Injectable()

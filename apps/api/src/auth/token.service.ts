@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { UnauthorizedError } from '@app/common';
 import { UsersService } from '../users/users.service.js';
-import type { AuthUser } from '../auth-metadata/auth-user.js';
+import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
 import type { JwtClaims } from './jwt-claims.js';
-import type { TokenSubject } from '../users/role.js';
+import type { TokenSubject } from '@app/common';
 import { verifiedOnce } from './verified-tokens.js';
 
 /**

@@ -7,14 +7,14 @@ import { createValidationPipe } from '@app/common';
 import { CredentialsService } from '../auth/credentials.service.js';
 import { AppConfig, PayloadBudget } from '@app/config';
 import { AuthenticatedWsAdapter } from '../auth/ws/authenticated-ws.adapter.js';
-import { MetricsService } from '../metrics/metrics.service.js';
+import { MetricsService } from '@app/serving/metrics/metrics.service.js';
 import { OIP_PREFIX, OIP_ROUTES } from '../oip/oip.module.js';
 import { ApiExceptionFilter } from './api-exception.filter.js';
 import { installJsonBodyParser, limitLargeBodies } from './payload-guards.js';
 import { createRootLogger, logCompletedRequest, openWebSocketsOf, PinoNestLogger, RedisConnection } from '@app/platform';
 import { accountName, isLoginRoute, loginAccountLimit, loginRefusal, rateLimitPlugin, routeRateLimit, type StoreOption, type TokenSubject } from './rate-limit.js';
 import { boundedRedisStore, throttledReporter } from './rate-limit-store.js';
-import { setupSwagger } from '../api-docs/swagger.js';
+import { setupSwagger } from '@app/http/api-docs/swagger.js';
 
 export const API_PREFIX = 'api/v1';
 const NOT_LOGGED = new Set(['/health', '/metrics']);

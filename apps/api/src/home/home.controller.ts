@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Public } from '../auth-metadata/auth.decorators.js';
+import { Public } from '@app/http/auth-metadata/auth.decorators.js';
 import { readPackageInfo } from './package-info.js';
 import { ServiceInfoDto } from './service-info.dto.js';
 

@@ -1,13 +1,13 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse, type Page } from '@app/common';
-import { Auth, CurrentUser } from '../auth-metadata/auth.decorators.js';
-import type { AuthUser } from '../auth-metadata/auth-user.js';
-import { ApiErrors, ApiPayloadBudget } from '../api-docs/api-docs.decorators.js';
+import { Auth, CurrentUser } from '@app/http/auth-metadata/auth.decorators.js';
+import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
+import { ApiErrors, ApiPayloadBudget } from '@app/http/api-docs/api-docs.decorators.js';
 import { IngestQueryDto, IngestResultDto, ListReadingsQueryDto, MAX_INGEST_ROWS } from './dto/ingest.dto.js';
 import { SensorReadingDto, SensorReadingInputDto } from './dto/sensor-reading.dto.js';
 import { IngestionService } from './ingestion.service.js';
-import { KeyScope } from '../auth-metadata/key-scope.js';
+import { KeyScope } from '@app/http/auth-metadata/key-scope.js';
 
 @ApiTags('ingestion')
 @Controller('ingest')

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { InferenceModule } from '../inference/inference.module.js';
+import { InferenceModule } from '@app/serving/inference/inference.module.js';
 import { IngestionController } from './ingestion.controller.js';
 import { IngestionService } from './ingestion.service.js';
 import { SensorReading } from './sensor-reading.entity.js';

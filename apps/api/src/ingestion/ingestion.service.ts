@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { BadRequestError, isObjectValue, parseIsoDateTime, toPage, validateAs, ValidationFailedError, type FieldError, type Page } from '@app/common';
 import { UnitOfWork } from '@app/database';
-import type { AuthUser } from '../auth-metadata/auth-user.js';
-import { InferenceService, MAX_PREDICT_ROWS, type ClassPredictionLike } from '../inference/inference.service.js';
-import { ModelVersionResolver } from '../models/serving/model-version-resolver.js';
+import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
+import { InferenceService, MAX_PREDICT_ROWS, type ClassPredictionLike } from '@app/serving/inference/inference.service.js';
+import { ModelVersionResolver } from '@app/serving/models/serving/model-version-resolver.js';
 import { MAX_INGEST_ROWS, type IngestResultDto, type ListReadingsQueryDto, type RejectedRowDto } from './dto/ingest.dto.js';
 import { SensorReadingInputDto, toSensorReadingDto, type SensorReadingDto } from './dto/sensor-reading.dto.js';
 import type { SensorReading } from './sensor-reading.entity.js';

@@ -1,11 +1,11 @@
 import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, UseFilters } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOAuth2, ApiOkResponse, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { UnavailableError } from '@app/common';
-import { CurrentUser, Public } from '../auth-metadata/auth.decorators.js';
-import type { AuthUser } from '../auth-metadata/auth-user.js';
-import { KeyScope } from '../auth-metadata/key-scope.js';
-import { API_KEY_SCHEME, BEARER_SCHEME, OAUTH2_SCHEME } from '../api-docs/swagger.js';
-import { ModelNameParams, ModelVersionParams } from '../models/dto/model-version.params.js';
+import { CurrentUser, Public } from '@app/http/auth-metadata/auth.decorators.js';
+import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
+import { KeyScope } from '@app/http/auth-metadata/key-scope.js';
+import { API_KEY_SCHEME, BEARER_SCHEME, OAUTH2_SCHEME } from '@app/http/api-docs/swagger.js';
+import { ModelNameParams, ModelVersionParams } from '@app/serving/models/dto/model-version.params.js';
 import { V2ErrorDto, V2InferRequestDto, V2InferResponseDto, V2ModelMetadataDto, V2ServerMetadataDto } from './dto/v2.dto.js';
 import { OipService } from './oip.service.js';
 import { V2ExceptionFilter } from './v2-exception.filter.js';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { RequestMethod } from '@nestjs/common';
-import { InferenceModule } from '../inference/inference.module.js';
+import { InferenceModule } from '@app/serving/inference/inference.module.js';
 import { OipController } from './oip.controller.js';
 import { OipService } from './oip.service.js';
 

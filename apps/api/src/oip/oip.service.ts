@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { BadRequestError } from '@app/common';
-import { InferenceService, MAX_PREDICT_ROWS } from '../inference/inference.service.js';
-import type { DeployedModel } from '../models/deployed-models.js';
-import { ModelLoadFailures } from '../models/model-load-failures.js';
-import { ModelSyncService } from '../models/model-sync.service.js';
-import type { AuthUser } from '../auth-metadata/auth-user.js';
-import { ModelVersionResolver } from '../models/serving/model-version-resolver.js';
-import { callerKey } from '../models/serving/sticky-split.js';
+import { InferenceService, MAX_PREDICT_ROWS } from '@app/serving/inference/inference.service.js';
+import type { DeployedModel } from '@app/serving/models/deployed-models.js';
+import { ModelLoadFailures } from '@app/serving/models/model-load-failures.js';
+import { ModelSyncService } from '@app/serving/models/model-sync.service.js';
+import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
+import { ModelVersionResolver } from '@app/serving/models/serving/model-version-resolver.js';
+import { callerKey } from '@app/serving/models/serving/sticky-split.js';
 import type { V2InferBody } from './v2-infer-body.pipe.js';
 import { decodeInputs, type InputSpec } from './v2-tensors.js';
 

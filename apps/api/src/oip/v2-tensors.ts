@@ -1,5 +1,5 @@
 import { BadRequestError } from '@app/common';
-import type { PackedRows } from '../inference/input-rows.js';
+import type { PackedRows } from '@app/serving/inference/input-rows.js';
 
 /**
  * The V2 protocol's numeric datatypes this server decodes, with the values each may carry. Every

@@ -2,9 +2,9 @@ import { Body, Controller, Get, Headers, Param, ParseIntPipe, Patch, Post, Query
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiPageResponse, ID, type Page } from '@app/common';
-import { Auth, CurrentUser } from '../auth-metadata/auth.decorators.js';
-import type { AuthUser } from '../auth-metadata/auth-user.js';
-import { ApiErrors } from '../api-docs/api-docs.decorators.js';
+import { Auth, CurrentUser } from '@app/http/auth-metadata/auth.decorators.js';
+import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
+import { ApiErrors } from '@app/http/api-docs/api-docs.decorators.js';
 import { CreateOrderDto } from './dto/create-order.dto.js';
 import { ListOrdersQueryDto } from './dto/list-orders.query.js';
 import { OrderResponseDto, OrderStatsDto } from './dto/order-response.dto.js';

@@ -1,9 +1,9 @@
 import { Controller, Get, Param, ParseIntPipe, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse, ID, PageQueryDto, type Page } from '@app/common';
-import { Auth, CurrentUser } from '../auth-metadata/auth.decorators.js';
-import type { AuthUser } from '../auth-metadata/auth-user.js';
-import { ApiErrors } from '../api-docs/api-docs.decorators.js';
+import { Auth, CurrentUser } from '@app/http/auth-metadata/auth.decorators.js';
+import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
+import { ApiErrors } from '@app/http/api-docs/api-docs.decorators.js';
 import { TopSpendersQueryDto } from './dto/list-orders.query.js';
 import { OrderResponseDto, TopSpenderDto } from './dto/order-response.dto.js';
 import { OrdersService } from './orders.service.js';

@@ -1,8 +1,8 @@
 import { Controller, Get, Param, ParseIntPipe, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse, ID, type Page } from '@app/common';
-import { Public } from '../auth-metadata/auth.decorators.js';
-import { ApiErrors } from '../api-docs/api-docs.decorators.js';
+import { Public } from '@app/http/auth-metadata/auth.decorators.js';
+import { ApiErrors } from '@app/http/api-docs/api-docs.decorators.js';
 import { CategoryStatsService } from './category-stats.service.js';
 import { CategoryStatsDto } from './dto/category-stats.dto.js';
 import { CategoryProductsQueryDto } from './dto/list-products.query.js';

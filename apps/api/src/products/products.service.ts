@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ConflictError, NotFoundError, toPage, ValidationFailedError, type Page, type PageQueryDto } from '@app/common';
-import type { AuthUser } from '../auth-metadata/auth-user.js';
-import { isAdmin } from '../users/role.js';
+import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
+import { isAdmin } from '@app/common';
 import { CategoriesService } from '../categories/categories.service.js';
 import { slugify } from '../categories/slug.js';
 import type { CreateProductDto } from './dto/create-product.dto.js';

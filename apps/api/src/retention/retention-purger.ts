@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AppConfig } from '@app/config';
-import { ModelArtifactStore } from '../models/model-artifact.store.js';
+import { ModelArtifactStore } from '@app/serving/models/model-artifact.store.js';
 
 export interface PurgeReport {
   records: number;

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { RedisModule } from '@app/platform';
-import { ModelArtifactStore } from '../models/model-artifact.store.js';
+import { ModelArtifactStore } from '@app/serving/models/model-artifact.store.js';
 import { PurgeLock } from './purge-lock.js';
 import { RetentionPurger } from './retention-purger.js';
 import { RetentionService } from './retention.service.js';

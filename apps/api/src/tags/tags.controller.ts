@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse, ID, PageQueryDto, type Page } from '@app/common';
-import { Auth, Public } from '../auth-metadata/auth.decorators.js';
-import { ApiErrors } from '../api-docs/api-docs.decorators.js';
+import { Auth, Public } from '@app/http/auth-metadata/auth.decorators.js';
+import { ApiErrors } from '@app/http/api-docs/api-docs.decorators.js';
 import { CreateTagDto, TagResponseDto } from './dto/tag.dto.js';
 import { TagsService } from './tags.service.js';
 

@@ -1,4 +1,4 @@
-import type { TokenSubject } from './role.js';
+import type { TokenSubject } from '@app/common';
 
 /**
  * How long a token's user is trusted from memory. Every authenticated request needs it; a short

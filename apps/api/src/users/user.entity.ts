@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { ROLES, type Role } from './role.js';
+import { ROLES, type Role } from '@app/common';
 
 // Indexes carry explicit names, the same in the migration, so the drift check agrees on both engines.
 @Entity({ name: 'users' })

@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse, ArrayBodyPipe, ID, type Page } from '@app/common';
-import { Auth, CurrentUser } from '../auth-metadata/auth.decorators.js';
-import type { Actor } from './role.js';
-import { ApiErrors } from '../api-docs/api-docs.decorators.js';
+import { Auth, CurrentUser } from '@app/http/auth-metadata/auth.decorators.js';
+import type { Actor } from '@app/common';
+import { ApiErrors } from '@app/http/api-docs/api-docs.decorators.js';
 import { CreateUserDto } from './dto/create-user.dto.js';
 import { ListUsersQueryDto } from './dto/list-users.query.js';
 import { UpdateUserDto } from './dto/update-user.dto.js';

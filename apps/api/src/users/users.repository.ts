@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, type EntityManager, type QueryDeepPartialEntity, type Repository } from 'typeorm';
 import { pageOffset, parseSort, type PageQueryDto } from '@app/common';
 import { containsInAny, updateColumns } from '@app/database';
-import type { Role } from './role.js';
+import type { Role } from '@app/common';
 import { User } from './user.entity.js';
 
 export interface UserFilter {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConflictError, ForbiddenError, NotFoundError, toPage, validateAs, ValidationFailedError, type Page } from '@app/common';
 import { UnitOfWork } from '@app/database';
 import type { QueryDeepPartialEntity } from 'typeorm';
-import { isAdmin, type Actor, type Role, type TokenSubject } from './role.js';
+import { isAdmin, type Actor, type Role, type TokenSubject } from '@app/common';
 import { CreateUserDto } from './dto/create-user.dto.js';
 import type { ListUsersQueryDto } from './dto/list-users.query.js';
 import type { RegisterDto } from './dto/register.dto.js';

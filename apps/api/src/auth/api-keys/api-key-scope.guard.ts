@@ -2,10 +2,10 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { ForbiddenError } from '@app/common';
-import { IS_PUBLIC, REQUIRED_ROLES } from '../../auth-metadata/auth.decorators.js';
-import type { AuthUser } from '../../auth-metadata/auth-user.js';
-import type { Role } from '../../users/role.js';
-import { KEY_SCOPE, type DeclaredScope } from '../../auth-metadata/key-scope.js';
+import { IS_PUBLIC, REQUIRED_ROLES } from '@app/http/auth-metadata/auth.decorators.js';
+import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
+import type { Role } from '@app/common';
+import { KEY_SCOPE, type DeclaredScope } from '@app/http/auth-metadata/key-scope.js';
 import { requiredScope } from './api-key-scopes.js';
 
 /**

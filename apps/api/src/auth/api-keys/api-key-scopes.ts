@@ -1,6 +1,6 @@
-import type { ApiKeyScope } from '../../auth-metadata/auth-user.js';
-import type { DeclaredScope } from '../../auth-metadata/key-scope.js';
-import type { Role } from '../../users/role.js';
+import type { ApiKeyScope } from '@app/http/auth-metadata/auth-user.js';
+import type { DeclaredScope } from '@app/http/auth-metadata/key-scope.js';
+import type { Role } from '@app/common';
 
 /** The scopes an owner of this role may give a key: never more than the role itself allows. */
 export function scopesAllowedFor(role: Role): ApiKeyScope[] {

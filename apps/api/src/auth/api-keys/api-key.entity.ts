@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
-import type { ApiKeyScope } from '../../auth-metadata/auth-user.js';
+import type { ApiKeyScope } from '@app/http/auth-metadata/auth-user.js';
 import { User } from '../../users/user.entity.js';
 
 const scopesTransformer = {

@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse, ID, type Page } from '@app/common';
-import { ApiErrors } from '../../api-docs/api-docs.decorators.js';
-import { Auth, CurrentUser } from '../../auth-metadata/auth.decorators.js';
-import type { AuthUser } from '../../auth-metadata/auth-user.js';
-import { KeyScope } from '../../auth-metadata/key-scope.js';
+import { ApiErrors } from '@app/http/api-docs/api-docs.decorators.js';
+import { Auth, CurrentUser } from '@app/http/auth-metadata/auth.decorators.js';
+import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
+import { KeyScope } from '@app/http/auth-metadata/key-scope.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { ApiKeyResponseDto, CreateApiKeyDto, CreatedApiKeyResponseDto, ListApiKeysQueryDto } from './dto/api-key.dto.js';
 

@@ -1,15 +1,13 @@
-import type { IncomingMessage } from 'node:http';
 import type { INestApplicationContext } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { ForbiddenError } from '@app/common';
-import type { AuthUser } from '../../auth-metadata/auth-user.js';
+import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
+import type { AuthenticatedRequest } from '@app/http/auth-metadata/authenticated-request.js';
 import { requestCredential } from '../credential.js';
 import { CredentialsService } from '../credentials.service.js';
 import { AppConfig } from '@app/config';
 import { StreamSessions } from './stream-sessions.js';
-
-export type AuthenticatedRequest = IncomingMessage & { user?: AuthUser; token?: string };
 
 /**
  * The `ws` adapter with the credential checked at the handshake: `?token=` (or the `Authorization:

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { WebSocket } from 'ws';
 import { UnauthorizedError } from '@app/common';
-import type { AuthUser } from '../../auth-metadata/auth-user.js';
+import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
 
 /** WebSocket close code for a policy violation: expired or revoked token, deactivated user, too many sockets. */
 export const POLICY_VIOLATION = 1008;

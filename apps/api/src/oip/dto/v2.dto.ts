@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ClosedSchema } from '../../api-docs/swagger.js';
+import { ClosedSchema } from '@app/http/api-docs/swagger.js';
 
 /**
  * The protocol's schemas (kserve/open-inference-protocol, specification/protocol/

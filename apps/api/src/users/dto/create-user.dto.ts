@@ -1,4 +1,4 @@
-import type { Role } from '../role.js';
+import type { Role } from '@app/common';
 import { BioField, EmailField, FullNameField, PasswordField, RoleField, UsernameField } from './user-fields.js';
 
 /** What an admin sends to create a user (it may set the role). */

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageQueryDto, QueryBoolean, SortQuery } from '@app/common';
-import { ROLES, type Role } from '../role.js';
+import { ROLES, type Role } from '@app/common';
 
 export const USER_SORT_FIELDS = ['id', 'username', 'email', 'createdAt'] as const;
 

@@ -1,4 +1,4 @@
-import type { Role } from '../role.js';
+import type { Role } from '@app/common';
 import { BioField, CurrentPasswordField, EmailField, FullNameField, IsActiveField, PasswordField, RoleField, UsernameField } from './user-fields.js';
 
 /**

@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
-import { ROLES } from '../role.js';
+import { ROLES } from '@app/common';
 
 /** The rules for user fields, written once and shared by register, create, bulk create and update. */
 const optional = (required: boolean) => (required ? [] : [IsOptional()]);

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ROLES, type Role } from '../role.js';
+import { ROLES, type Role } from '@app/common';
 import type { User } from '../user.entity.js';
 
 /** The public face of a user: a whitelist, so a password hash cannot leak by accident. */

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Min } from 'class-validator';
 import { PageQueryDto, QueryInt } from '@app/common';
-import { API_KEY_SCOPES, type ApiKeyScope } from '../../../auth-metadata/auth-user.js';
+import { API_KEY_SCOPES, type ApiKeyScope } from '@app/http/auth-metadata/auth-user.js';
 
 export class CreateApiKeyDto {
   @ApiProperty({ minLength: 1, maxLength: 100, example: 'nightly-batch' })

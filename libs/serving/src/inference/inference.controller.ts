@@ -1,14 +1,14 @@
 import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, CurrentUser } from '../auth-metadata/auth.decorators.js';
-import type { AuthUser } from '../auth-metadata/auth-user.js';
-import { ApiErrors, ApiPayloadBudget } from '../api-docs/api-docs.decorators.js';
+import { Auth, CurrentUser } from '@app/http/auth-metadata/auth.decorators.js';
+import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
+import { ApiErrors, ApiPayloadBudget } from '@app/http/api-docs/api-docs.decorators.js';
 import { ModelNameParams } from '../models/dto/model-version.params.js';
 import { PREDICTION_MODELS, PredictRequestDto, PredictResponseDto } from './dto/predict.dto.js';
 import { InferenceService } from './inference.service.js';
 import { PredictBodyPipe, type PredictBody } from './predict-body.pipe.js';
-import { KeyScope } from '../auth-metadata/key-scope.js';
+import { KeyScope } from '@app/http/auth-metadata/key-scope.js';
 import { callerKey } from '../models/serving/sticky-split.js';
 import { serializeWithJsonOnce } from './records/json-once.js';
 

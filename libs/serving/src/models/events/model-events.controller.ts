@@ -1,8 +1,8 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse, PageQueryDto, type Page } from '@app/common';
-import { Auth } from '../../auth-metadata/auth.decorators.js';
-import { ApiErrors } from '../../api-docs/api-docs.decorators.js';
+import { Auth } from '@app/http/auth-metadata/auth.decorators.js';
+import { ApiErrors } from '@app/http/api-docs/api-docs.decorators.js';
 import { ModelNameParams } from '../dto/model-version.params.js';
 import { ModelEventResponseDto } from './model-event.dto.js';
 import { ModelEventsService } from './model-events.service.js';

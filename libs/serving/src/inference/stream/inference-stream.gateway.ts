@@ -2,10 +2,10 @@ import { Logger } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
 import type { RawData, WebSocket } from 'ws';
 import { DomainError, type FieldError } from '@app/common';
-import type { AuthUser } from '../../auth-metadata/auth-user.js';
+import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
 import { callerKey } from '../../models/serving/sticky-split.js';
 import { InferenceService } from '../inference.service.js';
-import type { AuthenticatedRequest } from '../../auth/ws/authenticated-ws.adapter.js';
+import type { AuthenticatedRequest } from '@app/http/auth-metadata/authenticated-request.js';
 import { StreamFrameReader } from './stream-frame-reader.js';
 
 export const STREAM_PATH = '/api/v1/inference/stream';

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { Public } from '../auth-metadata/auth.decorators.js';
+import { Public } from '@app/http/auth-metadata/auth.decorators.js';
 import { LivenessDto, NotReadyDto, ReadinessDto } from './health.dto.js';
 import { HealthService } from './health.service.js';
 

@@ -1,4 +1,4 @@
-import type { Role } from '../users/role.js';
+import type { Role } from '@app/common';
 
 export const API_KEY_SCOPES = ['predict', 'read', 'admin'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];

@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse, type Page } from '@app/common';
-import { Auth } from '../../auth-metadata/auth.decorators.js';
-import { ApiErrors } from '../../api-docs/api-docs.decorators.js';
+import { Auth } from '@app/http/auth-metadata/auth.decorators.js';
+import { ApiErrors } from '@app/http/api-docs/api-docs.decorators.js';
 import { InferenceRecordDto, ListRecordsQueryDto, StatsQueryDto, VersionStatsDto } from './dto/records.dto.js';
 import { InferenceRecordsService } from './inference-records.service.js';
 

@@ -1,15 +1,15 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Query, StreamableFile } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse, PageQueryDto, type Page } from '@app/common';
-import { Auth, CurrentUser } from '../../auth-metadata/auth.decorators.js';
-import type { AuthUser } from '../../auth-metadata/auth-user.js';
-import { ApiErrors, ApiPayloadBudget } from '../../api-docs/api-docs.decorators.js';
+import { Auth, CurrentUser } from '@app/http/auth-metadata/auth.decorators.js';
+import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
+import { ApiErrors, ApiPayloadBudget } from '@app/http/api-docs/api-docs.decorators.js';
 import { ModelNameParams } from '../../models/dto/model-version.params.js';
 import { PREDICTION_MODELS, PredictRequestDto } from '../dto/predict.dto.js';
 import { PredictBodyPipe, type PredictBody } from '../predict-body.pipe.js';
 import { JobAcceptedDto, JobResultRowDto, JobStatusDto, ListJobsQueryDto } from './dto/job.dto.js';
 import { JobsService } from './jobs.service.js';
-import { KeyScope } from '../../auth-metadata/key-scope.js';
+import { KeyScope } from '@app/http/auth-metadata/key-scope.js';
 
 @ApiExtraModels(...PREDICTION_MODELS)
 @ApiTags('inference')

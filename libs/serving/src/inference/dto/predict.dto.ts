@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { IsDefined, Matches, ValidateIf } from 'class-validator';
-import { ClosedSchema } from '../../api-docs/swagger.js';
+import { ClosedSchema } from '@app/http/api-docs/swagger.js';
 
 /** A version as a request may pin it (`latest` included); the stream frame uses the same rule. */
 export const VERSION_SELECTOR = /^[A-Za-z0-9._-]{1,64}$/;

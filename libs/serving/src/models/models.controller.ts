@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UploadedFiles, UseInterceptors } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse, type Page } from '@app/common';
-import type { AuthUser } from '../auth-metadata/auth-user.js';
-import { Auth, CurrentUser } from '../auth-metadata/auth.decorators.js';
-import { ApiErrors } from '../api-docs/api-docs.decorators.js';
+import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
+import { Auth, CurrentUser } from '@app/http/auth-metadata/auth.decorators.js';
+import { ApiErrors } from '@app/http/api-docs/api-docs.decorators.js';
 import { ListModelsQueryDto } from './dto/list-models.query.js';
 import { ModelVersionResponseDto } from './dto/model-version-response.dto.js';
 import { ModelNameParams, ModelVersionParams } from './dto/model-version.params.js';

@@ -1,5 +1,4 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
-import { User } from '../../users/user.entity.js';
 
 /**
  * Registry actions kept as events. `action` is plain text, not an enum, so actions added later
@@ -28,9 +27,11 @@ export class ModelEvent {
   @Column({ type: 'integer', nullable: true })
   userId: number | null;
 
-  @ManyToOne(() => User, { nullable: true, onDelete: 'SET NULL', onUpdate: 'NO ACTION' })
+  // By entity name, not class, so this lib never imports the users module of apps/api: the
+  // foreign key stays in the schema (drift check) while the class is registered by the app.
+  @ManyToOne('User', { nullable: true, onDelete: 'SET NULL', onUpdate: 'NO ACTION' })
   @JoinColumn({ name: 'userId', foreignKeyConstraintName: 'FK_model_events_userId' })
-  user?: Relation<User>;
+  user?: Relation<{ id: number }>;
 
   /** What else the action changed (e.g. the version a deploy replaced), as JSON text. */
   @Column({ type: 'simple-json', nullable: true })

@@ -6,7 +6,7 @@ import type { AuthUser } from './auth-user.js';
 // Metadata only: feature modules (users included) mark their routes with these, and the guards in
 // auth read them. Living below both, they let every module depend on auth's rules without
 // importing auth; this folder imports nothing above it (users/role.ts and the Swagger helpers only).
-import type { Role } from '../users/role.js';
+import type { Role } from '@app/common';
 
 export const IS_PUBLIC = 'auth:isPublic';
 export const REQUIRED_ROLES = 'auth:roles';

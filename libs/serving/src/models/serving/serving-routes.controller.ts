@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AuthUser } from '../../auth-metadata/auth-user.js';
-import { Auth, CurrentUser } from '../../auth-metadata/auth.decorators.js';
-import { ApiErrors } from '../../api-docs/api-docs.decorators.js';
+import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
+import { Auth, CurrentUser } from '@app/http/auth-metadata/auth.decorators.js';
+import { ApiErrors } from '@app/http/api-docs/api-docs.decorators.js';
 import { ModelNameParams } from '../dto/model-version.params.js';
 import { ModelAliasParams, ModelAliasResponseDto, PutAliasDto } from './dto/alias.dto.js';
 import { PutTrafficPolicyDto, TrafficPolicyResponseDto, TrafficStatsResponseDto } from './dto/traffic.dto.js';
