@@ -37,7 +37,7 @@ if (fixture.predict) {
   await selectBackend(spec.backend);
   const model = await loadModel(spec.modelDir);
 
-  /** The product's mapping of output rows to predictions (apps/api/src/inference/predictions.ts). */
+  /** The product's mapping of output rows to predictions (libs/serving/src/inference/predictions.ts). */
   const classify = (scores: Float32Array) => {
     let best = 0;
     const probabilities: Record<string, number> = {};

@@ -42,7 +42,7 @@ export class PredictBatcher {
   }
 
   submit(input: Float32Array, rows: number): Promise<Float32Array> {
-    // Rows are validated once, at the API edge (apps/api/src/inference/input-rows.ts names the bad
+    // Rows are validated once, at the API edge (libs/serving/src/inference/input-rows.ts names the bad
     // row in the 400). This is only an internal invariant: a length that does not fit would shift
     // every neighbour's rows in a coalesced batch, so a caller that breaks it is a programmer error.
     if (!Number.isInteger(rows) || rows < 1 || input.length !== rows * this.rowSize) {
