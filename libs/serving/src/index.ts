@@ -6,5 +6,5 @@ export { JobsModule } from './inference/jobs/jobs.module.js';
 export { MetricsModule } from './metrics/metrics.module.js';
 export { MetricsService } from './metrics/metrics.service.js';
 export { ModelsModule } from './models/models.module.js';
-export { USER_REFERENCE } from './models/events/user-reference.schema.js';
+export { USER_REFERENCE } from './models/events/user-reference.entity.js';
 export { SERVING_ENTITIES } from './serving-entities.js';
