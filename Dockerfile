@@ -30,4 +30,5 @@ EXPOSE 3000
 # answers the same path on PORT (apps/worker/src/worker-http.ts).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT || 3000}/health/ready`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "dist/apps/api/src/main.js"]
+# The bundled app (scripts/bundle.ts): one module file instead of ~3 700, for a short boot.
+CMD ["node", "dist/bundle/api.mjs"]

@@ -9,7 +9,8 @@ import autocannon from 'autocannon';
 import { startApi, type RunningProcess } from '../../test/helpers/app-process.js';
 
 export const ADMIN = { username: 'admin', password: 'Admin1234', email: 'admin@bench.test' };
-const API_ENTRY = resolve('dist/apps/api/src/main.js');
+/** The shipped entry (the bundle, as `start:prod` runs it); BENCH_API_ENTRY=dist/apps/api/src/main.js for the unbundled modules. */
+const API_ENTRY = resolve(process.env.BENCH_API_ENTRY ?? 'dist/bundle/api.mjs');
 
 export interface BenchApp {
   api: RunningProcess;

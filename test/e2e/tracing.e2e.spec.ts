@@ -1,13 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { processEnvironment, startApi, type RunningProcess } from '../helpers/app-process.js';
 import { ADMIN } from '../helpers/test-constants.js';
+import { writeModuleProbe } from '../helpers/module-probe.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { checkedFetch } from '../helpers/validated-request.js';
 import { createTestDatabase, type TestDatabase } from '../setup/test-database.js';
@@ -53,21 +53,6 @@ function startCollector(): Promise<{ server: Server; url: string; spans: Span[] 
     });
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, spans, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
-}
-
-/** Preloaded with --import: records every module the process resolves (ES) or requires (CommonJS). */
-function writeModuleProbe(dir: string, out: string): string {
-  const hook = `import { appendFileSync } from 'node:fs'; export async function resolve(specifier, context, next) { const result = await next(specifier, context); appendFileSync(${JSON.stringify(out)}, result.url + '\\n'); return result; }`;
-  const probe = join(dir, 'probe.mjs');
-  writeFileSync(
-    probe,
-    `import { appendFileSync } from 'node:fs';
-import { createRequire, register } from 'node:module';
-register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}));
-process.on('exit', () => appendFileSync(${JSON.stringify(out)}, Object.keys(createRequire(import.meta.url).cache).join('\\n')));
-`,
-  );
-  return pathToFileURL(probe).href;
 }
 
 /** OpenTelemetry code other than the tiny no-op API. */

@@ -22,9 +22,12 @@ export function processEnvironment(databaseUrl: string, modelsDir: string, extra
   };
 }
 
-/** The compiled entry points, next to this compiled helper. */
-const API_MAIN = fileURLToPath(new URL('../../apps/api/src/main.js', import.meta.url));
-const WORKER_MAIN = fileURLToPath(new URL('../../apps/worker/src/main.js', import.meta.url));
+/**
+ * What ships: the bundled entry points (scripts/bundle.ts, dist/bundle/), which `start:prod`, the
+ * image and compose run; in-process tests (test-app.ts) cover the modules they are built from.
+ */
+export const API_MAIN = fileURLToPath(new URL('../../bundle/api.mjs', import.meta.url));
+const WORKER_MAIN = fileURLToPath(new URL('../../bundle/worker.mjs', import.meta.url));
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -1,3 +1,6 @@
+// Decorator metadata first: in the bundle (scripts/bundle.ts) the app's shared chunks run their
+// decorators as they load, before the app module's own `import 'reflect-metadata'` would.
+import 'reflect-metadata';
 import { startTracingIfConfigured } from '@app/platform/tracing';
 
 // Tracing, when configured, hooks the module loader before the app's modules are imported (hence
