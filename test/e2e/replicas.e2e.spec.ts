@@ -23,4 +23,22 @@ describeOnMariadb('read replicas (MariaDB only: SQLite has none)', () => {
     const list = await t.http().get('/api/v1/users').query({ search: 'replica_reader' }).set(bearer(t.adminToken)).expect(200);
     expect(list.body.total).toBe(1);
   });
+
+  it('reads a product (prebuilt SQL, ProductReadRepository) on a replica, as the query builder reads', async () => {
+    const created = (await t.http().post('/api/v1/products').set(bearer(t.adminToken)).send({ name: 'Replica Read', price: '4.00', sku: 'REPLICA-1' }).expect(201)).body;
+    const modes: (string | undefined)[] = [];
+    const createQueryRunner = t.dataSource.createQueryRunner.bind(t.dataSource);
+    t.dataSource.createQueryRunner = (mode) => {
+      modes.push(mode);
+      return createQueryRunner(mode);
+    };
+    try {
+      for (const path of [`/api/v1/products/${created.id}`, `/api/v1/products/by-sku/${created.sku}`, `/api/v1/products/by-slug/${created.slug}`]) {
+        expect((await t.http().get(path).expect(200)).body).toEqual({ ...created, category: null });
+      }
+    } finally {
+      delete (t.dataSource as { createQueryRunner?: unknown }).createQueryRunner;
+    }
+    expect(modes).toEqual(['slave', 'slave', 'slave']);
+  });
 });

@@ -18,3 +18,20 @@ export async function recordStatements<T>(dataSource: DataSource, action: () => 
     logger.logQuery = original;
   }
 }
+
+/**
+ * Counts better-sqlite3 `prepare` calls by SQL text until stop(), for tests that check a text is
+ * prepared once however many requests run it (nothing to count on other drivers).
+ */
+export function countSqlitePrepares(dataSource: DataSource): { counts: Map<string, number>; stop(): void } {
+  const counts = new Map<string, number>();
+  if (dataSource.options.type !== 'better-sqlite3') return { counts, stop: () => undefined };
+  const database = (dataSource.driver as unknown as { databaseConnection: { prepare(sql: string): unknown } }).databaseConnection;
+  const prepare = database.prepare.bind(database);
+  database.prepare = (sql: string) => {
+    counts.set(sql, (counts.get(sql) ?? 0) + 1);
+    return prepare(sql);
+  };
+  // The wrapper is an own property over the prototype's method: deleting it puts that back.
+  return { counts, stop: () => void delete (database as { prepare?: unknown }).prepare };
+}

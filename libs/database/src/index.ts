@@ -17,3 +17,4 @@ export * from './timestamp-parameter.js';
 export * from './database.module.js';
 export * from './sqlite-statement-reuse.js';
 export * from './prebuilt-insert.js';
+export * from './prebuilt-select.js';

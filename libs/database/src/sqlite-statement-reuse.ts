@@ -46,14 +46,20 @@ export function reuseSqliteStatements(dataSource: DataSource): void {
   };
 }
 
+/** A value as better-sqlite3 must bind it to act as the inlined literal would: a safe integer as a BigInt (INTEGER). */
+export function asSqliteInteger(value: unknown): unknown {
+  return typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value) : value;
+}
+
 /** The same parameters with every safe integer a BigInt (a copy, only when there is one). */
 function integersAsBigInts(parameters: Record<string, unknown>): Record<string, unknown> {
   let bound: Record<string, unknown> | undefined;
   for (const key in parameters) {
     const value = parameters[key];
-    if (typeof value !== 'number' || !Number.isSafeInteger(value)) continue;
+    const converted = asSqliteInteger(value);
+    if (converted === value) continue;
     bound ??= { ...parameters };
-    bound[key] = BigInt(value);
+    bound[key] = converted;
   }
   return bound ?? parameters;
 }

@@ -57,6 +57,6 @@ export class Product {
   @UpdateDateColumn()
   updatedAt: Date;
 
-  /** Not a column: filled from product_tags, one IN query per page (TagsRepository.tagsOfProducts). */
+  /** Not a column: filled from product_tags, one IN query per page (TagsRepository.tagsOfProducts), joined on a single read (ProductReadRepository). */
   tags?: TagSummaryDto[];
 }

@@ -6,6 +6,7 @@ import { CategoryProductsController } from './category-products.controller.js';
 import { CategoryStatsRepository } from './category-stats.repository.js';
 import { CategoryStatsService } from './category-stats.service.js';
 import { ProductBulkService } from './product-bulk.service.js';
+import { ProductReadRepository } from './product-read.repository.js';
 import { ProductTagsService } from './product-tags.service.js';
 import { Product } from './product.entity.js';
 import { ProductsController } from './products.controller.js';
@@ -15,7 +16,7 @@ import { ProductsService } from './products.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([Product]), CategoriesModule, TagsModule],
   controllers: [ProductsController, CategoryProductsController],
-  providers: [ProductsService, ProductsRepository, ProductTagsService, ProductBulkService, CategoryStatsService, CategoryStatsRepository],
+  providers: [ProductsService, ProductsRepository, ProductReadRepository, ProductTagsService, ProductBulkService, CategoryStatsService, CategoryStatsRepository],
   exports: [ProductsService],
 })
 export class ProductsModule {}

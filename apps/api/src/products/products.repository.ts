@@ -71,25 +71,8 @@ export class ProductsRepository {
     return rows;
   }
 
-  findById(id: number, withCategory = false): Promise<Product | null> {
-    return withCategory ? this.findOneWithCategory('product.id = :id', { id }) : this.products.findOneBy({ id });
-  }
-
-  findBySku(sku: string): Promise<Product | null> {
-    return this.findOneWithCategory('product.sku = :sku', { sku });
-  }
-
-  findBySlug(slug: string): Promise<Product | null> {
-    return this.findOneWithCategory('product.slug = :slug', { slug });
-  }
-
-  /**
-   * One statement with the category joined. (findOne with relations adds a LIMIT, which makes
-   * TypeORM run a second DISTINCT query first: the condition is unique, so no limit is needed.)
-   */
-  private findOneWithCategory(condition: string, parameters: Record<string, unknown>): Promise<Product | null> {
-    const query = this.products.createQueryBuilder('product').leftJoinAndSelect('product.category', 'category').where(condition, parameters);
-    return this.sqlText.reuse(condition, query).getOne();
+  findById(id: number): Promise<Product | null> {
+    return this.products.findOneBy({ id });
   }
 
   /** Products holding this SKU, slug, or name within the same category (NULL counts as one), other than `exceptId`. */

@@ -10,6 +10,7 @@ import type { ListProductsQueryDto } from './dto/list-products.query.js';
 import { toProductResponse, type ProductResponseDto } from './dto/product-response.dto.js';
 import type { UpdateProductDto } from './dto/update-product.dto.js';
 import type { Product } from './product.entity.js';
+import { ProductReadRepository } from './product-read.repository.js';
 import { ProductsRepository, type ProductFilter } from './products.repository.js';
 
 /** One line of an order, as the stock sees it. */
@@ -30,6 +31,7 @@ export interface ReservedProduct {
 export class ProductsService {
   constructor(
     private readonly products: ProductsRepository,
+    private readonly reads: ProductReadRepository,
     private readonly categories: CategoriesService,
   ) {}
 
@@ -52,18 +54,18 @@ export class ProductsService {
     return toPage(rows.map(toProductResponse), total, page);
   }
 
-  /** With its category. A soft-deleted product is visible to admins only (404 for everyone else). */
+  /** With its category and tags. A soft-deleted product is visible to admins only (404 for everyone else). */
   async get(id: number, actor?: AuthUser): Promise<ProductResponseDto> {
-    return this.visible(await this.products.findById(id, true), actor, id);
+    return this.visible(await this.reads.findById(id), actor, id);
   }
 
   async getBySku(sku: string, actor?: AuthUser): Promise<ProductResponseDto> {
     const normalized = sku.trim().toUpperCase();
-    return this.visible(await this.products.findBySku(normalized), actor, normalized);
+    return this.visible(await this.reads.findBySku(normalized), actor, normalized);
   }
 
   async getBySlug(slug: string, actor?: AuthUser): Promise<ProductResponseDto> {
-    return this.visible(await this.products.findBySlug(slug), actor, slug);
+    return this.visible(await this.reads.findBySlug(slug), actor, slug);
   }
 
   async create(dto: CreateProductDto): Promise<ProductResponseDto> {
@@ -156,9 +158,9 @@ export class ProductsService {
     for (const { productId, quantity } of mergeLines(lines)) await this.products.addStock(productId, quantity, manager);
   }
 
-  private async visible(product: Product | null, actor: AuthUser | undefined, key: string | number): Promise<ProductResponseDto> {
+  /** `product` read with its category and tags (ProductReadRepository). */
+  private visible(product: Product | null, actor: AuthUser | undefined, key: string | number): ProductResponseDto {
     if (!product || (!product.isActive && !(actor && isAdmin(actor)))) throw new NotFoundError('PRODUCT_NOT_FOUND', 'Product', key);
-    await this.products.attachTags([product]);
     return toProductResponse(product);
   }
 
