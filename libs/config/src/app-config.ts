@@ -94,7 +94,12 @@ export class AppConfig {
   }
 
   get inference() {
-    return { backend: this.get('INFERENCE_BACKEND'), maxBatch: this.get('INFERENCE_MAX_BATCH'), maxDelayUs: this.get('INFERENCE_MAX_DELAY_US') };
+    return {
+      backend: this.get('INFERENCE_BACKEND'),
+      maxBatch: this.get('INFERENCE_MAX_BATCH'),
+      maxDelayUs: this.get('INFERENCE_MAX_DELAY_US'),
+      fastPath: this.get('INFERENCE_FAST_PATH'),
+    };
   }
 
   get redis() {

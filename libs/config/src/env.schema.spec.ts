@@ -21,6 +21,12 @@ describe('validateEnvironment', () => {
     expect(validateEnvironment({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }).JWT_SECRET).toBe('x'.repeat(40));
   });
 
+  it('reads INFERENCE_FAST_PATH as auto (default) or off, and refuses anything else', () => {
+    expect(validateEnvironment({}).INFERENCE_FAST_PATH).toBe('auto');
+    expect(validateEnvironment({ INFERENCE_FAST_PATH: 'off' }).INFERENCE_FAST_PATH).toBe('off');
+    expect(() => validateEnvironment({ INFERENCE_FAST_PATH: 'on' })).toThrow(/INFERENCE_FAST_PATH/);
+  });
+
   it('splits list settings', () => {
     expect(validateEnvironment({ CORS_ORIGINS: 'https://a.example, https://b.example' }).CORS_ORIGINS).toEqual(['https://a.example', 'https://b.example']);
   });

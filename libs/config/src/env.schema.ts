@@ -92,6 +92,8 @@ export class EnvironmentVariables {
   @Type(() => Number) @IsInt() @Min(1) @Max(65536) INFERENCE_MAX_BATCH: number = 256;
   /** Dynamic batching: the longest a request waits for others to join its batch. */
   @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000) INFERENCE_MAX_DELAY_US: number = 500;
+  /** `auto`: small dense models run on a plain-JS forward pass verified against TF.js at load; `off`: always TF.js. */
+  @IsIn(['auto', 'off']) INFERENCE_FAST_PATH: 'auto' | 'off' = 'auto';
 
   /** Redis for the shared job queue (BullMQ) and shared rate limits; unset = in-process queue. */
   @IsOptional() @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' }) REDIS_URL?: string;

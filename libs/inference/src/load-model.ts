@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { readModelArtifacts } from './artifacts.js';
 import { ensureBackend } from './backend.js';
+import { planDenseFastPath } from './dense-verify.js';
 import { ModelLoadError, asLoadError } from './errors.js';
 import { LoadedModel, type ModelInfo } from './loaded-model.js';
 import { declaredLayersInputName, readSignature, type SignatureOptions } from './model-signature.js';
@@ -14,7 +15,14 @@ export interface LoadModelOptions extends SignatureOptions {
   warmupTimeoutMs?: number;
   /** Names the model in its execution spans (the server passes its key). */
   label?: string;
+  /**
+   * `auto` (default): a small dense layers model is served by a plain-JS forward pass when it
+   * agrees with TF.js on a fixed probe set (dense-verify.ts); `off`: always TF.js.
+   */
+  fastPath?: FastPathMode;
 }
+
+export type FastPathMode = 'auto' | 'off';
 
 type AnyModel = tf.LayersModel | tf.GraphModel;
 
@@ -44,14 +52,25 @@ export async function loadModel(source: string, options: LoadModelOptions = {}):
       ...options,
       declaredInputName: files.format === 'layers' ? declaredLayersInputName(files.artifacts.modelTopology) : undefined,
     });
-    const info: ModelInfo = { ...signature, backend, sizeBytes: files.sizeBytes, loadMs: performance.now() - started, warmupMs: 0 };
+    const info: ModelInfo = { ...signature, backend, sizeBytes: files.sizeBytes, loadMs: performance.now() - started, warmupMs: 0, executor: 'tfjs', executorReason: 'fast path off' };
     const loaded = new LoadedModel(model, info, batchOfOne, options.label);
-    if (options.warmup !== false) await within(options.warmupTimeoutMs, 'WARMUP_TIMEOUT', () => loaded.warmUp());
+    // The fast path's verification runs TF.js too (after the warm-up compiled its kernels), so it shares the warm-up's bound.
+    await within(options.warmupTimeoutMs, 'WARMUP_TIMEOUT', async () => {
+      if (options.warmup !== false) await loaded.warmUp();
+      if (options.fastPath !== 'off') await adoptFastPath(loaded, model, backend);
+    });
     return loaded;
   } catch (error) {
     model.dispose();
     throw error;
   }
+}
+
+/** Serves `loaded` with the dense fast path when it is verified against TF.js; records why not otherwise. */
+async function adoptFastPath(loaded: LoadedModel, model: AnyModel, backend: string): Promise<void> {
+  const plan = await planDenseFastPath(model, backend, (input, rows) => loaded.predictOnTfjs(input, rows));
+  if ('refused' in plan) loaded.setExecutor(undefined, `fast path refused: ${plan.refused}`);
+  else loaded.setExecutor(plan.forward, `${plan.numerics} numerics, max error ${plan.maxError} over ${plan.probeRows} probe rows`);
 }
 
 /** Loads a model, reads its info and frees it: the check an upload needs. */

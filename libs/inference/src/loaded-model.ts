@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ModelLoadError, asLoadError, messageOf } from './errors.js';
 import { withExecutionSpan } from './execution-span.js';
+import type { DenseForward } from './dense-fast-path.js';
 import type { ModelSignature } from './model-signature.js';
 
 /** What a loaded model reports: its signature, and where and how fast it loaded. */
@@ -11,6 +12,10 @@ export interface ModelInfo extends Omit<ModelSignature, 'batchOfOne'> {
   sizeBytes: number;
   loadMs: number;
   warmupMs: number;
+  /** What runs predict: TF.js, or the verified plain-JS forward pass of a small dense model (dense-verify.ts). Library-internal: never in an HTTP body. */
+  executor: 'tfjs' | 'dense-js';
+  /** Why that executor: the fast path's rounding and largest observed error, or why the model stays on TF.js. */
+  executorReason: string;
 }
 
 type AnyModel = tf.LayersModel | tf.GraphModel;
@@ -24,6 +29,8 @@ type AnyModel = tf.LayersModel | tf.GraphModel;
 export class LoadedModel {
   private disposed = false;
   private asyncGraph = false;
+  /** The verified fast path, once adopted; TF.js runs when unset. */
+  private fastForward: DenseForward | undefined;
 
   constructor(
     private readonly model: AnyModel,
@@ -68,13 +75,29 @@ export class LoadedModel {
   /** One forward pass over `rows` rows given as rows × rowSize values; resolves to rows × outputSize values. */
   async predict(input: Float32Array, rows: number): Promise<Float32Array> {
     if (this.disposed) throw new Error('the model has been disposed');
-    return withExecutionSpan({ model: this.label, format: this.modelInfo.format, backend: this.modelInfo.backend, rows }, () => this.run(input, rows));
+    const fast = this.fastForward;
+    const run = fast ? async () => fast(input, rows) : () => this.run(input, rows);
+    return withExecutionSpan({ model: this.label, format: this.modelInfo.format, backend: this.modelInfo.backend, rows }, run);
+  }
+
+  /** One forward pass on TF.js whatever serves predict: the reference the fast path is verified against. */
+  async predictOnTfjs(input: Float32Array, rows: number): Promise<Float32Array> {
+    if (this.disposed) throw new Error('the model has been disposed');
+    return this.run(input, rows);
+  }
+
+  /** Serves predict with `forward` from now on (already verified against predictOnTfjs), or records why TF.js keeps serving. */
+  setExecutor(forward: DenseForward | undefined, reason: string): void {
+    this.fastForward = forward;
+    this.modelInfo.executor = forward ? 'dense-js' : 'tfjs';
+    this.modelInfo.executorReason = reason;
   }
 
   /** Frees the weights. Further predict calls throw. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.fastForward = undefined;
     this.model.dispose();
   }
 

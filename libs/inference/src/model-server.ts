@@ -1,6 +1,6 @@
 import { selectBackend, type BackendPreference } from './backend.js';
 import { PredictBatcher } from './batcher.js';
-import { inspectModel, type LoadModelOptions } from './load-model.js';
+import { inspectModel, type FastPathMode, type LoadModelOptions } from './load-model.js';
 import type { LoadedModel, ModelInfo } from './loaded-model.js';
 import { ModelRegistry } from './registry.js';
 
@@ -20,6 +20,8 @@ export interface ModelServerOptions {
   loadTimeoutMs?: number;
   /** Bound on the warm-up run: WARMUP_TIMEOUT after it. */
   warmupTimeoutMs?: number;
+  /** The verified dense fast path (see LoadModelOptions.fastPath); default `auto`. */
+  fastPath?: FastPathMode;
   observer?: BatchObserver;
   /** Told when a replaced or unloaded version's weights are freed (for logs and tests). */
   onDispose?: (key: string, info: ModelInfo) => void;
@@ -51,7 +53,7 @@ export class ModelServer {
   private readonly batchers = new WeakMap<LoadedModel, PredictBatcher>();
 
   constructor(private readonly options: ModelServerOptions) {
-    this.loadOptions = { loadTimeoutMs: options.loadTimeoutMs, warmupTimeoutMs: options.warmupTimeoutMs };
+    this.loadOptions = { loadTimeoutMs: options.loadTimeoutMs, warmupTimeoutMs: options.warmupTimeoutMs, fastPath: options.fastPath };
     this.registry = new ModelRegistry({ load: this.loadOptions, onDispose: options.onDispose });
   }
 

@@ -16,10 +16,11 @@ function labels(key: string): { model: string; version: string } {
  * holding it), and batch metrics to Prometheus under the model's name and version.
  */
 export async function startModelServer(config: AppConfig, metrics: MetricsService): Promise<ModelServer> {
-  const { backend: requested, maxBatch, maxDelayUs } = config.inference;
+  const { backend: requested, maxBatch, maxDelayUs, fastPath } = config.inference;
   const server = new ModelServer({
     maxBatch,
     maxDelayUs,
+    fastPath,
     loadTimeoutMs: config.models.loadTimeoutMs,
     warmupTimeoutMs: config.models.warmupTimeoutMs,
     observer: {
@@ -31,6 +32,6 @@ export async function startModelServer(config: AppConfig, metrics: MetricsServic
     },
   });
   const backend = await server.start(requested);
-  new Logger('InferenceRuntime').log(`TF.js backend: ${backend} (requested: ${requested}); batching up to ${maxBatch} rows / ${maxDelayUs} µs`);
+  new Logger('InferenceRuntime').log(`TF.js backend: ${backend} (requested: ${requested}); batching up to ${maxBatch} rows / ${maxDelayUs} µs; dense fast path ${fastPath}`);
   return server;
 }
