@@ -35,7 +35,10 @@ app.get('/api/v1/products', async () => fixture.list);
 if (fixture.predict) {
   const spec = fixture.predict;
   await selectBackend(spec.backend);
-  const model = await loadModel(spec.modelDir);
+  // The reference is TF.js itself (the figures), so the library's verified dense fast path
+  // is off here; raw-predict can also run the fast path ({ executor: 'fast' }) to show what it does.
+  const model = await loadModel(spec.modelDir, { fastPath: 'off' });
+  const fastModel = await loadModel(spec.modelDir, { fastPath: 'auto' });
 
   /** The product's mapping of output rows to predictions (libs/serving/src/inference/predictions.ts). */
   const classify = (scores: Float32Array) => {
@@ -66,17 +69,18 @@ if (fixture.predict) {
     return { model: spec.name, version: spec.version, predictions, latencyMs: performance.now() - started };
   });
 
-  app.post<{ Body: { rows: number; seconds: number; width: number } }>('/__bench/raw-predict', async (request) => {
+  app.post<{ Body: { rows: number; seconds: number; width: number; executor?: 'tfjs' | 'fast' } }>('/__bench/raw-predict', async (request) => {
     const { rows, seconds, width } = request.body;
+    const runner = request.body.executor === 'fast' ? fastModel : model;
     const input = new Float32Array(rows * width).map((_, index) => [20, 40, 1010][index % 3] + (index % 7));
-    for (let index = 0; index < 20; index += 1) await model.predict(input, rows); // per-shape warm-up
+    for (let index = 0; index < 20; index += 1) await runner.predict(input, rows); // per-shape warm-up
     let calls = 0;
     const started = performance.now();
     while (performance.now() - started < seconds * 1000) {
-      await model.predict(input, rows);
+      await runner.predict(input, rows);
       calls += 1;
     }
-    return { rows, calls, rowsPerSecond: (calls * rows) / ((performance.now() - started) / 1000) };
+    return { rows, calls, executor: runner.info.executor, rowsPerSecond: (calls * rows) / ((performance.now() - started) / 1000) };
   });
 }
 

@@ -24,6 +24,9 @@ mkdirSync(dir, { recursive: true });
 // Read by test/helpers/app-process.ts when it is first imported: every API started below is profiled.
 process.env.API_NODE_ARGS = `--cpu-prof --cpu-prof-dir=${dir}`;
 process.env.CEILING_NODE_ARGS = `--cpu-prof --cpu-prof-dir=${dir}`;
+// The unbundled modules (the same code as the shipped bundle): frames keep their package and module
+// paths, which the summary groups by. BENCH_API_ENTRY=dist/bundle/api.mjs profiles the bundle itself.
+process.env.BENCH_API_ENTRY ??= 'dist/apps/api/src/main.js';
 const { startBenchApp } = await import('./lib/bench-app.js');
 const { round } = await import('./lib/load-runner.js');
 const { predictFixture, send, startCeiling } = await import('./lib/ceiling.js');

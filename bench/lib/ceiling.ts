@@ -16,7 +16,8 @@ import type { BenchRequest } from './load-runner.js';
 
 export interface Ceiling {
   baseUrl: string;
-  rawPredict(rows: number, seconds: number, width: number): Promise<number>;
+  /** Raw predict rows/s in the ceiling process: TF.js (the reference) or the library's dense fast path. */
+  rawPredict(rows: number, seconds: number, width: number, executor?: 'tfjs' | 'fast'): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -40,8 +41,8 @@ export async function startCeiling(fixture: CeilingFixture): Promise<Ceiling> {
   );
   return {
     baseUrl,
-    rawPredict: async (rows, seconds, width) => {
-      const response = await fetch(`${baseUrl}/__bench/raw-predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rows, seconds, width }) });
+    rawPredict: async (rows, seconds, width, executor = 'tfjs') => {
+      const response = await fetch(`${baseUrl}/__bench/raw-predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rows, seconds, width, executor }) });
       return ((await response.json()) as { rowsPerSecond: number }).rowsPerSecond;
     },
     stop: () =>

@@ -43,14 +43,33 @@ describe('a JWT verified once per request', () => {
     expect(verifications).toBe(1);
   });
 
-  it('still refuses a token at once after a password change (the version check runs on every request)', async () => {
+  it('checks a token text that verified before no more, and still refuses it at once after a password change (the version check runs on every request)', async () => {
     const user = await t.customer('once_b');
     await me(user.token).expect(200);
+    verifications = 0;
+    await me(user.token).expect(200);
+    expect(verifications).toBe(0);
     await t.http().patch(`/api/v1/users/${user.id}`).set(bearer(user.token)).send({ password: 'Rotated123', currentPassword: user.password }).expect(200);
     verifications = 0;
     await me(user.token).expect(401);
-    expect(verifications).toBe(1);
+    expect(verifications).toBe(0);
     await me(await t.login(user.username, 'Rotated123')).expect(200);
+  });
+
+  it('refuses a token that verified before once its exp has passed, and a copy with another signature', async () => {
+    const user = await t.customer('once_d');
+    const claims = { sub: user.id, username: user.username, role: 'customer', ver: 0 };
+    const shortLived = signToken(claims, TEST_JWT_SECRET, 2);
+    await me(shortLived).expect(200);
+    // The same header and payload signed with another secret: a different text, so verified, and refused.
+    const [header, payload] = shortLived.split('.');
+    const resigned = `${header}.${payload}.${createHmac('sha256', 'another-secret-another-secret-1234').update(`${header}.${payload}`).digest('base64url')}`;
+    verifications = 0;
+    await me(resigned).expect(401);
+    expect(verifications).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    await me(shortLived).expect(401);
+    await me(user.token).expect(200);
   });
 
   it('keys an expired or forged token by address, and refuses it', async () => {

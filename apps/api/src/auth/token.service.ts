@@ -5,7 +5,7 @@ import { UsersService } from '../users/users.service.js';
 import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
 import type { JwtClaims } from './jwt-claims.js';
 import type { TokenSubject } from '@app/common';
-import { verifiedOnce } from './verified-tokens.js';
+import { SignedTokenCache, verifiedOnce } from './verified-tokens.js';
 
 /**
  * Issues and checks HS256 tokens. A token is honoured only while its user exists, is active and
@@ -15,6 +15,8 @@ import { verifiedOnce } from './verified-tokens.js';
  */
 @Injectable()
 export class TokenService {
+  private readonly signed = new SignedTokenCache();
+
   constructor(
     private readonly jwt: JwtService,
     private readonly users: UsersService,
@@ -28,8 +30,8 @@ export class TokenService {
   }
 
   /**
-   * The user of a token, checked in full: signature and expiry (once per `request`, see
-   * verified-tokens.ts), then the user, active, with the token's version.
+   * The user of a token, checked in full: signature and expiry (once per `request`, and once per
+   * token text while it lasts, see verified-tokens.ts), then the user, active, with the token's version.
    */
   async authenticate(token: string, request?: object): Promise<AuthUser> {
     const claims = this.verified(token, request);
@@ -47,13 +49,15 @@ export class TokenService {
   }
 
   private verified(token: string, request: object | undefined): JwtClaims | undefined {
-    return verifiedOnce(request, token, (candidate) => {
-      try {
-        // Only HS256 is accepted: `alg: none` and algorithm swaps fail verification.
-        return this.jwt.verify<JwtClaims>(candidate, { algorithms: ['HS256'] });
-      } catch {
-        return undefined;
-      }
-    });
+    return verifiedOnce(request, token, (candidate) =>
+      this.signed.claimsOf(candidate, (unknown) => {
+        try {
+          // Only HS256 is accepted: `alg: none` and algorithm swaps fail verification.
+          return this.jwt.verify<JwtClaims & { exp?: number }>(unknown, { algorithms: ['HS256'] });
+        } catch {
+          return undefined;
+        }
+      }),
+    );
   }
 }
