@@ -9,21 +9,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '@app/inference';
+import { mulberry32, selectBackend } from '@app/inference';
 
 const OUT = join(process.cwd(), 'models');
-
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random());
@@ -155,7 +143,7 @@ const progress = (label: string, epochs: number) => ({
 });
 
 async function trainSensorAnomaly(): Promise<void> {
-  const random = prng(42);
+  const random = mulberry32(42);
   const train = sensorReadings(20000, random);
   const test = sensorReadings(4000, random);
   const { mean, std } = stats(train.x);
@@ -214,7 +202,7 @@ async function trainSensorAnomaly(): Promise<void> {
 }
 
 async function trainOrderValue(): Promise<void> {
-  const random = prng(7);
+  const random = mulberry32(7);
   const train = orders(8000, random);
   const test = orders(2000, random);
   const { mean, std } = stats(train.x);

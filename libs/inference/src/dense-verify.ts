@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { readDenseChain } from './dense-chain.js';
 import { denseForward, type DenseForward, type DenseNumerics } from './dense-fast-path.js';
 import { messageOf } from './errors.js';
+import { mulberry32 } from './seeded-random.js';
 
 /** The TF.js forward pass the fast path is checked against. */
 export type ReferenceForward = (input: Float32Array, rows: number) => Promise<Float32Array>;
@@ -90,16 +91,4 @@ export async function planDenseFastPath(model: tf.LayersModel | tf.GraphModel, b
   } catch (error) {
     return { refused: `verification failed: ${messageOf(error)}` };
   }
-}
-
-/** A small seeded PRNG (mulberry32): the same probe rows on every load and machine. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -4,3 +4,4 @@ export { selectBackend, type BackendPreference } from './backend.js';
 export { artifactChecksum } from './artifacts.js';
 export { loadModel } from './load-model.js';
 export { ModelLoadError } from './errors.js';
+export { mulberry32 } from './seeded-random.js';
