@@ -18,7 +18,7 @@ import { median } from './lib/load-runner.js';
 
 const rounds = Number(process.env.BOOT_ROUNDS ?? 7);
 const cacheDir = mkdtempSync(join(tmpdir(), 'bench_compile_cache_'));
-const variants = [
+const variants: { label: string; entry: string; env: Record<string, string> }[] = [
   { label: 'modules', entry: 'dist/apps/api/src/main.js', env: { NODE_DISABLE_COMPILE_CACHE: '1' } },
   { label: 'bundle', entry: 'dist/bundle/api.mjs', env: { NODE_DISABLE_COMPILE_CACHE: '1' } },
   { label: 'bundle + cache', entry: 'dist/bundle/api.mjs', env: { NODE_COMPILE_CACHE: cacheDir } },
