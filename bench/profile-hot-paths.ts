@@ -4,6 +4,7 @@
  *   products-by-id   GET /api/v1/products/:id (1 000 seeded products, SQLite)
  *   predict-1        POST /api/v1/inference/sensor-anomaly/predict, 1 row
  *   predict-64       the same, 64 rows
+ *   products-list-uncached  GET /api/v1/products, page of 20, minPrice filters that miss the list cache
  * 16 connections, one wrk thread (or autocannon). Profiles and summaries land in PROFILE_DIR.
  * PROFILE_CEILING=1 also profiles bench/ceiling-server.ts on the same requests (PROFILE_DIR/ceiling-*),
  * to tell the floor every server pays (socket writes, HTTP parsing) from the product's own work.
@@ -78,19 +79,24 @@ async function activeProducts(baseUrl: string): Promise<BenchRequest[]> {
   return found.filter((request): request is BenchRequest => request !== undefined);
 }
 
+/** Page-of-20 lists whose filters miss the 1-second list cache (as bench/commerce.ts sends them). */
+const uncachedLists = (): BenchRequest[] => Array.from({ length: 5000 }, (_, index) => ({ method: 'GET', path: `/api/v1/products?pageSize=20&minPrice=${(index / 100).toFixed(2)}` }));
+
 for (const name of paths) {
-  if (name === 'products-by-id') process.env.BENCH_DATABASE_URL = seededDatabase(1000);
+  if (name.startsWith('products-')) process.env.BENCH_DATABASE_URL = seededDatabase(name === 'products-by-id' ? 1000 : 10_000);
   else delete process.env.BENCH_DATABASE_URL;
   const spawned = performance.now();
   const app = await startBenchApp({ RATE_LIMIT_USER_MAX: '100000000' });
-  const requests: BenchRequest[] = name === 'products-by-id' ? await activeProducts(app.baseUrl) : predict(name === 'predict-64' ? 64 : 1, app.token);
+  const requests: BenchRequest[] =
+    name === 'products-by-id' ? await activeProducts(app.baseUrl) : name === 'products-list-uncached' ? uncachedLists() : predict(name === 'predict-64' ? 64 : 1, app.token);
   const target = { baseUrl: app.baseUrl, requests };
   // The ceiling's fixture comes from the product's answers, so it is captured before the product stops.
-  const fixture = !withCeiling
-    ? undefined
-    : name === 'products-by-id'
-      ? { products: await Promise.all(requests.map(async (request) => (await send(app.baseUrl, request)).body as { id: number })), list: null }
-      : { products: [], list: null, predict: await predictFixture(app.baseUrl, requests[0], 'sensor-anomaly', 'auto') };
+  const fixture =
+    !withCeiling || name === 'products-list-uncached'
+      ? undefined
+      : name === 'products-by-id'
+        ? { products: await Promise.all(requests.map(async (request) => (await send(app.baseUrl, request)).body as { id: number })), list: null }
+        : { products: [], list: null, predict: await predictFixture(app.baseUrl, requests[0], 'sensor-anomaly', 'auto') };
   await profileRun(name, target, spawned, () => app.stop());
   if (!fixture) continue;
   const ceilingSpawned = performance.now();
