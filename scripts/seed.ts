@@ -18,6 +18,8 @@ import { buildDataSourceOptions, DEFAULT_DATABASE_URL, insertRows, parseDatabase
 import { Category } from '../apps/api/src/categories/category.entity.js';
 import { slugify } from '../apps/api/src/categories/slug.js';
 import { ENTITIES } from '../apps/api/src/database/entities.js';
+// The leaf file, not @app/inference: the seed has no use for TF.js. Seeded, so a run's data is reproducible apart from its run id.
+import { mulberry32 as random } from '../libs/inference/src/seeded-random.js';
 import { OrderItem } from '../apps/api/src/orders/order-item.entity.js';
 import { Order } from '../apps/api/src/orders/order.entity.js';
 import { newOrderNumber } from '../apps/api/src/orders/orders.service.js';
@@ -54,18 +56,6 @@ function argument(name: string, fallback: number): number {
   const value = Number(process.argv[index + 1]);
   if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} needs a whole number`);
   return value;
-}
-
-/** A small seeded PRNG (mulberry32), so a run's data is reproducible apart from its run id. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function progress(label: string, total: number): { tick(count: number): void; stop(): void } {
