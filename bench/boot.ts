@@ -13,7 +13,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startApi } from '../test/helpers/app-process.js';
+import { startBenchApp } from './lib/bench-app.js';
 import { median } from './lib/load-runner.js';
 
 const rounds = Number(process.env.BOOT_ROUNDS ?? 7);
@@ -24,28 +24,11 @@ const variants: { label: string; entry: string; env: Record<string, string> }[] 
   { label: 'bundle + cache', entry: 'dist/bundle/api.mjs', env: { NODE_COMPILE_CACHE: cacheDir } },
 ];
 
+/** Spawn → /health/ready 200 of `entry` on a fresh database (startBenchApp's bootMs; its login comes after). */
 async function bootOnce(entry: string, env: Record<string, string>): Promise<number> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench_boot_'));
-  const started = performance.now();
-  const api = await startApi(
-    {
-      NODE_ENV: 'production',
-      JWT_SECRET: 'bench-secret-bench-secret-bench-secret-1234',
-      DATABASE_URL: `sqlite:///${join(dir, 'boot.sqlite')}`,
-      DATABASE_MIGRATE_ON_BOOT: 'true',
-      MODELS_DIR: join(dir, 'models'),
-      ADMIN_EMAIL: 'admin@bench.test',
-      ADMIN_PASSWORD: 'Admin1234',
-      ADMIN_USERNAME: 'admin',
-      LOG_LEVEL: 'warn',
-      ...env,
-    },
-    resolve(entry),
-  );
-  const ms = performance.now() - started;
-  await api.kill('SIGTERM');
-  rmSync(dir, { recursive: true, force: true });
-  return ms;
+  const app = await startBenchApp(env, resolve(entry));
+  await app.stop();
+  return app.bootMs;
 }
 
 console.log(`boot to ready on Node ${process.versions.node}, ${rounds} alternating rounds (fresh SQLite database each time)`);

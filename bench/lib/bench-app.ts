@@ -22,7 +22,7 @@ export interface BenchApp {
 }
 
 /** Boots the API on a throwaway SQLite file (or DATABASE_URL when BENCH_DATABASE_URL is set). */
-export async function startBenchApp(env: Record<string, string> = {}): Promise<BenchApp> {
+export async function startBenchApp(env: Record<string, string> = {}, entry = API_ENTRY): Promise<BenchApp> {
   const dir = mkdtempSync(join(tmpdir(), 'bench_'));
   const started = performance.now();
   const api = await startApi(
@@ -41,7 +41,7 @@ export async function startBenchApp(env: Record<string, string> = {}): Promise<B
       LOG_LEVEL: 'warn',
       ...env,
     },
-    API_ENTRY,
+    entry,
   );
   const bootMs = performance.now() - started;
   const baseUrl = api.baseUrl!;

@@ -150,30 +150,16 @@ describe('the single-product read as prebuilt SQL', () => {
     const created = (await t.http().post('/api/v1/products').set(admin()).send({ name: 'Changing', price: '2.00', sku: 'READ-CHANGING' }).expect(201)).body;
     const [first, second, third] = tags;
     const current = async () => (await t.http().get(`/api/v1/products/${created.id}`).expect(200)).body;
+    const setTags = (tagIds: number[]) => t.http().put(`/api/v1/products/${created.id}/tags`).set(admin()).send({ tagIds }).expect(200);
     expect((await current()).tags).toEqual([]);
-    await t
-      .http()
-      .put(`/api/v1/products/${created.id}/tags`)
-      .set(admin())
-      .send({ tagIds: [first.id, second.id] })
-      .expect(200);
+    await setTags([first.id, second.id]);
     expect((await current()).tags.map((tag: { id: number }) => tag.id).sort()).toEqual([first.id, second.id].sort());
-    await t
-      .http()
-      .put(`/api/v1/products/${created.id}/tags`)
-      .set(admin())
-      .send({ tagIds: [third.id] })
-      .expect(200);
+    await setTags([third.id]);
     expect((await current()).tags.map((tag: { id: number }) => tag.id)).toEqual([third.id]);
     await t.http().patch(`/api/v1/products/${created.id}`).set(admin()).send({ categoryId: categories[1] }).expect(200);
     expect((await current()).category.id).toBe(categories[1]);
     const doomed = (await t.http().post('/api/v1/tags').set(admin()).send({ name: 'Doomed' }).expect(201)).body;
-    await t
-      .http()
-      .put(`/api/v1/products/${created.id}/tags`)
-      .set(admin())
-      .send({ tagIds: [doomed.id, third.id] })
-      .expect(200);
+    await setTags([doomed.id, third.id]);
     await t.http().delete(`/api/v1/tags/${doomed.id}`).set(admin()).expect(204);
     expect((await current()).tags.map((tag: { id: number }) => tag.id)).toEqual([third.id]);
   });
