@@ -67,7 +67,11 @@ function sendFrames(url: string, frame: Buffer, count: number, tally: Tally): Pr
 }
 
 async function run(label: string, env: Record<string, string>): Promise<void> {
-  const app = await startBenchApp({ NODE_OPTIONS: `--max-old-space-size=${HEAP_MB}`, RATE_LIMIT_MAX: '100000000', ...env });
+  const app = await startBenchApp({
+    NODE_OPTIONS: `--max-old-space-size=${HEAP_MB}`,
+    RATE_LIMIT_MAX: '100000000',
+    ...env,
+  });
   const inputs = imageInputs(15 * 1024 * 1024);
   const body = Buffer.from(`{"inputs":${inputs}}`);
   const frame = Buffer.from(`{"model":"sensor-anomaly","inputs":${inputs}}`);
@@ -97,7 +101,9 @@ async function run(label: string, env: Record<string, string>): Promise<void> {
         () => (http.failed += 1),
       ),
     );
-    const frames = Array.from({ length: SOCKETS }, () => sendFrames(streamUrl, frame, Math.ceil(FRAMES / SOCKETS), stream));
+    const frames = Array.from({ length: SOCKETS }, () =>
+      sendFrames(streamUrl, frame, Math.ceil(FRAMES / SOCKETS), stream),
+    );
     await Promise.all([...posts, ...frames]);
   }
   clearInterval(sampler);
@@ -108,10 +114,16 @@ async function run(label: string, env: Record<string, string>): Promise<void> {
       (response) => response.status === 200,
       () => false,
     ));
-  const peakRssMb = alive ? Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${app.api.child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024 : NaN;
+  const peakRssMb = alive
+    ? Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${app.api.child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
+    : NaN;
   console.log(`${label}`);
-  console.log(`  ${ROUNDS} rounds of ${BODIES} bodies + ${FRAMES} frames of ${(body.length / 1048576).toFixed(1)} MB, heap cap ${HEAP_MB} MB, ${seconds} s`);
-  console.log(`  HTTP: admitted ${http.admitted}, 503 ${http.refused}, failed ${http.failed};  stream: admitted ${stream.admitted}, busy ${stream.refused}, lost ${stream.failed}`);
+  console.log(
+    `  ${ROUNDS} rounds of ${BODIES} bodies + ${FRAMES} frames of ${(body.length / 1048576).toFixed(1)} MB, heap cap ${HEAP_MB} MB, ${seconds} s`,
+  );
+  console.log(
+    `  HTTP: admitted ${http.admitted}, 503 ${http.refused}, failed ${http.failed};  stream: admitted ${stream.admitted}, busy ${stream.refused}, lost ${stream.failed}`,
+  );
   console.log(
     `  peak heap used ${(peak.heap / 1048576).toFixed(0)} MB (sampled every 100 ms), peak RSS ${peakRssMb.toFixed(0)} MB, process ${
       alive
@@ -129,7 +141,8 @@ async function run(label: string, env: Record<string, string>): Promise<void> {
 
 async function main(): Promise<void> {
   await run('default payload budget (LARGE_BODY_BUDGET=32mb)', {});
-  if (process.env.BENCH_SKIP_UNLIMITED !== '1') await run('budget lifted (LARGE_BODY_BUDGET=100000mb)', { LARGE_BODY_BUDGET: '100000mb' });
+  if (process.env.BENCH_SKIP_UNLIMITED !== '1')
+    await run('budget lifted (LARGE_BODY_BUDGET=100000mb)', { LARGE_BODY_BUDGET: '100000mb' });
 }
 
 main().catch((error: unknown) => {

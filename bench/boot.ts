@@ -31,7 +31,9 @@ async function bootOnce(entry: string, env: Record<string, string>): Promise<num
   return app.bootMs;
 }
 
-console.log(`boot to ready on Node ${process.versions.node}, ${rounds} alternating rounds (fresh SQLite database each time)`);
+console.log(
+  `boot to ready on Node ${process.versions.node}, ${rounds} alternating rounds (fresh SQLite database each time)`,
+);
 await bootOnce(variants[2].entry, variants[2].env); // fills the compile cache
 const times = variants.map(() => [] as number[]);
 for (let round = 0; round < rounds; round += 1) {
@@ -40,6 +42,8 @@ for (let round = 0; round < rounds; round += 1) {
 const baseline = median(times[0]);
 for (const [index, variant] of variants.entries()) {
   const value = median(times[index]);
-  console.log(`  ${variant.label.padEnd(15)} ${Math.round(value)} ms  (${((value / baseline) * 100).toFixed(0)} % of modules)  rounds [${times[index].map(Math.round).join(', ')}]`);
+  console.log(
+    `  ${variant.label.padEnd(15)} ${Math.round(value)} ms  (${((value / baseline) * 100).toFixed(0)} % of modules)  rounds [${times[index].map(Math.round).join(', ')}]`,
+  );
 }
 rmSync(cacheDir, { recursive: true, force: true });

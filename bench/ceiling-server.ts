@@ -29,7 +29,10 @@ const products = new Map(fixture.products.map((product) => [String(product.id), 
 const app = Fastify({ bodyLimit: 16 * 1024 * 1024 });
 
 app.get('/__ready', async () => ({ ready: true }));
-app.get<{ Params: { id: string } }>('/api/v1/products/:id', async (request, reply) => products.get(request.params.id) ?? reply.code(404).send({ error: 'not found' }));
+app.get<{ Params: { id: string } }>(
+  '/api/v1/products/:id',
+  async (request, reply) => products.get(request.params.id) ?? reply.code(404).send({ error: 'not found' }),
+);
 app.get('/api/v1/products', async () => fixture.list);
 
 if (fixture.predict) {
@@ -50,7 +53,8 @@ if (fixture.predict) {
     }
     return { label: spec.labels?.[best] ?? String(best), confidence: scores[best], probabilities };
   };
-  const regress = (values: Float32Array) => (values.length === 1 ? { value: values[0] } : { values: Array.from(values) });
+  const regress = (values: Float32Array) =>
+    values.length === 1 ? { value: values[0] } : { values: Array.from(values) };
 
   app.post<{ Body: { inputs: number[] | number[][] } }>('/api/v1/inference/:name/predict', async (request) => {
     const started = performance.now();
@@ -69,19 +73,27 @@ if (fixture.predict) {
     return { model: spec.name, version: spec.version, predictions, latencyMs: performance.now() - started };
   });
 
-  app.post<{ Body: { rows: number; seconds: number; width: number; executor?: 'tfjs' | 'fast' } }>('/__bench/raw-predict', async (request) => {
-    const { rows, seconds, width } = request.body;
-    const runner = request.body.executor === 'fast' ? fastModel : model;
-    const input = new Float32Array(rows * width).map((_, index) => [20, 40, 1010][index % 3] + (index % 7));
-    for (let index = 0; index < 20; index += 1) await runner.predict(input, rows); // per-shape warm-up
-    let calls = 0;
-    const started = performance.now();
-    while (performance.now() - started < seconds * 1000) {
-      await runner.predict(input, rows);
-      calls += 1;
-    }
-    return { rows, calls, executor: runner.info.executor, rowsPerSecond: (calls * rows) / ((performance.now() - started) / 1000) };
-  });
+  app.post<{ Body: { rows: number; seconds: number; width: number; executor?: 'tfjs' | 'fast' } }>(
+    '/__bench/raw-predict',
+    async (request) => {
+      const { rows, seconds, width } = request.body;
+      const runner = request.body.executor === 'fast' ? fastModel : model;
+      const input = new Float32Array(rows * width).map((_, index) => [20, 40, 1010][index % 3] + (index % 7));
+      for (let index = 0; index < 20; index += 1) await runner.predict(input, rows); // per-shape warm-up
+      let calls = 0;
+      const started = performance.now();
+      while (performance.now() - started < seconds * 1000) {
+        await runner.predict(input, rows);
+        calls += 1;
+      }
+      return {
+        rows,
+        calls,
+        executor: runner.info.executor,
+        rowsPerSecond: (calls * rows) / ((performance.now() - started) / 1000),
+      };
+    },
+  );
 }
 
 await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });

@@ -64,7 +64,10 @@ async function freshDatabase(): Promise<{ url: string; query: Query; drop(): Pro
  * first page), and the uncached list (filters that miss the 1-second list cache) on its own.
  */
 async function reads(base: string, ids: number[], label: (text: string) => string): Promise<void> {
-  const sampled = Array.from({ length: Math.min(SAMPLED_IDS, ids.length) }, (_, index) => ids[(index * 7919) % ids.length]);
+  const sampled = Array.from(
+    { length: Math.min(SAMPLED_IDS, ids.length) },
+    (_, index) => ids[(index * 7919) % ids.length],
+  );
   const byId: BenchRequest[] = sampled.map((id) => ({ method: 'GET', path: `/api/v1/products/${id}` }));
   const page: BenchRequest = { method: 'GET', path: '/api/v1/products?pageSize=20' };
   const products = [] as Array<{ id: number }>;
@@ -73,13 +76,30 @@ async function reads(base: string, ids: number[], label: (text: string) => strin
   try {
     await assertSameJson('GET /api/v1/products/:id', base, ceiling.baseUrl, byId[0]);
     await assertSameJson('GET /api/v1/products (page of 20)', base, ceiling.baseUrl, page);
-    await compare(label('GET /api/v1/products/:id'), { baseUrl: base, requests: byId }, { baseUrl: ceiling.baseUrl, requests: byId }, READ_CONNECTIONS);
-    await compare(label('GET /api/v1/products (page of 20, cached)'), { baseUrl: base, requests: [page] }, { baseUrl: ceiling.baseUrl, requests: [page] }, READ_CONNECTIONS);
+    await compare(
+      label('GET /api/v1/products/:id'),
+      { baseUrl: base, requests: byId },
+      { baseUrl: ceiling.baseUrl, requests: byId },
+      READ_CONNECTIONS,
+    );
+    await compare(
+      label('GET /api/v1/products (page of 20, cached)'),
+      { baseUrl: base, requests: [page] },
+      { baseUrl: ceiling.baseUrl, requests: [page] },
+      READ_CONNECTIONS,
+    );
   } finally {
     await ceiling.stop();
   }
-  const uncached: BenchRequest[] = Array.from({ length: UNCACHED_VARIANTS }, (_, index) => ({ method: 'GET', path: `/api/v1/products?pageSize=20&minPrice=${(index / 100).toFixed(2)}` }));
-  await measure(label('GET /api/v1/products (page of 20, filters that miss the list cache)'), { baseUrl: base, requests: uncached }, READ_CONNECTIONS);
+  const uncached: BenchRequest[] = Array.from({ length: UNCACHED_VARIANTS }, (_, index) => ({
+    method: 'GET',
+    path: `/api/v1/products?pageSize=20&minPrice=${(index / 100).toFixed(2)}`,
+  }));
+  await measure(
+    label('GET /api/v1/products (page of 20, filters that miss the list cache)'),
+    { baseUrl: base, requests: uncached },
+    READ_CONNECTIONS,
+  );
 }
 
 async function main(): Promise<void> {
@@ -87,12 +107,29 @@ async function main(): Promise<void> {
   const database = await freshDatabase();
   try {
     const seedStarted = performance.now();
-    const seed = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/seed.ts', '--products', String(productCount), '--customers', '0', '--orders', '0', '--migrate'], {
-      env: { ...process.env, DATABASE_URL: database.url },
-      encoding: 'utf8',
-    });
+    const seed = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'scripts/seed.ts',
+        '--products',
+        String(productCount),
+        '--customers',
+        '0',
+        '--orders',
+        '0',
+        '--migrate',
+      ],
+      {
+        env: { ...process.env, DATABASE_URL: database.url },
+        encoding: 'utf8',
+      },
+    );
     if (seed.status !== 0) throw new Error(`seed failed:\n${seed.stdout}\n${seed.stderr}`);
-    console.log(`engine ${engine}; seeded ${productCount} products in ${Math.round(performance.now() - seedStarted)} ms`);
+    console.log(
+      `engine ${engine}; seeded ${productCount} products in ${Math.round(performance.now() - seedStarted)} ms`,
+    );
 
     const api = await startApi(
       {
@@ -124,8 +161,11 @@ async function main(): Promise<void> {
       return response.json() as Promise<Record<string, unknown>>;
     };
     try {
-      const adminToken = (await post('/api/v1/auth/token', { username: ADMIN.username, password: ADMIN.password })).access_token as string;
-      const ids = (await database.query('SELECT id FROM products WHERE isActive = 1 ORDER BY id')).map((row) => Number(row.id));
+      const adminToken = (await post('/api/v1/auth/token', { username: ADMIN.username, password: ADMIN.password }))
+        .access_token as string;
+      const ids = (await database.query('SELECT id FROM products WHERE isActive = 1 ORDER BY id')).map((row) =>
+        Number(row.id),
+      );
       const label = (text: string) => `${text} [${engine}]`;
 
       if (loads.includes('reads')) await reads(base, ids, label);
@@ -133,7 +173,12 @@ async function main(): Promise<void> {
       if (!loads.includes('orders')) return;
       // Orders: 32 customers over 50 hot products with a known stock.
       const hot = ids.slice(0, HOT_PRODUCTS);
-      const stock = new Map((await database.query(`SELECT id, stockQuantity FROM products WHERE id IN (${hot.join(',')})`)).map((row) => [Number(row.id), Number(row.stockQuantity)]));
+      const stock = new Map(
+        (await database.query(`SELECT id, stockQuantity FROM products WHERE id IN (${hot.join(',')})`)).map((row) => [
+          Number(row.id),
+          Number(row.stockQuantity),
+        ]),
+      );
       for (const id of hot) {
         const current = stock.get(id)!;
         const response = await fetch(`${base}/api/v1/products/${id}/stock`, {
@@ -145,29 +190,54 @@ async function main(): Promise<void> {
       }
       const tokens: string[] = [];
       for (let index = 0; index < ORDER_CONNECTIONS; index += 1) {
-        const account = { username: `bench_buyer_${index}`, email: `bench_buyer_${index}@bench.test`, password: 'Customer123' };
+        const account = {
+          username: `bench_buyer_${index}`,
+          email: `bench_buyer_${index}@bench.test`,
+          password: 'Customer123',
+        };
         await post('/api/v1/auth/register', account);
-        tokens.push((await post('/api/v1/auth/token', { username: account.username, password: account.password })).access_token as string);
+        tokens.push(
+          (await post('/api/v1/auth/token', { username: account.username, password: account.password }))
+            .access_token as string,
+        );
       }
       // The same sequence as before, as a fixed list the load generator cycles through.
       const orderRequests: BenchRequest[] = Array.from({ length: tokens.length * 93 }, (_, n) => {
         const lines = 1 + (n % 3);
-        const items = Array.from({ length: lines }, (_, line) => ({ productId: hot[(n * 31 + line * 17) % hot.length], quantity: 1 + ((n + line) % 2) }));
-        return { method: 'POST', path: '/api/v1/orders', headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[n % tokens.length]}` }, body: JSON.stringify({ items }) };
+        const items = Array.from({ length: lines }, (_, line) => ({
+          productId: hot[(n * 31 + line * 17) % hot.length],
+          quantity: 1 + ((n + line) % 2),
+        }));
+        return {
+          method: 'POST',
+          path: '/api/v1/orders',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[n % tokens.length]}` },
+          body: JSON.stringify({ items }),
+        };
       });
       const loadStarted = performance.now();
-      const result = await measure(label('POST /api/v1/orders (1-3 lines)'), { baseUrl: base, requests: orderRequests }, ORDER_CONNECTIONS);
+      const result = await measure(
+        label('POST /api/v1/orders (1-3 lines)'),
+        { baseUrl: base, requests: orderRequests },
+        ORDER_CONNECTIONS,
+      );
       const loadSeconds = (performance.now() - loadStarted) / 1000;
       const rows = await database.query(
         `SELECT p.id AS id, p.stockQuantity AS stock, COALESCE((SELECT SUM(i.quantity) FROM order_items i WHERE i.productId = p.id), 0) AS sold FROM products p WHERE p.id IN (${hot.join(',')})`,
       );
-      const oversold = rows.filter((row) => Number(row.stock) < 0 || Number(row.stock) + Number(row.sold) !== HOT_STOCK);
+      const oversold = rows.filter(
+        (row) => Number(row.stock) < 0 || Number(row.stock) + Number(row.sold) !== HOT_STOCK,
+      );
       const orders = Number((await database.query('SELECT COUNT(*) AS n FROM orders'))[0].n);
       const sold = rows.reduce((sum, row) => sum + Number(row.sold), 0);
       console.log(
         `orders created: ${orders} over ${loadSeconds.toFixed(1)} s of load incl. warm-up (${Math.round(orders / loadSeconds)} orders/s), units sold ${sold} of ${HOT_PRODUCTS * HOT_STOCK}, non-2xx ${result.non2xx} in the measured rounds (409 once stock runs out)`,
       );
-      console.log(oversold.length === 0 ? 'oversell check: OK (initial = left + sold for every product, no negative stock)' : `OVERSOLD: ${JSON.stringify(oversold)}`);
+      console.log(
+        oversold.length === 0
+          ? 'oversell check: OK (initial = left + sold for every product, no negative stock)'
+          : `OVERSOLD: ${JSON.stringify(oversold)}`,
+      );
       if (oversold.length) process.exitCode = 1;
     } finally {
       await api.kill('SIGTERM');

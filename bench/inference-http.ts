@@ -25,7 +25,12 @@ const backend = (process.env.INFERENCE_BACKEND ?? 'auto') as BackendPreference;
 
 function predictRequest(rows: number, token: string): BenchRequest {
   const inputs = rows === 1 ? [row(0)] : Array.from({ length: rows }, (_, index) => row(index));
-  return { method: 'POST', path: `/api/v1/inference/${MODEL}/predict`, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ inputs }) };
+  return {
+    method: 'POST',
+    path: `/api/v1/inference/${MODEL}/predict`,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ inputs }),
+  };
 }
 
 /** The product's 64-row HTTP rows/s against raw predict at batch 64 in the ceiling process, alternating. */
@@ -39,15 +44,24 @@ async function rowsVersusRaw(product: Target, ceiling: Ceiling): Promise<void> {
     fast.push(await ceiling.rawPredict(64, settings.roundSeconds, WIDTH, 'fast'));
   }
   const ratio = median(http) / median(raw);
-  console.log(`predict 64 rows, rows/s: product HTTP ${Math.round(median(http))} vs raw TF.js predict at batch 64 ${Math.round(median(raw))} (same run) = ${(ratio * 100).toFixed(1)} %`);
-  console.log(`  raw predict at batch 64 on the dense fast path (what the product runs): ${Math.round(median(fast))} rows/s = ${(median(fast) / median(raw)).toFixed(1)}x TF.js`);
+  console.log(
+    `predict 64 rows, rows/s: product HTTP ${Math.round(median(http))} vs raw TF.js predict at batch 64 ${Math.round(median(raw))} (same run) = ${(ratio * 100).toFixed(1)} %`,
+  );
+  console.log(
+    `  raw predict at batch 64 on the dense fast path (what the product runs): ${Math.round(median(fast))} rows/s = ${(median(fast) / median(raw)).toFixed(1)}x TF.js`,
+  );
 }
 
 /** RSS (and heap in use, from /metrics: RSS alone cannot tell a leak from postponed major GCs). */
 async function rssUnderLoad(app: BenchApp, target: Target): Promise<void> {
   const seconds = Number(process.env.RSS_SECONDS ?? 300);
   const every = Number(process.env.RSS_EVERY_SECONDS ?? 10);
-  const heapUsedMb = async () => Math.round(Number(/^nodejs_heap_size_used_bytes (\S+)/m.exec(await (await fetch(`${app.baseUrl}/metrics`)).text())?.[1] ?? 0) / 1048576);
+  const heapUsedMb = async () =>
+    Math.round(
+      Number(
+        /^nodejs_heap_size_used_bytes (\S+)/m.exec(await (await fetch(`${app.baseUrl}/metrics`)).text())?.[1] ?? 0,
+      ) / 1048576,
+    );
   const rss: number[] = [];
   const samples: string[] = [];
   const sample = async () => {
@@ -59,9 +73,13 @@ async function rssUnderLoad(app: BenchApp, target: Target): Promise<void> {
   const result = await round(target, 64, seconds);
   clearInterval(sampler);
   await sample();
-  console.log(`RSS over ${seconds} s of 1-row predict at 64 connections (${Math.round(result.requestsPerSecond)} req/s, p99 ${result.p99Ms.toFixed(1)} ms, non-2xx ${result.non2xx}):`);
+  console.log(
+    `RSS over ${seconds} s of 1-row predict at 64 connections (${Math.round(result.requestsPerSecond)} req/s, p99 ${result.p99Ms.toFixed(1)} ms, non-2xx ${result.non2xx}):`,
+  );
   console.log(`  RSS / heap used (MB) every ${every} s: ${samples.join(' ')}`);
-  console.log(`  RSS min ${Math.min(...rss)} max ${Math.max(...rss)} last ${rss.at(-1)} MB (target: flat, < 250 MB, no heap cap)`);
+  console.log(
+    `  RSS min ${Math.min(...rss)} max ${Math.max(...rss)} last ${rss.at(-1)} MB (target: flat, < 250 MB, no heap cap)`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -69,7 +87,11 @@ async function main(): Promise<void> {
   console.log(`boot to ready (spawn → /health/ready 200, shipped models loaded): ${Math.round(app.bootMs)} ms`);
   const one = predictRequest(1, app.token);
   const many = predictRequest(64, app.token);
-  const ceiling = await startCeiling({ products: [], list: null, predict: await predictFixture(app.baseUrl, one, MODEL, backend) });
+  const ceiling = await startCeiling({
+    products: [],
+    list: null,
+    predict: await predictFixture(app.baseUrl, one, MODEL, backend),
+  });
   try {
     await assertSameJson('predict, 1 row', app.baseUrl, ceiling.baseUrl, one);
     await assertSameJson('predict, 64 rows', app.baseUrl, ceiling.baseUrl, many);
@@ -78,7 +100,9 @@ async function main(): Promise<void> {
     await compare('predict, 1 row', product(one), bare(one), 16);
     await compare('predict, 1 row', product(one), bare(one), 64);
     const wide = await compare('predict, 64 rows', product(many), bare(many), 16);
-    console.log(`  rows/s    product ${Math.round(wide.product.requestsPerSecond * 64)}, ceiling ${Math.round(wide.ceiling.requestsPerSecond * 64)}`);
+    console.log(
+      `  rows/s    product ${Math.round(wide.product.requestsPerSecond * 64)}, ceiling ${Math.round(wide.ceiling.requestsPerSecond * 64)}`,
+    );
     await rowsVersusRaw(product(many), ceiling);
   } finally {
     await ceiling.stop();
@@ -92,7 +116,11 @@ async function main(): Promise<void> {
     ['on', '256'],
   ] as const) {
     const batched = await startBenchApp({ ...UNCAPPED, INFERENCE_MAX_BATCH: maxBatch, INFERENCE_MAX_DELAY_US: '500' });
-    await measure(`dynamic batching ${label}: predict, 1 row`, { baseUrl: batched.baseUrl, requests: [predictRequest(1, batched.token)] }, 64);
+    await measure(
+      `dynamic batching ${label}: predict, 1 row`,
+      { baseUrl: batched.baseUrl, requests: [predictRequest(1, batched.token)] },
+      64,
+    );
     await batched.stop();
   }
 }

@@ -16,11 +16,21 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 async function main(): Promise<void> {
   const app = await startBenchApp();
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${app.token}` };
-  const metadata = (await (await fetch(`${app.baseUrl}/v2/models/sensor-anomaly`, { headers })).json()) as { inputs: { name: string }[] };
+  const metadata = (await (await fetch(`${app.baseUrl}/v2/models/sensor-anomaly`, { headers })).json()) as {
+    inputs: { name: string }[];
+  };
   const inputName = metadata.inputs[0].name;
   const targets = (rows: number) => ({
-    predict: { url: `${app.baseUrl}/api/v1/inference/sensor-anomaly/predict`, body: JSON.stringify({ inputs: rowsOf(rows) }) },
-    v2: { url: `${app.baseUrl}/v2/models/sensor-anomaly/infer`, body: JSON.stringify({ inputs: [{ name: inputName, shape: [rows, 3], datatype: 'FP32', data: rowsOf(rows).flat() }] }) },
+    predict: {
+      url: `${app.baseUrl}/api/v1/inference/sensor-anomaly/predict`,
+      body: JSON.stringify({ inputs: rowsOf(rows) }),
+    },
+    v2: {
+      url: `${app.baseUrl}/v2/models/sensor-anomaly/infer`,
+      body: JSON.stringify({
+        inputs: [{ name: inputName, shape: [rows, 3], datatype: 'FP32', data: rowsOf(rows).flat() }],
+      }),
+    },
   });
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
   await load('warm-up predict', { ...targets(1).predict, method: 'POST', headers, duration: 2 });
@@ -30,14 +40,21 @@ async function main(): Promise<void> {
     const figures = { predict: [] as number[], v2: [] as number[] };
     for (let round = 1; round <= rounds; round += 1) {
       for (const kind of ['predict', 'v2'] as const) {
-        const result = await load(`${kind}, ${rows} row(s), 32 connections, round ${round}`, { ...targets(rows)[kind], method: 'POST', headers });
-        if (result.errors || result.non2xx) throw new Error(`${kind} had ${result.errors} errors and ${result.non2xx} non-2xx answers`);
+        const result = await load(`${kind}, ${rows} row(s), 32 connections, round ${round}`, {
+          ...targets(rows)[kind],
+          method: 'POST',
+          headers,
+        });
+        if (result.errors || result.non2xx)
+          throw new Error(`${kind} had ${result.errors} errors and ${result.non2xx} non-2xx answers`);
         figures[kind].push(result.requestsPerSecond);
       }
     }
     const predict = median(figures.predict);
     const v2 = median(figures.v2);
-    lines.push(`${String(rows).padStart(2)} row(s): predict ${predict} req/s, V2 ${v2} req/s (medians of ${rounds}); V2/predict = ${(v2 / predict).toFixed(3)}`);
+    lines.push(
+      `${String(rows).padStart(2)} row(s): predict ${predict} req/s, V2 ${v2} req/s (medians of ${rounds}); V2/predict = ${(v2 / predict).toFixed(3)}`,
+    );
   }
   console.log(lines.join('\n'));
   await app.stop();

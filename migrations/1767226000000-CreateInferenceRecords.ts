@@ -24,7 +24,10 @@ export class CreateInferenceRecords1767226000000 implements MigrationInterface {
       }),
     );
     await queryRunner.createIndices('inference_records', [
-      new TableIndex({ name: 'IDX_inference_records_model_version_createdAt', columnNames: ['model', 'version', 'createdAt'] }),
+      new TableIndex({
+        name: 'IDX_inference_records_model_version_createdAt',
+        columnNames: ['model', 'version', 'createdAt'],
+      }),
       new TableIndex({ name: 'IDX_inference_records_createdAt', columnNames: ['createdAt'] }),
     ]);
   }

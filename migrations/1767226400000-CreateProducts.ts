@@ -1,5 +1,13 @@
 import { Table, TableCheck, TableForeignKey, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
-import { booleanColumn, createdAtColumn, foreignIdColumn, idColumn, isMysqlFamily, moneyColumn, updatedAtColumn } from '@app/database';
+import {
+  booleanColumn,
+  createdAtColumn,
+  foreignIdColumn,
+  idColumn,
+  isMysqlFamily,
+  moneyColumn,
+  updatedAtColumn,
+} from '@app/database';
 
 /** Enforced by the database on both engines (the API checks first, so these are the last line). */
 const CHECKS = [
@@ -50,12 +58,18 @@ export class CreateProducts1767226400000 implements MigrationInterface {
           }),
         ],
         // TypeORM manages CHECK constraints on SQLite only; on MySQL/MariaDB they are added below.
-        checks: mysql ? [] : CHECKS.map((check) => new TableCheck({ name: check.name, expression: `"${check.column}" ${check.condition}` })),
+        checks: mysql
+          ? []
+          : CHECKS.map(
+              (check) => new TableCheck({ name: check.name, expression: `"${check.column}" ${check.condition}` }),
+            ),
       }),
     );
     if (mysql) {
       for (const check of CHECKS) {
-        await queryRunner.query(`ALTER TABLE \`products\` ADD CONSTRAINT \`${check.name}\` CHECK (\`${check.column}\` ${check.condition})`);
+        await queryRunner.query(
+          `ALTER TABLE \`products\` ADD CONSTRAINT \`${check.name}\` CHECK (\`${check.column}\` ${check.condition})`,
+        );
       }
     }
   }

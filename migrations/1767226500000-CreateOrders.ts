@@ -1,5 +1,13 @@
 import { Table, TableCheck, TableForeignKey, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
-import { createdAtColumn, enumColumn, foreignIdColumn, idColumn, isMysqlFamily, moneyColumn, updatedAtColumn } from '@app/database';
+import {
+  createdAtColumn,
+  enumColumn,
+  foreignIdColumn,
+  idColumn,
+  isMysqlFamily,
+  moneyColumn,
+  updatedAtColumn,
+} from '@app/database';
 
 const ORDER_STATUSES = ['pending', 'confirmed', 'shipped', 'delivered', 'cancelled'];
 
@@ -28,7 +36,14 @@ export class CreateOrders1767226500000 implements MigrationInterface {
           new TableIndex({ name: 'IDX_orders_createdAt', columnNames: ['createdAt'] }),
         ],
         foreignKeys: [
-          new TableForeignKey({ name: 'FK_orders_userId', columnNames: ['userId'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'RESTRICT', onUpdate: 'NO ACTION' }),
+          new TableForeignKey({
+            name: 'FK_orders_userId',
+            columnNames: ['userId'],
+            referencedTableName: 'users',
+            referencedColumnNames: ['id'],
+            onDelete: 'RESTRICT',
+            onUpdate: 'NO ACTION',
+          }),
         ],
       }),
     );
@@ -44,9 +59,19 @@ export class CreateOrders1767226500000 implements MigrationInterface {
           moneyColumn('unitPrice'),
           moneyColumn('totalPrice'),
         ],
-        indices: [new TableIndex({ name: 'IDX_order_items_orderId', columnNames: ['orderId'] }), new TableIndex({ name: 'IDX_order_items_productId', columnNames: ['productId'] })],
+        indices: [
+          new TableIndex({ name: 'IDX_order_items_orderId', columnNames: ['orderId'] }),
+          new TableIndex({ name: 'IDX_order_items_productId', columnNames: ['productId'] }),
+        ],
         foreignKeys: [
-          new TableForeignKey({ name: 'FK_order_items_orderId', columnNames: ['orderId'], referencedTableName: 'orders', referencedColumnNames: ['id'], onDelete: 'CASCADE', onUpdate: 'NO ACTION' }),
+          new TableForeignKey({
+            name: 'FK_order_items_orderId',
+            columnNames: ['orderId'],
+            referencedTableName: 'orders',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+            onUpdate: 'NO ACTION',
+          }),
           new TableForeignKey({
             name: 'FK_order_items_productId',
             columnNames: ['productId'],
@@ -57,10 +82,15 @@ export class CreateOrders1767226500000 implements MigrationInterface {
           }),
         ],
         // TypeORM manages CHECK constraints on SQLite only; on MySQL/MariaDB it is added below.
-        checks: mysql ? [] : [new TableCheck({ name: 'CHK_order_items_quantity_positive', expression: '"quantity" > 0' })],
+        checks: mysql
+          ? []
+          : [new TableCheck({ name: 'CHK_order_items_quantity_positive', expression: '"quantity" > 0' })],
       }),
     );
-    if (mysql) await queryRunner.query('ALTER TABLE `order_items` ADD CONSTRAINT `CHK_order_items_quantity_positive` CHECK (`quantity` > 0)');
+    if (mysql)
+      await queryRunner.query(
+        'ALTER TABLE `order_items` ADD CONSTRAINT `CHK_order_items_quantity_positive` CHECK (`quantity` > 0)',
+      );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

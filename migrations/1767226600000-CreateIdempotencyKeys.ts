@@ -17,12 +17,23 @@ export class CreateIdempotencyKeys1767226600000 implements MigrationInterface {
           createdAtColumn(queryRunner),
         ],
         indices: [
-          new TableIndex({ name: 'UQ_idempotency_keys_userId_key', columnNames: ['userId', 'idempotencyKey'], isUnique: true }),
+          new TableIndex({
+            name: 'UQ_idempotency_keys_userId_key',
+            columnNames: ['userId', 'idempotencyKey'],
+            isUnique: true,
+          }),
           new TableIndex({ name: 'IDX_idempotency_keys_orderId', columnNames: ['orderId'] }),
           new TableIndex({ name: 'IDX_idempotency_keys_createdAt', columnNames: ['createdAt'] }),
         ],
         foreignKeys: [
-          new TableForeignKey({ name: 'FK_idempotency_keys_userId', columnNames: ['userId'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE', onUpdate: 'NO ACTION' }),
+          new TableForeignKey({
+            name: 'FK_idempotency_keys_userId',
+            columnNames: ['userId'],
+            referencedTableName: 'users',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+            onUpdate: 'NO ACTION',
+          }),
           new TableForeignKey({
             name: 'FK_idempotency_keys_orderId',
             columnNames: ['orderId'],

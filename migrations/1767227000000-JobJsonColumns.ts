@@ -14,10 +14,12 @@ export class JobJsonColumns1767227000000 implements MigrationInterface {
   name = 'JobJsonColumns1767227000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    for (const { table, column } of COLUMNS) await queryRunner.changeColumn(table, column, new TableColumn({ name: column, type: 'json' }));
+    for (const { table, column } of COLUMNS)
+      await queryRunner.changeColumn(table, column, new TableColumn({ name: column, type: 'json' }));
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const { table, column } of COLUMNS) await queryRunner.changeColumn(table, column, new TableColumn({ name: column, type: 'text' }));
+    for (const { table, column } of COLUMNS)
+      await queryRunner.changeColumn(table, column, new TableColumn({ name: column, type: 'text' }));
   }
 }

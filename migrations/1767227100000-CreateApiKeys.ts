@@ -21,9 +21,19 @@ export class CreateApiKeys1767227100000 implements MigrationInterface {
           { name: 'revokedAt', type: 'varchar', length: '30', isNullable: true },
           createdAtColumn(queryRunner),
         ],
-        indices: [new TableIndex({ name: 'UQ_api_keys_keyHash', columnNames: ['keyHash'], isUnique: true }), new TableIndex({ name: 'IDX_api_keys_userId', columnNames: ['userId'] })],
+        indices: [
+          new TableIndex({ name: 'UQ_api_keys_keyHash', columnNames: ['keyHash'], isUnique: true }),
+          new TableIndex({ name: 'IDX_api_keys_userId', columnNames: ['userId'] }),
+        ],
         foreignKeys: [
-          new TableForeignKey({ name: 'FK_api_keys_userId', columnNames: ['userId'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE', onUpdate: 'NO ACTION' }),
+          new TableForeignKey({
+            name: 'FK_api_keys_userId',
+            columnNames: ['userId'],
+            referencedTableName: 'users',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+            onUpdate: 'NO ACTION',
+          }),
         ],
       }),
     );

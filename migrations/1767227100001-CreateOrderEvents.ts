@@ -22,8 +22,22 @@ export class CreateOrderEvents1767227100001 implements MigrationInterface {
         ],
         indices: [new TableIndex({ name: 'IDX_order_events_orderId_id', columnNames: ['orderId', 'id'] })],
         foreignKeys: [
-          new TableForeignKey({ name: 'FK_order_events_orderId', columnNames: ['orderId'], referencedTableName: 'orders', referencedColumnNames: ['id'], onDelete: 'CASCADE', onUpdate: 'NO ACTION' }),
-          new TableForeignKey({ name: 'FK_order_events_userId', columnNames: ['userId'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'SET NULL', onUpdate: 'NO ACTION' }),
+          new TableForeignKey({
+            name: 'FK_order_events_orderId',
+            columnNames: ['orderId'],
+            referencedTableName: 'orders',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+            onUpdate: 'NO ACTION',
+          }),
+          new TableForeignKey({
+            name: 'FK_order_events_userId',
+            columnNames: ['userId'],
+            referencedTableName: 'users',
+            referencedColumnNames: ['id'],
+            onDelete: 'SET NULL',
+            onUpdate: 'NO ACTION',
+          }),
         ],
       }),
     );

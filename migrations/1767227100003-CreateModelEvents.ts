@@ -20,7 +20,14 @@ export class CreateModelEvents1767227100003 implements MigrationInterface {
         ],
         indices: [new TableIndex({ name: 'IDX_model_events_modelName_id', columnNames: ['modelName', 'id'] })],
         foreignKeys: [
-          new TableForeignKey({ name: 'FK_model_events_userId', columnNames: ['userId'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'SET NULL', onUpdate: 'NO ACTION' }),
+          new TableForeignKey({
+            name: 'FK_model_events_userId',
+            columnNames: ['userId'],
+            referencedTableName: 'users',
+            referencedColumnNames: ['id'],
+            onDelete: 'SET NULL',
+            onUpdate: 'NO ACTION',
+          }),
         ],
       }),
     );

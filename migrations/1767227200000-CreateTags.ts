@@ -9,8 +9,16 @@ export class CreateTags1767227200000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: 'tags',
-        columns: [idColumn(), { name: 'name', type: 'varchar', length: '100' }, { name: 'slug', type: 'varchar', length: '120' }, createdAtColumn(queryRunner)],
-        indices: [new TableIndex({ name: 'UQ_tags_name', columnNames: ['name'], isUnique: true }), new TableIndex({ name: 'UQ_tags_slug', columnNames: ['slug'], isUnique: true })],
+        columns: [
+          idColumn(),
+          { name: 'name', type: 'varchar', length: '100' },
+          { name: 'slug', type: 'varchar', length: '120' },
+          createdAtColumn(queryRunner),
+        ],
+        indices: [
+          new TableIndex({ name: 'UQ_tags_name', columnNames: ['name'], isUnique: true }),
+          new TableIndex({ name: 'UQ_tags_slug', columnNames: ['slug'], isUnique: true }),
+        ],
       }),
     );
     await queryRunner.createTable(
@@ -30,7 +38,14 @@ export class CreateTags1767227200000 implements MigrationInterface {
             onDelete: 'CASCADE',
             onUpdate: 'NO ACTION',
           }),
-          new TableForeignKey({ name: 'FK_product_tags_tagId', columnNames: ['tagId'], referencedTableName: 'tags', referencedColumnNames: ['id'], onDelete: 'CASCADE', onUpdate: 'NO ACTION' }),
+          new TableForeignKey({
+            name: 'FK_product_tags_tagId',
+            columnNames: ['tagId'],
+            referencedTableName: 'tags',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+            onUpdate: 'NO ACTION',
+          }),
         ],
       }),
     );

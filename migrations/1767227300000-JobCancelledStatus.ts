@@ -17,7 +17,9 @@ export class JobCancelledStatus1767227300000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query("UPDATE inference_jobs SET status = 'failed', error = 'Cancelled' WHERE status = 'cancelled'");
+    await queryRunner.query(
+      "UPDATE inference_jobs SET status = 'failed', error = 'Cancelled' WHERE status = 'cancelled'",
+    );
     await this.setValues(queryRunner, BEFORE);
   }
 

@@ -16,7 +16,13 @@ export class ModelAliases1767227400000 implements MigrationInterface {
           { name: 'version', type: 'varchar', length: '64' },
           updatedAtColumn(queryRunner),
         ],
-        indices: [new TableIndex({ name: 'UQ_model_aliases_modelName_alias', columnNames: ['modelName', 'alias'], isUnique: true })],
+        indices: [
+          new TableIndex({
+            name: 'UQ_model_aliases_modelName_alias',
+            columnNames: ['modelName', 'alias'],
+            isUnique: true,
+          }),
+        ],
       }),
     );
   }

@@ -17,7 +17,9 @@ export class TrafficPolicies1767227500000 implements MigrationInterface {
           { name: 'revision', type: 'integer' },
           updatedAtColumn(queryRunner),
         ],
-        indices: [new TableIndex({ name: 'UQ_traffic_policies_modelName', columnNames: ['modelName'], isUnique: true })],
+        indices: [
+          new TableIndex({ name: 'UQ_traffic_policies_modelName', columnNames: ['modelName'], isUnique: true }),
+        ],
       }),
     );
   }

@@ -43,7 +43,10 @@ const KEPT_OUT = [
   'opentelemetry-plugin-better-sqlite3',
 ];
 
-const keptOut = (specifier: string): boolean => KEPT_OUT.some((name) => (name.endsWith('/') ? specifier.startsWith(name) : specifier === name || specifier.startsWith(`${name}/`)));
+const keptOut = (specifier: string): boolean =>
+  KEPT_OUT.some((name) =>
+    name.endsWith('/') ? specifier.startsWith(name) : specifier === name || specifier.startsWith(`${name}/`),
+  );
 
 /** Whether the package a bare specifier names is installed where Node would look for it from `fromDir`. */
 function installed(specifier: string, fromDir: string): boolean {
@@ -76,8 +79,12 @@ const oneTypeorm: Plugin = {
   setup(bundler) {
     bundler.onLoad({ filter: /@nestjs[\\/]typeorm[\\/]dist[\\/]common[\\/]typeorm-compat\.js$/ }, async ({ path }) => {
       const source = await readFile(path, 'utf8');
-      if (!source.includes("require('typeorm')")) throw new Error(`${path} no longer calls require('typeorm'): review scripts/bundle.ts`);
-      return { contents: `import * as bundledTypeorm from 'typeorm';\n${source.replace("require('typeorm')", 'bundledTypeorm')}`, loader: 'js' };
+      if (!source.includes("require('typeorm')"))
+        throw new Error(`${path} no longer calls require('typeorm'): review scripts/bundle.ts`);
+      return {
+        contents: `import * as bundledTypeorm from 'typeorm';\n${source.replace("require('typeorm')", 'bundledTypeorm')}`,
+        loader: 'js',
+      };
     });
   },
 };
@@ -99,6 +106,8 @@ const result = await build({
   logLevel: 'warning',
   plugins: [packagesLeftOut, oneTypeorm],
   // CommonJS packages inside an ES module bundle call require() for builtins and the packages left out.
-  banner: { js: "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);",
+  },
 });
 if (result.errors.length > 0) process.exit(1);

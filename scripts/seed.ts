@@ -62,7 +62,10 @@ function progress(label: string, total: number): { tick(count: number): void; st
   if (total < 10_000 || (!process.stdout.isTTY && !process.env.SEED_PROGRESS)) {
     return { tick: () => undefined, stop: () => console.log(`${label}: ${total}`) };
   }
-  const bar = new SingleBar({ format: `${label.padEnd(10)} [{bar}] {percentage}% | {value}/{total} | {eta_formatted} left` }, Presets.shades_classic);
+  const bar = new SingleBar(
+    { format: `${label.padEnd(10)} [{bar}] {percentage}% | {value}/{total} | {eta_formatted} left` },
+    Presets.shades_classic,
+  );
   bar.start(total, 0);
   return { tick: (count) => bar.increment(count), stop: () => bar.stop() };
 }
@@ -73,10 +76,22 @@ async function seedCategories(manager: EntityManager): Promise<Category[]> {
   for (const [parentName, childNames] of Object.entries(TREE)) {
     const parent =
       (await repository.findOneBy({ slug: slugify(parentName) })) ??
-      (await repository.save(repository.create({ name: parentName, slug: slugify(parentName), description: `All of ${parentName}`, parentId: null })));
+      (await repository.save(
+        repository.create({
+          name: parentName,
+          slug: slugify(parentName),
+          description: `All of ${parentName}`,
+          parentId: null,
+        }),
+      ));
     for (const name of childNames) {
       const slug = slugify(`${parentName} ${name}`);
-      children.push((await repository.findOneBy({ slug })) ?? (await repository.save(repository.create({ name: `${parentName}: ${name}`, slug, description: null, parentId: parent.id }))));
+      children.push(
+        (await repository.findOneBy({ slug })) ??
+          (await repository.save(
+            repository.create({ name: `${parentName}: ${name}`, slug, description: null, parentId: parent.id }),
+          )),
+      );
     }
   }
   return children;
@@ -84,10 +99,16 @@ async function seedCategories(manager: EntityManager): Promise<Category[]> {
 
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
-  const counts = { products: argument('products', 200), customers: argument('customers', 20), orders: argument('orders', 100) };
+  const counts = {
+    products: argument('products', 200),
+    customers: argument('customers', 20),
+    orders: argument('orders', 100),
+  };
   const url = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
   const engine = parseDatabaseUrl(url).engine;
-  const dataSource = await new DataSource(buildDataSourceOptions({ url, entities: ENTITIES, migrations: MIGRATIONS })).initialize();
+  const dataSource = await new DataSource(
+    buildDataSourceOptions({ url, entities: ENTITIES, migrations: MIGRATIONS }),
+  ).initialize();
   try {
     if (engine === 'sqlite' || process.argv.includes('--migrate')) {
       const applied = await dataSource.runMigrations({ transaction: 'each' });
@@ -135,12 +156,17 @@ async function main(): Promise<void> {
       isActive: true,
     }));
     await dataSource.transaction((manager) => insertRows(manager, User, customerRows));
-    const customers = await dataSource.getRepository(User).find({ select: { id: true }, where: { username: In(customerRows.map((row) => row.username!)) } });
+    const customers = await dataSource
+      .getRepository(User)
+      .find({ select: { id: true }, where: { username: In(customerRows.map((row) => row.username!)) } });
     console.log(`customers: ${customers.length} (password Customer123)`);
 
     const products = await dataSource.getRepository(Product).find({
       select: { id: true, name: true, price: true, stockQuantity: true },
-      where: { sku: In(Array.from({ length: Math.min(counts.products, 500) }, (_, index) => `SEED-${run}-${index + 1}`)), isActive: true },
+      where: {
+        sku: In(Array.from({ length: Math.min(counts.products, 500) }, (_, index) => `SEED-${run}-${index + 1}`)),
+        isActive: true,
+      },
     });
     const orderBar = progress('orders', counts.orders);
     let placed = 0;
@@ -148,7 +174,8 @@ async function main(): Promise<void> {
       const lines = new Map<number, number>();
       for (let line = 0; line < 1 + Math.floor(next() * 3); line += 1) {
         const product = products[Math.floor(next() * products.length)];
-        if (product.stockQuantity > (lines.get(product.id) ?? 0)) lines.set(product.id, (lines.get(product.id) ?? 0) + 1);
+        if (product.stockQuantity > (lines.get(product.id) ?? 0))
+          lines.set(product.id, (lines.get(product.id) ?? 0) + 1);
       }
       if (lines.size === 0) continue;
       await dataSource.transaction(async (manager) => {
@@ -163,14 +190,30 @@ async function main(): Promise<void> {
             .where('id = :productId', { productId, quantity })
             .execute();
           product.stockQuantity -= quantity;
-          items.push({ productId, productName: product.name, quantity, unitPrice: product.price, totalPrice: product.price * quantity });
+          items.push({
+            productId,
+            productName: product.name,
+            quantity,
+            unitPrice: product.price,
+            totalPrice: product.price * quantity,
+          });
           total += product.price * quantity;
         }
         const status = (['pending', 'confirmed', 'shipped', 'delivered'] as const)[Math.floor(next() * 4)];
         const order = await manager
           .getRepository(Order)
-          .save(manager.create(Order, { orderNumber: newOrderNumber(), status, totalAmount: total, userId: customers[index % customers.length].id, shippingAddress: `${index + 1} Demo Street` }));
-        await manager.getRepository(OrderItem).save(items.map((item) => manager.create(OrderItem, { ...item, orderId: order.id })));
+          .save(
+            manager.create(Order, {
+              orderNumber: newOrderNumber(),
+              status,
+              totalAmount: total,
+              userId: customers[index % customers.length].id,
+              shippingAddress: `${index + 1} Demo Street`,
+            }),
+          );
+        await manager
+          .getRepository(OrderItem)
+          .save(items.map((item) => manager.create(OrderItem, { ...item, orderId: order.id })));
       });
       placed += 1;
       orderBar.tick(1);

@@ -51,10 +51,18 @@ function sensorReadings(count: number, random: () => number): Dataset {
         const band = SENSOR_BANDS[SENSOR_FEATURES[feature]];
         const above = random() < 0.5;
         const near = random() < 0.6;
-        row[feature] = near ? (above ? band.high + random() * band.near : band.low - random() * band.near) : above ? between(random, band.high, band.max) : between(random, band.min, band.low);
+        row[feature] = near
+          ? above
+            ? band.high + random() * band.near
+            : band.low - random() * band.near
+          : above
+            ? between(random, band.high, band.max)
+            : between(random, band.min, band.low);
       }
     }
-    const anomaly = SENSOR_FEATURES.some((name, feature) => row[feature] < SENSOR_BANDS[name].low || row[feature] > SENSOR_BANDS[name].high);
+    const anomaly = SENSOR_FEATURES.some(
+      (name, feature) => row[feature] < SENSOR_BANDS[name].low || row[feature] > SENSOR_BANDS[name].high,
+    );
     x.push(row);
     y.push(anomaly ? 1 : 0);
   }
@@ -81,8 +89,13 @@ function orders(count: number, random: () => number): Dataset {
 
 function stats(rows: number[][]): { mean: number[]; std: number[] } {
   const columns = rows[0].length;
-  const mean = Array.from({ length: columns }, (_, column) => rows.reduce((sum, row) => sum + row[column], 0) / rows.length);
-  const std = mean.map((average, column) => Math.sqrt(rows.reduce((sum, row) => sum + (row[column] - average) ** 2, 0) / rows.length) || 1);
+  const mean = Array.from(
+    { length: columns },
+    (_, column) => rows.reduce((sum, row) => sum + row[column], 0) / rows.length,
+  );
+  const std = mean.map(
+    (average, column) => Math.sqrt(rows.reduce((sum, row) => sum + (row[column] - average) ** 2, 0) / rows.length) || 1,
+  );
   return { mean, std };
 }
 
@@ -127,7 +140,9 @@ async function save(model: tf.LayersModel, dir: string, metadata: Record<string,
       };
       await writeFile(join(dir, 'model.json'), JSON.stringify(modelJson));
       await writeFile(join(dir, 'weights.bin'), weights);
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.length } };
+      return {
+        modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.length },
+      };
     }),
   );
   await writeFile(join(dir, 'metadata.json'), `${JSON.stringify(metadata, null, 2)}\n`);
@@ -137,7 +152,9 @@ const progress = (label: string, epochs: number) => ({
   onEpochEnd: async (epoch: number, logs?: tf.Logs) => {
     const width = 30;
     const done = Math.round(((epoch + 1) / epochs) * width);
-    process.stdout.write(`\r${label} [${'#'.repeat(done)}${'.'.repeat(width - done)}] epoch ${epoch + 1}/${epochs} loss ${logs?.loss?.toFixed(4)}   `);
+    process.stdout.write(
+      `\r${label} [${'#'.repeat(done)}${'.'.repeat(width - done)}] epoch ${epoch + 1}/${epochs} loss ${logs?.loss?.toFixed(4)}   `,
+    );
     if (epoch + 1 === epochs) process.stdout.write('\n');
   },
 });
@@ -150,16 +167,31 @@ async function trainSensorAnomaly(): Promise<void> {
   const scale = (rows: number[][]) => rows.map((row) => row.map((value, index) => (value - mean[index]) / std[index]));
   const model = tf.sequential({
     layers: [
-      tf.layers.dense({ inputShape: [3], units: 32, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+      tf.layers.dense({
+        inputShape: [3],
+        units: 32,
+        activation: 'relu',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+      }),
       tf.layers.dense({ units: 16, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
-      tf.layers.dense({ units: 2, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
+      tf.layers.dense({
+        units: 2,
+        activation: 'softmax',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }),
+      }),
     ],
   });
   model.compile({ optimizer: tf.train.adam(0.01), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
   const xs = tf.tensor2d(scale(train.x));
   const ys = tf.tensor1d(train.y, 'float32');
   const epochs = 80;
-  await model.fit(xs, ys, { epochs, batchSize: 128, shuffle: false, verbose: 0, callbacks: progress('sensor-anomaly', epochs) });
+  await model.fit(xs, ys, {
+    epochs,
+    batchSize: 128,
+    shuffle: false,
+    verbose: 0,
+    callbacks: progress('sensor-anomaly', epochs),
+  });
   xs.dispose();
   ys.dispose();
   foldInputScaling(model, mean, std);
@@ -190,7 +222,8 @@ async function trainSensorAnomaly(): Promise<void> {
   await save(model, join(OUT, 'sensor-anomaly', '1.0.0'), {
     name: 'sensor-anomaly',
     version: '1.0.0',
-    description: 'Flags sensor readings outside the normal operating band (temperature 15..30 °C, humidity 30..60 %, pressure 990..1030 hPa); takes raw readings',
+    description:
+      'Flags sensor readings outside the normal operating band (temperature 15..30 °C, humidity 30..60 %, pressure 990..1030 hPa); takes raw readings',
     framework: 'tfjs-layers',
     task: 'classification',
     inputShape: [3],
@@ -209,7 +242,12 @@ async function trainOrderValue(): Promise<void> {
   const target = stats(train.y.map((value) => [value]));
   const model = tf.sequential({
     layers: [
-      tf.layers.dense({ inputShape: [4], units: 32, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }) }),
+      tf.layers.dense({
+        inputShape: [4],
+        units: 32,
+        activation: 'relu',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }),
+      }),
       tf.layers.dense({ units: 32, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }) }),
       tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 6 }) }),
     ],
@@ -218,7 +256,13 @@ async function trainOrderValue(): Promise<void> {
   const xs = tf.tensor2d(train.x.map((row) => row.map((value, index) => (value - mean[index]) / std[index])));
   const ys = tf.tensor2d(train.y.map((value) => [(value - target.mean[0]) / target.std[0]]));
   const epochs = 60;
-  await model.fit(xs, ys, { epochs, batchSize: 128, shuffle: false, verbose: 0, callbacks: progress('order-value', epochs) });
+  await model.fit(xs, ys, {
+    epochs,
+    batchSize: 128,
+    shuffle: false,
+    verbose: 0,
+    callbacks: progress('order-value', epochs),
+  });
   xs.dispose();
   ys.dispose();
   foldInputScaling(model, mean, std);
@@ -234,12 +278,17 @@ async function trainOrderValue(): Promise<void> {
     residual += (predicted[index] - value) ** 2;
     totalSquares += (value - average) ** 2;
   });
-  const metrics = { mae: round(absolute / test.y.length), r2: round(1 - residual / totalSquares), testSamples: test.y.length };
+  const metrics = {
+    mae: round(absolute / test.y.length),
+    r2: round(1 - residual / totalSquares),
+    testSamples: test.y.length,
+  };
   console.log('order-value metrics', metrics);
   await save(model, join(OUT, 'order-value', '1.0.0'), {
     name: 'order-value',
     version: '1.0.0',
-    description: 'Predicts an order total from its item count, average unit price, distinct products and the customer’s past order count',
+    description:
+      'Predicts an order total from its item count, average unit price, distinct products and the customer’s past order count',
     framework: 'tfjs-layers',
     task: 'regression',
     inputShape: [4],

@@ -78,7 +78,16 @@ export type LoadOptions = autocannon.Options & { warmup?: { connections: number;
 
 export async function load(label: string, options: LoadOptions): Promise<LoadResult> {
   const result = await autocannon({ duration: Number(process.env.BENCH_SECONDS ?? 10), connections: 32, ...options });
-  const summary = { label, requestsPerSecond: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx };
-  console.log(`${label.padEnd(48)} ${String(summary.requestsPerSecond).padStart(7)} req/s   p50 ${summary.p50} ms   p99 ${summary.p99} ms   errors ${summary.errors}   non-2xx ${summary.non2xx}`);
+  const summary = {
+    label,
+    requestsPerSecond: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors,
+    non2xx: result.non2xx,
+  };
+  console.log(
+    `${label.padEnd(48)} ${String(summary.requestsPerSecond).padStart(7)} req/s   p50 ${summary.p50} ms   p99 ${summary.p99} ms   errors ${summary.errors}   non-2xx ${summary.non2xx}`,
+  );
   return summary;
 }

@@ -26,10 +26,14 @@ export async function startCeiling(fixture: CeilingFixture): Promise<Ceiling> {
   writeFileSync(file, JSON.stringify(fixture));
   const port = await freePort();
   const nodeArgs = (process.env.CEILING_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', resolve(import.meta.dirname, '..', 'ceiling-server.ts')], {
-    env: { ...process.env, CEILING_FIXTURE: file, PORT: String(port) },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, '--import', 'tsx', resolve(import.meta.dirname, '..', 'ceiling-server.ts')],
+    {
+      env: { ...process.env, CEILING_FIXTURE: file, PORT: String(port) },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitFor(
     async () => {
@@ -42,7 +46,11 @@ export async function startCeiling(fixture: CeilingFixture): Promise<Ceiling> {
   return {
     baseUrl,
     rawPredict: async (rows, seconds, width, executor = 'tfjs') => {
-      const response = await fetch(`${baseUrl}/__bench/raw-predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rows, seconds, width, executor }) });
+      const response = await fetch(`${baseUrl}/__bench/raw-predict`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ rows, seconds, width, executor }),
+      });
       return ((await response.json()) as { rowsPerSecond: number }).rowsPerSecond;
     },
     stop: () =>
@@ -55,31 +63,59 @@ export async function startCeiling(fixture: CeilingFixture): Promise<Ceiling> {
 }
 
 /** The predict part of a fixture: the product's model version and labels, read from one of its answers. */
-export async function predictFixture(productUrl: string, request: BenchRequest, model: string, backend: BackendPreference): Promise<NonNullable<CeilingFixture['predict']>> {
-  const answer = (await send(productUrl, request)).body as { version: string; predictions: Array<{ probabilities?: Record<string, number> }> };
+export async function predictFixture(
+  productUrl: string,
+  request: BenchRequest,
+  model: string,
+  backend: BackendPreference,
+): Promise<NonNullable<CeilingFixture['predict']>> {
+  const answer = (await send(productUrl, request)).body as {
+    version: string;
+    predictions: Array<{ probabilities?: Record<string, number> }>;
+  };
   const probabilities = answer.predictions[0].probabilities;
-  return { modelDir: resolve('models', model, answer.version), name: model, version: answer.version, labels: probabilities ? Object.keys(probabilities) : null, backend };
+  return {
+    modelDir: resolve('models', model, answer.version),
+    name: model,
+    version: answer.version,
+    labels: probabilities ? Object.keys(probabilities) : null,
+    backend,
+  };
 }
 
 export async function send(baseUrl: string, request: BenchRequest): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(`${baseUrl}${request.path}`, { method: request.method, headers: request.headers, body: request.body });
+  const response = await fetch(`${baseUrl}${request.path}`, {
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
+  });
   return { status: response.status, body: await response.json() };
 }
 
 /** Floats within 1e-6 (the product may batch rows the ceiling computes alone), latencyMs ignored. */
 function close(a: unknown, b: unknown): boolean {
   if (typeof a === 'number' && typeof b === 'number') return Math.abs(a - b) <= 1e-6;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, index) => close(item, b[index]));
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((item, index) => close(item, b[index]));
   if (a && b && typeof a === 'object' && typeof b === 'object') {
     const keys = Object.keys(a).filter((key) => key !== 'latencyMs');
     const other = Object.keys(b).filter((key) => key !== 'latencyMs');
-    return isDeepStrictEqual(keys, other) && keys.every((key) => close((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+    return (
+      isDeepStrictEqual(keys, other) &&
+      keys.every((key) => close((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]))
+    );
   }
   return isDeepStrictEqual(a, b);
 }
 
 /** Sends the same request to both; throws unless the statuses and the JSON (as above) agree. */
-export async function assertSameJson(label: string, productUrl: string, ceilingUrl: string, request: BenchRequest, ceilingHeaders: Record<string, string> = {}): Promise<void> {
+export async function assertSameJson(
+  label: string,
+  productUrl: string,
+  ceilingUrl: string,
+  request: BenchRequest,
+  ceilingHeaders: Record<string, string> = {},
+): Promise<void> {
   const product = await send(productUrl, request);
   const ceiling = await send(ceilingUrl, { ...request, headers: { ...request.headers, ...ceilingHeaders } });
   if (product.status !== ceiling.status || !close(product.body, ceiling.body)) {

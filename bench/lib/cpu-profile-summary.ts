@@ -29,17 +29,32 @@ const CONCERNS: Array<[string, RegExp]> = [
   ['Nest pipeline (@nestjs/core: guards, interceptors, pipes, router)', /node_modules\/@nestjs\/core\//],
   ['rxjs (Nest interceptors)', /node_modules\/rxjs\//],
   ['Fastify (routing, hooks, reply)', /node_modules\/(fastify|find-my-way|avvio)\//],
-  ['request hooks: logging (pino + app core/logging)', /node_modules\/(pino|sonic-boom|thread-stream|pino-std-serializers)\/|core\/logging\.js/],
+  [
+    'request hooks: logging (pino + app core/logging)',
+    /node_modules\/(pino|sonic-boom|thread-stream|pino-std-serializers)\/|core\/logging\.js/,
+  ],
   ['request hooks: metrics (prom-client + app metrics)', /node_modules\/prom-client\/|\/metrics\//],
   ['request hooks: rate limit', /node_modules\/@fastify\/rate-limit\/|core\/rate-limit/],
   ['request id / security headers / payload guards', /request-id|security-headers|helmet|payload-(guards|budget)/],
   ['JWT verify (@nestjs/jwt, jsonwebtoken)', /node_modules\/(@nestjs\/jwt|jsonwebtoken|jws|jwa)\//],
-  ['auth guard + user lookup (app auth/)', /\/auth\/(jwt-auth\.guard|credentials\.service|token\.service|auth-user|api-keys)/],
-  ['validation (class-validator, class-transformer, app validation)', /node_modules\/(class-validator|class-transformer)\/|\/validation\//],
+  [
+    'auth guard + user lookup (app auth/)',
+    /\/auth\/(jwt-auth\.guard|credentials\.service|token\.service|auth-user|api-keys)/,
+  ],
+  [
+    'validation (class-validator, class-transformer, app validation)',
+    /node_modules\/(class-validator|class-transformer)\/|\/validation\//,
+  ],
   ['TypeORM (query build, hydration)', /node_modules\/typeorm\//],
   ['database driver (better-sqlite3 / mysql2)', /node_modules\/(better-sqlite3|sqlite3|mysql2)\//],
-  ['response serialisation (Fastify serialize, JSON.stringify)', /fast-json-stringify|node_modules\/fastify\/\S* serialize\w*$|[ .]stringify$/m],
-  ['prediction log (inference records; its INSERT runs after an await, so TypeORM below counts it)', /inference\/records\/|canonicalize/],
+  [
+    'response serialisation (Fastify serialize, JSON.stringify)',
+    /fast-json-stringify|node_modules\/fastify\/\S* serialize\w*$|[ .]stringify$/m,
+  ],
+  [
+    'prediction log (inference records; its INSERT runs after an await, so TypeORM below counts it)',
+    /inference\/records\/|canonicalize/,
+  ],
   ['TF.js (dispatch + kernels)', /node_modules\/@tensorflow\//],
   ['OpenTelemetry', /node_modules\/@opentelemetry\//],
   ['garbage collector', /\(garbage collector\)/],
@@ -61,7 +76,8 @@ function groupOf({ url, functionName }: CallFrame): string {
 }
 
 const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
+const option = (name: string, fallback: number) =>
+  args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback;
 const file = args.find((arg, index) => !arg.startsWith('--') && !args[index - 1]?.startsWith('--'))!;
 const skipMs = option('--skip-ms', 0);
 const top = option('--top', 25);
@@ -96,7 +112,8 @@ profile.samples.forEach((id, index) => {
   }
   for (const seen of groups) inclusive.set(seen, (inclusive.get(seen) ?? 0) + 1);
   const text = stack.join('\n');
-  for (const [concern, pattern] of CONCERNS) if (pattern.test(text)) concerns.set(concern, (concerns.get(concern) ?? 0) + 1);
+  for (const [concern, pattern] of CONCERNS)
+    if (pattern.test(text)) concerns.set(concern, (concerns.get(concern) ?? 0) + 1);
 });
 
 const pct = (n: number) => `${((n / busy) * 100).toFixed(1).padStart(5)} %`;

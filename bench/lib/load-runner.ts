@@ -43,7 +43,8 @@ export const settings = {
 };
 
 const wrkInstalled = spawnSync('wrk', ['--version'], { encoding: 'utf8' }).error === undefined;
-export const loadTool: 'wrk' | 'autocannon' = process.env.BENCH_TOOL === 'autocannon' || !wrkInstalled ? 'autocannon' : 'wrk';
+export const loadTool: 'wrk' | 'autocannon' =
+  process.env.BENCH_TOOL === 'autocannon' || !wrkInstalled ? 'autocannon' : 'wrk';
 
 const scratch = mkdtempSync(join(tmpdir(), 'bench_load_'));
 let scripts = 0;
@@ -62,7 +63,13 @@ export async function round(target: Target, connections: number, seconds: number
     duration: seconds,
     requests: [{ setupRequest: (request) => ({ ...request, ...target.requests[next++ % target.requests.length] }) }],
   });
-  return { requestsPerSecond: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+  return {
+    requestsPerSecond: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
 }
 
 export const median = (values: number[]): number => {
@@ -99,7 +106,8 @@ export const describe = (s: Summary) =>
 export async function measure(label: string, target: Target, connections: number): Promise<Summary> {
   if (settings.warmupSeconds > 0) await round(target, connections, settings.warmupSeconds);
   const results: RoundResult[] = [];
-  for (let index = 0; index < settings.rounds; index += 1) results.push(await round(target, connections, settings.roundSeconds));
+  for (let index = 0; index < settings.rounds; index += 1)
+    results.push(await round(target, connections, settings.roundSeconds));
   const summary = summarise(results);
   console.log(`${label} (${connections} conn, ${loadTool})\n  product  ${describe(summary)}`);
   return summary;
@@ -109,7 +117,12 @@ export async function measure(label: string, target: Target, connections: number
  * The product beside its reference in the same run: both warmed up, then alternating rounds
  * product, reference, product, ... The ratio is of the medians.
  */
-export async function compare(label: string, product: Target, ceiling: Target, connections: number): Promise<{ product: Summary; ceiling: Summary; ratio: number }> {
+export async function compare(
+  label: string,
+  product: Target,
+  ceiling: Target,
+  connections: number,
+): Promise<{ product: Summary; ceiling: Summary; ratio: number }> {
   if (settings.warmupSeconds > 0) {
     await round(product, connections, settings.warmupSeconds);
     await round(ceiling, connections, settings.warmupSeconds);

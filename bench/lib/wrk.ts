@@ -34,7 +34,8 @@ export function wrkScript(requests: BenchRequest[]): string {
   ].join('\n');
 }
 
-const toMs = (value: string, unit: string) => Number(value) * ({ us: 0.001, ms: 1, s: 1000, m: 60_000 } as Record<string, number>)[unit];
+const toMs = (value: string, unit: string) =>
+  Number(value) * ({ us: 0.001, ms: 1, s: 1000, m: 60_000 } as Record<string, number>)[unit];
 
 function parse(output: string): RoundResult {
   const rate = /Requests\/sec:\s+([\d.]+)/.exec(output);
@@ -55,14 +56,19 @@ function parse(output: string): RoundResult {
 
 export function runWrk(baseUrl: string, script: string, connections: number, seconds: number): Promise<RoundResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '--timeout', '10s', '-s', script, baseUrl], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      'wrk',
+      ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '--timeout', '10s', '-s', script, baseUrl],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let output = '';
     child.stdout.on('data', (chunk) => (output += String(chunk)));
     child.stderr.on('data', (chunk) => (output += String(chunk)));
     child.once('error', reject);
     child.once('exit', (code) => {
       // wrk reports a broken script and carries on with GET /; that must not pass as a figure.
-      if (code !== 0 || output.includes(`${script}:`)) return reject(new Error(`wrk failed (exit ${code}):\n${output}`));
+      if (code !== 0 || output.includes(`${script}:`))
+        return reject(new Error(`wrk failed (exit ${code}):\n${output}`));
       try {
         resolve(parse(output));
       } catch (error) {

@@ -19,9 +19,21 @@ function moduleOf(file: string): string {
 describe('import arrows', () => {
   it('sees the sources (the parser resolves relative imports and tsconfig aliases)', () => {
     expect(edges.length).toBeGreaterThan(500);
-    expect(edges).toContainEqual({ from: 'apps/api/src/app.module.ts', to: 'libs/config/src/index.ts', typeOnly: false });
-    expect(edges).toContainEqual({ from: 'apps/worker/src/worker.module.ts', to: 'libs/serving/src/index.ts', typeOnly: false });
-    expect(edges).toContainEqual({ from: 'apps/api/src/oip/oip.service.ts', to: 'libs/serving/src/inference/inference.service.ts', typeOnly: false });
+    expect(edges).toContainEqual({
+      from: 'apps/api/src/app.module.ts',
+      to: 'libs/config/src/index.ts',
+      typeOnly: false,
+    });
+    expect(edges).toContainEqual({
+      from: 'apps/worker/src/worker.module.ts',
+      to: 'libs/serving/src/index.ts',
+      typeOnly: false,
+    });
+    expect(edges).toContainEqual({
+      from: 'apps/api/src/oip/oip.service.ts',
+      to: 'libs/serving/src/inference/inference.service.ts',
+      typeOnly: false,
+    });
   });
 
   it('libs never import apps', () => {
@@ -37,15 +49,24 @@ describe('import arrows', () => {
   });
 
   it('users never import auth (roles belong to users; auth depends on users)', () => {
-    expect(offending(({ from, to }) => from.startsWith('apps/api/src/users/') && to.startsWith('apps/api/src/auth/'))).toEqual([]);
+    expect(
+      offending(({ from, to }) => from.startsWith('apps/api/src/users/') && to.startsWith('apps/api/src/auth/')),
+    ).toEqual([]);
   });
 
   it('the HTTP lib (route metadata, Swagger helpers) imports nothing above it: only itself and the common lib', () => {
-    expect(offending(({ from, to }) => from.startsWith('libs/http/') && !to.startsWith('libs/http/') && !to.startsWith('libs/common/'))).toEqual([]);
+    expect(
+      offending(
+        ({ from, to }) =>
+          from.startsWith('libs/http/') && !to.startsWith('libs/http/') && !to.startsWith('libs/common/'),
+      ),
+    ).toEqual([]);
   });
 
   it('no module imports another that imports it back, directly or round a loop (run-time imports)', () => {
-    const moduleEdges = edges.filter((edge) => !edge.typeOnly).map(({ from, to }): [string, string] => [moduleOf(from), moduleOf(to)]);
+    const moduleEdges = edges
+      .filter((edge) => !edge.typeOnly)
+      .map(({ from, to }): [string, string] => [moduleOf(from), moduleOf(to)]);
     expect(cycles(moduleEdges)).toEqual([]);
   });
 

@@ -19,8 +19,12 @@ export interface ImportEdge {
 
 /** The tsconfig `paths` (`@app/x` -> a file, `@app/x/*` -> a folder's files), read from tsconfig.json so a new alias is seen at once. */
 function aliases(): Map<string, string> {
-  const config = ts.readConfigFile(path.join(REPO_ROOT, 'tsconfig.json'), (file) => ts.sys.readFile(file)).config as { compilerOptions: { paths: Record<string, string[]> } };
-  return new Map(Object.entries(config.compilerOptions.paths).map(([alias, [target]]) => [alias, path.normalize(target)]));
+  const config = ts.readConfigFile(path.join(REPO_ROOT, 'tsconfig.json'), (file) => ts.sys.readFile(file)).config as {
+    compilerOptions: { paths: Record<string, string[]> };
+  };
+  return new Map(
+    Object.entries(config.compilerOptions.paths).map(([alias, [target]]) => [alias, path.normalize(target)]),
+  );
 }
 
 function sourceFiles(dir: string): string[] {
@@ -37,7 +41,13 @@ function isTypeOnly(node: ts.ImportDeclaration | ts.ExportDeclaration): boolean 
   if (!clause) return false; // a side-effect import runs the module
   if (clause.isTypeOnly) return true;
   const bindings = clause.namedBindings;
-  return !clause.name && bindings !== undefined && ts.isNamedImports(bindings) && bindings.elements.length > 0 && bindings.elements.every((element) => element.isTypeOnly);
+  return (
+    !clause.name &&
+    bindings !== undefined &&
+    ts.isNamedImports(bindings) &&
+    bindings.elements.length > 0 &&
+    bindings.elements.every((element) => element.isTypeOnly)
+  );
 }
 
 /** Every import of a source file under `dirs` that resolves to another source file of the repository (packages are left out). */
@@ -45,14 +55,28 @@ export function importEdges(dirs: string[]): ImportEdge[] {
   const paths = aliases();
   const edges: ImportEdge[] = [];
   for (const file of dirs.flatMap(sourceFiles)) {
-    const source = ts.createSourceFile(file, readFileSync(path.join(REPO_ROOT, file), 'utf8'), ts.ScriptTarget.Latest, false);
+    const source = ts.createSourceFile(
+      file,
+      readFileSync(path.join(REPO_ROOT, file), 'utf8'),
+      ts.ScriptTarget.Latest,
+      false,
+    );
     const visit = (node: ts.Node): void => {
       let specifier: string | undefined;
       let typeOnly = false;
-      if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+      if (
+        (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+        node.moduleSpecifier &&
+        ts.isStringLiteral(node.moduleSpecifier)
+      ) {
         specifier = node.moduleSpecifier.text;
         typeOnly = isTypeOnly(node);
-      } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) {
+      } else if (
+        ts.isCallExpression(node) &&
+        node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+        node.arguments[0] &&
+        ts.isStringLiteral(node.arguments[0])
+      ) {
         specifier = node.arguments[0].text; // await import('./x.js')
       }
       const target = specifier === undefined ? undefined : resolve(file, specifier, paths);
@@ -67,7 +91,8 @@ export function importEdges(dirs: string[]): ImportEdge[] {
 function resolve(file: string, specifier: string, paths: Map<string, string>): string | undefined {
   if (paths.has(specifier)) return paths.get(specifier);
   const wildcard = [...paths.keys()].find((alias) => alias.endsWith('/*') && specifier.startsWith(alias.slice(0, -1)));
-  if (wildcard) return path.join(paths.get(wildcard)!.slice(0, -1), specifier.slice(wildcard.length - 1)).replace(/\.js$/, '.ts'); // `@app/x/*`
+  if (wildcard)
+    return path.join(paths.get(wildcard)!.slice(0, -1), specifier.slice(wildcard.length - 1)).replace(/\.js$/, '.ts'); // `@app/x/*`
   if (!specifier.startsWith('.')) return undefined;
   const target = path.normalize(path.join(path.dirname(file), specifier)).replace(/\.js$/, '.ts');
   return existsSync(path.join(REPO_ROOT, target)) ? target : undefined;

@@ -9,7 +9,8 @@ describe('accounts', () => {
   let t: TestApp;
   const admin = () => bearer(t.adminToken);
   const me = (token: string) => t.http().get('/api/v1/auth/me').set(bearer(token));
-  const patch = (id: number, token: string, body: Record<string, unknown>) => t.http().patch(`/api/v1/users/${id}`).set(bearer(token)).send(body);
+  const patch = (id: number, token: string, body: Record<string, unknown>) =>
+    t.http().patch(`/api/v1/users/${id}`).set(bearer(token)).send(body);
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -20,28 +21,42 @@ describe('accounts', () => {
     ['password', (_name: string) => ({ password: 'Changed123' }), (name: string) => name],
     ['email', (name: string) => ({ email: `${name}_new@example.test` }), (name: string) => name],
     ['username', (name: string) => ({ username: `${name}_renamed` }), (name: string) => `${name}_renamed`],
-  ])("changing one's own %s needs currentPassword: 400 without, 403 when wrong, 200 when right", async (field, change, loginAfter) => {
-    const user = await t.customer(`cur_${field}`);
-    const missing = expectErrorShape((await patch(user.id, user.token, change(user.username)).expect(400)).body, 400);
-    expect(missing.code).toBe('USER_CURRENT_PASSWORD_REQUIRED');
-    expect(missing.details).toEqual([expect.objectContaining({ field: 'currentPassword' })]);
-    expect(expectErrorShape((await patch(user.id, user.token, { ...change(user.username), currentPassword: 'Wrong1234' }).expect(403)).body, 403).code).toBe('USER_CURRENT_PASSWORD_INCORRECT');
-    // Nothing changed by the refusals.
-    const before = (await me(user.token).expect(200)).body;
-    expect(before).toMatchObject({ username: user.username, email: user.email });
-    await patch(user.id, user.token, { ...change(user.username), currentPassword: user.password }).expect(200);
-    const password = field === 'password' ? 'Changed123' : user.password;
-    await t
-      .http()
-      .post('/api/v1/auth/token')
-      .send({ username: loginAfter(user.username), password })
-      .expect(200);
-  });
+  ])(
+    "changing one's own %s needs currentPassword: 400 without, 403 when wrong, 200 when right",
+    async (field, change, loginAfter) => {
+      const user = await t.customer(`cur_${field}`);
+      const missing = expectErrorShape((await patch(user.id, user.token, change(user.username)).expect(400)).body, 400);
+      expect(missing.code).toBe('USER_CURRENT_PASSWORD_REQUIRED');
+      expect(missing.details).toEqual([expect.objectContaining({ field: 'currentPassword' })]);
+      expect(
+        expectErrorShape(
+          (await patch(user.id, user.token, { ...change(user.username), currentPassword: 'Wrong1234' }).expect(403))
+            .body,
+          403,
+        ).code,
+      ).toBe('USER_CURRENT_PASSWORD_INCORRECT');
+      // Nothing changed by the refusals.
+      const before = (await me(user.token).expect(200)).body;
+      expect(before).toMatchObject({ username: user.username, email: user.email });
+      await patch(user.id, user.token, { ...change(user.username), currentPassword: user.password }).expect(200);
+      const password = field === 'password' ? 'Changed123' : user.password;
+      await t
+        .http()
+        .post('/api/v1/auth/token')
+        .send({ username: loginAfter(user.username), password })
+        .expect(200);
+    },
+  );
 
   it('needs no currentPassword for other fields, for an unchanged email, or for an admin editing someone else', async () => {
     const user = await t.customer('cur_free');
     await patch(user.id, user.token, { bio: 'hi', email: user.email, username: user.username }).expect(200);
-    await t.http().patch(`/api/v1/users/${user.id}`).set(admin()).send({ password: 'ByAdmin123', email: 'cur_free_admin@example.test' }).expect(200);
+    await t
+      .http()
+      .patch(`/api/v1/users/${user.id}`)
+      .set(admin())
+      .send({ password: 'ByAdmin123', email: 'cur_free_admin@example.test' })
+      .expect(200);
     await t.http().post('/api/v1/auth/token').send({ username: user.username, password: 'ByAdmin123' }).expect(200);
     // An admin changing its own email is "one's own": it needs the current password too.
     const adminId = (await me(t.adminToken).expect(200)).body.id;
@@ -84,7 +99,14 @@ describe('accounts', () => {
   });
 
   it("answers 404 for someone else's order, exactly as for a missing one (read and status change)", async () => {
-    const product = (await t.http().post('/api/v1/products').set(admin()).send({ name: 'Private Item', price: '3.00', sku: 'PRIV-1', stockQuantity: 10 }).expect(201)).body;
+    const product = (
+      await t
+        .http()
+        .post('/api/v1/products')
+        .set(admin())
+        .send({ name: 'Private Item', price: '3.00', sku: 'PRIV-1', stockQuantity: 10 })
+        .expect(201)
+    ).body;
     const owner = await t.customer('order_owner');
     const stranger = await t.customer('order_stranger');
     const order = (
@@ -96,14 +118,41 @@ describe('accounts', () => {
         .expect(201)
     ).body;
     const missingId = order.id + 100_000;
-    const shape = (body: Record<string, unknown>) => ({ statusCode: body.statusCode, code: body.code, error: body.error, message: String(body.message).replace(/\d+/, 'N') });
-    const theirs = expectErrorShape((await t.http().get(`/api/v1/orders/${order.id}`).set(bearer(stranger.token)).expect(404)).body, 404);
-    const missing = expectErrorShape((await t.http().get(`/api/v1/orders/${missingId}`).set(bearer(stranger.token)).expect(404)).body, 404);
+    const shape = (body: Record<string, unknown>) => ({
+      statusCode: body.statusCode,
+      code: body.code,
+      error: body.error,
+      message: String(body.message).replace(/\d+/, 'N'),
+    });
+    const theirs = expectErrorShape(
+      (await t.http().get(`/api/v1/orders/${order.id}`).set(bearer(stranger.token)).expect(404)).body,
+      404,
+    );
+    const missing = expectErrorShape(
+      (await t.http().get(`/api/v1/orders/${missingId}`).set(bearer(stranger.token)).expect(404)).body,
+      404,
+    );
     expect(shape(theirs)).toEqual(shape(missing));
-    const cancelTheirs = (await t.http().patch(`/api/v1/orders/${order.id}/status`).set(bearer(stranger.token)).send({ status: 'cancelled' }).expect(404)).body;
-    const cancelMissing = (await t.http().patch(`/api/v1/orders/${missingId}/status`).set(bearer(stranger.token)).send({ status: 'cancelled' }).expect(404)).body;
+    const cancelTheirs = (
+      await t
+        .http()
+        .patch(`/api/v1/orders/${order.id}/status`)
+        .set(bearer(stranger.token))
+        .send({ status: 'cancelled' })
+        .expect(404)
+    ).body;
+    const cancelMissing = (
+      await t
+        .http()
+        .patch(`/api/v1/orders/${missingId}/status`)
+        .set(bearer(stranger.token))
+        .send({ status: 'cancelled' })
+        .expect(404)
+    ).body;
     expect(shape(cancelTheirs)).toEqual(shape(cancelMissing));
-    expect((await t.http().get(`/api/v1/orders/${order.id}`).set(bearer(owner.token)).expect(200)).body.status).toBe('pending');
+    expect((await t.http().get(`/api/v1/orders/${order.id}`).set(bearer(owner.token)).expect(200)).body.status).toBe(
+      'pending',
+    );
     expect((await t.http().get(`/api/v1/products/${product.id}`).expect(200)).body.stockQuantity).toBe(9);
   });
 });

@@ -23,13 +23,24 @@ describe('admin:create CLI', () => {
   afterAll(() => t.close());
 
   const env = (extra: Record<string, string> = {}) => {
-    const base: Record<string, string | undefined> = { ...process.env, DATABASE_URL: t.database.url, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'error', ...extra };
+    const base: Record<string, string | undefined> = {
+      ...process.env,
+      DATABASE_URL: t.database.url,
+      JWT_SECRET: TEST_JWT_SECRET,
+      LOG_LEVEL: 'error',
+      ...extra,
+    };
     for (const name of ['ADMIN_EMAIL', 'ADMIN_PASSWORD', 'ADMIN_USERNAME']) if (!(name in extra)) delete base[name];
     return base;
   };
 
   /** Runs the command; `answer` is typed once the output shows `prompt`. */
-  function run(command: string, args: string[], environment: NodeJS.ProcessEnv, answer?: { prompt: string; input: string }): Promise<Run> {
+  function run(
+    command: string,
+    args: string[],
+    environment: NodeJS.ProcessEnv,
+    answer?: { prompt: string; input: string },
+  ): Promise<Run> {
     return new Promise((resolve) => {
       const child = spawn(command, args, { env: environment, stdio: ['pipe', 'pipe', 'pipe'] });
       let output = '';
@@ -49,7 +60,11 @@ describe('admin:create CLI', () => {
   }
 
   it('takes the password from ADMIN_PASSWORD (nothing on the command line)', async () => {
-    const result = await run(process.execPath, [CLI, '--email', 'env_admin@example.test'], env({ ADMIN_PASSWORD: 'FromEnv123' }));
+    const result = await run(
+      process.execPath,
+      [CLI, '--email', 'env_admin@example.test'],
+      env({ ADMIN_PASSWORD: 'FromEnv123' }),
+    );
     expect(result).toMatchObject({ code: 0 });
     expect(result.output).toContain("Created admin 'env_admin'");
     const token = await t.login('env_admin', 'FromEnv123');
@@ -65,7 +80,10 @@ describe('admin:create CLI', () => {
 
   it('prompts twice without echo on a terminal', async () => {
     const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} --email prompted@example.test --username prompted_admin`;
-    const result = await run('script', ['-qec', command, '/dev/null'], env(), { prompt: 'Password: ', input: 'Prompted123\rPrompted123\r' });
+    const result = await run('script', ['-qec', command, '/dev/null'], env(), {
+      prompt: 'Password: ',
+      input: 'Prompted123\rPrompted123\r',
+    });
     expect(result.output).toContain("Created admin 'prompted_admin'");
     expect(result.output).not.toContain('Prompted123');
     await t.login('prompted_admin', 'Prompted123');

@@ -21,7 +21,8 @@ describe('API keys', () => {
   let t: TestApp;
   let base: string;
   const admin = () => bearer(t.adminToken);
-  const createKey = (token: string, body: Record<string, unknown>) => t.http().post('/api/v1/auth/api-keys').set(bearer(token)).send(body);
+  const createKey = (token: string, body: Record<string, unknown>) =>
+    t.http().post('/api/v1/auth/api-keys').set(bearer(token)).send(body);
 
   beforeAll(async () => {
     t = await createTestApp({ STREAM_AUTH_RECHECK_MS: '200' });
@@ -33,7 +34,13 @@ describe('API keys', () => {
   it('shows the key once, lists it without the secret, and stores only a hash', async () => {
     const user = await t.customer('key_owner');
     const created = await createKey(user.token, { name: 'batch', scopes: ['predict', 'read'] }).expect(201);
-    expect(created.body).toMatchObject({ name: 'batch', scopes: ['predict', 'read'], userId: user.id, expiresAt: null, lastUsedAt: null });
+    expect(created.body).toMatchObject({
+      name: 'batch',
+      scopes: ['predict', 'read'],
+      userId: user.id,
+      expiresAt: null,
+      lastUsedAt: null,
+    });
     expect(created.body.key).toMatch(/^ak_[A-Za-z0-9_-]{43}$/);
     expect(created.body.prefix).toBe(created.body.key.slice(0, 11));
     const listed = await t.http().get('/api/v1/auth/api-keys').set(bearer(user.token)).expect(200);
@@ -63,7 +70,9 @@ describe('API keys', () => {
     expect(viaHeader.body).toMatchObject({ id: user.id, username: 'key_user' });
     const used = await waitFor(async () => {
       const listed = await t.http().get('/api/v1/auth/api-keys').set(bearer(user.token)).expect(200);
-      return listed.body.items.find((item: { id: number; lastUsedAt: string | null }) => item.id === id && item.lastUsedAt);
+      return listed.body.items.find(
+        (item: { id: number; lastUsedAt: string | null }) => item.id === id && item.lastUsedAt,
+      );
     });
     expect(Date.parse(used.lastUsedAt)).not.toBeNaN();
   });
@@ -105,10 +114,13 @@ describe('API keys', () => {
 
   it('never exceeds its owner: no admin scope for a customer, admin routes need the scope and the role', async () => {
     const user = await t.customer('key_climber');
-    expect(expectErrorShape((await createKey(user.token, { name: 'x', scopes: ['admin'] }).expect(403)).body, 403).code).toBe('API_KEY_SCOPE_EXCEEDS_ROLE');
+    expect(
+      expectErrorShape((await createKey(user.token, { name: 'x', scopes: ['admin'] }).expect(403)).body, 403).code,
+    ).toBe('API_KEY_SCOPE_EXCEEDS_ROLE');
     // An admin may make a key for another user (a service account), within that user's role.
     await createKey(t.adminToken, { name: 'svc', scopes: ['admin'], userId: user.id }).expect(403);
-    const service = (await createKey(t.adminToken, { name: 'svc', scopes: ['read'], userId: user.id }).expect(201)).body;
+    const service = (await createKey(t.adminToken, { name: 'svc', scopes: ['read'], userId: user.id }).expect(201))
+      .body;
     expect(service.userId).toBe(user.id);
     expect((await t.http().get('/api/v1/auth/me').set(bearer(service.key)).expect(200)).body.id).toBe(user.id);
     // A customer may not make keys for someone else.
@@ -117,7 +129,12 @@ describe('API keys', () => {
     const adminReadKey = (await createKey(t.adminToken, { name: 'ro', scopes: ['read'] }).expect(201)).body.key;
     await t.http().get('/api/v1/users').set(bearer(adminReadKey)).expect(403);
     // A second admin's admin key stops working on admin routes once the admin is demoted.
-    await t.http().post('/api/v1/users').set(admin()).send({ username: 'key_admin2', email: 'key_admin2@example.test', password: 'Admin2345', role: 'admin' }).expect(201);
+    await t
+      .http()
+      .post('/api/v1/users')
+      .set(admin())
+      .send({ username: 'key_admin2', email: 'key_admin2@example.test', password: 'Admin2345', role: 'admin' })
+      .expect(201);
     const admin2 = await t.login('key_admin2', 'Admin2345');
     const adminKey = (await createKey(admin2, { name: 'ops', scopes: ['admin', 'read'] }).expect(201)).body.key;
     await t.http().get('/api/v1/users').set('X-API-Key', adminKey).expect(200);
@@ -153,7 +170,9 @@ describe('API keys', () => {
     const { key } = (await createKey(user.token, { name: 'short', scopes: ['read'], expiresAt }).expect(201)).body;
     await t.http().get('/api/v1/auth/me').set(bearer(key)).expect(200);
     await waitFor(async () => (Date.now() > Date.parse(expiresAt) ? true : undefined));
-    expect(expectErrorShape((await t.http().get('/api/v1/auth/me').set(bearer(key)).expect(401)).body, 401).code).toBe('AUTH_API_KEY_INVALID');
+    expect(expectErrorShape((await t.http().get('/api/v1/auth/me').set(bearer(key)).expect(401)).body, 401).code).toBe(
+      'AUTH_API_KEY_INVALID',
+    );
   });
 
   it('revocation: 204, then 401 at once in this process; only the owner or an admin may revoke (else 404)', async () => {
@@ -195,7 +214,15 @@ describe('API keys', () => {
     await t.http().get('/api/v1/auth/me').set('X-API-Key', key).expect(200);
     await t.http().delete(`/api/v1/users/${user.id}`).set(admin()).expect(204);
     await t.http().get('/api/v1/auth/me').set('X-API-Key', key).expect(401);
-    for (const hostile of ['ak_', `ak_${'x'.repeat(10_000)}`, "ak_' OR 1=1 --------------------------------", `ak_${'é'.repeat(43)}`, 'ak_%00', `${key}x`, key.slice(0, -1)]) {
+    for (const hostile of [
+      'ak_',
+      `ak_${'x'.repeat(10_000)}`,
+      "ak_' OR 1=1 --------------------------------",
+      `ak_${'é'.repeat(43)}`,
+      'ak_%00',
+      `${key}x`,
+      key.slice(0, -1),
+    ]) {
       const response = await t.http().get('/api/v1/auth/me').set('X-API-Key', encodeURI(hostile));
       expect(response.status).toBe(401);
       expectErrorShape(response.body, 401);
@@ -254,7 +281,9 @@ describe('API keys and the rate limiter', () => {
     // Two calls spent above; two more within the budget of 4, by two different keys.
     await t.http().get('/api/v1/auth/me').set('X-API-Key', first).expect(200);
     await t.http().get('/api/v1/auth/me').set(bearer(second)).expect(200);
-    expect(expectErrorShape((await t.http().get('/api/v1/auth/me').set(bearer(first)).expect(429)).body, 429).code).toBe('RATE_LIMITED');
+    expect(
+      expectErrorShape((await t.http().get('/api/v1/auth/me').set(bearer(first)).expect(429)).body, 429).code,
+    ).toBe('RATE_LIMITED');
     await t.http().get('/api/v1/auth/me').set(bearer(user.token)).expect(429);
     // Someone else is not affected.
     await t.http().get('/api/v1/auth/me').set(bearer(t.adminToken)).expect(200);

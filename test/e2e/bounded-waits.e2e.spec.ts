@@ -27,7 +27,9 @@ function rawClient(port: number, send: string): { socket: Socket; received: () =
 /** Resolves when `work` does; fails when it has not within `ms` (a hang, not a timing check). */
 async function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const hang = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: still waiting after ${ms} ms`)), ms)));
+  const hang = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: still waiting after ${ms} ms`)), ms)),
+  );
   return Promise.race([work, hang]).finally(() => clearTimeout(timer));
 }
 
@@ -35,7 +37,11 @@ describe('HTTP waits on clients are bounded', () => {
   let t: TestApp;
   let port: number;
   beforeAll(async () => {
-    t = await createTestApp({ HTTP_REQUEST_TIMEOUT_MS: '1000', HTTP_CONNECTION_TIMEOUT_MS: '5000', HTTP_KEEP_ALIVE_TIMEOUT_MS: '1000' });
+    t = await createTestApp({
+      HTTP_REQUEST_TIMEOUT_MS: '1000',
+      HTTP_CONNECTION_TIMEOUT_MS: '5000',
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: '1000',
+    });
     const server = t.app.getHttpServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     port = (server.address() as AddressInfo).port;
@@ -81,7 +87,13 @@ describe('shutdown deadline', () => {
   });
 
   it('closes WebSockets with 1001, cuts stalled requests, flushes the prediction log and exits', async () => {
-    api = await startApi(processEnvironment(database.url, modelsDir, { SHUTDOWN_TIMEOUT_MS: '4000', HTTP_REQUEST_TIMEOUT_MS: '120000', HTTP_CONNECTION_TIMEOUT_MS: '0' }));
+    api = await startApi(
+      processEnvironment(database.url, modelsDir, {
+        SHUTDOWN_TIMEOUT_MS: '4000',
+        HTTP_REQUEST_TIMEOUT_MS: '120000',
+        HTTP_CONNECTION_TIMEOUT_MS: '0',
+      }),
+    );
     const { port } = new URL(api.baseUrl!);
     const login = await fetch(`${api.baseUrl}/api/v1/auth/token`, {
       method: 'POST',
@@ -115,7 +127,9 @@ describe('shutdown deadline', () => {
 
     const reader = new DataSource(buildDataSourceOptions({ url: database.url, entities: [], migrations: [] }));
     await reader.initialize();
-    const rows = await reader.query('SELECT source, COUNT(*) AS n FROM inference_records GROUP BY source ORDER BY source');
+    const rows = await reader.query(
+      'SELECT source, COUNT(*) AS n FROM inference_records GROUP BY source ORDER BY source',
+    );
     await reader.destroy();
     expect(rows.map((row: { source: string; n: unknown }) => [row.source, Number(row.n)])).toEqual([
       ['http', 1],

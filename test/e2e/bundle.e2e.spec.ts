@@ -24,7 +24,11 @@ describe('the bundled API (dist/bundle/api.mjs)', () => {
     database = await createTestDatabase();
     work = mkdtempSync(join(tmpdir(), 'app_test_bundle_'));
     modules = join(work, 'modules.txt');
-    api = await startApi(processEnvironment(database.url, join(work, 'models'), { NODE_OPTIONS: `--import ${writeModuleProbe(work, modules)}` }));
+    api = await startApi(
+      processEnvironment(database.url, join(work, 'models'), {
+        NODE_OPTIONS: `--import ${writeModuleProbe(work, modules)}`,
+      }),
+    );
     inProcess = await createTestApp();
   }, 120_000);
 
@@ -44,22 +48,44 @@ describe('the bundled API (dist/bundle/api.mjs)', () => {
 
   it('answers a login, a product write and read, and a prediction as the modules do', async () => {
     const post = (path: string, body: unknown, token?: string) =>
-      fetch(`${api.baseUrl}/api/v1${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
-    const { access_token: token } = (await (await post('/auth/token', { username: ADMIN.username, password: ADMIN.password })).json()) as { access_token: string };
+      fetch(`${api.baseUrl}/api/v1${path}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(body),
+      });
+    const { access_token: token } = (await (
+      await post('/auth/token', { username: ADMIN.username, password: ADMIN.password })
+    ).json()) as { access_token: string };
     const product = { name: 'Bundled lamp', sku: 'BND-1', price: '12.50', stockQuantity: 3 };
     const created = await post('/products', product, token);
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: number };
     const read = (await (await fetch(`${api.baseUrl}/api/v1/products/${id}`)).json()) as Record<string, unknown>;
-    expect(read).toMatchObject({ id, name: product.name, sku: product.sku, price: product.price, stockQuantity: 3, category: null, tags: [] });
+    expect(read).toMatchObject({
+      id,
+      name: product.name,
+      sku: product.sku,
+      price: product.price,
+      stockQuantity: 3,
+      category: null,
+      tags: [],
+    });
 
     const rows = [
       [0.1, 0.2, 0.3],
       [5, -2, 40],
     ];
-    const bundledPrediction = (await (await post('/inference/sensor-anomaly/predict', { inputs: rows }, token)).json()) as { predictions: unknown };
-    const builtPrediction = (await inProcess.http().post('/api/v1/inference/sensor-anomaly/predict').set('Authorization', `Bearer ${inProcess.adminToken}`).send({ inputs: rows }).expect(200))
-      .body as {
+    const bundledPrediction = (await (
+      await post('/inference/sensor-anomaly/predict', { inputs: rows }, token)
+    ).json()) as { predictions: unknown };
+    const builtPrediction = (
+      await inProcess
+        .http()
+        .post('/api/v1/inference/sensor-anomaly/predict')
+        .set('Authorization', `Bearer ${inProcess.adminToken}`)
+        .send({ inputs: rows })
+        .expect(200)
+    ).body as {
       predictions: unknown;
     };
     expect(bundledPrediction.predictions).toEqual(builtPrediction.predictions);
@@ -68,7 +94,12 @@ describe('the bundled API (dist/bundle/api.mjs)', () => {
   it('loads no second TypeORM or TF.js, and the packages left out from node_modules', async () => {
     await api.kill('SIGTERM'); // the probe writes the CommonJS modules on exit
     const loaded = readFileSync(modules, 'utf8').split('\n').filter(Boolean);
-    const packageDirs = (name: string) => new Set(loaded.map((entry) => new RegExp(`^(.*node_modules/${name})/`).exec(entry.replace(/^file:\/\//, ''))?.[1]).filter(Boolean));
+    const packageDirs = (name: string) =>
+      new Set(
+        loaded
+          .map((entry) => new RegExp(`^(.*node_modules/${name})/`).exec(entry.replace(/^file:\/\//, ''))?.[1])
+          .filter(Boolean),
+      );
     // TypeORM is inside the bundle: a copy from node_modules would be a second set of its classes.
     expect(packageDirs('typeorm').size).toBe(0);
     // TF.js stays out, as one copy: the wasm backend registers into the tfjs-core next to it.

@@ -4,8 +4,10 @@ import { bearer, createTestApp, expectErrorShape, type TestApp } from '../helper
 describe('categories', () => {
   let t: TestApp;
   const admin = () => bearer(t.adminToken);
-  const createCategory = async (body: Record<string, unknown>) => (await t.http().post('/api/v1/categories').set(admin()).send(body).expect(201)).body;
-  const createProduct = async (body: Record<string, unknown>) => (await t.http().post('/api/v1/products').set(admin()).send(body).expect(201)).body;
+  const createCategory = async (body: Record<string, unknown>) =>
+    (await t.http().post('/api/v1/categories').set(admin()).send(body).expect(201)).body;
+  const createProduct = async (body: Record<string, unknown>) =>
+    (await t.http().post('/api/v1/products').set(admin()).send(body).expect(201)).body;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -14,22 +16,48 @@ describe('categories', () => {
 
   it('creates with a derived slug; admins only; unique name and slug are 409', async () => {
     const created = await createCategory({ name: 'Home & Garden', description: 'Indoors and out' });
-    expect(created).toEqual({ id: expect.any(Number), name: 'Home & Garden', slug: 'home-garden', description: 'Indoors and out', parentId: null, createdAt: expect.stringMatching(/Z$/) });
+    expect(created).toEqual({
+      id: expect.any(Number),
+      name: 'Home & Garden',
+      slug: 'home-garden',
+      description: 'Indoors and out',
+      parentId: null,
+      createdAt: expect.stringMatching(/Z$/),
+    });
     const customer = await t.customer();
-    expectErrorShape((await t.http().post('/api/v1/categories').set(bearer(customer.token)).send({ name: 'Nope' }).expect(403)).body, 403);
+    expectErrorShape(
+      (await t.http().post('/api/v1/categories').set(bearer(customer.token)).send({ name: 'Nope' }).expect(403)).body,
+      403,
+    );
     await t.http().post('/api/v1/categories').send({ name: 'Nope' }).expect(401);
-    expectErrorShape((await t.http().post('/api/v1/categories').set(admin()).send({ name: 'home & garden' }).expect(409)).body, 409);
+    expectErrorShape(
+      (await t.http().post('/api/v1/categories').set(admin()).send({ name: 'home & garden' }).expect(409)).body,
+      409,
+    );
     // The message names the derived slug that collides.
-    expect((await t.http().post('/api/v1/categories').set(admin()).send({ name: 'Home Garden' }).expect(409)).body).toMatchObject({
+    expect(
+      (await t.http().post('/api/v1/categories').set(admin()).send({ name: 'Home Garden' }).expect(409)).body,
+    ).toMatchObject({
       code: 'CATEGORY_SLUG_TAKEN',
       message: expect.stringContaining('home-garden'),
     });
     const own = await createCategory({ name: 'Garden Tools', slug: 'tools-for-garden' });
     expect(own.slug).toBe('tools-for-garden');
-    for (const body of [{}, { name: '' }, { name: 'x', slug: 'Bad Slug' }, { name: 'x', parentId: 0 }, { name: 'x', extra: 1 }, { name: '!!!' }]) {
+    for (const body of [
+      {},
+      { name: '' },
+      { name: 'x', slug: 'Bad Slug' },
+      { name: 'x', parentId: 0 },
+      { name: 'x', extra: 1 },
+      { name: '!!!' },
+    ]) {
       expectErrorShape((await t.http().post('/api/v1/categories').set(admin()).send(body).expect(400)).body, 400);
     }
-    expectErrorShape((await t.http().post('/api/v1/categories').set(admin()).send({ name: 'Orphan', parentId: 999999 }).expect(404)).body, 404);
+    expectErrorShape(
+      (await t.http().post('/api/v1/categories').set(admin()).send({ name: 'Orphan', parentId: 999999 }).expect(404))
+        .body,
+      404,
+    );
   });
 
   it('reads publicly: list paginated, one, tree nested', async () => {
@@ -40,7 +68,11 @@ describe('categories', () => {
     expect(page.body).toMatchObject({ page: 1, pageSize: 2, hasPrevious: false });
     expect(page.body.items).toHaveLength(2);
     expect(page.body.totalPages).toBe(Math.ceil(page.body.total / 2));
-    expect((await t.http().get(`/api/v1/categories/${child.id}`).expect(200)).body).toMatchObject({ id: child.id, parentId: root.id, slug: 'tree-child' });
+    expect((await t.http().get(`/api/v1/categories/${child.id}`).expect(200)).body).toMatchObject({
+      id: child.id,
+      parentId: root.id,
+      slug: 'tree-child',
+    });
     expectErrorShape((await t.http().get('/api/v1/categories/999999').expect(404)).body, 404);
     await t.http().get('/api/v1/categories/abc').expect(404); // not a digit: no :id route matches (route-params.e2e.spec)
     await t.http().get('/api/v1/categories').query({ pageSize: 101 }).expect(400);
@@ -56,10 +88,25 @@ describe('categories', () => {
     const a = await createCategory({ name: 'Cycle A' });
     const b = await createCategory({ name: 'Cycle B', parentId: a.id });
     const c = await createCategory({ name: 'Cycle C', parentId: b.id });
-    expect(expectErrorShape((await t.http().patch(`/api/v1/categories/${a.id}`).set(admin()).send({ parentId: a.id }).expect(400)).body, 400).code).toBe('CATEGORY_CYCLE');
-    expect((await t.http().patch(`/api/v1/categories/${a.id}`).set(admin()).send({ parentId: c.id }).expect(400)).body.code).toBe('CATEGORY_CYCLE');
-    expect((await t.http().patch(`/api/v1/categories/${a.id}`).set(admin()).send({ parentId: 999999 }).expect(404)).body.code).toBe('CATEGORY_NOT_FOUND');
-    const renamed = await t.http().patch(`/api/v1/categories/${c.id}`).set(admin()).send({ name: 'Cycle C Renamed', parentId: null }).expect(200);
+    expect(
+      expectErrorShape(
+        (await t.http().patch(`/api/v1/categories/${a.id}`).set(admin()).send({ parentId: a.id }).expect(400)).body,
+        400,
+      ).code,
+    ).toBe('CATEGORY_CYCLE');
+    expect(
+      (await t.http().patch(`/api/v1/categories/${a.id}`).set(admin()).send({ parentId: c.id }).expect(400)).body.code,
+    ).toBe('CATEGORY_CYCLE');
+    expect(
+      (await t.http().patch(`/api/v1/categories/${a.id}`).set(admin()).send({ parentId: 999999 }).expect(404)).body
+        .code,
+    ).toBe('CATEGORY_NOT_FOUND');
+    const renamed = await t
+      .http()
+      .patch(`/api/v1/categories/${c.id}`)
+      .set(admin())
+      .send({ name: 'Cycle C Renamed', parentId: null })
+      .expect(200);
     expect(renamed.body).toMatchObject({ name: 'Cycle C Renamed', slug: 'cycle-c-renamed', parentId: null });
     await t.http().patch(`/api/v1/categories/${c.id}`).set(admin()).send({ name: 'Cycle A' }).expect(409);
     await t.http().patch('/api/v1/categories/999999').set(admin()).send({ name: 'Ghost' }).expect(404);
@@ -113,7 +160,10 @@ describe('categories', () => {
     await t.http().delete(`/api/v1/categories/${parent.id}`).set(bearer(customer.token)).expect(403);
     await t.http().delete(`/api/v1/categories/${parent.id}`).set(admin()).expect(204);
     await t.http().get(`/api/v1/categories/${parent.id}`).expect(404);
-    expect((await t.http().get(`/api/v1/products/${product.id}`).expect(200)).body).toMatchObject({ categoryId: null, category: null });
+    expect((await t.http().get(`/api/v1/products/${product.id}`).expect(200)).body).toMatchObject({
+      categoryId: null,
+      category: null,
+    });
     expect((await t.http().get(`/api/v1/categories/${child.id}`).expect(200)).body.parentId).toBeNull();
     await t.http().delete(`/api/v1/categories/${parent.id}`).set(admin()).expect(404);
   });

@@ -13,11 +13,13 @@ describe('targeted writes under concurrency', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    categoryId = (await t.http().post('/api/v1/categories').set(admin()).send({ name: 'Race Category' }).expect(201)).body.id;
+    categoryId = (await t.http().post('/api/v1/categories').set(admin()).send({ name: 'Race Category' }).expect(201))
+      .body.id;
   });
   afterAll(() => t.close());
 
-  const stockOf = async (id: number) => (await t.http().get(`/api/v1/products/${id}`).set(admin()).expect(200)).body.stockQuantity as number;
+  const stockOf = async (id: number) =>
+    (await t.http().get(`/api/v1/products/${id}`).set(admin()).expect(200)).body.stockQuantity as number;
 
   it('keeps every sale while the products are edited: final stock = initial - sold', async () => {
     const initial = 60;
@@ -29,7 +31,13 @@ describe('targeted writes under concurrency', () => {
               .http()
               .post('/api/v1/products')
               .set(admin())
-              .send({ name: `Racer ${index}`, price: '10.00', sku: `RACE-${index}`, stockQuantity: initial, categoryId })
+              .send({
+                name: `Racer ${index}`,
+                price: '10.00',
+                sku: `RACE-${index}`,
+                stockQuantity: initial,
+                categoryId,
+              })
               .expect(201)
           ).body.id as number,
       ),
@@ -62,23 +70,44 @@ describe('targeted writes under concurrency', () => {
       );
     }
     const responses = await Promise.all(work);
-    expect(responses.filter((response) => response.status !== 200 && response.status !== 201).map((response) => [response.status, response.body?.message])).toEqual([]);
+    expect(
+      responses
+        .filter((response) => response.status !== 200 && response.status !== 201)
+        .map((response) => [response.status, response.body?.message]),
+    ).toEqual([]);
     const sold = new Map<number, number>(products.map((id) => [id, 0]));
     ordered.flat().forEach((line) => sold.set(line.productId, sold.get(line.productId)! + line.quantity));
     for (const id of products) expect(await stockOf(id)).toBe(initial - sold.get(id)!);
   });
 
   it('refuses stockQuantity in a product edit: stock moves only by delta and orders', async () => {
-    const product = (await t.http().post('/api/v1/products').set(admin()).send({ name: 'Fixed Stock', price: '1.00', sku: 'FIXED-1', stockQuantity: 5 }).expect(201)).body;
-    const response = await t.http().patch(`/api/v1/products/${product.id}`).set(admin()).send({ name: 'Fixed Stock 2', stockQuantity: 500 }).expect(400);
+    const product = (
+      await t
+        .http()
+        .post('/api/v1/products')
+        .set(admin())
+        .send({ name: 'Fixed Stock', price: '1.00', sku: 'FIXED-1', stockQuantity: 5 })
+        .expect(201)
+    ).body;
+    const response = await t
+      .http()
+      .patch(`/api/v1/products/${product.id}`)
+      .set(admin())
+      .send({ name: 'Fixed Stock 2', stockQuantity: 500 })
+      .expect(400);
     expectErrorShape(response.body, 400);
     expect(await stockOf(product.id)).toBe(5);
-    expect((await t.http().get(`/api/v1/products/${product.id}`).set(admin()).expect(200)).body.name).toBe('Fixed Stock');
+    expect((await t.http().get(`/api/v1/products/${product.id}`).set(admin()).expect(200)).body.name).toBe(
+      'Fixed Stock',
+    );
   });
 
   it.each([
     ['DELETE /users/:id', (id: number) => t.http().delete(`/api/v1/users/${id}`).set(admin())],
-    ['PATCH isActive=false', (id: number) => t.http().patch(`/api/v1/users/${id}`).set(admin()).send({ isActive: false })],
+    [
+      'PATCH isActive=false',
+      (id: number) => t.http().patch(`/api/v1/users/${id}`).set(admin()).send({ isActive: false }),
+    ],
   ])("a deactivation (%s) racing the user's own edits stays: login refused afterwards", async (label, deactivate) => {
     // The edits resend the unchanged email (no currentPassword needed), which makes each read more.
     const user = await t.customer(`deact_${label.length}`);
@@ -114,7 +143,14 @@ describe('targeted writes under concurrency', () => {
     expect((await t.http().get(`/api/v1/users/${customer.id}`).set(admin()).expect(200)).body.role).toBe('admin');
 
     const password = 'Demoted123';
-    const created = (await t.http().post('/api/v1/users').set(admin()).send({ username: 'role_down', email: 'role_down@example.test', password, role: 'admin' }).expect(201)).body;
+    const created = (
+      await t
+        .http()
+        .post('/api/v1/users')
+        .set(admin())
+        .send({ username: 'role_down', email: 'role_down@example.test', password, role: 'admin' })
+        .expect(201)
+    ).body;
     const token = await t.login('role_down', password);
     const demote = t.http().patch(`/api/v1/users/${created.id}`).set(admin()).send({ role: 'customer' });
     const downEdits = Array.from({ length: 20 }, (_, index) =>
@@ -142,16 +178,30 @@ describe('targeted writes under concurrency', () => {
         .then((response) => response.body.id as number);
     for (let round = 0; round < 8; round += 1) {
       const [a, b] = await Promise.all([created(`Cycle A${round}`), created(`Cycle B${round}`)]);
-      const moves = await Promise.all([t.http().patch(`/api/v1/categories/${a}`).set(admin()).send({ parentId: b }), t.http().patch(`/api/v1/categories/${b}`).set(admin()).send({ parentId: a })]);
+      const moves = await Promise.all([
+        t.http().patch(`/api/v1/categories/${a}`).set(admin()).send({ parentId: b }),
+        t.http().patch(`/api/v1/categories/${b}`).set(admin()).send({ parentId: a }),
+      ]);
       expect(moves.map((response) => response.status).sort()).toEqual([200, 400]);
-      const parents = await Promise.all([a, b].map(async (id) => (await t.http().get(`/api/v1/categories/${id}`).expect(200)).body.parentId));
+      const parents = await Promise.all(
+        [a, b].map(async (id) => (await t.http().get(`/api/v1/categories/${id}`).expect(200)).body.parentId),
+      );
       expect(parents.filter((parent) => parent !== null)).toHaveLength(1);
     }
   });
 
   it('updatedAt never moves backwards and keeps sub-second precision across rapid updates of every kind', async () => {
-    const product = (await t.http().post('/api/v1/products').set(admin()).send({ name: 'Clocked', price: '1.00', sku: 'CLOCK-1', stockQuantity: 1000 }).expect(201)).body;
-    const category = (await t.http().post('/api/v1/categories').set(admin()).send({ name: 'Clocked Category' }).expect(201)).body;
+    const product = (
+      await t
+        .http()
+        .post('/api/v1/products')
+        .set(admin())
+        .send({ name: 'Clocked', price: '1.00', sku: 'CLOCK-1', stockQuantity: 1000 })
+        .expect(201)
+    ).body;
+    const category = (
+      await t.http().post('/api/v1/categories').set(admin()).send({ name: 'Clocked Category' }).expect(201)
+    ).body;
     const user = await t.customer('clocked');
     const customerOrder = (
       await t
@@ -161,7 +211,11 @@ describe('targeted writes under concurrency', () => {
         .send({ items: [{ productId: product.id, quantity: 1 }] })
         .expect(201)
     ).body;
-    const stamps: Record<string, string[]> = { product: [product.updatedAt], user: [], order: [customerOrder.updatedAt] };
+    const stamps: Record<string, string[]> = {
+      product: [product.updatedAt],
+      user: [],
+      order: [customerOrder.updatedAt],
+    };
     for (let index = 0; index < 12; index += 1) {
       stamps.product.push(
         (
@@ -173,7 +227,10 @@ describe('targeted writes under concurrency', () => {
             .expect(200)
         ).body.updatedAt,
       );
-      stamps.product.push((await t.http().patch(`/api/v1/products/${product.id}/stock`).set(admin()).send({ delta: 1 }).expect(200)).body.updatedAt);
+      stamps.product.push(
+        (await t.http().patch(`/api/v1/products/${product.id}/stock`).set(admin()).send({ delta: 1 }).expect(200)).body
+          .updatedAt,
+      );
       stamps.user.push(
         (
           await t
@@ -191,11 +248,32 @@ describe('targeted writes under concurrency', () => {
         .send({ description: `tick ${index}` })
         .expect(200);
     }
-    stamps.order.push((await t.http().patch(`/api/v1/orders/${customerOrder.id}/status`).set(admin()).send({ status: 'confirmed' }).expect(200)).body.updatedAt);
-    stamps.order.push((await t.http().patch(`/api/v1/orders/${customerOrder.id}/status`).set(admin()).send({ status: 'shipped' }).expect(200)).body.updatedAt);
+    stamps.order.push(
+      (
+        await t
+          .http()
+          .patch(`/api/v1/orders/${customerOrder.id}/status`)
+          .set(admin())
+          .send({ status: 'confirmed' })
+          .expect(200)
+      ).body.updatedAt,
+    );
+    stamps.order.push(
+      (
+        await t
+          .http()
+          .patch(`/api/v1/orders/${customerOrder.id}/status`)
+          .set(admin())
+          .send({ status: 'shipped' })
+          .expect(200)
+      ).body.updatedAt,
+    );
     for (const [kind, values] of Object.entries(stamps)) {
       const times = values.map((value) => Date.parse(value));
-      expect({ kind, sorted: times.every((time, index) => index === 0 || time >= times[index - 1]) }).toEqual({ kind, sorted: true });
+      expect({ kind, sorted: times.every((time, index) => index === 0 || time >= times[index - 1]) }).toEqual({
+        kind,
+        sorted: true,
+      });
     }
     // Sub-second: 24 product updates in a row all landing on a whole second would mean seconds only.
     expect(stamps.product.slice(1).some((value) => !value.endsWith('.000Z'))).toBe(true);

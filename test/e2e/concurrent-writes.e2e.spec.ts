@@ -14,7 +14,13 @@ describe('concurrent writes', () => {
 
   it('keeps every successful write and none of the rolled-back ones', async () => {
     const user = (name: string) => ({ username: name, email: `${name}@example.test`, password: 'Secret123' });
-    const reading = (index: number) => ({ timestamp: new Date(Date.UTC(2026, 1, 1, 0, index)).toISOString(), sensorId: 'concurrency', temperature: 20, humidity: 40, pressure: 1010 });
+    const reading = (index: number) => ({
+      timestamp: new Date(Date.UTC(2026, 1, 1, 0, index)).toISOString(),
+      sensorId: 'concurrency',
+      temperature: 20,
+      humidity: 40,
+      pressure: 1010,
+    });
     const admin = bearer(t.adminToken);
     const work: Promise<{ status: number }>[] = [];
     for (let index = 0; index < 10; index += 1) {

@@ -11,7 +11,10 @@ import { waitFor } from '../helpers/wait-for.js';
  */
 describeOnMariadb('database outage (MariaDB)', () => {
   let t: TestApp;
-  const proxy = new TcpProxy('127.0.0.1', Number(new URL(process.env.TEST_MARIADB_URL ?? 'mariadb://root@127.0.0.1:3306').port || 3306));
+  const proxy = new TcpProxy(
+    '127.0.0.1',
+    Number(new URL(process.env.TEST_MARIADB_URL ?? 'mariadb://root@127.0.0.1:3306').port || 3306),
+  );
 
   beforeAll(async () => {
     const port = await proxy.start();

@@ -15,7 +15,10 @@ const HANG_MS = 15_000;
  */
 (testEngine() === 'mariadb' ? describe : describe.skip)('database stall (MariaDB)', () => {
   let t: TestApp;
-  const proxy = new TcpProxy('127.0.0.1', Number(new URL(process.env.TEST_MARIADB_URL ?? 'mariadb://root@127.0.0.1:3306').port || 3306));
+  const proxy = new TcpProxy(
+    '127.0.0.1',
+    Number(new URL(process.env.TEST_MARIADB_URL ?? 'mariadb://root@127.0.0.1:3306').port || 3306),
+  );
 
   beforeAll(async () => {
     const port = await proxy.start();

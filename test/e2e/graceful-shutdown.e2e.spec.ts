@@ -42,7 +42,11 @@ describe('graceful shutdown', () => {
           port,
           method: 'POST',
           path: '/api/v1/inference/sensor-anomaly/predict',
-          headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Authorization: `Bearer ${token}` },
+          headers: {
+            'Content-Type': 'application/json',
+            'Content-Length': Buffer.byteLength(body),
+            Authorization: `Bearer ${token}`,
+          },
         },
         (res) => {
           res.resume();
@@ -56,7 +60,11 @@ describe('graceful shutdown', () => {
     });
     const exited = new Promise<number | null>((resolve) => api.child.once('exit', (code) => resolve(code)));
     await Promise.all([
-      checkedFetch(`${api.baseUrl}/api/v1/inference/sensor-anomaly/predict`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body }),
+      checkedFetch(`${api.baseUrl}/api/v1/inference/sensor-anomaly/predict`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+        body,
+      }),
     ]);
     expect(await response).toBe(200);
     expect(await exited).toBe(0);

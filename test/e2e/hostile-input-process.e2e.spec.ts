@@ -21,7 +21,12 @@ describe('hostile input cannot stop the process', () => {
   let api: RunningProcess;
   let token: string;
   const health = async () => (await fetch(`${api.baseUrl}/health`).catch(() => undefined))?.status;
-  const post = (path: string, body: string) => fetch(`${api.baseUrl}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body });
+  const post = (path: string, body: string) =>
+    fetch(`${api.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body,
+    });
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -82,7 +87,11 @@ describe('hostile input cannot stop the process', () => {
     for (const [path, body] of cases) {
       const response = await post(path, body);
       expect({ path, status: response.status }).toEqual({ path, status: 400 });
-      expect(await response.json()).toMatchObject({ statusCode: 400, message: 'JSON nests deeper than 64 levels', path });
+      expect(await response.json()).toMatchObject({
+        statusCode: 400,
+        message: 'JSON nests deeper than 64 levels',
+        path,
+      });
     }
     expect(await health()).toBe(200);
     expect(api.child.exitCode).toBeNull();

@@ -14,7 +14,13 @@ describe('hostile input answers 4xx', () => {
   });
   afterAll(() => t.close());
 
-  const predict = (body: string) => t.http().post('/api/v1/inference/sensor-anomaly/predict').set(bearer(token)).set('Content-Type', 'application/json').send(body);
+  const predict = (body: string) =>
+    t
+      .http()
+      .post('/api/v1/inference/sensor-anomaly/predict')
+      .set(bearer(token))
+      .set('Content-Type', 'application/json')
+      .send(body);
 
   describe('JSON nesting depth (JSON_MAX_DEPTH=16)', () => {
     it('accepts a body at the limit and refuses one level more, brackets inside strings not counted', async () => {
@@ -24,12 +30,22 @@ describe('hostile input answers 4xx', () => {
       expect(atLimit.body.code).toBe('INFERENCE_INPUT_INVALID');
       const tooDeep = await predict(`{"inputs":${nested(16)}}`);
       // The message names the limit.
-      expect(expectErrorShape(tooDeep.body, 400)).toMatchObject({ code: 'BODY_TOO_DEEP', message: 'JSON nests deeper than 16 levels' });
+      expect(expectErrorShape(tooDeep.body, 400)).toMatchObject({
+        code: 'BODY_TOO_DEEP',
+        message: 'JSON nests deeper than 16 levels',
+      });
       const inString = await t
         .http()
         .post('/api/v1/auth/register')
         .set('Content-Type', 'application/json')
-        .send(JSON.stringify({ username: 'bracket_user', email: 'b@example.test', password: 'Password1', fullName: '[[[[[[[[[[[[[[[[[[[[{{{{{{{{{{{{{{{{{{{"\\' }));
+        .send(
+          JSON.stringify({
+            username: 'bracket_user',
+            email: 'b@example.test',
+            password: 'Password1',
+            fullName: '[[[[[[[[[[[[[[[[[[[[{{{{{{{{{{{{{{{{{{{"\\',
+          }),
+        );
       expect(inString.status).toBe(201);
     });
 
@@ -37,7 +53,12 @@ describe('hostile input answers 4xx', () => {
       expectErrorShape((await predict('{"inputs": [1,').expect(400)).body, 400);
       expectErrorShape((await predict('').expect(400)).body, 400);
       expectErrorShape((await predict('{"__proto__": {"x": 1}, "inputs": [1, 2, 3]}').expect(400)).body, 400);
-      const typed = await t.http().post('/api/v1/inference/sensor-anomaly/predict').set(bearer(token)).set('Content-Type', 'application/xml').send('<a/>');
+      const typed = await t
+        .http()
+        .post('/api/v1/inference/sensor-anomaly/predict')
+        .set(bearer(token))
+        .set('Content-Type', 'application/xml')
+        .send('<a/>');
       expectErrorShape(typed.body, 415);
     });
   });
@@ -77,7 +98,10 @@ describe('hostile input answers 4xx', () => {
           ],
         }),
       );
-      expect(expectErrorShape(response.body, 400)).toMatchObject({ code: 'INFERENCE_OUTPUT_NOT_FINITE', message: expect.stringMatching(/^row 1: the model's output is not a finite number/) });
+      expect(expectErrorShape(response.body, 400)).toMatchObject({
+        code: 'INFERENCE_OUTPUT_NOT_FINITE',
+        message: expect.stringMatching(/^row 1: the model's output is not a finite number/),
+      });
     });
   });
 
@@ -87,24 +111,44 @@ describe('hostile input answers 4xx', () => {
       .post('/api/v1/ingest/sensor-readings?model=sensor-anomaly')
       .set(bearer(token))
       .send([
-        { timestamp: '2026-01-01T00:00:00Z', sensorId: 'tiny', temperature: 5e-324, humidity: -0, pressure: 300.0000000000001 },
-        { timestamp: '2026-01-01T00:00:01Z', sensorId: 'tiny', temperature: -49.99999999999999, humidity: 1e-300, pressure: 1100 },
+        {
+          timestamp: '2026-01-01T00:00:00Z',
+          sensorId: 'tiny',
+          temperature: 5e-324,
+          humidity: -0,
+          pressure: 300.0000000000001,
+        },
+        {
+          timestamp: '2026-01-01T00:00:01Z',
+          sensorId: 'tiny',
+          temperature: -49.99999999999999,
+          humidity: 1e-300,
+          pressure: 1100,
+        },
       ]);
     expect(response.status).toBe(201);
     expect(response.body.accepted).toBe(2);
   });
 
   describe('dates', () => {
-    it.each(['2026-W05-3', '2026-032', '2026-02-30', '2026-13-01', '+012026-01-01', '0999-12-31', '2026-01-01T24:00:00Z', '2026-01-01T12:00:00+25:00', 'yesterday', '1767225600000'])(
-      'refuses %s as a reading filter and as a stats filter with 400',
-      async (value) => {
-        const readings = await t.http().get('/api/v1/ingest/sensor-readings').query({ from: value }).set(bearer(token));
-        expectErrorShape(readings.body, 400);
-        expect(readings.body.details).toEqual([{ field: 'from', message: expect.stringContaining('ISO 8601') }]);
-        const stats = await t.http().get('/api/v1/inference/stats').query({ since: value }).set(bearer(t.adminToken));
-        expectErrorShape(stats.body, 400);
-      },
-    );
+    it.each([
+      '2026-W05-3',
+      '2026-032',
+      '2026-02-30',
+      '2026-13-01',
+      '+012026-01-01',
+      '0999-12-31',
+      '2026-01-01T24:00:00Z',
+      '2026-01-01T12:00:00+25:00',
+      'yesterday',
+      '1767225600000',
+    ])('refuses %s as a reading filter and as a stats filter with 400', async (value) => {
+      const readings = await t.http().get('/api/v1/ingest/sensor-readings').query({ from: value }).set(bearer(token));
+      expectErrorShape(readings.body, 400);
+      expect(readings.body.details).toEqual([{ field: 'from', message: expect.stringContaining('ISO 8601') }]);
+      const stats = await t.http().get('/api/v1/inference/stats').query({ since: value }).set(bearer(t.adminToken));
+      expectErrorShape(stats.body, 400);
+    });
 
     it('reads offsets and date-only forms as real instants, and refuses a week-date reading row', async () => {
       const ingest = await t
@@ -132,15 +176,30 @@ describe('hostile input answers 4xx', () => {
   });
 
   describe('page and other query integers', () => {
-    it.each(['10000001', '99999999999999999999', '9007199254740993', '1e3', '0x10', ' 2', '', '-1', '1.5'])('refuses page=%s with 400', async (page) => {
-      const response = await t.http().get('/api/v1/products').query({ page });
-      expectErrorShape(response.body, 400);
-      expect(response.body.details[0].field).toBe('page');
-    });
+    it.each(['10000001', '99999999999999999999', '9007199254740993', '1e3', '0x10', ' 2', '', '-1', '1.5'])(
+      'refuses page=%s with 400',
+      async (page) => {
+        const response = await t.http().get('/api/v1/products').query({ page });
+        expectErrorShape(response.body, 400);
+        expect(response.body.details[0].field).toBe('page');
+      },
+    );
 
     it('serves the highest page (empty) on every engine', async () => {
-      for (const path of ['/api/v1/products', '/api/v1/categories', '/api/v1/orders', '/api/v1/ingest/sensor-readings', '/api/v1/inference/records', '/api/v1/users', '/api/v1/models']) {
-        const response = await t.http().get(path).query({ page: '10000000', pageSize: '100' }).set(bearer(t.adminToken));
+      for (const path of [
+        '/api/v1/products',
+        '/api/v1/categories',
+        '/api/v1/orders',
+        '/api/v1/ingest/sensor-readings',
+        '/api/v1/inference/records',
+        '/api/v1/users',
+        '/api/v1/models',
+      ]) {
+        const response = await t
+          .http()
+          .get(path)
+          .query({ page: '10000000', pageSize: '100' })
+          .set(bearer(t.adminToken));
         expect({ path, status: response.status, items: response.body.items }).toEqual({ path, status: 200, items: [] });
       }
     });

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { bearer, createTestApp, expectErrorShape, type TestApp } from '../helpers/test-app.js';
 
 /** Printable ASCII (what a header may carry), up to `max` characters. */
-const printable = (max: number) => fc.array(fc.integer({ min: 0x21, max: 0x7e }), { maxLength: max }).map((codes) => String.fromCharCode(...codes));
+const printable = (max: number) =>
+  fc.array(fc.integer({ min: 0x21, max: 0x7e }), { maxLength: max }).map((codes) => String.fromCharCode(...codes));
 
 /** Changes one character of `text` at `at` (mod its length) to `to`, or returns it unchanged if that is already the character. */
 const mutate = (text: string, at: number, to: string) => {
@@ -24,7 +25,14 @@ describe('hostile keys and tokens on the rebuilt read and auth paths', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    const { id } = (await t.http().post('/api/v1/products').set(bearer(t.adminToken)).send({ name: 'Hostile target', sku: 'HOSTILE-1', price: '3.50', stockQuantity: 4 }).expect(201)).body;
+    const { id } = (
+      await t
+        .http()
+        .post('/api/v1/products')
+        .set(bearer(t.adminToken))
+        .send({ name: 'Hostile target', sku: 'HOSTILE-1', price: '3.50', stockQuantity: 4 })
+        .expect(201)
+    ).body;
     // As the single-product routes answer it (with its category).
     product = (
       await t
@@ -40,7 +48,17 @@ describe('hostile keys and tokens on the rebuilt read and auth paths', () => {
     const key = fc.oneof(
       fc.string({ unit: 'grapheme', maxLength: 200 }),
       printable(300),
-      fc.constantFrom("' OR 1=1 --", 'HOSTILE-1; DROP TABLE products', '%00', '..%2F..%2F', 'hostile-1', ' HOSTILE-1 ', '9'.repeat(40), '-1', '0x1'),
+      fc.constantFrom(
+        "' OR 1=1 --",
+        'HOSTILE-1; DROP TABLE products',
+        '%00',
+        '..%2F..%2F',
+        'hostile-1',
+        ' HOSTILE-1 ',
+        '9'.repeat(40),
+        '-1',
+        '0x1',
+      ),
     );
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('by-sku/', 'by-slug/', ''), key, async (route, value) => {
@@ -67,7 +85,9 @@ describe('hostile keys and tokens on the rebuilt read and auth paths', () => {
 
   it('refuses garbage and near-miss tokens with 401 after the valid one is cached, and the valid one still works', async () => {
     await t.http().get('/api/v1/auth/me').set(bearer(user.token)).expect(200);
-    const nearMiss = fc.tuple(fc.nat(), fc.constantFrom('A', 'b', '_', '-', '.', '=')).map(([at, to]) => mutate(user.token, at, to));
+    const nearMiss = fc
+      .tuple(fc.nat(), fc.constantFrom('A', 'b', '_', '-', '.', '='))
+      .map(([at, to]) => mutate(user.token, at, to));
     const token = fc.oneof(
       printable(400),
       nearMiss,

@@ -20,8 +20,16 @@ describe('HTTP conventions', () => {
   });
 
   it('answers malformed JSON with 400 and an oversized body with 413, in the error shape', async () => {
-    const malformed = await t.http().post('/api/v1/auth/register').set('Content-Type', 'application/json').send('{"username": ').expect(400);
-    expect(expectErrorShape(malformed.body, 400)).toMatchObject({ code: 'MALFORMED_JSON', message: 'Malformed JSON body' });
+    const malformed = await t
+      .http()
+      .post('/api/v1/auth/register')
+      .set('Content-Type', 'application/json')
+      .send('{"username": ')
+      .expect(400);
+    expect(expectErrorShape(malformed.body, 400)).toMatchObject({
+      code: 'MALFORMED_JSON',
+      message: 'Malformed JSON body',
+    });
     const big = await t
       .http()
       .post('/api/v1/auth/register')
@@ -40,7 +48,9 @@ describe('HTTP conventions', () => {
   });
 
   it('answers unknown routes with 404 in the error shape', async () => {
-    expect(expectErrorShape((await t.http().get('/api/v1/nothing-here').expect(404)).body, 404).code).toBe('ROUTE_NOT_FOUND');
+    expect(expectErrorShape((await t.http().get('/api/v1/nothing-here').expect(404)).body, 404).code).toBe(
+      'ROUTE_NOT_FOUND',
+    );
   });
 
   it('sets security headers (helmet)', async () => {
@@ -52,11 +62,17 @@ describe('HTTP conventions', () => {
   it('rate-limits login attempts with 429', async () => {
     const statuses: number[] = [];
     for (let attempt = 0; attempt < 5; attempt += 1) {
-      statuses.push((await t.http().post('/api/v1/auth/token').send({ username: 'ghost', password: 'Nope12345' })).status);
+      statuses.push(
+        (await t.http().post('/api/v1/auth/token').send({ username: 'ghost', password: 'Nope12345' })).status,
+      );
     }
     expect(statuses.slice(0, 2)).toEqual([401, 401]);
     expect(statuses.at(-1)).toBe(429);
-    const limited = await t.http().post('/api/v1/auth/token').send({ username: 'ghost', password: 'Nope12345' }).expect(429);
+    const limited = await t
+      .http()
+      .post('/api/v1/auth/token')
+      .send({ username: 'ghost', password: 'Nope12345' })
+      .expect(429);
     expectErrorShape(limited.body, 429);
     // The login limit does not touch other routes.
     await t.http().get('/api/v1/auth/me').set(bearer(t.adminToken)).expect(200);
@@ -74,7 +90,10 @@ describe('health', () => {
     expect((await t.http().get('/health').expect(200)).body).toEqual({ status: 'ok' });
     const ready = await t.http().get('/health/ready').expect(200);
     expect(ready.body.status).toBe('ok');
-    expect(ready.body.checks.database).toMatchObject({ status: 'up', pool: { inUse: expect.any(Number), idle: expect.any(Number) } });
+    expect(ready.body.checks.database).toMatchObject({
+      status: 'up',
+      pool: { inUse: expect.any(Number), idle: expect.any(Number) },
+    });
   });
 
   it('answers readiness 503, naming the database, when the database is gone', async () => {
@@ -100,7 +119,11 @@ describe('Swagger', () => {
     const document = (await t.http().get('/docs-json').expect(200)).body;
     expect(document.components.securitySchemes.oauth2.flows.password.tokenUrl).toBe('/api/v1/auth/token');
     expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
-    expect(document.components.securitySchemes.apiKey).toMatchObject({ type: 'apiKey', in: 'header', name: 'X-API-Key' });
+    expect(document.components.securitySchemes.apiKey).toMatchObject({
+      type: 'apiKey',
+      in: 'header',
+      name: 'X-API-Key',
+    });
     expect(document.components.schemas.ErrorBodyDto).toBeDefined();
   });
 
@@ -116,16 +139,21 @@ describe('Swagger', () => {
       'GET /v2/health/live',
       'GET /v2/health/ready',
     ]);
-    for (const [path, methods] of Object.entries<Record<string, { security?: object[]; responses: Record<string, unknown> }>>(document.paths)) {
+    for (const [path, methods] of Object.entries<
+      Record<string, { security?: object[]; responses: Record<string, unknown> }>
+    >(document.paths)) {
       for (const [method, operation] of Object.entries(methods)) {
         const key = `${method.toUpperCase()} ${path}`;
         expect([key, Object.keys(operation.responses).some((status) => /^2/.test(status))]).toEqual([key, true]);
-        if (publicOperations.has(key) || (/^\/api\/v1\/(categories|products|tags)/.test(path) && method === 'get')) continue;
+        if (publicOperations.has(key) || (/^\/api\/v1\/(categories|products|tags)/.test(path) && method === 'get'))
+          continue;
         const schemes = (operation.security ?? []).flatMap((entry) => Object.keys(entry));
         expect([key, schemes.sort()]).toEqual([key, ['apiKey', 'bearer', 'oauth2']]);
       }
     }
-    expect(document.paths['/api/v1/users/bulk'].post.requestBody.content['application/json'].schema).toMatchObject({ type: 'array' });
+    expect(document.paths['/api/v1/users/bulk'].post.requestBody.content['application/json'].schema).toMatchObject({
+      type: 'array',
+    });
   });
 
   it('lists every code of the catalogue, with its status and meaning, and no other, as ErrorBodyDto.code', async () => {
@@ -134,7 +162,8 @@ describe('Swagger', () => {
     expect([...schemas.ErrorCode.enum].sort()).toEqual([...ERROR_CODE_NAMES].sort());
     const code = schemas.ErrorBodyDto.properties.code;
     expect(JSON.stringify(code)).toContain('#/components/schemas/ErrorCode');
-    for (const name of ERROR_CODE_NAMES) expect(code.description).toContain(`\`${name}\` (${ERROR_CODES[name].status}): ${ERROR_CODES[name].description}`);
+    for (const name of ERROR_CODE_NAMES)
+      expect(code.description).toContain(`\`${name}\` (${ERROR_CODES[name].status}): ${ERROR_CODES[name].description}`);
     expect(JSON.stringify(schemas.BulkFailureDto.properties.code)).toContain('#/components/schemas/ErrorCode');
   });
 });

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { insertRows } from '@app/database';
 import { InferenceRecord } from '@app/serving/inference/records/inference-record.entity.js';
-import { InferenceRecordsRepository, type NewRecordRow } from '@app/serving/inference/records/inference-records.repository.js';
+import {
+  InferenceRecordsRepository,
+  type NewRecordRow,
+} from '@app/serving/inference/records/inference-records.repository.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { testEngine } from '../setup/test-database.js';
 
@@ -79,13 +82,16 @@ describe('the prediction log INSERT', () => {
     if (testEngine() === 'sqlite') {
       // SQLite keeps each value's own type: an integer stays INTEGER, a date the same text.
       const types = (model: string) =>
-        t.dataSource.query(`SELECT typeof("userId") u, typeof("latencyMs") l, typeof("success") s, typeof("createdAt") c, "createdAt" at FROM "inference_records" WHERE "model" = ? ORDER BY "id"`, [
-          model,
-        ]);
+        t.dataSource.query(
+          `SELECT typeof("userId") u, typeof("latencyMs") l, typeof("success") s, typeof("createdAt") c, "createdAt" at FROM "inference_records" WHERE "model" = ? ORDER BY "id"`,
+          [model],
+        );
       expect(await types('insert-new')).toEqual(await types('insert-old'));
     }
     // And read back as entities (the list endpoint's path), the same values the writer handed in.
-    const entities = await t.dataSource.getRepository(InferenceRecord).find({ where: { model: 'insert-new' }, order: { id: 'ASC' } });
+    const entities = await t.dataSource
+      .getRepository(InferenceRecord)
+      .find({ where: { model: 'insert-new' }, order: { id: 'ASC' } });
     expect(entities.map(({ id: _id, ...rest }) => rest)).toEqual(rows('insert-new'));
   });
 

@@ -67,18 +67,31 @@ describe('POST /inference/:name/predict', () => {
     }).expect(400);
     expect(expectErrorShape(wrongLength.body, 400).code).toBe('INFERENCE_INPUT_INVALID');
     expect(wrongLength.body.details).toEqual([{ field: 'inputs.1', message: 'row 1: expected 3 values, got 2' }]);
-    const infinite = await t.http().post('/api/v1/inference/sensor-anomaly/predict').set(bearer(token)).set('Content-Type', 'application/json').send('{"inputs":[[1,2,3],[1,1e999,3]]}').expect(400);
+    const infinite = await t
+      .http()
+      .post('/api/v1/inference/sensor-anomaly/predict')
+      .set(bearer(token))
+      .set('Content-Type', 'application/json')
+      .send('{"inputs":[[1,2,3],[1,1e999,3]]}')
+      .expect(400);
     expect(infinite.body.details[0]).toEqual({ field: 'inputs.1.1', message: 'row 1: value 1 is Infinity' });
     const notNumber = await predict('sensor-anomaly', { inputs: [[1, 'NaN', 3]] }).expect(400);
     expect(notNumber.body.details[0].field).toBe('inputs.0.1');
     const missing = await predict('sensor-anomaly', { inputs: [{ temperature: 20, pressure: 1000 }] }).expect(400);
-    expect(missing.body.details[0]).toEqual({ field: 'inputs.0.humidity', message: "row 0: missing feature 'humidity'" });
-    const unknown = await predict('sensor-anomaly', { inputs: { temperature: 20, humidity: 40, pressure: 1000, wind: 3 } }).expect(400);
+    expect(missing.body.details[0]).toEqual({
+      field: 'inputs.0.humidity',
+      message: "row 0: missing feature 'humidity'",
+    });
+    const unknown = await predict('sensor-anomaly', {
+      inputs: { temperature: 20, humidity: 40, pressure: 1000, wind: 3 },
+    }).expect(400);
     expect(unknown.body.code).toBe('INFERENCE_INPUT_INVALID');
     expect(unknown.body.details[0].message).toContain("unknown feature 'wind'");
     expect((await predict('sensor-anomaly', { inputs: 'text' }).expect(400)).body.code).toBe('INFERENCE_INPUT_INVALID');
     expect((await predict('sensor-anomaly', {}).expect(400)).body.code).toBe('VALIDATION_FAILED');
-    expect((await predict('sensor-anomaly', { inputs: [[1, 2, 3]], extra: true }).expect(400)).body.code).toBe('VALIDATION_FAILED');
+    expect((await predict('sensor-anomaly', { inputs: [[1, 2, 3]], extra: true }).expect(400)).body.code).toBe(
+      'VALIDATION_FAILED',
+    );
 
     const many = Array.from({ length: 1024 }, (_, index) => [15 + (index % 10), 45, 1010]);
     const ok = await predict('sensor-anomaly', { inputs: many }).expect(200);
@@ -101,12 +114,20 @@ describe('POST /inference/:name/predict', () => {
   it('accepts bodies above the general limit on inference routes', async () => {
     const rows = Array.from({ length: 1024 }, () => [21.123456789, 45.123456789, 1012.123456789]);
     const body = JSON.stringify({ inputs: rows, version: 'latest' }) + ' '.repeat(1_100_000);
-    await t.http().post('/api/v1/inference/sensor-anomaly/predict').set(bearer(token)).set('Content-Type', 'application/json').send(body).expect(200);
+    await t
+      .http()
+      .post('/api/v1/inference/sensor-anomaly/predict')
+      .set(bearer(token))
+      .set('Content-Type', 'application/json')
+      .send(body)
+      .expect(200);
   });
 
   it('counts inference in /metrics by model and version', async () => {
     const metrics = await t.http().get('/metrics').expect(200);
-    expect(metrics.text).toMatch(/inference_request_success_total\{model="sensor-anomaly",version="1.0.0",source="http"\} \d+/);
+    expect(metrics.text).toMatch(
+      /inference_request_success_total\{model="sensor-anomaly",version="1.0.0",source="http"\} \d+/,
+    );
     expect(metrics.text).toMatch(/inference_batch_size_bucket\{le="1024",model="sensor-anomaly",version="1.0.0"\}/);
     expect(metrics.text).toMatch(/^inference_models_loaded 2$/m);
   });

@@ -73,22 +73,28 @@ describe('no input makes the server fail (property-based)', () => {
     await t.http().get('/health').expect(200);
   });
 
-  const post = (path: string, body: string, as = token) => t.http().post(path).set(bearer(as)).set('Content-Type', 'application/json').send(body);
+  const post = (path: string, body: string, as = token) =>
+    t.http().post(path).set(bearer(as)).set('Content-Type', 'application/json').send(body);
   const expectNot5xx = (response: { status: number; text: string }, input: unknown) => {
-    if (response.status >= 500) throw new Error(`${response.status} for ${String(input).slice(0, 300)}: ${response.text.slice(0, 300)}`);
+    if (response.status >= 500)
+      throw new Error(`${response.status} for ${String(input).slice(0, 300)}: ${response.text.slice(0, 300)}`);
     expect(response.status).toBeGreaterThanOrEqual(200);
   };
 
   it('predict', async () => {
     await fc.assert(
-      fc.asyncProperty(predictBodyText, async (body) => expectNot5xx(await post('/api/v1/inference/sensor-anomaly/predict', body), body)),
+      fc.asyncProperty(predictBodyText, async (body) =>
+        expectNot5xx(await post('/api/v1/inference/sensor-anomaly/predict', body), body),
+      ),
       { numRuns: RUNS },
     );
   });
 
   it('jobs', async () => {
     await fc.assert(
-      fc.asyncProperty(predictBodyText, async (body) => expectNot5xx(await post('/api/v1/inference/sensor-anomaly/jobs', body), body)),
+      fc.asyncProperty(predictBodyText, async (body) =>
+        expectNot5xx(await post('/api/v1/inference/sensor-anomaly/jobs', body), body),
+      ),
       { numRuns: RUNS },
     );
   });
@@ -117,8 +123,14 @@ describe('no input makes the server fail (property-based)', () => {
 
   it('date filters of readings and stats', async () => {
     const property = fc.asyncProperty(dateForm, dateForm, async (from, to) => {
-      expectNot5xx(await t.http().get('/api/v1/ingest/sensor-readings').query({ from, to }).set(bearer(token)), `${from} ${to}`);
-      expectNot5xx(await t.http().get('/api/v1/inference/stats').query({ since: from }).set(bearer(t.adminToken)), from);
+      expectNot5xx(
+        await t.http().get('/api/v1/ingest/sensor-readings').query({ from, to }).set(bearer(token)),
+        `${from} ${to}`,
+      );
+      expectNot5xx(
+        await t.http().get('/api/v1/inference/stats').query({ since: from }).set(bearer(t.adminToken)),
+        from,
+      );
     });
     await fc.assert(property, { numRuns: RUNS });
   });
@@ -126,10 +138,17 @@ describe('no input makes the server fail (property-based)', () => {
   it('stream frames: every frame gets a reply frame and the socket stays open', async () => {
     const client = await connectStream(`${streamUrl}?token=${token}`);
     const frame = fc.oneof(
-      predictBodyText.map((body) => (body.startsWith('{"inputs"') ? `{"id":7,"model":"sensor-anomaly",${body.slice(1)}` : body)),
+      predictBodyText.map((body) =>
+        body.startsWith('{"inputs"') ? `{"id":7,"model":"sensor-anomaly",${body.slice(1)}` : body,
+      ),
       fc
         .record(
-          { id: fc.anything({ maxDepth: 1 }), model: fc.oneof(fc.constant('sensor-anomaly'), fc.string()), version: fc.anything({ maxDepth: 1 }), inputs: fc.anything({ maxDepth: 3 }) },
+          {
+            id: fc.anything({ maxDepth: 1 }),
+            model: fc.oneof(fc.constant('sensor-anomaly'), fc.string()),
+            version: fc.anything({ maxDepth: 1 }),
+            inputs: fc.anything({ maxDepth: 3 }),
+          },
           { requiredKeys: [] },
         )
         .map((value) => JSON.stringify(value)),

@@ -7,7 +7,8 @@ import { JobsRepository } from '@app/serving/inference/jobs/jobs.repository.js';
 import { bearer, createTestApp, expectErrorShape, type TestApp } from '../helpers/test-app.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-const sensorRows = (count: number) => Array.from({ length: count }, (_, index) => [10 + (index % 40), 20 + (index % 70), 990 + (index % 50)]);
+const sensorRows = (count: number) =>
+  Array.from({ length: count }, (_, index) => [10 + (index % 40), 20 + (index % 70), 990 + (index % 50)]);
 
 describe('job management: list, cancel, NDJSON results', () => {
   let t: TestApp;
@@ -15,10 +16,13 @@ describe('job management: list, cancel, NDJSON results', () => {
   let bob: { token: string; id: number };
 
   const submit = async (token: string, model: string, inputs: unknown[]) =>
-    (await t.http().post(`/api/v1/inference/${model}/jobs`).set(bearer(token)).send({ inputs }).expect(202)).body.jobId as string;
-  const job = async (id: string, token = alice.token) => (await t.http().get(`/api/v1/inference/jobs/${id}`).set(bearer(token)).expect(200)).body;
+    (await t.http().post(`/api/v1/inference/${model}/jobs`).set(bearer(token)).send({ inputs }).expect(202)).body
+      .jobId as string;
+  const job = async (id: string, token = alice.token) =>
+    (await t.http().get(`/api/v1/inference/jobs/${id}`).set(bearer(token)).expect(200)).body;
   const finished = (id: string) => waitFor(async () => ((await job(id)).status === 'succeeded' ? true : undefined));
-  const storedRows = async (id: string) => Number((await t.dataSource.query('SELECT COUNT(*) AS n FROM inference_job_results WHERE jobId = ?', [id]))[0].n);
+  const storedRows = async (id: string) =>
+    Number((await t.dataSource.query('SELECT COUNT(*) AS n FROM inference_job_results WHERE jobId = ?', [id]))[0].n);
 
   beforeAll(async () => {
     // A short reconcile interval: a cancelled job must not be picked up again by it.
@@ -37,20 +41,48 @@ describe('job management: list, cancel, NDJSON results', () => {
     await waitFor(async () => ((await job(bobs, bob.token)).status === 'succeeded' ? true : undefined));
 
     const mine = await t.http().get('/api/v1/inference/jobs').set(bearer(alice.token)).expect(200);
-    expect(mine.body).toMatchObject({ total: 2, page: 1, pageSize: 20, totalPages: 1, hasNext: false, hasPrevious: false });
+    expect(mine.body).toMatchObject({
+      total: 2,
+      page: 1,
+      pageSize: 20,
+      totalPages: 1,
+      hasNext: false,
+      hasPrevious: false,
+    });
     expect(mine.body.items.map((item: { jobId: string }) => item.jobId)).toEqual([second, first]);
     expect(mine.body.items[1]).toMatchObject({ status: 'succeeded', model: 'sensor-anomaly', totalRows: 3 });
 
-    const byModel = await t.http().get('/api/v1/inference/jobs').query({ model: 'sensor-anomaly' }).set(bearer(alice.token)).expect(200);
+    const byModel = await t
+      .http()
+      .get('/api/v1/inference/jobs')
+      .query({ model: 'sensor-anomaly' })
+      .set(bearer(alice.token))
+      .expect(200);
     expect(byModel.body.items.map((item: { jobId: string }) => item.jobId)).toEqual([first]);
     const all = await t.http().get('/api/v1/inference/jobs').set(bearer(t.adminToken)).expect(200);
-    expect(all.body.items.map((item: { jobId: string }) => item.jobId)).toEqual(expect.arrayContaining([first, second, bobs]));
-    const adminFiltered = await t.http().get('/api/v1/inference/jobs').query({ status: 'succeeded', model: 'sensor-anomaly', pageSize: 1 }).set(bearer(t.adminToken)).expect(200);
+    expect(all.body.items.map((item: { jobId: string }) => item.jobId)).toEqual(
+      expect.arrayContaining([first, second, bobs]),
+    );
+    const adminFiltered = await t
+      .http()
+      .get('/api/v1/inference/jobs')
+      .query({ status: 'succeeded', model: 'sensor-anomaly', pageSize: 1 })
+      .set(bearer(t.adminToken))
+      .expect(200);
     expect(adminFiltered.body).toMatchObject({ total: 2, totalPages: 2, hasNext: true, items: [{ jobId: bobs }] });
-    const none = await t.http().get('/api/v1/inference/jobs').query({ status: 'cancelled' }).set(bearer(alice.token)).expect(200);
+    const none = await t
+      .http()
+      .get('/api/v1/inference/jobs')
+      .query({ status: 'cancelled' })
+      .set(bearer(alice.token))
+      .expect(200);
     expect(none.body.total).toBe(0);
 
-    expectErrorShape((await t.http().get('/api/v1/inference/jobs').query({ status: 'done' }).set(bearer(alice.token)).expect(400)).body, 400);
+    expectErrorShape(
+      (await t.http().get('/api/v1/inference/jobs').query({ status: 'done' }).set(bearer(alice.token)).expect(400))
+        .body,
+      400,
+    );
     await t.http().get('/api/v1/inference/jobs').query({ pageSize: 101 }).set(bearer(alice.token)).expect(400);
     await t.http().get('/api/v1/inference/jobs').expect(401);
   });
@@ -65,17 +97,30 @@ describe('job management: list, cancel, NDJSON results', () => {
     const after = await job(id);
     expect(after.status).toBe('cancelled');
     expect(after.processedRows).toBeLessThan(100_000);
-    expect(after.result).toEqual({ rowCount: after.processedRows, resultsPath: `/api/v1/inference/jobs/${id}/results` });
+    expect(after.result).toEqual({
+      rowCount: after.processedRows,
+      resultsPath: `/api/v1/inference/jobs/${id}/results`,
+    });
     // Progress and stored rows agree: the chunk in flight at the cancel was either counted or rolled back.
     expect(await storedRows(id)).toBe(after.processedRows);
     await sleep(1000);
     expect(await storedRows(id)).toBe(after.processedRows);
     expect((await job(id)).status).toBe('cancelled');
 
-    const page = await t.http().get(`/api/v1/inference/jobs/${id}/results`).query({ pageSize: 5 }).set(bearer(alice.token)).expect(200);
+    const page = await t
+      .http()
+      .get(`/api/v1/inference/jobs/${id}/results`)
+      .query({ pageSize: 5 })
+      .set(bearer(alice.token))
+      .expect(200);
     expect(page.body.total).toBe(after.processedRows);
     expect(page.body.items.map((item: { row: number }) => item.row)).toEqual([0, 1, 2, 3, 4]);
-    const listed = await t.http().get('/api/v1/inference/jobs').query({ status: 'cancelled' }).set(bearer(alice.token)).expect(200);
+    const listed = await t
+      .http()
+      .get('/api/v1/inference/jobs')
+      .query({ status: 'cancelled' })
+      .set(bearer(alice.token))
+      .expect(200);
     expect(listed.body.items.map((item: { jobId: string }) => item.jobId)).toEqual([id]);
 
     // Cancelling again, or cancelling a finished job, is a conflict with a domain code.
@@ -87,12 +132,22 @@ describe('job management: list, cancel, NDJSON results', () => {
     const done = await submit(alice.token, 'order-value', [[1, 2, 3, 4]]);
     await finished(done);
     const conflict = await t.http().delete(`/api/v1/inference/jobs/${done}`).set(bearer(alice.token)).expect(409);
-    expect(expectErrorShape(conflict.body, 409)).toMatchObject({ code: 'JOB_ALREADY_FINISHED', message: expect.stringContaining('succeeded') });
+    expect(expectErrorShape(conflict.body, 409)).toMatchObject({
+      code: 'JOB_ALREADY_FINISHED',
+      message: expect.stringContaining('succeeded'),
+    });
     expect((await job(done)).status).toBe('succeeded');
 
     const running = await submit(alice.token, 'sensor-anomaly', sensorRows(50_000));
-    expectErrorShape((await t.http().delete(`/api/v1/inference/jobs/${running}`).set(bearer(bob.token)).expect(404)).body, 404);
-    await t.http().delete('/api/v1/inference/jobs/00000000-0000-4000-8000-000000000000').set(bearer(alice.token)).expect(404);
+    expectErrorShape(
+      (await t.http().delete(`/api/v1/inference/jobs/${running}`).set(bearer(bob.token)).expect(404)).body,
+      404,
+    );
+    await t
+      .http()
+      .delete('/api/v1/inference/jobs/00000000-0000-4000-8000-000000000000')
+      .set(bearer(alice.token))
+      .expect(404);
     await t.http().delete('/api/v1/inference/jobs/not-a-uuid').set(bearer(alice.token)).expect(400);
     const byAdmin = await t.http().delete(`/api/v1/inference/jobs/${running}`).set(bearer(t.adminToken));
     // The job may have finished on a fast machine; otherwise the admin's cancel wins.
@@ -147,7 +202,10 @@ describe('job management: list, cancel, NDJSON results', () => {
     // 100 000 result rows, stored directly: the stream is under test, not the runner.
     await t.dataSource.query('DELETE FROM inference_job_results WHERE jobId = ?', [id]);
     for (let first = 0; first < 100_000; first += 2000) {
-      const values = Array.from({ length: 2000 }, (_, offset) => `('${id}', ${first + offset}, '{"value":${first + offset}}')`).join(',');
+      const values = Array.from(
+        { length: 2000 },
+        (_, offset) => `('${id}', ${first + offset}, '{"value":${first + offset}}')`,
+      ).join(',');
       await t.dataSource.query(`INSERT INTO inference_job_results (jobId, rowIndex, prediction) VALUES ${values}`);
     }
     await t.dataSource.query('UPDATE inference_jobs SET totalRows = 100000, processedRows = 100000 WHERE id = ?', [id]);

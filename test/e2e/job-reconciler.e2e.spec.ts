@@ -50,7 +50,14 @@ describe.each([
       error: null,
       finishedAt: null,
     });
-    const chunk = Object.assign(new InferenceJobChunk(), { jobId: id, chunkIndex: 0, firstRow: 0, rowCount: ROWS.length, inputs: ROWS, done: false });
+    const chunk = Object.assign(new InferenceJobChunk(), {
+      jobId: id,
+      chunkIndex: 0,
+      firstRow: 0,
+      rowCount: ROWS.length,
+      inputs: ROWS,
+      done: false,
+    });
     await t.app.get(JobsRepository).createWithChunks(job, [chunk]);
     return id;
   }
@@ -68,7 +75,12 @@ describe.each([
   async function expectCorrectResults(jobId: string) {
     const done = await finished(jobId);
     expect(done).toMatchObject({ status: 'succeeded', processedRows: ROWS.length });
-    const sync = await t.http().post('/api/v1/inference/sensor-anomaly/predict').set(bearer(owner.token)).send({ inputs: ROWS }).expect(200);
+    const sync = await t
+      .http()
+      .post('/api/v1/inference/sensor-anomaly/predict')
+      .set(bearer(owner.token))
+      .send({ inputs: ROWS })
+      .expect(200);
     expect(done.result.predictions).toEqual(sync.body.predictions);
   }
 
@@ -86,14 +98,17 @@ describe.each([
     expect(results.body.items.map((item: { row: number }) => item.row)).toEqual([0, 1, 2]);
   });
 
-  (queueKind === 'bullmq' ? it : it.skip)('replaces a BullMQ entry that failed while the row stayed queued', async () => {
-    const jobId = randomUUID();
-    const queue = t.app.get<Queue>(getQueueToken(INFERENCE_JOBS_QUEUE));
-    // An entry under the job's id that ends `failed` (in production: its retries used up during a
-    // database outage). Here its payload is empty, so the worker throws.
-    const entry = await queue.add('run', null, { jobId, attempts: 1, removeOnFail: 1000 });
-    await waitFor(async () => ((await entry.getState()) === 'failed' ? true : undefined), 10_000, 50);
-    await storeWithoutEnqueue(jobId);
-    await expectCorrectResults(jobId);
-  });
+  (queueKind === 'bullmq' ? it : it.skip)(
+    'replaces a BullMQ entry that failed while the row stayed queued',
+    async () => {
+      const jobId = randomUUID();
+      const queue = t.app.get<Queue>(getQueueToken(INFERENCE_JOBS_QUEUE));
+      // An entry under the job's id that ends `failed` (in production: its retries used up during a
+      // database outage). Here its payload is empty, so the worker throws.
+      const entry = await queue.add('run', null, { jobId, attempts: 1, removeOnFail: 1000 });
+      await waitFor(async () => ((await entry.getState()) === 'failed' ? true : undefined), 10_000, 50);
+      await storeWithoutEnqueue(jobId);
+      await expectCorrectResults(jobId);
+    },
+  );
 });

@@ -53,7 +53,11 @@ describe('jobs survive a killed process', () => {
   }
 
   const status = async (api: RunningProcess, token: string, jobId: string) =>
-    (await (await checkedFetch(`${api.baseUrl}/api/v1/inference/jobs/${jobId}`, { headers: { Authorization: `Bearer ${token}` } })).json()) as {
+    (await (
+      await checkedFetch(`${api.baseUrl}/api/v1/inference/jobs/${jobId}`, {
+        headers: { Authorization: `Bearer ${token}` },
+      })
+    ).json()) as {
       status: string;
       processedRows: number;
       totalRows: number;
@@ -69,7 +73,11 @@ describe('jobs survive a killed process', () => {
       200,
     );
     expect(done).toMatchObject({ status: 'succeeded', processedRows: ROWS, totalRows: ROWS });
-    const last = (await (await checkedFetch(`${api.baseUrl}/api/v1/inference/jobs/${jobId}/results?page=${ROWS / 100}&pageSize=100`, { headers: { Authorization: `Bearer ${token}` } })).json()) as {
+    const last = (await (
+      await checkedFetch(`${api.baseUrl}/api/v1/inference/jobs/${jobId}/results?page=${ROWS / 100}&pageSize=100`, {
+        headers: { Authorization: `Bearer ${token}` },
+      })
+    ).json()) as {
       total: number;
       items: { row: number; prediction: unknown }[];
     };
@@ -115,7 +123,11 @@ describe('jobs survive a killed process', () => {
   itWithRedis(
     'BullMQ queue: a killed worker app loses nothing; the next worker finishes the job',
     async () => {
-      const env = await environment({ REDIS_URL, REDIS_PREFIX: `test-${randomBytes(4).toString('hex')}`, JOBS_RUN_IN_API: 'false' });
+      const env = await environment({
+        REDIS_URL,
+        REDIS_PREFIX: `test-${randomBytes(4).toString('hex')}`,
+        JOBS_RUN_IN_API: 'false',
+      });
       const api = await startApi(env);
       running.push(api);
       const firstWorker = startWorker(env);

@@ -8,7 +8,8 @@ import { waitFor } from '../helpers/wait-for.js';
 const jobsSuite = (env: Record<string, string>) => () => {
   let t: TestApp;
   let owner: { token: string; id: number };
-  const sensorRows = (count: number) => Array.from({ length: count }, (_, index) => [10 + (index % 40), 20 + (index % 70), 990 + (index % 50)]);
+  const sensorRows = (count: number) =>
+    Array.from({ length: count }, (_, index) => [10 + (index % 40), 20 + (index % 70), 990 + (index % 50)]);
 
   const finished = (jobId: string, token = owner.token): Promise<Record<string, any>> =>
     waitFor(async () => {
@@ -24,14 +25,42 @@ const jobsSuite = (env: Record<string, string>) => () => {
 
   it('accepts a job with 202 at once, runs it in chunks, and its results equal synchronous predictions', async () => {
     const rows = sensorRows(5000);
-    const accepted = await t.http().post('/api/v1/inference/sensor-anomaly/jobs').set(bearer(owner.token)).send({ inputs: rows }).expect(202);
+    const accepted = await t
+      .http()
+      .post('/api/v1/inference/sensor-anomaly/jobs')
+      .set(bearer(owner.token))
+      .send({ inputs: rows })
+      .expect(202);
     expect(accepted.body).toEqual({ jobId: expect.stringMatching(/^[0-9a-f-]{36}$/), status: 'queued' });
     const done = await finished(accepted.body.jobId);
-    expect(done).toMatchObject({ status: 'succeeded', progress: 1, model: 'sensor-anomaly', version: '1.0.0', totalRows: 5000, processedRows: 5000, finishedAt: expect.any(String) });
-    expect(done.result).toEqual({ rowCount: 5000, resultsPath: `/api/v1/inference/jobs/${accepted.body.jobId}/results` });
+    expect(done).toMatchObject({
+      status: 'succeeded',
+      progress: 1,
+      model: 'sensor-anomaly',
+      version: '1.0.0',
+      totalRows: 5000,
+      processedRows: 5000,
+      finishedAt: expect.any(String),
+    });
+    expect(done.result).toEqual({
+      rowCount: 5000,
+      resultsPath: `/api/v1/inference/jobs/${accepted.body.jobId}/results`,
+    });
 
-    const page = await t.http().get(`/api/v1/inference/jobs/${accepted.body.jobId}/results`).query({ page: 3, pageSize: 100 }).set(bearer(owner.token)).expect(200);
-    expect(page.body).toMatchObject({ total: 5000, page: 3, pageSize: 100, totalPages: 50, hasNext: true, hasPrevious: true });
+    const page = await t
+      .http()
+      .get(`/api/v1/inference/jobs/${accepted.body.jobId}/results`)
+      .query({ page: 3, pageSize: 100 })
+      .set(bearer(owner.token))
+      .expect(200);
+    expect(page.body).toMatchObject({
+      total: 5000,
+      page: 3,
+      pageSize: 100,
+      totalPages: 50,
+      hasNext: true,
+      hasPrevious: true,
+    });
     expect(page.body.items[0].row).toBe(200);
     const sync = await t
       .http()
@@ -55,7 +84,10 @@ const jobsSuite = (env: Record<string, string>) => () => {
       })
       .expect(202);
     const done = await finished(accepted.body.jobId);
-    expect(done.result.predictions.map((prediction: { label: string }) => prediction.label)).toEqual(['normal', 'anomaly']);
+    expect(done.result.predictions.map((prediction: { label: string }) => prediction.label)).toEqual([
+      'normal',
+      'anomaly',
+    ]);
   });
 
   it('refuses bad rows, too many rows and unknown models before accepting anything', async () => {
@@ -101,10 +133,16 @@ const jobsSuite = (env: Record<string, string>) => () => {
       .send({ inputs: [[3, 20, 2, 5]] })
       .expect(202);
     const stranger = await t.customer();
-    expectErrorShape((await t.http().get(`/api/v1/inference/jobs/${accepted.body.jobId}`).set(bearer(stranger.token)).expect(404)).body, 404);
+    expectErrorShape(
+      (await t.http().get(`/api/v1/inference/jobs/${accepted.body.jobId}`).set(bearer(stranger.token)).expect(404))
+        .body,
+      404,
+    );
     await t.http().get(`/api/v1/inference/jobs/${accepted.body.jobId}/results`).set(bearer(stranger.token)).expect(404);
     const done = await finished(accepted.body.jobId, t.adminToken);
-    expect((done as { result: { predictions: { value: number }[] } }).result.predictions[0].value).toEqual(expect.any(Number));
+    expect((done as { result: { predictions: { value: number }[] } }).result.predictions[0].value).toEqual(
+      expect.any(Number),
+    );
     await t.http().get('/api/v1/inference/jobs/not-a-uuid').set(bearer(owner.token)).expect(400);
   });
 
@@ -115,4 +153,7 @@ const jobsSuite = (env: Record<string, string>) => () => {
 };
 
 describe('inference jobs (in-process queue)', jobsSuite({}));
-describeWithRedis('inference jobs (bullmq queue)', jobsSuite({ REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `test-${randomBytes(4).toString('hex')}` }));
+describeWithRedis(
+  'inference jobs (bullmq queue)',
+  jobsSuite({ REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `test-${randomBytes(4).toString('hex')}` }),
+);

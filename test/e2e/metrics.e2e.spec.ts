@@ -15,7 +15,9 @@ describe('GET /metrics', () => {
     expect(response.headers['content-type']).toContain('text/plain');
     expect(response.text).toMatch(/http_requests_total\{method="GET",route="\/api\/v1\/auth\/me",status="200"\} 1/);
     expect(response.text).toMatch(/http_requests_total\{method="GET",route="\/api\/v1\/users\/:id",status="404"\} 1/);
-    expect(response.text).toMatch(/http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/api\/v1\/auth\/me",status="200"\}/);
+    expect(response.text).toMatch(
+      /http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/api\/v1\/auth\/me",status="200"\}/,
+    );
     expect(response.text).toMatch(/^db_pool_connections_in_use \d+/m);
     expect(response.text).toMatch(/^process_cpu_user_seconds_total /m);
     for (const line of response.text.split('\n').filter((row) => row && !row.startsWith('#'))) {

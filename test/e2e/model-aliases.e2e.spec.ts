@@ -17,7 +17,8 @@ describe('model aliases', () => {
   let user: { token: string; id: number };
   let wsBase: string;
   const admin = () => bearer(t.adminToken);
-  const putAlias = (alias: string, version: string) => t.http().put(`/api/v1/models/sensor-anomaly/aliases/${alias}`).set(admin()).send({ version });
+  const putAlias = (alias: string, version: string) =>
+    t.http().put(`/api/v1/models/sensor-anomaly/aliases/${alias}`).set(admin()).send({ version });
   const predict = (version?: string) =>
     t
       .http()
@@ -31,17 +32,37 @@ describe('model aliases', () => {
     wsBase = `ws://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}/api/v1/inference/stream`;
     user = await t.customer();
     const artifact = sensorArtifact();
-    for (const version of ['2.0.0', '3.0.0']) await attachUpload(t.http().post('/api/v1/models').set(admin()), { ...artifact, fields: sensorFields(version) }).expect(201);
+    for (const version of ['2.0.0', '3.0.0'])
+      await attachUpload(t.http().post('/api/v1/models').set(admin()), {
+        ...artifact,
+        fields: sensorFields(version),
+      }).expect(201);
   });
   afterAll(() => t.close());
 
   it('sets an alias and resolves it on predict, jobs, the stream and V2', async () => {
-    expect((await putAlias('champion', '2.0.0').expect(200)).body).toEqual({ model: 'sensor-anomaly', alias: 'champion', version: '2.0.0', previous: null });
-    expect((await t.http().get('/api/v1/models/sensor-anomaly/versions/2.0.0').set(admin()).expect(200)).body.aliases).toEqual(['champion']);
-    const listed = (await t.http().get('/api/v1/models/sensor-anomaly').set(admin()).expect(200)).body as { version: string; aliases: string[] }[];
-    expect(Object.fromEntries(listed.map((row) => [row.version, row.aliases]))).toEqual({ '1.0.0': [], '2.0.0': ['champion'], '3.0.0': [] });
+    expect((await putAlias('champion', '2.0.0').expect(200)).body).toEqual({
+      model: 'sensor-anomaly',
+      alias: 'champion',
+      version: '2.0.0',
+      previous: null,
+    });
+    expect(
+      (await t.http().get('/api/v1/models/sensor-anomaly/versions/2.0.0').set(admin()).expect(200)).body.aliases,
+    ).toEqual(['champion']);
+    const listed = (await t.http().get('/api/v1/models/sensor-anomaly').set(admin()).expect(200)).body as {
+      version: string;
+      aliases: string[];
+    }[];
+    expect(Object.fromEntries(listed.map((row) => [row.version, row.aliases]))).toEqual({
+      '1.0.0': [],
+      '2.0.0': ['champion'],
+      '3.0.0': [],
+    });
     // The registry read of a version accepts the alias too.
-    expect((await t.http().get('/api/v1/models/sensor-anomaly/versions/champion').set(admin()).expect(200)).body.version).toBe('2.0.0');
+    expect(
+      (await t.http().get('/api/v1/models/sensor-anomaly/versions/champion').set(admin()).expect(200)).body.version,
+    ).toBe('2.0.0');
 
     const served = await predict('champion').expect(200);
     expect(served.body.version).toBe('2.0.0');
@@ -55,7 +76,10 @@ describe('model aliases', () => {
       .send({ inputs: [ROW, ROW], version: 'champion' })
       .expect(202);
     const done = await waitFor(
-      async () => ((body) => (body.status === 'succeeded' ? body : undefined))((await t.http().get(`/api/v1/inference/jobs/${job.body.jobId}`).set(bearer(user.token)).expect(200)).body),
+      async () =>
+        ((body) => (body.status === 'succeeded' ? body : undefined))(
+          (await t.http().get(`/api/v1/inference/jobs/${job.body.jobId}`).set(bearer(user.token)).expect(200)).body,
+        ),
       30_000,
       50,
     );
@@ -68,7 +92,9 @@ describe('model aliases', () => {
     stream.close();
 
     await t.http().get('/v2/models/sensor-anomaly/versions/champion/ready').set(bearer(user.token)).expect(200);
-    const metadata = (await t.http().get('/v2/models/sensor-anomaly/versions/champion').set(bearer(user.token)).expect(200)).body;
+    const metadata = (
+      await t.http().get('/v2/models/sensor-anomaly/versions/champion').set(bearer(user.token)).expect(200)
+    ).body;
     expect(metadata.versions).toEqual(['2.0.0']);
     const name = metadata.inputs[0].name as string;
     const v2 = await t
@@ -93,7 +119,10 @@ describe('model aliases', () => {
     };
     const callers = [caller(), caller(), caller()];
     await waitFor(async () => (seen.length > 5 ? true : undefined), 10_000, 10);
-    expect((await putAlias('champion', '3.0.0').expect(200)).body).toMatchObject({ version: '3.0.0', previous: '2.0.0' });
+    expect((await putAlias('champion', '3.0.0').expect(200)).body).toMatchObject({
+      version: '3.0.0',
+      previous: '2.0.0',
+    });
     const movedAt = seen.length;
     await waitFor(async () => (seen.length > movedAt + 5 ? true : undefined), 10_000, 10);
     stop = true;
@@ -106,39 +135,87 @@ describe('model aliases', () => {
   });
 
   it('keeps one row when the same new alias is PUT concurrently: the last writer wins', async () => {
-    const answers = await Promise.all(['1.0.0', '2.0.0', '3.0.0', '2.0.0', '1.0.0'].map((version) => putAlias('challenger', version)));
+    const answers = await Promise.all(
+      ['1.0.0', '2.0.0', '3.0.0', '2.0.0', '1.0.0'].map((version) => putAlias('challenger', version)),
+    );
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200]);
-    const rows = await t.dataSource.query(`SELECT version FROM model_aliases WHERE ${t.dataSource.driver.escape('modelName')} = 'sensor-anomaly' AND alias = 'challenger'`);
+    const rows = await t.dataSource.query(
+      `SELECT version FROM model_aliases WHERE ${t.dataSource.driver.escape('modelName')} = 'sensor-anomaly' AND alias = 'challenger'`,
+    );
     expect(rows).toHaveLength(1);
     expect((await predict('challenger').expect(200)).body.version).toBe(rows[0].version);
   });
 
   it('refuses reserved names, bad names, unknown versions and models in the contract shape', async () => {
     for (const reserved of ['latest', 'production']) {
-      expect(expectErrorShape((await putAlias(reserved, '2.0.0').expect(400)).body, 400).code).toBe('MODEL_ALIAS_RESERVED');
-      expect(expectErrorShape((await t.http().delete(`/api/v1/models/sensor-anomaly/aliases/${reserved}`).set(admin()).expect(400)).body, 400).code).toBe('MODEL_ALIAS_RESERVED');
+      expect(expectErrorShape((await putAlias(reserved, '2.0.0').expect(400)).body, 400).code).toBe(
+        'MODEL_ALIAS_RESERVED',
+      );
+      expect(
+        expectErrorShape(
+          (await t.http().delete(`/api/v1/models/sensor-anomaly/aliases/${reserved}`).set(admin()).expect(400)).body,
+          400,
+        ).code,
+      ).toBe('MODEL_ALIAS_RESERVED');
     }
     expectErrorShape((await putAlias('a..b', '2.0.0').expect(400)).body, 400);
     expectErrorShape((await putAlias('good', 'bad..x').expect(400)).body, 400);
-    expect(expectErrorShape((await putAlias('good', '9.9.9').expect(404)).body, 404).code).toBe('MODEL_VERSION_NOT_FOUND');
-    expect(expectErrorShape((await t.http().put('/api/v1/models/ghost/aliases/good').set(admin()).send({ version: '1.0.0' }).expect(404)).body, 404).code).toBe('MODEL_NOT_FOUND');
-    expectErrorShape((await t.http().put('/api/v1/models/sensor-anomaly/aliases/good').set(admin()).send({}).expect(400)).body, 400);
+    expect(expectErrorShape((await putAlias('good', '9.9.9').expect(404)).body, 404).code).toBe(
+      'MODEL_VERSION_NOT_FOUND',
+    );
+    expect(
+      expectErrorShape(
+        (await t.http().put('/api/v1/models/ghost/aliases/good').set(admin()).send({ version: '1.0.0' }).expect(404))
+          .body,
+        404,
+      ).code,
+    ).toBe('MODEL_NOT_FOUND');
+    expectErrorShape(
+      (await t.http().put('/api/v1/models/sensor-anomaly/aliases/good').set(admin()).send({}).expect(400)).body,
+      400,
+    );
     // An alias may not take an existing version's name.
-    expect(expectErrorShape((await putAlias('1.0.0', '2.0.0').expect(409)).body, 409).code).toBe('MODEL_ALIAS_NAME_TAKEN');
-    expectErrorShape((await t.http().put('/api/v1/models/sensor-anomaly/aliases/good').set(bearer(user.token)).send({ version: '1.0.0' }).expect(403)).body, 403);
+    expect(expectErrorShape((await putAlias('1.0.0', '2.0.0').expect(409)).body, 409).code).toBe(
+      'MODEL_ALIAS_NAME_TAKEN',
+    );
+    expectErrorShape(
+      (
+        await t
+          .http()
+          .put('/api/v1/models/sensor-anomaly/aliases/good')
+          .set(bearer(user.token))
+          .send({ version: '1.0.0' })
+          .expect(403)
+      ).body,
+      403,
+    );
     // An aliased version cannot be archived.
-    expect(expectErrorShape((await t.http().delete('/api/v1/models/sensor-anomaly/versions/3.0.0').set(admin()).expect(409)).body, 409).code).toBe('MODEL_VERSION_IN_USE');
+    expect(
+      expectErrorShape(
+        (await t.http().delete('/api/v1/models/sensor-anomaly/versions/3.0.0').set(admin()).expect(409)).body,
+        409,
+      ).code,
+    ).toBe('MODEL_VERSION_IN_USE');
   });
 
   it('deletes an alias: it no longer resolves', async () => {
     await t.http().delete('/api/v1/models/sensor-anomaly/aliases/champion').set(admin()).expect(204);
     expectErrorShape((await predict('champion').expect(404)).body, 404);
-    expect(expectErrorShape((await t.http().delete('/api/v1/models/sensor-anomaly/aliases/champion').set(admin()).expect(404)).body, 404).code).toBe('MODEL_ALIAS_NOT_FOUND');
-    expect((await t.http().get('/api/v1/models/sensor-anomaly/versions/3.0.0').set(admin()).expect(200)).body.aliases).toEqual([]);
+    expect(
+      expectErrorShape(
+        (await t.http().delete('/api/v1/models/sensor-anomaly/aliases/champion').set(admin()).expect(404)).body,
+        404,
+      ).code,
+    ).toBe('MODEL_ALIAS_NOT_FOUND');
+    expect(
+      (await t.http().get('/api/v1/models/sensor-anomaly/versions/3.0.0').set(admin()).expect(200)).body.aliases,
+    ).toEqual([]);
   });
 
   it('lists alias events with from and to', async () => {
-    const events = (await t.http().get('/api/v1/models/sensor-anomaly/events').query({ pageSize: 100 }).set(admin()).expect(200)).body.items as { action: string; details: Record<string, unknown> }[];
+    const events = (
+      await t.http().get('/api/v1/models/sensor-anomaly/events').query({ pageSize: 100 }).set(admin()).expect(200)
+    ).body.items as { action: string; details: Record<string, unknown> }[];
     const champion = events
       .filter((event) => event.action === 'alias' && event.details.alias === 'champion')
       .map((event) => event.details)
@@ -152,8 +229,15 @@ describe('model aliases', () => {
 
   it('picks up an alias written by another process through the periodic sync', async () => {
     const escape = (name: string) => t.dataSource.driver.escape(name);
-    await t.dataSource.query(`INSERT INTO model_aliases (${escape('modelName')}, alias, version) VALUES ('sensor-anomaly', 'elsewhere', '2.0.0')`);
-    const served = await waitFor(async () => ((response) => (response.status === 200 ? response.body.version : undefined))(await predict('elsewhere')), 10_000, 100);
+    await t.dataSource.query(
+      `INSERT INTO model_aliases (${escape('modelName')}, alias, version) VALUES ('sensor-anomaly', 'elsewhere', '2.0.0')`,
+    );
+    const served = await waitFor(
+      async () =>
+        ((response) => (response.status === 200 ? response.body.version : undefined))(await predict('elsewhere')),
+      10_000,
+      100,
+    );
     expect(served).toBe('2.0.0');
   });
 });

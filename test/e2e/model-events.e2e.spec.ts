@@ -6,7 +6,8 @@ import { bearer, createTestApp, expectErrorShape, type TestApp } from '../helper
 describe('model events', () => {
   let t: TestApp;
   const admin = () => bearer(t.adminToken);
-  const events = (name: string, query: Record<string, number> = {}) => t.http().get(`/api/v1/models/${name}/events`).query(query).set(admin());
+  const events = (name: string, query: Record<string, number> = {}) =>
+    t.http().get(`/api/v1/models/${name}/events`).query(query).set(admin());
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -16,13 +17,24 @@ describe('model events', () => {
   it('records the shipped registration at boot as a system upload (by null)', async () => {
     const page = await events('order-value').expect(200);
     expect(page.body.items).toEqual([
-      { id: expect.any(Number), model: 'order-value', version: '1.0.0', action: 'upload', by: null, details: { shipped: true, deployed: true }, at: expect.stringMatching(/Z$/) },
+      {
+        id: expect.any(Number),
+        model: 'order-value',
+        version: '1.0.0',
+        action: 'upload',
+        by: null,
+        details: { shipped: true, deployed: true },
+        at: expect.stringMatching(/Z$/),
+      },
     ]);
   });
 
   it('records upload, deploy (with the version it replaced), undeploy and archive with the acting admin, newest first, paginated', async () => {
     const me = (await t.http().get('/api/v1/auth/me').set(admin()).expect(200)).body.id;
-    await attachUpload(t.http().post('/api/v1/models').set(admin()), { ...sensorArtifact(), fields: sensorFields('3.0.0') }).expect(201);
+    await attachUpload(t.http().post('/api/v1/models').set(admin()), {
+      ...sensorArtifact(),
+      fields: sensorFields('3.0.0'),
+    }).expect(201);
     await t.http().post('/api/v1/models/sensor-anomaly/versions/3.0.0/deploy').set(admin()).expect(200);
     await t.http().post('/api/v1/models/sensor-anomaly/versions/3.0.0/undeploy').set(admin()).expect(200);
     await t.http().delete('/api/v1/models/sensor-anomaly/versions/3.0.0').set(admin()).expect(200);
@@ -42,7 +54,10 @@ describe('model events', () => {
 
   it('is for admins only, 404 for an unknown model, 400 for a bad name or page', async () => {
     const customer = await t.customer('events_peek');
-    expectErrorShape((await t.http().get('/api/v1/models/sensor-anomaly/events').set(bearer(customer.token)).expect(403)).body, 403);
+    expectErrorShape(
+      (await t.http().get('/api/v1/models/sensor-anomaly/events').set(bearer(customer.token)).expect(403)).body,
+      403,
+    );
     await t.http().get('/api/v1/models/sensor-anomaly/events').expect(401);
     expectErrorShape((await events('no-such-model').expect(404)).body, 404);
     await events('sensor-anomaly', { pageSize: 101 }).expect(400);

@@ -44,15 +44,23 @@ describe('a replica with a missing artifact', () => {
     return { status: response.status, body: (await response.json()) as Record<string, any> };
   };
   const tokenOf = async (process: RunningProcess) =>
-    (await json(process, '/api/v1/auth/token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password }) })).body
-      .access_token as string;
+    (
+      await json(process, '/api/v1/auth/token', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password }),
+      })
+    ).body.access_token as string;
   const predict = async (process: RunningProcess, token: string) =>
     json(process, '/api/v1/inference/sensor-anomaly/predict', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
       body: JSON.stringify({ inputs: [[21, 45, 1012]] }),
     });
-  const failureOf = (body: Record<string, any>) => (body.checks?.inference?.failedModels ?? []).find((failure: { model: string }) => failure.model === 'sensor-anomaly');
+  const failureOf = (body: Record<string, any>) =>
+    (body.checks?.inference?.failedModels ?? []).find(
+      (failure: { model: string }) => failure.model === 'sensor-anomaly',
+    );
 
   it('stays not ready for the model and retries, while the other replica serves it and the row stays deployed', async () => {
     // Not ready, naming the model; and still retrying (a second attempt comes after the back-off).
@@ -65,7 +73,11 @@ describe('a replica with a missing artifact', () => {
       100,
     );
     expect(notReady.body.checks.inference.status).toBe('down');
-    expect(failureOf(notReady.body)).toMatchObject({ version: '1.0.0', reason: expect.any(String), retryAt: expect.any(String) });
+    expect(failureOf(notReady.body)).toMatchObject({
+      version: '1.0.0',
+      reason: expect.any(String),
+      retryAt: expect.any(String),
+    });
     expect(notReady.body.checks.database.status).toBe('up');
     const metrics = await (await fetch(`${broken.baseUrl}/metrics`)).text();
     expect(metrics).toMatch(/^model_ready\{model="sensor-anomaly",version="1.0.0"\} 0$/m);
@@ -73,11 +85,15 @@ describe('a replica with a missing artifact', () => {
 
     // Several sync rounds of the healthy replica have run since: it still serves the version.
     const token = await tokenOf(healthy);
-    const row = await json(healthy, '/api/v1/models/sensor-anomaly/versions/1.0.0', { headers: { Authorization: `Bearer ${token}` } });
+    const row = await json(healthy, '/api/v1/models/sensor-anomaly/versions/1.0.0', {
+      headers: { Authorization: `Bearer ${token}` },
+    });
     expect(row.body).toMatchObject({ stage: 'production', deployed: true });
     expect((await predict(healthy, token)).status).toBe(200);
     expect((await json(healthy, '/health/ready')).status).toBe(200);
-    expect(await (await fetch(`${healthy.baseUrl}/metrics`)).text()).toMatch(/^model_ready\{model="sensor-anomaly",version="1.0.0"\} 1$/m);
+    expect(await (await fetch(`${healthy.baseUrl}/metrics`)).text()).toMatch(
+      /^model_ready\{model="sensor-anomaly",version="1.0.0"\} 1$/m,
+    );
     expect((await predict(broken, await tokenOf(broken))).status).toBe(404);
   }, 60_000);
 
@@ -88,6 +104,8 @@ describe('a replica with a missing artifact', () => {
     const [fromBroken, fromHealthy] = [await predict(broken, token), await predict(healthy, token)];
     expect(fromBroken.status).toBe(200);
     expect(fromBroken.body.predictions).toEqual(fromHealthy.body.predictions);
-    expect(await (await fetch(`${broken.baseUrl}/metrics`)).text()).toMatch(/^model_ready\{model="sensor-anomaly",version="1.0.0"\} 1$/m);
+    expect(await (await fetch(`${broken.baseUrl}/metrics`)).text()).toMatch(
+      /^model_ready\{model="sensor-anomaly",version="1.0.0"\} 1$/m,
+    );
   }, 120_000);
 });

@@ -8,7 +8,8 @@ import { attachUpload, sensorArtifact, sensorFields } from '../helpers/model-fil
 describe('model registry', () => {
   let t: TestApp;
   const admin = () => bearer(t.adminToken);
-  const upload = (parts: Parameters<typeof attachUpload>[1], token = t.adminToken) => attachUpload(t.http().post('/api/v1/models').set(bearer(token)), parts);
+  const upload = (parts: Parameters<typeof attachUpload>[1], token = t.adminToken) =>
+    attachUpload(t.http().post('/api/v1/models').set(bearer(token)), parts);
   const predict = (body: object) => t.http().post('/api/v1/inference/sensor-anomaly/predict').set(admin()).send(body);
 
   beforeAll(async () => {
@@ -26,7 +27,9 @@ describe('model registry', () => {
 
   it('uploads a version as staging with the SHA-256 of model.json then the weights', async () => {
     const artifact = sensorArtifact();
-    const response = await upload({ ...artifact, fields: sensorFields('2.0.0', { description: 'retrained' }) }).expect(201);
+    const response = await upload({ ...artifact, fields: sensorFields('2.0.0', { description: 'retrained' }) }).expect(
+      201,
+    );
     const expected = createHash('sha256').update(artifact.modelJson).update(artifact.weights[0].data).digest('hex');
     expect(response.body).toMatchObject({
       name: 'sensor-anomaly',
@@ -46,26 +49,66 @@ describe('model registry', () => {
 
   it('refuses a duplicate, a corrupt artifact, a shape mismatch and unsafe names, storing nothing', async () => {
     const artifact = sensorArtifact();
-    expect(expectErrorShape((await upload({ ...artifact, fields: sensorFields('2.0.0') }).expect(409)).body, 409).code).toBe('MODEL_VERSION_EXISTS');
+    expect(
+      expectErrorShape((await upload({ ...artifact, fields: sensorFields('2.0.0') }).expect(409)).body, 409).code,
+    ).toBe('MODEL_VERSION_EXISTS');
 
-    const badJson = await upload({ modelJson: Buffer.from('{not json'), weights: artifact.weights, fields: sensorFields('3.0.0') }).expect(400);
+    const badJson = await upload({
+      modelJson: Buffer.from('{not json'),
+      weights: artifact.weights,
+      fields: sensorFields('3.0.0'),
+    }).expect(400);
     expect(badJson.body).toMatchObject({ code: 'MODEL_ARTIFACT_INVALID', message: expect.stringMatching(/JSON/) });
-    const truncated = await upload({ modelJson: artifact.modelJson, weights: [{ name: 'weights.bin', data: artifact.weights[0].data.subarray(0, 100) }], fields: sensorFields('3.0.1') }).expect(400);
-    expect(truncated.body).toMatchObject({ code: 'MODEL_ARTIFACT_INVALID', message: expect.stringMatching(/does not load|bytes/) });
-    const missingWeights = await upload({ modelJson: artifact.modelJson, weights: [{ name: 'other.bin', data: artifact.weights[0].data }], fields: sensorFields('3.0.2') }).expect(400);
-    expect(missingWeights.body).toMatchObject({ code: 'MODEL_ARTIFACT_INVALID', message: expect.stringMatching(/not named|Missing/) });
-    const shape = await upload({ ...artifact, fields: sensorFields('3.0.3', { inputShape: '[4]', featureNames: '["a","b","c","d"]' }) }).expect(400);
-    expect(shape.body).toMatchObject({ code: 'MODEL_INPUT_SHAPE_MISMATCH', message: expect.stringMatching(/inputShape \[4\] disagrees/) });
-    const labels = await upload({ ...artifact, fields: sensorFields('3.0.4', { outputLabels: '["a","b","c"]' }) }).expect(400);
+    const truncated = await upload({
+      modelJson: artifact.modelJson,
+      weights: [{ name: 'weights.bin', data: artifact.weights[0].data.subarray(0, 100) }],
+      fields: sensorFields('3.0.1'),
+    }).expect(400);
+    expect(truncated.body).toMatchObject({
+      code: 'MODEL_ARTIFACT_INVALID',
+      message: expect.stringMatching(/does not load|bytes/),
+    });
+    const missingWeights = await upload({
+      modelJson: artifact.modelJson,
+      weights: [{ name: 'other.bin', data: artifact.weights[0].data }],
+      fields: sensorFields('3.0.2'),
+    }).expect(400);
+    expect(missingWeights.body).toMatchObject({
+      code: 'MODEL_ARTIFACT_INVALID',
+      message: expect.stringMatching(/not named|Missing/),
+    });
+    const shape = await upload({
+      ...artifact,
+      fields: sensorFields('3.0.3', { inputShape: '[4]', featureNames: '["a","b","c","d"]' }),
+    }).expect(400);
+    expect(shape.body).toMatchObject({
+      code: 'MODEL_INPUT_SHAPE_MISMATCH',
+      message: expect.stringMatching(/inputShape \[4\] disagrees/),
+    });
+    const labels = await upload({
+      ...artifact,
+      fields: sensorFields('3.0.4', { outputLabels: '["a","b","c"]' }),
+    }).expect(400);
     expect(labels.body.code).toBe('MODEL_OUTPUT_LABELS_MISMATCH');
-    const framework = await upload({ ...artifact, fields: sensorFields('3.0.5', { framework: 'tfjs-graph' }) }).expect(400);
+    const framework = await upload({ ...artifact, fields: sensorFields('3.0.5', { framework: 'tfjs-graph' }) }).expect(
+      400,
+    );
     expect(framework.body.code).toBe('MODEL_FRAMEWORK_MISMATCH');
 
-    for (const fields of [sensorFields('../../escape'), sensorFields('1.0', { name: '../etc' }), sensorFields('latest'), sensorFields('4.0.0', { inputShape: 'not json' })]) {
+    for (const fields of [
+      sensorFields('../../escape'),
+      sensorFields('1.0', { name: '../etc' }),
+      sensorFields('latest'),
+      sensorFields('4.0.0', { inputShape: 'not json' }),
+    ]) {
       const response = await upload({ ...artifact, fields }).expect(400);
       expectErrorShape(response.body, 400);
     }
-    const traversal = await upload({ modelJson: artifact.modelJson, weights: [{ name: '../../evil.bin', data: artifact.weights[0].data }], fields: sensorFields('4.0.1') });
+    const traversal = await upload({
+      modelJson: artifact.modelJson,
+      weights: [{ name: '../../evil.bin', data: artifact.weights[0].data }],
+      fields: sensorFields('4.0.1'),
+    });
     expect(traversal.status).toBe(400);
     await upload({ modelJson: artifact.modelJson, fields: sensorFields('4.0.2') }).expect(400);
 
@@ -83,8 +126,14 @@ describe('model registry', () => {
   });
 
   it('deploys, rolls back, undeploys and archives; latest follows production', async () => {
-    expect((await t.http().get('/api/v1/models/sensor-anomaly/versions/latest').set(admin()).expect(200)).body.version).toBe('1.0.0');
-    const deployed = await t.http().post('/api/v1/models/sensor-anomaly/versions/2.0.0/deploy').set(admin()).expect(200);
+    expect(
+      (await t.http().get('/api/v1/models/sensor-anomaly/versions/latest').set(admin()).expect(200)).body.version,
+    ).toBe('1.0.0');
+    const deployed = await t
+      .http()
+      .post('/api/v1/models/sensor-anomaly/versions/2.0.0/deploy')
+      .set(admin())
+      .expect(200);
     expect(deployed.body).toMatchObject({ version: '2.0.0', stage: 'production', deployed: true });
     const old = await t.http().get('/api/v1/models/sensor-anomaly/versions/1.0.0').set(admin()).expect(200);
     expect(old.body).toMatchObject({ stage: 'staging', deployed: false });
@@ -94,13 +143,21 @@ describe('model registry', () => {
     // Roll back.
     await t.http().post('/api/v1/models/sensor-anomaly/versions/1.0.0/deploy').set(admin()).expect(200);
     expect((await predict({ inputs: [21, 45, 1012] }).expect(200)).body.version).toBe('1.0.0');
-    expect((await t.http().get('/api/v1/models/sensor-anomaly/versions/latest').set(admin()).expect(200)).body.version).toBe('1.0.0');
+    expect(
+      (await t.http().get('/api/v1/models/sensor-anomaly/versions/latest').set(admin()).expect(200)).body.version,
+    ).toBe('1.0.0');
 
-    const undeployed = await t.http().post('/api/v1/models/sensor-anomaly/versions/1.0.0/undeploy').set(admin()).expect(200);
+    const undeployed = await t
+      .http()
+      .post('/api/v1/models/sensor-anomaly/versions/1.0.0/undeploy')
+      .set(admin())
+      .expect(200);
     expect(undeployed.body).toMatchObject({ stage: 'staging', deployed: false });
     expectErrorShape((await predict({ inputs: [21, 45, 1012] }).expect(404)).body, 404);
     // With no production version, latest is the most recently created.
-    expect((await t.http().get('/api/v1/models/sensor-anomaly/versions/latest').set(admin()).expect(200)).body.version).toBe('2.0.0');
+    expect(
+      (await t.http().get('/api/v1/models/sensor-anomaly/versions/latest').set(admin()).expect(200)).body.version,
+    ).toBe('2.0.0');
 
     const archived = await t.http().delete('/api/v1/models/sensor-anomaly/versions/2.0.0').set(admin()).expect(200);
     expect(archived.body).toMatchObject({ stage: 'archived', deployed: false });

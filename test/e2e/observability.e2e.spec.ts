@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { freePort, processEnvironment, startApi, startWorker, type RunningProcess } from '../helpers/app-process.js';
-import { dashboardQueries, dockerHealthcheck, dockerRuntimeUser, exportedSeriesNames, metricNames } from '../helpers/observability-files.js';
+import {
+  dashboardQueries,
+  dockerHealthcheck,
+  dockerRuntimeUser,
+  exportedSeriesNames,
+  metricNames,
+} from '../helpers/observability-files.js';
 import { describeWithRedis, TEST_REDIS_URL } from '../helpers/services.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { createTestDatabase, type TestDatabase } from '../setup/test-database.js';
@@ -48,7 +54,8 @@ describe('observability: dashboard metrics, worker endpoint, image health check'
   });
 
   it('covers what operators asked for, and every query names a metric', () => {
-    for (const { panel, expr } of queries) expect({ panel, names: metricNames(expr).length > 0 }).toEqual({ panel, names: true });
+    for (const { panel, expr } of queries)
+      expect({ panel, names: metricNames(expr).length > 0 }).toEqual({ panel, names: true });
     const used = new Set(queries.flatMap(({ expr }) => metricNames(expr)));
     for (const name of [
       'http_requests_total', // request rate and errors by route
@@ -91,7 +98,8 @@ describe('observability: dashboard metrics, worker endpoint, image health check'
       worker = startWorker({ ...env, REDIS_URL: TEST_REDIS_URL, PORT: String(port) });
       await waitFor(
         async () => {
-          if (worker.child.exitCode !== null || worker.child.signalCode !== null) throw new Error(`worker exited:\n${worker.output()}`);
+          if (worker.child.exitCode !== null || worker.child.signalCode !== null)
+            throw new Error(`worker exited:\n${worker.output()}`);
           const response = await fetch(`${workerUrl}/health/ready`).catch(() => undefined);
           return response?.status === 200 ? true : undefined;
         },
@@ -118,7 +126,10 @@ describe('observability: dashboard metrics, worker endpoint, image health check'
 
     it("answers readiness like the API, 404 elsewhere, and passes the image's HEALTHCHECK", async () => {
       const ready = await (await fetch(`${workerUrl}/health/ready`)).json();
-      expect(ready).toMatchObject({ status: 'ok', checks: { database: { status: 'up' }, inference: { status: 'up' } } });
+      expect(ready).toMatchObject({
+        status: 'ok',
+        checks: { database: { status: 'up' }, inference: { status: 'up' } },
+      });
       expect(await (await fetch(`${workerUrl}/health`)).json()).toEqual({ status: 'ok' });
       expect((await fetch(`${workerUrl}/api/v1/users`)).status).toBe(404);
       expect(await healthcheck(Number(new URL(workerUrl).port))).toBe(0);

@@ -31,8 +31,11 @@ describe('Open Inference Protocol (V2) REST', () => {
       .post(path)
       .set(bearer(token))
       .send(body as object);
-  const inputName = async (model: string) => (await get(`/v2/models/${model}`).expect(200)).body.inputs[0].name as string;
-  const predict = async (model: string, rows: number[][]) => (await t.http().post(`/api/v1/inference/${model}/predict`).set(bearer(token)).send({ inputs: rows }).expect(200)).body;
+  const inputName = async (model: string) =>
+    (await get(`/v2/models/${model}`).expect(200)).body.inputs[0].name as string;
+  const predict = async (model: string, rows: number[][]) =>
+    (await t.http().post(`/api/v1/inference/${model}/predict`).set(bearer(token)).send({ inputs: rows }).expect(200))
+      .body;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -63,7 +66,11 @@ describe('Open Inference Protocol (V2) REST', () => {
   });
 
   it('model metadata names the platform, the single input and the outputs, -1 for the batch', async () => {
-    for (const path of ['/v2/models/sensor-anomaly', '/v2/models/sensor-anomaly/versions/1.0.0', '/v2/models/sensor-anomaly/versions/latest']) {
+    for (const path of [
+      '/v2/models/sensor-anomaly',
+      '/v2/models/sensor-anomaly/versions/1.0.0',
+      '/v2/models/sensor-anomaly/versions/latest',
+    ]) {
       const answer = await get(path).expect(200);
       expectOipSchema('metadata_model_response', answer.body);
       expect(answer.body).toEqual({
@@ -80,20 +87,26 @@ describe('Open Inference Protocol (V2) REST', () => {
     const regression = await get('/v2/models/order-value').expect(200);
     expectOipSchema('metadata_model_response', regression.body);
     expect(regression.body.outputs).toEqual([{ name: 'values', datatype: 'FP32', shape: [-1, 1] }]);
-    for (const path of ['/v2/models/sensor-anomaly/ready', '/v2/models/order-value/versions/1.0.0/ready']) expect((await get(path).expect(200)).text).toBe('');
+    for (const path of ['/v2/models/sensor-anomaly/ready', '/v2/models/order-value/versions/1.0.0/ready'])
+      expect((await get(path).expect(200)).text).toBe('');
   });
 
   it('classifier: probabilities equal predict within 1e-6, flat or nested, with id echoed and the label on request', async () => {
     const name = await inputName('sensor-anomaly');
     const reference = await predict('sensor-anomaly', SENSOR_ROWS);
-    const flat = await infer('/v2/models/sensor-anomaly/infer', { id: 'req-1', inputs: [{ name, shape: [3, 3], datatype: 'FP32', data: SENSOR_ROWS.flat() }] }).expect(200);
+    const flat = await infer('/v2/models/sensor-anomaly/infer', {
+      id: 'req-1',
+      inputs: [{ name, shape: [3, 3], datatype: 'FP32', data: SENSOR_ROWS.flat() }],
+    }).expect(200);
     expectOipSchema('inference_response', flat.body);
     expect(flat.body).toMatchObject({ model_name: 'sensor-anomaly', model_version: '1.0.0', id: 'req-1' });
     expect(flat.body.outputs).toHaveLength(1);
     const [probabilities] = flat.body.outputs;
     expect(probabilities).toMatchObject({ name: 'probabilities', datatype: 'FP32', shape: [3, 2] });
     reference.predictions.forEach((prediction: { probabilities: Record<string, number> }, row: number) => {
-      ['normal', 'anomaly'].forEach((label, column) => expect(Math.abs(probabilities.data[row * 2 + column] - prediction.probabilities[label])).toBeLessThan(1e-6));
+      ['normal', 'anomaly'].forEach((label, column) =>
+        expect(Math.abs(probabilities.data[row * 2 + column] - prediction.probabilities[label])).toBeLessThan(1e-6),
+      );
     });
 
     const nested = await infer('/v2/models/sensor-anomaly/versions/1.0.0/infer', {
@@ -103,17 +116,26 @@ describe('Open Inference Protocol (V2) REST', () => {
     }).expect(200);
     expectOipSchema('inference_response', nested.body);
     expect(nested.body.id).toBeUndefined();
-    expect(nested.body.outputs[0]).toEqual({ name: 'label', datatype: 'BYTES', shape: [3], data: reference.predictions.map((prediction: { label: string }) => prediction.label) });
+    expect(nested.body.outputs[0]).toEqual({
+      name: 'label',
+      datatype: 'BYTES',
+      shape: [3],
+      data: reference.predictions.map((prediction: { label: string }) => prediction.label),
+    });
     expect(nested.body.outputs[1]).toEqual(probabilities);
   });
 
   it('regressor: values equal predict within 1e-6', async () => {
     const name = await inputName('order-value');
     const reference = await predict('order-value', ORDER_ROWS);
-    const answer = await infer('/v2/models/order-value/versions/latest/infer', { inputs: [{ name, shape: [3, 4], datatype: 'FP64', data: ORDER_ROWS }] }).expect(200);
+    const answer = await infer('/v2/models/order-value/versions/latest/infer', {
+      inputs: [{ name, shape: [3, 4], datatype: 'FP64', data: ORDER_ROWS }],
+    }).expect(200);
     expectOipSchema('inference_response', answer.body);
     expect(answer.body.outputs[0]).toMatchObject({ name: 'values', datatype: 'FP32', shape: [3, 1] });
-    reference.predictions.forEach((prediction: { value: number }, row: number) => expect(Math.abs(answer.body.outputs[0].data[row] - prediction.value)).toBeLessThan(1e-6));
+    reference.predictions.forEach((prediction: { value: number }, row: number) =>
+      expect(Math.abs(answer.body.outputs[0].data[row] - prediction.value)).toBeLessThan(1e-6),
+    );
   });
 
   it('every numeric datatype is read as the same float32 row', async () => {
@@ -122,20 +144,32 @@ describe('Open Inference Protocol (V2) REST', () => {
       [3, 20, 2, 5],
       [1, 0, 1, 0],
     ];
-    const reference = (await infer('/v2/models/order-value/infer', { inputs: [{ name, shape: [2, 4], datatype: 'FP32', data: rows.flat() }] }).expect(200)).body.outputs[0].data;
+    const reference = (
+      await infer('/v2/models/order-value/infer', {
+        inputs: [{ name, shape: [2, 4], datatype: 'FP32', data: rows.flat() }],
+      }).expect(200)
+    ).body.outputs[0].data;
     for (const datatype of ['FP64', 'FP16', 'INT8', 'INT16', 'INT32', 'INT64', 'UINT8', 'UINT16', 'UINT32', 'UINT64']) {
-      const answer = await infer('/v2/models/order-value/infer', { inputs: [{ name, shape: [2, 4], datatype, data: rows.flat() }] }).expect(200);
+      const answer = await infer('/v2/models/order-value/infer', {
+        inputs: [{ name, shape: [2, 4], datatype, data: rows.flat() }],
+      }).expect(200);
       expectOipSchema('inference_response', answer.body);
       expect(answer.body.outputs[0].data).toEqual(reference);
     }
-    const asBool = await infer('/v2/models/order-value/infer', { inputs: [{ name, shape: [1, 4], datatype: 'BOOL', data: [true, false, true, false] }] }).expect(200);
-    const asNumbers = await infer('/v2/models/order-value/infer', { inputs: [{ name, shape: [1, 4], datatype: 'UINT8', data: [1, 0, 1, 0] }] }).expect(200);
+    const asBool = await infer('/v2/models/order-value/infer', {
+      inputs: [{ name, shape: [1, 4], datatype: 'BOOL', data: [true, false, true, false] }],
+    }).expect(200);
+    const asNumbers = await infer('/v2/models/order-value/infer', {
+      inputs: [{ name, shape: [1, 4], datatype: 'UINT8', data: [1, 0, 1, 0] }],
+    }).expect(200);
     expect(asBool.body.outputs).toEqual(asNumbers.body.outputs);
   });
 
   it('refuses bad tensors with 400 { error }, naming the problem', async () => {
     const name = await inputName('sensor-anomaly');
-    const tensor = (overrides: Record<string, unknown>) => ({ inputs: [{ name, shape: [1, 3], datatype: 'FP32', data: [21.5, 45, 1012], ...overrides }] });
+    const tensor = (overrides: Record<string, unknown>) => ({
+      inputs: [{ name, shape: [1, 3], datatype: 'FP32', data: [21.5, 45, 1012], ...overrides }],
+    });
     const cases: [unknown, RegExp][] = [
       [tensor({ shape: [2, 3] }), /3 values but its shape \[2,3\] needs 6/],
       [tensor({ shape: [1, 3], data: [1, 2, 3, 4] }), /4 values but its shape \[1,3\] needs 3/],
@@ -163,36 +197,70 @@ describe('Open Inference Protocol (V2) REST', () => {
       const answer = await infer('/v2/models/sensor-anomaly/infer', body).expect(400);
       expect(expectOipError(answer.body)).toMatch(message);
     }
-    const malformed = await t.http().post('/v2/models/sensor-anomaly/infer').set(bearer(token)).set('Content-Type', 'application/json').send('{"inputs": [').expect(400);
+    const malformed = await t
+      .http()
+      .post('/v2/models/sensor-anomaly/infer')
+      .set(bearer(token))
+      .set('Content-Type', 'application/json')
+      .send('{"inputs": [')
+      .expect(400);
     expectOipError(malformed.body);
   });
 
   it('unknown models and versions are 404, a missing or bad token 401, all in { error }', async () => {
     const name = await inputName('sensor-anomaly');
     const body = { inputs: [{ name, shape: [1, 3], datatype: 'FP32', data: [1, 2, 3] }] };
-    for (const path of ['/v2/models/nope', '/v2/models/sensor-anomaly/versions/9.9.9', '/v2/models/nope/ready', '/v2/models/sensor-anomaly/versions/9.9.9/ready']) {
+    for (const path of [
+      '/v2/models/nope',
+      '/v2/models/sensor-anomaly/versions/9.9.9',
+      '/v2/models/nope/ready',
+      '/v2/models/sensor-anomaly/versions/9.9.9/ready',
+    ]) {
       expectOipError((await get(path).expect(404)).body, 'metadata_model_error_response');
     }
-    for (const path of ['/v2/models/nope/infer', '/v2/models/sensor-anomaly/versions/9.9.9/infer']) expectOipError((await infer(path, body).expect(404)).body);
+    for (const path of ['/v2/models/nope/infer', '/v2/models/sensor-anomaly/versions/9.9.9/infer'])
+      expectOipError((await infer(path, body).expect(404)).body);
     expectOipError((await get('/v2/models/bad%20name').expect(400)).body, 'metadata_model_error_response');
     for (const path of ['/v2', '/v2/models/sensor-anomaly', '/v2/models/sensor-anomaly/ready']) {
       expectOipError((await t.http().get(path).expect(401)).body, 'metadata_server_error_response');
-      expectOipError((await t.http().get(path).set(bearer('not-a-token')).expect(401)).body, 'metadata_server_error_response');
+      expectOipError(
+        (await t.http().get(path).set(bearer('not-a-token')).expect(401)).body,
+        'metadata_server_error_response',
+      );
     }
     expectOipError((await t.http().post('/v2/models/sensor-anomaly/infer').send(body).expect(401)).body);
   });
 
   it('records each call with source oip and counts it in the metrics', async () => {
     const name = await inputName('sensor-anomaly');
-    await infer('/v2/models/sensor-anomaly/infer', { inputs: [{ name, shape: [1, 3], datatype: 'FP32', data: [21.5, 45, 1012] }] }).expect(200);
-    await infer('/v2/models/sensor-anomaly/infer', { inputs: [{ name, shape: [1, 3], datatype: 'FP32', data: [1, 2] }] }).expect(400);
+    await infer('/v2/models/sensor-anomaly/infer', {
+      inputs: [{ name, shape: [1, 3], datatype: 'FP32', data: [21.5, 45, 1012] }],
+    }).expect(200);
+    await infer('/v2/models/sensor-anomaly/infer', {
+      inputs: [{ name, shape: [1, 3], datatype: 'FP32', data: [1, 2] }],
+    }).expect(400);
     await t.app.get(InferenceRecordWriter).flush();
-    const page = await t.http().get('/api/v1/inference/records').query({ model: 'sensor-anomaly', source: 'oip', pageSize: 100 }).set(bearer(t.adminToken)).expect(200);
+    const page = await t
+      .http()
+      .get('/api/v1/inference/records')
+      .query({ model: 'sensor-anomaly', source: 'oip', pageSize: 100 })
+      .set(bearer(t.adminToken))
+      .expect(200);
     const mine = page.body.items.filter((item: { userId: number }) => item.userId === userId);
-    expect(mine.some((item: { success: boolean; output: { label: string }[] }) => item.success && item.output[0].label === 'normal')).toBe(true);
-    expect(mine.some((item: { success: boolean; error: string }) => !item.success && /2 values but its shape/.test(item.error))).toBe(true);
+    expect(
+      mine.some(
+        (item: { success: boolean; output: { label: string }[] }) => item.success && item.output[0].label === 'normal',
+      ),
+    ).toBe(true);
+    expect(
+      mine.some(
+        (item: { success: boolean; error: string }) => !item.success && /2 values but its shape/.test(item.error),
+      ),
+    ).toBe(true);
     const metrics = await t.http().get('/metrics').expect(200);
-    expect(metrics.text).toMatch(/inference_request_success_total\{model="sensor-anomaly",version="1.0.0",source="oip"\} [1-9]/);
+    expect(metrics.text).toMatch(
+      /inference_request_success_total\{model="sensor-anomaly",version="1.0.0",source="oip"\} [1-9]/,
+    );
   });
 
   it('hostile bodies never make a 5xx (seeded random JSON)', async () => {
@@ -210,8 +278,19 @@ describe('Open Inference Protocol (V2) REST', () => {
       };
       if (random() < 0.3) tensor[pick(['parameters', 'extra', 'data'])] = pick(values);
       const body =
-        random() < 0.2 ? pick(values) : { inputs: random() < 0.85 ? [tensor] : pick(values), ...(random() < 0.3 ? { outputs: pick(values) } : {}), ...(random() < 0.2 ? { id: pick(values) } : {}) };
-      const answer = await t.http().post('/v2/models/sensor-anomaly/infer').set(bearer(token)).send(JSON.stringify(body)).set('Content-Type', 'application/json');
+        random() < 0.2
+          ? pick(values)
+          : {
+              inputs: random() < 0.85 ? [tensor] : pick(values),
+              ...(random() < 0.3 ? { outputs: pick(values) } : {}),
+              ...(random() < 0.2 ? { id: pick(values) } : {}),
+            };
+      const answer = await t
+        .http()
+        .post('/v2/models/sensor-anomaly/infer')
+        .set(bearer(token))
+        .send(JSON.stringify(body))
+        .set('Content-Type', 'application/json');
       expect(answer.status).toBeLessThan(500);
       if (answer.status !== 200) expectOipError(answer.body);
       else expectOipSchema('inference_response', answer.body);
@@ -228,10 +307,22 @@ describe('Open Inference Protocol (V2) REST', () => {
           .expect(201)
       ).body.key as string;
     const [predictKey, readKey] = [await createKey(['predict']), await createKey(['read'])];
-    const body = { inputs: [{ name: await inputName('sensor-anomaly'), shape: [1, 3], datatype: 'FP32', data: SENSOR_ROWS[0] }] };
-    const served = await t.http().post('/v2/models/sensor-anomaly/infer').set('X-API-Key', predictKey).send(body).expect(200);
+    const body = {
+      inputs: [{ name: await inputName('sensor-anomaly'), shape: [1, 3], datatype: 'FP32', data: SENSOR_ROWS[0] }],
+    };
+    const served = await t
+      .http()
+      .post('/v2/models/sensor-anomaly/infer')
+      .set('X-API-Key', predictKey)
+      .send(body)
+      .expect(200);
     expectOipSchema('inference_response', served.body);
-    const refused = await t.http().post('/v2/models/sensor-anomaly/infer').set('Authorization', `Bearer ${readKey}`).send(body).expect(403);
+    const refused = await t
+      .http()
+      .post('/v2/models/sensor-anomaly/infer')
+      .set('Authorization', `Bearer ${readKey}`)
+      .send(body)
+      .expect(403);
     expectOipError(refused.body);
   });
 });

@@ -55,19 +55,32 @@ describe('the OpenAPI document as frontend teams use it', () => {
       types: [],
       skipLibCheck: true,
     });
-    const diagnostics = ts.getPreEmitDiagnostics(program).map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+    const diagnostics = ts
+      .getPreEmitDiagnostics(program)
+      .map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
     expect(diagnostics).toEqual([]);
 
-    const compiled = ts.transpileModule(ts.sys.readFile(join(work, 'flow.ts'))!, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } }).outputText;
+    const compiled = ts.transpileModule(ts.sys.readFile(join(work, 'flow.ts'))!, {
+      compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 },
+    }).outputText;
     writeFileSync(join(work, 'flow.mjs'), compiled);
-    const { runFlow } = (await import(pathToFileURL(join(work, 'flow.mjs')).href)) as { runFlow: (baseUrl: string, username: string, password: string) => Promise<Record<string, unknown>> };
+    const { runFlow } = (await import(pathToFileURL(join(work, 'flow.mjs')).href)) as {
+      runFlow: (baseUrl: string, username: string, password: string) => Promise<Record<string, unknown>>;
+    };
     // The flow calls the global fetch; during the run every answer it gets is checked against the document.
     const mismatches: string[] = [];
     const plainFetch = globalThis.fetch;
     globalThis.fetch = validatingFetch(new OpenApiResponseValidator(document), mismatches, plainFetch);
-    const result = await runFlow(baseUrl, ADMIN.username, ADMIN.password).finally(() => (globalThis.fetch = plainFetch));
+    const result = await runFlow(baseUrl, ADMIN.username, ADMIN.password).finally(
+      () => (globalThis.fetch = plainFetch),
+    );
     expect(mismatches).toEqual([]);
-    expect(result).toMatchObject({ username: ADMIN.username, role: 'admin', predictedVersion: '1.0.0', unauthorized: 401 });
+    expect(result).toMatchObject({
+      username: ADMIN.username,
+      role: 'admin',
+      predictedVersion: '1.0.0',
+      unauthorized: 401,
+    });
     expect(result.modelNames).toEqual(expect.arrayContaining(['sensor-anomaly', 'order-value']));
     const commerce = result.commerce as {
       categorySlug: string;
@@ -93,7 +106,13 @@ describe('the OpenAPI document as frontend teams use it', () => {
     // A customer's order is its own, reads back as placed, and is the only one in both of its lists.
     expect(commerce.customer.role).toBe('customer');
     expect(commerce.customer.orderUserId).toBe(commerce.customer.id);
-    expect(commerce.readBack).toEqual({ status: 200, id: commerce.orderId, orderNumber: commerce.orderNumber, totalAmount: '39.90', lines: [[commerce.productId, 2, '19.95', '39.90']] });
+    expect(commerce.readBack).toEqual({
+      status: 200,
+      id: commerce.orderId,
+      orderNumber: commerce.orderNumber,
+      totalAmount: '39.90',
+      lines: [[commerce.productId, 2, '19.95', '39.90']],
+    });
     expect(commerce.listedOrderIds).toEqual([commerce.orderId]);
     expect(commerce.userOrderIds).toEqual([commerce.orderId]);
     expect(commerce.orderEvents).toEqual([[null, 'pending']]);
@@ -112,12 +131,18 @@ describe('the OpenAPI document as frontend teams use it', () => {
 
   it('runs the tag flow of the same generated client: create a tag, tag a product, filter by it', async () => {
     // flow.mjs was type-checked and compiled by the test above.
-    const { runTagFlow } = (await import(pathToFileURL(join(work, 'flow.mjs')).href)) as { runTagFlow: (baseUrl: string, username: string, password: string) => Promise<Record<string, any>> };
+    const { runTagFlow } = (await import(pathToFileURL(join(work, 'flow.mjs')).href)) as {
+      runTagFlow: (baseUrl: string, username: string, password: string) => Promise<Record<string, any>>;
+    };
     const result = await runTagFlow(baseUrl, ADMIN.username, ADMIN.password);
     const slug = result.tag.slug as string;
     expect(result.tag).toEqual({ status: 201, slug: expect.stringMatching(/^flow-tag-/) });
     expect(result.listedTagSlugs).toContain(slug);
     expect(result.tagged).toEqual({ status: 200, tagSlugs: [slug] });
-    expect(result.filtered).toEqual({ total: 1, names: [expect.stringMatching(/^Tagged Flow Lamp /)], tagSlugs: [[slug]] });
+    expect(result.filtered).toEqual({
+      total: 1,
+      names: [expect.stringMatching(/^Tagged Flow Lamp /)],
+      tagSlugs: [[slug]],
+    });
   });
 });

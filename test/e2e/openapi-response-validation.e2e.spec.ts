@@ -20,7 +20,13 @@ describe('responses checked against the live OpenAPI document', () => {
   });
   afterAll(() => t.close());
 
-  const observed = (method: string, url: string, status: number, body: unknown, contentType = 'application/json; charset=utf-8') => ({
+  const observed = (
+    method: string,
+    url: string,
+    status: number,
+    body: unknown,
+    contentType = 'application/json; charset=utf-8',
+  ) => ({
     method,
     url,
     status,
@@ -43,11 +49,17 @@ describe('responses checked against the live OpenAPI document', () => {
       .expect(200);
     expect(Object.keys(classified.body.predictions[0]).sort()).toEqual(['confidence', 'label', 'probabilities']);
     expect(Object.keys(regressed.body.predictions[0])).toEqual(['value']);
-    for (const response of [classified, regressed]) expect(validator.check(observed('POST', '/api/v1/inference/x/predict', 200, response.text))).toBeUndefined();
+    for (const response of [classified, regressed])
+      expect(validator.check(observed('POST', '/api/v1/inference/x/predict', 200, response.text))).toBeUndefined();
   });
 
   it('fails a body that matches no branch or two, naming the operation, the status and the schema errors', () => {
-    const both = { model: 'm', version: '1', latencyMs: 1, predictions: [{ label: 'a', confidence: 1, probabilities: { a: 1 }, value: 2 }] };
+    const both = {
+      model: 'm',
+      version: '1',
+      latencyMs: 1,
+      predictions: [{ label: 'a', confidence: 1, probabilities: { a: 1 }, value: 2 }],
+    };
     const message = validator.check(observed('POST', '/api/v1/inference/m/predict?x=1', 200, both));
     expect(message).toContain('POST /api/v1/inference/{name}/predict answered 200');
     expect(message).toContain('/predictions/0 must match exactly one schema in oneOf');
@@ -57,13 +69,23 @@ describe('responses checked against the live OpenAPI document', () => {
   });
 
   it('fails an undocumented status, an unknown operation, and an error body out of shape', () => {
-    expect(validator.check(observed('GET', '/api/v1/auth/me', 418, {}))).toMatch(/GET \/api\/v1\/auth\/me answered 418: status 418 is not documented \(documented: 200, 401/);
+    expect(validator.check(observed('GET', '/api/v1/auth/me', 418, {}))).toMatch(
+      /GET \/api\/v1\/auth\/me answered 418: status 418 is not documented \(documented: 200, 401/,
+    );
     expect(validator.check(observed('PUT', '/api/v1/auth/me', 200, {}))).toMatch(/the document has no PUT operation/);
     expect(validator.check(observed('GET', '/api/v1/nowhere', 200, {}))).toMatch(/the path is not in the document/);
-    expect(validator.check(observed('GET', '/api/v1/auth/me', 401, { message: 'no' }))).toMatch(/must have required property 'statusCode'/);
-    expect(validator.check(observed('GET', '/api/v1/nowhere', 404, { message: 'no' }))).toMatch(/must have required property 'statusCode'/);
-    expect(validator.check(observed('GET', '/metrics', 200, '# HELP x\n', 'application/json'))).toMatch(/body is not valid JSON|answered application\/json/);
-    expect(validator.check(observed('GET', '/metrics', 200, '# HELP x\n', 'text/plain; version=0.0.4'))).toBeUndefined();
+    expect(validator.check(observed('GET', '/api/v1/auth/me', 401, { message: 'no' }))).toMatch(
+      /must have required property 'statusCode'/,
+    );
+    expect(validator.check(observed('GET', '/api/v1/nowhere', 404, { message: 'no' }))).toMatch(
+      /must have required property 'statusCode'/,
+    );
+    expect(validator.check(observed('GET', '/metrics', 200, '# HELP x\n', 'application/json'))).toMatch(
+      /body is not valid JSON|answered application\/json/,
+    );
+    expect(
+      validator.check(observed('GET', '/metrics', 200, '# HELP x\n', 'text/plain; version=0.0.4')),
+    ).toBeUndefined();
   });
 
   it('makes a test fail through http() when the answer does not match', async () => {
@@ -72,12 +94,25 @@ describe('responses checked against the live OpenAPI document', () => {
       ...document,
       paths: {
         '/health': {
-          get: { responses: { '200': { description: 'x', content: { 'application/json': { schema: { type: 'object', required: ['nope'], properties: { nope: { type: 'string' } } } } } } } },
+          get: {
+            responses: {
+              '200': {
+                description: 'x',
+                content: {
+                  'application/json': {
+                    schema: { type: 'object', required: ['nope'], properties: { nope: { type: 'string' } } },
+                  },
+                },
+              },
+            },
+          },
         },
       },
     });
     const { validatedRequest } = await import('../helpers/validated-request.js');
-    await expect(validatedRequest(t.app.getHttpServer(), strict).get('/health').expect(200)).rejects.toThrow(/GET \/health answered 200[^]*must have required property 'nope'/);
+    await expect(validatedRequest(t.app.getHttpServer(), strict).get('/health').expect(200)).rejects.toThrow(
+      /GET \/health answered 200[^]*must have required property 'nope'/,
+    );
   });
 
   it('has only oneOf branches that exclude each other', () => {
@@ -88,17 +123,30 @@ describe('responses checked against the live OpenAPI document', () => {
 /** Where two branches of a oneOf could both match one value (judged by type, enum [null], required and closed properties). */
 function ambiguousOneOfs(document: Json): string[] {
   const schemas = (document.components as Json).schemas as Record<string, Json>;
-  const resolve = (schema: Json): Json => (typeof schema.$ref === 'string' ? resolve(schemas[schema.$ref.split('/').pop()!]) : schema);
-  const kind = (schema: Json) => (Array.isArray(schema.enum) && schema.enum.length === 1 && schema.enum[0] === null ? 'null' : String(schema.type ?? 'any'));
-  const excludes = (a: Json, b: Json) => ((a.required as string[] | undefined) ?? []).some((name) => b.additionalProperties === false && !(name in ((b.properties as Json | undefined) ?? {})));
-  const exclusive = (a: Json, b: Json) => (kind(a) !== kind(b) && kind(a) !== 'any' && kind(b) !== 'any') || (kind(a) === 'object' && (excludes(a, b) || excludes(b, a)));
+  const resolve = (schema: Json): Json =>
+    typeof schema.$ref === 'string' ? resolve(schemas[schema.$ref.split('/').pop()!]) : schema;
+  const kind = (schema: Json) =>
+    Array.isArray(schema.enum) && schema.enum.length === 1 && schema.enum[0] === null
+      ? 'null'
+      : String(schema.type ?? 'any');
+  const excludes = (a: Json, b: Json) =>
+    ((a.required as string[] | undefined) ?? []).some(
+      (name) => b.additionalProperties === false && !(name in ((b.properties as Json | undefined) ?? {})),
+    );
+  const exclusive = (a: Json, b: Json) =>
+    (kind(a) !== kind(b) && kind(a) !== 'any' && kind(b) !== 'any') ||
+    (kind(a) === 'object' && (excludes(a, b) || excludes(b, a)));
   const found: string[] = [];
   const walk = (value: unknown, where: string) => {
     if (!value || typeof value !== 'object') return;
     const node = value as Json;
     if (Array.isArray(node.oneOf)) {
       const branches = (node.oneOf as Json[]).map(resolve);
-      branches.forEach((a, i) => branches.slice(i + 1).forEach((b, j) => exclusive(a, b) || found.push(`${where}: branches ${i} and ${i + j + 1}`)));
+      branches.forEach((a, i) =>
+        branches
+          .slice(i + 1)
+          .forEach((b, j) => exclusive(a, b) || found.push(`${where}: branches ${i} and ${i + j + 1}`)),
+      );
     }
     for (const [key, inner] of Object.entries(node)) walk(inner, `${where}/${key}`);
   };

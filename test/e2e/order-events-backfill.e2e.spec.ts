@@ -16,9 +16,11 @@ const BACKFILL = MIGRATIONS.indexOf(BackfillOrderEvents1767227100002);
  */
 describe('data migration: BackfillOrderEvents', () => {
   let database: TestDatabase;
-  const open = async (migrations: typeof MIGRATIONS) => new DataSource(buildDataSourceOptions({ url: database.url, entities: ENTITIES, migrations })).initialize();
+  const open = async (migrations: typeof MIGRATIONS) =>
+    new DataSource(buildDataSourceOptions({ url: database.url, entities: ENTITIES, migrations })).initialize();
   const count = async (dataSource: DataSource, sql: string) => Number((await dataSource.query(sql))[0].n);
-  const applied = async (dataSource: DataSource) => (await dataSource.query('SELECT name FROM migrations')).map((row: { name: string }) => row.name) as string[];
+  const applied = async (dataSource: DataSource) =>
+    (await dataSource.query('SELECT name FROM migrations')).map((row: { name: string }) => row.name) as string[];
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -30,7 +32,9 @@ describe('data migration: BackfillOrderEvents', () => {
     const before = await open(MIGRATIONS.slice(0, BACKFILL));
     await before.runMigrations();
     expect(await before.query('SELECT COUNT(*) AS n FROM order_events')).toBeDefined();
-    await before.query("INSERT INTO users (username, email, passwordHash, role) VALUES ('old_buyer', 'old@example.test', 'x', 'customer')");
+    await before.query(
+      "INSERT INTO users (username, email, passwordHash, role) VALUES ('old_buyer', 'old@example.test', 'x', 'customer')",
+    );
     const [{ id: userId }] = await before.query("SELECT id FROM users WHERE username = 'old_buyer'");
     const orders: [string, string, string][] = [
       ['ORD-20260101000000-000001', 'pending', '2026-01-01 10:00:00.125'],
@@ -39,18 +43,19 @@ describe('data migration: BackfillOrderEvents', () => {
       ['ORD-20260101000000-000004', 'confirmed', '2026-01-04 09:00:00.000'],
     ];
     for (const [orderNumber, status, updatedAt] of orders) {
-      await before.query('INSERT INTO orders (orderNumber, status, totalAmount, userId, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?)', [
-        orderNumber,
-        status,
-        '10.00',
-        userId,
-        '2026-01-01 00:00:00.000',
-        updatedAt,
-      ]);
+      await before.query(
+        'INSERT INTO orders (orderNumber, status, totalAmount, userId, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?)',
+        [orderNumber, status, '10.00', userId, '2026-01-01 00:00:00.000', updatedAt],
+      );
     }
     // One order already has a trail (written by the application before the backfill ran): it is left alone.
-    const [{ id: tracked }] = await before.query("SELECT id FROM orders WHERE orderNumber = 'ORD-20260101000000-000004'");
-    await before.query("INSERT INTO order_events (orderId, fromStatus, toStatus, userId, backfilled) VALUES (?, NULL, 'confirmed', ?, 0)", [tracked, userId]);
+    const [{ id: tracked }] = await before.query(
+      "SELECT id FROM orders WHERE orderNumber = 'ORD-20260101000000-000004'",
+    );
+    await before.query(
+      "INSERT INTO order_events (orderId, fromStatus, toStatus, userId, backfilled) VALUES (?, NULL, 'confirmed', ?, 0)",
+      [tracked, userId],
+    );
     await before.destroy();
 
     const after = await open(MIGRATIONS);
@@ -64,8 +69,13 @@ describe('data migration: BackfillOrderEvents', () => {
     ).toBe(3);
     expect(await count(after, `SELECT COUNT(*) AS n FROM order_events WHERE orderId = ${Number(tracked)}`)).toBe(1);
     // The application keeps writing after the backfill; reverting must not take these rows.
-    const [{ id: backfilledOrder }] = await after.query("SELECT id FROM orders WHERE orderNumber = 'ORD-20260101000000-000001'");
-    await after.query("INSERT INTO order_events (orderId, fromStatus, toStatus, userId, backfilled) VALUES (?, 'pending', 'cancelled', ?, 0)", [backfilledOrder, userId]);
+    const [{ id: backfilledOrder }] = await after.query(
+      "SELECT id FROM orders WHERE orderNumber = 'ORD-20260101000000-000001'",
+    );
+    await after.query(
+      "INSERT INTO order_events (orderId, fromStatus, toStatus, userId, backfilled) VALUES (?, 'pending', 'cancelled', ?, 0)",
+      [backfilledOrder, userId],
+    );
 
     while ((await applied(after)).includes(BackfillOrderEvents1767227100002.name)) await after.undoLastMigration();
     expect(await count(after, 'SELECT COUNT(*) AS n FROM order_events WHERE backfilled = 1')).toBe(0);

@@ -16,11 +16,19 @@ describe('order events', () => {
         .send({ items: [{ productId, quantity: 1 }] })
         .expect(201)
     ).body;
-  const move = (token: string, id: number, status: string) => t.http().patch(`/api/v1/orders/${id}/status`).set(bearer(token)).send({ status });
+  const move = (token: string, id: number, status: string) =>
+    t.http().patch(`/api/v1/orders/${id}/status`).set(bearer(token)).send({ status });
 
   beforeAll(async () => {
     t = await createTestApp();
-    productId = (await t.http().post('/api/v1/products').set(admin()).send({ name: 'Audited', price: '5.00', stockQuantity: 1000, sku: 'AUDIT-1' }).expect(201)).body.id;
+    productId = (
+      await t
+        .http()
+        .post('/api/v1/products')
+        .set(admin())
+        .send({ name: 'Audited', price: '5.00', stockQuantity: 1000, sku: 'AUDIT-1' })
+        .expect(201)
+    ).body.id;
   });
   afterAll(() => t.close());
 
@@ -59,9 +67,13 @@ describe('order events', () => {
   it('concurrent cancels of one order: one succeeds and exactly one cancel event is kept', async () => {
     const customer = await t.customer('audit_racer');
     const created = await place(customer.token);
-    const answers = await Promise.all(Array.from({ length: 6 }, (_, index) => move(index % 2 ? customer.token : t.adminToken, created.id, 'cancelled')));
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, index) => move(index % 2 ? customer.token : t.adminToken, created.id, 'cancelled')),
+    );
     expect(answers.filter((answer) => answer.status === 200)).toHaveLength(1);
-    expect(answers.every((answer) => answer.status === 200 || answer.status === 409 || answer.status === 403)).toBe(true);
+    expect(answers.every((answer) => answer.status === 200 || answer.status === 409 || answer.status === 403)).toBe(
+      true,
+    );
     const read = await t.http().get(`/api/v1/orders/${created.id}`).set(admin()).expect(200);
     expect(read.body.events.map((event: { to: string }) => event.to)).toEqual(['pending', 'cancelled']);
     const rows = await t.dataSource.query('SELECT COUNT(*) AS n FROM order_events WHERE orderId = ?', [created.id]);

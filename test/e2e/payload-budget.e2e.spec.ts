@@ -9,7 +9,8 @@ import { connectStream } from '../helpers/ws-client.js';
 const PREDICT = '/api/v1/inference/sensor-anomaly/predict';
 /** About 13 KB as a frame: more than the 64 KB budget has left while 60 KB are held. */
 const FRAME_ROWS = Array.from({ length: 1000 }, () => [21, 45, 1012]);
-const rowsOfBytes = (bytes: number) => JSON.stringify({ inputs: Array.from({ length: Math.ceil(bytes / 16) }, () => [21, 45, 1012]) });
+const rowsOfBytes = (bytes: number) =>
+  JSON.stringify({ inputs: Array.from({ length: Math.ceil(bytes / 16) }, () => [21, 45, 1012]) });
 
 /**
  * Large bodies and frames share one byte budget (here 64 KB; bodies above 1 KB count). A request
@@ -35,7 +36,9 @@ describe('payload budget for large bodies and frames', () => {
     const socket = connect(port, '127.0.0.1');
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
     socket.on('error', () => undefined);
-    socket.write(`POST ${PREDICT} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: ${bytes}\r\n\r\n{"inputs":[`);
+    socket.write(
+      `POST ${PREDICT} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: ${bytes}\r\n\r\n{"inputs":[`,
+    );
     await waitFor(async () => (budget.inUseBytes >= bytes ? true : undefined), 5000, 10);
     return socket;
   }
@@ -50,7 +53,12 @@ describe('payload budget for large bodies and frames', () => {
   });
 
   async function whileHeld(): Promise<void> {
-    const refused = await t.http().post(PREDICT).set(bearer(token)).send(rowsOfBytes(8_000)).set('Content-Type', 'application/json');
+    const refused = await t
+      .http()
+      .post(PREDICT)
+      .set(bearer(token))
+      .send(rowsOfBytes(8_000))
+      .set('Content-Type', 'application/json');
     expectErrorShape(refused.body, 503);
     expect(refused.headers['retry-after']).toBe('1');
     // Small bodies (at or below the threshold) and other routes are not counted.
@@ -79,7 +87,12 @@ describe('payload budget for large bodies and frames', () => {
     const held = await holdBudget(60_000);
     held.destroy();
     await waitFor(async () => (budget.inFlight === 0 ? true : undefined), 5000, 10);
-    const served = await t.http().post(PREDICT).set(bearer(token)).send(rowsOfBytes(8_000)).set('Content-Type', 'application/json');
+    const served = await t
+      .http()
+      .post(PREDICT)
+      .set(bearer(token))
+      .send(rowsOfBytes(8_000))
+      .set('Content-Type', 'application/json');
     expect(served.status).toBe(200);
     const client = await connectStream(`ws://127.0.0.1:${port}/api/v1/inference/stream?token=${token}`);
     client.socket.send(JSON.stringify({ id: 2, model: 'sensor-anomaly', inputs: FRAME_ROWS }));
@@ -103,7 +116,8 @@ describe('payload budget for large bodies and frames', () => {
     expect(statuses.every((status) => status === 200 || status === 503)).toBe(true);
     expect(statuses).toContain(200);
     const client = await connectStream(`ws://127.0.0.1:${port}/api/v1/inference/stream?token=${token}`);
-    for (let index = 0; index < 20; index += 1) client.socket.send(JSON.stringify({ id: index, model: 'sensor-anomaly', inputs: FRAME_ROWS }));
+    for (let index = 0; index < 20; index += 1)
+      client.socket.send(JSON.stringify({ id: index, model: 'sensor-anomaly', inputs: FRAME_ROWS }));
     for (let index = 0; index < 20; index += 1) await client.next();
     client.close();
     await waitFor(async () => (budget.inFlight === 0 && budget.inUseBytes === 0 ? true : undefined), 5000, 10);

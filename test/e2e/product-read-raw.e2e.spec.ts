@@ -43,7 +43,8 @@ describe('the single-product read as prebuilt SQL', () => {
     t = await createTestApp();
     fresh = t.app.get(ProductReadRepository);
     old = new QueryBuilderProductRead(t.dataSource, t.app.get(TagsRepository));
-    const parent = (await t.http().post('/api/v1/categories').set(admin()).send({ name: 'Read Parent' }).expect(201)).body.id;
+    const parent = (await t.http().post('/api/v1/categories').set(admin()).send({ name: 'Read Parent' }).expect(201))
+      .body.id;
     const child = (
       await t
         .http()
@@ -70,7 +71,10 @@ describe('the single-product read as prebuilt SQL', () => {
 
   const productBody = fc.record({
     name: fc.string({ unit: 'grapheme', maxLength: 20 }),
-    description: fc.option(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.constant('long ✓ '.repeat(700))), { nil: null }),
+    description: fc.option(
+      fc.oneof(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.constant('long ✓ '.repeat(700))),
+      { nil: null },
+    ),
     // The smallest and largest prices DECIMAL(10,2) and the API admit (0 itself is refused: 400).
     cents: fc.oneof(fc.constantFrom(1, 10, 100, MAX_PRICE_CENTS), fc.integer({ min: 1, max: MAX_PRICE_CENTS })),
     stockQuantity: fc.oneof(fc.constantFrom(0, MAX_STOCK), fc.integer({ min: 0, max: MAX_STOCK })),
@@ -80,7 +84,11 @@ describe('the single-product read as prebuilt SQL', () => {
   });
 
   /** The three reads of one product by each route's key, both ways. */
-  async function readsOf(product: { id: number; sku: string; slug: string }): Promise<[Product | null, Product | null][]> {
+  async function readsOf(product: {
+    id: number;
+    sku: string;
+    slug: string;
+  }): Promise<[Product | null, Product | null][]> {
     return [
       [await fresh.findById(product.id), await old.findById(product.id)],
       [await fresh.findBySku(product.sku), await old.findBySku(product.sku)],
@@ -129,11 +137,23 @@ describe('the single-product read as prebuilt SQL', () => {
     await fc.assert(property, { numRuns: RUNS });
     expect(await fresh.findById(999_999_999)).toBeNull();
     expect(await fresh.findBySku('NO-SUCH-SKU')).toBeNull();
-    await t.http().post('/api/v1/products').set(admin()).send({ name: 'Free', price: '0', sku: 'READ-FREE' }).expect(400);
+    await t
+      .http()
+      .post('/api/v1/products')
+      .set(admin())
+      .send({ name: 'Free', price: '0', sku: 'READ-FREE' })
+      .expect(400);
   });
 
   it("orders a product's tags by name in the engine's collation, as the lists do", async () => {
-    const created = (await t.http().post('/api/v1/products').set(admin()).send({ name: 'All Tags', price: '1.00', sku: 'READ-ALL' }).expect(201)).body;
+    const created = (
+      await t
+        .http()
+        .post('/api/v1/products')
+        .set(admin())
+        .send({ name: 'All Tags', price: '1.00', sku: 'READ-ALL' })
+        .expect(201)
+    ).body;
     await t
       .http()
       .put(`/api/v1/products/${created.id}/tags`)
@@ -142,15 +162,24 @@ describe('the single-product read as prebuilt SQL', () => {
       .expect(200);
     const names = (await fresh.findById(created.id))!.tags!.map((tag) => tag.name);
     expect(names).toEqual(TAG_ORDER[testEngine()]);
-    const listed = (await t.http().get('/api/v1/products').query({ search: 'All Tags' }).expect(200)).body.items[0].tags;
+    const listed = (await t.http().get('/api/v1/products').query({ search: 'All Tags' }).expect(200)).body.items[0]
+      .tags;
     expect(listed.map((tag: { name: string }) => tag.name)).toEqual(names);
   });
 
   it('reads the tags and category as they are now, right after each change', async () => {
-    const created = (await t.http().post('/api/v1/products').set(admin()).send({ name: 'Changing', price: '2.00', sku: 'READ-CHANGING' }).expect(201)).body;
+    const created = (
+      await t
+        .http()
+        .post('/api/v1/products')
+        .set(admin())
+        .send({ name: 'Changing', price: '2.00', sku: 'READ-CHANGING' })
+        .expect(201)
+    ).body;
     const [first, second, third] = tags;
     const current = async () => (await t.http().get(`/api/v1/products/${created.id}`).expect(200)).body;
-    const setTags = (tagIds: number[]) => t.http().put(`/api/v1/products/${created.id}/tags`).set(admin()).send({ tagIds }).expect(200);
+    const setTags = (tagIds: number[]) =>
+      t.http().put(`/api/v1/products/${created.id}/tags`).set(admin()).send({ tagIds }).expect(200);
     expect((await current()).tags).toEqual([]);
     await setTags([first.id, second.id]);
     expect((await current()).tags.map((tag: { id: number }) => tag.id).sort()).toEqual([first.id, second.id].sort());
@@ -179,7 +208,8 @@ describe('the single-product read as prebuilt SQL', () => {
       );
     const prepared = countSqlitePrepares(t.dataSource);
     const { statements } = await recordStatements(t.dataSource, async () => {
-      for (let round = 0; round < 2; round++) for (const product of products) for (const path of routesOf(product)) await t.http().get(path).expect(200);
+      for (let round = 0; round < 2; round++)
+        for (const product of products) for (const path of routesOf(product)) await t.http().get(path).expect(200);
     });
     prepared.stop();
     // Anonymous reads: no user lookup, only the product's statement, one text per route.

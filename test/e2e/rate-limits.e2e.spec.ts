@@ -12,7 +12,11 @@ function signToken(claims: Record<string, unknown>, secret: string): string {
 }
 
 /** Sends `count` requests, `concurrency` at a time, and returns the statuses in order. */
-async function statuses(count: number, send: (index: number) => PromiseLike<{ status: number }>, concurrency = 1): Promise<number[]> {
+async function statuses(
+  count: number,
+  send: (index: number) => PromiseLike<{ status: number }>,
+  concurrency = 1,
+): Promise<number[]> {
   const result: number[] = [];
   for (let first = 0; first < count; first += concurrency) {
     const batch = Array.from({ length: Math.min(concurrency, count - first) }, (_, offset) => send(first + offset));
@@ -25,7 +29,12 @@ describe('rate limits with the default configuration', () => {
   let t: TestApp;
   beforeAll(async () => {
     // The shipped defaults (test-app raises the limits for other suites).
-    t = await createTestApp({ RATE_LIMIT_MAX: '600', RATE_LIMIT_USER_MAX: '', LOGIN_RATE_LIMIT_MAX: '10', RATE_LIMIT_TTL_MS: '60000' });
+    t = await createTestApp({
+      RATE_LIMIT_MAX: '600',
+      RATE_LIMIT_USER_MAX: '',
+      LOGIN_RATE_LIMIT_MAX: '10',
+      RATE_LIMIT_TTL_MS: '60000',
+    });
   });
   afterAll(() => t.close());
 
@@ -51,7 +60,12 @@ describe('rate limits per user and per client address', () => {
   let bob: typeof alice;
   let carol: typeof alice;
   beforeAll(async () => {
-    t = await createTestApp({ RATE_LIMIT_MAX: '6', RATE_LIMIT_USER_MAX: '5', LOGIN_RATE_LIMIT_MAX: '1000', RATE_LIMIT_TTL_MS: '60000' });
+    t = await createTestApp({
+      RATE_LIMIT_MAX: '6',
+      RATE_LIMIT_USER_MAX: '5',
+      LOGIN_RATE_LIMIT_MAX: '1000',
+      RATE_LIMIT_TTL_MS: '60000',
+    });
     // Three anonymous registrations: the address has 3 of its 6 calls left.
     [alice, bob, carol] = [await t.customer('alice_rl'), await t.customer('bob_rl'), await t.customer('carol_rl')];
   });
@@ -67,7 +81,10 @@ describe('rate limits per user and per client address', () => {
     // Bob's budget is spent now; a token naming him, signed with another secret, is not him:
     // it counts against the (spent) address budget and never against, or for, his.
     expect((await me(bob.token)).status).toBe(429);
-    const forged = signToken({ sub: alice.id + 1000, username: 'nobody', role: 'customer' }, 'not-the-secret-but-long-enough-to-sign-with');
+    const forged = signToken(
+      { sub: alice.id + 1000, username: 'nobody', role: 'customer' },
+      'not-the-secret-but-long-enough-to-sign-with',
+    );
     expect((await t.http().get('/api/v1/products').set(bearer(forged))).status).toBe(429);
   });
 
@@ -89,16 +106,24 @@ describe('rate limits per user and per client address', () => {
 describe('login limits behind a trusted proxy', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ RATE_LIMIT_MAX: '1000000', LOGIN_RATE_LIMIT_MAX: '10', RATE_LIMIT_TTL_MS: '60000', TRUST_PROXY: 'loopback' });
+    t = await createTestApp({
+      RATE_LIMIT_MAX: '1000000',
+      LOGIN_RATE_LIMIT_MAX: '10',
+      RATE_LIMIT_TTL_MS: '60000',
+      TRUST_PROXY: 'loopback',
+    });
   });
   afterAll(() => t.close());
 
-  const attempt = (username: string, address: string, password = 'Wrong12345') => t.http().post('/api/v1/auth/token').set('X-Forwarded-For', address).send({ username, password });
+  const attempt = (username: string, address: string, password = 'Wrong12345') =>
+    t.http().post('/api/v1/auth/token').set('X-Forwarded-For', address).send({ username, password });
 
   it('stops password guessing on one account from rotating addresses', async () => {
     const victim = await t.customer('victim_rl');
     // Any spelling of the name is the same account (the successful login above spent one attempt).
-    const guesses = await statuses(14, (index) => attempt(index % 2 ? victim.username.toUpperCase() : victim.username, `10.1.0.${index + 1}`));
+    const guesses = await statuses(14, (index) =>
+      attempt(index % 2 ? victim.username.toUpperCase() : victim.username, `10.1.0.${index + 1}`),
+    );
     expect(guesses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(guesses.slice(-3)).toEqual([429, 429, 429]);
     // Other accounts, from fresh addresses, are not affected.
@@ -109,7 +134,9 @@ describe('login limits behind a trusted proxy', () => {
     const spray = await statuses(12, (index) => attempt(`sprayed_${index}`, '10.3.0.1'));
     expect(spray.slice(0, 10)).toEqual(Array(10).fill(401));
     expect(spray.slice(10)).toEqual([429, 429]);
-    expect(expectErrorShape((await attempt('sprayed_x', '10.3.0.1').expect(429)).body, 429).code).toBe('AUTH_LOGIN_RATE_LIMITED');
+    expect(expectErrorShape((await attempt('sprayed_x', '10.3.0.1').expect(429)).body, 429).code).toBe(
+      'AUTH_LOGIN_RATE_LIMITED',
+    );
   });
 
   it('takes the client address from X-Forwarded-For', async () => {

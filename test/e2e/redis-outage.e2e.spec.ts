@@ -55,7 +55,11 @@ describe('Redis outage', () => {
       .set(bearer(token))
       .send({ inputs: [READING, READING, READING] })
       .timeout(HANG_MS);
-  const storeErrors = async () => Number(/^rate_limit_store_errors_total (\d+)/m.exec((await t.http().get('/metrics').timeout(HANG_MS)).text)?.[1] ?? 'NaN');
+  const storeErrors = async () =>
+    Number(
+      /^rate_limit_store_errors_total (\d+)/m.exec((await t.http().get('/metrics').timeout(HANG_MS)).text)?.[1] ??
+        'NaN',
+    );
 
   /** A burst of every kind of request; each must answer, none within the hang bound may be lost. */
   async function burst() {
@@ -66,7 +70,9 @@ describe('Redis outage', () => {
 
   function expectServedWithoutRedis({ responses, ready }: Awaited<ReturnType<typeof burst>>): string[] {
     // The anonymous budget (5) was spent while Redis counted: a 200 now is the limiter failing open.
-    expect(responses.map((response) => response.status)).toEqual(Array.from({ length: 12 }, (_, index) => [200, 200, 202][index % 3]));
+    expect(responses.map((response) => response.status)).toEqual(
+      Array.from({ length: 12 }, (_, index) => [200, 200, 202][index % 3]),
+    );
     expect(ready.status).toBe(503);
     expectErrorShape(ready.body, 503);
     expect(ready.body.checks.redis.status).toBe('down');

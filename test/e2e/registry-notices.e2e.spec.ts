@@ -41,15 +41,35 @@ describeWithRedis('registry notices: changes through one process reach the other
     await proxy.start();
     const viaProxy = new URL(REDIS_URL);
     viaProxy.host = `127.0.0.1:${proxy.port}`;
-    const env = processEnvironment(database.url, modelsDir, { REDIS_URL, REDIS_PREFIX: `test-${randomBytes(4).toString('hex')}`, MODEL_SYNC_INTERVAL_MS: '60000' });
+    const env = processEnvironment(database.url, modelsDir, {
+      REDIS_URL,
+      REDIS_PREFIX: `test-${randomBytes(4).toString('hex')}`,
+      MODEL_SYNC_INTERVAL_MS: '60000',
+    });
     a = await startApi(env);
     const workerPort = await freePort();
     workerUrl = `http://127.0.0.1:${workerPort}`;
     worker = startWorker({ ...env, PORT: String(workerPort) });
-    [b, c] = await Promise.all([startApi({ ...env, REDIS_URL: viaProxy.toString() }), startApi({ ...env, REDIS_URL: viaProxy.toString(), MODEL_SYNC_INTERVAL_MS: '500' })]);
-    await waitFor(async () => ((await fetch(`${workerUrl}/health/ready`).catch(() => undefined))?.status === 200 ? true : undefined), 60_000, 100);
-    token = (await request(a.baseUrl!).post('/api/v1/auth/token').send({ username: ADMIN.username, password: ADMIN.password }).expect(200)).body.access_token;
-    await attachUpload(request(a.baseUrl!).post('/api/v1/models').set(bearer(token)), { ...sensorArtifact(), fields: sensorFields('2.0.0') }).expect(201);
+    [b, c] = await Promise.all([
+      startApi({ ...env, REDIS_URL: viaProxy.toString() }),
+      startApi({ ...env, REDIS_URL: viaProxy.toString(), MODEL_SYNC_INTERVAL_MS: '500' }),
+    ]);
+    await waitFor(
+      async () =>
+        (await fetch(`${workerUrl}/health/ready`).catch(() => undefined))?.status === 200 ? true : undefined,
+      60_000,
+      100,
+    );
+    token = (
+      await request(a.baseUrl!)
+        .post('/api/v1/auth/token')
+        .send({ username: ADMIN.username, password: ADMIN.password })
+        .expect(200)
+    ).body.access_token;
+    await attachUpload(request(a.baseUrl!).post('/api/v1/models').set(bearer(token)), {
+      ...sensorArtifact(),
+      fields: sensorFields('2.0.0'),
+    }).expect(201);
   }, 180_000);
 
   /** Streams a failed test left running, stopped before the processes go. */
@@ -65,7 +85,11 @@ describeWithRedis('registry notices: changes through one process reach the other
   });
 
   const predict = (api: RunningProcess) =>
-    fetch(`${api.baseUrl}/api/v1/inference/${MODEL}/predict`, { method: 'POST', headers: { ...bearer(token), 'content-type': 'application/json' }, body: JSON.stringify({ inputs: READING }) });
+    fetch(`${api.baseUrl}/api/v1/inference/${MODEL}/predict`, {
+      method: 'POST',
+      headers: { ...bearer(token), 'content-type': 'application/json' },
+      body: JSON.stringify({ inputs: READING }),
+    });
   /** The version `api` serves, or null when it serves none (404). */
   const served = async (api: RunningProcess): Promise<string | null> => {
     const response = await predict(api);
@@ -74,8 +98,13 @@ describeWithRedis('registry notices: changes through one process reach the other
     return ((await response.json()) as { version: string }).version;
   };
   const admin = async (action: 'deploy' | 'undeploy', version: string) => {
-    const response = await request(a.baseUrl!).post(`/api/v1/models/${MODEL}/versions/${version}/${action}`).set(bearer(token));
-    if (response.status !== 200) throw new Error(`${action} ${version} answered ${response.status} ${JSON.stringify(response.body)}; A's log:\n${a.output().slice(-3000)}`);
+    const response = await request(a.baseUrl!)
+      .post(`/api/v1/models/${MODEL}/versions/${version}/${action}`)
+      .set(bearer(token));
+    if (response.status !== 200)
+      throw new Error(
+        `${action} ${version} answered ${response.status} ${JSON.stringify(response.body)}; A's log:\n${a.output().slice(-3000)}`,
+      );
   };
 
   /** Time from the admin call's response until `api` serves `expected`, polled as fast as it answers. */
@@ -102,9 +131,14 @@ describeWithRedis('registry notices: changes through one process reach the other
     return { stop: async () => ((running = false), await Promise.all(loops), { statuses, versions }) };
   }
 
-  const metric = async (baseUrl: string, line: RegExp) => Number(line.exec(await (await fetch(`${baseUrl}/metrics`)).text())?.[1] ?? 0);
+  const metric = async (baseUrl: string, line: RegExp) =>
+    Number(line.exec(await (await fetch(`${baseUrl}/metrics`)).text())?.[1] ?? 0);
   /** The worker has no predict route: its model_ready gauge says which versions its runtime holds. */
-  const workerHolds = async (version: string) => (await metric(workerUrl, new RegExp(`^model_ready\\{model="${MODEL}",version="${version.replaceAll('.', '\\.')}"\\} (\\d+)`, 'm'))) === 1;
+  const workerHolds = async (version: string) =>
+    (await metric(
+      workerUrl,
+      new RegExp(`^model_ready\\{model="${MODEL}",version="${version.replaceAll('.', '\\.')}"\\} (\\d+)`, 'm'),
+    )) === 1;
 
   it('serves a deploy and a rollback through A from B within 1 s, with no failed predict on B meanwhile', async () => {
     // Preconditions, not the guarantee: B and the worker have finished their boot-time load.
@@ -132,8 +166,12 @@ describeWithRedis('registry notices: changes through one process reach the other
     expect(statuses.length).toBeGreaterThan(20);
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
     expect([...versions].sort()).toEqual(['1.0.0', '2.0.0']);
-    expect(await metric(a.baseUrl!, /^model_registry_notices_sent_total\{outcome="ok"\} (\d+)/m)).toBeGreaterThanOrEqual(2);
-    expect(await metric(b.baseUrl!, /^model_registry_notices_received_total (\d+)/m)).toBeGreaterThanOrEqual(receivedBefore + 2);
+    expect(
+      await metric(a.baseUrl!, /^model_registry_notices_sent_total\{outcome="ok"\} (\d+)/m),
+    ).toBeGreaterThanOrEqual(2);
+    expect(await metric(b.baseUrl!, /^model_registry_notices_received_total (\d+)/m)).toBeGreaterThanOrEqual(
+      receivedBefore + 2,
+    );
   });
 
   it('stops serving on B within 1 s of an undeploy through A', async () => {
@@ -152,9 +190,20 @@ describeWithRedis('registry notices: changes through one process reach the other
         headers: { ...bearer(token), 'content-type': 'application/json' },
         body: JSON.stringify({ inputs: READING, version }),
       });
-      return { status: response.status, version: response.status === 200 ? ((await response.json()) as { version: string }).version : (await response.text(), null) };
+      return {
+        status: response.status,
+        version:
+          response.status === 200
+            ? ((await response.json()) as { version: string }).version
+            : (await response.text(), null),
+      };
     };
-    const pointAlias = (version: string) => request(a.baseUrl!).put(`/api/v1/models/${MODEL}/aliases/champion`).set(bearer(token)).send({ version }).expect(200);
+    const pointAlias = (version: string) =>
+      request(a.baseUrl!)
+        .put(`/api/v1/models/${MODEL}/aliases/champion`)
+        .set(bearer(token))
+        .send({ version })
+        .expect(200);
     const untilAliasServes = async (expected: string) => {
       const started = Date.now();
       await waitFor(async () => ((await servedBy(b, 'champion')).version === expected ? true : undefined), 10_000, 10);
@@ -173,7 +222,9 @@ describeWithRedis('registry notices: changes through one process reach the other
     await new Promise((resolve) => setTimeout(resolve, 300));
     running = false;
     await Promise.all(callers);
-    console.log(`Registry notices: B served A's new alias after ${setDelay} ms and its move after ${moveDelay} ms (${statuses.length} calls by the alias on B meanwhile)`);
+    console.log(
+      `Registry notices: B served A's new alias after ${setDelay} ms and its move after ${moveDelay} ms (${statuses.length} calls by the alias on B meanwhile)`,
+    );
     expect(setDelay).toBeLessThan(NOTICE_BOUND_MS);
     expect(moveDelay).toBeLessThan(NOTICE_BOUND_MS);
     expect(statuses.length).toBeGreaterThan(10);
@@ -194,7 +245,9 @@ describeWithRedis('registry notices: changes through one process reach the other
     const restored = Date.now();
     await proxy.restore();
     const catchUpDelay = await delayUntilServed(b, '2.0.0', 15_000);
-    console.log(`Registry notices cut: C converged by its periodic sync after ${fallbackDelay} ms; B caught up ${Date.now() - restored} ms after Redis came back`);
+    console.log(
+      `Registry notices cut: C converged by its periodic sync after ${fallbackDelay} ms; B caught up ${Date.now() - restored} ms after Redis came back`,
+    );
     expect(catchUpDelay).toBeLessThan(15_000);
     // And notices flow again: a rollback reaches B within the bound.
     await admin('deploy', '1.0.0');

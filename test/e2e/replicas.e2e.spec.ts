@@ -14,18 +14,32 @@ describeOnMariadb('read replicas (MariaDB only: SQLite has none)', () => {
   afterAll(() => t?.close());
 
   it('applies the replication configuration and serves reads and writes', async () => {
-    const options = t.dataSource.options as { replication?: { master: { database: string }; slaves: { database: string }[] } };
+    const options = t.dataSource.options as {
+      replication?: { master: { database: string }; slaves: { database: string }[] };
+    };
     expect(options.replication?.slaves).toHaveLength(1);
     expect(options.replication?.slaves[0].database).toBe(options.replication?.master.database);
     const customer = await t.customer('replica_reader');
     const me = await t.http().get('/api/v1/auth/me').set(bearer(customer.token)).expect(200);
     expect(me.body.username).toBe('replica_reader');
-    const list = await t.http().get('/api/v1/users').query({ search: 'replica_reader' }).set(bearer(t.adminToken)).expect(200);
+    const list = await t
+      .http()
+      .get('/api/v1/users')
+      .query({ search: 'replica_reader' })
+      .set(bearer(t.adminToken))
+      .expect(200);
     expect(list.body.total).toBe(1);
   });
 
   it('reads a product (prebuilt SQL, ProductReadRepository) on a replica, as the query builder reads', async () => {
-    const created = (await t.http().post('/api/v1/products').set(bearer(t.adminToken)).send({ name: 'Replica Read', price: '4.00', sku: 'REPLICA-1' }).expect(201)).body;
+    const created = (
+      await t
+        .http()
+        .post('/api/v1/products')
+        .set(bearer(t.adminToken))
+        .send({ name: 'Replica Read', price: '4.00', sku: 'REPLICA-1' })
+        .expect(201)
+    ).body;
     const modes: (string | undefined)[] = [];
     const createQueryRunner = t.dataSource.createQueryRunner.bind(t.dataSource);
     t.dataSource.createQueryRunner = (mode) => {
@@ -33,7 +47,11 @@ describeOnMariadb('read replicas (MariaDB only: SQLite has none)', () => {
       return createQueryRunner(mode);
     };
     try {
-      for (const path of [`/api/v1/products/${created.id}`, `/api/v1/products/by-sku/${created.sku}`, `/api/v1/products/by-slug/${created.slug}`]) {
+      for (const path of [
+        `/api/v1/products/${created.id}`,
+        `/api/v1/products/by-sku/${created.sku}`,
+        `/api/v1/products/by-slug/${created.slug}`,
+      ]) {
         expect((await t.http().get(path).expect(200)).body).toEqual({ ...created, category: null });
       }
     } finally {

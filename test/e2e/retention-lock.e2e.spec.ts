@@ -14,10 +14,16 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const OLD = '2020-01-01 00:00:00';
 
 async function insertOldRecords(t: TestApp, rows: number): Promise<void> {
-  const values = Array.from({ length: rows }, () => "('old-model', '1', 'http', NULL, 'h', '[]', 1, 1, NULL, ?)").join(',');
-  await t.dataSource.query(`INSERT INTO inference_records (model, version, source, userId, inputHash, output, latencyMs, success, error, createdAt) VALUES ${values}`, Array(rows).fill(OLD));
+  const values = Array.from({ length: rows }, () => "('old-model', '1', 'http', NULL, 'h', '[]', 1, 1, NULL, ?)").join(
+    ',',
+  );
+  await t.dataSource.query(
+    `INSERT INTO inference_records (model, version, source, userId, inputHash, output, latencyMs, success, error, createdAt) VALUES ${values}`,
+    Array(rows).fill(OLD),
+  );
 }
-const oldRecords = async (t: TestApp) => Number((await t.dataSource.query("SELECT COUNT(*) AS n FROM inference_records WHERE model = 'old-model'"))[0].n);
+const oldRecords = async (t: TestApp) =>
+  Number((await t.dataSource.query("SELECT COUNT(*) AS n FROM inference_records WHERE model = 'old-model'"))[0].n);
 
 /** `npm run purge` as a real process on the test's database; its printed JSON. */
 async function runPurgeCli(t: TestApp, extra: Record<string, string> = {}): Promise<Record<string, any>> {
@@ -42,7 +48,12 @@ describe('retention purge: one process at a time (Redis lock)', () => {
   const prefix = `test-${randomBytes(4).toString('hex')}`;
 
   beforeAll(async () => {
-    t = await createTestApp({ REDIS_URL, REDIS_PREFIX: prefix, RETENTION_RECORDS_DAYS: '7', RETENTION_PURGE_INTERVAL_MS: '0' });
+    t = await createTestApp({
+      REDIS_URL,
+      REDIS_PREFIX: prefix,
+      RETENTION_RECORDS_DAYS: '7',
+      RETENTION_PURGE_INTERVAL_MS: '0',
+    });
     redis = new Redis(REDIS_URL);
   });
   afterAll(async () => {
@@ -57,7 +68,10 @@ describe('retention purge: one process at a time (Redis lock)', () => {
     expect(await runPurgeCli(t, { REDIS_URL, REDIS_PREFIX: prefix })).toEqual({ skipped: 'locked' });
     expect(await oldRecords(t)).toBe(500);
     await redis.del(key);
-    expect((await runPurgeCli(t, { REDIS_URL, REDIS_PREFIX: prefix })).deleted).toMatchObject({ records: 500, readings: 0 });
+    expect((await runPurgeCli(t, { REDIS_URL, REDIS_PREFIX: prefix })).deleted).toMatchObject({
+      records: 500,
+      readings: 0,
+    });
     expect(await oldRecords(t)).toBe(0);
     // The holder released its own lock.
     expect(await redis.exists(key)).toBe(0);
@@ -83,7 +97,11 @@ describe('retention purge: scheduled, and one process at a time (database lock o
     const holder = t.dataSource.createQueryRunner('master');
     try {
       // The app's own scheduled run may hold it for a moment: take it between two runs.
-      await waitFor(async () => (Number((await holder.query("SELECT GET_LOCK(CONCAT('retention-purge:', DATABASE()), 0) AS got"))[0].got) === 1 ? true : undefined));
+      await waitFor(async () =>
+        Number((await holder.query("SELECT GET_LOCK(CONCAT('retention-purge:', DATABASE()), 0) AS got"))[0].got) === 1
+          ? true
+          : undefined,
+      );
       await insertOldRecords(t, 400);
       await sleep(1000); // a few scheduled runs, all of which must skip
       expect(await oldRecords(t)).toBe(400);

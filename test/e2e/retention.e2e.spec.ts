@@ -11,15 +11,23 @@ const OLD_ISO = '2020-01-01T00:00:00.000Z';
 describe('retention purge', () => {
   let t: TestApp;
   let customer: { token: string; id: number };
-  const count = async (sql: string, parameters: unknown[] = []) => Number((await t.dataSource.query(sql, parameters))[0].n);
+  const count = async (sql: string, parameters: unknown[] = []) =>
+    Number((await t.dataSource.query(sql, parameters))[0].n);
   const purge = () => t.app.get(RetentionService).purge() as Promise<PurgeOutcome & { ran: true }>;
 
   async function insertRecords(rows: number, createdAt?: string): Promise<void> {
     for (let first = 0; first < rows; first += 2000) {
       const size = Math.min(2000, rows - first);
-      const values = Array.from({ length: size }, () => (createdAt ? "('old-model', '1', 'http', NULL, 'h', '[]', 1, 1, NULL, ?)" : "('new-model', '1', 'http', NULL, 'h', '[]', 1, 1, NULL)"));
+      const values = Array.from({ length: size }, () =>
+        createdAt
+          ? "('old-model', '1', 'http', NULL, 'h', '[]', 1, 1, NULL, ?)"
+          : "('new-model', '1', 'http', NULL, 'h', '[]', 1, 1, NULL)",
+      );
       const columns = `model, version, source, userId, inputHash, output, latencyMs, success, error${createdAt ? ', createdAt' : ''}`;
-      await t.dataSource.query(`INSERT INTO inference_records (${columns}) VALUES ${values.join(',')}`, createdAt ? Array(size).fill(createdAt) : []);
+      await t.dataSource.query(
+        `INSERT INTO inference_records (${columns}) VALUES ${values.join(',')}`,
+        createdAt ? Array(size).fill(createdAt) : [],
+      );
     }
   }
 
@@ -42,14 +50,28 @@ describe('retention purge', () => {
   it('deletes records, readings and idempotency keys past their retention and keeps recent ones', async () => {
     await insertRecords(2500, OLD);
     await insertRecords(3);
-    const readings = [0, 1, 2].map((index) => ({ timestamp: new Date(Date.now() - index * 60_000).toISOString(), sensorId: 's-1', temperature: 20, humidity: 40 }));
+    const readings = [0, 1, 2].map((index) => ({
+      timestamp: new Date(Date.now() - index * 60_000).toISOString(),
+      sensorId: 's-1',
+      temperature: 20,
+      humidity: 40,
+    }));
     await t
       .http()
       .post('/api/v1/ingest/sensor-readings')
       .set(bearer(customer.token))
-      .send([...readings, { ...readings[0], timestamp: OLD_ISO }, { ...readings[0], timestamp: '2025-01-01T00:00:00Z' }])
+      .send([
+        ...readings,
+        { ...readings[0], timestamp: OLD_ISO },
+        { ...readings[0], timestamp: '2025-01-01T00:00:00Z' },
+      ])
       .expect(201);
-    const product = await t.http().post('/api/v1/products').set(bearer(t.adminToken)).send({ name: 'Retained', price: 5, sku: 'RET-1', stockQuantity: 100 }).expect(201);
+    const product = await t
+      .http()
+      .post('/api/v1/products')
+      .set(bearer(t.adminToken))
+      .send({ name: 'Retained', price: 5, sku: 'RET-1', stockQuantity: 100 })
+      .expect(201);
     for (const key of ['old-key', 'new-key'])
       await t
         .http()
@@ -66,7 +88,11 @@ describe('retention purge', () => {
     expect(await count("SELECT COUNT(*) AS n FROM inference_records WHERE model = 'old-model'")).toBe(0);
     expect(await count("SELECT COUNT(*) AS n FROM inference_records WHERE model = 'new-model'")).toBe(3);
     expect(await count('SELECT COUNT(*) AS n FROM sensor_readings')).toBe(3);
-    expect((await t.dataSource.query('SELECT idempotencyKey FROM idempotency_keys')).map((row: { idempotencyKey: string }) => row.idempotencyKey)).toEqual(['new-key']);
+    expect(
+      (await t.dataSource.query('SELECT idempotencyKey FROM idempotency_keys')).map(
+        (row: { idempotencyKey: string }) => row.idempotencyKey,
+      ),
+    ).toEqual(['new-key']);
     // The orders themselves are not retention's business.
     expect(await count('SELECT COUNT(*) AS n FROM orders')).toBe(2);
     // Nothing left to do: a second run deletes nothing.
@@ -84,7 +110,12 @@ describe('retention purge', () => {
           .expect(202)
       ).body.jobId as string;
     const [oldJob, newJob] = [await submit(), await submit()];
-    for (const id of [oldJob, newJob]) await waitFor(async () => ((await t.http().get(`/api/v1/inference/jobs/${id}`).set(bearer(customer.token))).body.status === 'succeeded' ? true : undefined));
+    for (const id of [oldJob, newJob])
+      await waitFor(async () =>
+        (await t.http().get(`/api/v1/inference/jobs/${id}`).set(bearer(customer.token))).body.status === 'succeeded'
+          ? true
+          : undefined,
+      );
     await t.dataSource.query('UPDATE inference_jobs SET finishedAt = ? WHERE id = ?', [OLD_ISO, oldJob]);
     // A job created long ago that has not finished is never purged.
     await t.dataSource.query(
@@ -96,13 +127,19 @@ describe('retention purge', () => {
     expect(outcome.report).toMatchObject({ jobs: 1, jobResults: 1200 });
     expect(outcome.report.jobChunks).toBeGreaterThan(0);
     for (const table of ['inference_job_results', 'inference_job_chunks', 'inference_jobs']) {
-      expect(await count(`SELECT COUNT(*) AS n FROM ${table} WHERE ${table === 'inference_jobs' ? 'id' : 'jobId'} = ?`, [oldJob])).toBe(0);
+      expect(
+        await count(`SELECT COUNT(*) AS n FROM ${table} WHERE ${table === 'inference_jobs' ? 'id' : 'jobId'} = ?`, [
+          oldJob,
+        ]),
+      ).toBe(0);
     }
     await t.http().get(`/api/v1/inference/jobs/${oldJob}`).set(bearer(customer.token)).expect(404);
     const kept = await t.http().get(`/api/v1/inference/jobs/${newJob}/results`).set(bearer(customer.token)).expect(200);
     expect(kept.body.total).toBe(1200);
     // finishedAt NULL (never finished by the runner): kept.
-    expect(await count("SELECT COUNT(*) AS n FROM inference_jobs WHERE id = '00000000-0000-4000-8000-00000000abcd'")).toBe(1);
+    expect(
+      await count("SELECT COUNT(*) AS n FROM inference_jobs WHERE id = '00000000-0000-4000-8000-00000000abcd'"),
+    ).toBe(1);
   });
 
   it('serves every request while purging 50 000 old records', async () => {
@@ -142,10 +179,17 @@ describe('retention purge', () => {
     expect((await purge()).report.archivedModelArtifacts).toBe(0);
     expect(existsSync(join(dir, 'model.json'))).toBe(true);
 
-    await t.dataSource.query("UPDATE model_versions SET updatedAt = ? WHERE name = 'order-value' AND version = '1.0.0'", [OLD]);
+    await t.dataSource.query(
+      "UPDATE model_versions SET updatedAt = ? WHERE name = 'order-value' AND version = '1.0.0'",
+      [OLD],
+    );
     expect((await purge()).report.archivedModelArtifacts).toBe(1);
     expect(existsSync(dir)).toBe(false);
-    const version = await t.http().get('/api/v1/models/order-value/versions/1.0.0').set(bearer(t.adminToken)).expect(200);
+    const version = await t
+      .http()
+      .get('/api/v1/models/order-value/versions/1.0.0')
+      .set(bearer(t.adminToken))
+      .expect(200);
     expect(version.body.stage).toBe('archived');
     // The deployed sensor model is untouched.
     expect(existsSync(join(t.modelsDir, 'sensor-anomaly', '1.0.0', 'model.json'))).toBe(true);

@@ -60,7 +60,8 @@ describe('route parameters', () => {
       expect((await http().get('/things/42/parts').expect(200)).body).toEqual({ route: 'parts', id: '42' });
       expect((await http().get('/things/stats').expect(200)).body).toEqual({ route: 'stats' });
       expect((await http().get('/things/stats/parts').expect(200)).body).toEqual({ route: 'stats/parts' });
-      for (const path of ['/things/abc', '/things/12a', '/things/-1', '/things/1.5', '/things/abc/parts']) await http().get(path).expect(404);
+      for (const path of ['/things/abc', '/things/12a', '/things/-1', '/things/1.5', '/things/abc/parts'])
+        await http().get(path).expect(404);
     });
   });
 
@@ -73,7 +74,14 @@ describe('route parameters', () => {
 
     it('answers a non-digit id with 404 in the error shape: the :id route is never reached', async () => {
       const admin = bearer(t.adminToken);
-      for (const path of ['/api/v1/products/abc', '/api/v1/products/12a/stock', '/api/v1/categories/abc', '/api/v1/tags/abc', '/api/v1/users/abc', '/api/v1/orders/abc']) {
+      for (const path of [
+        '/api/v1/products/abc',
+        '/api/v1/products/12a/stock',
+        '/api/v1/categories/abc',
+        '/api/v1/tags/abc',
+        '/api/v1/users/abc',
+        '/api/v1/orders/abc',
+      ]) {
         const response = await t.http().get(path).set(admin).expect(404);
         expect(expectErrorShape(response.body, 404).code).toBe('ROUTE_NOT_FOUND');
       }
@@ -90,7 +98,14 @@ describe('route parameters', () => {
 
     it('documents the parameters as {id}, without their pattern', async () => {
       const paths = Object.keys((await t.http().get('/docs-json').expect(200)).body.paths as Record<string, unknown>);
-      expect(paths).toEqual(expect.arrayContaining(['/api/v1/products/{id}', '/api/v1/products/{id}/stock', '/api/v1/categories/{id}/products', '/api/v1/users/{id}/orders']));
+      expect(paths).toEqual(
+        expect.arrayContaining([
+          '/api/v1/products/{id}',
+          '/api/v1/products/{id}/stock',
+          '/api/v1/categories/{id}/products',
+          '/api/v1/users/{id}/orders',
+        ]),
+      );
       expect(paths.filter((path) => path.includes('(') || path.includes('^'))).toEqual([]);
     });
 

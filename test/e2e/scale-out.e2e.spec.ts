@@ -34,7 +34,10 @@ describeWithRedis('scale-out: two API processes, one database, one Redis', () =>
     });
     a = await startApi(env);
     b = await startApi(env);
-    const login = await request(a.baseUrl!).post('/api/v1/auth/token').send({ username: ADMIN.username, password: ADMIN.password }).expect(200);
+    const login = await request(a.baseUrl!)
+      .post('/api/v1/auth/token')
+      .send({ username: ADMIN.username, password: ADMIN.password })
+      .expect(200);
     token = login.body.access_token;
   }, 120_000);
 
@@ -53,19 +56,29 @@ describeWithRedis('scale-out: two API processes, one database, one Redis', () =>
     ).body.version as string | undefined;
 
   it('serves a deploy made through one process from the other within seconds, and a rollback too', async () => {
-    await attachUpload(request(a.baseUrl!).post('/api/v1/models').set(bearer(token)), { ...sensorArtifact(), fields: sensorFields('2.0.0') }).expect(201);
-    await request(a.baseUrl!).post('/api/v1/models/sensor-anomaly/versions/2.0.0/deploy').set(bearer(token)).expect(200);
+    await attachUpload(request(a.baseUrl!).post('/api/v1/models').set(bearer(token)), {
+      ...sensorArtifact(),
+      fields: sensorFields('2.0.0'),
+    }).expect(201);
+    await request(a.baseUrl!)
+      .post('/api/v1/models/sensor-anomaly/versions/2.0.0/deploy')
+      .set(bearer(token))
+      .expect(200);
     expect(await servedVersion(a)).toBe('2.0.0');
     const started = Date.now();
     await waitFor(async () => ((await servedVersion(b)) === '2.0.0' ? true : undefined), 10_000, 100);
     expect(Date.now() - started).toBeLessThan(10_000);
 
-    await request(b.baseUrl!).post('/api/v1/models/sensor-anomaly/versions/1.0.0/deploy').set(bearer(token)).expect(200);
+    await request(b.baseUrl!)
+      .post('/api/v1/models/sensor-anomaly/versions/1.0.0/deploy')
+      .set(bearer(token))
+      .expect(200);
     await waitFor(async () => ((await servedVersion(a)) === '1.0.0' ? true : undefined), 10_000, 100);
   });
 
   it('counts login attempts against one limit across processes (Redis store)', async () => {
-    const attempt = (api: RunningProcess) => request(api.baseUrl!).post('/api/v1/auth/token').send({ username: 'nobody', password: 'Wrong1234' });
+    const attempt = (api: RunningProcess) =>
+      request(api.baseUrl!).post('/api/v1/auth/token').send({ username: 'nobody', password: 'Wrong1234' });
     const statuses: number[] = [];
     // One login above already used an attempt from this client.
     for (const api of [a, b, a, b, a]) statuses.push((await attempt(api)).status);
@@ -79,7 +92,11 @@ describeWithRedis('scale-out: two API processes, one database, one Redis', () =>
     const ids: string[] = [];
     for (let index = 0; index < 6; index += 1) {
       const api = index % 2 ? b : a;
-      const accepted = await request(api.baseUrl!).post('/api/v1/inference/sensor-anomaly/jobs').set(bearer(token)).send({ inputs: rows }).expect(202);
+      const accepted = await request(api.baseUrl!)
+        .post('/api/v1/inference/sensor-anomaly/jobs')
+        .set(bearer(token))
+        .send({ inputs: rows })
+        .expect(202);
       ids.push(accepted.body.jobId);
     }
     for (const id of ids) {
@@ -92,7 +109,11 @@ describeWithRedis('scale-out: two API processes, one database, one Redis', () =>
         100,
       );
       expect(done.processedRows).toBe(2000);
-      const results = await request(a.baseUrl!).get(`/api/v1/inference/jobs/${id}/results`).query({ page: 20, pageSize: 100 }).set(bearer(token)).expect(200);
+      const results = await request(a.baseUrl!)
+        .get(`/api/v1/inference/jobs/${id}/results`)
+        .query({ page: 20, pageSize: 100 })
+        .set(bearer(token))
+        .expect(200);
       expect(results.body.total).toBe(2000);
       expect(results.body.items.at(-1).row).toBe(1999);
     }

@@ -13,7 +13,15 @@ describe('GET / (service info)', () => {
   it('answers the name and version from package.json and links that each answer, without a token', async () => {
     const pkg = JSON.parse(readFileSync(`${repoRoot()}/package.json`, 'utf8')) as { name: string; version: string };
     const info = (await t.http().get('/').expect(200)).body;
-    expect(info).toEqual({ name: pkg.name, version: pkg.version, docs: '/docs', openapi: '/docs-json', health: '/health', ready: '/health/ready', metrics: '/metrics' });
+    expect(info).toEqual({
+      name: pkg.name,
+      version: pkg.version,
+      docs: '/docs',
+      openapi: '/docs-json',
+      health: '/health',
+      ready: '/health/ready',
+      metrics: '/metrics',
+    });
     for (const link of [info.docs, info.openapi, info.health, info.ready, info.metrics]) {
       expect([link, (await t.http().get(link).redirects(1)).status]).toEqual([link, 200]);
     }
@@ -26,7 +34,17 @@ describe('GET / (service info)', () => {
     expect(readme).not.toMatch(/\.\.\/shared|\]\(\.\.\//);
     expect(readme).toContain('docs/api-conventions.md');
     const conventions = readFileSync(`${repoRoot()}/docs/api-conventions.md`, 'utf8');
-    for (const topic of ['## Errors', '`code`', '## Pagination', '## Money', '## Auth', '## Rate limits', '## Idempotency', '## Timestamps']) expect(conventions).toContain(topic);
+    for (const topic of [
+      '## Errors',
+      '`code`',
+      '## Pagination',
+      '## Money',
+      '## Auth',
+      '## Rate limits',
+      '## Idempotency',
+      '## Timestamps',
+    ])
+      expect(conventions).toContain(topic);
   });
 
   it('is described in the OpenAPI document', async () => {
@@ -35,6 +53,14 @@ describe('GET / (service info)', () => {
     expect(operation).toBeDefined();
     const schema = operation.responses['200'].content['application/json'].schema;
     expect(schema.$ref).toBe('#/components/schemas/ServiceInfoDto');
-    expect(Object.keys(document.components.schemas.ServiceInfoDto.properties).sort()).toEqual(['docs', 'health', 'metrics', 'name', 'openapi', 'ready', 'version']);
+    expect(Object.keys(document.components.schemas.ServiceInfoDto.properties).sort()).toEqual([
+      'docs',
+      'health',
+      'metrics',
+      'name',
+      'openapi',
+      'ready',
+      'version',
+    ]);
   });
 });

@@ -12,12 +12,27 @@ const policyBodyText: fc.Arbitrary<string> = fc.oneof(
     .record(
       {
         versions: fc.oneof(
-          fc.array(fc.record({ version: fc.oneof(fc.constantFrom('1.0.0', 'latest', 'production', '9.9.9', ''), fc.string({ maxLength: 12 })), weight: numberish }, { requiredKeys: [] }), {
-            maxLength: 4,
-          }),
+          fc.array(
+            fc.record(
+              {
+                version: fc.oneof(
+                  fc.constantFrom('1.0.0', 'latest', 'production', '9.9.9', ''),
+                  fc.string({ maxLength: 12 }),
+                ),
+                weight: numberish,
+              },
+              { requiredKeys: [] },
+            ),
+            {
+              maxLength: 4,
+            },
+          ),
           fc.anything({ maxDepth: 2 }),
         ),
-        shadow: fc.oneof(fc.array(fc.oneof(fc.constantFrom('1.0.0', '9.9.9'), fc.string({ maxLength: 8 })), { maxLength: 3 }), fc.anything({ maxDepth: 1 })),
+        shadow: fc.oneof(
+          fc.array(fc.oneof(fc.constantFrom('1.0.0', '9.9.9'), fc.string({ maxLength: 8 })), { maxLength: 3 }),
+          fc.anything({ maxDepth: 1 }),
+        ),
       },
       { requiredKeys: [] },
     )
@@ -29,12 +44,24 @@ const policyBodyText: fc.Arbitrary<string> = fc.oneof(
 /** An alias body, and an alias name that may or may not fit the pattern. */
 const aliasBodyText: fc.Arbitrary<string> = fc.oneof(
   fc
-    .record({ version: fc.oneof(fc.constantFrom('9.9.9', 'latest', '', '../1.0.0'), fc.string({ maxLength: 12 }), fc.anything({ maxDepth: 1 })) }, { requiredKeys: [] })
+    .record(
+      {
+        version: fc.oneof(
+          fc.constantFrom('9.9.9', 'latest', '', '../1.0.0'),
+          fc.string({ maxLength: 12 }),
+          fc.anything({ maxDepth: 1 }),
+        ),
+      },
+      { requiredKeys: [] },
+    )
     .map((body) => JSON.stringify(body)),
   deepJson.map((version) => `{"version":${version}}`),
   fc.string({ maxLength: 40 }),
 );
-const aliasName = fc.oneof(fc.constantFrom('latest', 'production', '1.0.0', 'champion', 'a'.repeat(300), '..', '%00', 'ch ampion'), fc.string({ minLength: 1, maxLength: 20 }));
+const aliasName = fc.oneof(
+  fc.constantFrom('latest', 'production', '1.0.0', 'champion', 'a'.repeat(300), '..', '%00', 'ch ampion'),
+  fc.string({ minLength: 1, maxLength: 20 }),
+);
 
 /**
  * Property: whatever the body or alias name, a PUT of a traffic policy or an alias that is not
@@ -60,7 +87,12 @@ describe('traffic-policy and alias routes under hostile input (property-based)',
   it('refuses every bad policy body with a 4xx and stores nothing', async () => {
     await fc.assert(
       fc.asyncProperty(policyBodyText, async (text) => {
-        const response = await t.http().put(`/api/v1/models/${MODEL}/traffic`).set(admin()).set('content-type', 'application/json').send(text);
+        const response = await t
+          .http()
+          .put(`/api/v1/models/${MODEL}/traffic`)
+          .set(admin())
+          .set('content-type', 'application/json')
+          .send(text);
         // A body that happens to be a valid policy (one version at weight 100) is the one allowed success.
         if (response.status === 200) {
           await t.http().delete(`/api/v1/models/${MODEL}/traffic`).set(admin()).expect(204);
@@ -94,7 +126,12 @@ describe('traffic-policy and alias routes under hostile input (property-based)',
     expect(codes.size).toBeGreaterThan(1);
     const versions = await t.http().get(`/api/v1/models/${MODEL}`).set(admin()).expect(200);
     for (const version of versions.body as { aliases: string[] }[]) expect(version.aliases).toEqual([]);
-    const events = await t.http().get(`/api/v1/models/${MODEL}/events`).set(admin()).query({ pageSize: 100 }).expect(200);
+    const events = await t
+      .http()
+      .get(`/api/v1/models/${MODEL}/events`)
+      .set(admin())
+      .query({ pageSize: 100 })
+      .expect(200);
     expect((events.body.items as { action: string }[]).filter((event) => event.action === 'alias')).toEqual([]);
     const served = await t
       .http()

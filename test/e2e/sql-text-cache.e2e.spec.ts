@@ -29,7 +29,11 @@ describe('SqlTextCache on the product reads', () => {
   let products: { id: number; sku: string; slug: string }[];
 
   beforeAll(async () => {
-    SqlTextCache.prototype.reuse = function <T extends object>(this: SqlTextCache, shape: string, query: SelectQueryBuilder<T>) {
+    SqlTextCache.prototype.reuse = function <T extends object>(
+      this: SqlTextCache,
+      shape: string,
+      query: SelectQueryBuilder<T>,
+    ) {
       const fresh = query.getQuery();
       const reused = original.call(this, shape, query) as SelectQueryBuilder<T>;
       reuses.push({ shape, fresh, cached: reused.getQuery() });
@@ -40,13 +44,29 @@ describe('SqlTextCache on the product reads', () => {
     singleRead = new QueryBuilderProductRead(t.dataSource, t.app.get(TagsRepository));
     const admin = bearer(t.adminToken);
     categories = [];
-    for (const name of ['Cache C', 'Cache D']) categories.push((await t.http().post('/api/v1/categories').set(admin).send({ name }).expect(201)).body.id);
+    for (const name of ['Cache C', 'Cache D'])
+      categories.push((await t.http().post('/api/v1/categories').set(admin).send({ name }).expect(201)).body.id);
     const tags: number[] = [];
-    for (const name of ['a', 'b']) tags.push((await t.http().post('/api/v1/tags').set(admin).send({ name }).expect(201)).body.id);
+    for (const name of ['a', 'b'])
+      tags.push((await t.http().post('/api/v1/tags').set(admin).send({ name }).expect(201)).body.id);
     products = [];
     const rows = [
-      { name: 'Widget 50%_! one', price: '10.00', sku: 'CACHE-1', stockQuantity: 5, isActive: true, categoryId: categories[0] },
-      { name: 'Widget two', price: '20.00', sku: 'CACHE-2', stockQuantity: 0, isActive: false, categoryId: categories[1] },
+      {
+        name: 'Widget 50%_! one',
+        price: '10.00',
+        sku: 'CACHE-1',
+        stockQuantity: 5,
+        isActive: true,
+        categoryId: categories[0],
+      },
+      {
+        name: 'Widget two',
+        price: '20.00',
+        sku: 'CACHE-2',
+        stockQuantity: 0,
+        isActive: false,
+        categoryId: categories[1],
+      },
     ];
     for (const row of rows) {
       const created = (await t.http().post('/api/v1/products').set(admin).send(row).expect(201)).body;
@@ -117,15 +137,36 @@ describe('SqlTextCache on the product reads', () => {
       [{ tag: ['a', 'b'] }, { tag: ['b', 'a'] }],
       [{ sort: '-price' }, { sort: '-price', search: '' }],
       [
-        { isActive: true, categoryId: c, minPrice: 0, maxPrice: 100_000, inStock: true, search: 'widget', tag: ['a'], sort: 'stockQuantity' },
-        { isActive: true, categoryId: c, minPrice: 500, maxPrice: 1500, inStock: true, search: '50%_!', tag: ['b'], sort: 'stockQuantity' },
+        {
+          isActive: true,
+          categoryId: c,
+          minPrice: 0,
+          maxPrice: 100_000,
+          inStock: true,
+          search: 'widget',
+          tag: ['a'],
+          sort: 'stockQuantity',
+        },
+        {
+          isActive: true,
+          categoryId: c,
+          minPrice: 500,
+          maxPrice: 1500,
+          inStock: true,
+          search: '50%_!',
+          tag: ['b'],
+          sort: 'stockQuantity',
+        },
       ],
       [
         { isActive: false, categoryId: d, inStock: false, search: 'two', tag: ['a', 'b'], sort: '-createdAt' },
         { isActive: false, categoryId: d, inStock: false, search: 'TWO', tag: ['b', 'a'], sort: '-createdAt' },
       ],
     ];
-    const calls = pairs.flatMap(([first, second]) => [() => repository.list(first, page()), () => repository.list(second, page())]);
+    const calls = pairs.flatMap(([first, second]) => [
+      () => repository.list(first, page()),
+      () => repository.list(second, page()),
+    ]);
     // The page is part of the shape: another page is another text, and a repeat of it reuses that one.
     calls.push(
       () => repository.list({ isActive: true }, page(1, 1)),

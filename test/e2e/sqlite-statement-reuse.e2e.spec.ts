@@ -41,7 +41,9 @@ interface Prepares {
         expect(body).toEqual({ ...product, category: null });
       }
     }
-    const productReads = [...prepared].filter(([sql]) => sql.startsWith('SELECT') && sql.includes('FROM "products" "product"'));
+    const productReads = [...prepared].filter(
+      ([sql]) => sql.startsWith('SELECT') && sql.includes('FROM "products" "product"'),
+    );
     expect(productReads).toHaveLength(1);
     expect(productReads[0][1]).toBe(1);
     expect(productReads[0][0]).not.toMatch(/"product"\."id" = \d/);
@@ -61,7 +63,12 @@ interface Prepares {
       .setParameters({ n: 5, fraction: 2.5 })
       .getRawOne<{ type: string; half: number; text: string; fraction: number }>();
     expect(row).toEqual({ type: 'integer', half: 2, text: '5', fraction: 2.5 });
-    const third = await t.dataSource.createQueryBuilder().select('product.id', 'id').from('products', 'product').where('product.stockQuantity = :stock', { stock: 3 }).getRawMany();
+    const third = await t.dataSource
+      .createQueryBuilder()
+      .select('product.id', 'id')
+      .from('products', 'product')
+      .where('product.stockQuantity = :stock', { stock: 3 })
+      .getRawMany();
     expect(third).toEqual([{ id: created[3].id }]);
   });
 });

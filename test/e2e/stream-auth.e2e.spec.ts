@@ -6,7 +6,11 @@ import { bearer, createTestApp, TEST_JWT_SECRET, type TestApp } from '../helpers
 import { waitFor } from '../helpers/wait-for.js';
 import { connectStream } from '../helpers/ws-client.js';
 
-const FRAME = JSON.stringify({ id: 'p', model: 'sensor-anomaly', inputs: [{ temperature: 21, humidity: 45, pressure: 1012 }] });
+const FRAME = JSON.stringify({
+  id: 'p',
+  model: 'sensor-anomaly',
+  inputs: [{ temperature: 21, humidity: 45, pressure: 1012 }],
+});
 
 /**
  * The stream re-checks each socket's token while it is open (here every 200 ms) and closes it with
@@ -44,13 +48,21 @@ describe('WS stream: re-checked tokens and per-user caps', () => {
   it('closes with 1008 when the password changes (the token is revoked)', async () => {
     const user = await t.customer('ws_revoke');
     const client = await connectStream(url(user.token));
-    await t.http().patch(`/api/v1/users/${user.id}`).set(bearer(user.token)).send({ password: 'Rotated123', currentPassword: user.password }).expect(200);
+    await t
+      .http()
+      .patch(`/api/v1/users/${user.id}`)
+      .set(bearer(user.token))
+      .send({ password: 'Rotated123', currentPassword: user.password })
+      .expect(200);
     expect((await client.closed).code).toBe(1008);
   });
 
   it('closes with 1008 when the token expires', async () => {
     const user = await t.customer('ws_expiry');
-    const short = jwt.sign({ sub: user.id, username: user.username, role: 'customer', ver: 0 }, TEST_JWT_SECRET, { algorithm: 'HS256', expiresIn: 2 });
+    const short = jwt.sign({ sub: user.id, username: user.username, role: 'customer', ver: 0 }, TEST_JWT_SECRET, {
+      algorithm: 'HS256',
+      expiresIn: 2,
+    });
     const client = await connectStream(url(short));
     client.socket.send(FRAME);
     expect((await client.next()).predictions).toHaveLength(1);
@@ -73,7 +85,10 @@ describe('WS stream: re-checked tokens and per-user caps', () => {
     // The server counts the socket out once its close handshake is done there; retry until then.
     const replacement = await waitFor(async () => {
       const candidate = await connectStream(url(user.token));
-      const outcome = await Promise.race([candidate.closed, new Promise<'open'>((resolve) => setTimeout(() => resolve('open'), 300))]);
+      const outcome = await Promise.race([
+        candidate.closed,
+        new Promise<'open'>((resolve) => setTimeout(() => resolve('open'), 300)),
+      ]);
       return outcome === 'open' ? candidate : undefined;
     }, 10_000);
     replacement.socket.send(FRAME);

@@ -34,7 +34,13 @@ describe('WS /api/v1/inference/stream', () => {
 
   it('answers each frame with predictions that echo its id, equal to the HTTP route', async () => {
     const { socket, next } = await connectStream(`${base}?token=${token}`);
-    socket.send(JSON.stringify({ id: 'a1', model: 'sensor-anomaly', inputs: [{ temperature: 21, humidity: 45, pressure: 1012 }] }));
+    socket.send(
+      JSON.stringify({
+        id: 'a1',
+        model: 'sensor-anomaly',
+        inputs: [{ temperature: 21, humidity: 45, pressure: 1012 }],
+      }),
+    );
     const reply = await next();
     expect(reply).toMatchObject({ id: 'a1', model: 'sensor-anomaly', version: '1.0.0' });
     expect(reply.predictions[0].label).toBe('normal');
@@ -70,7 +76,10 @@ describe('WS /api/v1/inference/stream', () => {
 
   it('bounds in-flight frames per client', async () => {
     const { socket, next } = await connectStream(`${base}?token=${token}`);
-    const frame = JSON.stringify({ model: 'sensor-anomaly', inputs: Array.from({ length: 512 }, () => [21, 45, 1012]) });
+    const frame = JSON.stringify({
+      model: 'sensor-anomaly',
+      inputs: Array.from({ length: 512 }, () => [21, 45, 1012]),
+    });
     for (let index = 0; index < 80; index += 1) socket.send(frame);
     const replies = [];
     for (let index = 0; index < 80; index += 1) replies.push(await next());

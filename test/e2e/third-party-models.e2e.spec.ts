@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { NSFWJS_MODELS, materializeNsfwjsModel, type NsfwjsModelName } from '../../libs/inference/src/testing/nsfwjs-fixture.js';
+import {
+  NSFWJS_MODELS,
+  materializeNsfwjsModel,
+  type NsfwjsModelName,
+} from '../../libs/inference/src/testing/nsfwjs-fixture.js';
 import { attachUpload } from '../helpers/model-files.js';
 import { bearer, createTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -21,7 +25,9 @@ function image(seed: number): Int32Array {
 
 /** Nests a flat HWC image as [224][224][3], the shape a client sends for an image model. */
 function nested(pixels: Int32Array): number[][][] {
-  return Array.from({ length: 224 }, (_, y) => Array.from({ length: 224 }, (_, x) => Array.from({ length: 3 }, (_, c) => pixels[(y * 224 + x) * 3 + c] / 255)));
+  return Array.from({ length: 224 }, (_, y) =>
+    Array.from({ length: 224 }, (_, x) => Array.from({ length: 3 }, (_, c) => pixels[(y * 224 + x) * 3 + c] / 255)),
+  );
 }
 
 /**
@@ -37,8 +43,11 @@ describe('third-party TF.js models through the registry', () => {
   beforeAll(async () => {
     t = await createTestApp();
     work = mkdtempSync(join(tmpdir(), 'app_test_nsfwjs_'));
-    const nsfwjs = (await import('nsfwjs')) as unknown as { load(name: string): Promise<{ infer(image: tf.Tensor3D): tf.Tensor; model: { dispose(): void } }> };
-    for (const name of Object.keys(NSFWJS_MODELS) as NsfwjsModelName[]) references.set(name, await nsfwjs.load(NSFWJS_MODELS[name].exportName));
+    const nsfwjs = (await import('nsfwjs')) as unknown as {
+      load(name: string): Promise<{ infer(image: tf.Tensor3D): tf.Tensor; model: { dispose(): void } }>;
+    };
+    for (const name of Object.keys(NSFWJS_MODELS) as NsfwjsModelName[])
+      references.set(name, await nsfwjs.load(NSFWJS_MODELS[name].exportName));
   });
   afterAll(async () => {
     for (const reference of references.values()) reference.model.dispose();
@@ -46,48 +55,57 @@ describe('third-party TF.js models through the registry', () => {
     await t.close();
   });
 
-  it.each(Object.keys(NSFWJS_MODELS) as NsfwjsModelName[])('%s: upload, deploy, predict equals the package within 1e-5', async (name) => {
-    const { format } = NSFWJS_MODELS[name];
-    const dir = await materializeNsfwjsModel(name, join(work, name));
-    const weights = readdirSync(dir)
-      .filter((file) => file !== 'model.json')
-      .map((file) => ({ name: file, data: readFileSync(join(dir, file)) }));
-    const modelName = `nsfw-${format}`;
-    const uploaded = await attachUpload(t.http().post('/api/v1/models').set(bearer(t.adminToken)), {
-      modelJson: readFileSync(join(dir, 'model.json')),
-      weights,
-      fields: {
-        name: modelName,
-        version: '1.0.0',
+  it.each(Object.keys(NSFWJS_MODELS) as NsfwjsModelName[])(
+    '%s: upload, deploy, predict equals the package within 1e-5',
+    async (name) => {
+      const { format } = NSFWJS_MODELS[name];
+      const dir = await materializeNsfwjsModel(name, join(work, name));
+      const weights = readdirSync(dir)
+        .filter((file) => file !== 'model.json')
+        .map((file) => ({ name: file, data: readFileSync(join(dir, file)) }));
+      const modelName = `nsfw-${format}`;
+      const uploaded = await attachUpload(t.http().post('/api/v1/models').set(bearer(t.adminToken)), {
+        modelJson: readFileSync(join(dir, 'model.json')),
+        weights,
+        fields: {
+          name: modelName,
+          version: '1.0.0',
+          framework: format === 'layers' ? 'tfjs-layers' : 'tfjs-graph',
+          task: 'classification',
+          inputShape: '[224,224,3]',
+          outputLabels: JSON.stringify(['Drawing', 'Hentai', 'Neutral', 'Porn', 'Sexy']),
+        },
+      }).expect(201);
+      expect(uploaded.body).toMatchObject({
         framework: format === 'layers' ? 'tfjs-layers' : 'tfjs-graph',
-        task: 'classification',
-        inputShape: '[224,224,3]',
-        outputLabels: JSON.stringify(['Drawing', 'Hentai', 'Neutral', 'Porn', 'Sexy']),
-      },
-    }).expect(201);
-    expect(uploaded.body).toMatchObject({ framework: format === 'layers' ? 'tfjs-layers' : 'tfjs-graph', inputShape: [224, 224, 3], stage: 'staging' });
-    await t.http().post(`/api/v1/models/${modelName}/versions/1.0.0/deploy`).set(bearer(t.adminToken)).expect(200);
+        inputShape: [224, 224, 3],
+        stage: 'staging',
+      });
+      await t.http().post(`/api/v1/models/${modelName}/versions/1.0.0/deploy`).set(bearer(t.adminToken)).expect(200);
 
-    const pixels = image(11);
-    const response = await t
-      .http()
-      .post(`/api/v1/inference/${modelName}/predict`)
-      .set(bearer(t.adminToken))
-      .send({ inputs: nested(pixels) })
-      .expect(200);
-    const theirs = tf.tidy(() => references.get(name)!.infer(tf.tensor3d(pixels, [224, 224, 3], 'int32')));
-    const want = Array.from(await theirs.data());
-    theirs.dispose();
-    const got = ['Drawing', 'Hentai', 'Neutral', 'Porn', 'Sexy'].map((label) => response.body.predictions[0].probabilities[label] as number);
-    got.forEach((value, index) => expect(Math.abs(value - want[index])).toBeLessThan(1e-5));
+      const pixels = image(11);
+      const response = await t
+        .http()
+        .post(`/api/v1/inference/${modelName}/predict`)
+        .set(bearer(t.adminToken))
+        .send({ inputs: nested(pixels) })
+        .expect(200);
+      const theirs = tf.tidy(() => references.get(name)!.infer(tf.tensor3d(pixels, [224, 224, 3], 'int32')));
+      const want = Array.from(await theirs.data());
+      theirs.dispose();
+      const got = ['Drawing', 'Hentai', 'Neutral', 'Porn', 'Sexy'].map(
+        (label) => response.body.predictions[0].probabilities[label] as number,
+      );
+      got.forEach((value, index) => expect(Math.abs(value - want[index])).toBeLessThan(1e-5));
 
-    // The same image sent flat is the same row.
-    const flat = await t
-      .http()
-      .post(`/api/v1/inference/${modelName}/predict`)
-      .set(bearer(t.adminToken))
-      .send({ inputs: Array.from(pixels, (value) => value / 255) })
-      .expect(200);
-    expect(flat.body.predictions).toEqual(response.body.predictions);
-  });
+      // The same image sent flat is the same row.
+      const flat = await t
+        .http()
+        .post(`/api/v1/inference/${modelName}/predict`)
+        .set(bearer(t.adminToken))
+        .send({ inputs: Array.from(pixels, (value) => value / 255) })
+        .expect(200);
+      expect(flat.body.predictions).toEqual(response.body.predictions);
+    },
+  );
 });

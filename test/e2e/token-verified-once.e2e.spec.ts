@@ -24,7 +24,12 @@ describe('a JWT verified once per request', () => {
   const me = (token: string) => t.http().get('/api/v1/auth/me').set(bearer(token));
 
   beforeAll(async () => {
-    t = await createTestApp({ RATE_LIMIT_MAX: '8', RATE_LIMIT_USER_MAX: '1000', LOGIN_RATE_LIMIT_MAX: '1000', RATE_LIMIT_TTL_MS: '60000' });
+    t = await createTestApp({
+      RATE_LIMIT_MAX: '8',
+      RATE_LIMIT_USER_MAX: '1000',
+      LOGIN_RATE_LIMIT_MAX: '1000',
+      RATE_LIMIT_TTL_MS: '60000',
+    });
     const jwt = t.app.get(JwtService);
     for (const method of ['verify', 'verifyAsync'] as const) {
       const original = jwt[method].bind(jwt) as (...args: unknown[]) => unknown;
@@ -49,7 +54,12 @@ describe('a JWT verified once per request', () => {
     verifications = 0;
     await me(user.token).expect(200);
     expect(verifications).toBe(0);
-    await t.http().patch(`/api/v1/users/${user.id}`).set(bearer(user.token)).send({ password: 'Rotated123', currentPassword: user.password }).expect(200);
+    await t
+      .http()
+      .patch(`/api/v1/users/${user.id}`)
+      .set(bearer(user.token))
+      .send({ password: 'Rotated123', currentPassword: user.password })
+      .expect(200);
     verifications = 0;
     await me(user.token).expect(401);
     expect(verifications).toBe(0);
@@ -74,8 +84,15 @@ describe('a JWT verified once per request', () => {
 
   it('keys an expired or forged token by address, and refuses it', async () => {
     const user = await t.customer('once_c');
-    const expired = signToken({ sub: user.id, username: user.username, role: 'customer', ver: 0 }, TEST_JWT_SECRET, -60);
-    const forged = signToken({ sub: user.id, username: user.username, role: 'customer', ver: 0 }, 'not-the-secret-but-long-enough-to-sign-with');
+    const expired = signToken(
+      { sub: user.id, username: user.username, role: 'customer', ver: 0 },
+      TEST_JWT_SECRET,
+      -60,
+    );
+    const forged = signToken(
+      { sub: user.id, username: user.username, role: 'customer', ver: 0 },
+      'not-the-secret-but-long-enough-to-sign-with',
+    );
     await me(expired).expect(401);
     await me(forged).expect(401);
     // Spend what is left of the address budget (8, less the registrations, logins and the two calls above) anonymously.

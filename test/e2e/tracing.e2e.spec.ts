@@ -34,7 +34,13 @@ function startCollector(): Promise<{ server: Server; url: string; spans: Span[] 
     request.on('data', (chunk) => (body += String(chunk)));
     request.on('end', () => {
       if (request.url === '/v1/traces' && /json/.test(request.headers['content-type'] ?? '')) {
-        const payload = JSON.parse(body) as { resourceSpans: { scopeSpans: { spans: (Omit<Span, 'attributes'> & { attributes?: { key: string; value: OtlpValue }[] })[] }[] }[] };
+        const payload = JSON.parse(body) as {
+          resourceSpans: {
+            scopeSpans: {
+              spans: (Omit<Span, 'attributes'> & { attributes?: { key: string; value: OtlpValue }[] })[];
+            }[];
+          }[];
+        };
         for (const resource of payload.resourceSpans)
           for (const scope of resource.scopeSpans)
             for (const span of scope.spans) {
@@ -43,7 +49,10 @@ function startCollector(): Promise<{ server: Server; url: string; spans: Span[] 
                 attributes: Object.fromEntries(
                   (span.attributes ?? []).map(({ key, value }) => [
                     key,
-                    value.stringValue ?? (value.intValue === undefined ? undefined : Number(value.intValue)) ?? value.doubleValue ?? value.boolValue,
+                    value.stringValue ??
+                      (value.intValue === undefined ? undefined : Number(value.intValue)) ??
+                      value.doubleValue ??
+                      value.boolValue,
                   ]),
                 ),
               });
@@ -52,7 +61,11 @@ function startCollector(): Promise<{ server: Server; url: string; spans: Span[] 
       response.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
     });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, spans, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, spans, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }),
+    ),
+  );
 }
 
 /** OpenTelemetry code other than the tiny no-op API. */
@@ -73,7 +86,11 @@ describe('OpenTelemetry tracing', () => {
 
   const start = (name: string, extra: Record<string, string>) => {
     const modules = join(work, `${name}.modules`);
-    const env = processEnvironment(database.url, join(work, 'models'), { LOG_LEVEL: 'info', NODE_OPTIONS: `--import ${writeModuleProbe(work, modules)}`, ...extra });
+    const env = processEnvironment(database.url, join(work, 'models'), {
+      LOG_LEVEL: 'info',
+      NODE_OPTIONS: `--import ${writeModuleProbe(work, modules)}`,
+      ...extra,
+    });
     return { modules, api: startApi(env) };
   };
   const predict = async (api: RunningProcess) => {
@@ -100,24 +117,47 @@ describe('OpenTelemetry tracing', () => {
   it('exports spans for the HTTP request, the database, Redis and the model execution, and log lines carry the trace id', async () => {
     const collector = await startCollector();
     // With Redis, the shared rate limit counts each request there, so the trace has Redis commands too.
-    const redis = { REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: `test-tracing-${randomBytes(4).toString('hex')}` };
-    const { modules, api: starting } = start('traced', { ...redis, OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_BSP_SCHEDULE_DELAY: '100', OTEL_SERVICE_NAME: 'tracing-test' });
+    const redis = {
+      REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+      REDIS_PREFIX: `test-tracing-${randomBytes(4).toString('hex')}`,
+    };
+    const { modules, api: starting } = start('traced', {
+      ...redis,
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+      OTEL_SERVICE_NAME: 'tracing-test',
+    });
     const api = await starting;
     try {
       await predict(api);
       const request = await waitFor(
-        async () => collector.spans.find((span) => span.kind === 2 && String(span.attributes['url.path'] ?? span.attributes['http.target'] ?? '').endsWith('/sensor-anomaly/predict')),
+        async () =>
+          collector.spans.find(
+            (span) =>
+              span.kind === 2 &&
+              String(span.attributes['url.path'] ?? span.attributes['http.target'] ?? '').endsWith(
+                '/sensor-anomaly/predict',
+              ),
+          ),
         20_000,
         100,
       );
       // Within the request's trace: the caller's lookup in the database and the forward pass with its batch size.
       const inTrace = () => collector.spans.filter((span) => span.traceId === request.traceId);
       const execution = await waitFor(async () => inTrace().find((span) => span.name === 'model.execute'), 20_000, 100);
-      expect(execution.attributes).toMatchObject({ 'inference.batch_size': 3, 'inference.model': 'sensor-anomaly@1.0.0' });
+      expect(execution.attributes).toMatchObject({
+        'inference.batch_size': 3,
+        'inference.model': 'sensor-anomaly@1.0.0',
+      });
       const system = (span: Span) => String(span.attributes['db.system.name'] ?? span.attributes['db.system'] ?? '');
       const engine = database.url.startsWith('sqlite') ? /sqlite/ : /mysql|mariadb/;
       const query = await waitFor(
-        async () => inTrace().find((span) => engine.test(system(span)) && /^SELECT/.test(String(span.attributes['db.query.text'] ?? span.attributes['db.statement']))),
+        async () =>
+          inTrace().find(
+            (span) =>
+              engine.test(system(span)) &&
+              /^SELECT/.test(String(span.attributes['db.query.text'] ?? span.attributes['db.statement'])),
+          ),
         20_000,
         100,
       );
@@ -133,7 +173,10 @@ describe('OpenTelemetry tracing', () => {
         10_000,
         100,
       );
-      expect(JSON.parse(line)).toMatchObject({ trace_id: request.traceId, span_id: expect.stringMatching(/^[0-9a-f]{16}$/) });
+      expect(JSON.parse(line)).toMatchObject({
+        trace_id: request.traceId,
+        span_id: expect.stringMatching(/^[0-9a-f]{16}$/),
+      });
     } finally {
       await api.kill('SIGTERM');
       collector.server.close();

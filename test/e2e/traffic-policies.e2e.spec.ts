@@ -5,7 +5,11 @@ import { waitFor } from '../helpers/wait-for.js';
 
 const USERS = 1000;
 const CALLS_PER_USER = 2;
-const row = (index: number) => ({ temperature: 5 + (index % 50), humidity: 20 + ((index * 7) % 70), pressure: 960 + ((index * 13) % 80) });
+const row = (index: number) => ({
+  temperature: 5 + (index % 50),
+  humidity: 20 + ((index * 7) % 70),
+  pressure: 960 + ((index * 13) % 80),
+});
 
 /** The shipped sensor model with its last layer (16×2 kernel, 2 biases) negated: a shadow whose labels flip. */
 function nudgedArtifact() {
@@ -40,8 +44,14 @@ describe('traffic policies', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    await attachUpload(t.http().post('/api/v1/models').set(admin()), { ...sensorArtifact(), fields: sensorFields('2.0.0') }).expect(201);
-    await attachUpload(t.http().post('/api/v1/models').set(admin()), { ...nudgedArtifact(), fields: sensorFields('3.0.0') }).expect(201);
+    await attachUpload(t.http().post('/api/v1/models').set(admin()), {
+      ...sensorArtifact(),
+      fields: sensorFields('2.0.0'),
+    }).expect(201);
+    await attachUpload(t.http().post('/api/v1/models').set(admin()), {
+      ...nudgedArtifact(),
+      fields: sensorFields('3.0.0'),
+    }).expect(201);
     for (let start = 0; start < USERS; start += 25) {
       users = users.concat(await Promise.all(Array.from({ length: Math.min(25, USERS - start) }, () => t.customer())));
     }
@@ -65,7 +75,9 @@ describe('traffic policies', () => {
       revision: 1,
       updatedAt: expect.any(String),
     });
-    expect((await t.http().get('/api/v1/models/sensor-anomaly/traffic').set(admin()).expect(200)).body).toEqual(stored.body);
+    expect((await t.http().get('/api/v1/models/sensor-anomaly/traffic').set(admin()).expect(200)).body).toEqual(
+      stored.body,
+    );
 
     const servedBy = new Map<number, Set<string>>();
     const counts: Record<string, number> = {};
@@ -102,13 +114,16 @@ describe('traffic policies', () => {
   it('mirrors calls to a shadow, records them, and reports agreement at the stats route and in Prometheus', async () => {
     await putPolicy({ versions: [{ version: '1.0.0', weight: 100 }], shadow: ['3.0.0'] }).expect(200);
     const token = users[0].token;
-    const batches = Array.from({ length: 20 }, (_, batch) => Array.from({ length: 5 }, (__, index) => row(batch * 5 + index)));
+    const batches = Array.from({ length: 20 }, (_, batch) =>
+      Array.from({ length: 5 }, (__, index) => row(batch * 5 + index)),
+    );
     for (const inputs of batches) expect((await predict(token, inputs).expect(200)).body.version).toBe('1.0.0');
     const pair = await waitFor(
       async () =>
-        ((body) => body.shadows.find((entry: { shadow: string; calls: number }) => entry.shadow === '3.0.0' && entry.calls === batches.length))(
-          (await t.http().get('/api/v1/models/sensor-anomaly/traffic/stats').set(admin()).expect(200)).body,
-        ),
+        ((body) =>
+          body.shadows.find(
+            (entry: { shadow: string; calls: number }) => entry.shadow === '3.0.0' && entry.calls === batches.length,
+          ))((await t.http().get('/api/v1/models/sensor-anomaly/traffic/stats').set(admin()).expect(200)).body),
       20_000,
       50,
     );
@@ -119,20 +134,43 @@ describe('traffic policies', () => {
       const shadow = (await predict(token, inputs, '3.0.0').expect(200)).body.predictions as { label: string }[];
       same += primary.filter((prediction, index) => prediction.label === shadow[index].label).length;
     }
-    expect(pair).toEqual({ primary: '1.0.0', shadow: '3.0.0', calls: 20, rows: 100, agreement: same / 100, meanAbsoluteDifference: null });
+    expect(pair).toEqual({
+      primary: '1.0.0',
+      shadow: '3.0.0',
+      calls: 20,
+      rows: 100,
+      agreement: same / 100,
+      meanAbsoluteDifference: null,
+    });
     expect(same).toBeLessThan(100);
 
     // The prediction log is written in the background: wait for the 20 shadow rows.
     const records = await waitFor(
-      async () => ((body) => (body.total >= 20 ? body : undefined))((await t.http().get('/api/v1/inference/records').query({ source: 'shadow', pageSize: 100 }).set(admin()).expect(200)).body),
+      async () =>
+        ((body) => (body.total >= 20 ? body : undefined))(
+          (
+            await t
+              .http()
+              .get('/api/v1/inference/records')
+              .query({ source: 'shadow', pageSize: 100 })
+              .set(admin())
+              .expect(200)
+          ).body,
+        ),
       20_000,
       100,
     );
     expect(records.total).toBe(20);
-    expect(records.items.every((record: { version: string; source: string }) => record.version === '3.0.0' && record.source === 'shadow')).toBe(true);
+    expect(
+      records.items.every(
+        (record: { version: string; source: string }) => record.version === '3.0.0' && record.source === 'shadow',
+      ),
+    ).toBe(true);
 
     const metrics = (await t.http().get('/metrics').expect(200)).text;
-    expect(metrics).toContain(`traffic_shadow_agreement{model="sensor-anomaly",primary="1.0.0",shadow="3.0.0"} ${same / 100}`);
+    expect(metrics).toContain(
+      `traffic_shadow_agreement{model="sensor-anomaly",primary="1.0.0",shadow="3.0.0"} ${same / 100}`,
+    );
     expect(metrics).toMatch(/traffic_shadow_calls_total\{model="sensor-anomaly",primary="1.0.0",shadow="3.0.0"\} 20/);
     expect(metrics).toMatch(/traffic_served_total\{model="sensor-anomaly",version="2.0.0"\} \d+/);
   }, 120_000);
@@ -150,10 +188,15 @@ describe('traffic policies', () => {
       ).body,
       400,
     );
-    expectErrorShape((await putPolicy({ versions: [{ version: '1.0.0', weight: 100 }], shadow: ['1.0.0'] }).expect(400)).body, 400);
+    expectErrorShape(
+      (await putPolicy({ versions: [{ version: '1.0.0', weight: 100 }], shadow: ['1.0.0'] }).expect(400)).body,
+      400,
+    );
     expectErrorShape((await putPolicy({ versions: [{ version: '1.0.0', weight: 100.5 }] }).expect(400)).body, 400);
     expectErrorShape((await putPolicy({ versions: [] }).expect(400)).body, 400);
-    expect(expectErrorShape((await putPolicy({ versions: [{ version: '9.9.9', weight: 100 }] }).expect(404)).body, 404).code).toBe('MODEL_VERSION_NOT_FOUND');
+    expect(
+      expectErrorShape((await putPolicy({ versions: [{ version: '9.9.9', weight: 100 }] }).expect(404)).body, 404).code,
+    ).toBe('MODEL_VERSION_NOT_FOUND');
     expect(
       expectErrorShape(
         (
@@ -177,22 +220,44 @@ describe('traffic policies', () => {
       403,
     );
     // A version the policy names cannot be archived; the policy is unchanged by the refusals.
-    expect(expectErrorShape((await t.http().delete('/api/v1/models/sensor-anomaly/versions/3.0.0').set(admin()).expect(409)).body, 409).code).toBe('MODEL_VERSION_IN_USE');
-    expect((await t.http().get('/api/v1/models/sensor-anomaly/traffic').set(admin()).expect(200)).body).toMatchObject({ revision: 2, shadow: ['3.0.0'] });
+    expect(
+      expectErrorShape(
+        (await t.http().delete('/api/v1/models/sensor-anomaly/versions/3.0.0').set(admin()).expect(409)).body,
+        409,
+      ).code,
+    ).toBe('MODEL_VERSION_IN_USE');
+    expect((await t.http().get('/api/v1/models/sensor-anomaly/traffic').set(admin()).expect(200)).body).toMatchObject({
+      revision: 2,
+      shadow: ['3.0.0'],
+    });
   });
 
   it('deletes the policy: calls go to production again; events listed', async () => {
     await t.http().delete('/api/v1/models/sensor-anomaly/traffic').set(admin()).expect(204);
-    expect(expectErrorShape((await t.http().get('/api/v1/models/sensor-anomaly/traffic').set(admin()).expect(404)).body, 404).code).toBe('TRAFFIC_POLICY_NOT_FOUND');
-    expect(expectErrorShape((await t.http().delete('/api/v1/models/sensor-anomaly/traffic').set(admin()).expect(404)).body, 404).code).toBe('TRAFFIC_POLICY_NOT_FOUND');
+    expect(
+      expectErrorShape((await t.http().get('/api/v1/models/sensor-anomaly/traffic').set(admin()).expect(404)).body, 404)
+        .code,
+    ).toBe('TRAFFIC_POLICY_NOT_FOUND');
+    expect(
+      expectErrorShape(
+        (await t.http().delete('/api/v1/models/sensor-anomaly/traffic').set(admin()).expect(404)).body,
+        404,
+      ).code,
+    ).toBe('TRAFFIC_POLICY_NOT_FOUND');
     const onCanary = users.find(() => true)!;
     expect((await predict(onCanary.token, [row(0)]).expect(200)).body.version).toBe('1.0.0');
     // No route names 2.0.0 any more: it is unloaded.
     expectErrorShape((await predict(onCanary.token, [row(0)], '2.0.0').expect(404)).body, 404);
-    const events = (await t.http().get('/api/v1/models/sensor-anomaly/events').query({ pageSize: 100 }).set(admin()).expect(200)).body.items as {
+    const events = (
+      await t.http().get('/api/v1/models/sensor-anomaly/events').query({ pageSize: 100 }).set(admin()).expect(200)
+    ).body.items as {
       action: string;
       details: { revision: number | null };
     }[];
-    expect(events.filter((event) => event.action === 'policy').map((event) => event.details.revision)).toEqual([null, 2, 1]);
+    expect(events.filter((event) => event.action === 'policy').map((event) => event.details.revision)).toEqual([
+      null,
+      2,
+      1,
+    ]);
   });
 });

@@ -27,11 +27,20 @@ describe('model upload races', () => {
   }
   const checksumOf = (data: Buffer) => createHash('sha256').update(modelJson).update(data).digest('hex');
   const upload = (version: string, data: Buffer) =>
-    attachUpload(t.http().post('/api/v1/models').set(bearer(t.adminToken)), { modelJson, weights: [{ name: 'weights.bin', data }], fields: sensorFields(version) });
-  const storedChecksum = (version: string) => checksumOf(readFileSync(join(t.modelsDir, 'sensor-anomaly', version, 'weights.bin')));
+    attachUpload(t.http().post('/api/v1/models').set(bearer(t.adminToken)), {
+      modelJson,
+      weights: [{ name: 'weights.bin', data }],
+      fields: sensorFields(version),
+    });
+  const storedChecksum = (version: string) =>
+    checksumOf(readFileSync(join(t.modelsDir, 'sensor-anomaly', version, 'weights.bin')));
 
   async function expectDeploysAndPredicts(version: string) {
-    await t.http().post(`/api/v1/models/sensor-anomaly/versions/${version}/deploy`).set(bearer(t.adminToken)).expect(200);
+    await t
+      .http()
+      .post(`/api/v1/models/sensor-anomaly/versions/${version}/deploy`)
+      .set(bearer(t.adminToken))
+      .expect(200);
     const predicted = await t
       .http()
       .post('/api/v1/inference/sensor-anomaly/predict')
@@ -51,7 +60,11 @@ describe('model upload races', () => {
     expect(responses[winner].body.checksum).toBe(checksumOf(variants[winner]));
     // On disk: the winner's bytes, as registered (the registry checksum is over exactly these files).
     expect(storedChecksum('3.0.0')).toBe(checksumOf(variants[winner]));
-    const row = await t.http().get('/api/v1/models/sensor-anomaly/versions/3.0.0').set(bearer(t.adminToken)).expect(200);
+    const row = await t
+      .http()
+      .get('/api/v1/models/sensor-anomaly/versions/3.0.0')
+      .set(bearer(t.adminToken))
+      .expect(200);
     expect(row.body.checksum).toBe(checksumOf(variants[winner]));
     await expectDeploysAndPredicts('3.0.0');
   });

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { bearer, createTestApp, expectErrorShape, type TestApp } from '../helpers/test-app.js';
 
-const newUser = (name: string, extra: Record<string, unknown> = {}) => ({ username: name, email: `${name}@example.test`, password: 'Secret123', ...extra });
+const newUser = (name: string, extra: Record<string, unknown> = {}) => ({
+  username: name,
+  email: `${name}@example.test`,
+  password: 'Secret123',
+  ...extra,
+});
 
 describe('users', () => {
   let t: TestApp;
@@ -21,7 +26,12 @@ describe('users', () => {
     expect(created.body).toMatchObject({ username: 'second_admin', role: 'admin', fullName: 'Second', bio: 'Ops' });
     expect(created.body).not.toHaveProperty('passwordHash');
     const customer = await t.customer();
-    const refused = await t.http().post('/api/v1/users').set(bearer(customer.token)).send(newUser('sneaky')).expect(403);
+    const refused = await t
+      .http()
+      .post('/api/v1/users')
+      .set(bearer(customer.token))
+      .send(newUser('sneaky'))
+      .expect(403);
     expectErrorShape(refused.body, 403);
     await t.http().get('/api/v1/users').set(bearer(customer.token)).expect(403);
   });
@@ -42,21 +52,29 @@ describe('users', () => {
       .set(admin())
       .send([newUser('bulk_c'), newUser('bulk_a')])
       .expect(409);
-    expect(expectErrorShape(conflict.body, 409)).toMatchObject({ code: 'USER_USERNAME_TAKEN', message: expect.stringContaining('bulk_a') });
+    expect(expectErrorShape(conflict.body, 409)).toMatchObject({
+      code: 'USER_USERNAME_TAKEN',
+      message: expect.stringContaining('bulk_a'),
+    });
     const repeated = await t
       .http()
       .post('/api/v1/users/bulk')
       .set(admin())
       .send([newUser('bulk_d'), newUser('bulk_d')])
       .expect(409);
-    expect(repeated.body).toMatchObject({ code: 'USER_DUPLICATE_IN_REQUEST', message: expect.stringContaining('bulk_d') });
+    expect(repeated.body).toMatchObject({
+      code: 'USER_DUPLICATE_IN_REQUEST',
+      message: expect.stringContaining('bulk_d'),
+    });
     const invalid = await t
       .http()
       .post('/api/v1/users/bulk')
       .set(admin())
       .send([newUser('bulk_e'), { username: 'x' }])
       .expect(400);
-    expect(invalid.body.details.map((detail: { field: string }) => detail.field)).toEqual(expect.arrayContaining(['1.username', '1.email', '1.password']));
+    expect(invalid.body.details.map((detail: { field: string }) => detail.field)).toEqual(
+      expect.arrayContaining(['1.username', '1.email', '1.password']),
+    );
     await t.http().post('/api/v1/users/bulk').set(admin()).send({ not: 'an array' }).expect(400);
     expect(await count()).toBe(before);
   });
@@ -80,7 +98,12 @@ describe('users', () => {
     const found = await t.http().get('/api/v1/users').query({ search: 'FINDME' }).set(admin()).expect(200);
     expect(found.body.items.map((user: { username: string }) => user.username)).toEqual(['zed_search']);
 
-    const sorted = await t.http().get('/api/v1/users').query({ search: '_search', sort: '-username' }).set(admin()).expect(200);
+    const sorted = await t
+      .http()
+      .get('/api/v1/users')
+      .query({ search: '_search', sort: '-username' })
+      .set(admin())
+      .expect(200);
     expect(sorted.body.items.map((user: { username: string }) => user.username)).toEqual(['zed_search', 'amy_search']);
 
     const onlyInactive = await t.http().get('/api/v1/users').query({ isActive: 'false' }).set(admin()).expect(200);
@@ -89,7 +112,14 @@ describe('users', () => {
     const admins = await t.http().get('/api/v1/users').query({ role: 'admin' }).set(admin()).expect(200);
     expect(admins.body.items.every((user: { role: string }) => user.role === 'admin')).toBe(true);
 
-    for (const query of [{ pageSize: 101 }, { pageSize: 0 }, { page: 0 }, { sort: 'passwordHash' }, { role: 'root' }, { isActive: 'maybe' }]) {
+    for (const query of [
+      { pageSize: 101 },
+      { pageSize: 0 },
+      { page: 0 },
+      { sort: 'passwordHash' },
+      { role: 'root' },
+      { isActive: 'maybe' },
+    ]) {
       const response = await t.http().get('/api/v1/users').query(query).set(admin()).expect(400);
       expectErrorShape(response.body, 400);
     }
@@ -102,11 +132,21 @@ describe('users', () => {
     expectErrorShape((await t.http().get(`/api/v1/users/${bob.id}`).set(bearer(alice.token)).expect(403)).body, 403);
     await t.http().patch(`/api/v1/users/${bob.id}`).set(bearer(alice.token)).send({ bio: 'hacked' }).expect(403);
 
-    const updated = await t.http().patch(`/api/v1/users/${alice.id}`).set(bearer(alice.token)).send({ bio: 'Hello', fullName: 'Alice A' }).expect(200);
+    const updated = await t
+      .http()
+      .patch(`/api/v1/users/${alice.id}`)
+      .set(bearer(alice.token))
+      .send({ bio: 'Hello', fullName: 'Alice A' })
+      .expect(200);
     expect(updated.body).toMatchObject({ bio: 'Hello', fullName: 'Alice A', role: 'customer' });
     await t.http().patch(`/api/v1/users/${alice.id}`).set(bearer(alice.token)).send({ role: 'admin' }).expect(403);
     await t.http().patch(`/api/v1/users/${alice.id}`).set(bearer(alice.token)).send({ isActive: false }).expect(403);
-    await t.http().patch(`/api/v1/users/${alice.id}`).set(bearer(alice.token)).send({ email: 'bob@example.test', currentPassword: alice.password }).expect(409);
+    await t
+      .http()
+      .patch(`/api/v1/users/${alice.id}`)
+      .set(bearer(alice.token))
+      .send({ email: 'bob@example.test', currentPassword: alice.password })
+      .expect(409);
     await t.http().patch(`/api/v1/users/${alice.id}`).set(bearer(alice.token)).send({ unknownField: 1 }).expect(400);
 
     const promoted = await t.http().patch(`/api/v1/users/${alice.id}`).set(admin()).send({ role: 'admin' }).expect(200);
@@ -117,7 +157,12 @@ describe('users', () => {
 
   it('changes a password through PATCH: the old one stops working', async () => {
     const carol = await t.customer('carol');
-    await t.http().patch(`/api/v1/users/${carol.id}`).set(bearer(carol.token)).send({ password: 'NewSecret9', currentPassword: carol.password }).expect(200);
+    await t
+      .http()
+      .patch(`/api/v1/users/${carol.id}`)
+      .set(bearer(carol.token))
+      .send({ password: 'NewSecret9', currentPassword: carol.password })
+      .expect(200);
     await t.http().post('/api/v1/auth/token').send({ username: 'carol', password: carol.password }).expect(401);
     await t.http().post('/api/v1/auth/token').send({ username: 'carol', password: 'NewSecret9' }).expect(200);
   });

@@ -5,7 +5,11 @@ import { ADMIN, TEST_JWT_SECRET } from './test-constants.js';
 import { waitFor } from './wait-for.js';
 
 /** The settings every test process gets: a test database, its own model store, the test admin. */
-export function processEnvironment(databaseUrl: string, modelsDir: string, extra: Record<string, string> = {}): Record<string, string> {
+export function processEnvironment(
+  databaseUrl: string,
+  modelsDir: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     NODE_ENV: 'test',
     DATABASE_URL: databaseUrl,
@@ -34,7 +38,9 @@ export async function freePort(): Promise<number> {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -50,7 +56,10 @@ export interface RunningProcess {
 const nodeArgs = (process.env.API_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 function start(entry: string, env: Record<string, string>): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, [...nodeArgs, entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, entry], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let log = '';
   child.stdout?.on('data', (chunk) => (log += String(chunk)));
   child.stderr?.on('data', (chunk) => (log += String(chunk)));
@@ -73,7 +82,8 @@ export async function startApi(env: Record<string, string>, entry = API_MAIN): P
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitFor(
     async () => {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`API exited early (${child.signalCode ?? child.exitCode}):\n${output()}`);
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`API exited early (${child.signalCode ?? child.exitCode}):\n${output()}`);
       const response = await fetch(`${baseUrl}/health/ready`).catch(() => undefined);
       return response?.status === 200 ? true : undefined;
     },

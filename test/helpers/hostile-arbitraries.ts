@@ -17,19 +17,43 @@ export const oddNumber: fc.Arbitrary<number> = fc.oneof(
 /** Number spellings as raw JSON text (some are not JSON at all: those must be 400). */
 export const oddNumberText: fc.Arbitrary<string> = fc.oneof(
   oddNumber.map((value) => (Object.is(value, -0) ? '-0' : String(value))),
-  fc.constantFrom('1e39', '1E400', '-1e400', '1e-400', '123456789012345678901234567890', '0x10', '1_000', '.5', '+1', '01', 'NaN', 'Infinity', '1e', '-'),
+  fc.constantFrom(
+    '1e39',
+    '1E400',
+    '-1e400',
+    '1e-400',
+    '123456789012345678901234567890',
+    '0x10',
+    '1_000',
+    '.5',
+    '+1',
+    '01',
+    'NaN',
+    'Infinity',
+    '1e',
+    '-',
+  ),
 );
 
 /** Values where a number is expected: numbers, numeric strings, wrong types. */
 export const numberish: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: oddNumber },
   { weight: 1, arbitrary: fc.constantFrom('1e5', '0x1F', '12', ' 7', '', 'NaN', 'Infinity', '-0', true, false, null) },
-  { weight: 1, arbitrary: fc.oneof(fc.string({ maxLength: 8 }), fc.array(fc.integer(), { maxLength: 3 }), fc.object({ maxDepth: 1 })) },
+  {
+    weight: 1,
+    arbitrary: fc.oneof(
+      fc.string({ maxLength: 8 }),
+      fc.array(fc.integer(), { maxLength: 3 }),
+      fc.object({ maxDepth: 1 }),
+    ),
+  },
 );
 
 /** Date strings in every ISO 8601 form and beyond. */
 export const dateForm: fc.Arbitrary<string> = fc.oneof(
-  fc.date({ min: new Date(Date.UTC(1000, 0, 1)), max: new Date(Date.UTC(9999, 11, 31)), noInvalidDate: true }).map((date) => date.toISOString()),
+  fc
+    .date({ min: new Date(Date.UTC(1000, 0, 1)), max: new Date(Date.UTC(9999, 11, 31)), noInvalidDate: true })
+    .map((date) => date.toISOString()),
   fc.constantFrom(
     '2026-W05-3',
     '2026W053',
@@ -95,7 +119,8 @@ export const queryValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.array(fc.constantFrom('1', 'a', '2026-01-01'), { minLength: 2, maxLength: 3 }),
 );
 
-const deepText = (levels: number, open: string, close: string, leaf: string) => open.repeat(levels) + leaf + close.repeat(levels);
+const deepText = (levels: number, open: string, close: string, leaf: string) =>
+  open.repeat(levels) + leaf + close.repeat(levels);
 
 /** Nesting from shallow to far past any recursion limit, as arrays or objects. */
 export const deepJson: fc.Arbitrary<string> = fc.oneof(
@@ -106,11 +131,20 @@ export const deepJson: fc.Arbitrary<string> = fc.oneof(
 
 /** A predict/job body: valid-looking rows with odd values, wrong shapes, deep nesting, raw odd JSON. */
 export const predictBodyText: fc.Arbitrary<string> = fc.oneof(
-  fc.array(fc.array(numberish, { minLength: 0, maxLength: 4 }), { minLength: 0, maxLength: 4 }).map((inputs) => JSON.stringify({ inputs })),
-  fc.record({ temperature: numberish, humidity: numberish, pressure: numberish }, { requiredKeys: [] }).map((row) => JSON.stringify({ inputs: [row] })),
+  fc
+    .array(fc.array(numberish, { minLength: 0, maxLength: 4 }), { minLength: 0, maxLength: 4 })
+    .map((inputs) => JSON.stringify({ inputs })),
+  fc
+    .record({ temperature: numberish, humidity: numberish, pressure: numberish }, { requiredKeys: [] })
+    .map((row) => JSON.stringify({ inputs: [row] })),
   fc.tuple(oddNumberText, oddNumberText, oddNumberText).map(([a, b, c]) => `{"inputs":[[${a},${b},${c}]]}`),
   deepJson.map((inputs) => `{"inputs":${inputs}}`),
-  fc.record({ inputs: fc.anything({ maxDepth: 3 }), version: fc.oneof(fc.string(), fc.anything({ maxDepth: 1 })) }, { requiredKeys: [] }).map((body) => JSON.stringify(body)),
+  fc
+    .record(
+      { inputs: fc.anything({ maxDepth: 3 }), version: fc.oneof(fc.string(), fc.anything({ maxDepth: 1 })) },
+      { requiredKeys: [] },
+    )
+    .map((body) => JSON.stringify(body)),
   fc.string({ maxLength: 40 }),
 );
 
@@ -119,13 +153,24 @@ export const ingestBodyText: fc.Arbitrary<string> = fc.oneof(
   fc
     .array(
       fc.record(
-        { timestamp: fc.oneof(dateForm, numberish), sensorId: fc.oneof(fc.string({ maxLength: 70 }), numberish), temperature: numberish, humidity: numberish, pressure: numberish },
+        {
+          timestamp: fc.oneof(dateForm, numberish),
+          sensorId: fc.oneof(fc.string({ maxLength: 70 }), numberish),
+          temperature: numberish,
+          humidity: numberish,
+          pressure: numberish,
+        },
         { requiredKeys: [] },
       ),
       { minLength: 0, maxLength: 5 },
     )
     .map((rows) => JSON.stringify(rows)),
-  fc.tuple(dateForm, oddNumberText, oddNumberText).map(([timestamp, t, h]) => `[{"timestamp":${JSON.stringify(timestamp)},"sensorId":"s","temperature":${t},"humidity":${h}}]`),
+  fc
+    .tuple(dateForm, oddNumberText, oddNumberText)
+    .map(
+      ([timestamp, t, h]) =>
+        `[{"timestamp":${JSON.stringify(timestamp)},"sensorId":"s","temperature":${t},"humidity":${h}}]`,
+    ),
   deepJson.map((row) => `[${row}]`),
   fc.anything({ maxDepth: 3 }).map((value) => JSON.stringify(value) ?? 'null'),
 );

@@ -4,7 +4,11 @@ import type { Test } from 'supertest';
 
 /** The shipped sensor-anomaly artifact, read from the repository, for upload tests. */
 export const SENSOR_DIR = join(process.cwd(), 'models', 'sensor-anomaly', '1.0.0');
-export const SENSOR_METADATA = JSON.parse(readFileSync(join(SENSOR_DIR, 'metadata.json'), 'utf8')) as { inputShape: number[]; featureNames: string[]; outputLabels: string[] };
+export const SENSOR_METADATA = JSON.parse(readFileSync(join(SENSOR_DIR, 'metadata.json'), 'utf8')) as {
+  inputShape: number[];
+  featureNames: string[];
+  outputLabels: string[];
+};
 
 export interface UploadParts {
   modelJson?: Buffer;
@@ -13,7 +17,10 @@ export interface UploadParts {
 }
 
 export function sensorArtifact(): { modelJson: Buffer; weights: { name: string; data: Buffer }[] } {
-  return { modelJson: readFileSync(join(SENSOR_DIR, 'model.json')), weights: [{ name: 'weights.bin', data: readFileSync(join(SENSOR_DIR, 'weights.bin')) }] };
+  return {
+    modelJson: readFileSync(join(SENSOR_DIR, 'model.json')),
+    weights: [{ name: 'weights.bin', data: readFileSync(join(SENSOR_DIR, 'weights.bin')) }],
+  };
 }
 
 export function sensorFields(version: string, overrides: Record<string, string> = {}): Record<string, string> {
@@ -33,7 +40,9 @@ export function sensorFields(version: string, overrides: Record<string, string> 
 /** Attaches a multipart model upload to a supertest request. */
 export function attachUpload(request: Test, parts: UploadParts): Test {
   for (const [key, value] of Object.entries(parts.fields ?? {})) request.field(key, value);
-  if (parts.modelJson) request.attach('model', parts.modelJson, { filename: 'model.json', contentType: 'application/json' });
-  for (const file of parts.weights ?? []) request.attach('weights', file.data, { filename: file.name, contentType: 'application/octet-stream' });
+  if (parts.modelJson)
+    request.attach('model', parts.modelJson, { filename: 'model.json', contentType: 'application/json' });
+  for (const file of parts.weights ?? [])
+    request.attach('weights', file.data, { filename: file.name, contentType: 'application/octet-stream' });
   return request;
 }

@@ -15,7 +15,10 @@ export function expectOipSchema(name: string, body: unknown): void {
     compiled.set(name, validate);
   }
   const ok = validate(body);
-  if (!ok) throw new Error(`not a valid OIP ${name}: ${ajv.errorsText(validate.errors)}\n  body: ${JSON.stringify(body).slice(0, 500)}`);
+  if (!ok)
+    throw new Error(
+      `not a valid OIP ${name}: ${ajv.errorsText(validate.errors)}\n  body: ${JSON.stringify(body).slice(0, 500)}`,
+    );
 }
 
 /** A protocol error answer: the published error schema, and `error` a non-empty string (the protocol's text requires it). */

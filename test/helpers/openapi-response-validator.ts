@@ -2,7 +2,8 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 
 // ajv-formats is CommonJS: its default export arrives wrapped under ES-module interop.
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
+  addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
 
 /** One answer as the client received it: the real bytes, not a parsed body. */
 export interface ObservedResponse {
@@ -45,9 +46,16 @@ export class OpenApiResponseValidator {
     addFormats(this.ajv);
     this.ajv.addKeyword({ keyword: 'example' });
     const schemas = ((document.components as Json | undefined)?.schemas ?? {}) as Record<string, Json>;
-    for (const [name, schema] of Object.entries(schemas)) this.ajv.addSchema(rewriteRefs(schema) as Json, SCHEMA_BASE + name);
+    for (const [name, schema] of Object.entries(schemas))
+      this.ajv.addSchema(rewriteRefs(schema) as Json, SCHEMA_BASE + name);
     this.operations = Object.entries(document.paths as Record<string, Record<string, Json>>)
-      .flatMap(([template, methods]) => Object.entries(methods).map(([method, operation]) => ({ template, method: method.toUpperCase(), responses: operation.responses as Record<string, Json> })))
+      .flatMap(([template, methods]) =>
+        Object.entries(methods).map(([method, operation]) => ({
+          template,
+          method: method.toUpperCase(),
+          responses: operation.responses as Record<string, Json>,
+        })),
+      )
       // Static segments win over parameters, as in Fastify's router (`/products/low-stock` before `/products/{id}`).
       .sort((a, b) => staticWeight(b.template) - staticWeight(a.template));
   }
@@ -62,29 +70,50 @@ export class OpenApiResponseValidator {
     const candidates = this.operations.filter((operation) => templateMatches(operation.template, path));
     const operation = candidates.find((candidate) => candidate.method === lookup);
     const where = operation ? `${method} ${operation.template}` : `${method} ${path}`;
-    const fail = (reason: string) => `OpenAPI response mismatch: ${where} answered ${response.status}: ${reason}\n  body: ${clip(response.text)}`;
+    const fail = (reason: string) =>
+      `OpenAPI response mismatch: ${where} answered ${response.status}: ${reason}\n  body: ${clip(response.text)}`;
 
     if (!operation) {
-      if (response.status !== 404) return fail(candidates.length ? `the document has no ${lookup} operation on this path` : 'the path is not in the document');
+      if (response.status !== 404)
+        return fail(
+          candidates.length
+            ? `the document has no ${lookup} operation on this path`
+            : 'the path is not in the document',
+        );
       return this.validateJson(ERROR_SCHEMA, { $ref: SCHEMA_BASE + ERROR_SCHEMA }, response, fail);
     }
     const documented = operation.responses[String(response.status)];
-    if (!documented) return fail(`status ${response.status} is not documented (documented: ${Object.keys(operation.responses).join(', ')})`);
+    if (!documented)
+      return fail(
+        `status ${response.status} is not documented (documented: ${Object.keys(operation.responses).join(', ')})`,
+      );
     const content = documented.content as Record<string, { schema?: Json }> | undefined;
     if (method === 'HEAD') return undefined;
-    if (!content) return response.text.length === 0 ? undefined : fail('the document gives this status no body, but one was sent');
+    if (!content)
+      return response.text.length === 0 ? undefined : fail('the document gives this status no body, but one was sent');
     const type = response.contentType ?? '';
     if (JSON_TYPE.test(type)) {
       const jsonEntry = Object.entries(content).find(([name]) => JSON_TYPE.test(name));
       if (!jsonEntry) return fail(`answered ${type}, documented: ${Object.keys(content).join(', ')}`);
-      return this.validateJson(`${lookup} ${operation.template} ${response.status}`, jsonEntry[1].schema ?? {}, response, fail);
+      return this.validateJson(
+        `${lookup} ${operation.template} ${response.status}`,
+        jsonEntry[1].schema ?? {},
+        response,
+        fail,
+      );
     }
     const mediaType = type.split(';')[0].trim().toLowerCase();
-    if (!Object.keys(content).some((name) => name.toLowerCase() === mediaType)) return fail(`answered ${type || 'no content type'}, documented: ${Object.keys(content).join(', ')}`);
+    if (!Object.keys(content).some((name) => name.toLowerCase() === mediaType))
+      return fail(`answered ${type || 'no content type'}, documented: ${Object.keys(content).join(', ')}`);
     return undefined;
   }
 
-  private validateJson(key: string, schema: Json, response: ObservedResponse, fail: (reason: string) => string): string | undefined {
+  private validateJson(
+    key: string,
+    schema: Json,
+    response: ObservedResponse,
+    fail: (reason: string) => string,
+  ): string | undefined {
     let body: unknown;
     try {
       body = JSON.parse(response.text);
@@ -102,7 +131,8 @@ export class OpenApiResponseValidator {
     }
     if (validate(body)) return undefined;
     const errors = (validate.errors ?? []).map(
-      (error) => `    ${error.instancePath || '(body)'} ${error.message}${error.params && Object.keys(error.params).length ? ` ${JSON.stringify(error.params)}` : ''} [schema ${error.schemaPath}]`,
+      (error) =>
+        `    ${error.instancePath || '(body)'} ${error.message}${error.params && Object.keys(error.params).length ? ` ${JSON.stringify(error.params)}` : ''} [schema ${error.schemaPath}]`,
     );
     return fail(`the body does not match the documented schema:\n${errors.join('\n')}`);
   }
@@ -114,7 +144,10 @@ function rewriteRefs(value: unknown): unknown {
   if (!value || typeof value !== 'object') return value;
   const out: Json = {};
   for (const [key, inner] of Object.entries(value)) {
-    out[key] = key === '$ref' && typeof inner === 'string' ? inner.replace('#/components/schemas/', SCHEMA_BASE) : rewriteRefs(inner);
+    out[key] =
+      key === '$ref' && typeof inner === 'string'
+        ? inner.replace('#/components/schemas/', SCHEMA_BASE)
+        : rewriteRefs(inner);
   }
   return out;
 }
@@ -127,12 +160,17 @@ function pathOf(url: string): string {
 function templateMatches(template: string, path: string): boolean {
   const a = template.split('/');
   const b = path.split('/');
-  return a.length === b.length && a.every((segment, index) => (/^\{.+\}$/.test(segment) ? b[index].length > 0 : segment === b[index]));
+  return (
+    a.length === b.length &&
+    a.every((segment, index) => (/^\{.+\}$/.test(segment) ? b[index].length > 0 : segment === b[index]))
+  );
 }
 
 function staticWeight(template: string): number {
   // Earlier static segments weigh more, so the first segment that differs decides.
-  return template.split('/').reduce((weight, segment, index) => weight + (/^\{.+\}$/.test(segment) ? 0 : 2 ** (16 - index)), 0);
+  return template
+    .split('/')
+    .reduce((weight, segment, index) => weight + (/^\{.+\}$/.test(segment) ? 0 : 2 ** (16 - index)), 0);
 }
 
 function clip(text: string): string {

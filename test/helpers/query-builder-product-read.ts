@@ -30,7 +30,11 @@ export class QueryBuilderProductRead {
   }
 
   private async findOneWithCategory(condition: string, parameters: Record<string, unknown>): Promise<Product | null> {
-    const query = this.dataSource.getRepository(Product).createQueryBuilder('product').leftJoinAndSelect('product.category', 'category').where(condition, parameters);
+    const query = this.dataSource
+      .getRepository(Product)
+      .createQueryBuilder('product')
+      .leftJoinAndSelect('product.category', 'category')
+      .where(condition, parameters);
     const product = await this.sqlText.reuse(condition, query).getOne();
     if (product) product.tags = (await this.tags.tagsOfProducts([product.id])).get(product.id) ?? [];
     return product;

@@ -4,7 +4,10 @@ import type { DataSource } from 'typeorm';
  * Runs `action` while recording the SQL text of every statement the DataSource sends (any query
  * runner goes through its logger, on both engines), for tests that count queries (N+1, savepoints).
  */
-export async function recordStatements<T>(dataSource: DataSource, action: () => PromiseLike<T>): Promise<{ result: T; statements: string[] }> {
+export async function recordStatements<T>(
+  dataSource: DataSource,
+  action: () => PromiseLike<T>,
+): Promise<{ result: T; statements: string[] }> {
   const logger = dataSource.logger;
   const original = logger.logQuery.bind(logger);
   const statements: string[] = [];
@@ -26,7 +29,8 @@ export async function recordStatements<T>(dataSource: DataSource, action: () => 
 export function countSqlitePrepares(dataSource: DataSource): { counts: Map<string, number>; stop(): void } {
   const counts = new Map<string, number>();
   if (dataSource.options.type !== 'better-sqlite3') return { counts, stop: () => undefined };
-  const database = (dataSource.driver as unknown as { databaseConnection: { prepare(sql: string): unknown } }).databaseConnection;
+  const database = (dataSource.driver as unknown as { databaseConnection: { prepare(sql: string): unknown } })
+    .databaseConnection;
   const prepare = database.prepare.bind(database);
   database.prepare = (sql: string) => {
     counts.set(sql, (counts.get(sql) ?? 0) + 1);

@@ -65,7 +65,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const { AppModule } = await import('../../apps/api/src/app.module.js');
   const { configureApp } = await import('../../apps/api/src/core/configure-app.js');
   const { createHttpAdapter } = await import('../../apps/api/src/core/http-adapter.js');
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(), createHttpAdapter(), { logger: ['error'] });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(), createHttpAdapter(), {
+    logger: ['error'],
+  });
   await configureApp(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

@@ -4,7 +4,11 @@ import { OpenApiResponseValidator } from './openapi-response-validator.js';
 
 type Agent = ReturnType<typeof request>;
 type Test = ReturnType<Agent['get']>;
-type AssertFn = (error: Error | null, response: ResponseLike | undefined, done?: (error: Error | null, response: unknown) => void) => void;
+type AssertFn = (
+  error: Error | null,
+  response: ResponseLike | undefined,
+  done?: (error: Error | null, response: unknown) => void,
+) => void;
 interface ResponseLike {
   status: number;
   text?: string;
@@ -43,7 +47,13 @@ export function validatedRequest(target: string | Server, validator?: OpenApiRes
           if (!loading) loaded.set(target, (loading = loadValidator(target)));
           loading.then(
             (loaded) => {
-              const mismatch = loaded.check({ method, url, status: response.status, contentType: response.headers['content-type'], text: response.text ?? '' });
+              const mismatch = loaded.check({
+                method,
+                url,
+                status: response.status,
+                contentType: response.headers['content-type'],
+                text: response.text ?? '',
+              });
               done(mismatch ? new Error(mismatch) : null, result);
             },
             (loadError: Error) => done(loadError, result),
@@ -61,13 +71,23 @@ export function validatedRequest(target: string | Server, validator?: OpenApiRes
  * A `fetch` that checks each answer like validatedRequest does, for clients written against
  * fetch (the typed-client flow). It reads a clone, so the caller still gets the whole body.
  */
-export function validatingFetch(validator: OpenApiResponseValidator, failures: string[], plainFetch: typeof fetch = fetch): typeof fetch {
+export function validatingFetch(
+  validator: OpenApiResponseValidator,
+  failures: string[],
+  plainFetch: typeof fetch = fetch,
+): typeof fetch {
   return async (input, init) => {
     const response = await plainFetch(input, init);
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
     const text = await response.clone().text();
-    const mismatch = validator.check({ method, url, status: response.status, contentType: response.headers.get('content-type') ?? undefined, text });
+    const mismatch = validator.check({
+      method,
+      url,
+      status: response.status,
+      contentType: response.headers.get('content-type') ?? undefined,
+      text,
+    });
     if (mismatch) failures.push(mismatch);
     return response;
   };

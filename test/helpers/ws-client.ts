@@ -35,7 +35,10 @@ export async function connectStream(url: string): Promise<StreamClient> {
     if (socket.readyState !== socket.OPEN) return Promise.reject(new Error('socket closed'));
     return new Promise<Record<string, any>>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no reply in time')), timeoutMs);
-      waiters.push({ resolve: (reply) => (clearTimeout(timer), resolve(reply)), reject: (error) => (clearTimeout(timer), reject(error)) });
+      waiters.push({
+        resolve: (reply) => (clearTimeout(timer), resolve(reply)),
+        reject: (error) => (clearTimeout(timer), reject(error)),
+      });
     });
   };
   return { socket, closed, next, close: () => socket.close() };

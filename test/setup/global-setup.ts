@@ -1,4 +1,11 @@
-import { inCi, probeMariadb, probeRedis, REDIS_AVAILABLE_FLAG, testMariadbUrl, testRedisUrl } from './service-probes.js';
+import {
+  inCi,
+  probeMariadb,
+  probeRedis,
+  REDIS_AVAILABLE_FLAG,
+  testMariadbUrl,
+  testRedisUrl,
+} from './service-probes.js';
 import { testEngine } from './test-database.js';
 
 /**
@@ -10,22 +17,31 @@ import { testEngine } from './test-database.js';
 export default async function globalSetup(): Promise<void> {
   if (testEngine() === 'mariadb') {
     const reason = await probeMariadb(testMariadbUrl());
-    if (reason) throw new Error(`TEST_DB=mariadb but no MariaDB answers at ${new URL(testMariadbUrl()).host}: ${reason}`);
+    if (reason)
+      throw new Error(`TEST_DB=mariadb but no MariaDB answers at ${new URL(testMariadbUrl()).host}: ${reason}`);
   } else {
-    announce('MariaDB-only tests (database outage, read replicas) run with TEST_DB=mariadb (MariaDB at TEST_MARIADB_URL, default 127.0.0.1:3306)');
+    announce(
+      'MariaDB-only tests (database outage, read replicas) run with TEST_DB=mariadb (MariaDB at TEST_MARIADB_URL, default 127.0.0.1:3306)',
+    );
   }
 
   // An explicit "0" (set by hand) skips the Redis tests without probing.
-  if (process.env[REDIS_AVAILABLE_FLAG] === '0' && !inCi()) return announce(`Redis tests (${REDIS_TEST_FILES}): ${REDIS_AVAILABLE_FLAG}=0`);
+  if (process.env[REDIS_AVAILABLE_FLAG] === '0' && !inCi())
+    return announce(`Redis tests (${REDIS_TEST_FILES}): ${REDIS_AVAILABLE_FLAG}=0`);
   const reason = await probeRedis(testRedisUrl());
   if (!reason) {
     process.env[REDIS_AVAILABLE_FLAG] = '1';
     return;
   }
   const missing = `Redis not reachable at ${testRedisUrl()} (${reason})`;
-  if (inCi()) throw new Error(`${missing}; CI=true, so the Redis tests fail instead of skipping: start redis-server or set TEST_REDIS_URL`);
+  if (inCi())
+    throw new Error(
+      `${missing}; CI=true, so the Redis tests fail instead of skipping: start redis-server or set TEST_REDIS_URL`,
+    );
   process.env[REDIS_AVAILABLE_FLAG] = '0';
-  announce(`${missing}: the Redis tests (${REDIS_TEST_FILES}) are skipped; start redis-server or set TEST_REDIS_URL to run them`);
+  announce(
+    `${missing}: the Redis tests (${REDIS_TEST_FILES}) are skipped; start redis-server or set TEST_REDIS_URL to run them`,
+  );
 }
 
 // The suites that use describeWithRedis / itWithRedis (test/helpers/services.ts).

@@ -30,7 +30,9 @@ export function probeRedis(url: string): Promise<string | undefined> {
     socket.once('error', (error) => done(error.message));
     socket.once('connect', () => socket.write('PING\r\n'));
     // Any RESP reply ("+PONG", or "-NOAUTH" from a server wanting a password) means Redis is there.
-    socket.once('data', (data) => done(/^[+-]/.test(data.toString()) ? undefined : 'the server there does not speak Redis'));
+    socket.once('data', (data) =>
+      done(/^[+-]/.test(data.toString()) ? undefined : 'the server there does not speak Redis'),
+    );
   });
 }
 

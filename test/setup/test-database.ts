@@ -22,7 +22,8 @@ export interface TestDatabase {
 
 /** Refuses any database whose name does not say it is for tests. */
 export function assertTestDatabaseName(name: string): void {
-  if (!/test/i.test(name)) throw new Error(`Refusing to run tests against database "${name}": its name must contain "test"`);
+  if (!/test/i.test(name))
+    throw new Error(`Refusing to run tests against database "${name}": its name must contain "test"`);
 }
 
 /** A fresh, empty database on the given engine (TEST_DB by default); the caller migrates it. */

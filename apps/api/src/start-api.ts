@@ -10,11 +10,16 @@ import { createHttpAdapter } from './core/http-adapter.js';
 
 async function bootstrap(): Promise<void> {
   installProcessSafetyNet();
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(), createHttpAdapter(), { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(), createHttpAdapter(), {
+    bufferLogs: true,
+  });
   await configureApp(app);
   const config = app.get(AppConfig);
   await app.listen(config.port, config.host);
-  installGracefulShutdown(app, app.getHttpServer(), { deadlineMs: config.shutdownTimeoutMs, webSockets: openWebSocketsOf(app) });
+  installGracefulShutdown(app, app.getHttpServer(), {
+    deadlineMs: config.shutdownTimeoutMs,
+    webSockets: openWebSocketsOf(app),
+  });
   Logger.log(`Listening on http://${config.host}:${config.port} (docs at /docs)`, 'Bootstrap');
 }
 

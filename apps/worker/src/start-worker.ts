@@ -8,7 +8,8 @@ import { WorkerModule } from './worker.module.js';
 async function bootstrap(): Promise<void> {
   installProcessSafetyNet();
   const env = validateEnvironment(process.env, { quiet: true });
-  if (!env.REDIS_URL) throw new Error('REDIS_URL: the worker app needs Redis (without it, jobs run inside the API process)');
+  if (!env.REDIS_URL)
+    throw new Error('REDIS_URL: the worker app needs Redis (without it, jobs run inside the API process)');
   const app = await NestFactory.createApplicationContext(WorkerModule.register(env.REDIS_URL), { bufferLogs: true });
   app.useLogger(new PinoNestLogger(createRootLogger(env.LOG_LEVEL)));
   installGracefulShutdown(app, undefined, { deadlineMs: env.SHUTDOWN_TIMEOUT_MS });

@@ -23,7 +23,13 @@ export class WorkerHttpServer implements OnApplicationBootstrap, OnApplicationSh
     const server = createServer((request, response) => {
       this.answer(request, response).catch((error: unknown) => {
         this.logger.error(`worker HTTP: ${(error as Error).message}`);
-        if (!response.headersSent) send(response, 500, 'application/json', JSON.stringify({ statusCode: 500, message: 'Internal server error' }));
+        if (!response.headersSent)
+          send(
+            response,
+            500,
+            'application/json',
+            JSON.stringify({ statusCode: 500, message: 'Internal server error' }),
+          );
       });
     });
     this.server = server;
@@ -32,7 +38,9 @@ export class WorkerHttpServer implements OnApplicationBootstrap, OnApplicationSh
       server.listen(this.config.port, this.config.host, () => {
         server.off('error', reject);
         const address = server.address();
-        this.logger.log(`Worker metrics and health on port ${typeof address === 'object' && address ? address.port : this.config.port}`);
+        this.logger.log(
+          `Worker metrics and health on port ${typeof address === 'object' && address ? address.port : this.config.port}`,
+        );
         resolve();
       });
     });
@@ -44,14 +52,24 @@ export class WorkerHttpServer implements OnApplicationBootstrap, OnApplicationSh
 
   private async answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = (request.url ?? '/').split('?')[0];
-    if (request.method !== 'GET') return send(response, 405, 'application/json', JSON.stringify({ statusCode: 405, message: 'Method not allowed' }));
-    if (path === '/metrics') return send(response, 200, 'text/plain; version=0.0.4; charset=utf-8', await this.metrics.scrape());
+    if (request.method !== 'GET')
+      return send(
+        response,
+        405,
+        'application/json',
+        JSON.stringify({ statusCode: 405, message: 'Method not allowed' }),
+      );
+    if (path === '/metrics')
+      return send(response, 200, 'text/plain; version=0.0.4; charset=utf-8', await this.metrics.scrape());
     if (path === '/health') return send(response, 200, 'application/json', JSON.stringify({ status: 'ok' }));
     if (path === '/health/ready') {
       const ready = await this.health.readiness().then(
         (body) => ({ status: 200, body }),
         // The API's error body minus request id and path: `{ status: 'error', checks }` plus the message.
-        (error: { extra?: Record<string, unknown>; message?: string }) => ({ status: 503, body: { ...error.extra, statusCode: 503, error: 'Service Unavailable', message: error.message } }),
+        (error: { extra?: Record<string, unknown>; message?: string }) => ({
+          status: 503,
+          body: { ...error.extra, statusCode: 503, error: 'Service Unavailable', message: error.message },
+        }),
       );
       return send(response, ready.status, 'application/json', JSON.stringify(ready.body));
     }

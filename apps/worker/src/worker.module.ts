@@ -1,7 +1,15 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AppConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
-import { HealthModule, InferenceModule, JobsModule, MetricsModule, ModelsModule, SERVING_ENTITIES, USER_REFERENCE } from '@app/serving';
+import {
+  HealthModule,
+  InferenceModule,
+  JobsModule,
+  MetricsModule,
+  ModelsModule,
+  SERVING_ENTITIES,
+  USER_REFERENCE,
+} from '@app/serving';
 import { WorkerHttpServer } from './worker-http.js';
 import { MIGRATIONS } from '../../../migrations/index.js';
 

@@ -53,7 +53,10 @@ export class AppConfig {
   }
 
   get stream() {
-    return { recheckMs: this.get('STREAM_AUTH_RECHECK_MS'), maxSocketsPerUser: this.get('STREAM_MAX_SOCKETS_PER_USER') };
+    return {
+      recheckMs: this.get('STREAM_AUTH_RECHECK_MS'),
+      maxSocketsPerUser: this.get('STREAM_MAX_SOCKETS_PER_USER'),
+    };
   }
 
   get bootstrapAdmin() {

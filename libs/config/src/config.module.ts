@@ -18,7 +18,11 @@ export class AppConfigModule {
       imports: [ConfigModule.forRoot({ cache: true, envFilePath: '.env', validate: validateEnvironment })],
       // PayloadBudget is process-wide state sized by the config: global like it, one per app.
       // DatabaseSettings: what @app/database's DatabaseModule reads, without importing the config.
-      providers: [AppConfig, PayloadBudget, { provide: DatabaseSettings, inject: [AppConfig], useFactory: (config: AppConfig) => config.database }],
+      providers: [
+        AppConfig,
+        PayloadBudget,
+        { provide: DatabaseSettings, inject: [AppConfig], useFactory: (config: AppConfig) => config.database },
+      ],
       exports: [AppConfig, PayloadBudget, DatabaseSettings],
     };
   }

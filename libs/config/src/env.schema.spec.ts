@@ -4,7 +4,12 @@ import { trustProxyOf, validateEnvironment } from './env.schema.js';
 describe('validateEnvironment', () => {
   it('fills defaults and generates a JWT secret outside production', () => {
     const env = validateEnvironment({});
-    expect(env).toMatchObject({ PORT: 3000, DATABASE_URL: 'sqlite:///./data/app.sqlite', JWT_EXPIRES_IN: '1h', BODY_LIMIT: '1mb' });
+    expect(env).toMatchObject({
+      PORT: 3000,
+      DATABASE_URL: 'sqlite:///./data/app.sqlite',
+      JWT_EXPIRES_IN: '1h',
+      BODY_LIMIT: '1mb',
+    });
     expect(env.JWT_SECRET?.length).toBeGreaterThanOrEqual(32);
   });
 
@@ -28,13 +33,20 @@ describe('validateEnvironment', () => {
   });
 
   it('splits list settings', () => {
-    expect(validateEnvironment({ CORS_ORIGINS: 'https://a.example, https://b.example' }).CORS_ORIGINS).toEqual(['https://a.example', 'https://b.example']);
+    expect(validateEnvironment({ CORS_ORIGINS: 'https://a.example, https://b.example' }).CORS_ORIGINS).toEqual([
+      'https://a.example',
+      'https://b.example',
+    ]);
   });
 
   it('reads TRUST_PROXY as off, a hop count or trusted addresses, and refuses anything else', () => {
     expect(trustProxyOf(validateEnvironment({}).TRUST_PROXY)).toBe(false);
     expect(trustProxyOf(validateEnvironment({ TRUST_PROXY: '1' }).TRUST_PROXY)).toBe(1);
-    expect(trustProxyOf(validateEnvironment({ TRUST_PROXY: 'loopback, 10.0.0.0/8,::1' }).TRUST_PROXY)).toEqual(['loopback', '10.0.0.0/8', '::1']);
+    expect(trustProxyOf(validateEnvironment({ TRUST_PROXY: 'loopback, 10.0.0.0/8,::1' }).TRUST_PROXY)).toEqual([
+      'loopback',
+      '10.0.0.0/8',
+      '::1',
+    ]);
     expect(() => validateEnvironment({ TRUST_PROXY: 'everyone' })).toThrow(/TRUST_PROXY/);
     expect(() => validateEnvironment({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY/);
   });

@@ -1,13 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { plainToInstance, Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync, IsEmail } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+  IsEmail,
+} from 'class-validator';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from '@app/database';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const DURATION = /^\d+\s*(ms|s|m|h|d)?$/;
 const SIZE = /^\d+\s*(b|kb|mb)?$/i;
-const TRUST_PROXY = /^(false|\d{1,2}|(loopback|linklocal|uniquelocal|[0-9a-f.:]+(\/\d{1,3})?)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-f.:]+(\/\d{1,3})?))*)$/i;
+const TRUST_PROXY =
+  /^(false|\d{1,2}|(loopback|linklocal|uniquelocal|[0-9a-f.:]+(\/\d{1,3})?)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-f.:]+(\/\d{1,3})?))*)$/i;
 
 const list = ({ value }: { value: unknown }) =>
   typeof value === 'string'
@@ -35,8 +47,12 @@ export class EnvironmentVariables {
   /** Apply pending migrations at boot. On by default for SQLite only; ops run them for MySQL. */
   @IsOptional() @IsIn(['true', 'false']) DATABASE_MIGRATE_ON_BOOT?: 'true' | 'false';
 
-  @IsOptional() @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' }) JWT_SECRET?: string;
-  @Matches(DURATION, { message: 'JWT_EXPIRES_IN must be a duration like 3600, 15m, 1h or 7d' }) JWT_EXPIRES_IN: string = '1h';
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET?: string;
+  @Matches(DURATION, { message: 'JWT_EXPIRES_IN must be a duration like 3600, 15m, 1h or 7d' }) JWT_EXPIRES_IN: string =
+    '1h';
   @Type(() => Number) @IsInt() @Min(4) @Max(15) BCRYPT_ROUNDS: number = 10;
   /** How often an open WebSocket stream re-checks its token (expiry, deactivation, revocation). */
   @Type(() => Number) @IsInt() @Min(50) @Max(3_600_000) STREAM_AUTH_RECHECK_MS: number = 5000;
@@ -74,7 +90,11 @@ export class EnvironmentVariables {
   /** The longest a request waits for the shared (Redis) rate-limit store before it is let through. */
   @Type(() => Number) @IsInt() @Min(1) @Max(60_000) RATE_LIMIT_STORE_TIMEOUT_MS: number = 250;
   /** Which proxies may set X-Forwarded-For: false, a hop count, or comma-separated addresses/CIDRs. */
-  @Matches(TRUST_PROXY, { message: 'TRUST_PROXY must be false, a hop count, or comma-separated addresses/CIDRs (or loopback, linklocal, uniquelocal)' }) TRUST_PROXY: string = 'false';
+  @Matches(TRUST_PROXY, {
+    message:
+      'TRUST_PROXY must be false, a hop count, or comma-separated addresses/CIDRs (or loopback, linklocal, uniquelocal)',
+  })
+  TRUST_PROXY: string = 'false';
 
   /** Where uploaded model artifacts are stored: MODELS_DIR/<name>/<version>/. */
   @IsString() MODELS_DIR: string = './data/models';
@@ -96,7 +116,9 @@ export class EnvironmentVariables {
   @IsIn(['auto', 'off']) INFERENCE_FAST_PATH: 'auto' | 'off' = 'auto';
 
   /** Redis for the shared job queue (BullMQ) and shared rate limits; unset = in-process queue. */
-  @IsOptional() @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' }) REDIS_URL?: string;
+  @IsOptional()
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
   /** Key prefix in Redis, so several deployments (or test runs) can share one server. */
   @Matches(/^[A-Za-z0-9:_-]{1,64}$/) REDIS_PREFIX: string = 'ai-commerce';
   /** Run the job worker inside the API process (with Redis, set false and run `npm run start:worker`). */
@@ -129,7 +151,9 @@ export class EnvironmentVariables {
    * OpenTelemetry: traces go to this OTLP/HTTP collector (`<endpoint>/v1/traces`, JSON); unset =
    * tracing off and its SDK never loaded. Read before the app loads (libs/platform/src/tracing.ts); checked here too.
    */
-  @IsOptional() @Matches(/^https?:\/\//, { message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL' }) OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+  @IsOptional()
+  @Matches(/^https?:\/\//, { message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL' })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
   /** The traces' service.name (default ai-commerce-api, or ai-commerce-worker for the worker). */
   @IsOptional() @IsString() OTEL_SERVICE_NAME?: string;
 }
@@ -158,13 +182,18 @@ export function wiringOf(env: EnvironmentVariables): AppWiring {
  * Validates the environment once at boot. A bad value stops the boot with a message naming the
  * variable; in production a missing JWT_SECRET does too, elsewhere a random one is generated.
  */
-export function validateEnvironment(raw: Record<string, unknown>, options: { quiet?: boolean } = {}): EnvironmentVariables {
+export function validateEnvironment(
+  raw: Record<string, unknown>,
+  options: { quiet?: boolean } = {},
+): EnvironmentVariables {
   const present = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined && value !== ''));
   const env = plainToInstance(EnvironmentVariables, present, { exposeDefaultValues: true });
   // Not validateAs (libs/common): the environment holds every variable of the machine (no whitelist),
   // and a bad one is a boot-stopping config error naming the variable, not a 400 with details.
   const errors = validateSync(env, { whitelist: false, forbidUnknownValues: false });
-  const problems = errors.flatMap((error) => Object.values(error.constraints ?? {}).map((text) => `${error.property}: ${text}`));
+  const problems = errors.flatMap((error) =>
+    Object.values(error.constraints ?? {}).map((text) => `${error.property}: ${text}`),
+  );
   try {
     parseDatabaseUrl(env.DATABASE_URL);
   } catch (error) {

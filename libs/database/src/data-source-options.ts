@@ -62,7 +62,12 @@ export function buildDataSourceOptions(settings: DataSourceSettings): DataSource
     timezone: 'Z',
     charset: 'utf8mb4_unicode_ci',
     poolSize: settings.poolSize ?? 10,
-    extra: { connectionLimit: settings.poolSize ?? 10, waitForConnections: true, queueLimit: settings.queueLimit ?? 0, connectTimeout: 10_000 },
+    extra: {
+      connectionLimit: settings.poolSize ?? 10,
+      waitForConnections: true,
+      queueLimit: settings.queueLimit ?? 0,
+      connectTimeout: 10_000,
+    },
     ...(settings.queryTimeoutMs ? { enableQueryTimeout: true, maxQueryExecutionTime: settings.queryTimeoutMs } : {}),
   } as const;
   if (replicas.length === 0) return { ...common, ...connection, ...credentials };

@@ -1,7 +1,9 @@
 import { isAbsolute, resolve } from 'node:path';
 
 /** What a DATABASE_URL names, in the SQLAlchemy style the seeds used. */
-export type ParsedDatabaseUrl = { engine: 'sqlite'; file: string } | { engine: 'mysql' | 'mariadb'; host: string; port: number; username: string; password: string; database: string };
+export type ParsedDatabaseUrl =
+  | { engine: 'sqlite'; file: string }
+  | { engine: 'mysql' | 'mariadb'; host: string; port: number; username: string; password: string; database: string };
 
 export const DEFAULT_DATABASE_URL = 'sqlite:///./data/app.sqlite';
 

@@ -65,10 +65,15 @@ export class DatabaseModule {
         {
           provide: POOL_BOUNDS,
           inject: [getDataSourceToken(), DatabaseSettings],
-          useFactory: (dataSource: DataSource, settings: DatabaseSettings) => boundPoolAcquire(dataSource, settings.acquireTimeoutMs),
+          useFactory: (dataSource: DataSource, settings: DatabaseSettings) =>
+            boundPoolAcquire(dataSource, settings.acquireTimeoutMs),
         },
         // SQLite prepares each statement once, not once per id (no-op elsewhere).
-        { provide: SQLITE_STATEMENTS, inject: [getDataSourceToken()], useFactory: (dataSource: DataSource) => reuseSqliteStatements(dataSource) },
+        {
+          provide: SQLITE_STATEMENTS,
+          inject: [getDataSourceToken()],
+          useFactory: (dataSource: DataSource) => reuseSqliteStatements(dataSource),
+        },
       ],
       exports: [UnitOfWork],
     };

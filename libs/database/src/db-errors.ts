@@ -37,7 +37,12 @@ function codeOf(error: unknown): string | undefined {
 export function classifyDbError(error: unknown): DbErrorKind | undefined {
   const code = codeOf(error);
   if (code && CODES[code]) return CODES[code];
-  if (error instanceof Error && /connection (is )?(closed|lost)|pool is closed|Queue limit reached|Can't add new command when connection is in closed state/i.test(error.message)) {
+  if (
+    error instanceof Error &&
+    /connection (is )?(closed|lost)|pool is closed|Queue limit reached|Can't add new command when connection is in closed state/i.test(
+      error.message,
+    )
+  ) {
     return 'unavailable';
   }
   return undefined;

@@ -15,7 +15,10 @@ export const POOL_ACQUIRE_TIMEOUT = 'POOL_ACQUIRE_TIMEOUT';
  * request that needs a connection for as long as the outage lasts. No-op on SQLite.
  */
 export function boundPoolAcquire(dataSource: DataSource, timeoutMs: number): void {
-  const driver = dataSource.driver as unknown as { pool?: Mysql2Pool; poolCluster?: { _nodes?: Record<string, { pool: Mysql2Pool }> } };
+  const driver = dataSource.driver as unknown as {
+    pool?: Mysql2Pool;
+    poolCluster?: { _nodes?: Record<string, { pool: Mysql2Pool }> };
+  };
   const pools = driver.pool ? [driver.pool] : Object.values(driver.poolCluster?._nodes ?? {}).map((node) => node.pool);
   for (const pool of pools) {
     const getConnection = pool.getConnection.bind(pool);
@@ -23,7 +26,11 @@ export function boundPoolAcquire(dataSource: DataSource, timeoutMs: number): voi
       let settled = false;
       const timer = setTimeout(() => {
         settled = true;
-        callback(Object.assign(new Error(`No database connection free within ${timeoutMs} ms`), { code: POOL_ACQUIRE_TIMEOUT }));
+        callback(
+          Object.assign(new Error(`No database connection free within ${timeoutMs} ms`), {
+            code: POOL_ACQUIRE_TIMEOUT,
+          }),
+        );
       }, timeoutMs);
       getConnection((error, connection) => {
         if (settled) return connection?.release();

@@ -19,8 +19,13 @@ interface Mysql2Pool {
  */
 export function poolStats(dataSource: DataSource): PoolStats {
   const engine = String(dataSource.options.type);
-  const driver = dataSource.driver as unknown as { pool?: Mysql2Pool; poolCluster?: { _nodes?: Record<string, { pool: Mysql2Pool }> } };
-  const pools: Mysql2Pool[] = driver.pool ? [driver.pool] : Object.values(driver.poolCluster?._nodes ?? {}).map((node) => node.pool);
+  const driver = dataSource.driver as unknown as {
+    pool?: Mysql2Pool;
+    poolCluster?: { _nodes?: Record<string, { pool: Mysql2Pool }> };
+  };
+  const pools: Mysql2Pool[] = driver.pool
+    ? [driver.pool]
+    : Object.values(driver.poolCluster?._nodes ?? {}).map((node) => node.pool);
   if (pools.length === 0) return { engine, size: 1, inUse: 0, idle: dataSource.isInitialized ? 1 : 0 };
   let open = 0;
   let idle = 0;

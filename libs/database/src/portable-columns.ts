@@ -18,7 +18,12 @@ export function foreignIdColumn(name: string, isNullable = false): TableColumnOp
   return { name, type: 'integer', isNullable };
 }
 
-export function enumColumn(queryRunner: QueryRunner, name: string, values: readonly string[], options: Partial<TableColumnOptions> = {}): TableColumnOptions {
+export function enumColumn(
+  queryRunner: QueryRunner,
+  name: string,
+  values: readonly string[],
+  options: Partial<TableColumnOptions> = {},
+): TableColumnOptions {
   // `simple-enum` is sent verbatim to MySQL/MariaDB and fails there; `enum` is native there.
   return { name, type: isMysqlFamily(queryRunner) ? 'enum' : 'simple-enum', enum: [...values], ...options };
 }
@@ -33,7 +38,12 @@ export function moneyColumn(name: string, isNullable = false): TableColumnOption
 
 export function createdAtColumn(queryRunner: QueryRunner, name = 'createdAt'): TableColumnOptions {
   const mapped = queryRunner.connection.driver.mappedDataTypes;
-  return { name, type: mapped.createDate as string, precision: mapped.createDatePrecision, default: mapped.createDateDefault };
+  return {
+    name,
+    type: mapped.createDate as string,
+    precision: mapped.createDatePrecision,
+    default: mapped.createDateDefault,
+  };
 }
 
 export function updatedAtColumn(queryRunner: QueryRunner, name = 'updatedAt'): TableColumnOptions {

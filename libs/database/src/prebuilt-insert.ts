@@ -21,14 +21,17 @@ export class PrebuiltInsert<T extends ObjectLiteral> {
   ) {}
 
   async insert(manager: EntityManager, rows: Partial<T>[]): Promise<void> {
-    for (let start = 0; start < rows.length; start += this.maxRows) await this.insertChunk(manager, rows.slice(start, start + this.maxRows));
+    for (let start = 0; start < rows.length; start += this.maxRows)
+      await this.insertChunk(manager, rows.slice(start, start + this.maxRows));
   }
 
   private async insertChunk(manager: EntityManager, rows: Partial<T>[]): Promise<void> {
     const driver = manager.connection.driver;
     const columns = (this.columns ??= this.resolveColumns(manager));
     const parameters: unknown[] = [];
-    for (const row of rows) for (const column of columns) parameters.push(driver.preparePersistentValue(row[column.propertyName as keyof T], column) ?? null);
+    for (const row of rows)
+      for (const column of columns)
+        parameters.push(driver.preparePersistentValue(row[column.propertyName as keyof T], column) ?? null);
     await manager.query(this.text(manager, rows.length), parameters);
   }
 

@@ -29,11 +29,15 @@ export class SelectedEntity<T extends ObjectLiteral> {
     properties?: readonly (keyof T & string)[],
   ) {
     this.metadata = dataSource.getMetadata(entity);
-    const columns = properties ? properties.map((property) => this.columnOf(property)) : this.metadata.columns.filter((column) => !column.isVirtual);
+    const columns = properties
+      ? properties.map((property) => this.columnOf(property))
+      : this.metadata.columns.filter((column) => !column.isVirtual);
     this.columns = columns.map((column) => ({ column, key: `${alias}_${column.databaseName}` }));
     this.hydratable = this.metadata.primaryColumns.every((primary) => columns.includes(primary));
     const escape = (name: string) => dataSource.driver.escape(name);
-    this.selectList = this.columns.map(({ column, key }) => `${escape(alias)}.${escape(column.databaseName)} AS ${escape(key)}`).join(', ');
+    this.selectList = this.columns
+      .map(({ column, key }) => `${escape(alias)}.${escape(column.databaseName)} AS ${escape(key)}`)
+      .join(', ');
   }
 
   /** The escaped table name and alias, for a FROM or JOIN: `"products" "product"`. */
@@ -52,10 +56,12 @@ export class SelectedEntity<T extends ObjectLiteral> {
    */
   hydrate(row: Record<string, unknown>): T | null {
     if (!this.hydratable) throw new Error(`${this.metadata.name} is hydrated without its primary key selected`);
-    if (this.metadata.primaryColumns.some((primary) => row[`${this.alias}_${primary.databaseName}`] == null)) return null;
+    if (this.metadata.primaryColumns.some((primary) => row[`${this.alias}_${primary.databaseName}`] == null))
+      return null;
     const entity = this.metadata.create(undefined, { fromDeserializer: true }) as T;
     const driver = this.dataSource.driver;
-    for (const { column, key } of this.columns) column.setEntityValue(entity, driver.prepareHydratedValue(row[key], column));
+    for (const { column, key } of this.columns)
+      column.setEntityValue(entity, driver.prepareHydratedValue(row[key], column));
     return entity;
   }
 
@@ -73,7 +79,11 @@ export class SelectedEntity<T extends ObjectLiteral> {
  * integer is bound as a BigInt, as the statement reuse binds the query builder's (an INTEGER, not
  * a REAL); the query builder's parameter path, which does that, is not taken here.
  */
-export async function runPrebuiltRead(dataSource: DataSource, sql: string, parameters: readonly unknown[]): Promise<Record<string, unknown>[]> {
+export async function runPrebuiltRead(
+  dataSource: DataSource,
+  sql: string,
+  parameters: readonly unknown[],
+): Promise<Record<string, unknown>[]> {
   const bound = dataSource.options.type === 'better-sqlite3' ? parameters.map(asSqliteInteger) : [...parameters];
   const runner = dataSource.createQueryRunner(dataSource.defaultReplicationModeForReads());
   try {

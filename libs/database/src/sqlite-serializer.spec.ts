@@ -48,14 +48,23 @@ describe('SqliteSerializer on SQLite', () => {
         await manager.query('INSERT INTO t VALUES (?)', [value]);
         if (fail) throw new Error('rolled back');
       });
-    const outcomes = await Promise.allSettled([unit(1), unit(2, true), dataSource.query('INSERT INTO t VALUES (3)'), unit(4)]);
-    expect(outcomes.map((outcome) => (outcome.status === 'rejected' ? String((outcome.reason as Error).message) : 'ok'))).toEqual(['ok', 'rolled back', 'ok', 'ok']);
+    const outcomes = await Promise.allSettled([
+      unit(1),
+      unit(2, true),
+      dataSource.query('INSERT INTO t VALUES (3)'),
+      unit(4),
+    ]);
+    expect(
+      outcomes.map((outcome) => (outcome.status === 'rejected' ? String((outcome.reason as Error).message) : 'ok')),
+    ).toEqual(['ok', 'rolled back', 'ok', 'ok']);
     const rows = await dataSource.query<{ x: number }[]>('SELECT x FROM t ORDER BY x');
     expect(rows.map((row) => row.x)).toEqual([1, 1, 3, 4, 4]);
   });
 
   it('lets a unit of work nest another without deadlocking', async () => {
-    await runner.transaction(async () => runner.transaction(async (manager) => manager.query('INSERT INTO t VALUES (5)')));
+    await runner.transaction(async () =>
+      runner.transaction(async (manager) => manager.query('INSERT INTO t VALUES (5)')),
+    );
     expect(await dataSource.query('SELECT COUNT(*) AS n FROM t')).toEqual([{ n: 1 }]);
   });
 });

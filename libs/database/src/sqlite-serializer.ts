@@ -50,7 +50,8 @@ export class SqliteSerializer {
     const commit = runner.commitTransaction.bind(runner);
     const rollback = runner.rollbackTransaction.bind(runner);
     let implicit: Owner | undefined;
-    const outsider = () => this.owner !== undefined && this.owner !== this.context.getStore() && this.owner !== implicit;
+    const outsider = () =>
+      this.owner !== undefined && this.owner !== this.context.getStore() && this.owner !== implicit;
     runner.query = (async (...args: Parameters<QueryRunner['query']>) => {
       while (outsider()) await new Promise<void>((resolve) => this.waiters.push(resolve));
       return query(...args);

@@ -11,7 +11,11 @@ interface SqliteQueryRunner {
   getStmt(query: string): Promise<Statement>;
   connect(): Promise<{ prepare(sql: string): Statement }>;
 }
-type Escape = (sql: string, parameters: Record<string, unknown>, nativeParameters: Record<string, unknown>) => [string, unknown[]];
+type Escape = (
+  sql: string,
+  parameters: Record<string, unknown>,
+  nativeParameters: Record<string, unknown>,
+) => [string, unknown[]];
 
 /**
  * Makes SQLite reuse its prepared statements across requests. better-sqlite3 gives TypeORM one
@@ -33,7 +37,8 @@ export function reuseSqliteStatements(dataSource: DataSource): void {
   const driver = dataSource.driver as unknown as { escapeQueryWithParameters: Escape };
   const escape = driver.escapeQueryWithParameters.bind(driver);
   // The driver binds any value that is not a number, boolean, Date or function as it is: a BigInt too.
-  driver.escapeQueryWithParameters = (sql, parameters, nativeParameters) => escape(sql, parameters && integersAsBigInts(parameters), nativeParameters);
+  driver.escapeQueryWithParameters = (sql, parameters, nativeParameters) =>
+    escape(sql, parameters && integersAsBigInts(parameters), nativeParameters);
   const runner = dataSource.driver.createQueryRunner('master') as unknown as SqliteQueryRunner;
   const statements = new LRUCache<string, Statement>({ max: SQLITE_STATEMENT_CACHE_SIZE });
   runner.getStmt = async (query) => {

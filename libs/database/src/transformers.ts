@@ -6,6 +6,8 @@ import { centsToDecimalString, toCents } from '@app/common';
  * integer cents on both engines.
  */
 export const centsTransformer: ValueTransformer = {
-  to: (cents: number | null | undefined) => (cents === null || cents === undefined ? cents : centsToDecimalString(cents)),
-  from: (value: string | number | null) => (value === null || value === undefined ? null : toCents(typeof value === 'number' ? value.toFixed(2) : value)),
+  to: (cents: number | null | undefined) =>
+    cents === null || cents === undefined ? cents : centsToDecimalString(cents),
+  from: (value: string | number | null) =>
+    value === null || value === undefined ? null : toCents(typeof value === 'number' ? value.toFixed(2) : value),
 };

@@ -11,6 +11,9 @@ export const unitOfWorkProvider: FactoryProvider<UnitOfWork> = {
   inject: [getDataSourceToken()],
   useFactory: (dataSource: DataSource) =>
     new UnitOfWork(dataSource, {
-      onRetry: (error, attempt) => logger.warn(`Transaction retried after ${(error as { code?: string }).code ?? 'a retryable error'} (attempt ${attempt})`),
+      onRetry: (error, attempt) =>
+        logger.warn(
+          `Transaction retried after ${(error as { code?: string }).code ?? 'a retryable error'} (attempt ${attempt})`,
+        ),
     }),
 };

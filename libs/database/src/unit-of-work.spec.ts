@@ -8,15 +8,24 @@ import { UnitOfWork } from './unit-of-work.js';
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Opens a real database of the engine, with a table `t (id, n)` holding rows 1 and 2 at n = 0. */
-async function openCounterTable(engine: 'sqlite' | 'mariadb'): Promise<{ dataSource: DataSource; database: TestDatabase }> {
+async function openCounterTable(
+  engine: 'sqlite' | 'mariadb',
+): Promise<{ dataSource: DataSource; database: TestDatabase }> {
   const database = await createTestDatabase(engine);
-  const dataSource = await new DataSource(buildDataSourceOptions({ url: database.url, entities: [], migrations: [] })).initialize();
-  await dataSource.query(engine === 'mariadb' ? 'CREATE TABLE t (id INT PRIMARY KEY, n INT NOT NULL) ENGINE=InnoDB' : 'CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)');
+  const dataSource = await new DataSource(
+    buildDataSourceOptions({ url: database.url, entities: [], migrations: [] }),
+  ).initialize();
+  await dataSource.query(
+    engine === 'mariadb'
+      ? 'CREATE TABLE t (id INT PRIMARY KEY, n INT NOT NULL) ENGINE=InnoDB'
+      : 'CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)',
+  );
   await dataSource.query('INSERT INTO t (id, n) VALUES (1, 0), (2, 0)');
   return { dataSource, database };
 }
 
-const counts = async (dataSource: DataSource) => (await dataSource.query<{ n: number | string }[]>('SELECT n FROM t ORDER BY id')).map((row) => Number(row.n));
+const counts = async (dataSource: DataSource) =>
+  (await dataSource.query<{ n: number | string }[]>('SELECT n FROM t ORDER BY id')).map((row) => Number(row.n));
 
 describe('UnitOfWork on SQLite (a database file)', () => {
   let dataSource: DataSource;
@@ -40,7 +49,10 @@ describe('UnitOfWork on SQLite (a database file)', () => {
         await pause(2);
         await tx.query('UPDATE t SET n = ? WHERE id = 1', [row.n + 1]);
       });
-    const outcomes = await Promise.allSettled([...Array.from({ length: 20 }, increment), dataSource.query('UPDATE t SET n = n + 100 WHERE id = 2')]);
+    const outcomes = await Promise.allSettled([
+      ...Array.from({ length: 20 }, increment),
+      dataSource.query('UPDATE t SET n = n + 100 WHERE id = 2'),
+    ]);
     expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toEqual([]);
     expect(await counts(dataSource)).toEqual([20, 100]);
     expect(retried).toEqual([]);
@@ -124,7 +136,9 @@ onMariadb('UnitOfWork on MariaDB', () => {
 
   it('retries the deadlock victim from the start: both units finally commit, each once', async () => {
     const retried: string[] = [];
-    const unitOfWork = new UnitOfWork(dataSource, { onRetry: (error) => retried.push(String((error as { code?: string }).code)) });
+    const unitOfWork = new UnitOfWork(dataSource, {
+      onRetry: (error) => retried.push(String((error as { code?: string }).code)),
+    });
     const before = await counts(dataSource);
     const { outcomes, runs } = await crossLocking(unitOfWork, true);
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled']);

@@ -9,7 +9,9 @@ import type { EntityManager, EntityTarget, ObjectLiteral, QueryDeepPartialEntity
 export function updatedAtNow(manager: EntityManager, column = 'updatedAt'): () => string {
   const type = manager.connection.options.type;
   const mysqlFamily = type === 'mysql' || type === 'mariadb';
-  return mysqlFamily ? () => `GREATEST(${column}, CURRENT_TIMESTAMP(6))` : () => `MAX(${column}, strftime('%Y-%m-%d %H:%M:%f', 'now'))`;
+  return mysqlFamily
+    ? () => `GREATEST(${column}, CURRENT_TIMESTAMP(6))`
+    : () => `MAX(${column}, strftime('%Y-%m-%d %H:%M:%f', 'now'))`;
 }
 
 /**

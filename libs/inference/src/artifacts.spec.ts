@@ -124,7 +124,9 @@ describe('artifacts', () => {
       await truncate(join(copy, 'weights.bin'), 100);
       const error = await loadError(() => loadModel(copy));
       expect(error.code).toBe('WEIGHTS_SIZE_MISMATCH');
-      expect(error.reason).toMatch(/^weight files hold 100 bytes but weightsManifest describes \d+ bytes \(truncated\?\)/);
+      expect(error.reason).toMatch(
+        /^weight files hold 100 bytes but weightsManifest describes \d+ bytes \(truncated\?\)/,
+      );
     });
 
     it('weights whose shapes disagree with the layers', async () => {
@@ -143,7 +145,9 @@ describe('artifacts', () => {
 
     it('a weight path that leaves the model folder', async () => {
       const copy = await copyArtifact(sensor);
-      const json = JSON.parse(await readFile(join(copy, 'model.json'), 'utf8')) as { weightsManifest: { paths: string[] }[] };
+      const json = JSON.parse(await readFile(join(copy, 'model.json'), 'utf8')) as {
+        weightsManifest: { paths: string[] }[];
+      };
       json.weightsManifest[0].paths = ['../weights.bin'];
       await writeFile(join(copy, 'model.json'), JSON.stringify(json));
       expect((await loadError(() => loadModel(copy))).code).toBe('UNSAFE_PATH');

@@ -90,7 +90,8 @@ async function readModelJson(modelJsonPath: string): Promise<{ json: ModelJson; 
   } catch (error) {
     fail('BAD_JSON', `${fileName} is not valid JSON (${messageOf(error)})`, error);
   }
-  if (!json || typeof json !== 'object' || Array.isArray(json)) fail('BAD_MODEL_JSON', `${fileName} must hold a JSON object`);
+  if (!json || typeof json !== 'object' || Array.isArray(json))
+    fail('BAD_MODEL_JSON', `${fileName} must hold a JSON object`);
   const model = json as ModelJson;
   if (!model.modelTopology || typeof model.modelTopology !== 'object') {
     fail('BAD_MODEL_JSON', `${fileName} has no modelTopology (a weights-only manifest is not a TF.js model)`);
@@ -153,7 +154,10 @@ export async function readModelArtifacts(source: string): Promise<ModelArtifactF
   const { json, raw } = await readModelJson(modelJsonPath);
   const format = detectFormat(json.modelTopology);
   if (!format) {
-    fail('UNKNOWN_FORMAT', 'modelTopology is neither a layers model (model_config / class_name) nor a graph model (node)');
+    fail(
+      'UNKNOWN_FORMAT',
+      'modelTopology is neither a layers model (model_config / class_name) nor a graph model (node)',
+    );
   }
 
   const weightSpecs: tf.io.WeightsManifestEntry[] = [];
@@ -178,7 +182,8 @@ export async function readModelArtifacts(source: string): Promise<ModelArtifactF
     const detail = [...groupsByPath].map(([name, size]) => `${name}: ${size} bytes`).join(', ');
     fail(
       'WEIGHTS_SIZE_MISMATCH',
-      `weight files hold ${weightBytes} bytes but weightsManifest describes ${expectedBytes} bytes` + `${weightBytes < expectedBytes ? ' (truncated?)' : ''}${detail ? ` [${detail}]` : ''}`,
+      `weight files hold ${weightBytes} bytes but weightsManifest describes ${expectedBytes} bytes` +
+        `${weightBytes < expectedBytes ? ' (truncated?)' : ''}${detail ? ` [${detail}]` : ''}`,
     );
   }
   const joined = Buffer.concat(buffers);

@@ -53,7 +53,10 @@ const PROCESS_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
 type ProcessListeners = Record<(typeof PROCESS_EVENTS)[number], readonly unknown[]>;
 
 function processListeners(): ProcessListeners {
-  return { uncaughtException: process.listeners('uncaughtException'), unhandledRejection: process.listeners('unhandledRejection') };
+  return {
+    uncaughtException: process.listeners('uncaughtException'),
+    unhandledRejection: process.listeners('unhandledRejection'),
+  };
 }
 
 /**
@@ -83,7 +86,10 @@ function removeListenersAddedSince(before: ProcessListeners): void {
  */
 export async function selectBackend(preferred: BackendPreference = 'auto'): Promise<BackendName> {
   if (!BACKEND_PREFERENCES.includes(preferred)) {
-    throw new BackendUnavailableError(String(preferred), `unknown backend; use one of ${BACKEND_PREFERENCES.join(', ')}`);
+    throw new BackendUnavailableError(
+      String(preferred),
+      `unknown backend; use one of ${BACKEND_PREFERENCES.join(', ')}`,
+    );
   }
   const order: BackendName[] = preferred === 'auto' ? ['tensorflow', 'wasm', 'cpu'] : [preferred];
   const attempts: BackendAttempt[] = [];

@@ -37,7 +37,8 @@ export class PredictBatcher {
     private readonly outputSize: number,
     private readonly options: BatchingOptions,
   ) {
-    if (!Number.isInteger(options.maxBatch) || options.maxBatch < 1) throw new RangeError('maxBatch must be an integer >= 1');
+    if (!Number.isInteger(options.maxBatch) || options.maxBatch < 1)
+      throw new RangeError('maxBatch must be an integer >= 1');
     if (!(options.maxDelayUs >= 0)) throw new RangeError('maxDelayUs must be >= 0');
   }
 

@@ -30,7 +30,8 @@ type Chain = { layers: DenseLayer[] } | { refused: string };
  */
 export function readDenseChain(model: tf.GraphModel | tf.LayersModel): Chain {
   if (!(model instanceof tf.LayersModel)) return { refused: 'not a layers model' };
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) return { refused: 'not a single-input, single-output model' };
+  if (model.inputs.length !== 1 || model.outputs.length !== 1)
+    return { refused: 'not a single-input, single-output model' };
   if (model.inputs[0].dtype !== 'float32') return { refused: `input dtype ${model.inputs[0].dtype}, not float32` };
   const layers: DenseLayer[] = [];
   let previous: Layer | undefined;
@@ -44,7 +45,8 @@ export function readDenseChain(model: tf.GraphModel | tf.LayersModel): Chain {
     const dense = readDense(layer);
     if ('refused' in dense) return dense;
     const fedBy = layers[layers.length - 1];
-    if (fedBy && fedBy.units !== dense.inDim) return { refused: `layer ${layer.name} takes ${dense.inDim} values, not ${fedBy.units}` };
+    if (fedBy && fedBy.units !== dense.inDim)
+      return { refused: `layer ${layer.name} takes ${dense.inDim} values, not ${fedBy.units}` };
     layers.push(dense);
   }
   if (layers.length === 0) return { refused: 'no Dense layer' };
@@ -61,7 +63,9 @@ function chainBreak(layer: Layer, previous: Layer | undefined): string | undefin
   if (nodes.length !== 1) return `layer ${layer.name} is applied ${nodes.length} times`;
   const feeders = nodes[0].inboundLayers;
   const fedByOne = (test: (feeder: Layer) => boolean) => feeders.length === 1 && test(feeders[0]);
-  const fed = previous ? fedByOne((feeder) => feeder === previous) : feeders.length === 0 || fedByOne((feeder) => feeder.getClassName() === 'InputLayer');
+  const fed = previous
+    ? fedByOne((feeder) => feeder === previous)
+    : feeders.length === 0 || fedByOne((feeder) => feeder.getClassName() === 'InputLayer');
   return fed ? undefined : `layer ${layer.name} is not fed by the layer before it alone`;
 }
 
@@ -80,12 +84,25 @@ function readDense(layer: Layer): DenseLayer | { refused: string } {
   const config = layer.getConfig() as { units?: number; activation?: unknown; useBias?: boolean };
   const activation = ACTIVATIONS.find((name) => name === config.activation);
   if (!activation) return { refused: `layer ${layer.name} has activation ${JSON.stringify(config.activation)}` };
-  if (!isRowShape(inputShapeOf(layer))) return { refused: `layer ${layer.name} takes input of shape ${JSON.stringify(inputShapeOf(layer))}` };
+  if (!isRowShape(inputShapeOf(layer)))
+    return { refused: `layer ${layer.name} takes input of shape ${JSON.stringify(inputShapeOf(layer))}` };
   const weights = layer.getWeights();
   const [kernel, bias] = weights;
   const units = Number(config.units);
   const inDim = kernel?.shape[0] ?? -1;
-  const shapesFit = kernel?.shape.length === 2 && kernel.shape[1] === units && (config.useBias ? weights.length === 2 && bias.shape.length === 1 && bias.shape[0] === units : weights.length === 1);
-  if (!shapesFit || weights.some((w) => w.dtype !== 'float32')) return { refused: `layer ${layer.name} has unexpected weights` };
-  return { inDim, units, kernel: Float32Array.from(kernel.dataSync()), bias: config.useBias ? Float32Array.from(bias.dataSync()) : null, activation };
+  const shapesFit =
+    kernel?.shape.length === 2 &&
+    kernel.shape[1] === units &&
+    (config.useBias
+      ? weights.length === 2 && bias.shape.length === 1 && bias.shape[0] === units
+      : weights.length === 1);
+  if (!shapesFit || weights.some((w) => w.dtype !== 'float32'))
+    return { refused: `layer ${layer.name} has unexpected weights` };
+  return {
+    inDim,
+    units,
+    kernel: Float32Array.from(kernel.dataSync()),
+    bias: config.useBias ? Float32Array.from(bias.dataSync()) : null,
+    activation,
+  };
 }

@@ -18,7 +18,14 @@ const EXPECTED_NUMERICS = { wasm: 'xnnpack', cpu: 'tfjs-cpu' } as const;
 /** A random chain of Dense layers: sizes past the cpu backend's 48-input block, every activation, with and without bias. */
 const chainSpec = fc.record({
   inDim: fc.integer({ min: 1, max: 60 }),
-  layers: fc.array(fc.record({ units: fc.integer({ min: 1, max: 64 }), activation: fc.constantFrom(...ACTIVATIONS), useBias: fc.boolean() }), { minLength: 1, maxLength: 4 }),
+  layers: fc.array(
+    fc.record({
+      units: fc.integer({ min: 1, max: 64 }),
+      activation: fc.constantFrom(...ACTIVATIONS),
+      useBias: fc.boolean(),
+    }),
+    { minLength: 1, maxLength: 4 },
+  ),
   seed: fc.integer({ min: 1, max: 1_000_000 }),
 });
 
@@ -27,8 +34,18 @@ type ChainSpec = typeof chainSpec extends fc.Arbitrary<infer T> ? T : never;
 function buildChain({ inDim, layers, seed }: ChainSpec): tf.Sequential {
   const model = tf.sequential();
   layers.forEach(({ units, activation, useBias }, i) => {
-    const init = (offset: number) => tf.initializers.randomUniform({ minval: -1, maxval: 1, seed: seed + 2 * i + offset });
-    model.add(tf.layers.dense({ units, activation, useBias, kernelInitializer: init(0), biasInitializer: init(1), ...(i === 0 ? { inputShape: [inDim] } : {}) }));
+    const init = (offset: number) =>
+      tf.initializers.randomUniform({ minval: -1, maxval: 1, seed: seed + 2 * i + offset });
+    model.add(
+      tf.layers.dense({
+        units,
+        activation,
+        useBias,
+        kernelInitializer: init(0),
+        biasInitializer: init(1),
+        ...(i === 0 ? { inputShape: [inDim] } : {}),
+      }),
+    );
   });
   return model;
 }
@@ -50,19 +67,27 @@ describe.each(['wasm', 'cpu'] as const)('dense fast path on the %s backend', (ba
   it('serves both shipped models, verified against TF.js with the numerics of this backend', () => {
     for (const model of Object.values(models)) {
       expect(model.info).toMatchObject({ executor: 'dense-js', backend });
-      expect(model.info.executorReason).toMatch(new RegExp(`^${EXPECTED_NUMERICS[backend]} numerics, max error \\S+ over \\d+ probe rows$`));
+      expect(model.info.executorReason).toMatch(
+        new RegExp(`^${EXPECTED_NUMERICS[backend]} numerics, max error \\S+ over \\d+ probe rows$`),
+      );
     }
   });
 
-  it.each(['sensor', 'orders'] as const)('agrees with TF.js on the shipped %s model for arbitrary batches of 1..200 rows', async (name) => {
-    const model = models[name];
-    await fc.assert(
-      fc.asyncProperty(rowsOf(model.info.rowSize), async ({ values, rows }) => {
-        largestError = Math.max(largestError, expectAgreement(await model.predict(values, rows), await model.predictOnTfjs(values, rows)));
-      }),
-      { numRuns: 60 },
-    );
-  });
+  it.each(['sensor', 'orders'] as const)(
+    'agrees with TF.js on the shipped %s model for arbitrary batches of 1..200 rows',
+    async (name) => {
+      const model = models[name];
+      await fc.assert(
+        fc.asyncProperty(rowsOf(model.info.rowSize), async ({ values, rows }) => {
+          largestError = Math.max(
+            largestError,
+            expectAgreement(await model.predict(values, rows), await model.predictOnTfjs(values, rows)),
+          );
+        }),
+        { numRuns: 60 },
+      );
+    },
+  );
 
   it('gives each row the same result alone as within any batch', async () => {
     for (const model of Object.values(models)) {
@@ -98,7 +123,10 @@ describe.each(['wasm', 'cpu'] as const)('dense fast path on the %s backend', (ba
             return;
           }
           const rows = batch.values.subarray(0, batch.rows * spec.inDim);
-          largestError = Math.max(largestError, expectAgreement(plan.forward(rows, batch.rows), await reference(rows, batch.rows)));
+          largestError = Math.max(
+            largestError,
+            expectAgreement(plan.forward(rows, batch.rows), await reference(rows, batch.rows)),
+          );
         } finally {
           model.dispose();
         }

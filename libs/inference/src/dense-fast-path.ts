@@ -31,7 +31,10 @@ export function denseForward(layers: readonly DenseLayer[], numerics: DenseNumer
   const scratch = [new Float32Array(widest), new Float32Array(widest)];
   const sums = new Float64Array(widest);
   const xnnpack = numerics === 'xnnpack';
-  const affine = xnnpack ? affineFloat32 : (x: Float32Array, offset: number, layer: DenseLayer, out: Float32Array) => affineFloat64Blocked(x, offset, layer, out, sums);
+  const affine = xnnpack
+    ? affineFloat32
+    : (x: Float32Array, offset: number, layer: DenseLayer, out: Float32Array) =>
+        affineFloat64Blocked(x, offset, layer, out, sums);
   return (input, rows) => {
     if (input.length !== rows * inDim) throw new Error(`${input.length} values do not fit ${rows} rows of ${inDim}`);
     const output = new Float32Array(rows * outDim);
@@ -69,7 +72,13 @@ function affineFloat32(x: Float32Array, offset: number, layer: DenseLayer, out: 
 }
 
 /** out = x · kernel + bias as the cpu backend does it: float64 sums per block, float32 between blocks and for the bias. */
-function affineFloat64Blocked(x: Float32Array, offset: number, layer: DenseLayer, out: Float32Array, sums: Float64Array): void {
+function affineFloat64Blocked(
+  x: Float32Array,
+  offset: number,
+  layer: DenseLayer,
+  out: Float32Array,
+  sums: Float64Array,
+): void {
   const { inDim, units, kernel, bias } = layer;
   out.fill(0, 0, units);
   for (let k0 = 0; k0 < inDim; k0 += CPU_BLOCK) {
@@ -86,7 +95,13 @@ function affineFloat64Blocked(x: Float32Array, offset: number, layer: DenseLayer
 }
 
 /** The activation in place over v[0..n), each step rounded to float32 as TF.js's ops do. */
-function activate(activation: DenseActivation, v: Float32Array, n: number, exps: Float64Array, clampNaN: boolean): void {
+function activate(
+  activation: DenseActivation,
+  v: Float32Array,
+  n: number,
+  exps: Float64Array,
+  clampNaN: boolean,
+): void {
   switch (activation) {
     case 'linear':
       return;

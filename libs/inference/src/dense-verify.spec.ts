@@ -12,7 +12,12 @@ import { expectAgreement, tfjsForward } from './testing/agreement.js';
 import { shippedModelDir } from './testing/paths.js';
 import { saveLayersModel } from './testing/saved-model.js';
 
-const dense = (units: number, extra: Record<string, unknown> = {}) => tf.layers.dense({ units, kernelInitializer: tf.initializers.randomUniform({ minval: -1, maxval: 1, seed: units }), ...extra });
+const dense = (units: number, extra: Record<string, unknown> = {}) =>
+  tf.layers.dense({
+    units,
+    kernelInitializer: tf.initializers.randomUniform({ minval: -1, maxval: 1, seed: units }),
+    ...extra,
+  });
 
 function sequential(...layers: tf.layers.Layer[]): tf.Sequential {
   const model = tf.sequential();
@@ -22,15 +27,30 @@ function sequential(...layers: tf.layers.Layer[]): tf.Sequential {
 
 /** Layers models the fast path must leave to TF.js, with the reason it gives. */
 const UNSUPPORTED: [string, () => tf.LayersModel, RegExp][] = [
-  ['a Dense with an elu activation', () => sequential(dense(8, { inputShape: [3], activation: 'elu' }), dense(2)), /activation "elu"/],
-  ['a BatchNormalization between Dense layers', () => sequential(dense(8, { inputShape: [3] }), tf.layers.batchNormalization(), dense(2)), /is a BatchNormalization/],
-  ['a Conv1D', () => sequential(tf.layers.conv1d({ inputShape: [6, 1], filters: 2, kernelSize: 3 }), tf.layers.flatten(), dense(2)), /is a Conv1D/],
+  [
+    'a Dense with an elu activation',
+    () => sequential(dense(8, { inputShape: [3], activation: 'elu' }), dense(2)),
+    /activation "elu"/,
+  ],
+  [
+    'a BatchNormalization between Dense layers',
+    () => sequential(dense(8, { inputShape: [3] }), tf.layers.batchNormalization(), dense(2)),
+    /is a BatchNormalization/,
+  ],
+  [
+    'a Conv1D',
+    () =>
+      sequential(tf.layers.conv1d({ inputShape: [6, 1], filters: 2, kernelSize: 3 }), tf.layers.flatten(), dense(2)),
+    /is a Conv1D/,
+  ],
   ['a Dense over 2-D rows', () => sequential(dense(4, { inputShape: [5, 3] })), /takes input of shape/],
   [
     'two branches joined',
     () => {
       const input = tf.input({ shape: [3] });
-      const joined = tf.layers.concatenate().apply([dense(4).apply(input), dense(5).apply(input)] as tf.SymbolicTensor[]) as tf.SymbolicTensor;
+      const joined = tf.layers
+        .concatenate()
+        .apply([dense(4).apply(input), dense(5).apply(input)] as tf.SymbolicTensor[]) as tf.SymbolicTensor;
       return tf.model({ inputs: input, outputs: dense(2).apply(joined) as tf.SymbolicTensor });
     },
     /not fed by the layer before it alone/,
@@ -64,7 +84,12 @@ describe('dense fast path: what it serves, what it refuses, and the switch', () 
   it('serves a functional chain with its InputLayer and a Dropout (an identity in inference)', async () => {
     const input = tf.input({ shape: [4] });
     const hidden = dense(16, { activation: 'relu' }).apply(input) as tf.SymbolicTensor;
-    const built = tf.model({ inputs: input, outputs: dense(3, { activation: 'softmax' }).apply(tf.layers.dropout({ rate: 0.5 }).apply(hidden)) as tf.SymbolicTensor });
+    const built = tf.model({
+      inputs: input,
+      outputs: dense(3, { activation: 'softmax' }).apply(
+        tf.layers.dropout({ rate: 0.5 }).apply(hidden),
+      ) as tf.SymbolicTensor,
+    });
     const loaded = await loadModel(await saveLayersModel(built));
     try {
       expect(loaded.info.executor).toBe('dense-js');
@@ -114,9 +139,17 @@ describe('dense fast path: what it serves, what it refuses, and the switch', () 
 
     it.each([
       ['off by 2e-6 on one probe row', tampered(100, (v) => v + 2e-6)],
-      ['off by 2e-6 on the zero row alone', (input: Float32Array, rows: number) => (rows === 1 && input.every((v) => v === 0) ? tampered(0, (v) => v + 2e-6)(input, rows) : exact(input, rows))],
+      [
+        'off by 2e-6 on the zero row alone',
+        (input: Float32Array, rows: number) =>
+          rows === 1 && input.every((v) => v === 0) ? tampered(0, (v) => v + 2e-6)(input, rows) : exact(input, rows),
+      ],
       ['NaN where TF.js is finite', tampered(7, () => NaN)],
-      ['finite where TF.js is not, or the wrong infinity', (input: Float32Array, rows: number) => exact(input, rows).map((v) => (Number.isNaN(v) ? 0 : v === Infinity ? -Infinity : v))],
+      [
+        'finite where TF.js is not, or the wrong infinity',
+        (input: Float32Array, rows: number) =>
+          exact(input, rows).map((v) => (Number.isNaN(v) ? 0 : v === Infinity ? -Infinity : v)),
+      ],
       ['one value short', (input: Float32Array, rows: number) => exact(input, rows).subarray(1)],
     ] as [string, DenseForward][])('refuses a forward pass %s', async (_, wrong) => {
       const verdict = await verifyForward(wrong, reference, 3);
@@ -138,7 +171,9 @@ describe('dense fast path: what it serves, what it refuses, and the switch', () 
     try {
       expect(off.info).toMatchObject({ executor: 'tfjs', executorReason: 'fast path off' });
       expect((await server.load('sensor@1', shippedModelDir('sensor-anomaly'))).executor).toBe('tfjs');
-      expect((await new ModelServer({ maxBatch: 1, maxDelayUs: 0 }).inspect(shippedModelDir('sensor-anomaly'))).executor).toBe('dense-js');
+      expect(
+        (await new ModelServer({ maxBatch: 1, maxDelayUs: 0 }).inspect(shippedModelDir('sensor-anomaly'))).executor,
+      ).toBe('dense-js');
     } finally {
       off.dispose();
       server.close();

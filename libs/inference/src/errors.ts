@@ -49,7 +49,11 @@ export function messageOf(error: unknown): string {
 }
 
 /** Runs `fn` and turns any TF.js error into a ModelLoadError with `code` and that message's first line. */
-export async function asLoadError<T>(code: 'INVALID_MODEL' | 'WARMUP_FAILED', prefix: string, fn: () => Promise<T> | T): Promise<T> {
+export async function asLoadError<T>(
+  code: 'INVALID_MODEL' | 'WARMUP_FAILED',
+  prefix: string,
+  fn: () => Promise<T> | T,
+): Promise<T> {
   try {
     return await fn();
   } catch (error) {

@@ -40,7 +40,9 @@ describe.each(Object.keys(NSFWJS_MODELS) as NsfwjsModelName[])('nsfwjs fixture %
     await selectBackend('wasm'); // MobileNet on the cpu backend takes seconds per image
     dir = await materializeNsfwjsModel(name, join(await tempDir('nsfwjs-'), name));
     model = await loadModel(dir);
-    const nsfwjs = (await import('nsfwjs')) as unknown as { load(name: string, options?: object): Promise<NsfwjsInstance> };
+    const nsfwjs = (await import('nsfwjs')) as unknown as {
+      load(name: string, options?: object): Promise<NsfwjsInstance>;
+    };
     reference = await nsfwjs.load(expected.exportName);
   });
 
@@ -57,7 +59,12 @@ describe.each(Object.keys(NSFWJS_MODELS) as NsfwjsModelName[])('nsfwjs fixture %
   });
 
   it('loads with the expected input shape and output size', () => {
-    expect(model.info).toMatchObject({ format: expected.format, inputShape: [224, 224, 3], inputDtype: 'float32', outputSize: 5 });
+    expect(model.info).toMatchObject({
+      format: expected.format,
+      inputShape: [224, 224, 3],
+      inputDtype: 'float32',
+      outputSize: 5,
+    });
   });
 
   it("matches the package's own inference within 1e-5", async () => {

@@ -52,7 +52,15 @@ export async function loadModel(source: string, options: LoadModelOptions = {}):
       ...options,
       declaredInputName: files.format === 'layers' ? declaredLayersInputName(files.artifacts.modelTopology) : undefined,
     });
-    const info: ModelInfo = { ...signature, backend, sizeBytes: files.sizeBytes, loadMs: performance.now() - started, warmupMs: 0, executor: 'tfjs', executorReason: 'fast path off' };
+    const info: ModelInfo = {
+      ...signature,
+      backend,
+      sizeBytes: files.sizeBytes,
+      loadMs: performance.now() - started,
+      warmupMs: 0,
+      executor: 'tfjs',
+      executorReason: 'fast path off',
+    };
     const loaded = new LoadedModel(model, info, batchOfOne, options.label);
     // The fast path's verification runs TF.js too (after the warm-up compiled its kernels), so it shares the warm-up's bound.
     await within(options.warmupTimeoutMs, 'WARMUP_TIMEOUT', async () => {
@@ -70,7 +78,11 @@ export async function loadModel(source: string, options: LoadModelOptions = {}):
 async function adoptFastPath(loaded: LoadedModel, model: AnyModel, backend: string): Promise<void> {
   const plan = await planDenseFastPath(model, backend, (input, rows) => loaded.predictOnTfjs(input, rows));
   if ('refused' in plan) loaded.setExecutor(undefined, `fast path refused: ${plan.refused}`);
-  else loaded.setExecutor(plan.forward, `${plan.numerics} numerics, max error ${plan.maxError} over ${plan.probeRows} probe rows`);
+  else
+    loaded.setExecutor(
+      plan.forward,
+      `${plan.numerics} numerics, max error ${plan.maxError} over ${plan.probeRows} probe rows`,
+    );
 }
 
 /** Loads a model, reads its info and frees it: the check an upload needs. */
@@ -87,7 +99,12 @@ export async function inspectModel(source: string, options: LoadModelOptions = {
  * Runs `work`, failing with `code` after `ms` (no bound when `ms` is unset). Work that finishes
  * after its bound is handed to `late` (to free what it made); a late failure is swallowed.
  */
-async function within<T>(ms: number | undefined, code: 'LOAD_TIMEOUT' | 'WARMUP_TIMEOUT', work: () => Promise<T>, late?: (value: T) => void): Promise<T> {
+async function within<T>(
+  ms: number | undefined,
+  code: 'LOAD_TIMEOUT' | 'WARMUP_TIMEOUT',
+  work: () => Promise<T>,
+  late?: (value: T) => void,
+): Promise<T> {
   const running = work();
   if (!ms) return running;
   let timer: NodeJS.Timeout | undefined;
@@ -95,7 +112,12 @@ async function within<T>(ms: number | undefined, code: 'LOAD_TIMEOUT' | 'WARMUP_
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       timedOut = true;
-      reject(new ModelLoadError(code, `the model's ${code === 'LOAD_TIMEOUT' ? 'artifact did not load' : 'warm-up run did not finish'} within ${ms} ms`));
+      reject(
+        new ModelLoadError(
+          code,
+          `the model's ${code === 'LOAD_TIMEOUT' ? 'artifact did not load' : 'warm-up run did not finish'} within ${ms} ms`,
+        ),
+      );
     }, ms);
   });
   running.then(

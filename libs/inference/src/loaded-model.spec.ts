@@ -24,8 +24,21 @@ describe('LoadedModel on the shipped layers models', () => {
   });
 
   it('reports format, row shape, dtype and output size', () => {
-    expect(sensor.info).toMatchObject({ format: 'layers', inputShape: [3], inputDtype: 'float32', rowSize: 3, outputSize: 2, backend: 'cpu' });
-    expect(orders.info).toMatchObject({ format: 'layers', inputShape: [4], inputDtype: 'float32', rowSize: 4, outputSize: 1 });
+    expect(sensor.info).toMatchObject({
+      format: 'layers',
+      inputShape: [3],
+      inputDtype: 'float32',
+      rowSize: 3,
+      outputSize: 2,
+      backend: 'cpu',
+    });
+    expect(orders.info).toMatchObject({
+      format: 'layers',
+      inputShape: [4],
+      inputDtype: 'float32',
+      rowSize: 4,
+      outputSize: 1,
+    });
     expect(sensor.info.sizeBytes).toBeGreaterThan(0);
   });
 
@@ -76,7 +89,11 @@ describe('LoadedModel on the shipped layers models', () => {
     expect(tf.memory().numTensors).toBe(before);
     // Rows are validated before they reach the model (the API's input-rows); a length that does
     // not fit [rows, ...inputShape] is refused by TF.js inside the pass, and still leaks nothing.
-    const bad = [() => sensor.predict(Float32Array.from([1, 2]), 1), () => sensor.predict(good, 2), () => sensor.predict(good, -1)];
+    const bad = [
+      () => sensor.predict(Float32Array.from([1, 2]), 1),
+      () => sensor.predict(good, 2),
+      () => sensor.predict(good, -1),
+    ];
     for (let i = 0; i < 1000; i++) await expect(bad[i % bad.length]()).rejects.toThrow();
     expect(tf.memory().numTensors).toBe(before);
   });

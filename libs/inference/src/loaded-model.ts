@@ -42,7 +42,11 @@ export class LoadedModel {
 
   /** A copy of the model's description. */
   get info(): ModelInfo {
-    return { ...this.modelInfo, inputShape: [...this.modelInfo.inputShape], outputNames: [...this.modelInfo.outputNames] };
+    return {
+      ...this.modelInfo,
+      inputShape: [...this.modelInfo.inputShape],
+      outputNames: [...this.modelInfo.outputNames],
+    };
   }
 
   /**
@@ -65,7 +69,10 @@ export class LoadedModel {
       }
     });
     if (this.modelInfo.outputSize >= 0 && output.length !== this.modelInfo.outputSize) {
-      throw new ModelLoadError('WARMUP_FAILED', `the model produced ${output.length} values per row, but its outputs declare ${this.modelInfo.outputSize}`);
+      throw new ModelLoadError(
+        'WARMUP_FAILED',
+        `the model produced ${output.length} values per row, but its outputs declare ${this.modelInfo.outputSize}`,
+      );
     }
     if (output.length === 0) throw new ModelLoadError('WARMUP_FAILED', 'the model produced no output values');
     this.modelInfo.outputSize = output.length;
@@ -77,7 +84,10 @@ export class LoadedModel {
     if (this.disposed) throw new Error('the model has been disposed');
     const fast = this.fastForward;
     const run = fast ? async () => fast(input, rows) : () => this.run(input, rows);
-    return withExecutionSpan({ model: this.label, format: this.modelInfo.format, backend: this.modelInfo.backend, rows }, run);
+    return withExecutionSpan(
+      { model: this.label, format: this.modelInfo.format, backend: this.modelInfo.backend, rows },
+      run,
+    );
   }
 
   /** One forward pass on TF.js whatever serves predict: the reference the fast path is verified against. */
@@ -138,7 +148,11 @@ export class LoadedModel {
   private toTensor(input: Float32Array, shape: number[]): tf.Tensor {
     const dtype = this.modelInfo.inputDtype;
     if (dtype === 'float32') return tf.tensor(input, shape, 'float32');
-    return tf.tensor(dtype === 'int32' ? Int32Array.from(input) : Uint8Array.from(input, (v) => (v ? 1 : 0)), shape, dtype);
+    return tf.tensor(
+      dtype === 'int32' ? Int32Array.from(input) : Uint8Array.from(input, (v) => (v ? 1 : 0)),
+      shape,
+      dtype,
+    );
   }
 
   private forward(x: tf.Tensor): tf.Tensor | tf.Tensor[] {
@@ -150,7 +164,8 @@ export class LoadedModel {
   private flatten(ys: tf.Tensor | tf.Tensor[], rows: number): tf.Tensor2D {
     const list = Array.isArray(ys) ? ys : [ys];
     const flat = list.map((y) => {
-      if (y.shape[0] !== rows) throw new Error(`output has shape ${JSON.stringify(y.shape)}, expected ${rows} rows first`);
+      if (y.shape[0] !== rows)
+        throw new Error(`output has shape ${JSON.stringify(y.shape)}, expected ${rows} rows first`);
       return y.reshape([rows, -1]).toFloat() as tf.Tensor2D;
     });
     return flat.length === 1 ? flat[0] : tf.concat2d(flat, 1);

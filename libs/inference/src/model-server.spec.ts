@@ -14,12 +14,14 @@ const reading = Float32Array.from([21.5, 45, 1012]);
 const order = Float32Array.from([3, 20, 2, 5]);
 
 /** Batching off unless a test asks for it. */
-const server = (options: Partial<ModelServerOptions> = {}) => new ModelServer({ maxBatch: 1, maxDelayUs: 0, ...options });
+const server = (options: Partial<ModelServerOptions> = {}) =>
+  new ModelServer({ maxBatch: 1, maxDelayUs: 0, ...options });
 /**
  * A lone request waits a whole second for company, holding its version meanwhile: long enough for
  * a swap or an unload to happen under it even on a busy machine (20 ms was not).
  */
-const waiting = (options: Partial<ModelServerOptions> = {}) => server({ maxBatch: 1000, maxDelayUs: 1_000_000, ...options });
+const waiting = (options: Partial<ModelServerOptions> = {}) =>
+  server({ maxBatch: 1000, maxDelayUs: 1_000_000, ...options });
 
 describe('ModelServer', () => {
   beforeAll(async () => {
@@ -140,7 +142,10 @@ describe('ModelServer dynamic batching', () => {
     const models = server({
       maxBatch: 32,
       maxDelayUs: 500,
-      observer: { onBatch: (key, rows, requests) => seen.push({ key, rows, requests }), onQueued: (_key, waitMs) => waits.push(waitMs) },
+      observer: {
+        onBatch: (key, rows, requests) => seen.push({ key, rows, requests }),
+        onQueued: (_key, waitMs) => waits.push(waitMs),
+      },
     });
     await models.load('s@1', SENSOR);
     const alone = await loadModel(SENSOR);
@@ -171,7 +176,9 @@ describe('ModelServer dynamic batching', () => {
     ]);
     expect(mixed.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
     expect((mixed[1] as PromiseRejectedResult).reason).toBeInstanceOf(RangeError);
-    expect((mixed[0] as PromiseFulfilledResult<unknown>).value).toEqual((mixed[3] as PromiseFulfilledResult<unknown>).value);
+    expect((mixed[0] as PromiseFulfilledResult<unknown>).value).toEqual(
+      (mixed[3] as PromiseFulfilledResult<unknown>).value,
+    );
     expect(tf.memory().numTensors).toBe(before);
     models.close();
   });

@@ -53,7 +53,11 @@ export class ModelServer {
   private readonly batchers = new WeakMap<LoadedModel, PredictBatcher>();
 
   constructor(private readonly options: ModelServerOptions) {
-    this.loadOptions = { loadTimeoutMs: options.loadTimeoutMs, warmupTimeoutMs: options.warmupTimeoutMs, fastPath: options.fastPath };
+    this.loadOptions = {
+      loadTimeoutMs: options.loadTimeoutMs,
+      warmupTimeoutMs: options.warmupTimeoutMs,
+      fastPath: options.fastPath,
+    };
     this.registry = new ModelRegistry({ load: this.loadOptions, onDispose: options.onDispose });
   }
 

@@ -44,7 +44,9 @@ type LayerConfig = { class_name?: string; config?: { name?: unknown } };
  * come from the artifact, not from the load. Undefined when the topology does not say.
  */
 export function declaredLayersInputName(topology: unknown): string | undefined {
-  const config = (topology as { model_config?: { class_name?: string; config?: unknown } } | undefined)?.model_config ?? (topology as { class_name?: string; config?: unknown } | undefined);
+  const config =
+    (topology as { model_config?: { class_name?: string; config?: unknown } } | undefined)?.model_config ??
+    (topology as { class_name?: string; config?: unknown } | undefined);
   const body = config?.config as { layers?: LayerConfig[]; input_layers?: unknown[][] } | LayerConfig[] | undefined;
   const inputLayers = Array.isArray(body) ? undefined : body?.input_layers;
   if (Array.isArray(inputLayers?.[0]) && typeof inputLayers[0][0] === 'string') return inputLayers[0][0];
@@ -64,9 +66,16 @@ function rowShape(fullShape: (number | null)[], options: SignatureOptions): numb
   const declared = fullShape.slice(1).map((d) => (d === null || d < 0 ? -1 : d));
   if (fullShape.length > 0 && declared.every((d) => d >= 0)) return declared;
   const given = options.inputShape ?? options.expectedInputShape;
-  const compatible = given && fullShape.length > 0 && given.length === declared.length && declared.every((d, i) => d < 0 || d === given[i]);
+  const compatible =
+    given &&
+    fullShape.length > 0 &&
+    given.length === declared.length &&
+    declared.every((d, i) => d < 0 || d === given[i]);
   if (!given || !compatible) {
-    throw new ModelLoadError('UNSUPPORTED_MODEL', `the model input shape ${JSON.stringify(fullShape.map((d) => d ?? -1))} has unknown dimensions; give an inputShape that fits it`);
+    throw new ModelLoadError(
+      'UNSUPPORTED_MODEL',
+      `the model input shape ${JSON.stringify(fullShape.map((d) => d ?? -1))} has unknown dimensions; give an inputShape that fits it`,
+    );
   }
   return [...given];
 }
@@ -86,7 +95,10 @@ function declaredOutputSize(model: AnyModel): number {
 export function readSignature(model: AnyModel, format: ModelFormat, options: SignatureOptions = {}): ModelSignature {
   const inputs = model.inputs as { name: string; shape?: (number | null)[]; dtype?: string }[];
   if (inputs.length !== 1) {
-    throw new ModelLoadError('UNSUPPORTED_MODEL', `the model has ${inputs.length} inputs; only single-input models are supported`);
+    throw new ModelLoadError(
+      'UNSUPPORTED_MODEL',
+      `the model has ${inputs.length} inputs; only single-input models are supported`,
+    );
   }
   const input = inputs[0];
   const dtype = input.dtype ?? 'float32';
@@ -96,11 +108,15 @@ export function readSignature(model: AnyModel, format: ModelFormat, options: Sig
   const fullShape = input.shape ?? [];
   const inputShape = rowShape(fullShape, options);
   if (options.expectedInputShape && !sameShape(inputShape, options.expectedInputShape)) {
-    throw new ModelLoadError('INPUT_SHAPE_MISMATCH', `the model's input shape is ${JSON.stringify(inputShape)}, not ${JSON.stringify(options.expectedInputShape)}`);
+    throw new ModelLoadError(
+      'INPUT_SHAPE_MISMATCH',
+      `the model's input shape is ${JSON.stringify(inputShape)}, not ${JSON.stringify(options.expectedInputShape)}`,
+    );
   }
   const batchDim = fullShape[0];
   const batchOfOne = typeof batchDim === 'number' && batchDim > 0;
-  if (batchOfOne && batchDim !== 1) throw new ModelLoadError('UNSUPPORTED_MODEL', `the model's batch size is fixed at ${batchDim}`);
+  if (batchOfOne && batchDim !== 1)
+    throw new ModelLoadError('UNSUPPORTED_MODEL', `the model's batch size is fixed at ${batchDim}`);
   return {
     format,
     inputShape,

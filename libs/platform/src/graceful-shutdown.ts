@@ -23,7 +23,11 @@ export interface ShutdownOptions {
  * A hook that hangs (a dependency that does not answer) meets the deadline: exit 1. A second signal
  * exits at once.
  */
-export function installGracefulShutdown(app: INestApplicationContext, httpServer: Server | undefined, options: ShutdownOptions): void {
+export function installGracefulShutdown(
+  app: INestApplicationContext,
+  httpServer: Server | undefined,
+  options: ShutdownOptions,
+): void {
   const logger = new Logger('Shutdown');
   let stopping = false;
   for (const signal of SIGNALS) {

@@ -4,7 +4,16 @@ import { pino, type DestinationStream, type Logger } from 'pino';
 import { tracingEnabled } from './tracing.js';
 
 /** Header, body and query fields that must never reach a log line. */
-const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]', '*.password', '*.access_token', '*.token', '*.client_secret'];
+const REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.access_token',
+  '*.token',
+  '*.client_secret',
+];
 
 /** The active span's ids, so a log line can be found from its trace (and back). */
 function traceFields(): Record<string, string> {
@@ -14,7 +23,13 @@ function traceFields(): Record<string, string> {
 
 /** Structured JSON logs (pino). The level comes from LOG_LEVEL; with tracing on, lines carry trace_id and span_id. */
 export function createRootLogger(level: string, destination?: DestinationStream): Logger {
-  const options = { level, redact: { paths: REDACT, censor: '[REDACTED]' }, base: { service: 'api' }, timestamp: pino.stdTimeFunctions.isoTime, ...(tracingEnabled() ? { mixin: traceFields } : {}) };
+  const options = {
+    level,
+    redact: { paths: REDACT, censor: '[REDACTED]' },
+    base: { service: 'api' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    ...(tracingEnabled() ? { mixin: traceFields } : {}),
+  };
   return destination ? pino(options, destination) : pino(options);
 }
 
@@ -31,7 +46,11 @@ export function logCompletedRequest(logger: Logger, request: CompletedRequest): 
   const level = request.statusCode >= 500 ? 'error' : request.statusCode >= 400 ? 'warn' : 'info';
   if (!logger.isLevelEnabled(level)) return;
   logger[level](
-    { req: { id: request.id, method: request.method, url: maskQueryTokens(request.url) }, res: { statusCode: request.statusCode }, responseTime: Math.round(request.responseTimeMs * 10) / 10 },
+    {
+      req: { id: request.id, method: request.method, url: maskQueryTokens(request.url) },
+      res: { statusCode: request.statusCode },
+      responseTime: Math.round(request.responseTimeMs * 10) / 10,
+    },
     'request completed',
   );
 }

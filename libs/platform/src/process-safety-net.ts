@@ -13,6 +13,9 @@ export function installProcessSafetyNet(): void {
   installed = true;
   const logger = new Logger('Process');
   process.on('unhandledRejection', (reason: unknown) => {
-    logger.error(`Unhandled promise rejection: ${reason instanceof Error ? reason.message : String(reason)}`, reason instanceof Error ? reason.stack : undefined);
+    logger.error(
+      `Unhandled promise rejection: ${reason instanceof Error ? reason.message : String(reason)}`,
+      reason instanceof Error ? reason.stack : undefined,
+    );
   });
 }

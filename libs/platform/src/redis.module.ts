@@ -23,7 +23,13 @@ export class RedisConnection implements OnApplicationShutdown {
     const redis = config.redis;
     if (!redis) throw new Error('RedisConnection needs REDIS_URL');
     this.client = new Redis({ ...redis.connection, maxRetriesPerRequest: null });
-    this.fastClient = new Redis({ ...redis.connection, enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: config.rateLimit.storeTimeoutMs, connectTimeout: 2000 });
+    this.fastClient = new Redis({
+      ...redis.connection,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: config.rateLimit.storeTimeoutMs,
+      connectTimeout: 2000,
+    });
     // Errors are reported by the commands that fail; without a listener ioredis logs each reconnect attempt.
     this.fastClient.on('error', () => undefined);
     this.prefix = redis.prefix;

@@ -56,12 +56,19 @@ export async function startTracingIfConfigured(defaultServiceName: string): Prom
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': setting('OTEL_SERVICE_NAME') ?? defaultServiceName }),
     // OTLP/HTTP with JSON bodies; the batch processor's delay and size follow OTEL_BSP_* as usual.
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint.replace(/\/+$/, '')}/v1/traces` }))],
+    spanProcessors: [
+      new BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint.replace(/\/+$/, '')}/v1/traces` })),
+    ],
   });
   provider.register();
   registerInstrumentations({
     tracerProvider: provider,
-    instrumentations: [new HttpInstrumentation(), new MySQL2Instrumentation(), new IORedisInstrumentation(), new sqlite.BetterSqlite3Instrumentation()],
+    instrumentations: [
+      new HttpInstrumentation(),
+      new MySQL2Instrumentation(),
+      new IORedisInstrumentation(),
+      new sqlite.BetterSqlite3Instrumentation(),
+    ],
   });
   stop = () => provider.shutdown();
 }

@@ -8,4 +8,13 @@ import { ModelAlias } from './models/serving/model-alias.entity.js';
 import { TrafficPolicy } from './models/serving/traffic-policy.entity.js';
 
 /** The entities the serving modules own; each app adds what they relate to (see USER_REFERENCE). */
-export const SERVING_ENTITIES = [ModelVersion, ModelEvent, ModelAlias, TrafficPolicy, InferenceJob, InferenceJobChunk, InferenceJobResult, InferenceRecord];
+export const SERVING_ENTITIES = [
+  ModelVersion,
+  ModelEvent,
+  ModelAlias,
+  TrafficPolicy,
+  InferenceJob,
+  InferenceJobChunk,
+  InferenceJobResult,
+  InferenceRecord,
+];

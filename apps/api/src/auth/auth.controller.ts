@@ -26,7 +26,9 @@ export class AuthController {
   @Post('token')
   @HttpCode(200)
   @Public()
-  @ApiOperation({ summary: 'OAuth2 password grant: exchange username (or email) and password for a bearer token (rate limited)' })
+  @ApiOperation({
+    summary: 'OAuth2 password grant: exchange username (or email) and password for a bearer token (rate limited)',
+  })
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiOkResponse({ type: TokenResponseDto })
   @ApiErrors(400, 401, 429)

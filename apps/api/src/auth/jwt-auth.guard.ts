@@ -22,7 +22,8 @@ export class JwtAuthGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
     // @OptionalAuth(): a valid token identifies the caller; anything else leaves it anonymous.
-    const optional = isPublic && this.reflector.getAllAndOverride<boolean>(OPTIONAL_AUTH, [context.getHandler(), context.getClass()]);
+    const optional =
+      isPublic && this.reflector.getAllAndOverride<boolean>(OPTIONAL_AUTH, [context.getHandler(), context.getClass()]);
     if (isPublic && !optional) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>();
     const token = requestCredential(request.headers);

@@ -12,10 +12,14 @@ export class RolesGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, [context.getHandler(), context.getClass()]);
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (!roles?.length || context.getType() !== 'http') return true;
     const user = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>().user;
-    if (!user || !roles.includes(user.role)) throw new ForbiddenError('AUTH_ROLE_REQUIRED', `Requires role: ${roles.join(' or ')}`);
+    if (!user || !roles.includes(user.role))
+      throw new ForbiddenError('AUTH_ROLE_REQUIRED', `Requires role: ${roles.join(' or ')}`);
     return true;
   }
 }

@@ -38,7 +38,8 @@ export class TokenService {
     if (!claims) throw new UnauthorizedError('AUTH_TOKEN_INVALID', 'Invalid or expired token');
     const user = typeof claims.sub === 'number' ? await this.users.findActiveAuthUser(claims.sub) : undefined;
     // A token from before `ver` existed counts as version 0.
-    if (!user || (claims.ver ?? 0) !== user.tokenVersion) throw new UnauthorizedError('AUTH_TOKEN_INVALID', 'Invalid or expired token');
+    if (!user || (claims.ver ?? 0) !== user.tokenVersion)
+      throw new UnauthorizedError('AUTH_TOKEN_INVALID', 'Invalid or expired token');
     return { id: user.id, username: user.username, role: user.role };
   }
 

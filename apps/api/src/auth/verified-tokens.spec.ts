@@ -26,7 +26,8 @@ describe('SignedTokenCache', () => {
     const cache = new SignedTokenCache();
     let calls = 0;
     for (let i = 0; i < 3; i++) cache.claimsOf('bad', () => (calls++, undefined), 0);
-    for (let i = 0; i < 3; i++) cache.claimsOf('no-exp', () => (calls++, { sub: 1, username: 'u', role: 'customer', ver: 0 }), 0);
+    for (let i = 0; i < 3; i++)
+      cache.claimsOf('no-exp', () => (calls++, { sub: 1, username: 'u', role: 'customer', ver: 0 }), 0);
     expect(calls).toBe(6);
   });
 

@@ -17,7 +17,11 @@ interface Verified {
 const byRequest = new WeakMap<object, Verified>();
 
 /** `verify(token)` once per request (and token): later calls for the same request get its answer. */
-export function verifiedOnce(request: object | undefined, token: string, verify: (token: string) => JwtClaims | undefined): JwtClaims | undefined {
+export function verifiedOnce(
+  request: object | undefined,
+  token: string,
+  verify: (token: string) => JwtClaims | undefined,
+): JwtClaims | undefined {
   if (!request) return verify(token);
   const known = byRequest.get(request);
   if (known?.token === token) return known.claims;
@@ -49,7 +53,11 @@ export class SignedTokenCache {
   }
 
   /** The claims of `token` if it verified before and has not expired, else `verify(token)` (kept when it passes). */
-  claimsOf(token: string, verify: (token: string) => (JwtClaims & { exp?: number }) | undefined, nowSeconds = Math.floor(Date.now() / 1000)): JwtClaims | undefined {
+  claimsOf(
+    token: string,
+    verify: (token: string) => (JwtClaims & { exp?: number }) | undefined,
+    nowSeconds = Math.floor(Date.now() / 1000),
+  ): JwtClaims | undefined {
     const known = this.tokens.get(token);
     if (known) {
       if (nowSeconds < known.exp) return known.claims;
@@ -58,7 +66,8 @@ export class SignedTokenCache {
     }
     const claims = verify(token);
     // A token without `exp` is never issued here (signOptions.expiresIn); it is verified every time.
-    if (claims && typeof claims.exp === 'number') this.tokens.set(token, { claims: Object.freeze({ ...claims }), exp: claims.exp });
+    if (claims && typeof claims.exp === 'number')
+      this.tokens.set(token, { claims: Object.freeze({ ...claims }), exp: claims.exp });
     return claims;
   }
 }

@@ -49,7 +49,11 @@ export class CategoriesRepository {
   }
 
   /** Writes only these columns. True when the row exists. */
-  updateColumns(id: number, changes: QueryDeepPartialEntity<Category>, manager: EntityManager = this.categories.manager): Promise<boolean> {
+  updateColumns(
+    id: number,
+    changes: QueryDeepPartialEntity<Category>,
+    manager: EntityManager = this.categories.manager,
+  ): Promise<boolean> {
     return updateColumns(manager, Category, id, changes);
   }
 
@@ -60,7 +64,9 @@ export class CategoriesRepository {
    * both pass. Categories are few and re-parenting rare, so locking them all is cheap.
    */
   async lockHierarchy(manager: EntityManager): Promise<Map<number, number | null>> {
-    const rows = await manager.getRepository(Category).find({ select: { id: true, parentId: true }, order: { id: 'ASC' }, lock: writeLockFor(manager) });
+    const rows = await manager
+      .getRepository(Category)
+      .find({ select: { id: true, parentId: true }, order: { id: 'ASC' }, lock: writeLockFor(manager) });
     return new Map(rows.map((row) => [row.id, row.parentId]));
   }
 

@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { BadRequestError, ConflictError, NotFoundError, toPage, ValidationFailedError, type Page, type PageQueryDto } from '@app/common';
+import {
+  BadRequestError,
+  ConflictError,
+  NotFoundError,
+  toPage,
+  ValidationFailedError,
+  type Page,
+  type PageQueryDto,
+} from '@app/common';
 import { UnitOfWork } from '@app/database';
 import { CategoriesRepository } from './categories.repository.js';
 import type { Category } from './category.entity.js';
@@ -31,7 +39,10 @@ export class CategoriesService {
 
   /** The whole hierarchy, children sorted by name. */
   async tree(): Promise<CategoryTreeNodeDto[]> {
-    const nodes = (await this.categories.findAll()).map((category): CategoryTreeNodeDto => ({ ...toCategoryResponse(category), children: [] }));
+    const nodes = (await this.categories.findAll()).map((category): CategoryTreeNodeDto => ({
+      ...toCategoryResponse(category),
+      children: [],
+    }));
     const byId = new Map(nodes.map((node) => [node.id, node]));
     const roots: CategoryTreeNodeDto[] = [];
     for (const node of nodes) {
@@ -45,16 +56,28 @@ export class CategoriesService {
     const slug = dto.slug ?? this.deriveSlug(dto.name);
     await this.refuseTaken(dto.name, slug);
     if (dto.parentId != null) await this.assertExists(dto.parentId);
-    const saved = await this.categories.insert(this.categories.create({ name: dto.name, slug, description: dto.description ?? null, parentId: dto.parentId ?? null }));
+    const saved = await this.categories.insert(
+      this.categories.create({
+        name: dto.name,
+        slug,
+        description: dto.description ?? null,
+        parentId: dto.parentId ?? null,
+      }),
+    );
     return toCategoryResponse(saved);
   }
 
   async update(id: number, dto: UpdateCategoryDto): Promise<CategoryResponseDto> {
     const category = await this.getRow(id);
-    const slug = dto.slug ?? (dto.name !== undefined && dto.name !== category.name ? this.deriveSlug(dto.name) : undefined);
+    const slug =
+      dto.slug ?? (dto.name !== undefined && dto.name !== category.name ? this.deriveSlug(dto.name) : undefined);
     await this.refuseTaken(dto.name, slug, id);
     // Only the fields sent, never the row read above written back.
-    const changes = Object.fromEntries(Object.entries({ name: dto.name, slug, description: dto.description, parentId: dto.parentId }).filter(([, value]) => value !== undefined));
+    const changes = Object.fromEntries(
+      Object.entries({ name: dto.name, slug, description: dto.description, parentId: dto.parentId }).filter(
+        ([, value]) => value !== undefined,
+      ),
+    );
     const parentId = dto.parentId;
     const changed =
       parentId !== undefined && parentId !== null
@@ -80,15 +103,22 @@ export class CategoriesService {
 
   private deriveSlug(name: string): string {
     const slug = slugify(name);
-    if (!slug) throw new ValidationFailedError([{ field: 'slug', message: 'slug cannot be derived from this name; send one' }], undefined, 'SLUG_NOT_DERIVABLE');
+    if (!slug)
+      throw new ValidationFailedError(
+        [{ field: 'slug', message: 'slug cannot be derived from this name; send one' }],
+        undefined,
+        'SLUG_NOT_DERIVABLE',
+      );
     return slug;
   }
 
   private async refuseTaken(name: string | undefined, slug: string | undefined, exceptId?: number): Promise<void> {
     if (!name && !slug) return;
     for (const holder of await this.categories.findHoldersOf(name, slug, exceptId)) {
-      if (name && holder.name.toLowerCase() === name.toLowerCase()) throw new ConflictError('CATEGORY_NAME_TAKEN', `Category name '${name}' is already taken`);
-      if (slug && holder.slug === slug) throw new ConflictError('CATEGORY_SLUG_TAKEN', `Category slug '${slug}' is already taken`);
+      if (name && holder.name.toLowerCase() === name.toLowerCase())
+        throw new ConflictError('CATEGORY_NAME_TAKEN', `Category name '${name}' is already taken`);
+      if (slug && holder.slug === slug)
+        throw new ConflictError('CATEGORY_SLUG_TAKEN', `Category slug '${slug}' is already taken`);
     }
   }
 }
@@ -99,7 +129,11 @@ function refuseCycle(id: number, parentId: number, links: Map<number, number | n
   if (!links.has(parentId)) throw new NotFoundError('CATEGORY_NOT_FOUND', 'Category', parentId);
   const seen = new Set<number>();
   for (let current: number | null | undefined = parentId; current != null; current = links.get(current)) {
-    if (current === id) throw new BadRequestError('CATEGORY_CYCLE', `Category ${parentId} is a descendant of category ${id}: a category cannot be its own ancestor`);
+    if (current === id)
+      throw new BadRequestError(
+        'CATEGORY_CYCLE',
+        `Category ${parentId} is a descendant of category ${id}: a category cannot be its own ancestor`,
+      );
     if (seen.has(current)) break;
     seen.add(current);
   }

@@ -29,12 +29,17 @@ const USAGE = [
  * the prompt are not.
  */
 async function adminFields(): Promise<{ email: string; username: string; password: string }> {
-  const { values } = parseArgs({ options: { email: { type: 'string' }, password: { type: 'string' }, username: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { email: { type: 'string' }, password: { type: 'string' }, username: { type: 'string' } },
+  });
   const email = values.email ?? process.env.ADMIN_EMAIL;
   if (!email) throw new Error(USAGE);
   let password = values.password ?? process.env.ADMIN_PASSWORD;
   if (!password) {
-    if (!process.stdin.isTTY) throw new Error(`No password: pass --password, set ADMIN_PASSWORD, or run on a terminal to be prompted.\n${USAGE}`);
+    if (!process.stdin.isTTY)
+      throw new Error(
+        `No password: pass --password, set ADMIN_PASSWORD, or run on a terminal to be prompted.\n${USAGE}`,
+      );
     password = await promptNewPassword();
   }
   const username = values.username ?? process.env.ADMIN_USERNAME ?? email.split('@')[0].replace(/[^A-Za-z0-9_]/g, '_');
@@ -55,6 +60,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConflictError ? `Not created: ${error.message}` : error instanceof Error ? error.message : error);
+  console.error(
+    error instanceof ConflictError ? `Not created: ${error.message}` : error instanceof Error ? error.message : error,
+  );
   process.exit(1);
 });

@@ -10,7 +10,13 @@ import { SCHEMA } from '../database/schema.js';
 /** Only what purging needs: the database, Redis for the lock when configured, no HTTP, no models runtime. */
 function createPurgeModule() {
   const env = validateEnvironment(process.env, { quiet: true });
-  @Module({ imports: [AppConfigModule.register(), DatabaseModule.forRoot(SCHEMA), RetentionModule.register({ schedule: false, redisUrl: env.REDIS_URL })] })
+  @Module({
+    imports: [
+      AppConfigModule.register(),
+      DatabaseModule.forRoot(SCHEMA),
+      RetentionModule.register({ schedule: false, redisUrl: env.REDIS_URL }),
+    ],
+  })
   class PurgeModule {}
   return PurgeModule;
 }

@@ -15,18 +15,40 @@ interface Mapped {
 }
 
 const DB_ERRORS: Record<string, Mapped> = {
-  unique: { status: HttpStatus.CONFLICT, code: 'UNIQUE_VIOLATION', message: 'A record with the same unique value already exists' },
-  'foreign-key': { status: HttpStatus.NOT_FOUND, code: 'REFERENCE_NOT_FOUND', message: 'A referenced record does not exist' },
-  check: { status: HttpStatus.BAD_REQUEST, code: 'CONSTRAINT_VIOLATION', message: 'A value breaks a database constraint' },
-  unavailable: { status: HttpStatus.SERVICE_UNAVAILABLE, code: 'DATABASE_UNAVAILABLE', message: 'The database is unavailable' },
+  unique: {
+    status: HttpStatus.CONFLICT,
+    code: 'UNIQUE_VIOLATION',
+    message: 'A record with the same unique value already exists',
+  },
+  'foreign-key': {
+    status: HttpStatus.NOT_FOUND,
+    code: 'REFERENCE_NOT_FOUND',
+    message: 'A referenced record does not exist',
+  },
+  check: {
+    status: HttpStatus.BAD_REQUEST,
+    code: 'CONSTRAINT_VIOLATION',
+    message: 'A value breaks a database constraint',
+  },
+  unavailable: {
+    status: HttpStatus.SERVICE_UNAVAILABLE,
+    code: 'DATABASE_UNAVAILABLE',
+    message: 'The database is unavailable',
+  },
 };
 
 /**
  * The code of an HTTP-level error that carries none of its own (Nest's unknown-route 404, a pipe's
  * 400, a Fastify 4xx): BAD_REQUEST for any 4xx without a code of its own.
  */
-const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = { 404: 'ROUTE_NOT_FOUND', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 429: 'RATE_LIMITED' };
-const codeOfStatus = (status: number): ErrorCode => (status >= 500 ? 'INTERNAL_ERROR' : (CODE_BY_STATUS[status] ?? 'BAD_REQUEST'));
+const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
+  404: 'ROUTE_NOT_FOUND',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+};
+const codeOfStatus = (status: number): ErrorCode =>
+  status >= 500 ? 'INTERNAL_ERROR' : (CODE_BY_STATUS[status] ?? 'BAD_REQUEST');
 
 /**
  * The HTTP edge: every error leaves in the contract's one shape. Domain codes and database
@@ -47,9 +69,14 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const path = request.url.split('?')[0];
     const mapped = this.map(exception);
     if (mapped.status === 500) {
-      this.logger.error(`${request.method} ${path} failed [${request.id}]`, exception instanceof Error ? exception.stack : String(exception));
+      this.logger.error(
+        `${request.method} ${path} failed [${request.id}]`,
+        exception instanceof Error ? exception.stack : String(exception),
+      );
     } else if (mapped.status === 503 && !(exception instanceof DomainError)) {
-      this.logger.warn(`${request.method} ${path} answered 503 [${request.id}]: ${exception instanceof Error ? exception.message : String(exception)}`);
+      this.logger.warn(
+        `${request.method} ${path} answered 503 [${request.id}]: ${exception instanceof Error ? exception.message : String(exception)}`,
+      );
     }
     if (reply.sent) return;
     void reply.status(mapped.status).send({
@@ -67,10 +94,18 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   private map(exception: unknown): Mapped {
     if (exception instanceof DomainError) {
-      return { status: exception.status, code: exception.code, message: exception.message, details: exception.details, extra: exception.extra };
+      return {
+        status: exception.status,
+        code: exception.code,
+        message: exception.message,
+        details: exception.details,
+        extra: exception.extra,
+      };
     }
     // Nest's Fastify adapter wraps Fastify's own 4xx errors in an HttpException: read the cause.
-    const bodyParserError = this.fromBodyParser(exception instanceof HttpException && exception.cause ? exception.cause : exception);
+    const bodyParserError = this.fromBodyParser(
+      exception instanceof HttpException && exception.cause ? exception.cause : exception,
+    );
     if (bodyParserError) return bodyParserError;
     if (exception instanceof HttpException) return this.fromHttpException(exception);
     const dbKind = classifyDbError(exception);
@@ -83,7 +118,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const body = exception.getResponse();
     if (typeof body === 'string') return { status, code: codeOfStatus(status), message: body };
     const message = (body as { message?: unknown }).message;
-    const text = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : exception.message;
+    const text = Array.isArray(message)
+      ? message.join('; ')
+      : typeof message === 'string'
+        ? message
+        : exception.message;
     return { status, code: codeOfStatus(status), message: status >= 500 ? 'Internal server error' : text };
   }
 
@@ -95,11 +134,17 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (typeof exception !== 'object' || exception === null) return undefined;
     const { statusCode, code } = exception as { statusCode?: number; code?: string };
     if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return undefined;
-    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'Request body is larger than the limit' };
-    if (exception instanceof SyntaxError || code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'Request body is larger than the limit' };
+    if (
+      exception instanceof SyntaxError ||
+      code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+      code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+    ) {
       return { status: 400, code: 'MALFORMED_JSON', message: 'Malformed JSON body' };
     }
-    if (code?.startsWith('FST_')) return { status: statusCode, code: codeOfStatus(statusCode), message: (exception as Error).message };
+    if (code?.startsWith('FST_'))
+      return { status: statusCode, code: codeOfStatus(statusCode), message: (exception as Error).message };
     return { status: statusCode, code: codeOfStatus(statusCode), message: 'The request body could not be read' };
   }
 }

@@ -11,8 +11,23 @@ import { MetricsService } from '@app/serving/metrics/metrics.service.js';
 import { OIP_PREFIX, OIP_ROUTES } from '../oip/oip.module.js';
 import { ApiExceptionFilter } from './api-exception.filter.js';
 import { installJsonBodyParser, limitLargeBodies } from './payload-guards.js';
-import { createRootLogger, logCompletedRequest, openWebSocketsOf, PinoNestLogger, RedisConnection } from '@app/platform';
-import { accountName, isLoginRoute, loginAccountLimit, loginRefusal, rateLimitPlugin, routeRateLimit, type StoreOption, type TokenSubject } from './rate-limit.js';
+import {
+  createRootLogger,
+  logCompletedRequest,
+  openWebSocketsOf,
+  PinoNestLogger,
+  RedisConnection,
+} from '@app/platform';
+import {
+  accountName,
+  isLoginRoute,
+  loginAccountLimit,
+  loginRefusal,
+  rateLimitPlugin,
+  routeRateLimit,
+  type StoreOption,
+  type TokenSubject,
+} from './rate-limit.js';
 import { boundedRedisStore, throttledReporter } from './rate-limit-store.js';
 import { setupSwagger } from '@app/http/api-docs/swagger.js';
 
@@ -20,7 +35,10 @@ export const API_PREFIX = 'api/v1';
 const NOT_LOGGED = new Set(['/health', '/metrics']);
 /** Routes whose bodies may be large: image tensors on /inference, 10 000 readings on /ingest. */
 /** Inference (ours and V2's model routes) and ingestion: the larger body limit and the payload budget. */
-const isLargeBodyRoute = (url: string) => url.startsWith(`/${API_PREFIX}/inference`) || url.startsWith(`/${API_PREFIX}/ingest`) || url.startsWith(`${OIP_PREFIX}/models/`);
+const isLargeBodyRoute = (url: string) =>
+  url.startsWith(`/${API_PREFIX}/inference`) ||
+  url.startsWith(`/${API_PREFIX}/ingest`) ||
+  url.startsWith(`${OIP_PREFIX}/models/`);
 
 /**
  * Everything that makes the HTTP surface follow the contract, in one place shared by main.ts
@@ -40,7 +58,14 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.observeRequest(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
-    if (!NOT_LOGGED.has(request.url)) logCompletedRequest(logger, { id: request.id, method: request.method, url: request.url, statusCode: reply.statusCode, responseTimeMs: reply.elapsedTime });
+    if (!NOT_LOGGED.has(request.url))
+      logCompletedRequest(logger, {
+        id: request.id,
+        method: request.method,
+        url: request.url,
+        statusCode: reply.statusCode,
+        responseTimeMs: reply.elapsedTime,
+      });
     done();
   });
 
@@ -54,7 +79,8 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     const rateLimit = routeRateLimit(route.url, `/${API_PREFIX}`, config.rateLimit);
     if (rateLimit !== undefined) route.config = { ...route.config, rateLimit };
     // Login is also limited per account name, read from the parsed body (so after parsing).
-    if (isLoginRoute(route.url, `/${API_PREFIX}`)) route.preHandler = [...[route.preHandler ?? []].flat(), limitLoginAccount];
+    if (isLoginRoute(route.url, `/${API_PREFIX}`))
+      route.preHandler = [...[route.preHandler ?? []].flat(), limitLoginAccount];
   });
   const limitLoginAccount = async (request: FastifyRequest) => {
     if (accountName(request.body) === undefined) return;
@@ -64,13 +90,25 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
 
   // JSON bodies are refused past JSON_MAX_DEPTH; large inference/ingest bodies share a budget.
   installJsonBodyParser(app, config.http.jsonMaxDepth);
-  limitLargeBodies(fastify, { budget: app.get(PayloadBudget), thresholdBytes: config.http.largeBodyThresholdBytes, isLargeRoute: isLargeBodyRoute });
+  limitLargeBodies(fastify, {
+    budget: app.get(PayloadBudget),
+    thresholdBytes: config.http.largeBodyThresholdBytes,
+    isLargeRoute: isLargeBodyRoute,
+  });
 
   // Helmet's default headers, written by Nest's own hook.
   app.useSecurityHeaders();
   // CORS only when origins are configured: browsers on other origins are refused by default.
-  if (config.http.corsOrigins.length) app.enableCors({ origin: config.http.corsOrigins, credentials: true, exposedHeaders: ['X-Request-Id'] });
-  await app.register(fastifyRateLimit, rateLimitPlugin(config.rateLimit, rateLimitSubject(app.get(CredentialsService, { strict: false })), rateLimitStore(app, config, metrics)));
+  if (config.http.corsOrigins.length)
+    app.enableCors({ origin: config.http.corsOrigins, credentials: true, exposedHeaders: ['X-Request-Id'] });
+  await app.register(
+    fastifyRateLimit,
+    rateLimitPlugin(
+      config.rateLimit,
+      rateLimitSubject(app.get(CredentialsService, { strict: false })),
+      rateLimitStore(app, config, metrics),
+    ),
+  );
   const accountLimiter = fastify.createRateLimit(loginAccountLimit(config.rateLimit));
 
   app.setGlobalPrefix(API_PREFIX, {

@@ -7,7 +7,9 @@ import { trustProxyOf, validateEnvironment, type EnvironmentVariables } from '@a
  * The HTTP platform: Fastify rather than Express. On the 2-core target machine the product routes
  * roughly doubled on Fastify (bench/commerce.ts; the README has the figures).
  */
-export function createHttpAdapter(env: EnvironmentVariables = validateEnvironment(process.env, { quiet: true })): FastifyAdapter {
+export function createHttpAdapter(
+  env: EnvironmentVariables = validateEnvironment(process.env, { quiet: true }),
+): FastifyAdapter {
   return new FastifyAdapter({
     // The client address (rate limits key on it) comes from X-Forwarded-For only when the hop that
     // sent it is a trusted proxy (TRUST_PROXY); otherwise any client could pick its own address.
@@ -21,7 +23,10 @@ export function createHttpAdapter(env: EnvironmentVariables = validateEnvironmen
     requestTimeout: env.HTTP_REQUEST_TIMEOUT_MS,
     connectionTimeout: env.HTTP_CONNECTION_TIMEOUT_MS,
     keepAliveTimeout: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
-    http: { connectionsCheckingInterval: Math.min(1000, env.HTTP_REQUEST_TIMEOUT_MS), headersTimeout: Math.min(60_000, env.HTTP_REQUEST_TIMEOUT_MS) },
+    http: {
+      connectionsCheckingInterval: Math.min(1000, env.HTTP_REQUEST_TIMEOUT_MS),
+      headersTimeout: Math.min(60_000, env.HTTP_REQUEST_TIMEOUT_MS),
+    },
     // The app's pino logger writes one line per request (configureApp); Fastify's own stays off.
     logger: false,
     // Product slugs may be 220 characters long.

@@ -1,6 +1,12 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { BadRequestError, jsonDepthExceeds, jsonTooDeepMessage, UnavailableError, type InFlightBudget } from '@app/common';
+import {
+  BadRequestError,
+  jsonDepthExceeds,
+  jsonTooDeepMessage,
+  UnavailableError,
+  type InFlightBudget,
+} from '@app/common';
 
 /** Seconds a client refused for lack of payload budget is told to wait (a large body takes about that). */
 export const PAYLOAD_RETRY_AFTER_S = 1;
@@ -32,19 +38,35 @@ export function installJsonBodyParser(app: NestFastifyApplication, maxDepth: num
  * budget, and gets 503 with Retry-After when it does not fit. The claim is given back when the
  * response is finished or the connection is gone.
  */
-export function limitLargeBodies(fastify: FastifyInstance, options: { budget: InFlightBudget; thresholdBytes: number; isLargeRoute: (url: string) => boolean }): void {
+export function limitLargeBodies(
+  fastify: FastifyInstance,
+  options: { budget: InFlightBudget; thresholdBytes: number; isLargeRoute: (url: string) => boolean },
+): void {
   fastify.addHook('onRoute', (route) => {
-    if (!options.isLargeRoute(route.url) || !['POST', 'PUT', 'PATCH'].some((method) => [route.method].flat().includes(method))) return;
-    const guard = (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => claimBudget(request, reply, done, options);
+    if (
+      !options.isLargeRoute(route.url) ||
+      !['POST', 'PUT', 'PATCH'].some((method) => [route.method].flat().includes(method))
+    )
+      return;
+    const guard = (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) =>
+      claimBudget(request, reply, done, options);
     route.onRequest = [...[route.onRequest ?? []].flat(), guard];
   });
 }
 
-function claimBudget(request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void, options: { budget: InFlightBudget; thresholdBytes: number }): void {
+function claimBudget(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  done: (error?: Error) => void,
+  options: { budget: InFlightBudget; thresholdBytes: number },
+): void {
   const header = request.headers['content-length'];
   const declared = header === undefined ? undefined : Number(header);
   if (declared !== undefined && Number.isFinite(declared) && declared <= options.thresholdBytes) return done();
-  const size = declared !== undefined && Number.isFinite(declared) ? declared : (request.routeOptions.bodyLimit ?? options.thresholdBytes);
+  const size =
+    declared !== undefined && Number.isFinite(declared)
+      ? declared
+      : (request.routeOptions.bodyLimit ?? options.thresholdBytes);
   const release = options.budget.tryAcquire(size);
   if (!release) {
     // The body is never parsed: once the answer is sent, Node discards what is left of it.

@@ -32,7 +32,10 @@ export function boundedRedisStore(redis: Redis, nameSpace: string, timeoutMs: nu
         if (error) report(error);
         callback(error, result);
       };
-      const timer = setTimeout(() => finish(new Error(`Rate-limit store did not answer within ${timeoutMs} ms`), null), timeoutMs);
+      const timer = setTimeout(
+        () => finish(new Error(`Rate-limit store did not answer within ${timeoutMs} ms`), null),
+        timeoutMs,
+      );
       try {
         this.inner.incr(key, finish, timeWindow, max);
       } catch (error) {
@@ -56,7 +59,11 @@ export function boundedRedisStore(redis: Redis, nameSpace: string, timeoutMs: nu
  * Logs the first store error, then at most one line per interval with the count since, so an outage
  * under load does not turn into a log line per request. Every error is counted in `count`.
  */
-export function throttledReporter(log: (message: string) => void, count: () => void, intervalMs = 10_000): StoreErrorReporter {
+export function throttledReporter(
+  log: (message: string) => void,
+  count: () => void,
+  intervalMs = 10_000,
+): StoreErrorReporter {
   let lastLogged = 0;
   let suppressed = 0;
   return (error) => {
@@ -66,7 +73,9 @@ export function throttledReporter(log: (message: string) => void, count: () => v
       suppressed += 1;
       return;
     }
-    log(`Rate-limit store unavailable, requests are let through: ${error.message}${suppressed ? ` (${suppressed} more since the last report)` : ''}`);
+    log(
+      `Rate-limit store unavailable, requests are let through: ${error.message}${suppressed ? ` (${suppressed} more since the last report)` : ''}`,
+    );
     lastLogged = now;
     suppressed = 0;
   };

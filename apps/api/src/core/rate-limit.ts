@@ -44,7 +44,11 @@ export async function requestKey(request: FastifyRequest, subjectOf: TokenSubjec
  * the exception filter and has the contract's error shape. With Redis, every replica counts against
  * the same limits; a store failure lets the request through (skipOnError).
  */
-export function rateLimitPlugin(settings: RateLimitSettings, subjectOf: TokenSubject, store: StoreOption): RateLimitPluginOptions {
+export function rateLimitPlugin(
+  settings: RateLimitSettings,
+  subjectOf: TokenSubject,
+  store: StoreOption,
+): RateLimitPluginOptions {
   return {
     global: true,
     timeWindow: settings.ttlMs,
@@ -57,16 +61,26 @@ export function rateLimitPlugin(settings: RateLimitSettings, subjectOf: TokenSub
 }
 
 /** The refusal of a login over either of its limits. */
-export const loginRefusal = () => new TooManyRequestsError('AUTH_LOGIN_RATE_LIMITED', 'Too many login attempts, try again later');
+export const loginRefusal = () =>
+  new TooManyRequestsError('AUTH_LOGIN_RATE_LIMITED', 'Too many login attempts, try again later');
 
 /**
  * The limit a route gets, decided when the route is registered: the token route its own per
  * address, the rest of /api/v1 the shared one (undefined), and routes outside it (health, metrics,
  * docs) none.
  */
-export function routeRateLimit(url: string, apiPrefix: string, settings: RateLimitSettings): RateLimitOptions | false | undefined {
+export function routeRateLimit(
+  url: string,
+  apiPrefix: string,
+  settings: RateLimitSettings,
+): RateLimitOptions | false | undefined {
   if (isLoginRoute(url, apiPrefix)) {
-    return { max: settings.loginMax, timeWindow: settings.ttlMs, keyGenerator: (request) => `login-ip:${request.ip}`, errorResponseBuilder: loginRefusal };
+    return {
+      max: settings.loginMax,
+      timeWindow: settings.ttlMs,
+      keyGenerator: (request) => `login-ip:${request.ip}`,
+      errorResponseBuilder: loginRefusal,
+    };
   }
   return url.startsWith(`${apiPrefix}/`) ? undefined : false;
 }
@@ -77,7 +91,11 @@ export function isLoginRoute(url: string, apiPrefix: string): boolean {
 
 /** The per-account limit of the token route, as `fastify.createRateLimit` takes it. */
 export function loginAccountLimit(settings: RateLimitSettings): RateLimitOptions {
-  return { max: settings.loginMax, timeWindow: settings.ttlMs, keyGenerator: (request) => `login-account:${accountName(request.body)}` };
+  return {
+    max: settings.loginMax,
+    timeWindow: settings.ttlMs,
+    keyGenerator: (request) => `login-account:${accountName(request.body)}`,
+  };
 }
 
 /**

@@ -12,4 +12,17 @@ import { Tag } from '../tags/tag.entity.js';
 import { User } from '../users/user.entity.js';
 
 /** Every entity, listed as classes so ts-node, Jest and dist/ behave the same: the serving lib's and the API's own. */
-export const ENTITIES = [User, SensorReading, Category, Product, Order, OrderItem, IdempotencyKey, ApiKey, OrderEvent, Tag, ProductTag, ...SERVING_ENTITIES];
+export const ENTITIES = [
+  User,
+  SensorReading,
+  Category,
+  Product,
+  Order,
+  OrderItem,
+  IdempotencyKey,
+  ApiKey,
+  OrderEvent,
+  Tag,
+  ProductTag,
+  ...SERVING_ENTITIES,
+];

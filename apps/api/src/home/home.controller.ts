@@ -13,11 +13,21 @@ export class HomeController {
 
   constructor() {
     const { name, version } = readPackageInfo();
-    this.info = { name, version, docs: '/docs', openapi: '/docs-json', health: '/health', ready: '/health/ready', metrics: '/metrics' };
+    this.info = {
+      name,
+      version,
+      docs: '/docs',
+      openapi: '/docs-json',
+      health: '/health',
+      ready: '/health/ready',
+      metrics: '/metrics',
+    };
   }
 
   @Get()
-  @ApiOperation({ summary: 'The service name and version, with links to the docs, the OpenAPI document, the probes and the metrics' })
+  @ApiOperation({
+    summary: 'The service name and version, with links to the docs, the OpenAPI document, the probes and the metrics',
+  })
   @ApiOkResponse({ type: ServiceInfoDto })
   root(): ServiceInfoDto {
     return this.info;

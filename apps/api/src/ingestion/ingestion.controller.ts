@@ -18,12 +18,18 @@ export class IngestionController {
   @Post('sensor-readings')
   @HttpCode(201)
   @Auth()
-  @ApiOperation({ summary: `Store up to ${MAX_INGEST_ROWS} readings; valid rows are stored, invalid ones reported by index; ?model= scores them` })
+  @ApiOperation({
+    summary: `Store up to ${MAX_INGEST_ROWS} readings; valid rows are stored, invalid ones reported by index; ?model= scores them`,
+  })
   @ApiBody({ type: [SensorReadingInputDto] })
   @ApiCreatedResponse({ type: IngestResultDto })
   @ApiErrors(400, 404, 413)
   @ApiPayloadBudget()
-  ingest(@Body() body: unknown, @Query() query: IngestQueryDto, @CurrentUser() user: AuthUser): Promise<IngestResultDto> {
+  ingest(
+    @Body() body: unknown,
+    @Query() query: IngestQueryDto,
+    @CurrentUser() user: AuthUser,
+  ): Promise<IngestResultDto> {
     return this.ingestion.ingest(body, query.model, user);
   }
 

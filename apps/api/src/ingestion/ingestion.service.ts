@@ -1,10 +1,28 @@
 import { Injectable } from '@nestjs/common';
-import { BadRequestError, isObjectValue, parseIsoDateTime, toPage, validateAs, ValidationFailedError, type FieldError, type Page } from '@app/common';
+import {
+  BadRequestError,
+  isObjectValue,
+  parseIsoDateTime,
+  toPage,
+  validateAs,
+  ValidationFailedError,
+  type FieldError,
+  type Page,
+} from '@app/common';
 import { UnitOfWork } from '@app/database';
 import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
-import { InferenceService, MAX_PREDICT_ROWS, type ClassPredictionLike } from '@app/serving/inference/inference.service.js';
+import {
+  InferenceService,
+  MAX_PREDICT_ROWS,
+  type ClassPredictionLike,
+} from '@app/serving/inference/inference.service.js';
 import { ModelVersionResolver } from '@app/serving/models/serving/model-version-resolver.js';
-import { MAX_INGEST_ROWS, type IngestResultDto, type ListReadingsQueryDto, type RejectedRowDto } from './dto/ingest.dto.js';
+import {
+  MAX_INGEST_ROWS,
+  type IngestResultDto,
+  type ListReadingsQueryDto,
+  type RejectedRowDto,
+} from './dto/ingest.dto.js';
 import { SensorReadingInputDto, toSensorReadingDto, type SensorReadingDto } from './dto/sensor-reading.dto.js';
 import type { SensorReading } from './sensor-reading.entity.js';
 import { SensorReadingsRepository } from './sensor-readings.repository.js';
@@ -26,8 +44,10 @@ export class IngestionService {
   ) {}
 
   async ingest(body: unknown, modelName: string | undefined, user: AuthUser): Promise<IngestResultDto> {
-    if (!Array.isArray(body)) throw new ValidationFailedError([{ field: 'body', message: 'body must be a JSON array of readings' }]);
-    if (body.length === 0 || body.length > MAX_INGEST_ROWS) throw new BadRequestError('BATCH_SIZE_OUT_OF_RANGE', `body must hold between 1 and ${MAX_INGEST_ROWS} readings`);
+    if (!Array.isArray(body))
+      throw new ValidationFailedError([{ field: 'body', message: 'body must be a JSON array of readings' }]);
+    if (body.length === 0 || body.length > MAX_INGEST_ROWS)
+      throw new BadRequestError('BATCH_SIZE_OUT_OF_RANGE', `body must hold between 1 and ${MAX_INGEST_ROWS} readings`);
     const scorer = modelName ? this.scorerFor(modelName) : undefined;
     const rejected: RejectedRowDto[] = [];
     const valid: SensorReadingInputDto[] = [];
@@ -49,7 +69,11 @@ export class IngestionService {
     let anomalies: number | undefined;
     if (scorer && rows.length) anomalies = await this.score(scorer.name, scorer.featureNames, rows, user);
     if (rows.length) await this.unitOfWork.run((manager) => this.readings.insertAll(manager, rows));
-    return { accepted: rows.length, rejected, ...(scorer ? { anomalies: anomalies ?? 0, scoredBy: `${scorer.name}@${scorer.version}` } : {}) };
+    return {
+      accepted: rows.length,
+      rejected,
+      ...(scorer ? { anomalies: anomalies ?? 0, scoredBy: `${scorer.name}@${scorer.version}` } : {}),
+    };
   }
 
   async list(query: ListReadingsQueryDto): Promise<Page<SensorReadingDto>> {
@@ -63,9 +87,15 @@ export class IngestionService {
     const model = this.models.model(name);
     const features = model.featureNames ?? [];
     const unusable =
-      model.task !== 'classification' || !model.outputLabels?.includes(ANOMALY_LABEL) || features.length === 0 || features.some((feature) => !(READING_FIELDS as readonly string[]).includes(feature));
+      model.task !== 'classification' ||
+      !model.outputLabels?.includes(ANOMALY_LABEL) ||
+      features.length === 0 ||
+      features.some((feature) => !(READING_FIELDS as readonly string[]).includes(feature));
     if (unusable)
-      throw new BadRequestError('MODEL_UNSUITABLE', `Model '${name}' cannot score readings: it must classify into an '${ANOMALY_LABEL}' label from the features ${READING_FIELDS.join(', ')}`);
+      throw new BadRequestError(
+        'MODEL_UNSUITABLE',
+        `Model '${name}' cannot score readings: it must classify into an '${ANOMALY_LABEL}' label from the features ${READING_FIELDS.join(', ')}`,
+      );
     return { name: model.name, version: model.version, featureNames: features };
   }
 
@@ -83,11 +113,18 @@ export class IngestionService {
     return { reading, details };
   }
 
-  private async score(name: string, features: string[], rows: Partial<SensorReading>[], user: AuthUser): Promise<number> {
+  private async score(
+    name: string,
+    features: string[],
+    rows: Partial<SensorReading>[],
+    user: AuthUser,
+  ): Promise<number> {
     let anomalies = 0;
     for (let start = 0; start < rows.length; start += MAX_PREDICT_ROWS) {
       const slice = rows.slice(start, start + MAX_PREDICT_ROWS);
-      const inputs = slice.map((row) => Object.fromEntries(features.map((feature) => [feature, row[feature as keyof SensorReading]])));
+      const inputs = slice.map((row) =>
+        Object.fromEntries(features.map((feature) => [feature, row[feature as keyof SensorReading]])),
+      );
       const result = await this.inference.predict({ name, inputs, userId: user.id, source: 'ingest' });
       result.predictions.forEach((prediction, offset) => {
         const { label, probabilities } = prediction as ClassPredictionLike;

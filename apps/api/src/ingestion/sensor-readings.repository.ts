@@ -26,8 +26,14 @@ export class SensorReadingsRepository {
     if (filter.sensorId) query.andWhere('reading.sensorId = :sensorId', { sensorId: filter.sensorId });
     if (filter.from) query.andWhere('reading.timestamp >= :from', { from: filter.from });
     if (filter.to) query.andWhere('reading.timestamp <= :to', { to: filter.to });
-    if (filter.isAnomaly !== undefined) query.andWhere('reading.isAnomaly = :isAnomaly', { isAnomaly: filter.isAnomaly });
+    if (filter.isAnomaly !== undefined)
+      query.andWhere('reading.isAnomaly = :isAnomaly', { isAnomaly: filter.isAnomaly });
     const { skip, take } = pageOffset(page);
-    return query.orderBy('reading.timestamp', 'DESC').addOrderBy('reading.id', 'DESC').skip(skip).take(take).getManyAndCount();
+    return query
+      .orderBy('reading.timestamp', 'DESC')
+      .addOrderBy('reading.id', 'DESC')
+      .skip(skip)
+      .take(take)
+      .getManyAndCount();
   }
 }

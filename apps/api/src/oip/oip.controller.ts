@@ -1,12 +1,27 @@
 import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, UseFilters } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOAuth2, ApiOkResponse, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiOAuth2,
+  ApiOkResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
 import { UnavailableError } from '@app/common';
 import { CurrentUser, Public } from '@app/http/auth-metadata/auth.decorators.js';
 import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
 import { KeyScope } from '@app/http/auth-metadata/key-scope.js';
 import { API_KEY_SCHEME, BEARER_SCHEME, OAUTH2_SCHEME } from '@app/http/api-docs/swagger.js';
 import { ModelNameParams, ModelVersionParams } from '@app/serving/models/dto/model-version.params.js';
-import { V2ErrorDto, V2InferRequestDto, V2InferResponseDto, V2ModelMetadataDto, V2ServerMetadataDto } from './dto/v2.dto.js';
+import {
+  V2ErrorDto,
+  V2InferRequestDto,
+  V2InferResponseDto,
+  V2ModelMetadataDto,
+  V2ServerMetadataDto,
+} from './dto/v2.dto.js';
 import { OipService } from './oip.service.js';
 import { V2ExceptionFilter } from './v2-exception.filter.js';
 import { V2InferBodyPipe, type V2InferBody } from './v2-infer-body.pipe.js';
@@ -21,9 +36,18 @@ const DESCRIPTIONS: Record<number, string> = {
   503: 'Not ready',
 };
 /** Error statuses in the protocol's `{ error }` body; 500 always (listed before the app-wide default). */
-const V2Errors = (...statuses: number[]) => applyDecorators(...[...statuses, 500].map((status) => ApiResponse({ status, description: DESCRIPTIONS[status], type: V2ErrorDto })));
+const V2Errors = (...statuses: number[]) =>
+  applyDecorators(
+    ...[...statuses, 500].map((status) => ApiResponse({ status, description: DESCRIPTIONS[status], type: V2ErrorDto })),
+  );
 /** A bearer token or an API key with the predict scope, as on the API's inference routes. */
-const V2Auth = () => applyDecorators(ApiBearerAuth(BEARER_SCHEME), ApiOAuth2([], OAUTH2_SCHEME), ApiSecurity(API_KEY_SCHEME), V2Errors(401, 403));
+const V2Auth = () =>
+  applyDecorators(
+    ApiBearerAuth(BEARER_SCHEME),
+    ApiOAuth2([], OAUTH2_SCHEME),
+    ApiSecurity(API_KEY_SCHEME),
+    V2Errors(401, 403),
+  );
 
 /**
  * The Open Inference Protocol's REST routes (KServe/Triton "V2"), outside /api/v1 so standard
@@ -57,7 +81,8 @@ export class OipController {
   @ApiResponse({ status: 200, description: 'Ready' })
   @V2Errors(503)
   ready(): void {
-    if (!this.oip.isReady()) throw new UnavailableError('MODEL_NOT_READY', 'Deployed models are still loading or failed to load here');
+    if (!this.oip.isReady())
+      throw new UnavailableError('MODEL_NOT_READY', 'Deployed models are still loading or failed to load here');
   }
 
   @Get('models/:name')
@@ -100,23 +125,35 @@ export class OipController {
   @HttpCode(200)
   @V2Auth()
   @ApiOperation({
-    summary: "Inference on the deployed version, or on the traffic policy's sticky pick when the model has one (same batching, records and metrics as predict); `model_version` says which served it",
+    summary:
+      "Inference on the deployed version, or on the traffic policy's sticky pick when the model has one (same batching, records and metrics as predict); `model_version` says which served it",
   })
   @ApiBody({ type: V2InferRequestDto })
   @ApiOkResponse({ type: V2InferResponseDto })
   @V2Errors(400, 404, 413)
-  infer(@Param() params: ModelNameParams, @Body(V2InferBodyPipe) body: V2InferBody, @CurrentUser() user: AuthUser): Promise<V2InferResponseDto> {
+  infer(
+    @Param() params: ModelNameParams,
+    @Body(V2InferBodyPipe) body: V2InferBody,
+    @CurrentUser() user: AuthUser,
+  ): Promise<V2InferResponseDto> {
     return this.oip.infer(params.name, undefined, body, user);
   }
 
   @Post('models/:name/versions/:version/infer')
   @HttpCode(200)
   @V2Auth()
-  @ApiOperation({ summary: 'Inference on a version or an alias (`latest`, `production`: the deployed one); bypasses the traffic policy' })
+  @ApiOperation({
+    summary:
+      'Inference on a version or an alias (`latest`, `production`: the deployed one); bypasses the traffic policy',
+  })
   @ApiBody({ type: V2InferRequestDto })
   @ApiOkResponse({ type: V2InferResponseDto })
   @V2Errors(400, 404, 413)
-  inferVersion(@Param() params: ModelVersionParams, @Body(V2InferBodyPipe) body: V2InferBody, @CurrentUser() user: AuthUser): Promise<V2InferResponseDto> {
+  inferVersion(
+    @Param() params: ModelVersionParams,
+    @Body(V2InferBodyPipe) body: V2InferBody,
+    @CurrentUser() user: AuthUser,
+  ): Promise<V2InferResponseDto> {
     return this.oip.infer(params.name, params.version, body, user);
   }
 }

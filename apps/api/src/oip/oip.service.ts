@@ -97,10 +97,19 @@ export class OipService {
     const { values, outputSize } = result.output;
     const outputs: ResponseTensor[] = selected.map((tensor) =>
       tensor.name === 'label'
-        ? { ...tensor, shape: [rows], data: result.predictions.map((prediction) => (prediction as { label: string }).label) }
+        ? {
+            ...tensor,
+            shape: [rows],
+            data: result.predictions.map((prediction) => (prediction as { label: string }).label),
+          }
         : { ...tensor, shape: [rows, outputSize], data: Array.from(values) },
     );
-    return { model_name: result.model, model_version: result.version, ...(body.id === undefined ? {} : { id: body.id }), outputs };
+    return {
+      model_name: result.model,
+      model_version: result.version,
+      ...(body.id === undefined ? {} : { id: body.id }),
+      outputs,
+    };
   }
 }
 
@@ -109,7 +118,11 @@ function selectOutputs(model: DeployedModel, requested: string[] | undefined): T
   if (!requested) return available.filter((tensor) => DEFAULT_OUTPUTS.has(tensor.name));
   return requested.map((name) => {
     const found = available.find((tensor) => tensor.name === name);
-    if (!found) throw new BadRequestError('INFERENCE_INPUT_INVALID', `unknown output '${name}' (outputs: ${available.map((tensor) => tensor.name).join(', ')})`);
+    if (!found)
+      throw new BadRequestError(
+        'INFERENCE_INPUT_INVALID',
+        `unknown output '${name}' (outputs: ${available.map((tensor) => tensor.name).join(', ')})`,
+      );
     return found;
   });
 }

@@ -20,7 +20,11 @@ export class V2ExceptionFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { status, error } = this.map(exception);
-    if (status >= 500) this.logger.error(`${request.method} ${request.url.split('?')[0]} failed [${request.id}]`, exception instanceof Error ? exception.stack : String(exception));
+    if (status >= 500)
+      this.logger.error(
+        `${request.method} ${request.url.split('?')[0]} failed [${request.id}]`,
+        exception instanceof Error ? exception.stack : String(exception),
+      );
     if (reply.sent) return;
     void reply.status(status).send({ error: status === 500 ? `Internal server error (request ${request.id})` : error });
   }
@@ -28,7 +32,10 @@ export class V2ExceptionFilter implements ExceptionFilter {
   private map(exception: unknown): { status: number; error: string } {
     if (exception instanceof DomainError) {
       const details = exception.details?.map((detail) => `${detail.field}: ${detail.message}`).join('; ');
-      return { status: exception.status, error: details && details !== exception.message ? `${exception.message}: ${details}` : exception.message };
+      return {
+        status: exception.status,
+        error: details && details !== exception.message ? `${exception.message}: ${details}` : exception.message,
+      };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
@@ -45,5 +52,8 @@ function bodyFailure(exception: unknown): { status: number; error: string } | un
   if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return undefined;
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, error: 'Request body is larger than the limit' };
   if (exception instanceof SyntaxError) return { status: 400, error: 'Malformed JSON body' };
-  return { status: statusCode, error: code?.startsWith('FST_') ? (exception as Error).message : 'The request body could not be read' };
+  return {
+    status: statusCode,
+    error: code?.startsWith('FST_') ? (exception as Error).message : 'The request body could not be read',
+  };
 }

@@ -16,7 +16,8 @@ const TENSOR = new Set(['name', 'shape', 'datatype', 'data', 'parameters']);
 const OUTPUT = new Set(['name', 'parameters']);
 const MAX_RANK = 8;
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function onlyKnown(value: Record<string, unknown>, allowed: Set<string>, where: string): void {
   const extra = Object.keys(value).find((key) => !allowed.has(key));
@@ -24,7 +25,8 @@ function onlyKnown(value: Record<string, unknown>, allowed: Set<string>, where: 
 }
 
 function checkParameters(value: unknown, where: string): void {
-  if (value !== undefined && !isObject(value)) throw new BadRequestError('INFERENCE_INPUT_INVALID', `${where}.parameters must be an object`);
+  if (value !== undefined && !isObject(value))
+    throw new BadRequestError('INFERENCE_INPUT_INVALID', `${where}.parameters must be an object`);
 }
 
 /**
@@ -35,38 +37,69 @@ function checkParameters(value: unknown, where: string): void {
 @Injectable()
 export class V2InferBodyPipe implements PipeTransform<unknown, V2InferBody> {
   transform(body: unknown): V2InferBody {
-    if (!isObject(body)) throw new BadRequestError('INFERENCE_INPUT_INVALID', 'the body must be a JSON object { id?, parameters?, inputs, outputs? }');
+    if (!isObject(body))
+      throw new BadRequestError(
+        'INFERENCE_INPUT_INVALID',
+        'the body must be a JSON object { id?, parameters?, inputs, outputs? }',
+      );
     onlyKnown(body, TOP, 'request');
     const { id, parameters, inputs, outputs } = body;
-    if (id !== undefined && typeof id !== 'string') throw new BadRequestError('INFERENCE_INPUT_INVALID', 'id must be a string');
+    if (id !== undefined && typeof id !== 'string')
+      throw new BadRequestError('INFERENCE_INPUT_INVALID', 'id must be a string');
     checkParameters(parameters, 'request');
-    if (!Array.isArray(inputs) || inputs.length === 0) throw new BadRequestError('INFERENCE_INPUT_INVALID', 'inputs must be a non-empty array of tensors');
+    if (!Array.isArray(inputs) || inputs.length === 0)
+      throw new BadRequestError('INFERENCE_INPUT_INVALID', 'inputs must be a non-empty array of tensors');
     const tensors = inputs.map((input, index) => checkTensor(input, `inputs[${index}]`));
     let names: string[] | undefined;
     if (outputs !== undefined) {
-      if (!Array.isArray(outputs)) throw new BadRequestError('INFERENCE_INPUT_INVALID', 'outputs must be an array of { name }');
+      if (!Array.isArray(outputs))
+        throw new BadRequestError('INFERENCE_INPUT_INVALID', 'outputs must be an array of { name }');
       names = outputs.map((output, index) => {
         const where = `outputs[${index}]`;
-        if (!isObject(output) || typeof output.name !== 'string') throw new BadRequestError('INFERENCE_INPUT_INVALID', `${where} must be an object with a string name`);
+        if (!isObject(output) || typeof output.name !== 'string')
+          throw new BadRequestError('INFERENCE_INPUT_INVALID', `${where} must be an object with a string name`);
         onlyKnown(output, OUTPUT, where);
         checkParameters(output.parameters, where);
         return output.name;
       });
     }
-    return { inputs: tensors, ...(id === undefined ? {} : { id }), ...(parameters === undefined ? {} : { parameters: parameters as Record<string, unknown> }), ...(names ? { outputs: names } : {}) };
+    return {
+      inputs: tensors,
+      ...(id === undefined ? {} : { id }),
+      ...(parameters === undefined ? {} : { parameters: parameters as Record<string, unknown> }),
+      ...(names ? { outputs: names } : {}),
+    };
   }
 }
 
 function checkTensor(input: unknown, where: string): RequestTensor {
-  if (!isObject(input)) throw new BadRequestError('INFERENCE_INPUT_INVALID', `${where} must be a tensor { name, shape, datatype, data }`);
+  if (!isObject(input))
+    throw new BadRequestError('INFERENCE_INPUT_INVALID', `${where} must be a tensor { name, shape, datatype, data }`);
   onlyKnown(input, TENSOR, where);
   const { name, shape, datatype, data, parameters } = input;
-  if (typeof name !== 'string' || name.length === 0) throw new BadRequestError('INFERENCE_INPUT_INVALID', `${where}.name must be a non-empty string`);
-  if (!Array.isArray(shape) || shape.length === 0 || shape.length > MAX_RANK || !shape.every((size) => Number.isSafeInteger(size) && (size as number) >= 0)) {
-    throw new BadRequestError('INFERENCE_INPUT_INVALID', `${where}.shape must be 1 to ${MAX_RANK} non-negative integers`);
+  if (typeof name !== 'string' || name.length === 0)
+    throw new BadRequestError('INFERENCE_INPUT_INVALID', `${where}.name must be a non-empty string`);
+  if (
+    !Array.isArray(shape) ||
+    shape.length === 0 ||
+    shape.length > MAX_RANK ||
+    !shape.every((size) => Number.isSafeInteger(size) && (size as number) >= 0)
+  ) {
+    throw new BadRequestError(
+      'INFERENCE_INPUT_INVALID',
+      `${where}.shape must be 1 to ${MAX_RANK} non-negative integers`,
+    );
   }
-  if (typeof datatype !== 'string') throw new BadRequestError('INFERENCE_INPUT_INVALID', `${where}.datatype must be a string`);
-  if (!Array.isArray(data)) throw new BadRequestError('INFERENCE_INPUT_INVALID', `${where}.data must be an array (flat or nested, row-major)`);
+  if (typeof datatype !== 'string')
+    throw new BadRequestError('INFERENCE_INPUT_INVALID', `${where}.datatype must be a string`);
+  if (!Array.isArray(data))
+    throw new BadRequestError('INFERENCE_INPUT_INVALID', `${where}.data must be an array (flat or nested, row-major)`);
   checkParameters(parameters, where);
-  return { name, shape: shape as number[], datatype, data, ...(parameters === undefined ? {} : { parameters: parameters as Record<string, unknown> }) };
+  return {
+    name,
+    shape: shape as number[],
+    datatype,
+    data,
+    ...(parameters === undefined ? {} : { parameters: parameters as Record<string, unknown> }),
+  };
 }

@@ -8,7 +8,8 @@ import type { PackedRows } from '@app/serving/inference/input-rows.js';
  * than silently rounded or clamped.
  */
 const FP32_MAX = 3.4028234663852886e38;
-const integer = (min: number, max: number) => (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+const integer = (min: number, max: number) => (value: unknown) =>
+  typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
 const DATATYPES: Record<string, (value: unknown) => boolean> = {
   BOOL: (value) => typeof value === 'boolean',
   UINT8: integer(0, 255),
@@ -50,8 +51,13 @@ export interface InputSpec {
  */
 export function decodeInputs(inputs: RequestTensor[], spec: InputSpec): PackedRows {
   const unknown = inputs.find((tensor) => tensor.name !== spec.name);
-  if (unknown) throw new BadRequestError('INFERENCE_INPUT_INVALID', `unknown input '${unknown.name}': the model's only input is '${spec.name}'`);
-  if (inputs.length !== 1) throw new BadRequestError('INFERENCE_INPUT_INVALID', `input '${spec.name}' is given ${inputs.length} times`);
+  if (unknown)
+    throw new BadRequestError(
+      'INFERENCE_INPUT_INVALID',
+      `unknown input '${unknown.name}': the model's only input is '${spec.name}'`,
+    );
+  if (inputs.length !== 1)
+    throw new BadRequestError('INFERENCE_INPUT_INVALID', `input '${spec.name}' is given ${inputs.length} times`);
   const [tensor] = inputs;
   const check = DATATYPES[tensor.datatype];
   if (!check) {
@@ -64,14 +70,28 @@ export function decodeInputs(inputs: RequestTensor[], spec: InputSpec): PackedRo
   }
   const [rows, ...rowShape] = tensor.shape;
   const expected = `[-1,${spec.rowShape.join(',')}]`;
-  if (tensor.shape.length !== spec.rowShape.length + 1 || rowShape.some((size, index) => size !== spec.rowShape[index])) {
-    throw new BadRequestError('INFERENCE_INPUT_INVALID', `input '${tensor.name}' has shape ${JSON.stringify(tensor.shape)}; the model takes ${expected}`);
+  if (
+    tensor.shape.length !== spec.rowShape.length + 1 ||
+    rowShape.some((size, index) => size !== spec.rowShape[index])
+  ) {
+    throw new BadRequestError(
+      'INFERENCE_INPUT_INVALID',
+      `input '${tensor.name}' has shape ${JSON.stringify(tensor.shape)}; the model takes ${expected}`,
+    );
   }
-  if (rows < 1 || rows > spec.maxRows) throw new BadRequestError('INFERENCE_INPUT_INVALID', `input '${tensor.name}' has ${rows} rows; 1 to ${spec.maxRows} are accepted`);
+  if (rows < 1 || rows > spec.maxRows)
+    throw new BadRequestError(
+      'INFERENCE_INPUT_INVALID',
+      `input '${tensor.name}' has ${rows} rows; 1 to ${spec.maxRows} are accepted`,
+    );
   const size = tensor.shape.reduce((product, dimension) => product * dimension, 1);
   const data = new Float32Array(size);
   const written = flattenInto(tensor.data, tensor.shape, data, check, tensor);
-  if (written !== size) throw new BadRequestError('INFERENCE_INPUT_INVALID', `input '${tensor.name}' has ${written} values but its shape ${JSON.stringify(tensor.shape)} needs ${size}`);
+  if (written !== size)
+    throw new BadRequestError(
+      'INFERENCE_INPUT_INVALID',
+      `input '${tensor.name}' has ${written} values but its shape ${JSON.stringify(tensor.shape)} needs ${size}`,
+    );
   return { data, rows };
 }
 
@@ -81,11 +101,21 @@ export function decodeInputs(inputs: RequestTensor[], spec: InputSpec): PackedRo
  * not fit the datatype, is a 400; counting stops at the target's size so a huge body cannot make
  * a huge array.
  */
-function flattenInto(data: unknown[], shape: number[], target: Float32Array, fits: (value: unknown) => boolean, tensor: RequestTensor): number {
+function flattenInto(
+  data: unknown[],
+  shape: number[],
+  target: Float32Array,
+  fits: (value: unknown) => boolean,
+  tensor: RequestTensor,
+): number {
   const nested = data.some(Array.isArray);
   let count = 0;
   const put = (value: unknown) => {
-    if (!fits(value)) throw new BadRequestError('INFERENCE_INPUT_INVALID', `input '${tensor.name}': value ${count} (${JSON.stringify(value)}) is not a valid ${tensor.datatype}`);
+    if (!fits(value))
+      throw new BadRequestError(
+        'INFERENCE_INPUT_INVALID',
+        `input '${tensor.name}': value ${count} (${JSON.stringify(value)}) is not a valid ${tensor.datatype}`,
+      );
     if (count < target.length) target[count] = Number(value);
     count += 1;
   };
@@ -96,7 +126,10 @@ function flattenInto(data: unknown[], shape: number[], target: Float32Array, fit
   const walk = (value: unknown, level: number): void => {
     if (level === shape.length) return put(value);
     if (!Array.isArray(value) || value.length !== shape[level]) {
-      throw new BadRequestError('INFERENCE_INPUT_INVALID', `input '${tensor.name}': the nested data disagrees with shape ${JSON.stringify(shape)} at dimension ${level}`);
+      throw new BadRequestError(
+        'INFERENCE_INPUT_INVALID',
+        `input '${tensor.name}': the nested data disagrees with shape ${JSON.stringify(shape)} at dimension ${level}`,
+      );
     }
     for (const item of value) walk(item, level + 1);
   };

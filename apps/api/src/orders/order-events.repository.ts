@@ -10,7 +10,13 @@ export class OrderEventsRepository {
   constructor(@InjectRepository(OrderEvent) private readonly events: Repository<OrderEvent>) {}
 
   /** Records a change with the caller's transaction, so it commits or rolls back with the change itself. */
-  async record(manager: EntityManager, orderId: number, from: OrderStatus | null, to: OrderStatus, userId: number): Promise<void> {
+  async record(
+    manager: EntityManager,
+    orderId: number,
+    from: OrderStatus | null,
+    to: OrderStatus,
+    userId: number,
+  ): Promise<void> {
     await manager.getRepository(OrderEvent).insert({ orderId, fromStatus: from, toStatus: to, userId });
   }
 
@@ -18,7 +24,9 @@ export class OrderEventsRepository {
   async ofOrders(orderIds: number[], manager: EntityManager = this.events.manager): Promise<Map<number, OrderEvent[]>> {
     const byOrder = new Map<number, OrderEvent[]>(orderIds.map((id) => [id, []]));
     if (orderIds.length === 0) return byOrder;
-    const rows = await manager.getRepository(OrderEvent).find({ where: { orderId: In(orderIds) }, order: { id: 'ASC' } });
+    const rows = await manager
+      .getRepository(OrderEvent)
+      .find({ where: { orderId: In(orderIds) }, order: { id: 'ASC' } });
     for (const row of rows) byOrder.get(row.orderId)?.push(row);
     return byOrder;
   }

@@ -26,9 +26,16 @@ export class OrdersController {
       'body answers 200 with the order the first request created (header `Idempotent-Replayed: true`) and changes nothing; the ' +
       'same key with a different body is 409. Keys are per caller and kept at least 24 hours; a request that failed keeps no key.',
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Any 1..255 visible ASCII characters, e.g. a UUID' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Any 1..255 visible ASCII characters, e.g. a UUID',
+  })
   @ApiCreatedResponse({ type: OrderResponseDto, description: 'The order was created' })
-  @ApiOkResponse({ type: OrderResponseDto, description: 'An Idempotency-Key retry: the order the first request created' })
+  @ApiOkResponse({
+    type: OrderResponseDto,
+    description: 'An Idempotency-Key retry: the order the first request created',
+  })
   @ApiErrors(400, 403, 404, 409)
   async create(
     @Body() dto: CreateOrderDto,
@@ -43,7 +50,10 @@ export class OrdersController {
 
   @Get()
   @Auth()
-  @ApiOperation({ summary: 'List orders, newest first: admins see all (filters userId, status), customers their own; from/to bound the creation time' })
+  @ApiOperation({
+    summary:
+      'List orders, newest first: admins see all (filters userId, status), customers their own; from/to bound the creation time',
+  })
   @ApiPageResponse(OrderResponseDto)
   @ApiErrors(400)
   list(@Query() query: ListOrdersQueryDto, @CurrentUser() actor: AuthUser): Promise<Page<OrderResponseDto>> {
@@ -78,10 +88,17 @@ export class OrdersController {
 
   @Patch(`${ID}/status`)
   @Auth()
-  @ApiOperation({ summary: 'Move the status (owner or admin): a customer may only cancel its own pending order; cancelling restores stock' })
+  @ApiOperation({
+    summary:
+      'Move the status (owner or admin): a customer may only cancel its own pending order; cancelling restores stock',
+  })
   @ApiOkResponse({ type: OrderResponseDto })
   @ApiErrors(400, 403, 404, 409)
-  changeStatus(@Param('id', ParseIntPipe) id: number, @Body() dto: UpdateOrderStatusDto, @CurrentUser() actor: AuthUser): Promise<OrderResponseDto> {
+  changeStatus(
+    @Param('id', ParseIntPipe) id: number,
+    @Body() dto: UpdateOrderStatusDto,
+    @CurrentUser() actor: AuthUser,
+  ): Promise<OrderResponseDto> {
     return this.orders.changeStatus(id, dto.status, actor);
   }
 }

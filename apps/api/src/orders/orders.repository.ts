@@ -59,14 +59,18 @@ export class OrdersRepository {
     const query = this.orders.createQueryBuilder('o');
     if (filter.userId !== undefined) query.andWhere('o.userId = :userId', { userId: filter.userId });
     if (filter.status) query.andWhere('o.status = :status', { status: filter.status });
-    if (filter.from) query.andWhere('o.createdAt >= :from', { from: timestampParameter(this.orders.manager, filter.from) });
+    if (filter.from)
+      query.andWhere('o.createdAt >= :from', { from: timestampParameter(this.orders.manager, filter.from) });
     if (filter.to) query.andWhere('o.createdAt <= :to', { to: timestampParameter(this.orders.manager, filter.to) });
     const { field, direction } = parseSort(filter.sort, { field: 'createdAt', direction: 'DESC' });
     query.orderBy(`o.${field}`, direction).addOrderBy('o.id', direction);
     const { skip, take } = pageOffset(page);
     const [orders, total] = await query.offset(skip).limit(take).getManyAndCount();
     if (orders.length === 0) return [orders, total];
-    const items = await this.items.find({ where: { orderId: In(orders.map((order) => order.id)) }, order: { id: 'ASC' } });
+    const items = await this.items.find({
+      where: { orderId: In(orders.map((order) => order.id)) },
+      order: { id: 'ASC' },
+    });
     const byOrder = new Map<number, OrderItem[]>(orders.map((order) => [order.id, []]));
     for (const item of items) byOrder.get(item.orderId)?.push(item);
     for (const order of orders) order.items = byOrder.get(order.id);
@@ -76,7 +80,9 @@ export class OrdersRepository {
   /** Inserts the order and its items with the caller's transaction. */
   async insertOrder(manager: EntityManager, order: Partial<Order>, items: Partial<OrderItem>[]): Promise<Order> {
     const saved = await manager.getRepository(Order).save(manager.create(Order, order));
-    saved.items = await manager.getRepository(OrderItem).save(items.map((item) => manager.create(OrderItem, { ...item, orderId: saved.id })));
+    saved.items = await manager
+      .getRepository(OrderItem)
+      .save(items.map((item) => manager.create(OrderItem, { ...item, orderId: saved.id })));
     return saved;
   }
 
@@ -134,7 +140,12 @@ export class OrdersRepository {
   async purgeKeys(manager: EntityManager, userId: number, before: Date): Promise<void> {
     // 'YYYY-MM-DD HH:MM:SS' (UTC) compares correctly with DATETIME on MySQL and SQLite's stored text.
     const cutoff = before.toISOString().replace('T', ' ').slice(0, 19);
-    await manager.createQueryBuilder().delete().from(IdempotencyKey).where('userId = :userId AND createdAt < :cutoff', { userId, cutoff }).execute();
+    await manager
+      .createQueryBuilder()
+      .delete()
+      .from(IdempotencyKey)
+      .where('userId = :userId AND createdAt < :cutoff', { userId, cutoff })
+      .execute();
   }
 
   /**
@@ -144,7 +155,9 @@ export class OrdersRepository {
    */
   async claimKey(manager: EntityManager, userId: number, key: string, requestHash: string): Promise<KeyClaim> {
     try {
-      const result = await manager.getRepository(IdempotencyKey).insert({ userId, idempotencyKey: key, requestHash, orderId: null });
+      const result = await manager
+        .getRepository(IdempotencyKey)
+        .insert({ userId, idempotencyKey: key, requestHash, orderId: null });
       return { claimed: true, keyId: Number(result.identifiers[0].id) };
     } catch (error) {
       if (classifyDbError(error) === 'unique') return { claimed: false };

@@ -1,7 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { BadRequestError, centsToDecimalString, ConflictError, ForbiddenError, NotFoundError, toPage, ValidationFailedError, type Page, type PageQueryDto } from '@app/common';
+import {
+  BadRequestError,
+  centsToDecimalString,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  toPage,
+  ValidationFailedError,
+  type Page,
+  type PageQueryDto,
+} from '@app/common';
 import { classifyDbError, UnitOfWork } from '@app/database';
 import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
 import { isAdmin } from '@app/common';
@@ -9,7 +19,12 @@ import { UsersService } from '../users/users.service.js';
 import { ProductsService } from '../products/products.service.js';
 import type { CreateOrderDto } from './dto/create-order.dto.js';
 import type { ListOrdersQueryDto } from './dto/list-orders.query.js';
-import { toOrderResponse, type OrderResponseDto, type OrderStatsDto, type TopSpenderDto } from './dto/order-response.dto.js';
+import {
+  toOrderResponse,
+  type OrderResponseDto,
+  type OrderStatsDto,
+  type TopSpenderDto,
+} from './dto/order-response.dto.js';
 import { OrderEventsRepository } from './order-events.repository.js';
 import type { OrderItem } from './order-item.entity.js';
 import type { Order } from './order.entity.js';
@@ -65,9 +80,14 @@ export class OrdersService {
       const order = await this.placeOrder(manager, userId, dto);
       await this.events.record(manager, order.id, null, 'pending', actor.id);
       if (keyId !== undefined) await this.orders.attachOrderToKey(manager, keyId, order.id);
-      return { kind: 'placed', order, events: (await this.events.ofOrders([order.id], manager)).get(order.id) } as const;
+      return {
+        kind: 'placed',
+        order,
+        events: (await this.events.ofOrders([order.id], manager)).get(order.id),
+      } as const;
     });
-    if (outcome.kind === 'taken') return { order: await this.replay(actor.id, outcome.key, requestHash), replayed: true };
+    if (outcome.kind === 'taken')
+      return { order: await this.replay(actor.id, outcome.key, requestHash), replayed: true };
     return { order: toOrderResponse(outcome.order, outcome.events), replayed: false };
   }
 
@@ -76,7 +96,8 @@ export class OrdersService {
     const userId = isAdmin(actor) ? query.userId : actor.id;
     const from = query.from === undefined ? undefined : new Date(query.from);
     const to = query.to === undefined ? undefined : new Date(query.to);
-    if (from && to && from > to) throw new ValidationFailedError([{ field: 'from', message: 'from must not be after to' }]);
+    if (from && to && from > to)
+      throw new ValidationFailedError([{ field: 'from', message: 'from must not be after to' }]);
     const [rows, total] = await this.orders.list({ userId, status: query.status, from, to, sort: query.sort }, query);
     return toPage(await this.withEvents(rows), total, query);
   }
@@ -113,10 +134,20 @@ export class OrdersService {
     const changed = await this.unitOfWork.run(async (manager) => {
       const order = await this.orders.findById(id, manager);
       if (!order || !mayAccess(actor, order.userId)) throw new NotFoundError('ORDER_NOT_FOUND', 'Order', id);
-      if (!isAdmin(actor) && next !== 'cancelled') throw new ForbiddenError('ORDER_STATUS_FORBIDDEN', 'A customer may only cancel an order');
-      if (!ORDER_TRANSITIONS[order.status].includes(next)) throw new ConflictError('ORDER_INVALID_TRANSITION', `Cannot change the status of order ${id} from '${order.status}' to '${next}'`);
-      if (!isAdmin(actor) && order.status !== 'pending') throw new ForbiddenError('ORDER_STATUS_FORBIDDEN', 'A customer may only cancel a pending order');
-      if (!(await this.orders.setStatusIf(manager, id, order.status, next))) throw new ConflictError('ORDER_CHANGED_MEANWHILE', `Order ${id} was changed meanwhile; reload it and try again`);
+      if (!isAdmin(actor) && next !== 'cancelled')
+        throw new ForbiddenError('ORDER_STATUS_FORBIDDEN', 'A customer may only cancel an order');
+      if (!ORDER_TRANSITIONS[order.status].includes(next))
+        throw new ConflictError(
+          'ORDER_INVALID_TRANSITION',
+          `Cannot change the status of order ${id} from '${order.status}' to '${next}'`,
+        );
+      if (!isAdmin(actor) && order.status !== 'pending')
+        throw new ForbiddenError('ORDER_STATUS_FORBIDDEN', 'A customer may only cancel a pending order');
+      if (!(await this.orders.setStatusIf(manager, id, order.status, next)))
+        throw new ConflictError(
+          'ORDER_CHANGED_MEANWHILE',
+          `Order ${id} was changed meanwhile; reload it and try again`,
+        );
       await this.events.record(manager, id, order.status, next, actor.id);
       if (next === 'cancelled')
         await this.products.releaseStock(
@@ -131,7 +162,10 @@ export class OrdersService {
 
   async stats(): Promise<OrderStatsDto> {
     const rows = await this.orders.countByStatus();
-    const ordersByStatus = Object.fromEntries(ORDER_STATUSES.map((status) => [status, 0])) as Record<OrderStatus, number>;
+    const ordersByStatus = Object.fromEntries(ORDER_STATUSES.map((status) => [status, 0])) as Record<
+      OrderStatus,
+      number
+    >;
     let totalOrders = 0;
     let revenue = 0;
     for (const row of rows) {
@@ -144,7 +178,13 @@ export class OrdersService {
 
   async topSpenders(limit: number): Promise<TopSpenderDto[]> {
     const rows = await this.orders.topSpenders(limit);
-    return rows.map((row) => ({ userId: row.userId, username: row.username, email: row.email, orderCount: row.orderCount, totalSpent: centsToDecimalString(row.totalCents) }));
+    return rows.map((row) => ({
+      userId: row.userId,
+      username: row.username,
+      email: row.email,
+      orderCount: row.orderCount,
+      totalSpent: centsToDecimalString(row.totalCents),
+    }));
   }
 
   /** A customer orders for itself; an admin may name another (existing) user. */
@@ -162,15 +202,28 @@ export class OrdersService {
       const product = reserved.get(line.productId)!;
       const totalPrice = product.price * line.quantity;
       totalAmount += totalPrice;
-      return { productId: product.id, productName: product.name, quantity: line.quantity, unitPrice: product.price, totalPrice };
+      return {
+        productId: product.id,
+        productName: product.name,
+        quantity: line.quantity,
+        unitPrice: product.price,
+        totalPrice,
+      };
     });
     if (totalAmount > MAX_TOTAL_CENTS)
-      throw new BadRequestError('ORDER_TOTAL_TOO_LARGE', `The order total ${centsToDecimalString(totalAmount)} exceeds the maximum of ${centsToDecimalString(MAX_TOTAL_CENTS)}`);
+      throw new BadRequestError(
+        'ORDER_TOTAL_TOO_LARGE',
+        `The order total ${centsToDecimalString(totalAmount)} exceeds the maximum of ${centsToDecimalString(MAX_TOTAL_CENTS)}`,
+      );
     const shippingAddress = dto.shippingAddress ?? null;
     // The number's random part may collide (rarely): the unique index says so, and a new one is drawn.
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.orders.insertOrder(manager, { orderNumber: newOrderNumber(), status: 'pending', totalAmount, userId, shippingAddress }, items);
+        return await this.orders.insertOrder(
+          manager,
+          { orderNumber: newOrderNumber(), status: 'pending', totalAmount, userId, shippingAddress },
+          items,
+        );
       } catch (error) {
         if (attempt >= 5 || classifyDbError(error) !== 'unique') throw error;
       }
@@ -179,8 +232,16 @@ export class OrdersService {
 
   private async replay(userId: number, key: string, requestHash: string): Promise<OrderResponseDto> {
     const stored = await this.orders.findKey(userId, key);
-    if (stored && stored.requestHash !== requestHash) throw new ConflictError('IDEMPOTENCY_KEY_REUSED', `Idempotency-Key '${key}' was already used with a different request`);
-    if (!stored?.orderId) throw new ConflictError('IDEMPOTENCY_KEY_IN_PROGRESS', `A request with Idempotency-Key '${key}' is still in progress`);
+    if (stored && stored.requestHash !== requestHash)
+      throw new ConflictError(
+        'IDEMPOTENCY_KEY_REUSED',
+        `Idempotency-Key '${key}' was already used with a different request`,
+      );
+    if (!stored?.orderId)
+      throw new ConflictError(
+        'IDEMPOTENCY_KEY_IN_PROGRESS',
+        `A request with Idempotency-Key '${key}' is still in progress`,
+      );
     const order = await this.orders.findById(stored.orderId);
     if (!order) throw new NotFoundError('ORDER_NOT_FOUND', 'Order', stored.orderId);
     const [response] = await this.withEvents([order]);
@@ -206,14 +267,22 @@ function assertOwner(actor: AuthUser, ownerId: number): void {
 
 function checkKey(key: string): string {
   if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
-    throw new ValidationFailedError([{ field: 'Idempotency-Key', message: 'Idempotency-Key must be 1 to 255 visible ASCII characters' }], undefined, 'IDEMPOTENCY_KEY_INVALID');
+    throw new ValidationFailedError(
+      [{ field: 'Idempotency-Key', message: 'Idempotency-Key must be 1 to 255 visible ASCII characters' }],
+      undefined,
+      'IDEMPOTENCY_KEY_INVALID',
+    );
   }
   return key;
 }
 
 /** The canonical request: the same body (key order aside) hashes the same. */
 function hashRequest(dto: CreateOrderDto, userId: number): string {
-  const canonical = JSON.stringify({ userId, shippingAddress: dto.shippingAddress ?? null, items: dto.items.map((line) => [line.productId, line.quantity]) });
+  const canonical = JSON.stringify({
+    userId,
+    shippingAddress: dto.shippingAddress ?? null,
+    items: dto.items.map((line) => [line.productId, line.quantity]),
+  });
   return createHash('sha256').update(canonical).digest('hex');
 }
 

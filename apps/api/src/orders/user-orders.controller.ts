@@ -32,7 +32,11 @@ export class UserOrdersController {
   @ApiOperation({ summary: "A user's orders, newest first (owner or admin)" })
   @ApiPageResponse(OrderResponseDto)
   @ApiErrors(400, 403, 404)
-  list(@Param('id', ParseIntPipe) id: number, @Query() query: PageQueryDto, @CurrentUser() actor: AuthUser): Promise<Page<OrderResponseDto>> {
+  list(
+    @Param('id', ParseIntPipe) id: number,
+    @Query() query: PageQueryDto,
+    @CurrentUser() actor: AuthUser,
+  ): Promise<Page<OrderResponseDto>> {
     return this.orders.listOfUser(id, query, actor);
   }
 }

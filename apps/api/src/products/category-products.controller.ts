@@ -34,7 +34,10 @@ export class CategoryProductsController {
   @ApiOperation({ summary: 'The active products of a category, paginated' })
   @ApiPageResponse(ProductResponseDto)
   @ApiErrors(400, 404)
-  list(@Param('id', ParseIntPipe) id: number, @Query() query: CategoryProductsQueryDto): Promise<Page<ProductResponseDto>> {
+  list(
+    @Param('id', ParseIntPipe) id: number,
+    @Query() query: CategoryProductsQueryDto,
+  ): Promise<Page<ProductResponseDto>> {
     return this.products.listOfCategory(id, query);
   }
 }

@@ -15,7 +15,8 @@ export class CategoryStatsService {
       name: row.name,
       productCount: row.productCount,
       // Integer division of integer cents, rounded half up: no float ever holds a price.
-      avgPrice: row.productCount > 0 && row.sumCents !== null ? money(Math.round(row.sumCents / row.productCount)) : null,
+      avgPrice:
+        row.productCount > 0 && row.sumCents !== null ? money(Math.round(row.sumCents / row.productCount)) : null,
       minPrice: money(row.minCents),
       maxPrice: money(row.maxCents),
     }));

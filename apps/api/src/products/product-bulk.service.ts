@@ -9,7 +9,10 @@ import { ProductsService } from './products.service.js';
 
 /** What a database constraint failure of one row means, as the row's own failure. */
 const DB_ROW_FAILURES: Record<string, { code: ErrorCode; message: string }> = {
-  unique: { code: 'UNIQUE_VIOLATION', message: 'A product with the same SKU, slug or name in its category already exists' },
+  unique: {
+    code: 'UNIQUE_VIOLATION',
+    message: 'A product with the same SKU, slug or name in its category already exists',
+  },
   'foreign-key': { code: 'CATEGORY_NOT_FOUND', message: 'The category does not exist' },
   check: { code: 'CONSTRAINT_VIOLATION', message: 'A value breaks a database constraint' },
 };
@@ -47,11 +50,17 @@ export class ProductBulkService {
           continue;
         }
         if (dto.mode === 'all') {
-          created.push(await this.products.insertChecked(row.dto, manager).catch((error: unknown) => Promise.reject(rowError(failureOf(row.index, error)))));
+          created.push(
+            await this.products
+              .insertChecked(row.dto, manager)
+              .catch((error: unknown) => Promise.reject(rowError(failureOf(row.index, error)))),
+          );
           continue;
         }
         try {
-          created.push(await this.unitOfWork.savepoint(manager, (savepoint) => this.products.insertChecked(row.dto, savepoint)));
+          created.push(
+            await this.unitOfWork.savepoint(manager, (savepoint) => this.products.insertChecked(row.dto, savepoint)),
+          );
         } catch (error) {
           failed.push(failureOf(row.index, error));
         }
@@ -68,13 +77,30 @@ export class ProductBulkService {
     const rows: Row[] = [];
     for (const [index, value] of plain.entries()) {
       const checked = validateAs(CreateProductDto, value, `products.${index}`);
-      rows.push(checked.ok ? { index, dto: checked.value } : { index, failure: { index, code: 'VALIDATION_FAILED', message: validationMessage(checked.details), details: checked.details } });
+      rows.push(
+        checked.ok
+          ? { index, dto: checked.value }
+          : {
+              index,
+              failure: {
+                index,
+                code: 'VALIDATION_FAILED',
+                message: validationMessage(checked.details),
+                details: checked.details,
+              },
+            },
+      );
     }
-    const categoryIds = [...new Set(rows.flatMap((row) => ('dto' in row && row.dto.categoryId != null ? [row.dto.categoryId] : [])))];
+    const categoryIds = [
+      ...new Set(rows.flatMap((row) => ('dto' in row && row.dto.categoryId != null ? [row.dto.categoryId] : []))),
+    ];
     const existing = await this.repository.existingCategoryIds(categoryIds);
     return rows.map((row) =>
       'dto' in row && row.dto.categoryId != null && !existing.has(row.dto.categoryId)
-        ? { index: row.index, failure: failureOf(row.index, new NotFoundError('CATEGORY_NOT_FOUND', 'Category', row.dto.categoryId)) }
+        ? {
+            index: row.index,
+            failure: failureOf(row.index, new NotFoundError('CATEGORY_NOT_FOUND', 'Category', row.dto.categoryId)),
+          }
         : row,
     );
   }
@@ -93,7 +119,9 @@ function failureOf(index: number, error: unknown): BulkFailureDto {
 
 /** `all` mode: the row's failure as the request's error, naming the row (message and `index`). */
 function rowError(failure: BulkFailureDto): DomainError {
-  return new DomainError(failure.code, `products[${failure.index}]: ${failure.message}`, failure.details, { index: failure.index });
+  return new DomainError(failure.code, `products[${failure.index}]: ${failure.message}`, failure.details, {
+    index: failure.index,
+  });
 }
 
 function validationMessage(errors: FieldError[]): string {

@@ -24,7 +24,9 @@ export class ProductTagsService {
   async setTags(productId: number, tagIds: number[]): Promise<ProductResponseDto> {
     const wanted = [...new Set(tagIds)].sort((a, b) => a - b);
     await this.unitOfWork.run(async (manager) => {
-      const product = await manager.getRepository(Product).findOne({ select: { id: true }, where: { id: productId }, lock: writeLockFor(manager) });
+      const product = await manager
+        .getRepository(Product)
+        .findOne({ select: { id: true }, where: { id: productId }, lock: writeLockFor(manager) });
       if (!product) throw new NotFoundError('PRODUCT_NOT_FOUND', 'Product', productId);
       const existing = await this.tags.existingIds(manager, wanted);
       const unknown = wanted.find((id) => !existing.has(id));

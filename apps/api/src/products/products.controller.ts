@@ -1,4 +1,17 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseIntPipe,
+  Patch,
+  Post,
+  Put,
+  Query,
+  Res,
+} from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiPageResponse, ID, type Page } from '@app/common';
@@ -29,10 +42,15 @@ export class ProductsController {
 
   @Get()
   @OptionalAuth()
-  @ApiOperation({ summary: 'List products (filters, search, sort); isActive is honoured for admins only, others see active products' })
+  @ApiOperation({
+    summary: 'List products (filters, search, sort); isActive is honoured for admins only, others see active products',
+  })
   @ApiPageResponse(ProductResponseDto)
   @ApiErrors(400)
-  list(@Query() query: ListProductsQueryDto, @CurrentUser() actor: AuthUser | undefined): Promise<Page<ProductResponseDto>> {
+  list(
+    @Query() query: ListProductsQueryDto,
+    @CurrentUser() actor: AuthUser | undefined,
+  ): Promise<Page<ProductResponseDto>> {
     return this.products.list(query, actor);
   }
 
@@ -91,10 +109,19 @@ export class ProductsController {
       '`partial`: each row in a savepoint; 201 when at least one row was created, 200 when none was, with the failed rows by index, code and message. ' +
       `More than ${BULK_PRODUCTS_MAX} rows, or none, is 400.`,
   })
-  @ApiCreatedResponse({ type: BulkCreateResultDto, description: 'Rows were created (`all`: every row; `partial`: at least one)' })
-  @ApiOkResponse({ type: BulkCreateResultDto, description: '`partial` only: no row could be created; `failed` says why for each' })
+  @ApiCreatedResponse({
+    type: BulkCreateResultDto,
+    description: 'Rows were created (`all`: every row; `partial`: at least one)',
+  })
+  @ApiOkResponse({
+    type: BulkCreateResultDto,
+    description: '`partial` only: no row could be created; `failed` says why for each',
+  })
   @ApiErrors(400, 404, 409)
-  async createMany(@Body() dto: BulkCreateProductsDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<BulkCreateResultDto> {
+  async createMany(
+    @Body() dto: BulkCreateProductsDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<BulkCreateResultDto> {
     const result = await this.bulk.create(dto);
     if (result.created.length === 0) void reply.status(200);
     return result;
@@ -102,7 +129,9 @@ export class ProductsController {
 
   @Patch(`${ID}/stock`)
   @Auth('admin')
-  @ApiOperation({ summary: 'Add `delta` (may be negative) to the stock atomically; 409 when the result would be negative' })
+  @ApiOperation({
+    summary: 'Add `delta` (may be negative) to the stock atomically; 409 when the result would be negative',
+  })
   @ApiOkResponse({ type: ProductResponseDto })
   @ApiErrors(400, 404, 409)
   adjustStock(@Param('id', ParseIntPipe) id: number, @Body() dto: StockDeltaDto): Promise<ProductResponseDto> {
@@ -111,7 +140,10 @@ export class ProductsController {
 
   @Put(`${ID}/tags`)
   @Auth('admin')
-  @ApiOperation({ summary: "Replace the product's tags with `tagIds` in one transaction ([] clears them; a repeated id counts once); an unknown tag is 404 and changes nothing" })
+  @ApiOperation({
+    summary:
+      "Replace the product's tags with `tagIds` in one transaction ([] clears them; a repeated id counts once); an unknown tag is 404 and changes nothing",
+  })
   @ApiOkResponse({ type: ProductResponseDto })
   @ApiErrors(400, 404)
   setTags(@Param('id', ParseIntPipe) id: number, @Body() dto: SetProductTagsDto): Promise<ProductResponseDto> {

@@ -16,7 +16,15 @@ import { ProductsService } from './products.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([Product]), CategoriesModule, TagsModule],
   controllers: [ProductsController, CategoryProductsController],
-  providers: [ProductsService, ProductsRepository, ProductReadRepository, ProductTagsService, ProductBulkService, CategoryStatsService, CategoryStatsRepository],
+  providers: [
+    ProductsService,
+    ProductsRepository,
+    ProductReadRepository,
+    ProductTagsService,
+    ProductBulkService,
+    CategoryStatsService,
+    CategoryStatsRepository,
+  ],
   exports: [ProductsService],
 })
 export class ProductsModule {}

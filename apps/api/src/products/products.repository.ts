@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LRUCache } from 'lru-cache';
-import { Brackets, In, type EntityManager, type QueryDeepPartialEntity, type Repository, type SelectQueryBuilder } from 'typeorm';
+import {
+  Brackets,
+  In,
+  type EntityManager,
+  type QueryDeepPartialEntity,
+  type Repository,
+  type SelectQueryBuilder,
+} from 'typeorm';
 import { centsToDecimalString, pageOffset, parseSort, type PageQueryDto } from '@app/common';
 import { containsInAny, SqlTextCache, updateColumns, updatedAtNow, writeLockFor } from '@app/database';
 import { TagsRepository } from '../tags/tags.repository.js';
@@ -76,17 +83,26 @@ export class ProductsRepository {
   }
 
   /** Products holding this SKU, slug, or name within the same category (NULL counts as one), other than `exceptId`. */
-  findHoldersOf(fields: { sku?: string; slug?: string; name?: string; categoryId?: number | null }, exceptId?: number, manager?: EntityManager): Promise<Product[]> {
+  findHoldersOf(
+    fields: { sku?: string; slug?: string; name?: string; categoryId?: number | null },
+    exceptId?: number,
+    manager?: EntityManager,
+  ): Promise<Product[]> {
     const query = (manager?.getRepository(Product) ?? this.products).createQueryBuilder('product').where(
       new Brackets((where) => {
         where.where('1 = 0');
         if (fields.sku) where.orWhere('product.sku = :sku', { sku: fields.sku });
         if (fields.slug) where.orWhere('product.slug = :slug', { slug: fields.slug });
         if (fields.name !== undefined) {
-          where.orWhere(fields.categoryId == null ? 'product.name = :name AND product.categoryId IS NULL' : 'product.name = :name AND product.categoryId = :categoryId', {
-            name: fields.name,
-            categoryId: fields.categoryId,
-          });
+          where.orWhere(
+            fields.categoryId == null
+              ? 'product.name = :name AND product.categoryId IS NULL'
+              : 'product.name = :name AND product.categoryId = :categoryId',
+            {
+              name: fields.name,
+              categoryId: fields.categoryId,
+            },
+          );
         }
       }),
     );
@@ -98,12 +114,35 @@ export class ProductsRepository {
   async list(filter: ProductFilter, page: PageQueryDto): Promise<[Product[], number]> {
     const { field, direction } = parseSort(filter.sort, { field: 'id', direction: 'ASC' });
     const { skip, take } = pageOffset(page);
-    const key = JSON.stringify([filter.categoryId, filter.minPrice, filter.maxPrice, filter.search, filter.inStock, filter.isActive, filter.tag, field, direction, skip, take]);
+    const key = JSON.stringify([
+      filter.categoryId,
+      filter.minPrice,
+      filter.maxPrice,
+      filter.search,
+      filter.inStock,
+      filter.isActive,
+      filter.tag,
+      field,
+      direction,
+      skip,
+      take,
+    ]);
     const cached = this.pages.get(key);
     if (cached) return cached;
     const query = this.products.createQueryBuilder('product');
     this.applyFilter(query, filter);
-    const total = await this.cachedCount(query, JSON.stringify([filter.categoryId, filter.minPrice, filter.maxPrice, filter.search, filter.inStock, filter.isActive, filter.tag]));
+    const total = await this.cachedCount(
+      query,
+      JSON.stringify([
+        filter.categoryId,
+        filter.minPrice,
+        filter.maxPrice,
+        filter.search,
+        filter.inStock,
+        filter.isActive,
+        filter.tag,
+      ]),
+    );
     if (total === 0) return [[], 0];
     query.orderBy(`product.${field}`, direction);
     if (field !== 'id') query.addOrderBy('product.id', 'ASC');
@@ -116,10 +155,18 @@ export class ProductsRepository {
 
   /** Active products with at most `threshold` in stock, lowest first. */
   async lowStock(threshold: number, page: PageQueryDto): Promise<[Product[], number]> {
-    const query = this.products.createQueryBuilder('product').where('product.stockQuantity <= :threshold', { threshold }).andWhere('product.isActive = :active', { active: true });
+    const query = this.products
+      .createQueryBuilder('product')
+      .where('product.stockQuantity <= :threshold', { threshold })
+      .andWhere('product.isActive = :active', { active: true });
     const total = await this.count(query);
     const { skip, take } = pageOffset(page);
-    const rows = await query.orderBy('product.stockQuantity', 'ASC').addOrderBy('product.id', 'ASC').offset(skip).limit(take).getMany();
+    const rows = await query
+      .orderBy('product.stockQuantity', 'ASC')
+      .addOrderBy('product.id', 'ASC')
+      .offset(skip)
+      .limit(take)
+      .getMany();
     return [await this.attachTags(rows), total];
   }
 
@@ -137,7 +184,9 @@ export class ProductsRepository {
   /** The ids among `ids` that are categories. */
   async existingCategoryIds(ids: number[]): Promise<Set<number>> {
     if (ids.length === 0) return new Set();
-    const rows = await this.products.manager.getRepository(Category).find({ select: { id: true }, where: { id: In(ids) } });
+    const rows = await this.products.manager
+      .getRepository(Category)
+      .find({ select: { id: true }, where: { id: In(ids) } });
     return new Set(rows.map((row) => row.id));
   }
 
@@ -164,7 +213,11 @@ export class ProductsRepository {
       .createQueryBuilder()
       .update(Product)
       .set({ stockQuantity: () => 'stockQuantity + :delta', updatedAt: updatedAtNow(writer) })
-      .where('id = :id AND stockQuantity + :delta >= 0 AND stockQuantity + :delta <= :max', { id, delta, max: MAX_STOCK })
+      .where('id = :id AND stockQuantity + :delta >= 0 AND stockQuantity + :delta <= :max', {
+        id,
+        delta,
+        max: MAX_STOCK,
+      })
       .execute();
     return (result.affected ?? 0) > 0;
   }
@@ -182,7 +235,13 @@ export class ProductsRepository {
       order: { id: 'ASC' },
       lock: writeLockFor(manager),
     });
-    return rows.map((row) => ({ id: row.id, name: row.name, price: row.price, stockQuantity: row.stockQuantity, isActive: Boolean(row.isActive) }));
+    return rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      price: row.price,
+      stockQuantity: row.stockQuantity,
+      isActive: Boolean(row.isActive),
+    }));
   }
 
   /**
@@ -210,17 +269,24 @@ export class ProductsRepository {
 
   private applyFilter(query: SelectQueryBuilder<Product>, filter: ProductFilter): void {
     if (filter.isActive !== undefined) query.andWhere('product.isActive = :isActive', { isActive: filter.isActive });
-    if (filter.categoryId !== undefined) query.andWhere('product.categoryId = :categoryId', { categoryId: filter.categoryId });
+    if (filter.categoryId !== undefined)
+      query.andWhere('product.categoryId = :categoryId', { categoryId: filter.categoryId });
     // Compared as decimal strings: no float ever holds a price.
-    if (filter.minPrice !== undefined) query.andWhere('product.price >= :minPrice', { minPrice: centsToDecimalString(filter.minPrice) });
-    if (filter.maxPrice !== undefined) query.andWhere('product.price <= :maxPrice', { maxPrice: centsToDecimalString(filter.maxPrice) });
-    if (filter.inStock !== undefined) query.andWhere(filter.inStock ? 'product.stockQuantity > 0' : 'product.stockQuantity = 0');
+    if (filter.minPrice !== undefined)
+      query.andWhere('product.price >= :minPrice', { minPrice: centsToDecimalString(filter.minPrice) });
+    if (filter.maxPrice !== undefined)
+      query.andWhere('product.price <= :maxPrice', { maxPrice: centsToDecimalString(filter.maxPrice) });
+    if (filter.inStock !== undefined)
+      query.andWhere(filter.inStock ? 'product.stockQuantity > 0' : 'product.stockQuantity = 0');
     if (filter.search) {
       query.andWhere(containsInAny(['product.name', 'product.description', 'product.sku'], filter.search));
     }
     // Any of the slugs; a subquery, so a product carrying several of them is listed (and counted) once.
     if (filter.tag?.length) {
-      query.andWhere('product.id IN (SELECT link.productId FROM product_tags link INNER JOIN tags tag ON tag.id = link.tagId WHERE tag.slug IN (:...tagSlugs))', { tagSlugs: filter.tag });
+      query.andWhere(
+        'product.id IN (SELECT link.productId FROM product_tags link INNER JOIN tags tag ON tag.id = link.tagId WHERE tag.slug IN (:...tagSlugs))',
+        { tagSlugs: filter.tag },
+      );
     }
   }
 
@@ -247,7 +313,9 @@ export class ProductsRepository {
 
 /** What makes a list query's SQL text differ: the filters present (not their values), sort and page. */
 function listShape(filter: ProductFilter, field: string, direction: string, skip: number, take: number): string {
-  const present = (Object.keys(filter) as (keyof ProductFilter)[]).filter((key) => key !== 'sort' && filter[key] !== undefined && filter[key] !== '');
+  const present = (Object.keys(filter) as (keyof ProductFilter)[]).filter(
+    (key) => key !== 'sort' && filter[key] !== undefined && filter[key] !== '',
+  );
   // The tag filter's text has one placeholder per slug.
   return `list:${present.sort().join(',')}:inStock=${filter.inStock}:tags=${filter.tag?.length ?? 0}:${field}:${direction}:${skip}:${take}`;
 }

@@ -99,15 +99,26 @@ export class ProductsService {
 
   async update(id: number, dto: UpdateProductDto): Promise<ProductResponseDto> {
     const product = await this.getRow(id);
-    if (dto.categoryId != null && dto.categoryId !== product.categoryId) await this.categories.assertExists(dto.categoryId);
+    if (dto.categoryId != null && dto.categoryId !== product.categoryId)
+      await this.categories.assertExists(dto.categoryId);
     const name = dto.name ?? product.name;
     const categoryId = dto.categoryId !== undefined ? dto.categoryId : product.categoryId;
     const nameOrCategoryChanged = name !== product.name || categoryId !== product.categoryId;
-    await this.refuseTaken({ sku: dto.sku !== product.sku ? dto.sku : undefined, slug: dto.slug !== product.slug ? dto.slug : undefined, ...(nameOrCategoryChanged ? { name, categoryId } : {}) }, id);
+    await this.refuseTaken(
+      {
+        sku: dto.sku !== product.sku ? dto.sku : undefined,
+        slug: dto.slug !== product.slug ? dto.slug : undefined,
+        ...(nameOrCategoryChanged ? { name, categoryId } : {}),
+      },
+      id,
+    );
     // Only the fields sent: writing back the row read above would undo a concurrent order's stock.
     const { categoryId: _categoryId, ...fields } = dto;
-    const changes = Object.fromEntries(Object.entries({ ...fields, categoryId: dto.categoryId }).filter(([, value]) => value !== undefined));
-    if (Object.keys(changes).length > 0 && !(await this.products.updateColumns(id, changes))) throw new NotFoundError('PRODUCT_NOT_FOUND', 'Product', id);
+    const changes = Object.fromEntries(
+      Object.entries({ ...fields, categoryId: dto.categoryId }).filter(([, value]) => value !== undefined),
+    );
+    if (Object.keys(changes).length > 0 && !(await this.products.updateColumns(id, changes)))
+      throw new NotFoundError('PRODUCT_NOT_FOUND', 'Product', id);
     return this.responseOf(id);
   }
 
@@ -115,14 +126,18 @@ export class ProductsService {
   async adjustStock(id: number, delta: number): Promise<ProductResponseDto> {
     if (!(await this.products.addStock(id, delta))) {
       const product = await this.getRow(id);
-      throw new ConflictError('PRODUCT_STOCK_NEGATIVE', `Stock of product ${id} cannot change by ${delta}: ${product.stockQuantity} in stock`);
+      throw new ConflictError(
+        'PRODUCT_STOCK_NEGATIVE',
+        `Stock of product ${id} cannot change by ${delta}: ${product.stockQuantity} in stock`,
+      );
     }
     return this.responseOf(id);
   }
 
   /** Soft delete: the product stays for past orders, but is no longer listed or orderable. */
   async deactivate(id: number): Promise<void> {
-    if (!(await this.products.updateColumns(id, { isActive: false }))) throw new NotFoundError('PRODUCT_NOT_FOUND', 'Product', id);
+    if (!(await this.products.updateColumns(id, { isActive: false })))
+      throw new NotFoundError('PRODUCT_NOT_FOUND', 'Product', id);
   }
 
   /**
@@ -146,10 +161,15 @@ export class ProductsService {
       const row = rows.get(productId);
       if (!row) throw new NotFoundError('PRODUCT_NOT_FOUND', 'Product', productId);
       if (!row.isActive) throw new ConflictError('ORDER_PRODUCT_INACTIVE', `Product '${row.name}' is not available`);
-      if (row.stockQuantity < quantity) throw new ConflictError('ORDER_INSUFFICIENT_STOCK', `Insufficient stock for '${row.name}'. Available: ${row.stockQuantity}, Requested: ${quantity}`);
+      if (row.stockQuantity < quantity)
+        throw new ConflictError(
+          'ORDER_INSUFFICIENT_STOCK',
+          `Insufficient stock for '${row.name}'. Available: ${row.stockQuantity}, Requested: ${quantity}`,
+        );
     }
     // Cannot fail while the locks hold; the UPDATE's own conditions are the last line regardless.
-    if (!(await this.products.takeStock(manager, merged))) throw new ConflictError('ORDER_STOCK_CHANGED', 'The stock changed while the order was placed; try again');
+    if (!(await this.products.takeStock(manager, merged)))
+      throw new ConflictError('ORDER_STOCK_CHANGED', 'The stock changed while the order was placed; try again');
     return new Map([...rows.values()].map((row) => [row.id, { id: row.id, name: row.name, price: row.price }]));
   }
 
@@ -160,7 +180,8 @@ export class ProductsService {
 
   /** `product` read with its category and tags (ProductReadRepository). */
   private visible(product: Product | null, actor: AuthUser | undefined, key: string | number): ProductResponseDto {
-    if (!product || (!product.isActive && !(actor && isAdmin(actor)))) throw new NotFoundError('PRODUCT_NOT_FOUND', 'Product', key);
+    if (!product || (!product.isActive && !(actor && isAdmin(actor))))
+      throw new NotFoundError('PRODUCT_NOT_FOUND', 'Product', key);
     return toProductResponse(product);
   }
 
@@ -179,16 +200,31 @@ export class ProductsService {
   /** The name's slug, or with the SKU appended when a product of another category holds it. */
   private async freeSlugFor(name: string, sku: string, manager?: EntityManager): Promise<string> {
     const slug = slugify(name, 200);
-    if (!slug) throw new ValidationFailedError([{ field: 'slug', message: 'slug cannot be derived from this name; send one' }], undefined, 'SLUG_NOT_DERIVABLE');
+    if (!slug)
+      throw new ValidationFailedError(
+        [{ field: 'slug', message: 'slug cannot be derived from this name; send one' }],
+        undefined,
+        'SLUG_NOT_DERIVABLE',
+      );
     const taken = await this.products.findHoldersOf({ slug }, undefined, manager);
     return taken.length === 0 ? slug : `${slug}-${sku.toLowerCase()}`.slice(0, 220);
   }
 
-  private async refuseTaken(fields: { sku?: string; slug?: string; name?: string; categoryId?: number | null }, exceptId?: number, manager?: EntityManager): Promise<void> {
+  private async refuseTaken(
+    fields: { sku?: string; slug?: string; name?: string; categoryId?: number | null },
+    exceptId?: number,
+    manager?: EntityManager,
+  ): Promise<void> {
     for (const holder of await this.products.findHoldersOf(fields, exceptId, manager)) {
-      if (fields.sku && holder.sku === fields.sku) throw new ConflictError('PRODUCT_SKU_TAKEN', `SKU '${fields.sku}' is already taken`);
-      if (fields.slug && holder.slug === fields.slug) throw new ConflictError('PRODUCT_SLUG_TAKEN', `Product slug '${fields.slug}' is already taken`);
-      if (fields.name !== undefined) throw new ConflictError('PRODUCT_NAME_TAKEN', `A product named '${fields.name}' already exists in this category`);
+      if (fields.sku && holder.sku === fields.sku)
+        throw new ConflictError('PRODUCT_SKU_TAKEN', `SKU '${fields.sku}' is already taken`);
+      if (fields.slug && holder.slug === fields.slug)
+        throw new ConflictError('PRODUCT_SLUG_TAKEN', `Product slug '${fields.slug}' is already taken`);
+      if (fields.name !== undefined)
+        throw new ConflictError(
+          'PRODUCT_NAME_TAKEN',
+          `A product named '${fields.name}' already exists in this category`,
+        );
     }
   }
 }

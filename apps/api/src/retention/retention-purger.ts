@@ -44,13 +44,35 @@ export class RetentionPurger {
   async purge(tick: () => Promise<void> = async () => undefined, now = new Date()): Promise<PurgeReport> {
     const { days } = this.config.retention;
     const cutoff = (daysKept: number) => new Date(now.getTime() - daysKept * DAY_MS);
-    const report: PurgeReport = { records: 0, readings: 0, jobs: 0, jobResults: 0, jobChunks: 0, idempotencyKeys: 0, archivedModelArtifacts: 0 };
-    if (days.records > 0) report.records = await this.deleteById('inference_records', 'createdAt', sqlTime(cutoff(days.records)), tick);
+    const report: PurgeReport = {
+      records: 0,
+      readings: 0,
+      jobs: 0,
+      jobResults: 0,
+      jobChunks: 0,
+      idempotencyKeys: 0,
+      archivedModelArtifacts: 0,
+    };
+    if (days.records > 0)
+      report.records = await this.deleteById('inference_records', 'createdAt', sqlTime(cutoff(days.records)), tick);
     // Readings by their own time (indexed), stored as ISO 8601 strings.
-    if (days.readings > 0) report.readings = await this.deleteById('sensor_readings', 'timestamp', cutoff(days.readings).toISOString(), tick);
-    if (days.idempotencyKeys > 0) report.idempotencyKeys = await this.deleteById('idempotency_keys', 'createdAt', sqlTime(cutoff(days.idempotencyKeys)), tick);
+    if (days.readings > 0)
+      report.readings = await this.deleteById(
+        'sensor_readings',
+        'timestamp',
+        cutoff(days.readings).toISOString(),
+        tick,
+      );
+    if (days.idempotencyKeys > 0)
+      report.idempotencyKeys = await this.deleteById(
+        'idempotency_keys',
+        'createdAt',
+        sqlTime(cutoff(days.idempotencyKeys)),
+        tick,
+      );
     if (days.jobs > 0) Object.assign(report, await this.deleteJobs(cutoff(days.jobs).toISOString(), tick));
-    if (days.archivedModels > 0) report.archivedModelArtifacts = await this.deleteArchivedArtifacts(sqlTime(cutoff(days.archivedModels)));
+    if (days.archivedModels > 0)
+      report.archivedModelArtifacts = await this.deleteArchivedArtifacts(sqlTime(cutoff(days.archivedModels)));
     return report;
   }
 
@@ -58,7 +80,10 @@ export class RetentionPurger {
     const batch = this.config.retention.batchSize;
     let deleted = 0;
     for (;;) {
-      const rows: { id: number }[] = await this.dataSource.query(`SELECT id FROM ${table} WHERE ${column} < ? ORDER BY id LIMIT ${batch}`, [before]);
+      const rows: { id: number }[] = await this.dataSource.query(
+        `SELECT id FROM ${table} WHERE ${column} < ? ORDER BY id LIMIT ${batch}`,
+        [before],
+      );
       if (rows.length === 0) return deleted;
       deleted += await this.deleteWhere(table, 'id IN (:...ids)', { ids: rows.map((row) => row.id) });
       await this.pause(tick);
@@ -66,7 +91,10 @@ export class RetentionPurger {
   }
 
   /** Finished jobs (by finish time) with their results and input chunks; the job row goes last. */
-  private async deleteJobs(before: string, tick: () => Promise<void>): Promise<Pick<PurgeReport, 'jobs' | 'jobResults' | 'jobChunks'>> {
+  private async deleteJobs(
+    before: string,
+    tick: () => Promise<void>,
+  ): Promise<Pick<PurgeReport, 'jobs' | 'jobResults' | 'jobChunks'>> {
     const batch = this.config.retention.batchSize;
     const counts = { jobs: 0, jobResults: 0, jobChunks: 0 };
     for (;;) {
@@ -77,11 +105,19 @@ export class RetentionPurger {
       if (jobs.length === 0) return counts;
       for (const job of jobs) {
         for (let first = 0; first < Number(job.totalRows); first += batch) {
-          counts.jobResults += await this.deleteWhere('inference_job_results', 'jobId = :id AND rowIndex >= :first AND rowIndex < :last', { id: job.id, first, last: first + batch });
+          counts.jobResults += await this.deleteWhere(
+            'inference_job_results',
+            'jobId = :id AND rowIndex >= :first AND rowIndex < :last',
+            { id: job.id, first, last: first + batch },
+          );
           await this.pause(tick);
         }
         for (let first = 0; first < Number(job.chunkCount); first += CHUNKS_PER_DELETE) {
-          counts.jobChunks += await this.deleteWhere('inference_job_chunks', 'jobId = :id AND chunkIndex >= :first AND chunkIndex < :last', { id: job.id, first, last: first + CHUNKS_PER_DELETE });
+          counts.jobChunks += await this.deleteWhere(
+            'inference_job_chunks',
+            'jobId = :id AND chunkIndex >= :first AND chunkIndex < :last',
+            { id: job.id, first, last: first + CHUNKS_PER_DELETE },
+          );
           await this.pause(tick);
         }
         counts.jobs += await this.deleteWhere('inference_jobs', 'id = :id', { id: job.id });
@@ -94,7 +130,10 @@ export class RetentionPurger {
    * `archived`; such a version can no longer be deployed (its artifact is gone, the load fails).
    */
   private async deleteArchivedArtifacts(before: string): Promise<number> {
-    const versions: { name: string; version: string }[] = await this.dataSource.query("SELECT name, version FROM model_versions WHERE stage = 'archived' AND updatedAt < ?", [before]);
+    const versions: { name: string; version: string }[] = await this.dataSource.query(
+      "SELECT name, version FROM model_versions WHERE stage = 'archived' AND updatedAt < ?",
+      [before],
+    );
     let removed = 0;
     for (const { name, version } of versions) {
       if (!(await this.artifacts.exists(name, version))) continue;

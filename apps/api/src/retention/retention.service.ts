@@ -1,4 +1,10 @@
-import { Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  Optional,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '@app/config';
 import { PurgeLock } from './purge-lock.js';
@@ -33,7 +39,13 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
   onApplicationBootstrap(): void {
     const { intervalMs } = this.config.retention;
     if (!this.scheduler || intervalMs === 0 || !this.enabled) return;
-    const timer = setInterval(() => void this.purge().catch((error: unknown) => this.logger.warn(`Retention purge failed: ${(error as Error).message}`)), intervalMs);
+    const timer = setInterval(
+      () =>
+        void this.purge().catch((error: unknown) =>
+          this.logger.warn(`Retention purge failed: ${(error as Error).message}`),
+        ),
+      intervalMs,
+    );
     timer.unref();
     this.scheduler.addInterval(SCHEDULE_NAME, timer);
   }

@@ -31,7 +31,9 @@ export class TagsController {
 
   @Post()
   @Auth('admin')
-  @ApiOperation({ summary: 'Create a tag (slug derived from the name when not given); name (any case) and slug are unique' })
+  @ApiOperation({
+    summary: 'Create a tag (slug derived from the name when not given); name (any case) and slug are unique',
+  })
   @ApiCreatedResponse({ type: TagResponseDto })
   @ApiErrors(400, 409)
   create(@Body() dto: CreateTagDto): Promise<TagResponseDto> {

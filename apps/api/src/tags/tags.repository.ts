@@ -33,7 +33,10 @@ export class TagsRepository {
 
   /** Tags with this name (any case, the same on both engines) or slug. */
   findHoldersOf(name: string, slug: string): Promise<Tag[]> {
-    return this.tags.createQueryBuilder('tag').where('LOWER(tag.name) = LOWER(:name) OR tag.slug = :slug', { name, slug }).getMany();
+    return this.tags
+      .createQueryBuilder('tag')
+      .where('LOWER(tag.name) = LOWER(:name) OR tag.slug = :slug', { name, slug })
+      .getMany();
   }
 
   insert(name: string, slug: string): Promise<Tag> {
@@ -57,12 +60,16 @@ export class TagsRepository {
   /** Replaces the product's links with `tagIds`, in the caller's transaction. */
   async replaceLinks(manager: EntityManager, productId: number, tagIds: number[]): Promise<void> {
     await manager.getRepository(ProductTag).delete({ productId });
-    if (tagIds.length > 0) await manager.getRepository(ProductTag).insert(tagIds.map((tagId) => ({ productId, tagId })));
+    if (tagIds.length > 0)
+      await manager.getRepository(ProductTag).insert(tagIds.map((tagId) => ({ productId, tagId })));
     this.linksChanged();
   }
 
   /** The tags of all these products in one IN query, each product's sorted by name. */
-  async tagsOfProducts(productIds: number[], manager: EntityManager = this.tags.manager): Promise<Map<number, TagSummaryDto[]>> {
+  async tagsOfProducts(
+    productIds: number[],
+    manager: EntityManager = this.tags.manager,
+  ): Promise<Map<number, TagSummaryDto[]>> {
     const byProduct = new Map<number, TagSummaryDto[]>(productIds.map((id) => [id, []]));
     if (productIds.length === 0) return byProduct;
     const rows = await manager
@@ -74,7 +81,8 @@ export class TagsRepository {
       .orderBy('tag.name', 'ASC')
       .addOrderBy('tag.id', 'ASC')
       .getRawMany<{ productId: number | string; id: number | string; name: string; slug: string }>();
-    for (const row of rows) byProduct.get(Number(row.productId))?.push({ id: Number(row.id), name: row.name, slug: row.slug });
+    for (const row of rows)
+      byProduct.get(Number(row.productId))?.push({ id: Number(row.id), name: row.name, slug: row.slug });
     return byProduct;
   }
 }

@@ -22,7 +22,12 @@ export class TagsService {
   /** Unique name (any case) and slug: 409 naming the one taken; the unique indexes are the last line. */
   async create(dto: CreateTagDto): Promise<TagResponseDto> {
     const slug = dto.slug ?? slugify(dto.name, 120);
-    if (!slug) throw new ValidationFailedError([{ field: 'slug', message: 'slug cannot be derived from this name; send one' }], undefined, 'SLUG_NOT_DERIVABLE');
+    if (!slug)
+      throw new ValidationFailedError(
+        [{ field: 'slug', message: 'slug cannot be derived from this name; send one' }],
+        undefined,
+        'SLUG_NOT_DERIVABLE',
+      );
     for (const holder of await this.tags.findHoldersOf(dto.name, slug)) {
       if (holder.slug === slug) throw new ConflictError('TAG_SLUG_TAKEN', `Tag slug '${slug}' is already taken`);
       throw new ConflictError('TAG_NAME_TAKEN', `A tag named '${holder.name}' already exists`);

@@ -20,7 +20,9 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
       this.logger.log(`Created the first admin '${created.username}' <${created.email}>`);
     } catch (error) {
       // A taken name or a weak password must not stop the boot; the log says what to fix.
-      this.logger.error(`Could not create the first admin from ADMIN_EMAIL/ADMIN_PASSWORD: ${(error as Error).message}`);
+      this.logger.error(
+        `Could not create the first admin from ADMIN_EMAIL/ADMIN_PASSWORD: ${(error as Error).message}`,
+      );
     }
   }
 }

@@ -19,6 +19,9 @@ export class PasswordHasher {
   }
 
   async verify(password: string, hash: string | undefined): Promise<boolean> {
-    return bcrypt.compare(password, hash ?? (await (this.decoy ??= bcrypt.hash('decoy-password-for-timing', this.config.bcryptRounds))));
+    return bcrypt.compare(
+      password,
+      hash ?? (await (this.decoy ??= bcrypt.hash('decoy-password-for-timing', this.config.bcryptRounds))),
+    );
   }
 }

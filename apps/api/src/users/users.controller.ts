@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ApiPageResponse, ArrayBodyPipe, ID, type Page } from '@app/common';
 import { Auth, CurrentUser } from '@app/http/auth-metadata/auth.decorators.js';
 import type { Actor } from '@app/common';
@@ -41,7 +48,9 @@ export class UsersController {
   @ApiBody({ type: [CreateUserDto] })
   @ApiCreatedResponse({ type: [UserResponseDto] })
   @ApiErrors(400, 409)
-  createMany(@Body(new ArrayBodyPipe(CreateUserDto, { max: BULK_CREATE_MAX })) dtos: CreateUserDto[]): Promise<UserResponseDto[]> {
+  createMany(
+    @Body(new ArrayBodyPipe(CreateUserDto, { max: BULK_CREATE_MAX })) dtos: CreateUserDto[],
+  ): Promise<UserResponseDto[]> {
     return this.users.createMany(dtos);
   }
 
@@ -63,7 +72,11 @@ export class UsersController {
   })
   @ApiOkResponse({ type: UserResponseDto })
   @ApiErrors(400, 403, 404, 409)
-  update(@Param('id', ParseIntPipe) id: number, @Body() dto: UpdateUserDto, @CurrentUser() actor: Actor): Promise<UserResponseDto> {
+  update(
+    @Param('id', ParseIntPipe) id: number,
+    @Body() dto: UpdateUserDto,
+    @CurrentUser() actor: Actor,
+  ): Promise<UserResponseDto> {
     return this.users.update(id, dto, actor);
   }
 

@@ -28,14 +28,20 @@ export class UsersRepository {
 
   /** `login` is a username (any case) or an email. */
   findByLogin(login: string): Promise<User | null> {
-    return this.users.createQueryBuilder('user').where('LOWER(user.username) = :login OR user.email = :login', { login: login.trim().toLowerCase() }).getOne();
+    return this.users
+      .createQueryBuilder('user')
+      .where('LOWER(user.username) = :login OR user.email = :login', { login: login.trim().toLowerCase() })
+      .getOne();
   }
 
   /** The users that already hold one of these usernames (any case) or emails. */
   findHoldersOf(usernames: string[], emails: string[], exceptId?: number): Promise<User[]> {
     const query = this.users.createQueryBuilder('user').where(
       new Brackets((where) => {
-        if (usernames.length) where.orWhere('LOWER(user.username) IN (:...usernames)', { usernames: usernames.map((name) => name.toLowerCase()) });
+        if (usernames.length)
+          where.orWhere('LOWER(user.username) IN (:...usernames)', {
+            usernames: usernames.map((name) => name.toLowerCase()),
+          });
         if (emails.length) where.orWhere('user.email IN (:...emails)', { emails });
       }),
     );
@@ -71,8 +77,15 @@ export class UsersRepository {
    * compare-and-set on the hash the caller checked the current password against. True when a row
    * matched.
    */
-  updateColumns(id: number, changes: QueryDeepPartialEntity<User>, unlessPasswordHashChanged?: string): Promise<boolean> {
-    const guard = unlessPasswordHashChanged === undefined ? undefined : { sql: 'passwordHash = :checkedHash', parameters: { checkedHash: unlessPasswordHashChanged } };
+  updateColumns(
+    id: number,
+    changes: QueryDeepPartialEntity<User>,
+    unlessPasswordHashChanged?: string,
+  ): Promise<boolean> {
+    const guard =
+      unlessPasswordHashChanged === undefined
+        ? undefined
+        : { sql: 'passwordHash = :checkedHash', parameters: { checkedHash: unlessPasswordHashChanged } };
     return updateColumns(this.users.manager, User, id, changes, guard);
   }
 

@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { ConflictError, ForbiddenError, NotFoundError, toPage, validateAs, ValidationFailedError, type Page } from '@app/common';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  toPage,
+  validateAs,
+  ValidationFailedError,
+  type Page,
+} from '@app/common';
 import { UnitOfWork } from '@app/database';
 import type { QueryDeepPartialEntity } from 'typeorm';
 import { isAdmin, type Actor, type Role, type TokenSubject } from '@app/common';
@@ -35,9 +43,15 @@ export class UsersService {
    * weak password is refused here too.
    */
   async createAdmin(fields: { username: string; email: string; password: string }): Promise<UserResponseDto> {
-    const checked = validateAs(CreateUserDto, { username: fields.username, email: fields.email, password: fields.password, role: 'admin' });
+    const checked = validateAs(CreateUserDto, {
+      username: fields.username,
+      email: fields.email,
+      password: fields.password,
+      role: 'admin',
+    });
     // The message names every problem: the CLI and the boot log show only the message.
-    if (!checked.ok) throw new ValidationFailedError(checked.details, checked.details.map((detail) => detail.message).join('; '));
+    if (!checked.ok)
+      throw new ValidationFailedError(checked.details, checked.details.map((detail) => detail.message).join('; '));
     return this.create({ ...fields, email: fields.email.trim().toLowerCase(), role: 'admin' });
   }
 
@@ -86,16 +100,23 @@ export class UsersService {
     }
     const user = await this.getRow(id);
     const { password, currentPassword, ...fields } = dto;
-    const changesCredentials = password !== undefined || (dto.email !== undefined && dto.email !== user.email) || (dto.username !== undefined && dto.username !== user.username);
-    const checkedHash = actor.id === id && changesCredentials ? await this.checkCurrentPassword(user, currentPassword) : undefined;
+    const changesCredentials =
+      password !== undefined ||
+      (dto.email !== undefined && dto.email !== user.email) ||
+      (dto.username !== undefined && dto.username !== user.username);
+    const checkedHash =
+      actor.id === id && changesCredentials ? await this.checkCurrentPassword(user, currentPassword) : undefined;
     await this.refuseTaken(dto.username ? [dto.username] : [], dto.email ? [dto.email] : [], id);
-    const changes: QueryDeepPartialEntity<User> = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+    const changes: QueryDeepPartialEntity<User> = Object.fromEntries(
+      Object.entries(fields).filter(([, value]) => value !== undefined),
+    );
     if (password !== undefined) changes.passwordHash = await this.passwords.hash(password);
     if (password !== undefined || dto.isActive === false) changes.tokenVersion = () => 'tokenVersion + 1';
     if (Object.keys(changes).length > 0 && !(await this.users.updateColumns(id, changes, checkedHash))) {
       this.forgetAuthUser(id);
       // The row matched before: either it is gone, or the password changed since it was checked.
-      if (checkedHash !== undefined && (await this.users.findById(id))) throw new ConflictError('USER_CHANGED_MEANWHILE', 'The password changed meanwhile; check it and try again');
+      if (checkedHash !== undefined && (await this.users.findById(id)))
+        throw new ConflictError('USER_CHANGED_MEANWHILE', 'The password changed meanwhile; check it and try again');
       throw new NotFoundError('USER_NOT_FOUND', 'User', id);
     }
     this.forgetAuthUser(id);
@@ -142,9 +163,19 @@ export class UsersService {
   /** The hash the current password was checked against (for the compare-and-set). */
   private async checkCurrentPassword(user: User, currentPassword: string | undefined): Promise<string> {
     if (currentPassword === undefined) {
-      throw new ValidationFailedError([{ field: 'currentPassword', message: 'currentPassword is required to change your password, email or username' }], undefined, 'USER_CURRENT_PASSWORD_REQUIRED');
+      throw new ValidationFailedError(
+        [
+          {
+            field: 'currentPassword',
+            message: 'currentPassword is required to change your password, email or username',
+          },
+        ],
+        undefined,
+        'USER_CURRENT_PASSWORD_REQUIRED',
+      );
     }
-    if (!(await this.passwords.verify(currentPassword, user.passwordHash))) throw new ForbiddenError('USER_CURRENT_PASSWORD_INCORRECT', 'currentPassword is incorrect');
+    if (!(await this.passwords.verify(currentPassword, user.passwordHash)))
+      throw new ForbiddenError('USER_CURRENT_PASSWORD_INCORRECT', 'currentPassword is incorrect');
     return user.passwordHash;
   }
 
@@ -195,5 +226,6 @@ function toTokenSubject(user: User): TokenSubject {
 
 /** Owner routes: the row's own user, or an admin. */
 export function assertOwnerOrAdmin(actor: Actor, ownerId: number): void {
-  if (!isAdmin(actor) && actor.id !== ownerId) throw new ForbiddenError('AUTH_NOT_OWNER', 'You may only access your own resources');
+  if (!isAdmin(actor) && actor.id !== ownerId)
+    throw new ForbiddenError('AUTH_NOT_OWNER', 'You may only access your own resources');
 }

@@ -33,7 +33,11 @@ export class BadRequestError extends DomainError {
 }
 
 export class ValidationFailedError extends DomainError {
-  constructor(details: FieldError[], message = 'Validation failed', code: ErrorCodeWithStatus<400> = 'VALIDATION_FAILED') {
+  constructor(
+    details: FieldError[],
+    message = 'Validation failed',
+    code: ErrorCodeWithStatus<400> = 'VALIDATION_FAILED',
+  ) {
     super(code, message, details);
   }
 }
@@ -63,7 +67,11 @@ export class ConflictError extends DomainError {
 }
 
 export class UnavailableError extends DomainError {
-  constructor(code: ErrorCodeWithStatus<503>, message = 'A dependency is unavailable', extra?: Record<string, unknown>) {
+  constructor(
+    code: ErrorCodeWithStatus<503>,
+    message = 'A dependency is unavailable',
+    extra?: Record<string, unknown>,
+  ) {
     super(code, message, undefined, extra);
   }
 }

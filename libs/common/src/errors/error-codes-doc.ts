@@ -5,7 +5,9 @@ import { ERROR_CODE_NAMES, ERROR_CODES } from './error-codes.js';
  * error-codes.spec.ts fails when the file and the catalogue disagree, so the page cannot drift.
  */
 export function renderErrorCodesMarkdown(): string {
-  const rows = ERROR_CODE_NAMES.map((code) => `| \`${code}\` | ${ERROR_CODES[code].status} | ${ERROR_CODES[code].description.replace(/\|/g, '\\|')} |`);
+  const rows = ERROR_CODE_NAMES.map(
+    (code) => `| \`${code}\` | ${ERROR_CODES[code].status} | ${ERROR_CODES[code].description.replace(/\|/g, '\\|')} |`,
+  );
   return [
     '# Error codes',
     '',

@@ -22,13 +22,18 @@ const CATALOGUE_FILES = /errors[/\\](error-codes|error-codes-doc|error-body)\.ts
 function productSources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === 'testing' || entry.name === 'node_modules' ? [] : productSources(path);
-    return path.endsWith('.ts') && !path.endsWith('.spec.ts') && !path.endsWith('.d.ts') && !CATALOGUE_FILES.test(path) ? [path] : [];
+    if (entry.isDirectory())
+      return entry.name === 'testing' || entry.name === 'node_modules' ? [] : productSources(path);
+    return path.endsWith('.ts') && !path.endsWith('.spec.ts') && !path.endsWith('.d.ts') && !CATALOGUE_FILES.test(path)
+      ? [path]
+      : [];
   });
 }
 
 // The TypeScript sources, not the build: a build folder can hold files of sources since deleted.
-const sources = ['apps', 'libs'].flatMap((top) => productSources(join(repoRoot(), top))).map((path) => readFileSync(path, 'utf8'));
+const sources = ['apps', 'libs']
+  .flatMap((top) => productSources(join(repoRoot(), top)))
+  .map((path) => readFileSync(path, 'utf8'));
 
 describe('error code catalogue', () => {
   it('holds upper-snake codes, each with a status of 4xx or 5xx and a meaning', () => {
@@ -46,7 +51,8 @@ describe('error code catalogue', () => {
   });
 
   it('knows every code a product source throws (the types enforce it; this guards casts)', () => {
-    const throwSite = /new (?:DomainError|BadRequestError|UnauthorizedError|ForbiddenError|NotFoundError|ConflictError|UnavailableError|TooManyRequestsError)\('([A-Z][A-Z0-9_]+)'/g;
+    const throwSite =
+      /new (?:DomainError|BadRequestError|UnauthorizedError|ForbiddenError|NotFoundError|ConflictError|UnavailableError|TooManyRequestsError)\('([A-Z][A-Z0-9_]+)'/g;
     const thrown = new Set(sources.flatMap((text) => [...text.matchAll(throwSite)].map((match) => match[1])));
     expect(thrown.size).toBeGreaterThan(20);
     expect([...thrown].filter((code) => !(code in ERROR_CODES))).toEqual([]);

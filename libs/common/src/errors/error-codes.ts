@@ -9,8 +9,15 @@ export const ERROR_CODES = {
   VALIDATION_FAILED: { status: 400, description: 'One or more fields are invalid; `details` lists each bad field' },
   MALFORMED_JSON: { status: 400, description: 'The body is not valid JSON (or is empty where JSON is required)' },
   BODY_TOO_DEEP: { status: 400, description: 'The JSON body nests deeper than the server accepts' },
-  BAD_REQUEST: { status: 400, description: 'The request could not be read (a malformed path parameter, header or body framing; any other 4xx of the HTTP layer carries it too)' },
-  BATCH_SIZE_OUT_OF_RANGE: { status: 400, description: 'A JSON array body holds fewer or more items than the route accepts' },
+  BAD_REQUEST: {
+    status: 400,
+    description:
+      'The request could not be read (a malformed path parameter, header or body framing; any other 4xx of the HTTP layer carries it too)',
+  },
+  BATCH_SIZE_OUT_OF_RANGE: {
+    status: 400,
+    description: 'A JSON array body holds fewer or more items than the route accepts',
+  },
   SLUG_NOT_DERIVABLE: { status: 400, description: 'No slug can be derived from the name; send one' },
   CONSTRAINT_VIOLATION: { status: 400, description: 'A value breaks a database constraint' },
   PAYLOAD_TOO_LARGE: { status: 413, description: 'The body is larger than the limit' },
@@ -24,7 +31,10 @@ export const ERROR_CODES = {
   AUTH_TOKEN_INVALID: { status: 401, description: 'The token is invalid, expired or revoked' },
   AUTH_API_KEY_INVALID: { status: 401, description: 'The API key is invalid, expired or revoked' },
   AUTH_INVALID_CREDENTIALS: { status: 401, description: 'Wrong username or password, or an inactive user' },
-  AUTH_LOGIN_RATE_LIMITED: { status: 429, description: 'Too many login attempts from this address or for this account' },
+  AUTH_LOGIN_RATE_LIMITED: {
+    status: 429,
+    description: 'Too many login attempts from this address or for this account',
+  },
   AUTH_ROLE_REQUIRED: { status: 403, description: "The caller's role does not allow this operation (admin only)" },
   AUTH_NOT_OWNER: { status: 403, description: 'The caller may only act on its own resources' },
   AUTH_API_KEY_SCOPE: { status: 403, description: "The API key's scopes do not cover this operation" },
@@ -36,9 +46,15 @@ export const ERROR_CODES = {
   USER_USERNAME_TAKEN: { status: 409, description: 'The username is already taken' },
   USER_EMAIL_TAKEN: { status: 409, description: 'The email is already registered' },
   USER_DUPLICATE_IN_REQUEST: { status: 409, description: 'A bulk request repeats a username or email' },
-  USER_CURRENT_PASSWORD_REQUIRED: { status: 400, description: 'Changing the password, email or username needs currentPassword' },
+  USER_CURRENT_PASSWORD_REQUIRED: {
+    status: 400,
+    description: 'Changing the password, email or username needs currentPassword',
+  },
   USER_CURRENT_PASSWORD_INCORRECT: { status: 403, description: 'currentPassword is wrong' },
-  USER_CHANGED_MEANWHILE: { status: 409, description: 'The password changed while the request ran; check it and retry' },
+  USER_CHANGED_MEANWHILE: {
+    status: 409,
+    description: 'The password changed while the request ran; check it and retry',
+  },
   // Catalogue
   CATEGORY_NOT_FOUND: { status: 404, description: 'No such category (or parent category)' },
   CATEGORY_NAME_TAKEN: { status: 409, description: 'The category name is already taken' },
@@ -58,10 +74,16 @@ export const ERROR_CODES = {
   ORDER_INSUFFICIENT_STOCK: { status: 409, description: 'An ordered product has less stock than requested' },
   ORDER_STOCK_CHANGED: { status: 409, description: 'The stock changed while the order was placed; retry' },
   ORDER_TOTAL_TOO_LARGE: { status: 400, description: 'The order total exceeds the maximum' },
-  ORDER_INVALID_TRANSITION: { status: 409, description: 'The status cannot move from the current one to the requested one' },
+  ORDER_INVALID_TRANSITION: {
+    status: 409,
+    description: 'The status cannot move from the current one to the requested one',
+  },
   ORDER_CHANGED_MEANWHILE: { status: 409, description: 'The order changed while the request ran; reload and retry' },
   ORDER_STATUS_FORBIDDEN: { status: 403, description: 'A customer may only cancel its own pending order' },
-  IDEMPOTENCY_KEY_INVALID: { status: 400, description: 'The Idempotency-Key header is not 1 to 255 visible ASCII characters' },
+  IDEMPOTENCY_KEY_INVALID: {
+    status: 400,
+    description: 'The Idempotency-Key header is not 1 to 255 visible ASCII characters',
+  },
   IDEMPOTENCY_KEY_REUSED: { status: 409, description: 'The Idempotency-Key was used before with a different request' },
   IDEMPOTENCY_KEY_IN_PROGRESS: { status: 409, description: 'A request with this Idempotency-Key is still running' },
   // Models and inference
@@ -70,22 +92,47 @@ export const ERROR_CODES = {
   MODEL_NOT_DEPLOYED: { status: 404, description: 'The model (or version) is not deployed' },
   MODEL_VERSION_EXISTS: { status: 409, description: 'The name and version are already uploaded' },
   MODEL_ARCHIVED: { status: 409, description: 'The version is archived; upload a new version instead' },
-  MODEL_VERSION_IN_USE: { status: 409, description: 'The version is the target of an alias or in the traffic policy; change those first' },
+  MODEL_VERSION_IN_USE: {
+    status: 409,
+    description: 'The version is the target of an alias or in the traffic policy; change those first',
+  },
   MODEL_ALIAS_NOT_FOUND: { status: 404, description: 'No such alias of the model' },
-  MODEL_ALIAS_NAME_TAKEN: { status: 409, description: 'A version of the model already has the name the alias asks for' },
+  MODEL_ALIAS_NAME_TAKEN: {
+    status: 409,
+    description: 'A version of the model already has the name the alias asks for',
+  },
   MODEL_ALIAS_RESERVED: { status: 400, description: 'The alias name is reserved (production, latest)' },
   TRAFFIC_POLICY_NOT_FOUND: { status: 404, description: 'The model has no traffic policy' },
   MODEL_LOAD_FAILED: { status: 409, description: 'The runtime could not load the stored version' },
   MODEL_UPLOAD_INCOMPLETE: { status: 400, description: 'The multipart upload lacks model.json or weight files' },
-  MODEL_ARTIFACT_INVALID: { status: 400, description: 'The uploaded artifact does not load, or its files do not match its manifest' },
+  MODEL_ARTIFACT_INVALID: {
+    status: 400,
+    description: 'The uploaded artifact does not load, or its files do not match its manifest',
+  },
   MODEL_FRAMEWORK_MISMATCH: { status: 400, description: 'framework names another format than the artifact has' },
   MODEL_INPUT_SHAPE_MISMATCH: { status: 400, description: "inputShape disagrees with the model's input shape" },
-  MODEL_FEATURE_NAMES_MISMATCH: { status: 400, description: 'featureNames does not name each input value of a flat inputShape' },
-  MODEL_OUTPUT_LABELS_MISMATCH: { status: 400, description: 'outputLabels has another length than the model has outputs' },
+  MODEL_FEATURE_NAMES_MISMATCH: {
+    status: 400,
+    description: 'featureNames does not name each input value of a flat inputShape',
+  },
+  MODEL_OUTPUT_LABELS_MISMATCH: {
+    status: 400,
+    description: 'outputLabels has another length than the model has outputs',
+  },
   MODEL_NAME_INVALID: { status: 400, description: 'The model name or version has characters that are not allowed' },
-  MODEL_NOT_READY: { status: 503, description: "Deployed models are still loading or failed to load on this replica (V2 readiness, in the protocol's body)" },
-  MODEL_UNSUITABLE: { status: 400, description: 'The model cannot serve this route (e.g. no anomaly label for ingestion)' },
-  INFERENCE_INPUT_INVALID: { status: 400, description: 'The inputs do not fit the model (row count, length, types, names)' },
+  MODEL_NOT_READY: {
+    status: 503,
+    description:
+      "Deployed models are still loading or failed to load on this replica (V2 readiness, in the protocol's body)",
+  },
+  MODEL_UNSUITABLE: {
+    status: 400,
+    description: 'The model cannot serve this route (e.g. no anomaly label for ingestion)',
+  },
+  INFERENCE_INPUT_INVALID: {
+    status: 400,
+    description: 'The inputs do not fit the model (row count, length, types, names)',
+  },
   INFERENCE_OUTPUT_NOT_FINITE: { status: 400, description: 'The model produced a non-finite output for these inputs' },
   JOB_NOT_FOUND: { status: 404, description: "No such job (or not the caller's)" },
   JOB_ALREADY_FINISHED: { status: 409, description: 'The job has finished and cannot be cancelled' },
@@ -100,6 +147,8 @@ export const ERROR_CODES = {
 export type ErrorCode = keyof typeof ERROR_CODES;
 
 /** The codes that answer one status, so a NotFoundError cannot carry a 409 code. */
-export type ErrorCodeWithStatus<S extends number> = { [K in ErrorCode]: (typeof ERROR_CODES)[K]['status'] extends S ? K : never }[ErrorCode];
+export type ErrorCodeWithStatus<S extends number> = {
+  [K in ErrorCode]: (typeof ERROR_CODES)[K]['status'] extends S ? K : never;
+}[ErrorCode];
 
 export const ERROR_CODE_NAMES = Object.keys(ERROR_CODES) as ErrorCode[];

@@ -59,7 +59,14 @@ export function ApiPageResponse(item: ClassType<unknown>, description = 'A page 
     ApiOkResponse({
       description,
       schema: {
-        allOf: [{ $ref: getSchemaPath(PageMetaDto) }, { type: 'object', required: ['items'], properties: { items: { type: 'array', items: { $ref: getSchemaPath(item) } } } }],
+        allOf: [
+          { $ref: getSchemaPath(PageMetaDto) },
+          {
+            type: 'object',
+            required: ['items'],
+            properties: { items: { type: 'array', items: { $ref: getSchemaPath(item) } } },
+          },
+        ],
       },
     }),
   );

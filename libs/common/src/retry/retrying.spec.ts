@@ -3,7 +3,8 @@ import { describe, expect, it } from '@jest/globals';
 import { retrying } from './retrying.js';
 
 /** An Error made in another realm: `instanceof Error` is false here, as for Node's socket errors under Jest. */
-const foreignError = (code: string) => runInNewContext(`Object.assign(new Error('connect ${code}'), { code: '${code}' })`) as { code: string };
+const foreignError = (code: string) =>
+  runInNewContext(`Object.assign(new Error('connect ${code}'), { code: '${code}' })`) as { code: string };
 
 describe('retrying', () => {
   it('retries a failure that is not instanceof Error here, and hands back exactly what was thrown', async () => {

@@ -31,7 +31,8 @@ export async function retrying<T>(work: () => Promise<T>, options: RetryingOptio
       {
         ...rest,
         shouldRetry: ({ error }) => shouldRetry(unwrap(error)),
-        onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => onFailedAttempt?.(unwrap(error), attemptNumber, retriesLeft),
+        onFailedAttempt: ({ error, attemptNumber, retriesLeft }) =>
+          onFailedAttempt?.(unwrap(error), attemptNumber, retriesLeft),
       },
     );
   } catch (error) {

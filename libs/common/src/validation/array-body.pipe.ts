@@ -14,10 +14,14 @@ export class ArrayBodyPipe<T extends object> implements PipeTransform<unknown, T
   ) {}
 
   transform(body: unknown): T[] {
-    if (!Array.isArray(body)) throw new ValidationFailedError([{ field: 'body', message: 'body must be a JSON array' }]);
+    if (!Array.isArray(body))
+      throw new ValidationFailedError([{ field: 'body', message: 'body must be a JSON array' }]);
     const min = this.limits.min ?? 1;
     if (body.length < min || body.length > this.limits.max) {
-      throw new BadRequestError('BATCH_SIZE_OUT_OF_RANGE', `body must hold between ${min} and ${this.limits.max} items`);
+      throw new BadRequestError(
+        'BATCH_SIZE_OUT_OF_RANGE',
+        `body must hold between ${min} and ${this.limits.max} items`,
+      );
     }
     const items: T[] = [];
     const details: FieldError[] = [];

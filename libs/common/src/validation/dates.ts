@@ -10,16 +10,20 @@ import { IsDate, IsOptional, ValidateBy } from 'class-validator';
  * `2026-W05-3`, ordinal dates, expanded years) and impossible dates (`2026-02-30`) are refused:
  * `new Date()` cannot read the former and silently rolls the latter into another day.
  */
-const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+const ISO_DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
 
-export const DATE_FORMAT_HINT = 'an ISO 8601 date or date-time in years 1000..9999, e.g. 2026-01-31 or 2026-01-31T12:00:00Z';
+export const DATE_FORMAT_HINT =
+  'an ISO 8601 date or date-time in years 1000..9999, e.g. 2026-01-31 or 2026-01-31T12:00:00Z';
 
 /** The instant a date string names, or undefined when it is not one the API accepts. */
 export function parseIsoDateTime(value: unknown): Date | undefined {
   if (typeof value !== 'string' || value.length > 40) return undefined;
   const match = ISO_DATE_TIME.exec(value);
   if (!match) return undefined;
-  const [year, month, day, hour = 0, minute = 0, second = 0] = match.slice(1, 7).map((part) => (part === undefined ? undefined : Number(part))) as number[];
+  const [year, month, day, hour = 0, minute = 0, second = 0] = match
+    .slice(1, 7)
+    .map((part) => (part === undefined ? undefined : Number(part))) as number[];
   const millis = match[7] ? Number(match[7].slice(0, 3).padEnd(3, '0')) : 0;
   if (year < 1000 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   if (hour > 23 || minute > 59 || second > 59) return undefined;
@@ -47,7 +51,11 @@ function zoneOffsetMinutes(zone: string | undefined): number | undefined {
 /** A date query parameter: converted to a Date, or 400 naming the parameter and the format. */
 export function QueryDate(description?: string): PropertyDecorator {
   return applyDecorators(
-    ApiPropertyOptional({ type: String, format: 'date-time', description: description ? `${description} (${DATE_FORMAT_HINT})` : DATE_FORMAT_HINT }),
+    ApiPropertyOptional({
+      type: String,
+      format: 'date-time',
+      description: description ? `${description} (${DATE_FORMAT_HINT})` : DATE_FORMAT_HINT,
+    }),
     IsOptional(),
     Transform(({ value }) => parseIsoDateTime(value) ?? value),
     IsDate({ message: ({ property }) => `${property} must be ${DATE_FORMAT_HINT}` }),

@@ -11,7 +11,9 @@ export function QueryBoolean(description?: string): PropertyDecorator {
   return applyDecorators(
     ApiPropertyOptional({ type: Boolean, description }),
     IsOptional(),
-    Transform(({ value }) => (value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value)),
+    Transform(({ value }) =>
+      value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value,
+    ),
     IsBoolean(),
   );
 }
@@ -21,11 +23,20 @@ export function QueryBoolean(description?: string): PropertyDecorator {
  * and turn 20 digits into an imprecise 1e20. Anything else stays a string and fails IsInt (400).
  */
 const DECIMAL_INTEGER = /^[+-]?\d{1,15}$/;
-const toQueryInteger = ({ value }: { value: unknown }) => (typeof value === 'string' && DECIMAL_INTEGER.test(value) ? Number(value) : value);
+const toQueryInteger = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && DECIMAL_INTEGER.test(value) ? Number(value) : value;
 
-export function QueryInt(options: { min?: number; max?: number; default?: number; description?: string } = {}): PropertyDecorator {
+export function QueryInt(
+  options: { min?: number; max?: number; default?: number; description?: string } = {},
+): PropertyDecorator {
   const decorators = [
-    ApiPropertyOptional({ type: Number, minimum: options.min, maximum: options.max, default: options.default, description: options.description }),
+    ApiPropertyOptional({
+      type: Number,
+      minimum: options.min,
+      maximum: options.max,
+      default: options.default,
+      description: options.description,
+    }),
     IsOptional(),
     Transform(toQueryInteger),
     IsInt({ message: ({ property }) => `${property} must be a decimal integer` }),

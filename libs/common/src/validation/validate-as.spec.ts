@@ -32,16 +32,28 @@ describe('validateAs', () => {
         { field: 'items.0.quantity', message: 'quantity must not be less than 1' },
       ],
     });
-    expect(validateAs(OrderDto, { note: 1 }, 'orders.3')).toEqual({ ok: false, details: [{ field: 'orders.3.note', message: 'note must be a string' }] });
+    expect(validateAs(OrderDto, { note: 1 }, 'orders.3')).toEqual({
+      ok: false,
+      details: [{ field: 'orders.3.note', message: 'note must be a string' }],
+    });
   });
 
   it('never converts implicitly: a numeric string is not an integer', () => {
-    expect(validateAs(LineDto, { quantity: '2' })).toEqual({ ok: false, details: [{ field: 'quantity', message: expect.stringContaining('quantity must be an integer number') }] });
+    expect(validateAs(LineDto, { quantity: '2' })).toEqual({
+      ok: false,
+      details: [{ field: 'quantity', message: expect.stringContaining('quantity must be an integer number') }],
+    });
   });
 
   it('fails a value that is not an object as a whole', () => {
-    expect(validateAs(LineDto, [1], 'rows.2')).toEqual({ ok: false, details: [{ field: 'rows.2', message: 'each item must be an object' }] });
-    expect(validateAs(LineDto, null)).toEqual({ ok: false, details: [{ field: 'body', message: 'body must be a JSON object' }] });
+    expect(validateAs(LineDto, [1], 'rows.2')).toEqual({
+      ok: false,
+      details: [{ field: 'rows.2', message: 'each item must be an object' }],
+    });
+    expect(validateAs(LineDto, null)).toEqual({
+      ok: false,
+      details: [{ field: 'body', message: 'body must be a JSON object' }],
+    });
     expect(validateAs(LineDto, Buffer.from('{}'))).toMatchObject({ ok: false });
   });
 
@@ -61,6 +73,8 @@ describe('validateAs', () => {
       thrown = error;
     }
     expect(thrown).toBeInstanceOf(ValidationFailedError);
-    expect((thrown as ValidationFailedError).details).toEqual([{ field: 'quantity', message: expect.stringContaining('quantity') }]);
+    expect((thrown as ValidationFailedError).details).toEqual([
+      { field: 'quantity', message: expect.stringContaining('quantity') },
+    ]);
   });
 });

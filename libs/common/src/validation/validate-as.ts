@@ -10,7 +10,12 @@ import { flattenValidationErrors } from './flatten-validation-errors.js';
  * are refused, not silently dropped, and errors carry neither the target object nor the value (a
  * 400 never echoes a password or a 16 MB input back).
  */
-export const VALIDATOR_OPTIONS: ValidatorOptions = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false, validationError: { target: false, value: false } };
+export const VALIDATOR_OPTIONS: ValidatorOptions = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: false,
+  validationError: { target: false, value: false },
+};
 
 /** A value checked against a DTO: the typed instance, or one detail per bad field. */
 export type Validated<T> = { ok: true; value: T } | { ok: false; details: FieldError[] };
@@ -28,7 +33,15 @@ export type Validated<T> = { ok: true; value: T } | { ok: false; details: FieldE
  */
 export function validateAs<T extends object>(type: Type<T>, value: unknown, pathPrefix = ''): Validated<T> {
   if (!isObjectValue(value)) {
-    return { ok: false, details: [{ field: pathPrefix || 'body', message: pathPrefix ? 'each item must be an object' : 'body must be a JSON object' }] };
+    return {
+      ok: false,
+      details: [
+        {
+          field: pathPrefix || 'body',
+          message: pathPrefix ? 'each item must be an object' : 'body must be a JSON object',
+        },
+      ],
+    };
   }
   stripProtoKeys(value);
   const instance = plainToInstance(type, value);

@@ -12,7 +12,8 @@ import { isObjectValue, validateAs, validOrThrow, VALIDATOR_OPTIONS } from './va
  */
 class GlobalValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.metatype && isObjectValue(value) && this.toValidate(metadata)) return validOrThrow(validateAs(metadata.metatype as new () => object, value));
+    if (metadata.metatype && isObjectValue(value) && this.toValidate(metadata))
+      return validOrThrow(validateAs(metadata.metatype as new () => object, value));
     return super.transform(value, metadata);
   }
 }

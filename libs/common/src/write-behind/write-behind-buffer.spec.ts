@@ -21,7 +21,8 @@ class FakeStore {
   async write(rows: Row[]): Promise<void> {
     this.writes.push({ at: Date.now(), size: rows.length });
     if (this.down) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED' });
-    if (rows.some(this.rejects)) throw Object.assign(new Error("Data too long for column 'output'"), { code: 'ER_DATA_TOO_LONG' });
+    if (rows.some(this.rejects))
+      throw Object.assign(new Error("Data too long for column 'output'"), { code: 'ER_DATA_TOO_LONG' });
     this.rows.push(...rows);
   }
 }
@@ -181,7 +182,14 @@ describe('WriteBehindBuffer', () => {
     expect(store.rows.map((row) => row.n)).toEqual([0, 1, 2, 4, 5]);
     // A refusal is not an outage: no retries of the chunk, one attempt per row after it.
     expect(store.writes.map((write) => write.size)).toEqual([6, 1, 1, 1, 1, 1, 1]);
-    expect(drops).toEqual([{ cause: 'rejected', count: 1, row: { n: 3, size: 0 }, error: expect.objectContaining({ message: "Data too long for column 'output'" }) }]);
+    expect(drops).toEqual([
+      {
+        cause: 'rejected',
+        count: 1,
+        row: { n: 3, size: 0 },
+        error: expect.objectContaining({ message: "Data too long for column 'output'" }),
+      },
+    ]);
     expect(buffer.size).toBe(0);
   });
 
@@ -191,7 +199,14 @@ describe('WriteBehindBuffer', () => {
     buffer.add({ n: 2 });
     await expect(buffer.flush()).resolves.toBeUndefined();
     expect(store.rows.map((row) => row.n)).toEqual([2]);
-    expect(drops).toEqual([{ cause: 'unpreparable', count: 1, item: { n: 1, poison: true }, error: expect.objectContaining({ message: 'Do not know how to serialize a BigInt' }) }]);
+    expect(drops).toEqual([
+      {
+        cause: 'unpreparable',
+        count: 1,
+        item: { n: 1, poison: true },
+        error: expect.objectContaining({ message: 'Do not know how to serialize a BigInt' }),
+      },
+    ]);
   });
 
   it('close() flushes what is left, stops the timer and reports what could not be written', async () => {

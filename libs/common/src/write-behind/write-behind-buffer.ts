@@ -47,7 +47,8 @@ export class WriteBehindBuffer<T, R = T> {
   /** Queues one item and returns at once: never waits for, nor touches, the store. */
   add(item: T): void {
     const { maxItems, chunkSize } = this.options;
-    if (this.pending.length >= maxItems) this.events.dropped({ cause: 'full', count: this.pending.splice(0, Math.ceil(maxItems / 100)).length });
+    if (this.pending.length >= maxItems)
+      this.events.dropped({ cause: 'full', count: this.pending.splice(0, Math.ceil(maxItems / 100)).length });
     this.pending.push(item);
     if (this.pending.length >= chunkSize && !this.tickScheduled) {
       this.tickScheduled = true;

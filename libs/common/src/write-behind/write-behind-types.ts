@@ -26,7 +26,10 @@ export interface WriteBehindTarget<T, R> {
   isUnavailable(error: unknown): boolean;
 }
 
-export type WriteBehindDrop<T, R> = { cause: 'full'; count: number } | { cause: 'unpreparable'; count: 1; item: T; error: Error } | { cause: 'rejected'; count: 1; row: R; error: Error };
+export type WriteBehindDrop<T, R> =
+  | { cause: 'full'; count: number }
+  | { cause: 'unpreparable'; count: 1; item: T; error: Error }
+  | { cause: 'rejected'; count: 1; row: R; error: Error };
 
 /** What the owner logs and counts; the buffer itself neither logs nor throws. */
 export interface WriteBehindEvents<T, R> {

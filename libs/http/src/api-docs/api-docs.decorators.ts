@@ -16,7 +16,11 @@ const DESCRIPTIONS: Record<number, string> = {
 
 /** Documents error responses in the contract's one error shape. */
 export function ApiErrors(...statuses: number[]): MethodDecorator & ClassDecorator {
-  return applyDecorators(...statuses.map((status) => ApiResponse({ status, description: DESCRIPTIONS[status] ?? STATUS_TEXT(status), type: ErrorBodyDto })));
+  return applyDecorators(
+    ...statuses.map((status) =>
+      ApiResponse({ status, description: DESCRIPTIONS[status] ?? STATUS_TEXT(status), type: ErrorBodyDto }),
+    ),
+  );
 }
 
 function STATUS_TEXT(status: number): string {
@@ -25,12 +29,22 @@ function STATUS_TEXT(status: number): string {
 
 /** A protected operation: every security scheme, so Swagger UI sends the token (or API key) either way. */
 export function ApiAuth(): MethodDecorator & ClassDecorator {
-  return applyDecorators(ApiBearerAuth(BEARER_SCHEME), ApiOAuth2([], OAUTH2_SCHEME), ApiSecurity(API_KEY_SCHEME), ApiErrors(401));
+  return applyDecorators(
+    ApiBearerAuth(BEARER_SCHEME),
+    ApiOAuth2([], OAUTH2_SCHEME),
+    ApiSecurity(API_KEY_SCHEME),
+    ApiErrors(401),
+  );
 }
 
 /** A public operation that honours a token when sent: both schemes, or none (`{}`). */
 export function ApiOptionalAuth(): MethodDecorator & ClassDecorator {
-  return applyDecorators(ApiBearerAuth(BEARER_SCHEME), ApiOAuth2([], OAUTH2_SCHEME), ApiSecurity(API_KEY_SCHEME), ApiSecurity({}));
+  return applyDecorators(
+    ApiBearerAuth(BEARER_SCHEME),
+    ApiOAuth2([], OAUTH2_SCHEME),
+    ApiSecurity(API_KEY_SCHEME),
+    ApiSecurity({}),
+  );
 }
 
 /** The 503 of a large body refused for lack of payload budget (configure-app, LARGE_BODY_BUDGET). */
@@ -39,6 +53,8 @@ export function ApiPayloadBudget(): MethodDecorator {
     status: 503,
     description: 'Too many large bodies in flight (LARGE_BODY_BUDGET); retry after the Retry-After seconds',
     type: ErrorBodyDto,
-    headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', example: 1 } } },
+    headers: {
+      'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', example: 1 } },
+    },
   });
 }

@@ -16,15 +16,19 @@ const ERROR_BODY = { content: { 'application/json': { schema: { $ref: '#/compone
  */
 export function addGlobalResponses(document: OpenAPIObject, apiPrefix: string): void {
   for (const [path, item] of Object.entries(document.paths)) {
-    for (const operation of Object.values(item as Record<string, { responses?: Responses; requestBody?: unknown; security?: unknown[] }>)) {
+    for (const operation of Object.values(
+      item as Record<string, { responses?: Responses; requestBody?: unknown; security?: unknown[] }>,
+    )) {
       if (!operation || typeof operation !== 'object' || !operation.responses) continue;
-      const add = (status: number, description: string) => (operation.responses![String(status)] ??= { description, ...ERROR_BODY });
+      const add = (status: number, description: string) =>
+        (operation.responses![String(status)] ??= { description, ...ERROR_BODY });
       if (operation.requestBody) {
         add(400, 'Invalid input (validation details per field)');
         add(413, 'Body larger than the limit');
         add(415, 'Unsupported media type');
       }
-      if (operation.security?.length) add(403, "Not allowed: the role, or the API key's scopes, do not cover this operation");
+      if (operation.security?.length)
+        add(403, "Not allowed: the role, or the API key's scopes, do not cover this operation");
       if (path.startsWith(`${apiPrefix}/`)) {
         add(429, 'Rate limited');
         add(503, 'A dependency is unavailable');

@@ -28,8 +28,24 @@ export function buildOpenApiDocument(app: INestApplication, apiPrefix: string): 
         'lists are paginated with `page` and `pageSize`. Use **Authorize** with a username (or email) and password.',
     )
     .setVersion('1.0.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A JWT from /auth/token, or an API key (`ak_…`) from /auth/api-keys' }, BEARER_SCHEME)
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key (`ak_…`), within its scopes: `predict`, `read`, `admin`' }, API_KEY_SCHEME)
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description: 'A JWT from /auth/token, or an API key (`ak_…`) from /auth/api-keys',
+      },
+      BEARER_SCHEME,
+    )
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-API-Key',
+        description: 'An API key (`ak_…`), within its scopes: `predict`, `read`, `admin`',
+      },
+      API_KEY_SCHEME,
+    )
     .addOAuth2({ type: 'oauth2', flows: { password: { tokenUrl: '/api/v1/auth/token', scopes: {} } } }, OAUTH2_SCHEME)
     .build();
   const document = SwaggerModule.createDocument(app, config, {

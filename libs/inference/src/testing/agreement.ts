@@ -28,7 +28,13 @@ const WIDE = Math.fround(1e30);
 /** Rows of `size` finite float32 values, tiny to huge, of either sign. */
 export const rowsOf = (size: number, maxRows = 200) =>
   fc
-    .array(fc.array(fc.float({ noNaN: true, noDefaultInfinity: true, min: -WIDE, max: WIDE }), { minLength: size, maxLength: size }), { minLength: 1, maxLength: maxRows })
+    .array(
+      fc.array(fc.float({ noNaN: true, noDefaultInfinity: true, min: -WIDE, max: WIDE }), {
+        minLength: size,
+        maxLength: size,
+      }),
+      { minLength: 1, maxLength: maxRows },
+    )
     .map((rows) => ({ values: Float32Array.from(rows.flat()), rows: rows.length }));
 
 /** TF.js's own predict on a layers model, as a reference forward pass. */

@@ -15,7 +15,10 @@ import { dirname, join, resolve } from 'node:path';
  */
 export type NsfwjsModelName = 'mobilenet_v2' | 'mobilenet_v2_mid';
 
-export const NSFWJS_MODELS: Record<NsfwjsModelName, { format: 'layers' | 'graph'; shards: number; exportName: string }> = {
+export const NSFWJS_MODELS: Record<
+  NsfwjsModelName,
+  { format: 'layers' | 'graph'; shards: number; exportName: string }
+> = {
   mobilenet_v2: { format: 'layers', shards: 1, exportName: 'MobileNetV2' },
   mobilenet_v2_mid: { format: 'graph', shards: 2, exportName: 'MobileNetV2Mid' },
 };

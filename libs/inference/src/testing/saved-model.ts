@@ -14,7 +14,10 @@ export async function saveLayersModel(model: tf.LayersModel): Promise<string> {
       const data = artifacts.weightData;
       const weights = Array.isArray(data) ? tf.io.concatenateArrayBuffers(data) : (data ?? new ArrayBuffer(0));
       const manifest = [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }];
-      await writeFile(join(dir, 'model.json'), JSON.stringify({ format: 'layers-model', modelTopology: artifacts.modelTopology, weightsManifest: manifest }));
+      await writeFile(
+        join(dir, 'model.json'),
+        JSON.stringify({ format: 'layers-model', modelTopology: artifacts.modelTopology, weightsManifest: manifest }),
+      );
       await writeFile(join(dir, 'weights.bin'), new Uint8Array(weights));
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
     }),

@@ -18,10 +18,18 @@ export class DatabaseHealthIndicator {
   async check() {
     const indicator = this.indicators.check('database');
     try {
-      await withTimeout(this.dataSource.query('SELECT 1'), PING_TIMEOUT_MS, `Database ping timed out after ${PING_TIMEOUT_MS} ms`);
+      await withTimeout(
+        this.dataSource.query('SELECT 1'),
+        PING_TIMEOUT_MS,
+        `Database ping timed out after ${PING_TIMEOUT_MS} ms`,
+      );
       return indicator.up({ pool: poolStats(this.dataSource) });
     } catch (error) {
-      return indicator.down({ message: error instanceof Error && /timed out/.test(error.message) ? error.message : 'The database does not answer', pool: poolStats(this.dataSource) });
+      return indicator.down({
+        message:
+          error instanceof Error && /timed out/.test(error.message) ? error.message : 'The database does not answer',
+        pool: poolStats(this.dataSource),
+      });
     }
   }
 }

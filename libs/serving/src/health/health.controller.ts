@@ -18,9 +18,15 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: the database (and Redis, when configured) answers and the runtime has loaded its deployed models' })
+  @ApiOperation({
+    summary:
+      'Readiness: the database (and Redis, when configured) answers and the runtime has loaded its deployed models',
+  })
   @ApiOkResponse({ type: ReadinessDto })
-  @ApiServiceUnavailableResponse({ type: NotReadyDto, description: 'A check is down: the error shape, plus every check by name' })
+  @ApiServiceUnavailableResponse({
+    type: NotReadyDto,
+    description: 'A check is down: the error shape, plus every check by name',
+  })
   ready(): Promise<ReadinessDto> {
     return this.health.readiness();
   }

@@ -9,7 +9,11 @@ const CHECKS_SCHEMA: ApiPropertyOptions = {
   description:
     'Each check by name: `status` up or down, and its details (the database check carries `pool: { engine, size, inUse, idle }`; `redis` is present when REDIS_URL is set; the inference check `backend`, `loadedModels` and `failedModels: [{ model, version, reason, attempts, retryAt }]`, the deployed versions this process could not load and is retrying)',
   type: 'object',
-  additionalProperties: { type: 'object', properties: { status: { type: 'string', enum: ['up', 'down'] } }, additionalProperties: true },
+  additionalProperties: {
+    type: 'object',
+    properties: { status: { type: 'string', enum: ['up', 'down'] } },
+    additionalProperties: true,
+  },
 };
 
 export type Checks = Record<string, { status: string; [key: string]: unknown }>;

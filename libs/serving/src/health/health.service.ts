@@ -17,11 +17,15 @@ export class HealthService {
 
   async readiness(): Promise<ReadinessDto> {
     // The inference check is synchronous (it reads the runtime's state); the others ping their server.
-    const [database, ...redis] = await Promise.all([this.database.check(), ...(this.redis.configured ? [this.redis.check()] : [])]);
+    const [database, ...redis] = await Promise.all([
+      this.database.check(),
+      ...(this.redis.configured ? [this.redis.check()] : []),
+    ]);
     const results: HealthIndicatorResult[] = [database, this.inference.check(), ...redis];
     const checks = Object.assign({}, ...results) as Checks;
     const down = Object.keys(checks).filter((name) => checks[name].status !== 'up');
-    if (down.length > 0) throw new UnavailableError('SERVICE_NOT_READY', `Not ready: ${down.join(', ')}`, { status: 'error', checks });
+    if (down.length > 0)
+      throw new UnavailableError('SERVICE_NOT_READY', `Not ready: ${down.join(', ')}`, { status: 'error', checks });
     return { status: 'ok', checks };
   }
 }

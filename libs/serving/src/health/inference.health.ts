@@ -20,7 +20,10 @@ export class InferenceHealthIndicator {
     const details = { backend: this.runtime.backend, loadedModels: this.runtime.loadedKeys(), failedModels };
     if (!this.sync.isReady()) return indicator.down({ ...details, message: 'Deployed models are still loading' });
     if (failedModels.length > 0)
-      return indicator.down({ ...details, message: `Not ready for ${failedModels.map((failure) => `${failure.model}@${failure.version}`).join(', ')}: could not load it here (retrying)` });
+      return indicator.down({
+        ...details,
+        message: `Not ready for ${failedModels.map((failure) => `${failure.model}@${failure.version}`).join(', ')}: could not load it here (retrying)`,
+      });
     return indicator.up(details);
   }
 }

@@ -24,10 +24,16 @@ export class RedisHealthIndicator {
   async check() {
     const indicator = this.indicators.check('redis');
     try {
-      await withTimeout(this.redis!.fastClient.ping(), PING_TIMEOUT_MS, `Redis ping timed out after ${PING_TIMEOUT_MS} ms`);
+      await withTimeout(
+        this.redis!.fastClient.ping(),
+        PING_TIMEOUT_MS,
+        `Redis ping timed out after ${PING_TIMEOUT_MS} ms`,
+      );
       return indicator.up();
     } catch (error) {
-      return indicator.down({ message: error instanceof Error && /timed out/.test(error.message) ? error.message : 'Redis does not answer' });
+      return indicator.down({
+        message: error instanceof Error && /timed out/.test(error.message) ? error.message : 'Redis does not answer',
+      });
     }
   }
 }

@@ -28,7 +28,15 @@ export class InferenceController {
     description:
       "Without `version` the call follows the model's traffic policy when it has one (weighted, sticky per API key, else per user), else the production version; a named version or alias (`champion`, ...) bypasses the policy. `latest` and `production` name the production version.",
   })
-  @ApiOkResponse({ type: PredictResponseDto, headers: { 'X-Model-Version': { description: "The version that served the call (same as the body's `version`)", schema: { type: 'string' } } } })
+  @ApiOkResponse({
+    type: PredictResponseDto,
+    headers: {
+      'X-Model-Version': {
+        description: "The version that served the call (same as the body's `version`)",
+        schema: { type: 'string' },
+      },
+    },
+  })
   @ApiErrors(400, 404, 413)
   @ApiPayloadBudget()
   async predict(
@@ -38,7 +46,14 @@ export class InferenceController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PredictResponseDto> {
     const caller = callerKey({ userId: user.id, apiKeyId: user.apiKey?.id });
-    const result = await this.inference.predict({ name: params.name, version: body.version, inputs: body.inputs, userId: user.id, source: 'http', caller });
+    const result = await this.inference.predict({
+      name: params.name,
+      version: body.version,
+      inputs: body.inputs,
+      userId: user.id,
+      source: 'http',
+      caller,
+    });
     void reply.header('X-Model-Version', result.version);
     // The same JSON as Fastify's JSON.stringify, with the predictions' text shared with the log.
     void reply.type('application/json; charset=utf-8').serializer(serializeWithJsonOnce(result, 'predictions'));

@@ -66,28 +66,48 @@ function service(deployed: DeployedModel | undefined, runtime: SummingRuntime, r
 describe('InferenceService (runtime replaced)', () => {
   it('maps classification outputs to labels and logs the call', async () => {
     const records: NewInferenceRecord[] = [];
-    const result = await service(model('classification'), new SummingRuntime(), records).predict({ name: 'toy', inputs: [{ a: 1, b: 2 }, [-5, 1]], userId: 7, source: 'http' });
+    const result = await service(model('classification'), new SummingRuntime(), records).predict({
+      name: 'toy',
+      inputs: [{ a: 1, b: 2 }, [-5, 1]],
+      userId: 7,
+      source: 'http',
+    });
     expect(result.predictions).toEqual([
       { label: 'plus', confidence: 3, probabilities: { plus: 3, minus: -3 } },
       { label: 'minus', confidence: 4, probabilities: { plus: -4, minus: 4 } },
     ]);
-    expect(records).toEqual([expect.objectContaining({ model: 'toy', version: '1', source: 'http', userId: 7, success: true })]);
+    expect(records).toEqual([
+      expect.objectContaining({ model: 'toy', version: '1', source: 'http', userId: 7, success: true }),
+    ]);
   });
 
   it('answers regression with values, and logs refusals as failures without running the model', async () => {
     const records: NewInferenceRecord[] = [];
     const runtime = new SummingRuntime();
     const inference = service(model('regression'), runtime, records);
-    expect((await inference.predict({ name: 'toy', inputs: [1, 1], userId: null, source: 'job' })).predictions).toEqual([{ values: [2, -2] }]);
-    await expect(inference.predict({ name: 'toy', inputs: [1], userId: null, source: 'job' })).rejects.toThrow('expected 2 values');
+    expect((await inference.predict({ name: 'toy', inputs: [1, 1], userId: null, source: 'job' })).predictions).toEqual(
+      [{ values: [2, -2] }],
+    );
+    await expect(inference.predict({ name: 'toy', inputs: [1], userId: null, source: 'job' })).rejects.toThrow(
+      'expected 2 values',
+    );
     expect(runtime.calls).toEqual([1]);
     expect(records.map((record) => record.success)).toEqual([true, false]);
   });
 
   it('answers 404 when the model is not deployed or is unloaded mid-call', async () => {
-    await expect(service(undefined, new SummingRuntime(), []).predict({ name: 'toy', inputs: [1, 1], userId: null, source: 'http' })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      service(undefined, new SummingRuntime(), []).predict({
+        name: 'toy',
+        inputs: [1, 1],
+        userId: null,
+        source: 'http',
+      }),
+    ).rejects.toBeInstanceOf(NotFoundError);
     const runtime = new SummingRuntime();
     runtime.loaded = false;
-    await expect(service(model('regression'), runtime, []).predict({ name: 'toy', inputs: [1, 1], userId: null, source: 'http' })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      service(model('regression'), runtime, []).predict({ name: 'toy', inputs: [1, 1], userId: null, source: 'http' }),
+    ).rejects.toBeInstanceOf(NotFoundError);
   });
 });

@@ -71,10 +71,18 @@ export class InferenceService {
   /** The one inference path (predict, jobs, stream, ingestion, V2): resolve, pack, run, map, log. */
   async predictWithOutput(call: PredictionCall): Promise<TensorPredictionResult> {
     const started = performance.now();
-    const { model, shadows } = call.model ? { model: call.model, shadows: [] } : this.resolver.resolve(call.name, call.version, call.caller);
+    const { model, shadows } = call.model
+      ? { model: call.model, shadows: [] }
+      : this.resolver.resolve(call.name, call.version, call.caller);
     const labels = { model: model.name, version: model.version, source: call.source };
     try {
-      const packed = call.packed ? call.packed(model) : packRows(call.inputs, { inputShape: model.info.inputShape, featureNames: model.featureNames }, call.maxRows ?? MAX_PREDICT_ROWS);
+      const packed = call.packed
+        ? call.packed(model)
+        : packRows(
+            call.inputs,
+            { inputShape: model.info.inputShape, featureNames: model.featureNames },
+            call.maxRows ?? MAX_PREDICT_ROWS,
+          );
       const { data, rows } = packed;
       const output = await this.runtime.predict(model.key, data, rows);
       // Undeployed between resolve and run: answer as if it had never been there.
@@ -83,7 +91,16 @@ export class InferenceService {
       const latencyMs = round(performance.now() - started);
       this.metrics.inferenceSuccess.inc(labels);
       this.metrics.inferenceDuration.observe({ model: model.name, version: model.version }, latencyMs / 1000);
-      this.records.record({ model: model.name, version: model.version, source: call.source, userId: call.userId, input: call.inputs, output: predictions, latencyMs, success: true });
+      this.records.record({
+        model: model.name,
+        version: model.version,
+        source: call.source,
+        userId: call.userId,
+        input: call.inputs,
+        output: predictions,
+        latencyMs,
+        success: true,
+      });
       if (call.source !== 'shadow') this.stats.countServed(model);
       for (const shadow of shadows) this.mirror(call, model, shadow, packed, output);
       return { model: model.name, version: model.version, predictions, latencyMs, output };
@@ -110,9 +127,22 @@ export class InferenceService {
    * `shadow`, metrics) and compares its output with the primary's. The policy only admits shadows
    * with the primaries' input shape, so the packed rows are reused as they are.
    */
-  private mirror(call: PredictionCall, primary: DeployedModel, shadow: DeployedModel, packed: PackedRows, output: PredictOutput): void {
+  private mirror(
+    call: PredictionCall,
+    primary: DeployedModel,
+    shadow: DeployedModel,
+    packed: PackedRows,
+    output: PredictOutput,
+  ): void {
     this.shadows.submit(primary.name, async () => {
-      const copy = await this.predictWithOutput({ name: shadow.name, inputs: call.inputs, userId: call.userId, source: 'shadow', model: shadow, packed: () => packed });
+      const copy = await this.predictWithOutput({
+        name: shadow.name,
+        inputs: call.inputs,
+        userId: call.userId,
+        source: 'shadow',
+        model: shadow,
+        packed: () => packed,
+      });
       this.stats.compare(primary, shadow, output, copy.output, packed.rows);
     });
   }

@@ -28,7 +28,9 @@ describe('packRows', () => {
         10,
       ),
     ).toEqual({ data: Float32Array.from([1, 2, 3, 4, 5, 6]), rows: 2 });
-    expect(packRows([{ pressure: 3, temperature: 1, humidity: 2 }], flat, 10).data).toEqual(Float32Array.from([1, 2, 3]));
+    expect(packRows([{ pressure: 3, temperature: 1, humidity: 2 }], flat, 10).data).toEqual(
+      Float32Array.from([1, 2, 3]),
+    );
     expect(packRows({ temperature: 1, humidity: 2, pressure: 3 }, flat, 10).rows).toBe(1);
   });
 
@@ -50,7 +52,9 @@ describe('packRows', () => {
         10,
       ).rows,
     ).toBe(2);
-    expect(refusal(() => packRows([[[1], [2]], [[3]]], image, 10))[0].message).toMatch(/dimension 1 should have 2 entries/);
+    expect(refusal(() => packRows([[[1], [2]], [[3]]], image, 10))[0].message).toMatch(
+      /dimension 1 should have 2 entries/,
+    );
   });
 
   it('names the row and the reason', () => {
@@ -66,10 +70,16 @@ describe('packRows', () => {
         ),
       ),
     ).toEqual([{ field: 'inputs.1', message: 'row 1: expected 3 values, got 2' }]);
-    expect(refusal(() => packRows([[1, Infinity, 3]], flat, 10))).toEqual([{ field: 'inputs.0.1', message: 'row 0: value 1 is Infinity' }]);
+    expect(refusal(() => packRows([[1, Infinity, 3]], flat, 10))).toEqual([
+      { field: 'inputs.0.1', message: 'row 0: value 1 is Infinity' },
+    ]);
     expect(refusal(() => packRows([[1, Number.NaN, 3]], flat, 10))[0].message).toBe('row 0: value 1 is NaN');
-    expect(refusal(() => packRows([{ temperature: 1, humidity: 2 }], flat, 10))).toEqual([{ field: 'inputs.0.pressure', message: "row 0: missing feature 'pressure'" }]);
-    expect(refusal(() => packRows([{ temperature: 1 }], { inputShape: [1], featureNames: null }, 10))[0].message).toMatch(/no featureNames/);
+    expect(refusal(() => packRows([{ temperature: 1, humidity: 2 }], flat, 10))).toEqual([
+      { field: 'inputs.0.pressure', message: "row 0: missing feature 'pressure'" },
+    ]);
+    expect(
+      refusal(() => packRows([{ temperature: 1 }], { inputShape: [1], featureNames: null }, 10))[0].message,
+    ).toMatch(/no featureNames/);
     expect(
       refusal(() =>
         packRows(

@@ -21,7 +21,8 @@ export interface PredictBody {
 @Injectable()
 export class PredictBodyPipe implements PipeTransform<unknown, PredictBody> {
   transform(body: unknown): PredictBody {
-    if (!isObjectValue(body)) throw new ValidationFailedError([{ field: 'body', message: 'body must be a JSON object { inputs, version? }' }]);
+    if (!isObjectValue(body))
+      throw new ValidationFailedError([{ field: 'body', message: 'body must be a JSON object { inputs, version? }' }]);
     const { inputs, ...envelope } = body;
     const standIn = inputs === undefined || inputs === null ? inputs : true;
     const { version } = validOrThrow(validateAs(PredictRequestDto, { ...envelope, inputs: standIn }));

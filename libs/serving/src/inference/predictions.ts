@@ -21,7 +21,10 @@ export function toPredictions(model: DeployedModel, output: PredictOutput, rows:
   for (let row = 0; row < rows; row += 1) {
     const slice = values.subarray(row * outputSize, (row + 1) * outputSize);
     if (!slice.every(Number.isFinite))
-      throw new BadRequestError('INFERENCE_OUTPUT_NOT_FINITE', `row ${row}: the model's output is not a finite number for these inputs (values far outside what it was trained on?)`);
+      throw new BadRequestError(
+        'INFERENCE_OUTPUT_NOT_FINITE',
+        `row ${row}: the model's output is not a finite number for these inputs (values far outside what it was trained on?)`,
+      );
     predictions[row] = model.task === 'classification' ? classify(slice, model.outputLabels) : regress(slice);
   }
   return predictions;

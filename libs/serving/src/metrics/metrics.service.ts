@@ -14,7 +14,12 @@ const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096, 16384]
 export class MetricsService {
   readonly registry = new Registry();
 
-  readonly httpRequests = new Counter({ name: 'http_requests_total', help: 'HTTP requests by route template and status', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
+  readonly httpRequests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests by route template and status',
+    labelNames: ['method', 'route', 'status'],
+    registers: [this.registry],
+  });
   readonly httpDuration = new Histogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP request latency',
@@ -23,8 +28,18 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  readonly inferenceSuccess = new Counter({ name: 'inference_request_success_total', help: 'Successful inference requests', labelNames: ['model', 'version', 'source'], registers: [this.registry] });
-  readonly inferenceFailure = new Counter({ name: 'inference_request_failure_total', help: 'Failed inference requests', labelNames: ['model', 'version', 'source'], registers: [this.registry] });
+  readonly inferenceSuccess = new Counter({
+    name: 'inference_request_success_total',
+    help: 'Successful inference requests',
+    labelNames: ['model', 'version', 'source'],
+    registers: [this.registry],
+  });
+  readonly inferenceFailure = new Counter({
+    name: 'inference_request_failure_total',
+    help: 'Failed inference requests',
+    labelNames: ['model', 'version', 'source'],
+    registers: [this.registry],
+  });
   readonly inferenceDuration = new Histogram({
     name: 'inference_request_duration_seconds',
     help: 'End-to-end inference latency (queue + compute)',
@@ -46,8 +61,18 @@ export class MetricsService {
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],
   });
-  readonly inferenceBatchSize = new Histogram({ name: 'inference_batch_size', help: 'Rows per executed batch', labelNames: ['model', 'version'], buckets: BATCH_BUCKETS, registers: [this.registry] });
-  readonly modelsLoaded = new Gauge({ name: 'inference_models_loaded', help: 'Model versions loaded in the runtime', registers: [this.registry] });
+  readonly inferenceBatchSize = new Histogram({
+    name: 'inference_batch_size',
+    help: 'Rows per executed batch',
+    labelNames: ['model', 'version'],
+    buckets: BATCH_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly modelsLoaded = new Gauge({
+    name: 'inference_models_loaded',
+    help: 'Model versions loaded in the runtime',
+    registers: [this.registry],
+  });
   readonly modelReady = new Gauge({
     name: 'model_ready',
     help: 'Deployed model versions: 1 when loaded in this process, 0 when its load failed here (retried with back-off)',
@@ -60,13 +85,22 @@ export class MetricsService {
     labelNames: ['model', 'version'],
     registers: [this.registry],
   });
-  readonly jobQueueDepth = new Gauge({ name: 'inference_job_queue_depth', help: 'Inference jobs queued or running', labelNames: ['state'], registers: [this.registry] });
+  readonly jobQueueDepth = new Gauge({
+    name: 'inference_job_queue_depth',
+    help: 'Inference jobs queued or running',
+    labelNames: ['state'],
+    registers: [this.registry],
+  });
   readonly recordsDropped = new Counter({
     name: 'inference_records_dropped_total',
     help: 'Prediction records dropped (buffer full during a database outage, rejected by the database, or unserialisable)',
     registers: [this.registry],
   });
-  readonly recordsBuffered = new Gauge({ name: 'inference_records_buffered', help: 'Prediction records waiting in memory to be written', registers: [this.registry] });
+  readonly recordsBuffered = new Gauge({
+    name: 'inference_records_buffered',
+    help: 'Prediction records waiting in memory to be written',
+    registers: [this.registry],
+  });
   readonly rateLimitStoreErrors = new Counter({
     name: 'rate_limit_store_errors_total',
     help: 'Rate-limit counts that failed or timed out in the shared store (the request was let through)',
@@ -102,8 +136,16 @@ export class MetricsService {
     labelNames: ['model', 'reason'],
     registers: [this.registry],
   });
-  readonly dbPoolInUse = new Gauge({ name: 'db_pool_connections_in_use', help: 'Database connections in use', registers: [this.registry] });
-  readonly dbPoolIdle = new Gauge({ name: 'db_pool_connections_idle', help: 'Idle database connections', registers: [this.registry] });
+  readonly dbPoolInUse = new Gauge({
+    name: 'db_pool_connections_in_use',
+    help: 'Database connections in use',
+    registers: [this.registry],
+  });
+  readonly dbPoolIdle = new Gauge({
+    name: 'db_pool_connections_idle',
+    help: 'Idle database connections',
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });

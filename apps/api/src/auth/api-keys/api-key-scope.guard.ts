@@ -31,6 +31,9 @@ export class ApiKeyScopeGuard implements CanActivate {
       request.user = undefined;
       return true;
     }
-    throw new ForbiddenError('AUTH_API_KEY_SCOPE', needed ? `This API key lacks the '${needed}' scope` : 'API keys cannot call this route; use a bearer token');
+    throw new ForbiddenError(
+      'AUTH_API_KEY_SCOPE',
+      needed ? `This API key lacks the '${needed}' scope` : 'API keys cannot call this route; use a bearer token',
+    );
   }
 }

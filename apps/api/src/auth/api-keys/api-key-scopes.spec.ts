@@ -16,7 +16,8 @@ describe('API key scope mapping', () => {
   it('reads need read; other writes are not open to keys', () => {
     expect(requiredScope('GET', undefined, undefined)).toBe('read');
     expect(requiredScope('HEAD', [], undefined)).toBe('read');
-    for (const method of ['POST', 'PATCH', 'PUT', 'DELETE']) expect(requiredScope(method, undefined, undefined)).toBeUndefined();
+    for (const method of ['POST', 'PATCH', 'PUT', 'DELETE'])
+      expect(requiredScope(method, undefined, undefined)).toBeUndefined();
   });
 
   it('a customer can never hold admin', () => {

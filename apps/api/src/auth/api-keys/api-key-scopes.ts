@@ -16,7 +16,11 @@ export function scopesAllowedFor(role: Role): ApiKeyScope[] {
  * 4. anything else (placing orders, editing profiles, managing keys) is not open to API keys.
  * Undefined means "no scope allows it".
  */
-export function requiredScope(method: string, roles: Role[] | undefined, declared: DeclaredScope | undefined): ApiKeyScope | undefined {
+export function requiredScope(
+  method: string,
+  roles: Role[] | undefined,
+  declared: DeclaredScope | undefined,
+): ApiKeyScope | undefined {
   if (roles?.includes('admin')) return 'admin';
   if (declared === 'session') return undefined;
   if (declared) return declared;

@@ -6,7 +6,12 @@ import { Auth, CurrentUser } from '@app/http/auth-metadata/auth.decorators.js';
 import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
 import { KeyScope } from '@app/http/auth-metadata/key-scope.js';
 import { ApiKeysService } from './api-keys.service.js';
-import { ApiKeyResponseDto, CreateApiKeyDto, CreatedApiKeyResponseDto, ListApiKeysQueryDto } from './dto/api-key.dto.js';
+import {
+  ApiKeyResponseDto,
+  CreateApiKeyDto,
+  CreatedApiKeyResponseDto,
+  ListApiKeysQueryDto,
+} from './dto/api-key.dto.js';
 
 /** Managed with a bearer token only: an API key cannot list, mint or revoke keys (403). */
 @ApiTags('auth')
@@ -17,7 +22,9 @@ export class ApiKeysController {
 
   @Post()
   @Auth()
-  @ApiOperation({ summary: 'Create a named API key with scopes (no more than the owner has); the key is in this answer only' })
+  @ApiOperation({
+    summary: 'Create a named API key with scopes (no more than the owner has); the key is in this answer only',
+  })
   @ApiCreatedResponse({ type: CreatedApiKeyResponseDto })
   @ApiErrors(400, 403, 404)
   create(@Body() dto: CreateApiKeyDto, @CurrentUser() actor: AuthUser): Promise<CreatedApiKeyResponseDto> {
@@ -26,7 +33,9 @@ export class ApiKeysController {
 
   @Get()
   @Auth()
-  @ApiOperation({ summary: "The caller's keys that are not revoked (an admin may ask for a user's), newest first, without the secret" })
+  @ApiOperation({
+    summary: "The caller's keys that are not revoked (an admin may ask for a user's), newest first, without the secret",
+  })
   @ApiPageResponse(ApiKeyResponseDto)
   @ApiErrors(400, 403)
   list(@Query() query: ListApiKeysQueryDto, @CurrentUser() actor: AuthUser): Promise<Page<ApiKeyResponseDto>> {
@@ -36,7 +45,10 @@ export class ApiKeysController {
   @Delete(ID)
   @HttpCode(204)
   @Auth()
-  @ApiOperation({ summary: "Revoke a key (the owner's or, for an admin, anyone's): refused within the auth cache's 5 s everywhere, at once here" })
+  @ApiOperation({
+    summary:
+      "Revoke a key (the owner's or, for an admin, anyone's): refused within the auth cache's 5 s everywhere, at once here",
+  })
   @ApiNoContentResponse({ description: 'Revoked' })
   @ApiErrors(400, 403, 404)
   revoke(@Param('id', ParseIntPipe) id: number, @CurrentUser() actor: AuthUser): Promise<void> {

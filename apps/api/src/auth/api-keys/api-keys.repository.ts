@@ -24,7 +24,11 @@ export class ApiKeysRepository {
 
   /** A user's keys that are not revoked, newest first. */
   listActive(userId: number, page: PageQueryDto): Promise<[ApiKey[], number]> {
-    return this.keys.findAndCount({ where: { userId, revokedAt: IsNull() }, order: { id: 'DESC' }, ...pageOffset(page) });
+    return this.keys.findAndCount({
+      where: { userId, revokedAt: IsNull() },
+      order: { id: 'DESC' },
+      ...pageOffset(page),
+    });
   }
 
   /** True when this call revoked it (it was not revoked before). */

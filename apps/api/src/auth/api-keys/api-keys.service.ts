@@ -9,7 +9,12 @@ import { API_KEY_PREFIX, isWellFormedApiKey } from '../credential.js';
 import type { ApiKey } from './api-key.entity.js';
 import { scopesAllowedFor } from './api-key-scopes.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
-import type { ApiKeyResponseDto, CreateApiKeyDto, CreatedApiKeyResponseDto, ListApiKeysQueryDto } from './dto/api-key.dto.js';
+import type {
+  ApiKeyResponseDto,
+  CreateApiKeyDto,
+  CreatedApiKeyResponseDto,
+  ListApiKeysQueryDto,
+} from './dto/api-key.dto.js';
 
 /** lastUsedAt is written at most this often per key (per process), so using a key is not a write per call. */
 export const LAST_USED_WRITE_INTERVAL_MS = 60_000;
@@ -36,22 +41,37 @@ export class ApiKeysService {
 
   async create(dto: CreateApiKeyDto, actor: AuthUser): Promise<CreatedApiKeyResponseDto> {
     const ownerId = dto.userId ?? actor.id;
-    if (ownerId !== actor.id && !isAdmin(actor)) throw new ForbiddenError('AUTH_ROLE_REQUIRED', 'Only an admin may create a key for another user');
+    if (ownerId !== actor.id && !isAdmin(actor))
+      throw new ForbiddenError('AUTH_ROLE_REQUIRED', 'Only an admin may create a key for another user');
     const owner = await this.users.findActiveAuthUser(ownerId);
     if (!owner) throw new NotFoundError('USER_NOT_FOUND', 'User', ownerId);
     const excess = dto.scopes.filter((scope) => !scopesAllowedFor(owner.role).includes(scope));
-    if (excess.length) throw new ForbiddenError('API_KEY_SCOPE_EXCEEDS_ROLE', `A ${owner.role} cannot hold a key with scope: ${excess.join(', ')}`);
+    if (excess.length)
+      throw new ForbiddenError(
+        'API_KEY_SCOPE_EXCEEDS_ROLE',
+        `A ${owner.role} cannot hold a key with scope: ${excess.join(', ')}`,
+      );
     const expiresAt = dto.expiresAt === undefined ? null : new Date(dto.expiresAt);
     if (expiresAt && !(expiresAt.getTime() > Date.now()))
-      throw new BadRequestError('API_KEY_EXPIRY_IN_PAST', 'expiresAt must be in the future', [{ field: 'expiresAt', message: 'expiresAt must be in the future' }]);
+      throw new BadRequestError('API_KEY_EXPIRY_IN_PAST', 'expiresAt must be in the future', [
+        { field: 'expiresAt', message: 'expiresAt must be in the future' },
+      ]);
     const key = `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
-    const row = await this.keys.insert({ userId: ownerId, name: dto.name, prefix: key.slice(0, 11), keyHash: hashOf(key), scopes: dto.scopes, expiresAt: expiresAt?.toISOString() ?? null });
+    const row = await this.keys.insert({
+      userId: ownerId,
+      name: dto.name,
+      prefix: key.slice(0, 11),
+      keyHash: hashOf(key),
+      scopes: dto.scopes,
+      expiresAt: expiresAt?.toISOString() ?? null,
+    });
     return { ...toApiKeyResponse(row), key };
   }
 
   async list(query: ListApiKeysQueryDto, actor: AuthUser): Promise<Page<ApiKeyResponseDto>> {
     const userId = query.userId ?? actor.id;
-    if (userId !== actor.id && !isAdmin(actor)) throw new ForbiddenError('AUTH_ROLE_REQUIRED', "Only an admin may list another user's keys");
+    if (userId !== actor.id && !isAdmin(actor))
+      throw new ForbiddenError('AUTH_ROLE_REQUIRED', "Only an admin may list another user's keys");
     const [rows, total] = await this.keys.listActive(userId, query);
     return toPage(rows.map(toApiKeyResponse), total, query);
   }
@@ -59,7 +79,8 @@ export class ApiKeysService {
   /** The owner or an admin; someone else's key answers 404, as a missing one does. */
   async revoke(id: number, actor: AuthUser): Promise<void> {
     const row = await this.keys.findById(id);
-    if (!row || row.revokedAt || (row.userId !== actor.id && !isAdmin(actor))) throw new NotFoundError('API_KEY_NOT_FOUND', 'API key', id);
+    if (!row || row.revokedAt || (row.userId !== actor.id && !isAdmin(actor)))
+      throw new NotFoundError('API_KEY_NOT_FOUND', 'API key', id);
     await this.keys.revoke(id, new Date().toISOString());
     this.rows.delete(row.keyHash);
   }
@@ -68,7 +89,8 @@ export class ApiKeysService {
   async authenticate(key: string): Promise<AuthUser> {
     const row = isWellFormedApiKey(key) ? await this.cachedRow(hashOf(key)) : undefined;
     const now = new Date().toISOString();
-    if (!row || row.revokedAt || (row.expiresAt !== null && row.expiresAt <= now)) throw new UnauthorizedError('AUTH_API_KEY_INVALID', 'Invalid, expired or revoked API key');
+    if (!row || row.revokedAt || (row.expiresAt !== null && row.expiresAt <= now))
+      throw new UnauthorizedError('AUTH_API_KEY_INVALID', 'Invalid, expired or revoked API key');
     const owner = await this.users.findActiveAuthUser(row.userId);
     if (!owner) throw new UnauthorizedError('AUTH_API_KEY_INVALID', 'Invalid, expired or revoked API key');
     this.recordUse(row, now);
@@ -94,12 +116,23 @@ export class ApiKeysService {
     if (Date.now() - last < LAST_USED_WRITE_INTERVAL_MS) return;
     if (this.lastWrites.size > MAX_CACHED) this.lastWrites.clear();
     this.lastWrites.set(row.id, Date.now());
-    this.keys.touch(row.id, now).catch((error: Error) => this.logger.warn(`Could not record an API key's last use: ${error.message}`));
+    this.keys
+      .touch(row.id, now)
+      .catch((error: Error) => this.logger.warn(`Could not record an API key's last use: ${error.message}`));
   }
 }
 
 const hashOf = (key: string): string => createHash('sha256').update(key).digest('hex');
 
 function toApiKeyResponse(row: ApiKey): ApiKeyResponseDto {
-  return { id: row.id, userId: row.userId, name: row.name, prefix: row.prefix, scopes: row.scopes, expiresAt: row.expiresAt, lastUsedAt: row.lastUsedAt, createdAt: row.createdAt.toISOString() };
+  return {
+    id: row.id,
+    userId: row.userId,
+    name: row.name,
+    prefix: row.prefix,
+    scopes: row.scopes,
+    expiresAt: row.expiresAt,
+    lastUsedAt: row.lastUsedAt,
+    createdAt: row.createdAt.toISOString(),
+  };
 }

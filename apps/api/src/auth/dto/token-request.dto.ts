@@ -8,7 +8,10 @@ import { Equals, IsOptional, IsString, Length, MaxLength } from 'class-validator
 export class TokenRequestDto {
   @ApiProperty({ description: 'Username or email', example: 'admin' }) @IsString() @Length(1, 255) username: string;
   @ApiProperty({ format: 'password', example: 'Admin1234' }) @IsString() @Length(1, 100) password: string;
-  @ApiPropertyOptional({ enum: ['password'] }) @IsOptional() @Equals('password', { message: 'grant_type must be "password"' }) grant_type?: string;
+  @ApiPropertyOptional({ enum: ['password'] })
+  @IsOptional()
+  @Equals('password', { message: 'grant_type must be "password"' })
+  grant_type?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1000) scope?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) client_id?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) client_secret?: string;

@@ -30,8 +30,13 @@ export class AuthenticatedWsAdapter extends WsAdapter {
   override create(port: number, options: Record<string, unknown> & { path?: string } = {}): unknown {
     const server = super.create(port, {
       ...options,
-      verifyClient: (info: { req: AuthenticatedRequest }, done: (ok: boolean, code?: number, message?: string) => void) => {
-        const token = new URL(info.req.url ?? '/', 'http://localhost').searchParams.get('token') || requestCredential(info.req.headers);
+      verifyClient: (
+        info: { req: AuthenticatedRequest },
+        done: (ok: boolean, code?: number, message?: string) => void,
+      ) => {
+        const token =
+          new URL(info.req.url ?? '/', 'http://localhost').searchParams.get('token') ||
+          requestCredential(info.req.headers);
         if (!token) return done(false, 401, 'Unauthorized');
         this.authenticate(token).then(
           (user) => {
@@ -39,7 +44,8 @@ export class AuthenticatedWsAdapter extends WsAdapter {
             info.req.token = token;
             done(true);
           },
-          (error: unknown) => (error instanceof ForbiddenError ? done(false, 403, 'Forbidden') : done(false, 401, 'Unauthorized')),
+          (error: unknown) =>
+            error instanceof ForbiddenError ? done(false, 403, 'Forbidden') : done(false, 401, 'Unauthorized'),
         );
       },
     }) as WebSocketServer;
@@ -53,7 +59,8 @@ export class AuthenticatedWsAdapter extends WsAdapter {
   /** The stream is an inference route: an API key needs `predict` (checked again on every re-check). */
   private async authenticate(credential: string): Promise<AuthUser> {
     const user = await this.credentials.authenticate(credential);
-    if (user.apiKey && !user.apiKey.scopes.includes('predict')) throw new ForbiddenError('AUTH_API_KEY_SCOPE', "This API key lacks the 'predict' scope");
+    if (user.apiKey && !user.apiKey.scopes.includes('predict'))
+      throw new ForbiddenError('AUTH_API_KEY_SCOPE', "This API key lacks the 'predict' scope");
     return user;
   }
 }

@@ -8,7 +8,9 @@ const trim = Transform(({ value }) => (typeof value === 'string' ? value.trim() 
 
 export const CategoryNameField = (required = true) =>
   applyDecorators(
-    required ? ApiProperty({ example: 'Electronics', minLength: 1, maxLength: 100 }) : ApiPropertyOptional({ example: 'Electronics', minLength: 1, maxLength: 100 }),
+    required
+      ? ApiProperty({ example: 'Electronics', minLength: 1, maxLength: 100 })
+      : ApiPropertyOptional({ example: 'Electronics', minLength: 1, maxLength: 100 }),
     ...(required ? [] : [IsOptional()]),
     trim,
     IsString(),
@@ -17,14 +19,25 @@ export const CategoryNameField = (required = true) =>
 
 export const SlugField = (maxLength: number) =>
   applyDecorators(
-    ApiPropertyOptional({ example: 'home-garden', maxLength, pattern: SLUG_PATTERN.source, description: 'Derived from the name when not given' }),
+    ApiPropertyOptional({
+      example: 'home-garden',
+      maxLength,
+      pattern: SLUG_PATTERN.source,
+      description: 'Derived from the name when not given',
+    }),
     IsOptional(),
     IsString(),
     MaxLength(maxLength),
     Matches(SLUG_PATTERN, { message: 'slug may contain only lower-case letters and digits joined by hyphens' }),
   );
 
-export const DescriptionField = () => applyDecorators(ApiPropertyOptional({ type: String, maxLength: 5000, nullable: true }), IsOptional(), IsString(), MaxLength(5000));
+export const DescriptionField = () =>
+  applyDecorators(
+    ApiPropertyOptional({ type: String, maxLength: 5000, nullable: true }),
+    IsOptional(),
+    IsString(),
+    MaxLength(5000),
+  );
 
 /** An optional reference to another row by id; `null` clears it. */
 export const OptionalIdField = (description: string) =>

@@ -5,5 +5,6 @@ export class UpdateCategoryDto {
   @CategoryNameField(false) name?: string;
   @SlugField(120) slug?: string;
   @DescriptionField() description?: string;
-  @OptionalIdField('The new parent; null for top-level. A category cannot become its own ancestor (400)') parentId?: number | null;
+  @OptionalIdField('The new parent; null for top-level. A category cannot become its own ancestor (400)') parentId?:
+    number | null;
 }

@@ -5,7 +5,10 @@ import { FieldErrorDto, PageQueryDto, QueryBoolean, QueryDate } from '@app/commo
 export const MAX_INGEST_ROWS = 10_000;
 
 export class IngestQueryDto {
-  @ApiPropertyOptional({ description: 'Score the stored rows with this classification model (its featureNames must be reading fields)', example: 'sensor-anomaly' })
+  @ApiPropertyOptional({
+    description: 'Score the stored rows with this classification model (its featureNames must be reading fields)',
+    example: 'sensor-anomaly',
+  })
   @IsOptional()
   @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/)
   model?: string;

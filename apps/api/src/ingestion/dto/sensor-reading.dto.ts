@@ -11,7 +11,12 @@ export class SensorReadingInputDto {
   @ApiProperty({ example: 'greenhouse-7' }) @IsString() @Length(1, 64) sensorId: string;
   @ApiProperty({ minimum: -50, maximum: 100, example: 21.5 }) @IsNumber(finite) @Min(-50) @Max(100) temperature: number;
   @ApiProperty({ minimum: 0, maximum: 100, example: 45 }) @IsNumber(finite) @Min(0) @Max(100) humidity: number;
-  @ApiPropertyOptional({ minimum: 300, maximum: 1100, example: 1012, description: 'hPa' }) @IsOptional() @IsNumber(finite) @Min(300) @Max(1100) pressure?: number;
+  @ApiPropertyOptional({ minimum: 300, maximum: 1100, example: 1012, description: 'hPa' })
+  @IsOptional()
+  @IsNumber(finite)
+  @Min(300)
+  @Max(1100)
+  pressure?: number;
 }
 
 export class SensorReadingDto {
@@ -21,8 +26,10 @@ export class SensorReadingDto {
   @ApiProperty() temperature: number;
   @ApiProperty() humidity: number;
   @ApiProperty({ type: Number, nullable: true }) pressure: number | null;
-  @ApiProperty({ type: Boolean, nullable: true, description: 'Set when the reading was scored by a model' }) isAnomaly: boolean | null;
-  @ApiProperty({ type: Number, nullable: true, description: "The model's probability of 'anomaly'" }) anomalyScore: number | null;
+  @ApiProperty({ type: Boolean, nullable: true, description: 'Set when the reading was scored by a model' }) isAnomaly:
+    boolean | null;
+  @ApiProperty({ type: Number, nullable: true, description: "The model's probability of 'anomaly'" }) anomalyScore:
+    number | null;
   @ApiProperty({ type: String, nullable: true, example: 'sensor-anomaly@1.0.0' }) scoredBy: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }

@@ -6,7 +6,12 @@ import { ClosedSchema } from '@app/http/api-docs/swagger.js';
  * open_inference_rest.yaml), as this server answers them. Request bodies are checked by
  * V2InferBodyPipe; these classes document them.
  */
-const TENSOR_DATA = { type: 'array', description: 'Row-major values, flat or nested as the shape says', items: {}, example: [21.5, 45, 1012] } as const;
+const TENSOR_DATA = {
+  type: 'array',
+  description: 'Row-major values, flat or nested as the shape says',
+  items: {},
+  example: [21.5, 45, 1012],
+} as const;
 
 /** `{ "error": "..." }`, the protocol's error body (V2 routes only). */
 @ClosedSchema()
@@ -18,7 +23,8 @@ export class V2ErrorDto {
 export class V2ServerMetadataDto {
   @ApiProperty({ example: 'ai-commerce-api' }) name: string;
   @ApiProperty({ example: '1.0.0' }) version: string;
-  @ApiProperty({ type: [String], description: 'Protocol extensions supported (none yet)', example: [] }) extensions: string[];
+  @ApiProperty({ type: [String], description: 'Protocol extensions supported (none yet)', example: [] })
+  extensions: string[];
 }
 
 @ClosedSchema()
@@ -31,17 +37,26 @@ export class V2TensorMetadataDto {
 @ClosedSchema()
 export class V2ModelMetadataDto {
   @ApiProperty({ example: 'sensor-anomaly' }) name: string;
-  @ApiProperty({ type: [String], description: 'The version this route serves (the resolved one)', example: ['1.0.0'] }) versions: string[];
+  @ApiProperty({ type: [String], description: 'The version this route serves (the resolved one)', example: ['1.0.0'] })
+  versions: string[];
   @ApiProperty({ enum: ['tensorflowjs_layers', 'tensorflowjs_graph'] }) platform: string;
   @ApiProperty({ type: [V2TensorMetadataDto] }) inputs: V2TensorMetadataDto[];
-  @ApiProperty({ type: [V2TensorMetadataDto], description: 'classifiers: `probabilities` FP32 [-1, classes] and `label` BYTES [-1]; regressors: `values` FP32 [-1, outputs]' })
+  @ApiProperty({
+    type: [V2TensorMetadataDto],
+    description:
+      'classifiers: `probabilities` FP32 [-1, classes] and `label` BYTES [-1]; regressors: `values` FP32 [-1, outputs]',
+  })
   outputs: V2TensorMetadataDto[];
 }
 
 export class V2RequestInputDto {
   @ApiProperty({ example: 'dense_Dense1_input', description: "The model's input name (model metadata)" }) name: string;
   @ApiProperty({ type: [Number], example: [1, 3], description: '[batch, ...row shape]' }) shape: number[];
-  @ApiProperty({ example: 'FP32', description: 'BOOL, UINT8..UINT64, INT8..INT64, FP16, FP32, FP64 (converted to float32)' }) datatype: string;
+  @ApiProperty({
+    example: 'FP32',
+    description: 'BOOL, UINT8..UINT64, INT8..INT64, FP16, FP32, FP64 (converted to float32)',
+  })
+  datatype: string;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true }) parameters?: Record<string, unknown>;
   @ApiProperty(TENSOR_DATA) data: unknown[];
 }
@@ -53,9 +68,14 @@ export class V2RequestOutputDto {
 
 export class V2InferRequestDto {
   @ApiPropertyOptional({ description: 'Echoed in the response', example: '42' }) id?: string;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Accepted; none changes the answer' }) parameters?: Record<string, unknown>;
-  @ApiProperty({ type: [V2RequestInputDto], description: 'One tensor: the served models have a single input' }) inputs: V2RequestInputDto[];
-  @ApiPropertyOptional({ type: [V2RequestOutputDto], description: 'Outputs to answer; default `probabilities` (classifiers) or `values` (regressors)' })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Accepted; none changes the answer' })
+  parameters?: Record<string, unknown>;
+  @ApiProperty({ type: [V2RequestInputDto], description: 'One tensor: the served models have a single input' })
+  inputs: V2RequestInputDto[];
+  @ApiPropertyOptional({
+    type: [V2RequestOutputDto],
+    description: 'Outputs to answer; default `probabilities` (classifiers) or `values` (regressors)',
+  })
   outputs?: V2RequestOutputDto[];
 }
 
@@ -64,7 +84,13 @@ export class V2ResponseOutputDto {
   @ApiProperty({ example: 'probabilities' }) name: string;
   @ApiProperty({ type: [Number], example: [1, 2] }) shape: number[];
   @ApiProperty({ example: 'FP32', enum: ['FP32', 'BYTES'] }) datatype: string;
-  @ApiProperty({ type: 'array', items: { oneOf: [{ type: 'number' }, { type: 'string' }] }, description: 'Flat, row-major', example: [0.98, 0.02] }) data: (number | string)[];
+  @ApiProperty({
+    type: 'array',
+    items: { oneOf: [{ type: 'number' }, { type: 'string' }] },
+    description: 'Flat, row-major',
+    example: [0.98, 0.02],
+  })
+  data: (number | string)[];
 }
 
 @ClosedSchema()

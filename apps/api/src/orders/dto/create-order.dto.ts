@@ -1,6 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 
 export const MAX_ORDER_LINES = 100;
 
@@ -25,7 +36,11 @@ export class CreateOrderDto {
   @MaxLength(1000)
   shippingAddress?: string;
 
-  @ApiPropertyOptional({ type: Number, minimum: 1, description: 'Admins only: order on behalf of this user (default: the caller)' })
+  @ApiPropertyOptional({
+    type: Number,
+    minimum: 1,
+    description: 'Admins only: order on behalf of this user (default: the caller)',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)

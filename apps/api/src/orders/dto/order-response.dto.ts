@@ -19,7 +19,12 @@ export class OrderEventResponseDto {
   // OpenAPI 3.0: a nullable enum must list null among its values, or strict validators refuse it.
   @ApiProperty({ enum: [...ORDER_STATUSES, null], nullable: true }) from: OrderStatus | null;
   @ApiProperty({ enum: ORDER_STATUSES }) to: OrderStatus;
-  @ApiProperty({ type: Number, nullable: true, description: 'The id of the user who made the change; null when unknown (backfilled)' }) by: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'The id of the user who made the change; null when unknown (backfilled)',
+  })
+  by: number | null;
   @ApiProperty({ type: String, format: 'date-time' }) at: string;
 }
 
@@ -31,7 +36,8 @@ export class OrderResponseDto {
   @ApiProperty() userId: number;
   @ApiProperty({ type: String, nullable: true }) shippingAddress: string | null;
   @ApiProperty({ type: [OrderItemResponseDto] }) items: OrderItemResponseDto[];
-  @ApiProperty({ type: [OrderEventResponseDto], description: 'The status changes, oldest first' }) events: OrderEventResponseDto[];
+  @ApiProperty({ type: [OrderEventResponseDto], description: 'The status changes, oldest first' })
+  events: OrderEventResponseDto[];
   @ApiProperty({ type: String, format: 'date-time' }) createdAt: string;
   @ApiProperty({ type: String, format: 'date-time' }) updatedAt: string;
 }
@@ -46,7 +52,8 @@ export class OrdersByStatusDto {
 
 export class OrderStatsDto {
   @ApiProperty({ description: 'Every order, cancelled ones included' }) totalOrders: number;
-  @ApiProperty({ example: '1234.50', description: 'Sum of the totals of orders that are not cancelled' }) totalRevenue: string;
+  @ApiProperty({ example: '1234.50', description: 'Sum of the totals of orders that are not cancelled' })
+  totalRevenue: string;
   @ApiProperty({ type: OrdersByStatusDto }) ordersByStatus: OrdersByStatusDto;
 }
 
@@ -70,10 +77,19 @@ export function toOrderItemResponse(item: OrderItem): OrderItemResponseDto {
 }
 
 export function toOrderEventResponse(event: OrderEvent): OrderEventResponseDto {
-  return { from: event.fromStatus ?? null, to: event.toStatus, by: event.userId ?? null, at: event.createdAt.toISOString() };
+  return {
+    from: event.fromStatus ?? null,
+    to: event.toStatus,
+    by: event.userId ?? null,
+    at: event.createdAt.toISOString(),
+  };
 }
 
-export function toOrderResponse(order: Order, events: OrderEvent[] = [], items: OrderItem[] = order.items ?? []): OrderResponseDto {
+export function toOrderResponse(
+  order: Order,
+  events: OrderEvent[] = [],
+  items: OrderItem[] = order.items ?? [],
+): OrderResponseDto {
   return {
     id: order.id,
     orderNumber: order.orderNumber,

@@ -43,11 +43,17 @@ export class ListProductsQueryDto extends PageQueryDto {
   @ArrayMaxSize(MAX_TAG_FILTER)
   @IsString({ each: true })
   @MaxLength(120, { each: true })
-  @Matches(SLUG_PATTERN, { each: true, message: 'tag must be slugs (lower-case letters and digits joined by hyphens), comma-separated' })
+  @Matches(SLUG_PATTERN, {
+    each: true,
+    message: 'tag must be slugs (lower-case letters and digits joined by hyphens), comma-separated',
+  })
   tag?: string[];
 
   @QueryBoolean('Only products with stock (true) or without (false)') inStock?: boolean;
-  @QueryBoolean('Admins only: active (true) or soft-deleted (false) products; everyone else always sees active products only') isActive?: boolean;
+  @QueryBoolean(
+    'Admins only: active (true) or soft-deleted (false) products; everyone else always sees active products only',
+  )
+  isActive?: boolean;
   @SortQuery(PRODUCT_SORT_FIELDS) sort?: string;
 }
 

@@ -15,7 +15,10 @@ export class ProductResponseDto {
   @ApiProperty() isActive: boolean;
   @ApiProperty({ type: Number, nullable: true }) categoryId: number | null;
   // OpenAPI 3.0's `nullable` beside a $ref does not admit null (3.0.3), so null is its own branch.
-  @ApiPropertyOptional({ oneOf: [{ $ref: getSchemaPath(CategoryResponseDto) }, { type: 'object', nullable: true, enum: [null] }], description: 'On single-product routes; null without a category' })
+  @ApiPropertyOptional({
+    oneOf: [{ $ref: getSchemaPath(CategoryResponseDto) }, { type: 'object', nullable: true, enum: [null] }],
+    description: 'On single-product routes; null without a category',
+  })
   category?: CategoryResponseDto | null;
   @ApiProperty({ type: [TagSummaryDto], description: 'Sorted by name' }) tags: TagSummaryDto[];
   @ApiProperty({ type: String, format: 'date-time' }) createdAt: string;
@@ -37,6 +40,7 @@ export function toProductResponse(product: Product): ProductResponseDto {
     createdAt: product.createdAt.toISOString(),
     updatedAt: product.updatedAt.toISOString(),
   };
-  if (product.category !== undefined) response.category = product.category ? toCategoryResponse(product.category) : null;
+  if (product.category !== undefined)
+    response.category = product.category ? toCategoryResponse(product.category) : null;
   return response;
 }

@@ -18,7 +18,12 @@ export class CreateTagDto {
 }
 
 export class SetProductTagsDto {
-  @ApiProperty({ type: [Number], example: [1, 2], maxItems: MAX_TAGS_PER_PRODUCT, description: "The product's whole tag set (replaces the current one; [] clears it). Repeated ids count once." })
+  @ApiProperty({
+    type: [Number],
+    example: [1, 2],
+    maxItems: MAX_TAGS_PER_PRODUCT,
+    description: "The product's whole tag set (replaces the current one; [] clears it). Repeated ids count once.",
+  })
   @IsArray()
   @ArrayMaxSize(MAX_TAGS_PER_PRODUCT)
   @IsInt({ each: true })

@@ -1,5 +1,14 @@
 import type { Role } from '@app/common';
-import { BioField, CurrentPasswordField, EmailField, FullNameField, IsActiveField, PasswordField, RoleField, UsernameField } from './user-fields.js';
+import {
+  BioField,
+  CurrentPasswordField,
+  EmailField,
+  FullNameField,
+  IsActiveField,
+  PasswordField,
+  RoleField,
+  UsernameField,
+} from './user-fields.js';
 
 /**
  * Partial update. Only an admin may send `role` or `isActive`. Changing one's own password, email

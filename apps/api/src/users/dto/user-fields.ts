@@ -6,7 +6,8 @@ import { ROLES } from '@app/common';
 
 /** The rules for user fields, written once and shared by register, create, bulk create and update. */
 const optional = (required: boolean) => (required ? [] : [IsOptional()]);
-const doc = (required: boolean, options: Parameters<typeof ApiProperty>[0]) => (required ? ApiProperty(options) : ApiPropertyOptional(options));
+const doc = (required: boolean, options: Parameters<typeof ApiProperty>[0]) =>
+  required ? ApiProperty(options) : ApiPropertyOptional(options);
 
 export const UsernameField = (required = true) =>
   applyDecorators(
@@ -28,7 +29,13 @@ export const EmailField = (required = true) =>
 
 export const PasswordField = (required = true) =>
   applyDecorators(
-    doc(required, { example: 'Secret123', minLength: 8, maxLength: 100, format: 'password', description: 'At least one upper-case letter and one digit' }),
+    doc(required, {
+      example: 'Secret123',
+      minLength: 8,
+      maxLength: 100,
+      format: 'password',
+      description: 'At least one upper-case letter and one digit',
+    }),
     ...optional(required),
     IsString(),
     Length(8, 100),
@@ -36,11 +43,23 @@ export const PasswordField = (required = true) =>
     Matches(/\d/, { message: 'password must contain a digit' }),
   );
 
-export const FullNameField = () => applyDecorators(ApiPropertyOptional({ example: 'Jane Doe', maxLength: 100, nullable: true }), IsOptional(), IsString(), MaxLength(100));
+export const FullNameField = () =>
+  applyDecorators(
+    ApiPropertyOptional({ example: 'Jane Doe', maxLength: 100, nullable: true }),
+    IsOptional(),
+    IsString(),
+    MaxLength(100),
+  );
 
-export const BioField = () => applyDecorators(ApiPropertyOptional({ maxLength: 2000, nullable: true }), IsOptional(), IsString(), MaxLength(2000));
+export const BioField = () =>
+  applyDecorators(ApiPropertyOptional({ maxLength: 2000, nullable: true }), IsOptional(), IsString(), MaxLength(2000));
 
-export const RoleField = () => applyDecorators(ApiPropertyOptional({ enum: ROLES, description: "'customer' when left out" }), IsOptional(), IsIn(ROLES));
+export const RoleField = () =>
+  applyDecorators(
+    ApiPropertyOptional({ enum: ROLES, description: "'customer' when left out" }),
+    IsOptional(),
+    IsIn(ROLES),
+  );
 
 export const IsActiveField = () => applyDecorators(ApiPropertyOptional({ type: Boolean }), IsOptional(), IsBoolean());
 
@@ -49,7 +68,8 @@ export const CurrentPasswordField = () =>
     ApiPropertyOptional({
       format: 'password',
       maxLength: 100,
-      description: 'Required when changing your own password, email or username (400 when missing, 403 when wrong); not needed when an admin edits another user',
+      description:
+        'Required when changing your own password, email or username (400 when missing, 403 when wrong); not needed when an admin edits another user',
     }),
     IsOptional(),
     IsString(),

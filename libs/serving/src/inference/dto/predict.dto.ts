@@ -24,7 +24,8 @@ export class PredictRequestDto {
   inputs: unknown;
 
   @ApiPropertyOptional({
-    description: 'Pin a version or an alias (`champion`, ...), bypassing the traffic policy; `latest` and `production` mean the production version; absent follows the traffic policy, else production',
+    description:
+      'Pin a version or an alias (`champion`, ...), bypassing the traffic policy; `latest` and `production` mean the production version; absent follows the traffic policy, else production',
     example: '1.0.0',
   })
   // Absent is fine, null is not (as a string field of a JSON body is either present or left out).
@@ -38,7 +39,8 @@ export class PredictRequestDto {
 export class ClassPredictionDto {
   @ApiProperty({ example: 'normal' }) label: string;
   @ApiProperty({ example: 0.97 }) confidence: number;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, example: { normal: 0.97, anomaly: 0.03 } }) probabilities: Record<string, number>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, example: { normal: 0.97, anomaly: 0.03 } })
+  probabilities: Record<string, number>;
 }
 
 /** A single-output regression's answer for one row. */

@@ -21,7 +21,11 @@ export class BullMqJobQueue extends JobQueue {
 
   async enqueue(jobId: string): Promise<void> {
     // The database id is the BullMQ job id, so enqueuing twice (a retry, a recovery) adds nothing.
-    await this.queue.add('run', { jobId }, { jobId, removeOnComplete: true, removeOnFail: 1000, attempts: 5, backoff: { type: 'exponential', delay: 1000 } });
+    await this.queue.add(
+      'run',
+      { jobId },
+      { jobId, removeOnComplete: true, removeOnFail: 1000, attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
+    );
   }
 
   async ensurePending(jobId: string): Promise<boolean> {

@@ -24,7 +24,12 @@ export async function retryWhileDbUnavailable<T>(work: () => Promise<T>, options
     try {
       return await work();
     } catch (error) {
-      if (classifyDbError(error) !== 'unavailable' || options.stopping() || Date.now() - started + delay > options.budgetMs) throw error;
+      if (
+        classifyDbError(error) !== 'unavailable' ||
+        options.stopping() ||
+        Date.now() - started + delay > options.budgetMs
+      )
+        throw error;
       options.onRetry?.(error, delay);
       await sleep(delay);
       delay = Math.min(delay * 2, MAX_DELAY_MS);

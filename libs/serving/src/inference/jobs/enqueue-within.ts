@@ -9,10 +9,17 @@ import type { JobQueue } from './job-queue.js';
  * back; should the process die first, or the add fail, the job is still `queued` in the database,
  * where recovery (at boot, and the periodic reconciler) enqueues it again. Enqueuing is idempotent.
  */
-export async function enqueueWithin(queue: JobQueue, jobId: string, timeoutMs: number, logger: LoggerService): Promise<void> {
+export async function enqueueWithin(
+  queue: JobQueue,
+  jobId: string,
+  timeoutMs: number,
+  logger: LoggerService,
+): Promise<void> {
   try {
     await withTimeout(queue.enqueue(jobId), timeoutMs, `the ${queue.kind} queue did not answer within ${timeoutMs} ms`);
   } catch (error) {
-    logger.warn(`Job ${jobId} is stored but not yet enqueued (${(error as Error).message}); it runs once the queue is back`);
+    logger.warn(
+      `Job ${jobId} is stored but not yet enqueued (${(error as Error).message}); it runs once the queue is back`,
+    );
   }
 }

@@ -50,7 +50,15 @@ export class JobRunner extends JobProcessor implements BeforeApplicationShutdown
           if (this.stopping) return;
           // Cancelled (DELETE) since the last chunk: stop here; the rows done so far stay.
           if ((await this.db(() => this.jobs.statusOf(jobId))) !== 'running') return;
-          const result = await this.inference.predict({ name: job.model, version: job.version, model, inputs: chunk.inputs, userId: job.userId, source: 'job', maxRows: chunk.rowCount });
+          const result = await this.inference.predict({
+            name: job.model,
+            version: job.version,
+            model,
+            inputs: chunk.inputs,
+            userId: job.userId,
+            source: 'job',
+            maxRows: chunk.rowCount,
+          });
           if (!(await this.db(() => this.jobs.completeChunk(chunk, result.predictions)))) return;
           await nextTurn();
         }
@@ -73,7 +81,8 @@ export class JobRunner extends JobProcessor implements BeforeApplicationShutdown
     return retryWhileDbUnavailable(step, {
       budgetMs: DB_OUTAGE_BUDGET_MS,
       stopping: () => this.stopping,
-      onRetry: (error, delayMs) => this.logger.warn(`Database unavailable during a job (${(error as Error).message}); retrying in ${delayMs} ms`),
+      onRetry: (error, delayMs) =>
+        this.logger.warn(`Database unavailable during a job (${(error as Error).message}); retrying in ${delayMs} ms`),
     });
   }
 }

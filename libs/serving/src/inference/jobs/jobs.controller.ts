@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Query, StreamableFile } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Header,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  StreamableFile,
+} from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse, PageQueryDto, type Page } from '@app/common';
 import { Auth, CurrentUser } from '@app/http/auth-metadata/auth.decorators.js';
@@ -26,7 +38,11 @@ export class JobsController {
   @ApiAcceptedResponse({ type: JobAcceptedDto })
   @ApiErrors(400, 404, 413)
   @ApiPayloadBudget()
-  submit(@Param() params: ModelNameParams, @Body(PredictBodyPipe) body: PredictBody, @CurrentUser() user: AuthUser): Promise<JobAcceptedDto> {
+  submit(
+    @Param() params: ModelNameParams,
+    @Body(PredictBodyPipe) body: PredictBody,
+    @CurrentUser() user: AuthUser,
+  ): Promise<JobAcceptedDto> {
     return this.jobs.submit(params.name, body.inputs, body.version, user);
   }
 
@@ -41,7 +57,10 @@ export class JobsController {
 
   @Delete('jobs/:id')
   @Auth()
-  @ApiOperation({ summary: 'Cancel a queued or running job (owner or admin): it stops between chunks, the rows done so far stay readable' })
+  @ApiOperation({
+    summary:
+      'Cancel a queued or running job (owner or admin): it stops between chunks, the rows done so far stay readable',
+  })
   @ApiOkResponse({ type: JobStatusDto, description: 'The job, now cancelled' })
   @ApiErrors(400, 404, 409)
   cancel(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser): Promise<JobStatusDto> {
@@ -50,7 +69,9 @@ export class JobsController {
 
   @Get('jobs/:id')
   @Auth()
-  @ApiOperation({ summary: "A job's status and progress (owner or admin); results of large jobs are paginated at /results" })
+  @ApiOperation({
+    summary: "A job's status and progress (owner or admin); results of large jobs are paginated at /results",
+  })
   @ApiOkResponse({ type: JobStatusDto })
   @ApiErrors(400, 404)
   status(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser): Promise<JobStatusDto> {
@@ -62,20 +83,34 @@ export class JobsController {
   @ApiOperation({ summary: "A job's predictions, paginated in row order (owner or admin)" })
   @ApiPageResponse(JobResultRowDto)
   @ApiErrors(400, 404)
-  results(@Param('id', new ParseUUIDPipe()) id: string, @Query() page: PageQueryDto, @CurrentUser() user: AuthUser): Promise<Page<JobResultRowDto>> {
+  results(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() page: PageQueryDto,
+    @CurrentUser() user: AuthUser,
+  ): Promise<Page<JobResultRowDto>> {
     return this.jobs.results(id, user, page);
   }
 
   @Get('jobs/:id/results.ndjson')
   @Auth()
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: "All of a job's predictions streamed as NDJSON in row order, one `{ row, prediction }` per line (owner or admin)" })
+  @ApiOperation({
+    summary:
+      "All of a job's predictions streamed as NDJSON in row order, one `{ row, prediction }` per line (owner or admin)",
+  })
   @ApiOkResponse({
     description: 'One JSON object per line: `{"row":0,"prediction":{...}}`',
-    content: { 'application/x-ndjson': { schema: { type: 'string', description: 'Newline-delimited JSON of JobResultRow objects' } } },
+    content: {
+      'application/x-ndjson': {
+        schema: { type: 'string', description: 'Newline-delimited JSON of JobResultRow objects' },
+      },
+    },
   })
   @ApiErrors(400, 404)
-  async resultsNdjson(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser): Promise<StreamableFile> {
+  async resultsNdjson(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentUser() user: AuthUser,
+  ): Promise<StreamableFile> {
     return new StreamableFile(await this.jobs.resultsNdjson(id, user), { type: 'application/x-ndjson' });
   }
 }

@@ -29,7 +29,14 @@ export interface JobsModuleOptions {
 @Module({})
 export class JobsModule {
   static register(options: JobsModuleOptions): DynamicModule {
-    const common: Provider[] = [JobsService, JobsRepository, JobRunner, { provide: JobProcessor, useExisting: JobRunner }, JobRecovery, JobReconciler];
+    const common: Provider[] = [
+      JobsService,
+      JobsRepository,
+      JobRunner,
+      { provide: JobProcessor, useExisting: JobRunner },
+      JobRecovery,
+      JobReconciler,
+    ];
     if (!options.redisUrl) {
       return {
         module: JobsModule,
@@ -51,7 +58,11 @@ export class JobsModule {
         BullModule.registerQueue({ name: INFERENCE_JOBS_QUEUE }),
       ],
       controllers: options.withRoutes ? [JobsController] : [],
-      providers: [...common, { provide: JobQueue, useClass: BullMqJobQueue }, ...(options.runWorker ? [BullMqJobWorker] : [])],
+      providers: [
+        ...common,
+        { provide: JobQueue, useClass: BullMqJobQueue },
+        ...(options.runWorker ? [BullMqJobWorker] : []),
+      ],
     };
   }
 }

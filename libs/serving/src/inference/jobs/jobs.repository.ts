@@ -55,7 +55,8 @@ export class JobsRepository {
   async createWithChunks(job: InferenceJob, chunks: InferenceJobChunk[]): Promise<void> {
     await this.unitOfWork.run(async (manager) => {
       await manager.insert(InferenceJob, job);
-      for (const batch of batchesBySize(chunks, (chunk) => chunk.jsonLength ?? 0, CHUNK_INSERT_BATCH)) await insertRows(manager, InferenceJobChunk, batch, batch.length);
+      for (const batch of batchesBySize(chunks, (chunk) => chunk.jsonLength ?? 0, CHUNK_INSERT_BATCH))
+        await insertRows(manager, InferenceJobChunk, batch, batch.length);
     });
   }
 
@@ -81,7 +82,11 @@ export class JobsRepository {
     const result = await this.jobs
       .createQueryBuilder()
       .update(InferenceJob)
-      .set({ status: 'cancelled', finishedAt: new Date().toISOString(), updatedAt: updatedAtNow(this.dataSource.manager) })
+      .set({
+        status: 'cancelled',
+        finishedAt: new Date().toISOString(),
+        updatedAt: updatedAtNow(this.dataSource.manager),
+      })
       .where('id = :id AND status IN (:...statuses)', { id, statuses: UNFINISHED_STATUSES })
       .execute();
     return (result.affected ?? 0) > 0;
@@ -94,7 +99,12 @@ export class JobsRepository {
 
   /** Ids of jobs accepted but not finished, oldest first: what the reconciler checks. */
   async findUnfinishedIds(limit: number): Promise<string[]> {
-    const rows = await this.jobs.find({ select: { id: true }, where: { status: In(UNFINISHED_STATUSES) }, order: { createdAt: 'ASC' }, take: limit });
+    const rows = await this.jobs.find({
+      select: { id: true },
+      where: { status: In(UNFINISHED_STATUSES) },
+      order: { createdAt: 'ASC' },
+      take: limit,
+    });
     return rows.map((row) => row.id);
   }
 
@@ -123,7 +133,9 @@ export class JobsRepository {
   }
 
   pendingChunks(jobId: string): Promise<InferenceJobChunk[]> {
-    return this.dataSource.getRepository(InferenceJobChunk).find({ where: { jobId, done: false }, order: { chunkIndex: 'ASC' } });
+    return this.dataSource
+      .getRepository(InferenceJobChunk)
+      .find({ where: { jobId, done: false }, order: { chunkIndex: 'ASC' } });
   }
 
   /**
@@ -137,7 +149,11 @@ export class JobsRepository {
   async completeChunk(chunk: InferenceJobChunk, predictions: unknown[]): Promise<boolean> {
     try {
       await this.unitOfWork.run(async (manager) => {
-        const marked = await manager.update(InferenceJobChunk, { jobId: chunk.jobId, chunkIndex: chunk.chunkIndex, done: false }, { done: true });
+        const marked = await manager.update(
+          InferenceJobChunk,
+          { jobId: chunk.jobId, chunkIndex: chunk.chunkIndex, done: false },
+          { done: true },
+        );
         if ((marked.affected ?? 0) === 0) return;
         const progressed = await manager.update(
           InferenceJob,
@@ -145,10 +161,15 @@ export class JobsRepository {
           { processedRows: () => `processedRows + ${Number(chunk.rowCount)}`, updatedAt: updatedAtNow(manager) },
         );
         if ((progressed.affected ?? 0) === 0) throw new JobNotRunning();
-        const rows = predictions.map((prediction, offset) => ({ jobId: chunk.jobId, rowIndex: chunk.firstRow + offset, prediction }));
+        const rows = predictions.map((prediction, offset) => ({
+          jobId: chunk.jobId,
+          rowIndex: chunk.firstRow + offset,
+          prediction,
+        }));
         // One model's predictions all have the same shape: the first one sizes them all.
         const rowChars = 2 * JSON.stringify(predictions[0] ?? null).length;
-        for (const batch of batchesBySize(rows, () => rowChars, INSERT_BATCH)) await insertRows(manager, InferenceJobResult, batch, batch.length);
+        for (const batch of batchesBySize(rows, () => rowChars, INSERT_BATCH))
+          await insertRows(manager, InferenceJobResult, batch, batch.length);
       });
       return true;
     } catch (error) {
@@ -161,16 +182,25 @@ export class JobsRepository {
   async finish(id: string, outcome: { status: 'succeeded' } | { status: 'failed'; error: string }): Promise<void> {
     await this.jobs.update(
       { id, status: 'running' },
-      { status: outcome.status, error: outcome.status === 'failed' ? outcome.error : null, finishedAt: new Date().toISOString(), updatedAt: updatedAtNow(this.dataSource.manager) },
+      {
+        status: outcome.status,
+        error: outcome.status === 'failed' ? outcome.error : null,
+        finishedAt: new Date().toISOString(),
+        updatedAt: updatedAtNow(this.dataSource.manager),
+      },
     );
   }
 
   results(jobId: string, skip: number, take: number): Promise<InferenceJobResult[]> {
-    return this.dataSource.getRepository(InferenceJobResult).find({ where: { jobId }, order: { rowIndex: 'ASC' }, skip, take });
+    return this.dataSource
+      .getRepository(InferenceJobResult)
+      .find({ where: { jobId }, order: { rowIndex: 'ASC' }, skip, take });
   }
 
   /** The next `take` results after row `afterRow`, by the primary key: a keyset page, cheap at any depth. */
   resultsAfter(jobId: string, afterRow: number, take: number): Promise<InferenceJobResult[]> {
-    return this.dataSource.getRepository(InferenceJobResult).find({ where: { jobId, rowIndex: MoreThan(afterRow) }, order: { rowIndex: 'ASC' }, take });
+    return this.dataSource
+      .getRepository(InferenceJobResult)
+      .find({ where: { jobId, rowIndex: MoreThan(afterRow) }, order: { rowIndex: 'ASC' }, take });
   }
 }

@@ -8,7 +8,14 @@ import { AppConfig } from '@app/config';
 import { ModelVersionResolver } from '../../models/serving/model-version-resolver.js';
 import { callerKey } from '../../models/serving/sticky-split.js';
 import { packRows, splitRows } from '../input-rows.js';
-import { INLINE_RESULT_ROWS, toJobStatus, type JobAcceptedDto, type JobResultRowDto, type JobStatusDto, type ListJobsQueryDto } from './dto/job.dto.js';
+import {
+  INLINE_RESULT_ROWS,
+  toJobStatus,
+  type JobAcceptedDto,
+  type JobResultRowDto,
+  type JobStatusDto,
+  type ListJobsQueryDto,
+} from './dto/job.dto.js';
 import { InferenceJobChunk } from './inference-job-chunk.entity.js';
 import { InferenceJob } from './inference-job.entity.js';
 import { enqueueWithin } from './enqueue-within.js';
@@ -66,7 +73,10 @@ export class JobsService {
 
   async status(id: string, user: AuthUser): Promise<JobStatusDto> {
     const job = await this.visibleJob(id, user);
-    const inline = job.status === 'succeeded' && job.totalRows <= INLINE_RESULT_ROWS ? (await this.jobs.results(id, 0, INLINE_RESULT_ROWS)).map((row) => row.prediction) : undefined;
+    const inline =
+      job.status === 'succeeded' && job.totalRows <= INLINE_RESULT_ROWS
+        ? (await this.jobs.results(id, 0, INLINE_RESULT_ROWS)).map((row) => row.prediction)
+        : undefined;
     return toJobStatus(job, inline);
   }
 
@@ -84,7 +94,11 @@ export class JobsService {
   /** The caller's jobs (an admin's: everyone's), newest first. */
   async list(query: ListJobsQueryDto, user: AuthUser): Promise<Page<JobStatusDto>> {
     const { skip, take } = pageOffset(query);
-    const [jobs, total] = await this.jobs.list({ userId: isAdmin(user) ? undefined : user.id, status: query.status, model: query.model }, skip, take);
+    const [jobs, total] = await this.jobs.list(
+      { userId: isAdmin(user) ? undefined : user.id, status: query.status, model: query.model },
+      skip,
+      take,
+    );
     return toPage(
       jobs.map((job) => toJobStatus(job)),
       total,
@@ -97,7 +111,10 @@ export class JobsService {
     const job = await this.visibleJob(id, user);
     if (!(await this.jobs.cancel(id))) {
       const current = (await this.jobs.findById(id)) ?? job;
-      throw new ConflictError('JOB_ALREADY_FINISHED', `Job '${id}' has already finished (${current.status}) and cannot be cancelled`);
+      throw new ConflictError(
+        'JOB_ALREADY_FINISHED',
+        `Job '${id}' has already finished (${current.status}) and cannot be cancelled`,
+      );
     }
     return toJobStatus((await this.jobs.findById(id)) ?? job);
   }
@@ -143,7 +160,15 @@ export class JobsService {
     let chars = 0;
     const close = () => {
       chunks.push(
-        Object.assign(new InferenceJobChunk(), { jobId, chunkIndex: chunks.length, firstRow: first, rowCount: count, inputs: rows.slice(first, first + count), done: false, jsonLength: chars }),
+        Object.assign(new InferenceJobChunk(), {
+          jobId,
+          chunkIndex: chunks.length,
+          firstRow: first,
+          rowCount: count,
+          inputs: rows.slice(first, first + count),
+          done: false,
+          jsonLength: chars,
+        }),
       );
       first += count;
       count = 0;

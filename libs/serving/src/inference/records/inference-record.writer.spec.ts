@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { MetricsService } from '../../metrics/metrics.service.js';
-import { boundedJson, InferenceRecordWriter, inputHash, MAX_OUTPUT_BYTES, RECORD_CHUNK_ROWS, type NewInferenceRecord } from './inference-record.writer.js';
+import {
+  boundedJson,
+  InferenceRecordWriter,
+  inputHash,
+  MAX_OUTPUT_BYTES,
+  RECORD_CHUNK_ROWS,
+  type NewInferenceRecord,
+} from './inference-record.writer.js';
 import type { InferenceRecordsRepository, NewRecordRow } from './inference-records.repository.js';
 
 /** The repository port replaced: it can be down (a connection error) or reject rows by a predicate. */
@@ -14,7 +21,8 @@ class FakeRecords {
   async insertMany(rows: NewRecordRow[]): Promise<void> {
     this.statements += 1;
     if (this.down) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED' });
-    if (rows.some(this.rejects)) throw Object.assign(new Error("Data too long for column 'output'"), { code: 'ER_DATA_TOO_LONG' });
+    if (rows.some(this.rejects))
+      throw Object.assign(new Error("Data too long for column 'output'"), { code: 'ER_DATA_TOO_LONG' });
     this.rows.push(...rows);
   }
   isConnected(): boolean {
@@ -62,7 +70,16 @@ describe('InferenceRecordWriter', () => {
     await writer.flush();
     expect(records.rows.map((row) => row.latencyMs)).toEqual(Array.from({ length: 450 }, (_, index) => index));
     expect(records.statements).toBe(Math.ceil(450 / RECORD_CHUNK_ROWS));
-    expect(records.rows[0]).toMatchObject({ model: 'm', version: '1', source: 'http', userId: null, success: true, error: null, output: '[{"value":0}]', inputHash: inputHash([0]) });
+    expect(records.rows[0]).toMatchObject({
+      model: 'm',
+      version: '1',
+      source: 'http',
+      userId: null,
+      success: true,
+      error: null,
+      output: '[{"value":0}]',
+      inputHash: inputHash([0]),
+    });
     expect(records.rows[0].createdAt.getTime()).toBeGreaterThanOrEqual(before);
     expect(writer.bufferedCount).toBe(0);
   });
@@ -128,9 +145,22 @@ describe('InferenceRecordWriter', () => {
 
   it('makes every row fit its columns: names, latency, error text', async () => {
     const { records, writer } = make();
-    writer.record(entry(Number.NaN, { model: 'x'.repeat(100), version: 'v'.repeat(100), success: false, error: 'e'.repeat(10_000), output: undefined }));
+    writer.record(
+      entry(Number.NaN, {
+        model: 'x'.repeat(100),
+        version: 'v'.repeat(100),
+        success: false,
+        error: 'e'.repeat(10_000),
+        output: undefined,
+      }),
+    );
     await writer.flush();
-    expect(records.rows[0]).toMatchObject({ model: 'x'.repeat(64), version: 'v'.repeat(64), latencyMs: 0, output: null });
+    expect(records.rows[0]).toMatchObject({
+      model: 'x'.repeat(64),
+      version: 'v'.repeat(64),
+      latencyMs: 0,
+      output: null,
+    });
     expect(records.rows[0].error).toHaveLength(2000);
   });
 
@@ -180,7 +210,9 @@ describe('boundedJson', () => {
   });
 
   it('stays under the byte limit even when 50 entries are too large, and with multi-byte text', () => {
-    const wide = Array.from({ length: 100 }, () => ({ probabilities: Array.from({ length: 1000 }, (_, index) => index / 7) }));
+    const wide = Array.from({ length: 100 }, () => ({
+      probabilities: Array.from({ length: 1000 }, (_, index) => index / 7),
+    }));
     const json = boundedJson(wide);
     expect(bytes(json)).toBeLessThanOrEqual(MAX_OUTPUT_BYTES);
     expect(JSON.parse(json)).toMatchObject({ truncated: true, rows: 100 });

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import canonicalizeModule from 'canonicalize';
 import { WriteBehindBuffer, type WriteBehindDrop, type WriteBehindOptions } from '@app/common';
 import { classifyDbError } from '@app/database';
@@ -70,10 +76,16 @@ export class InferenceRecordWriter implements OnModuleInit, BeforeApplicationShu
   ) {
     const isUnavailable = (error: unknown) => classifyDbError(error) === 'unavailable' || !this.records.isConnected();
     this.buffer = new WriteBehindBuffer<Pending, NewRecordRow>(
-      { prepare: ({ entry, at }) => toRow(entry, at), weigh: (row) => row.output?.length ?? 0, write: (rows) => this.records.insertMany(rows), isUnavailable },
+      {
+        prepare: ({ entry, at }) => toRow(entry, at),
+        weigh: (row) => row.output?.length ?? 0,
+        write: (rows) => this.records.insertMany(rows),
+        isUnavailable,
+      },
       {
         dropped: (drop) => this.drop(drop.count, dropReason(drop)),
-        unavailable: (error, queued) => this.logger.warn(`Database unavailable for inference records (${queued} queued): ${error.message}`),
+        unavailable: (error, queued) =>
+          this.logger.warn(`Database unavailable for inference records (${queued} queued): ${error.message}`),
         recovered: (queued) => this.logger.log(`Database takes inference records again (${queued} still queued)`),
         flushFailed: (error) => this.logger.error(`Inference record flush failed: ${error.message}`),
       },
@@ -124,7 +136,8 @@ export class InferenceRecordWriter implements OnModuleInit, BeforeApplicationShu
 function dropReason(drop: WriteBehindDrop<Pending, NewRecordRow>): string {
   if (drop.cause === 'full') return 'buffer full';
   // E.g. a BigInt or a cycle in the input: that one record cannot be stored.
-  if (drop.cause === 'unpreparable') return `unserialisable record for ${drop.item.entry.model}@${drop.item.entry.version} (${drop.error.message})`;
+  if (drop.cause === 'unpreparable')
+    return `unserialisable record for ${drop.item.entry.model}@${drop.item.entry.version} (${drop.error.message})`;
   return `rejected record for ${drop.row.model}@${drop.row.version} (${drop.error.message})`;
 }
 
@@ -172,4 +185,6 @@ export function boundedJson(output: unknown): string {
   return JSON.stringify({ truncated: true, rows: output.length, head: [] });
 }
 
-const fits = (json: string) => json.length * 3 <= MAX_OUTPUT_BYTES || (json.length <= MAX_OUTPUT_BYTES && Buffer.byteLength(json, 'utf8') <= MAX_OUTPUT_BYTES);
+const fits = (json: string) =>
+  json.length * 3 <= MAX_OUTPUT_BYTES ||
+  (json.length <= MAX_OUTPUT_BYTES && Buffer.byteLength(json, 'utf8') <= MAX_OUTPUT_BYTES);

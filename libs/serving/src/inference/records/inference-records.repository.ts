@@ -9,7 +9,18 @@ import { InferenceRecord } from './inference-record.entity.js';
 export type NewRecordRow = Omit<InferenceRecord, 'id'>;
 
 /** Every column of a record but the generated id, in the order the INSERT lists them. */
-const RECORD_COLUMNS = ['model', 'version', 'source', 'userId', 'inputHash', 'output', 'latencyMs', 'success', 'error', 'createdAt'] as const satisfies readonly (keyof NewRecordRow)[];
+const RECORD_COLUMNS = [
+  'model',
+  'version',
+  'source',
+  'userId',
+  'inputHash',
+  'output',
+  'latencyMs',
+  'success',
+  'error',
+  'createdAt',
+] as const satisfies readonly (keyof NewRecordRow)[];
 
 /** Rows per INSERT statement: the writer's chunks (RECORD_CHUNK_ROWS, 200) fit in one; 10 columns stay far below SQLite's 32 766 parameters. */
 const MAX_ROWS_PER_INSERT = 500;
@@ -49,26 +60,38 @@ export class InferenceRecordsRepository {
   list(filter: RecordFilter, page: PageQueryDto): Promise<[InferenceRecord[], number]> {
     const query = this.filtered(filter);
     const { skip, take } = pageOffset(page);
-    return query.orderBy('record.createdAt', 'DESC').addOrderBy('record.id', 'DESC').skip(skip).take(take).getManyAndCount();
+    return query
+      .orderBy('record.createdAt', 'DESC')
+      .addOrderBy('record.id', 'DESC')
+      .skip(skip)
+      .take(take)
+      .getManyAndCount();
   }
 
   /** Request and error counts per model version, in one GROUP BY. */
   async countsByVersion(filter: RecordFilter): Promise<VersionCounts[]> {
-    const rows: { model: string; version: string; requestCount: string | number; errorCount: string | number }[] = await this.filtered(filter)
-      .select('record.model', 'model')
-      .addSelect('record.version', 'version')
-      .addSelect('COUNT(*)', 'requestCount')
-      .addSelect('SUM(CASE WHEN record.success = :no THEN 1 ELSE 0 END)', 'errorCount')
-      .setParameter('no', false)
-      .groupBy('record.model')
-      .addGroupBy('record.version')
-      .orderBy('record.model', 'ASC')
-      .addOrderBy('record.version', 'ASC')
-      .getRawMany();
+    const rows: { model: string; version: string; requestCount: string | number; errorCount: string | number }[] =
+      await this.filtered(filter)
+        .select('record.model', 'model')
+        .addSelect('record.version', 'version')
+        .addSelect('COUNT(*)', 'requestCount')
+        .addSelect('SUM(CASE WHEN record.success = :no THEN 1 ELSE 0 END)', 'errorCount')
+        .setParameter('no', false)
+        .groupBy('record.model')
+        .addGroupBy('record.version')
+        .orderBy('record.model', 'ASC')
+        .addOrderBy('record.version', 'ASC')
+        .getRawMany();
     return rows.map((row) => {
       const requestCount = Number(row.requestCount);
       const errorCount = Number(row.errorCount ?? 0);
-      return { model: row.model, version: row.version, requestCount, errorCount, successCount: requestCount - errorCount };
+      return {
+        model: row.model,
+        version: row.version,
+        requestCount,
+        errorCount,
+        successCount: requestCount - errorCount,
+      };
     });
   }
 

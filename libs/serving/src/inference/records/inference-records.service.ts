@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { toPage, type Page } from '@app/common';
-import { toRecordDto, type InferenceRecordDto, type ListRecordsQueryDto, type StatsQueryDto, type VersionStatsDto } from './dto/records.dto.js';
+import {
+  toRecordDto,
+  type InferenceRecordDto,
+  type ListRecordsQueryDto,
+  type StatsQueryDto,
+  type VersionStatsDto,
+} from './dto/records.dto.js';
 import { InferenceRecordsRepository } from './inference-records.repository.js';
 
 const PERCENTILES = { p50: 0.5, p95: 0.95, p99: 0.99 } as const;
@@ -25,7 +31,13 @@ export class InferenceRecordsService {
           const rank = Math.max(1, Math.ceil(fraction * counts.successCount)) - 1;
           latencyMs[name] = await this.records.latencyAtRank(counts.model, counts.version, rank, query.since);
         }
-        return { model: counts.model, version: counts.version, requestCount: counts.requestCount, errorCount: counts.errorCount, latencyMs };
+        return {
+          model: counts.model,
+          version: counts.version,
+          requestCount: counts.requestCount,
+          errorCount: counts.errorCount,
+          latencyMs,
+        };
       }),
     );
   }

@@ -2,16 +2,28 @@ import { describe, expect, it } from '@jest/globals';
 import { boundedJson, MAX_OUTPUT_BYTES } from './inference-record.writer.js';
 import { jsonOnce, serializeWithJsonOnce } from './json-once.js';
 
-const predictions = () => Array.from({ length: 64 }, (_, index) => ({ label: index % 2 ? 'anomaly' : 'normal', probabilities: { normal: 0.25 + index / 1000, anomaly: 0.75 - index / 1000 } }));
+const predictions = () =>
+  Array.from({ length: 64 }, (_, index) => ({
+    label: index % 2 ? 'anomaly' : 'normal',
+    probabilities: { normal: 0.25 + index / 1000, anomaly: 0.75 - index / 1000 },
+  }));
 
 describe('jsonOnce and serializeWithJsonOnce', () => {
   it('writes what JSON.stringify writes, for the body and for any other payload', () => {
-    const body = { model: 'm', version: '1', skipped: undefined, predictions: predictions(), latencyMs: 1.25, unicode: 'é "q"' };
+    const body = {
+      model: 'm',
+      version: '1',
+      skipped: undefined,
+      predictions: predictions(),
+      latencyMs: 1.25,
+      unicode: 'é "q"',
+    };
     const serialize = serializeWithJsonOnce(body, 'predictions');
     expect(serialize(body)).toBe(JSON.stringify(body));
     const error = { statusCode: 400, message: 'no' };
     expect(serialize(error)).toBe(JSON.stringify(error));
-    for (const value of [null, 1, 'x', undefined, [1, { a: undefined }]]) expect(jsonOnce(value)).toBe(JSON.stringify(value));
+    for (const value of [null, 1, 'x', undefined, [1, { a: undefined }]])
+      expect(jsonOnce(value)).toBe(JSON.stringify(value));
   });
 
   it('serialises an object once: the log reuses the response text, and keeps its bound', () => {

@@ -15,7 +15,9 @@ const MAX_IN_FLIGHT = 32;
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 const MAX_FRAME_BYTES = 16 * 1024 * 1024;
 
-type Reply = { id: string | number | null; model: string; version: string; predictions: unknown[] } | { id: string | number | null; error: string; details?: FieldError[] };
+type Reply =
+  | { id: string | number | null; model: string; version: string; predictions: unknown[] }
+  | { id: string | number | null; error: string; details?: FieldError[] };
 
 /**
  * Real-time inference over WebSockets. Each text frame `{ id?, model, version?, inputs }` gets
@@ -78,7 +80,8 @@ export class InferenceStreamGateway implements OnGatewayConnection {
       });
       return { id, model: result.model, version: result.version, predictions: result.predictions };
     } catch (error) {
-      if (error instanceof DomainError) return { id, error: error.message, ...(error.details ? { details: error.details } : {}) };
+      if (error instanceof DomainError)
+        return { id, error: error.message, ...(error.details ? { details: error.details } : {}) };
       return this.internalError(id, error);
     }
   }

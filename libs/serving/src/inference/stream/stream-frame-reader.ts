@@ -42,13 +42,17 @@ export class StreamFrameReader {
     } catch {
       return { id: null, error: 'Malformed JSON frame' };
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { id: null, error: 'A frame must be a JSON object { id?, model, version?, inputs }' };
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      return { id: null, error: 'A frame must be a JSON object { id?, model, version?, inputs }' };
     const rawId = (parsed as { id?: unknown }).id;
     const id = typeof rawId === 'string' || typeof rawId === 'number' ? rawId : null;
     // The envelope only: class-transformer would deep-copy `inputs` (up to 16 MB of nested arrays,
     // doubling the heap a frame costs); the rows are checked against the model afterwards anyway.
     const { inputs, ...envelope } = parsed as { inputs?: unknown };
-    const checked = validateAs(StreamFrameDto, { ...envelope, inputs: inputs === undefined || inputs === null ? inputs : true });
+    const checked = validateAs(StreamFrameDto, {
+      ...envelope,
+      inputs: inputs === undefined || inputs === null ? inputs : true,
+    });
     if (!checked.ok) return { id, error: 'Invalid frame', details: checked.details };
     checked.value.inputs = inputs;
     return { id, frame: checked.value };

@@ -1,6 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Length,
+  Min,
+} from 'class-validator';
 import { PageQueryDto, QueryInt } from '@app/common';
 import { API_KEY_SCOPES, type ApiKeyScope } from '@app/http/auth-metadata/auth-user.js';
 
@@ -11,7 +23,12 @@ export class CreateApiKeyDto {
   @Length(1, 100)
   name: string;
 
-  @ApiProperty({ enum: API_KEY_SCOPES, isArray: true, minItems: 1, description: 'No more than the owner has: `admin` only for an admin owner' })
+  @ApiProperty({
+    enum: API_KEY_SCOPES,
+    isArray: true,
+    minItems: 1,
+    description: 'No more than the owner has: `admin` only for an admin owner',
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(API_KEY_SCOPES.length)
@@ -19,12 +36,20 @@ export class CreateApiKeyDto {
   @IsIn(API_KEY_SCOPES, { each: true })
   scopes: ApiKeyScope[];
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'When the key stops working (must be in the future); none: it does not expire' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    description: 'When the key stops working (must be in the future); none: it does not expire',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   expiresAt?: string;
 
-  @ApiPropertyOptional({ type: Number, minimum: 1, description: 'Admins only: the key belongs to this user (e.g. a service account); default the caller' })
+  @ApiPropertyOptional({
+    type: Number,
+    minimum: 1,
+    description: 'Admins only: the key belongs to this user (e.g. a service account); default the caller',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -40,10 +65,17 @@ export class ApiKeyResponseDto {
   @ApiProperty() id: number;
   @ApiProperty() userId: number;
   @ApiProperty() name: string;
-  @ApiProperty({ description: 'The first characters of the key, to recognise it', example: 'ak_Q3k9xT2b' }) prefix: string;
+  @ApiProperty({ description: 'The first characters of the key, to recognise it', example: 'ak_Q3k9xT2b' })
+  prefix: string;
   @ApiProperty({ enum: API_KEY_SCOPES, isArray: true }) scopes: ApiKeyScope[];
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) expiresAt: string | null;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Updated at most once a minute per key' }) lastUsedAt: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'Updated at most once a minute per key',
+  })
+  lastUsedAt: string | null;
   @ApiProperty({ type: String, format: 'date-time' }) createdAt: string;
 }
 

@@ -15,9 +15,16 @@ export class ListJobsQueryDto extends PageQueryDto {
 }
 
 export class JobResultSummaryDto {
-  @ApiProperty({ description: 'Number of predictions (for a cancelled job, the rows done before it stopped)' }) rowCount: number;
-  @ApiProperty({ example: '/api/v1/inference/jobs/6f1c…/results', description: 'Paginated predictions' }) resultsPath: string;
-  @ApiPropertyOptional({ type: 'array', items: PREDICTION_SCHEMA, description: 'Inline when the job has at most 100 rows' }) predictions?: unknown[];
+  @ApiProperty({ description: 'Number of predictions (for a cancelled job, the rows done before it stopped)' })
+  rowCount: number;
+  @ApiProperty({ example: '/api/v1/inference/jobs/6f1c…/results', description: 'Paginated predictions' })
+  resultsPath: string;
+  @ApiPropertyOptional({
+    type: 'array',
+    items: PREDICTION_SCHEMA,
+    description: 'Inline when the job has at most 100 rows',
+  })
+  predictions?: unknown[];
 }
 
 export class JobStatusDto {
@@ -52,8 +59,14 @@ export function toJobStatus(job: InferenceJob, inline?: unknown[]): JobStatusDto
     processedRows: job.processedRows,
     createdAt: job.createdAt.toISOString(),
   };
-  if (job.status === 'cancelled') status.result = { rowCount: job.processedRows, resultsPath: `/api/v1/inference/jobs/${job.id}/results` };
-  if (job.status === 'succeeded') status.result = { rowCount: job.totalRows, resultsPath: `/api/v1/inference/jobs/${job.id}/results`, ...(inline ? { predictions: inline } : {}) };
+  if (job.status === 'cancelled')
+    status.result = { rowCount: job.processedRows, resultsPath: `/api/v1/inference/jobs/${job.id}/results` };
+  if (job.status === 'succeeded')
+    status.result = {
+      rowCount: job.totalRows,
+      resultsPath: `/api/v1/inference/jobs/${job.id}/results`,
+      ...(inline ? { predictions: inline } : {}),
+    };
   if (job.error) status.error = job.error;
   if (job.finishedAt) status.finishedAt = job.finishedAt;
   return status;

@@ -22,7 +22,8 @@ export class InferenceRecordDto {
   @ApiProperty({ enum: RECORD_SOURCES }) source: RecordSource;
   @ApiProperty({ description: 'SHA-256 of the canonical JSON of the inputs' }) inputHash: string;
   @ApiProperty({
-    description: 'The predictions as returned; a large output is summarised as { truncated, rows, head }; null when the call failed',
+    description:
+      'The predictions as returned; a large output is summarised as { truncated, rows, head }; null when the call failed',
     oneOf: [
       { type: 'array', items: {} },
       {
@@ -30,16 +31,27 @@ export class InferenceRecordDto {
         nullable: true,
         required: ['truncated'],
         additionalProperties: false,
-        properties: { truncated: { type: 'boolean', enum: [true] }, rows: { type: 'integer' }, head: { type: 'array', items: {} } },
+        properties: {
+          truncated: { type: 'boolean', enum: [true] },
+          rows: { type: 'integer' },
+          head: { type: 'array', items: {} },
+        },
       },
     ],
   })
   output: unknown;
   @ApiProperty({ description: 'Time of the prediction call in ms (queue + compute)' }) latencyMs: number;
-  @ApiProperty({ type: Number, nullable: true, description: 'The caller; null for calls without a user' }) userId: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'The caller; null for calls without a user' }) userId:
+    number | null;
   @ApiProperty({ description: 'False when the call failed (bad input, model error)' }) success: boolean;
-  @ApiProperty({ type: String, nullable: true, description: 'Why the call failed (success false)' }) error: string | null;
-  @ApiProperty({ type: String, format: 'date-time', description: 'When the prediction was made (not when the buffered record was written)' }) createdAt: string;
+  @ApiProperty({ type: String, nullable: true, description: 'Why the call failed (success false)' }) error:
+    string | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    description: 'When the prediction was made (not when the buffered record was written)',
+  })
+  createdAt: string;
 }
 
 export class LatencyPercentilesDto {
@@ -53,7 +65,8 @@ export class VersionStatsDto {
   @ApiProperty() version: string;
   @ApiProperty() requestCount: number;
   @ApiProperty() errorCount: number;
-  @ApiProperty({ type: LatencyPercentilesDto, description: 'Nearest-rank percentiles over successful requests, in ms' }) latencyMs: LatencyPercentilesDto;
+  @ApiProperty({ type: LatencyPercentilesDto, description: 'Nearest-rank percentiles over successful requests, in ms' })
+  latencyMs: LatencyPercentilesDto;
 }
 
 export function toRecordDto(row: InferenceRecord): InferenceRecordDto {
