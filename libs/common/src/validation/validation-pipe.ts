@@ -1,4 +1,6 @@
 import { ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
+import * as classTransformer from 'class-transformer';
+import * as classValidator from 'class-validator';
 import { ValidationFailedError } from '../errors/domain-error.js';
 import { flattenValidationErrors } from './flatten-validation-errors.js';
 import { isObjectValue, validateAs, validOrThrow, VALIDATOR_OPTIONS } from './validate-as.js';
@@ -21,6 +23,10 @@ class GlobalValidationPipe extends ValidationPipe {
 export function createValidationPipe(): ValidationPipe {
   return new GlobalValidationPipe({
     ...VALIDATOR_OPTIONS,
+    // Handed over rather than loaded by name: Nest's lazy `loadPackage` yields a module without
+    // `plainToInstance` inside the esbuild bundle, and every non-object body answered 500 there.
+    transformerPackage: classTransformer,
+    validatorPackage: classValidator,
     transform: true,
     transformOptions: { enableImplicitConversion: false },
     exceptionFactory: (errors) => new ValidationFailedError(flattenValidationErrors(errors)),
