@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import WebSocket from 'ws';
 import { bearer, createTestApp, expectErrorShape, type TestApp } from '../helpers/test-app.js';
@@ -26,8 +25,7 @@ describe('API keys', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ STREAM_AUTH_RECHECK_MS: '200' });
-    await t.app.listen(0, '127.0.0.1');
-    base = `ws://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}/api/v1/inference/stream`;
+    base = `${t.baseUrl.replace(/^http/, 'ws')}/api/v1/inference/stream`;
   });
   afterAll(() => t.close());
 

@@ -42,9 +42,7 @@ describe('HTTP waits on clients are bounded', () => {
       HTTP_CONNECTION_TIMEOUT_MS: '5000',
       HTTP_KEEP_ALIVE_TIMEOUT_MS: '1000',
     });
-    const server = t.app.getHttpServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    port = (server.address() as AddressInfo).port;
+    port = Number(new URL(t.baseUrl).port);
   });
   afterAll(() => t.close());
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { processEnvironment, startApi, type RunningProcess } from '../helpers/app-process.js';
 import { writeModuleProbe } from '../helpers/module-probe.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createInProcessApp, type InProcessApp } from '../helpers/in-process-app.js';
 import { ADMIN } from '../helpers/test-constants.js';
 import { createTestDatabase, type TestDatabase } from '../setup/test-database.js';
 
@@ -18,7 +18,7 @@ describe('the bundled API (dist/bundle/api.mjs)', () => {
   let work: string;
   let modules: string;
   let api: RunningProcess;
-  let inProcess: TestApp;
+  let inProcess: InProcessApp;
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -29,7 +29,7 @@ describe('the bundled API (dist/bundle/api.mjs)', () => {
         NODE_OPTIONS: `--import ${writeModuleProbe(work, modules)}`,
       }),
     );
-    inProcess = await createTestApp();
+    inProcess = await createInProcessApp();
   }, 120_000);
 
   afterAll(async () => {

@@ -5,8 +5,11 @@ import {
   InferenceRecordsRepository,
   type NewRecordRow,
 } from '@app/serving/inference/records/inference-records.repository.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createInProcessApp, type InProcessApp } from '../helpers/in-process-app.js';
 import { testEngine } from '../setup/test-database.js';
+
+// In-process (createInProcessApp), not the shipped bundle: it drives InferenceRecordsRepository directly to compare
+// two INSERT paths row by row.
 
 /**
  * The prediction log's INSERT is prebuilt text with bound values (PrebuiltInsert), not TypeORM's
@@ -14,11 +17,11 @@ import { testEngine } from '../setup/test-database.js';
  * column by column as the database returns them, on the engine under test (SQLite and MariaDB).
  */
 describe('the prediction log INSERT', () => {
-  let t: TestApp;
+  let t: InProcessApp;
   let repository: InferenceRecordsRepository;
 
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createInProcessApp();
     repository = t.app.get(InferenceRecordsRepository);
   });
   afterAll(() => t?.close());

@@ -1,15 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { InferenceRecordWriter } from '@app/serving/inference/records/inference-record.writer.js';
-import { bearer, createTestApp, expectErrorShape, type TestApp } from '../helpers/test-app.js';
+import { createInProcessApp, type InProcessApp } from '../helpers/in-process-app.js';
+import { bearer, expectErrorShape } from '../helpers/test-app.js';
+
+// In-process (createInProcessApp), not the shipped bundle: it records through InferenceRecordWriter and flushes it on
+// demand, and closes an app under a pending write.
 
 describe('inference records and stats', () => {
-  let t: TestApp;
+  let t: InProcessApp;
   let writer: InferenceRecordWriter;
   const admin = () => bearer(t.adminToken);
   const count = async () => Number((await t.dataSource.query('SELECT COUNT(*) AS n FROM inference_records'))[0].n);
 
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createInProcessApp();
     writer = t.app.get(InferenceRecordWriter);
   });
   afterAll(() => t.close());
@@ -291,19 +295,17 @@ describe('inference records and stats', () => {
   });
 
   it('flushes buffered records when the app shuts down', async () => {
-    const other = await createTestApp();
-    other.app
-      .get(InferenceRecordWriter)
-      .record({
-        model: 'shutdown',
-        version: '1',
-        source: 'http',
-        userId: null,
-        input: [1],
-        output: [1],
-        latencyMs: 1,
-        success: true,
-      });
+    const other = await createInProcessApp();
+    other.app.get(InferenceRecordWriter).record({
+      model: 'shutdown',
+      version: '1',
+      source: 'http',
+      userId: null,
+      input: [1],
+      output: [1],
+      latencyMs: 1,
+      success: true,
+    });
     const dataSource = other.dataSource;
     const { DataSource } = await import('typeorm');
     const options = dataSource.options;

@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import * as fc from 'fast-check';
 import { dateForm, ingestBodyText, predictBodyText, queryValue } from '../helpers/hostile-arbitraries.js';
@@ -64,8 +63,7 @@ describe('no input makes the server fail (property-based)', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    await t.app.listen(0, '127.0.0.1');
-    streamUrl = `ws://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}/api/v1/inference/stream`;
+    streamUrl = `${t.baseUrl.replace(/^http/, 'ws')}/api/v1/inference/stream`;
     token = (await t.customer()).token;
   });
   afterAll(() => t.close());

@@ -7,8 +7,12 @@ import { InferenceJobChunk } from '@app/serving/inference/jobs/inference-job-chu
 import { InferenceJob } from '@app/serving/inference/jobs/inference-job.entity.js';
 import { JobReconciler } from '@app/serving/inference/jobs/job-reconciler.service.js';
 import { JobsRepository } from '@app/serving/inference/jobs/jobs.repository.js';
-import { bearer, createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createInProcessApp, type InProcessApp } from '../helpers/in-process-app.js';
+import { bearer } from '../helpers/test-app.js';
 import { waitFor } from '../helpers/wait-for.js';
+
+// In-process (createInProcessApp), not the shipped bundle: it plants a lost job with JobsRepository and calls
+// JobReconciler.reconcile() and the BullMQ queue directly.
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ROWS = [
@@ -26,11 +30,11 @@ describe.each([
   ['in-process', {}],
   ['bullmq', { REDIS_URL, REDIS_PREFIX: `test-${randomBytes(4).toString('hex')}` }],
 ])('job reconciler (%s queue)', (queueKind, env: Record<string, string>) => {
-  let t: TestApp;
+  let t: InProcessApp;
   let owner: { token: string; id: number };
 
   beforeAll(async () => {
-    t = await createTestApp({ ...env, JOB_RECONCILE_INTERVAL_MS: '300' });
+    t = await createInProcessApp({ ...env, JOB_RECONCILE_INTERVAL_MS: '300' });
     owner = await t.customer();
   });
   afterAll(() => t.close());

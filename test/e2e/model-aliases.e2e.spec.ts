@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { attachUpload, sensorArtifact, sensorFields } from '../helpers/model-files.js';
 import { bearer, createTestApp, expectErrorShape, type TestApp } from '../helpers/test-app.js';
@@ -28,8 +27,7 @@ describe('model aliases', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ MODEL_SYNC_INTERVAL_MS: '300' });
-    await t.app.listen(0, '127.0.0.1');
-    wsBase = `ws://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}/api/v1/inference/stream`;
+    wsBase = `${t.baseUrl.replace(/^http/, 'ws')}/api/v1/inference/stream`;
     user = await t.customer();
     const artifact = sensorArtifact();
     for (const version of ['2.0.0', '3.0.0'])

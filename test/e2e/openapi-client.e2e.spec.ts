@@ -1,5 +1,4 @@
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -26,8 +25,7 @@ describe('the OpenAPI document as frontend teams use it', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    await t.app.listen(0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    baseUrl = t.baseUrl;
     work = mkdtempSync(join(tmpdir(), 'app_test_client_'));
     document = (await t.http().get('/docs-json').expect(200)).body;
   });

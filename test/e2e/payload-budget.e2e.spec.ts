@@ -2,9 +2,13 @@ import { connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PayloadBudget } from '@app/config';
-import { bearer, createTestApp, expectErrorShape, type TestApp } from '../helpers/test-app.js';
+import { createInProcessApp, type InProcessApp } from '../helpers/in-process-app.js';
+import { bearer, expectErrorShape } from '../helpers/test-app.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { connectStream } from '../helpers/ws-client.js';
+
+// In-process (createInProcessApp), not the shipped bundle: it reads the PayloadBudget provider's held bytes to prove
+// the budget is returned.
 
 const PREDICT = '/api/v1/inference/sensor-anomaly/predict';
 /** About 13 KB as a frame: more than the 64 KB budget has left while 60 KB are held. */
@@ -17,13 +21,13 @@ const rowsOfBytes = (bytes: number) =>
  * that does not fit is answered 503 with Retry-After before its body is read; small ones pass.
  */
 describe('payload budget for large bodies and frames', () => {
-  let t: TestApp;
+  let t: InProcessApp;
   let token: string;
   let port: number;
   let budget: PayloadBudget;
 
   beforeAll(async () => {
-    t = await createTestApp({ LARGE_BODY_THRESHOLD: '1kb', LARGE_BODY_BUDGET: '64kb' });
+    t = await createInProcessApp({ LARGE_BODY_THRESHOLD: '1kb', LARGE_BODY_BUDGET: '64kb' });
     await t.app.listen(0, '127.0.0.1');
     port = (t.app.getHttpServer().address() as AddressInfo).port;
     budget = t.app.get(PayloadBudget);

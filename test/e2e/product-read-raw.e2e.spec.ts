@@ -8,8 +8,12 @@ import { ProductReadRepository } from '../../apps/api/src/products/product-read.
 import { TagsRepository } from '../../apps/api/src/tags/tags.repository.js';
 import { QueryBuilderProductRead } from '../helpers/query-builder-product-read.js';
 import { countSqlitePrepares, recordStatements } from '../helpers/statements.js';
-import { bearer, createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createInProcessApp, type InProcessApp } from '../helpers/in-process-app.js';
+import { bearer } from '../helpers/test-app.js';
 import { testEngine } from '../setup/test-database.js';
+
+// In-process (createInProcessApp), not the shipped bundle: it compares ProductReadRepository with the query-builder
+// read it replaced, entity by entity.
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 60);
 
@@ -31,7 +35,7 @@ const TAG_ORDER = {
  * and over HTTP as admin and anonymous, on the engine under test (SQLite and MariaDB).
  */
 describe('the single-product read as prebuilt SQL', () => {
-  let t: TestApp;
+  let t: InProcessApp;
   let fresh: ProductReadRepository;
   let old: QueryBuilderProductRead;
   let categories: number[];
@@ -40,7 +44,7 @@ describe('the single-product read as prebuilt SQL', () => {
   const admin = () => bearer(t.adminToken);
 
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createInProcessApp();
     fresh = t.app.get(ProductReadRepository);
     old = new QueryBuilderProductRead(t.dataSource, t.app.get(TagsRepository));
     const parent = (await t.http().post('/api/v1/categories').set(admin()).send({ name: 'Read Parent' }).expect(201))

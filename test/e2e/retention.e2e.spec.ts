@@ -2,14 +2,18 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { RetentionService, type PurgeOutcome } from '../../apps/api/src/retention/retention.service.js';
-import { bearer, createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createInProcessApp, type InProcessApp } from '../helpers/in-process-app.js';
+import { bearer } from '../helpers/test-app.js';
 import { waitFor } from '../helpers/wait-for.js';
+
+// In-process (createInProcessApp), not the shipped bundle: it runs RetentionService.purge() and reads its outcome (the
+// purge CLI covers the process path).
 
 const OLD = '2020-01-01 00:00:00';
 const OLD_ISO = '2020-01-01T00:00:00.000Z';
 
 describe('retention purge', () => {
-  let t: TestApp;
+  let t: InProcessApp;
   let customer: { token: string; id: number };
   const count = async (sql: string, parameters: unknown[] = []) =>
     Number((await t.dataSource.query(sql, parameters))[0].n);
@@ -32,7 +36,7 @@ describe('retention purge', () => {
   }
 
   beforeAll(async () => {
-    t = await createTestApp({
+    t = await createInProcessApp({
       RETENTION_RECORDS_DAYS: '7',
       RETENTION_READINGS_DAYS: '7',
       RETENTION_JOBS_DAYS: '7',

@@ -4,7 +4,11 @@ import { SqlTextCache } from '@app/database';
 import { ProductsRepository, type ProductFilter } from '../../apps/api/src/products/products.repository.js';
 import { TagsRepository } from '../../apps/api/src/tags/tags.repository.js';
 import { QueryBuilderProductRead } from '../helpers/query-builder-product-read.js';
-import { bearer, createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createInProcessApp, type InProcessApp } from '../helpers/in-process-app.js';
+import { bearer } from '../helpers/test-app.js';
+
+// In-process (createInProcessApp), not the shipped bundle: it checks ProductsRepository's cached SQL text against
+// freshly built text.
 
 interface Reuse {
   shape: string;
@@ -19,7 +23,7 @@ interface Reuse {
  * apart as they go (true/false, one tag or another, LIKE wildcards), on the engine under test.
  */
 describe('SqlTextCache on the product reads', () => {
-  let t: TestApp;
+  let t: InProcessApp;
   let repository: ProductsRepository;
   let singleRead: QueryBuilderProductRead;
   const reuses: Reuse[] = [];
@@ -39,7 +43,7 @@ describe('SqlTextCache on the product reads', () => {
       reuses.push({ shape, fresh, cached: reused.getQuery() });
       return reused;
     };
-    t = await createTestApp();
+    t = await createInProcessApp();
     repository = t.app.get(ProductsRepository);
     singleRead = new QueryBuilderProductRead(t.dataSource, t.app.get(TagsRepository));
     const admin = bearer(t.adminToken);

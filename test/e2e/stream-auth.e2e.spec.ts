@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import jwt from 'jsonwebtoken';
 import WebSocket from 'ws';
@@ -23,8 +22,7 @@ describe('WS stream: re-checked tokens and per-user caps', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ STREAM_AUTH_RECHECK_MS: '200', STREAM_MAX_SOCKETS_PER_USER: '2' });
-    await t.app.listen(0, '127.0.0.1');
-    base = `ws://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}/api/v1/inference/stream`;
+    base = `${t.baseUrl.replace(/^http/, 'ws')}/api/v1/inference/stream`;
   });
   afterAll(() => t.close());
 

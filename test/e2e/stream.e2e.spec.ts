@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import WebSocket from 'ws';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
@@ -20,9 +19,7 @@ describe('WS /api/v1/inference/stream', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    await t.app.listen(0, '127.0.0.1');
-    const { port } = t.app.getHttpServer().address() as AddressInfo;
-    base = `ws://127.0.0.1:${port}/api/v1/inference/stream`;
+    base = `${t.baseUrl.replace(/^http/, 'ws')}/api/v1/inference/stream`;
     token = (await t.customer()).token;
   });
   afterAll(() => t.close());

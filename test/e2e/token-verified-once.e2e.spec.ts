@@ -1,7 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { JwtService } from '@nestjs/jwt';
-import { bearer, createTestApp, TEST_JWT_SECRET, type TestApp } from '../helpers/test-app.js';
+import { createInProcessApp, type InProcessApp } from '../helpers/in-process-app.js';
+import { bearer, TEST_JWT_SECRET } from '../helpers/test-app.js';
+
+// In-process (createInProcessApp), not the shipped bundle: it counts JwtService's signature checks per request.
 
 /** An HS256 token with any claims and times, signed with any secret. */
 function signToken(claims: Record<string, unknown>, secret: string, expiresInSeconds = 600): string {
@@ -19,12 +22,12 @@ function signToken(claims: Record<string, unknown>, secret: string, expiresInSec
  * its request by address, never by the user it names.
  */
 describe('a JWT verified once per request', () => {
-  let t: TestApp;
+  let t: InProcessApp;
   let verifications = 0;
   const me = (token: string) => t.http().get('/api/v1/auth/me').set(bearer(token));
 
   beforeAll(async () => {
-    t = await createTestApp({
+    t = await createInProcessApp({
       RATE_LIMIT_MAX: '8',
       RATE_LIMIT_USER_MAX: '1000',
       LOGIN_RATE_LIMIT_MAX: '1000',

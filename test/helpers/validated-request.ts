@@ -15,6 +15,30 @@ interface ResponseLike {
   headers: Record<string, string | undefined>;
 }
 
+export interface ValidationOptions {
+  /**
+   * A 5xx fails the request unless the test says it expects one (a dependency cut on purpose, a
+   * deadline passed): `t.http({ serverErrors: 'expected' })`. Documented or not, a server error the
+   * test did not ask for is a bug.
+   */
+  serverErrors?: 'expected';
+}
+
+/** The failure for an unexpected 5xx, or undefined. */
+export function unexpectedServerError(
+  method: string,
+  url: string,
+  status: number,
+  text: string,
+  options: ValidationOptions = {},
+): string | undefined {
+  if (status < 500 || options.serverErrors === 'expected') return undefined;
+  return (
+    `${method.toUpperCase()} ${url} answered ${status}, and this test did not say it expects a server error ` +
+    `(pass { serverErrors: 'expected' } if it does)\n  body: ${text.slice(0, 600)}`
+  );
+}
+
 /** One document per target (a base URL or a server), loaded at its first answer. */
 const loaded = new Map<string | Server, Promise<OpenApiResponseValidator>>();
 
@@ -33,7 +57,11 @@ export async function loadValidator(baseUrlOrServer: string | Server): Promise<O
  * `.expect()`, with the operation, the status and ajv's errors in the message. The check reads the
  * bytes the client received (`res.text`), so it sees exactly what a client sees.
  */
-export function validatedRequest(target: string | Server, validator?: OpenApiResponseValidator): Agent {
+export function validatedRequest(
+  target: string | Server,
+  validator?: OpenApiResponseValidator,
+  options: ValidationOptions = {},
+): Agent {
   let loading = validator ? Promise.resolve(validator) : loaded.get(target);
   const agent = request(target);
   const wrapped = { ...agent } as Agent;
@@ -44,6 +72,8 @@ export function validatedRequest(target: string | Server, validator?: OpenApiRes
       test.assert = (error, response, done) =>
         assert(error, response, (ownError, result) => {
           if (ownError || !response || !done) return done?.(ownError, result);
+          const serverError = unexpectedServerError(method, url, response.status, response.text ?? '', options);
+          if (serverError) return done(new Error(serverError), result);
           if (!loading) loaded.set(target, (loading = loadValidator(target)));
           loading.then(
             (loaded) => {
@@ -68,26 +98,25 @@ export function validatedRequest(target: string | Server, validator?: OpenApiRes
 }
 
 /**
- * A `fetch` that checks each answer like validatedRequest does, for clients written against
- * fetch (the typed-client flow). It reads a clone, so the caller still gets the whole body.
+ * A `fetch` that checks each answer like validatedRequest does (the document, and no unexpected 5xx),
+ * for clients written against fetch (the typed-client flow). It reads a clone, so the caller still
+ * gets the whole body; mismatches are collected in `failures`.
  */
 export function validatingFetch(
   validator: OpenApiResponseValidator,
   failures: string[],
   plainFetch: typeof fetch = fetch,
+  options: ValidationOptions = {},
 ): typeof fetch {
   return async (input, init) => {
     const response = await plainFetch(input, init);
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
     const text = await response.clone().text();
-    const mismatch = validator.check({
-      method,
-      url,
-      status: response.status,
-      contentType: response.headers.get('content-type') ?? undefined,
-      text,
-    });
+    const contentType = response.headers.get('content-type') ?? undefined;
+    const mismatch =
+      unexpectedServerError(method, url, response.status, text, options) ??
+      validator.check({ method, url, status: response.status, contentType, text });
     if (mismatch) failures.push(mismatch);
     return response;
   };
@@ -97,14 +126,19 @@ const byOrigin = new Map<string, Promise<OpenApiResponseValidator>>();
 
 /**
  * `fetch` for tests that talk to real app processes: each answer is checked against the document
- * its server serves (loaded once per origin), and a mismatch rejects with the validator's message.
+ * its server serves (loaded once per origin), and a mismatch or an unexpected 5xx rejects with the
+ * validator's message.
  */
-export const checkedFetch: typeof fetch = async (input, init) => {
-  const { origin } = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
-  let loading = byOrigin.get(origin);
-  if (!loading) byOrigin.set(origin, (loading = loadValidator(origin)));
-  const failures: string[] = [];
-  const response = await validatingFetch(await loading, failures)(input, init);
-  if (failures.length > 0) throw new Error(failures.join('\n'));
-  return response;
-};
+export function checkedFetchWith(options: ValidationOptions = {}): typeof fetch {
+  return async (input, init) => {
+    const { origin } = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    let loading = byOrigin.get(origin);
+    if (!loading) byOrigin.set(origin, (loading = loadValidator(origin)));
+    const failures: string[] = [];
+    const response = await validatingFetch(await loading, failures, fetch, options)(input, init);
+    if (failures.length > 0) throw new Error(failures.join('\n'));
+    return response;
+  };
+}
+
+export const checkedFetch: typeof fetch = checkedFetchWith();

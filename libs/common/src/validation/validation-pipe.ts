@@ -7,13 +7,19 @@ import { isObjectValue, validateAs, validOrThrow, VALIDATOR_OPTIONS } from './va
 
 /**
  * The app's global pipe. A JSON object for a DTO class (nearly every body and query) goes through
- * validateAs, like every other validated value. The rest stays with Nest's ValidationPipe, built
- * from the same options: primitive params (`'5'` turned into 5 before ParseIntPipe), a missing body
- * (validated as `{}`), or an array or primitive sent where a DTO is expected (its stand-in and
- * "object is expected"), so those 400s stay what they were.
+ * validateAs, like every other validated value; a DTO body that is missing or not an object is a 400
+ * of its own. The rest stays with Nest's ValidationPipe, built from the same options: primitive
+ * params (`'5'` turned into 5 before ParseIntPipe) and a missing query (validated as `{}`).
  */
 class GlobalValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && metadata.metatype && this.toValidate(metadata)) {
+      // A DTO body is a JSON object (the document marks it required): a missing one is refused here,
+      // an array or primitive by validateAs, before any field rule runs.
+      if (value === undefined)
+        throw new ValidationFailedError([{ field: 'body', message: 'a JSON object body is required' }]);
+      return validOrThrow(validateAs(metadata.metatype as new () => object, value));
+    }
     if (metadata.metatype && isObjectValue(value) && this.toValidate(metadata))
       return validOrThrow(validateAs(metadata.metatype as new () => object, value));
     return super.transform(value, metadata);
