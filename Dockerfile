@@ -1,6 +1,6 @@
 # Production image for the API and the worker (same image, different command).
 # Node 26, the Active LTS line (Node 20 reached end of life in April 2026); the project also runs
-# and is tested on Node 20.19+ and 24.22+ (README, "Two commands on a fresh machine").
+# and is tested on Node 20.19+ and 24.22+ (docs/operations.md, "Runtime versions").
 # better-sqlite3 12.x derives from node::ObjectWrap, whose header-only code gained environment
 # cleanup hooks in Node 24.19 (nodejs/node#63642) before the runtime kept the list those need
 # (#63985, in 24.22.0 and 26.4.0): on 24.19-24.21 a statement collected outside a JavaScript

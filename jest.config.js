@@ -1,4 +1,4 @@
-// Jest runs the compiled ES modules (see README, "Why tests run on compiled output"): NestJS 12 ships
+// Jest runs the compiled ES modules (docs/design-notes.md, "Why tests run on compiled output"): NestJS 12 ships
 // as ES modules only, and native ESM mode needs no rewriting of third-party code.
 // BUILD_DIR lets parallel work build into its own folder; CI uses dist/.
 const buildDir = process.env.BUILD_DIR ?? 'dist';

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The README's ops commands, exactly as written, from a production-only install of the built output
-# (`npm ci --omit=dev`: no tsx, no TypeScript), against a fresh MariaDB database; then the schema
+# The ops commands of docs/operations.md, exactly as written, from a production-only install of the
+# built output (`npm ci --omit=dev`: no tsx, no TypeScript), against a fresh MariaDB database; then the schema
 # they leave is checked: every migration applied, no drift between entities and schema, and the
 # same tables and columns as the source checkout's command builds. Needs `npm run build` first.
 # Usage: bash .ci/prod-migrations.sh   (TEST_MARIADB_URL, default mariadb://root@127.0.0.1:3306)
@@ -34,7 +34,7 @@ for dev in tsx jest tsc-alias @nestjs/cli; do
   if [ -e "$work/app/node_modules/$dev" ]; then echo "FAIL: dev dependency $dev in the production install"; exit 1; fi
 done
 
-echo "--- README (built image / output): npx typeorm migration:run -d dist/ormconfig.js"
+echo "--- docs/operations.md (built image / output): npx typeorm migration:run -d dist/ormconfig.js"
 cd "$work/app"
 export DATABASE_URL="$server/$prod_db"
 npx typeorm migration:run -d dist/ormconfig.js > "$work/run.log" 2>&1 || { cat "$work/run.log"; exit 1; }
@@ -49,7 +49,7 @@ fi
 npx typeorm migration:generate "$work/drift" -d dist/ormconfig.js --check --dr
 unset DATABASE_URL
 
-echo "--- README (source checkout): npm run migration:run"
+echo "--- docs/operations.md (source checkout): npm run migration:run"
 cd "$source_dir"
 DATABASE_URL="$server/$source_db" npm run --silent migration:run > "$work/source.log" 2>&1 || { cat "$work/source.log"; exit 1; }
 

@@ -5,7 +5,7 @@ import { trustProxyOf, validateEnvironment, type EnvironmentVariables } from '@a
 
 /**
  * The HTTP platform: Fastify rather than Express. On the 2-core target machine the product routes
- * roughly doubled on Fastify (bench/commerce.ts; the README has the figures).
+ * roughly doubled on Fastify (bench/commerce.ts; docs/benchmarks.md has the figures).
  */
 export function createHttpAdapter(
   env: EnvironmentVariables = validateEnvironment(process.env, { quiet: true }),
