@@ -3,6 +3,9 @@ import WebSocket from 'ws';
 import { bearer, createTestApp, expectErrorShape, type TestApp } from '../helpers/test-app.js';
 import { waitFor } from '../helpers/wait-for.js';
 
+// WebSocket calls (API keys on the WebSocket stream) are not checked against the OpenAPI document, which describes HTTP only;
+// every HTTP call here goes through t.http(), which is.
+
 const READING = { temperature: 21, humidity: 45, pressure: 1012 };
 const FRAME = JSON.stringify({ id: 'k', model: 'sensor-anomaly', inputs: [READING] });
 

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -10,6 +10,7 @@ import { processEnvironment, startApi, type RunningProcess } from '../helpers/ap
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { ADMIN } from '../helpers/test-constants.js';
 import { createTestDatabase, type TestDatabase } from '../setup/test-database.js';
+import { checkedFetch } from '../helpers/validated-request.js';
 
 const READING = [21.5, 45, 1012];
 
@@ -93,14 +94,14 @@ describe('shutdown deadline', () => {
       }),
     );
     const { port } = new URL(api.baseUrl!);
-    const login = await fetch(`${api.baseUrl}/api/v1/auth/token`, {
+    const login = await checkedFetch(`${api.baseUrl}/api/v1/auth/token`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password }),
     });
     const { access_token: token } = (await login.json()) as { access_token: string };
 
-    const predicted = await fetch(`${api.baseUrl}/api/v1/inference/sensor-anomaly/predict`, {
+    const predicted = await checkedFetch(`${api.baseUrl}/api/v1/inference/sensor-anomaly/predict`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
       body: JSON.stringify({ inputs: [READING] }),

@@ -7,6 +7,7 @@ import { writeModuleProbe } from '../helpers/module-probe.js';
 import { createInProcessApp, type InProcessApp } from '../helpers/in-process-app.js';
 import { ADMIN } from '../helpers/test-constants.js';
 import { createTestDatabase, type TestDatabase } from '../setup/test-database.js';
+import { checkedFetch } from '../helpers/validated-request.js';
 
 /**
  * The bundled API (scripts/bundle.ts, what start:prod and the image run) is the app built from the
@@ -40,6 +41,7 @@ describe('the bundled API (dist/bundle/api.mjs)', () => {
   });
 
   it('serves the OpenAPI document the modules describe', async () => {
+    // Raw fetch: this is the document itself, compared whole below.
     const bundled = (await (await fetch(`${api.baseUrl}/docs-json`)).json()) as Record<string, unknown>;
     const built = (await inProcess.http().get('/docs-json').expect(200)).body as Record<string, unknown>;
     expect(Object.keys(bundled.paths as object).length).toBeGreaterThan(50);
@@ -48,7 +50,7 @@ describe('the bundled API (dist/bundle/api.mjs)', () => {
 
   it('answers a login, a product write and read, and a prediction as the modules do', async () => {
     const post = (path: string, body: unknown, token?: string) =>
-      fetch(`${api.baseUrl}/api/v1${path}`, {
+      checkedFetch(`${api.baseUrl}/api/v1${path}`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
         body: JSON.stringify(body),
@@ -60,7 +62,7 @@ describe('the bundled API (dist/bundle/api.mjs)', () => {
     const created = await post('/products', product, token);
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: number };
-    const read = (await (await fetch(`${api.baseUrl}/api/v1/products/${id}`)).json()) as Record<string, unknown>;
+    const read = (await (await checkedFetch(`${api.baseUrl}/api/v1/products/${id}`)).json()) as Record<string, unknown>;
     expect(read).toMatchObject({
       id,
       name: product.name,

@@ -6,6 +6,7 @@ import { processEnvironment, startApi, type RunningProcess } from '../helpers/ap
 import { ADMIN } from '../helpers/test-app.js';
 import { connectStream } from '../helpers/ws-client.js';
 import { createTestDatabase, type TestDatabase } from '../setup/test-database.js';
+import { checkedFetch } from '../helpers/validated-request.js';
 
 const deepArray = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
 const deepObject = (levels: number) => '{"a":'.repeat(levels) + '1' + '}'.repeat(levels);
@@ -20,9 +21,10 @@ describe('hostile input cannot stop the process', () => {
   let modelsDir: string;
   let api: RunningProcess;
   let token: string;
+  // Raw fetch: polls a process that may have died (no answer is an answer here).
   const health = async () => (await fetch(`${api.baseUrl}/health`).catch(() => undefined))?.status;
   const post = (path: string, body: string) =>
-    fetch(`${api.baseUrl}${path}`, {
+    checkedFetch(`${api.baseUrl}${path}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
       body,
@@ -32,7 +34,7 @@ describe('hostile input cannot stop the process', () => {
     database = await createTestDatabase();
     modelsDir = mkdtempSync(join(tmpdir(), 'app_test_models_'));
     api = await startApi(processEnvironment(database.url, modelsDir, { INFERENCE_BACKEND: 'wasm' }));
-    const login = await fetch(`${api.baseUrl}/api/v1/auth/token`, {
+    const login = await checkedFetch(`${api.baseUrl}/api/v1/auth/token`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password }),

@@ -4,6 +4,9 @@ import { dateForm, ingestBodyText, predictBodyText, queryValue } from '../helper
 import { bearer, createTestApp, type TestApp } from '../helpers/test-app.js';
 import { connectStream } from '../helpers/ws-client.js';
 
+// WebSocket calls (hostile stream frames) are not checked against the OpenAPI document, which describes HTTP only;
+// every HTTP call here goes through t.http(), which is.
+
 /** Bounded runs: each property is about 100–150 requests over HTTP against the real app. */
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 120);
 

@@ -4,6 +4,9 @@ import { bearer, createTestApp, expectErrorShape, type TestApp } from '../helper
 import { waitFor } from '../helpers/wait-for.js';
 import { connectStream } from '../helpers/ws-client.js';
 
+// WebSocket calls (aliases over the stream) are not checked against the OpenAPI document, which describes HTTP only;
+// every HTTP call here goes through t.http(), which is.
+
 const ROW = { temperature: 21, humidity: 45, pressure: 1012 };
 
 /**

@@ -6,6 +6,7 @@ import { processEnvironment, startApi, startApiAlive, type RunningProcess } from
 import { ADMIN } from '../helpers/test-app.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { createTestDatabase, type TestDatabase } from '../setup/test-database.js';
+import { checkedFetch } from '../helpers/validated-request.js';
 
 /**
  * One replica that cannot load a deployed version (its model store lacks the artifact) reports
@@ -40,7 +41,7 @@ describe('a replica with a missing artifact', () => {
   });
 
   const json = async (process: RunningProcess, path: string, init: RequestInit = {}) => {
-    const response = await fetch(`${process.baseUrl}${path}`, init);
+    const response = await checkedFetch(`${process.baseUrl}${path}`, init);
     return { status: response.status, body: (await response.json()) as Record<string, any> };
   };
   const tokenOf = async (process: RunningProcess) =>
@@ -79,7 +80,7 @@ describe('a replica with a missing artifact', () => {
       retryAt: expect.any(String),
     });
     expect(notReady.body.checks.database.status).toBe('up');
-    const metrics = await (await fetch(`${broken.baseUrl}/metrics`)).text();
+    const metrics = await (await checkedFetch(`${broken.baseUrl}/metrics`)).text();
     expect(metrics).toMatch(/^model_ready\{model="sensor-anomaly",version="1.0.0"\} 0$/m);
     expect(metrics).toMatch(/^model_load_failures_total\{model="sensor-anomaly",version="1.0.0"\} [3-9]/m);
 
@@ -91,7 +92,7 @@ describe('a replica with a missing artifact', () => {
     expect(row.body).toMatchObject({ stage: 'production', deployed: true });
     expect((await predict(healthy, token)).status).toBe(200);
     expect((await json(healthy, '/health/ready')).status).toBe(200);
-    expect(await (await fetch(`${healthy.baseUrl}/metrics`)).text()).toMatch(
+    expect(await (await checkedFetch(`${healthy.baseUrl}/metrics`)).text()).toMatch(
       /^model_ready\{model="sensor-anomaly",version="1.0.0"\} 1$/m,
     );
     expect((await predict(broken, await tokenOf(broken))).status).toBe(404);
@@ -104,7 +105,7 @@ describe('a replica with a missing artifact', () => {
     const [fromBroken, fromHealthy] = [await predict(broken, token), await predict(healthy, token)];
     expect(fromBroken.status).toBe(200);
     expect(fromBroken.body.predictions).toEqual(fromHealthy.body.predictions);
-    expect(await (await fetch(`${broken.baseUrl}/metrics`)).text()).toMatch(
+    expect(await (await checkedFetch(`${broken.baseUrl}/metrics`)).text()).toMatch(
       /^model_ready\{model="sensor-anomaly",version="1.0.0"\} 1$/m,
     );
   }, 120_000);

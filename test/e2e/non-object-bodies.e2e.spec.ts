@@ -36,14 +36,14 @@ describe('non-object and missing bodies on every JSON-body operation', () => {
   let operations: { method: string; path: string; takesArray: boolean }[];
 
   const tableCounts = async () => {
-    const tables = (await t.dataSource.query(
+    const tables = await t.dataSource.query<{ name: string }[]>(
       t.dataSource.options.type === 'better-sqlite3'
         ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
         : 'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()',
-    )) as { name: string }[];
+    );
     const counts: Record<string, number> = {};
     for (const { name } of tables) {
-      const [row] = (await t.dataSource.query(`SELECT COUNT(*) AS n FROM ${name}`)) as { n: number | string }[];
+      const [row] = await t.dataSource.query<{ n: number | string }[]>(`SELECT COUNT(*) AS n FROM ${name}`);
       counts[name] = Number(row.n);
     }
     return counts;

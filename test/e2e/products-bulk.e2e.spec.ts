@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { bearer, createTestApp, expectErrorShape, type TestApp } from '../helpers/test-app.js';
-import { recordStatements } from '../helpers/statements.js';
 
 describe('POST /products/bulk', () => {
   let t: TestApp;
@@ -109,28 +108,22 @@ describe('POST /products/bulk', () => {
 
   it('partial: keeps the good rows and reports each failure by index with its code', async () => {
     const before = await count();
-    // Each row runs in a savepoint of the one transaction (both engines).
-    const { result: response, statements } = await recordStatements(t.dataSource, () =>
-      Promise.resolve(
-        bulk({
-          mode: 'partial',
-          products: [
-            row('part-1'),
-            row('part-2', { price: -1 }),
-            row('bulk-taken'),
-            row('part-4', { categoryId: 999999 }),
-            row('part-5'),
-            row('PART-1', { name: 'Repeat' }),
-            'not an object',
-            row('part-8', { unknownField: true }),
-            row('part-9', { categoryId }),
-          ],
-        }),
-      ),
-    );
+    // Each row runs in a savepoint of the one transaction (statement-counts.e2e counts them).
+    const response = await bulk({
+      mode: 'partial',
+      products: [
+        row('part-1'),
+        row('part-2', { price: -1 }),
+        row('bulk-taken'),
+        row('part-4', { categoryId: 999999 }),
+        row('part-5'),
+        row('PART-1', { name: 'Repeat' }),
+        'not an object',
+        row('part-8', { unknownField: true }),
+        row('part-9', { categoryId }),
+      ],
+    });
     expect(response.status).toBe(201);
-    expect(statements.filter((sql) => /^SAVEPOINT/i.test(sql))).toHaveLength(5); // the rows that passed validation and have an existing category
-    expect(statements.filter((sql) => /^ROLLBACK TO SAVEPOINT/i.test(sql))).toHaveLength(2); // the two conflicts
     expect(response.body.created.map((product: { sku: string }) => product.sku)).toEqual([
       'PART-1',
       'PART-5',

@@ -5,12 +5,12 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { freePort, processEnvironment, startApi, startWorker, type RunningProcess } from '../helpers/app-process.js';
 import { attachUpload, sensorArtifact, sensorFields } from '../helpers/model-files.js';
-import { validatedRequest as request } from '../helpers/validated-request.js';
 import { ADMIN, bearer } from '../helpers/test-app.js';
 import { describeWithRedis, TEST_REDIS_URL as REDIS_URL } from '../helpers/services.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { createTestDatabase, type TestDatabase } from '../setup/test-database.js';
+import { checkedFetch, validatedRequest } from '../helpers/validated-request.js';
 
 /** The guarantee under test: a registry change through one process is served by the others within this. */
 const NOTICE_BOUND_MS = 1000;
@@ -56,17 +56,18 @@ describeWithRedis('registry notices: changes through one process reach the other
     ]);
     await waitFor(
       async () =>
+        // Raw fetch: the worker's own bare server is not described by the API's document.
         (await fetch(`${workerUrl}/health/ready`).catch(() => undefined))?.status === 200 ? true : undefined,
       60_000,
       100,
     );
     token = (
-      await request(a.baseUrl!)
+      await validatedRequest(a.baseUrl!)
         .post('/api/v1/auth/token')
         .send({ username: ADMIN.username, password: ADMIN.password })
         .expect(200)
     ).body.access_token;
-    await attachUpload(request(a.baseUrl!).post('/api/v1/models').set(bearer(token)), {
+    await attachUpload(validatedRequest(a.baseUrl!).post('/api/v1/models').set(bearer(token)), {
       ...sensorArtifact(),
       fields: sensorFields('2.0.0'),
     }).expect(201);
@@ -85,7 +86,7 @@ describeWithRedis('registry notices: changes through one process reach the other
   });
 
   const predict = (api: RunningProcess) =>
-    fetch(`${api.baseUrl}/api/v1/inference/${MODEL}/predict`, {
+    checkedFetch(`${api.baseUrl}/api/v1/inference/${MODEL}/predict`, {
       method: 'POST',
       headers: { ...bearer(token), 'content-type': 'application/json' },
       body: JSON.stringify({ inputs: READING }),
@@ -98,7 +99,7 @@ describeWithRedis('registry notices: changes through one process reach the other
     return ((await response.json()) as { version: string }).version;
   };
   const admin = async (action: 'deploy' | 'undeploy', version: string) => {
-    const response = await request(a.baseUrl!)
+    const response = await validatedRequest(a.baseUrl!)
       .post(`/api/v1/models/${MODEL}/versions/${version}/${action}`)
       .set(bearer(token));
     if (response.status !== 200)
@@ -132,7 +133,7 @@ describeWithRedis('registry notices: changes through one process reach the other
   }
 
   const metric = async (baseUrl: string, line: RegExp) =>
-    Number(line.exec(await (await fetch(`${baseUrl}/metrics`)).text())?.[1] ?? 0);
+    Number(line.exec(await (await checkedFetch(`${baseUrl}/metrics`)).text())?.[1] ?? 0);
   /** The worker has no predict route: its model_ready gauge says which versions its runtime holds. */
   const workerHolds = async (version: string) =>
     (await metric(
@@ -185,7 +186,7 @@ describeWithRedis('registry notices: changes through one process reach the other
 
   it('serves an alias set and moved through A from B within 1 s, with no failed call by the alias on B', async () => {
     const servedBy = async (api: RunningProcess, version: string) => {
-      const response = await fetch(`${api.baseUrl}/api/v1/inference/${MODEL}/predict`, {
+      const response = await checkedFetch(`${api.baseUrl}/api/v1/inference/${MODEL}/predict`, {
         method: 'POST',
         headers: { ...bearer(token), 'content-type': 'application/json' },
         body: JSON.stringify({ inputs: READING, version }),
@@ -199,7 +200,7 @@ describeWithRedis('registry notices: changes through one process reach the other
       };
     };
     const pointAlias = (version: string) =>
-      request(a.baseUrl!)
+      validatedRequest(a.baseUrl!)
         .put(`/api/v1/models/${MODEL}/aliases/champion`)
         .set(bearer(token))
         .send({ version })
@@ -229,7 +230,10 @@ describeWithRedis('registry notices: changes through one process reach the other
     expect(moveDelay).toBeLessThan(NOTICE_BOUND_MS);
     expect(statuses.length).toBeGreaterThan(10);
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
-    await request(a.baseUrl!).delete(`/api/v1/models/${MODEL}/aliases/champion`).set(bearer(token)).expect(204);
+    await validatedRequest(a.baseUrl!)
+      .delete(`/api/v1/models/${MODEL}/aliases/champion`)
+      .set(bearer(token))
+      .expect(204);
     await waitFor(async () => ((await servedBy(b, 'champion')).status === 404 ? true : undefined), 10_000, 10);
   });
 

@@ -55,6 +55,7 @@ describe('route parameters', () => {
     afterAll(() => app.close());
 
     it('sends digits to :id, static siblings to their own routes, anything else nowhere', async () => {
+      // Plain supertest: a toy module of the test's own, with no OpenAPI document to check against.
       const http = () => request(app.getHttpServer());
       expect((await http().get('/things/42').expect(200)).body).toEqual({ route: 'id', id: '42' });
       expect((await http().get('/things/42/parts').expect(200)).body).toEqual({ route: 'parts', id: '42' });

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { testEngine } from '../setup/test-database.js';
-import { bearer, createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createInProcessApp, type InProcessApp } from '../helpers/in-process-app.js';
+import { bearer } from '../helpers/test-app.js';
+
+// In-process (createInProcessApp), not the shipped bundle: it counts the prepares of the app's own
+// better-sqlite3 connection.
 
 interface Prepares {
   prepare(sql: string): unknown;
@@ -13,12 +17,12 @@ interface Prepares {
  * text: they must still behave as the INTEGER literals they were.
  */
 (testEngine() === 'sqlite' ? describe : describe.skip)('SQLite statement reuse', () => {
-  let t: TestApp;
+  let t: InProcessApp;
   const prepared = new Map<string, number>();
   const created: (Record<string, unknown> & { id: number })[] = [];
 
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createInProcessApp();
     const admin = bearer(t.adminToken);
     for (let index = 0; index < 12; index++) {
       const body = { name: `Reuse ${index}`, sku: `REUSE-${index}`, price: `${10 + index}.50`, stockQuantity: index };

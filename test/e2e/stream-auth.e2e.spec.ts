@@ -5,6 +5,9 @@ import { bearer, createTestApp, TEST_JWT_SECRET, type TestApp } from '../helpers
 import { waitFor } from '../helpers/wait-for.js';
 import { connectStream } from '../helpers/ws-client.js';
 
+// WebSocket calls (stream authentication) are not checked against the OpenAPI document, which describes HTTP only;
+// every HTTP call here goes through t.http(), which is.
+
 const FRAME = JSON.stringify({
   id: 'p',
   model: 'sensor-anomaly',

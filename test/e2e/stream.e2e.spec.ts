@@ -3,6 +3,9 @@ import WebSocket from 'ws';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { connectStream } from '../helpers/ws-client.js';
 
+// WebSocket calls (the stream) are not checked against the OpenAPI document, which describes HTTP only;
+// every HTTP call here goes through t.http(), which is.
+
 function refusal(url: string): Promise<number> {
   return new Promise((resolve) => {
     const socket = new WebSocket(url);

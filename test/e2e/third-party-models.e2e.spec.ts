@@ -42,6 +42,9 @@ describe('third-party TF.js models through the registry', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
+    // The reference runs here, in the test's process, on the backend the app serves with (wasm).
+    const { selectBackend } = await import('@app/inference');
+    expect(await selectBackend('wasm')).toBe('wasm');
     work = mkdtempSync(join(tmpdir(), 'app_test_nsfwjs_'));
     const nsfwjs = (await import('nsfwjs')) as unknown as {
       load(name: string): Promise<{ infer(image: tf.Tensor3D): tf.Tensor; model: { dispose(): void } }>;

@@ -18,8 +18,8 @@ interface ResponseLike {
 export interface ValidationOptions {
   /**
    * A 5xx fails the request unless the test says it expects one (a dependency cut on purpose, a
-   * deadline passed): `t.http({ serverErrors: 'expected' })`. Documented or not, a server error the
-   * test did not ask for is a bug.
+   * deadline passed): `t.http({ serverErrors: 'expected' })`, or `.expect(503)` on the request itself.
+   * Documented or not, a server error the test did not ask for is a bug.
    */
   serverErrors?: 'expected';
 }
@@ -69,10 +69,17 @@ export function validatedRequest(
     wrapped[method] = (url: string) => {
       const test = agent[method](url) as Test & { assert: AssertFn };
       const assert = test.assert.bind(test);
+      // `.expect(503)` is the test asking for that server error: it declares it as the option would.
+      let asked: ValidationOptions = options;
+      const expectStatus = test.expect.bind(test) as (...args: unknown[]) => typeof test;
+      test.expect = ((...args: unknown[]) => {
+        if (typeof args[0] === 'number' && args[0] >= 500) asked = { ...options, serverErrors: 'expected' };
+        return expectStatus(...args);
+      }) as typeof test.expect;
       test.assert = (error, response, done) =>
         assert(error, response, (ownError, result) => {
           if (ownError || !response || !done) return done?.(ownError, result);
-          const serverError = unexpectedServerError(method, url, response.status, response.text ?? '', options);
+          const serverError = unexpectedServerError(method, url, response.status, response.text ?? '', asked);
           if (serverError) return done(new Error(serverError), result);
           if (!loading) loaded.set(target, (loading = loadValidator(target)));
           loading.then(
