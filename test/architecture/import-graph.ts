@@ -88,6 +88,28 @@ export function importEdges(dirs: string[]): ImportEdge[] {
   return edges;
 }
 
+/**
+ * The classes under `dirs` that carry one of `decorators` (`@Controller(...)`, `@WebSocketGateway(...)`), by the
+ * decorator's name as written: one entry per class and decorator.
+ */
+export function decoratedClasses(dirs: string[], decorators: string[]): Array<{ file: string; decorator: string }> {
+  const found: Array<{ file: string; decorator: string }> = [];
+  for (const file of dirs.flatMap(sourceFiles)) {
+    const source = ts.createSourceFile(file, readFileSync(path.join(REPO_ROOT, file), 'utf8'), ts.ScriptTarget.Latest);
+    const visit = (node: ts.Node): void => {
+      if (ts.isClassDeclaration(node))
+        for (const decorator of ts.getDecorators(node) ?? []) {
+          const call = decorator.expression;
+          const name = ts.isCallExpression(call) && ts.isIdentifier(call.expression) ? call.expression.text : undefined;
+          if (name && decorators.includes(name)) found.push({ file: toPosix(file), decorator: name });
+        }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+  return found;
+}
+
 function resolve(file: string, specifier: string, paths: Map<string, string>): string | undefined {
   if (paths.has(specifier)) return paths.get(specifier);
   const wildcard = [...paths.keys()].find((alias) => alias.endsWith('/*') && specifier.startsWith(alias.slice(0, -1)));

@@ -14,7 +14,7 @@ import { CurrentUser, Public } from '@app/http/auth-metadata/auth.decorators.js'
 import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
 import { KeyScope } from '@app/http/auth-metadata/key-scope.js';
 import { API_KEY_SCHEME, BEARER_SCHEME, OAUTH2_SCHEME } from '@app/http/api-docs/swagger.js';
-import { ModelNameParams, ModelVersionParams } from '@app/serving/models/dto/model-version.params.js';
+import { ModelNameParams, ModelVersionParams } from '../models/dto/model-version.params.js';
 import {
   V2ErrorDto,
   V2InferRequestDto,

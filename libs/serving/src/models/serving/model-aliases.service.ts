@@ -3,7 +3,7 @@ import { BadRequestError, ConflictError, NotFoundError } from '@app/common';
 import { DeployedModels } from '../deployed-models.js';
 import { ModelEventsService } from '../events/model-events.service.js';
 import { ModelsService } from '../models.service.js';
-import type { ModelAliasResponseDto } from './dto/alias.dto.js';
+import type { ModelAliasResponseDto } from './dto/alias-response.dto.js';
 import { ModelAliasesRepository } from './model-aliases.repository.js';
 import { RESERVED_ALIASES } from './model-version-resolver.js';
 import { ResidentVersions } from './resident-versions.js';

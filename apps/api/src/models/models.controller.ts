@@ -4,12 +4,12 @@ import { ApiPageResponse, type Page } from '@app/common';
 import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
 import { Auth, CurrentUser } from '@app/http/auth-metadata/auth.decorators.js';
 import { ApiErrors } from '@app/http/api-docs/api-docs.decorators.js';
-import { ListModelsQueryDto } from './dto/list-models.query.js';
-import { ModelVersionResponseDto } from './dto/model-version-response.dto.js';
+import { ListModelsQueryDto } from '@app/serving/models/dto/list-models.query.js';
+import { ModelVersionResponseDto } from '@app/serving/models/dto/model-version-response.dto.js';
 import { ModelNameParams, ModelVersionParams } from './dto/model-version.params.js';
-import { UPLOAD_MODEL_SCHEMA, UploadModelDto } from './dto/upload-model.dto.js';
+import { UPLOAD_MODEL_SCHEMA, UploadModelDto } from '@app/serving/models/dto/upload-model.dto.js';
 import { ModelUploadInterceptor, type UploadedModelFiles } from './model-upload.interceptor.js';
-import { ModelsService } from './models.service.js';
+import { ModelsService } from '@app/serving/models/models.service.js';
 
 @ApiTags('models')
 @Controller('models')

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString } from 'class-validator';
-import { ModelNameRule, SAFE_SEGMENT } from './model-fields.js';
+import { ModelNameRule, SAFE_SEGMENT } from '@app/serving/models/dto/model-fields.js';
 import { Matches } from 'class-validator';
 
 export class ModelNameParams {

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Matches } from 'class-validator';
-import { SAFE_SEGMENT } from '../../dto/model-fields.js';
-import { ModelNameParams } from '../../dto/model-version.params.js';
+import { SAFE_SEGMENT } from '@app/serving/models/dto/model-fields.js';
+import { ModelNameParams } from './model-version.params.js';
 
 const NAME_MESSAGE = 'must be 1-64 letters, digits, dots, dashes or underscores, starting with a letter or digit, without ".."';
 
@@ -17,11 +17,4 @@ export class PutAliasDto {
   @IsString()
   @Matches(SAFE_SEGMENT, { message: `version ${NAME_MESSAGE}` })
   version: string;
-}
-
-export class ModelAliasResponseDto {
-  @ApiProperty({ example: 'sensor-anomaly' }) model: string;
-  @ApiProperty({ example: 'champion' }) alias: string;
-  @ApiProperty({ example: '1.2.0' }) version: string;
-  @ApiProperty({ type: String, nullable: true, example: '1.1.0', description: 'The version it pointed at before this PUT; null when new' }) previous: string | null;
 }

@@ -3,11 +3,12 @@ import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nes
 import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
 import { Auth, CurrentUser } from '@app/http/auth-metadata/auth.decorators.js';
 import { ApiErrors } from '@app/http/api-docs/api-docs.decorators.js';
-import { ModelNameParams } from '../dto/model-version.params.js';
-import { ModelAliasParams, ModelAliasResponseDto, PutAliasDto } from './dto/alias.dto.js';
-import { PutTrafficPolicyDto, TrafficPolicyResponseDto, TrafficStatsResponseDto } from './dto/traffic.dto.js';
-import { ModelAliasesService } from './model-aliases.service.js';
-import { TrafficPoliciesService } from './traffic-policies.service.js';
+import { ModelNameParams } from './dto/model-version.params.js';
+import { ModelAliasResponseDto } from '@app/serving/models/serving/dto/alias-response.dto.js';
+import { ModelAliasParams, PutAliasDto } from './dto/alias.dto.js';
+import { PutTrafficPolicyDto, TrafficPolicyResponseDto, TrafficStatsResponseDto } from '@app/serving/models/serving/dto/traffic.dto.js';
+import { ModelAliasesService } from '@app/serving/models/serving/model-aliases.service.js';
+import { TrafficPoliciesService } from '@app/serving/models/serving/traffic-policies.service.js';
 
 /** Admin routes for how a model's calls reach its versions: aliases and the traffic policy. */
 @ApiTags('models')
