@@ -200,17 +200,15 @@ async function main(): Promise<void> {
           total += product.price * quantity;
         }
         const status = (['pending', 'confirmed', 'shipped', 'delivered'] as const)[Math.floor(next() * 4)];
-        const order = await manager
-          .getRepository(Order)
-          .save(
-            manager.create(Order, {
-              orderNumber: newOrderNumber(),
-              status,
-              totalAmount: total,
-              userId: customers[index % customers.length].id,
-              shippingAddress: `${index + 1} Demo Street`,
-            }),
-          );
+        const order = await manager.getRepository(Order).save(
+          manager.create(Order, {
+            orderNumber: newOrderNumber(),
+            status,
+            totalAmount: total,
+            userId: customers[index % customers.length].id,
+            shippingAddress: `${index + 1} Demo Street`,
+          }),
+        );
         await manager
           .getRepository(OrderItem)
           .save(items.map((item) => manager.create(OrderItem, { ...item, orderId: order.id })));

@@ -14,7 +14,10 @@ export class ModelEventsController {
 
   @Get(':name/events')
   @Auth('admin')
-  @ApiOperation({ summary: 'The registry actions on a model (upload, deploy, undeploy, archive, alias, policy) with the acting user, newest first' })
+  @ApiOperation({
+    summary:
+      'The registry actions on a model (upload, deploy, undeploy, archive, alias, policy) with the acting user, newest first',
+  })
   @ApiPageResponse(ModelEventResponseDto)
   @ApiErrors(400, 404)
   list(@Param() params: ModelNameParams, @Query() query: PageQueryDto): Promise<Page<ModelEventResponseDto>> {

@@ -6,7 +6,11 @@ import { ApiErrors } from '@app/http/api-docs/api-docs.decorators.js';
 import { ModelNameParams } from './dto/model-version.params.js';
 import { ModelAliasResponseDto } from '@app/serving/models/serving/dto/alias-response.dto.js';
 import { ModelAliasParams, PutAliasDto } from './dto/alias.dto.js';
-import { PutTrafficPolicyDto, TrafficPolicyResponseDto, TrafficStatsResponseDto } from '@app/serving/models/serving/dto/traffic.dto.js';
+import {
+  PutTrafficPolicyDto,
+  TrafficPolicyResponseDto,
+  TrafficStatsResponseDto,
+} from '@app/serving/models/serving/dto/traffic.dto.js';
 import { ModelAliasesService } from '@app/serving/models/serving/model-aliases.service.js';
 import { TrafficPoliciesService } from '@app/serving/models/serving/traffic-policies.service.js';
 
@@ -28,7 +32,11 @@ export class ServingRoutesController {
   })
   @ApiOkResponse({ type: ModelAliasResponseDto })
   @ApiErrors(400, 404, 409)
-  putAlias(@Param() params: ModelAliasParams, @Body() body: PutAliasDto, @CurrentUser() actor: AuthUser): Promise<ModelAliasResponseDto> {
+  putAlias(
+    @Param() params: ModelAliasParams,
+    @Body() body: PutAliasDto,
+    @CurrentUser() actor: AuthUser,
+  ): Promise<ModelAliasResponseDto> {
     return this.aliases.put(params.name, params.alias, body.version, actor.id);
   }
 
@@ -60,7 +68,11 @@ export class ServingRoutesController {
   })
   @ApiOkResponse({ type: TrafficPolicyResponseDto })
   @ApiErrors(400, 404, 409)
-  putPolicy(@Param() params: ModelNameParams, @Body() body: PutTrafficPolicyDto, @CurrentUser() actor: AuthUser): Promise<TrafficPolicyResponseDto> {
+  putPolicy(
+    @Param() params: ModelNameParams,
+    @Body() body: PutTrafficPolicyDto,
+    @CurrentUser() actor: AuthUser,
+  ): Promise<TrafficPolicyResponseDto> {
     return this.policies.put(params.name, body, actor.id);
   }
 
@@ -76,7 +88,9 @@ export class ServingRoutesController {
 
   @Get(':name/traffic/stats')
   @Auth('admin')
-  @ApiOperation({ summary: 'Calls per served version and, per shadow pair, calls and agreement (this process, since it started)' })
+  @ApiOperation({
+    summary: 'Calls per served version and, per shadow pair, calls and agreement (this process, since it started)',
+  })
   @ApiOkResponse({ type: TrafficStatsResponseDto })
   @ApiErrors(400, 404)
   stats(@Param() params: ModelNameParams): Promise<TrafficStatsResponseDto> {

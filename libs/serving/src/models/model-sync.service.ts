@@ -54,7 +54,13 @@ export class ModelSyncService implements OnApplicationBootstrap, OnApplicationSh
     this.markReady();
     const interval = this.config.models.syncIntervalMs;
     if (interval > 0) {
-      this.timer = setInterval(() => void this.sync().catch((error: unknown) => this.logger.warn(`Registry sync failed: ${(error as Error).message}`)), interval);
+      this.timer = setInterval(
+        () =>
+          void this.sync().catch((error: unknown) =>
+            this.logger.warn(`Registry sync failed: ${(error as Error).message}`),
+          ),
+        interval,
+      );
       this.timer.unref();
     }
   }
@@ -102,7 +108,9 @@ export class ModelSyncService implements OnApplicationBootstrap, OnApplicationSh
           const reason = error instanceof ModelLoadError ? error.reason : (error as Error).message;
           const delay = this.failures.record(key, row.name, row.version, reason);
           this.metrics.modelLoadFailures.inc({ model: row.name, version: row.version });
-          this.logger.error(`Could not load deployed model ${key}: ${reason}; not ready for it, retrying in ${delay} ms`);
+          this.logger.error(
+            `Could not load deployed model ${key}: ${reason}; not ready for it, retrying in ${delay} ms`,
+          );
           this.scheduleRetry(delay);
         }
       }
@@ -122,7 +130,9 @@ export class ModelSyncService implements OnApplicationBootstrap, OnApplicationSh
     if (this.stopped) return;
     const retry = setTimeout(() => {
       this.retries.delete(retry);
-      void this.sync().catch((error: unknown) => this.logger.warn(`Model load retry failed: ${(error as Error).message}`));
+      void this.sync().catch((error: unknown) =>
+        this.logger.warn(`Model load retry failed: ${(error as Error).message}`),
+      );
     }, delayMs + 10);
     retry.unref();
     this.retries.add(retry);
@@ -131,7 +141,9 @@ export class ModelSyncService implements OnApplicationBootstrap, OnApplicationSh
   /** model_ready{model,version}: 1 for each resident version loaded here, 0 for each that failed. */
   private publishReadiness(): void {
     this.metrics.modelReady.reset();
-    for (const model of this.deployed.all()) this.metrics.modelReady.set({ model: model.name, version: model.version }, 1);
-    for (const failure of this.failures.all()) this.metrics.modelReady.set({ model: failure.model, version: failure.version }, 0);
+    for (const model of this.deployed.all())
+      this.metrics.modelReady.set({ model: model.name, version: model.version }, 1);
+    for (const failure of this.failures.all())
+      this.metrics.modelReady.set({ model: failure.model, version: failure.version }, 0);
   }
 }
