@@ -17,7 +17,10 @@ export interface ImportEdge {
   typeOnly: boolean;
 }
 
-/** The tsconfig `paths` (`@app/x` -> a file, `@app/x/*` -> a folder's files), read from tsconfig.json so a new alias is seen at once. */
+/**
+ * The tsconfig `paths` (`@app/x` -> a file, `@app/x/*` -> a folder's
+ * files), read from tsconfig.json so a new alias is seen at once.
+ */
 function aliases(): Map<string, string> {
   const config = ts.readConfigFile(path.join(REPO_ROOT, 'tsconfig.json'), (file) => ts.sys.readFile(file)).config as {
     compilerOptions: { paths: Record<string, string[]> };
@@ -50,7 +53,10 @@ function isTypeOnly(node: ts.ImportDeclaration | ts.ExportDeclaration): boolean 
   );
 }
 
-/** Every import of a source file under `dirs` that resolves to another source file of the repository (packages are left out). */
+/**
+ * Every import of a source file under `dirs` that resolves to
+ * another source file of the repository (packages are left out).
+ */
 export function importEdges(dirs: string[]): ImportEdge[] {
   const paths = aliases();
   const edges: ImportEdge[] = [];
@@ -113,8 +119,9 @@ export function decoratedClasses(dirs: string[], decorators: string[]): Array<{ 
 function resolve(file: string, specifier: string, paths: Map<string, string>): string | undefined {
   if (paths.has(specifier)) return paths.get(specifier);
   const wildcard = [...paths.keys()].find((alias) => alias.endsWith('/*') && specifier.startsWith(alias.slice(0, -1)));
+  // `@app/x/*`
   if (wildcard)
-    return path.join(paths.get(wildcard)!.slice(0, -1), specifier.slice(wildcard.length - 1)).replace(/\.js$/, '.ts'); // `@app/x/*`
+    return path.join(paths.get(wildcard)!.slice(0, -1), specifier.slice(wildcard.length - 1)).replace(/\.js$/, '.ts');
   if (!specifier.startsWith('.')) return undefined;
   const target = path.normalize(path.join(path.dirname(file), specifier)).replace(/\.js$/, '.ts');
   return existsSync(path.join(REPO_ROOT, target)) ? target : undefined;
@@ -122,7 +129,10 @@ function resolve(file: string, specifier: string, paths: Map<string, string>): s
 
 const toPosix = (file: string) => file.split(path.sep).join('/');
 
-/** The groups of names that reach each other through `edges` (Tarjan's strongly connected components of more than one name). */
+/**
+ * The groups of names that reach each other through `edges`
+ * (Tarjan's strongly connected components of more than one name).
+ */
 export function cycles(edges: Array<[string, string]>): string[][] {
   const next = new Map<string, Set<string>>();
   for (const [from, to] of edges) if (from !== to) next.set(from, (next.get(from) ?? new Set()).add(to));

@@ -27,7 +27,9 @@ export class InferenceController {
   @ApiOperation({
     summary: 'Predict with the deployed version of a model (1 to 1024 rows)',
     description:
-      "Without `version` the call follows the model's traffic policy when it has one (weighted, sticky per API key, else per user), else the production version; a named version or alias (`champion`, ...) bypasses the policy. `latest` and `production` name the production version.",
+      "Without `version` the call follows the model's traffic policy when it has one (weighted, " +
+      'sticky per API key, else per user), else the production version; a named version or alias ' +
+      '(`champion`, ...) bypasses the policy. `latest` and `production` name the production version.',
   })
   @ApiOkResponse({
     type: PredictResponseDto,

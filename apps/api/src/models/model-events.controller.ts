@@ -16,7 +16,8 @@ export class ModelEventsController {
   @Auth('admin')
   @ApiOperation({
     summary:
-      'The registry actions on a model (upload, deploy, undeploy, archive, alias, policy) with the acting user, newest first',
+      'The registry actions on a model (upload, deploy, undeploy, ' +
+      'archive, alias, policy) with the acting user, newest first',
   })
   @ApiPageResponse(ModelEventResponseDto)
   @ApiErrors(400, 404)

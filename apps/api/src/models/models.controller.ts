@@ -67,7 +67,8 @@ export class ModelsController {
   @Auth()
   @ApiOperation({
     summary:
-      'One version; `latest` is the production version, else the most recently created; `production` the production version; an alias its target',
+      'One version; `latest` is the production version, else the most recently ' +
+      'created; `production` the production version; an alias its target',
   })
   @ApiOkResponse({ type: ModelVersionResponseDto })
   @ApiErrors(400, 404)

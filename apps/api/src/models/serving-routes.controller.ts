@@ -28,7 +28,9 @@ export class ServingRoutesController {
   @ApiOperation({
     summary: 'Point an alias at a version (set or move, atomically)',
     description:
-      'The target is loaded before the alias moves, so calls naming the alias never fail during a move. `latest` and `production` are reserved: `production` keeps meaning the production stage (move it with deploy). An alias cannot take the name of an existing version. Recorded as an `alias` event `{ alias, from, to }`.',
+      'The target is loaded before the alias moves, so calls naming the alias never fail during a move. `latest` ' +
+      'and `production` are reserved: `production` keeps meaning the production stage (move it with deploy). An ' +
+      'alias cannot take the name of an existing version. Recorded as an `alias` event `{ alias, from, to }`.',
   })
   @ApiOkResponse({ type: ModelAliasResponseDto })
   @ApiErrors(400, 404, 409)
@@ -64,7 +66,12 @@ export class ServingRoutesController {
   @ApiOperation({
     summary: 'Set the traffic policy: weighted primaries (integers summing to 100) and optional shadows',
     description:
-      'Every version must exist, not be archived, and share one input shape; all are loaded before the policy is stored. Calls that name no version are split by weight, sticky per caller (API key, else user) while the policy stands: SHA-256(revision, caller) picks a bucket 0-99. Calls naming a version or alias bypass the policy. Shadows get a copy of each policy-routed call after the answer is computed, off the response path (at most 4 running, 256 queued; beyond that a copy is dropped and counted), recorded with source `shadow`. Recorded as a `policy` event.',
+      'Every version must exist, not be archived, and share one input shape; all are loaded before ' +
+      'the policy is stored. Calls that name no version are split by weight, sticky per caller (API ' +
+      'key, else user) while the policy stands: SHA-256(revision, caller) picks a bucket 0-99. Calls ' +
+      'naming a version or alias bypass the policy. Shadows get a copy of each policy-routed call ' +
+      'after the answer is computed, off the response path (at most 4 running, 256 queued; beyond that ' +
+      'a copy is dropped and counted), recorded with source `shadow`. Recorded as a `policy` event.',
   })
   @ApiOkResponse({ type: TrafficPolicyResponseDto })
   @ApiErrors(400, 404, 409)

@@ -33,7 +33,8 @@ export async function startModelServer(config: AppConfig, metrics: MetricsServic
   });
   const backend = await server.start(requested);
   new Logger('InferenceRuntime').log(
-    `TF.js backend: ${backend} (requested: ${requested}); batching up to ${maxBatch} rows / ${maxDelayUs} µs; dense fast path ${fastPath}`,
+    `TF.js backend: ${backend} (requested: ${requested}); batching up to ` +
+      `${maxBatch} rows / ${maxDelayUs} µs; dense fast path ${fastPath}`,
   );
   return server;
 }

@@ -13,8 +13,8 @@ import { ShippedModelsInstaller } from './shipped-models.installer.js';
 /**
  * Keeps this process's runtime in step with the registry: at boot it loads every version a route
  * needs, then every MODEL_SYNC_INTERVAL_MS it picks up deploys, rollbacks, alias moves and
- * policy changes made through other processes. A version whose artifact is missing or corrupt here is logged, reported not
- * ready (readiness, `model_ready`, `model_load_failures_total`) and retried with back-off; the
+ * policy changes made through other processes. A version whose artifact is missing or corrupt here is logged, reported
+ * not ready (readiness, `model_ready`, `model_load_failures_total`) and retried with back-off; the
  * boot goes on and the registry row stays as it is, so one broken replica undeploys nothing.
  */
 @Injectable()
@@ -76,7 +76,9 @@ export class ModelSyncService implements OnApplicationBootstrap, OnApplicationSh
     return this.bootSyncDone;
   }
 
-  /** A registry change announced by another process (notices/registry-subscriber.ts): a sync once the boot load has run. */
+  /**
+   * A registry change announced by another process (notices/registry-subscriber.ts): a sync once the boot load has run.
+   */
   async syncOnNotice(): Promise<void> {
     await this.ready;
     if (!this.stopped) await this.sync();

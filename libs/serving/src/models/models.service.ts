@@ -195,7 +195,8 @@ export class ModelsService {
     if (!sameShape(dto.inputShape, info.inputShape)) {
       throw new BadRequestError(
         'MODEL_INPUT_SHAPE_MISMATCH',
-        `inputShape ${JSON.stringify(dto.inputShape)} disagrees with the model's input shape ${JSON.stringify(info.inputShape)}`,
+        `inputShape ${JSON.stringify(dto.inputShape)} disagrees with ` +
+          `the model's input shape ${JSON.stringify(info.inputShape)}`,
       );
     }
     const rowSize = dto.inputShape.reduce((product, size) => product * size, 1);

@@ -14,7 +14,8 @@ export class PredictRequestDto {
   @IsDefined()
   @ApiProperty({
     description:
-      'One row or a list of rows. A row is a number array shaped like the model input (nested for image-like inputs; a flat array of the same size is accepted) or, for flat inputs, an object keyed by featureNames.',
+      'One row or a list of rows. A row is a number array shaped like the model input (nested for image-like ' +
+      'inputs; a flat array of the same size is accepted) or, for flat inputs, an object keyed by featureNames.',
     oneOf: [
       { type: 'array', items: {} },
       { type: 'object', additionalProperties: { type: 'number' } },
@@ -25,7 +26,8 @@ export class PredictRequestDto {
 
   @ApiPropertyOptional({
     description:
-      'Pin a version or an alias (`champion`, ...), bypassing the traffic policy; `latest` and `production` mean the production version; absent follows the traffic policy, else production',
+      'Pin a version or an alias (`champion`, ...), bypassing the traffic policy; `latest` and ' +
+      '`production` mean the production version; absent follows the traffic policy, else production',
     example: '1.0.0',
   })
   // Absent is fine, null is not (as a string field of a JSON body is either present or left out).

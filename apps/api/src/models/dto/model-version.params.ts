@@ -11,7 +11,8 @@ export class ModelVersionParams extends ModelNameParams {
   @ApiProperty({
     example: '1.0.0',
     description:
-      'A version or an alias of it; `latest` means the production version (on registry reads: else the most recently created), `production` the production version',
+      'A version or an alias of it; `latest` means the production version (on registry ' +
+      'reads: else the most recently created), `production` the production version',
   })
   @IsString()
   @Matches(SAFE_SEGMENT, { message: 'version must be 1-64 letters, digits, dots, dashes or underscores' })

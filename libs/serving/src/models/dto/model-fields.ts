@@ -11,7 +11,8 @@ export const SAFE_SEGMENT = /^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const ModelNameRule = () =>
   Matches(SAFE_SEGMENT, {
     message: ({ property }) =>
-      `${property} must be 1-64 letters, digits, dots, dashes or underscores, starting with a letter or digit, without ".."`,
+      `${property} must be 1-64 letters, digits, dots, dashes or ` +
+      `underscores, starting with a letter or digit, without ".."`,
   });
 
 export const ModelVersionRule = () =>

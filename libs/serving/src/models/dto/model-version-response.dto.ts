@@ -29,7 +29,8 @@ export class ModelVersionResponseDto {
     type: [String],
     example: ['champion'],
     description:
-      'Named aliases pointing at this version (set with PUT /models/{name}/aliases/{alias}); `production` is its stage, not listed here',
+      'Named aliases pointing at this version (set with PUT ' +
+      '/models/{name}/aliases/{alias}); `production` is its stage, not listed here',
   })
   aliases: string[];
   @ApiProperty({ type: String, nullable: true, description: 'Why a deployed version could not be loaded' }) loadError:

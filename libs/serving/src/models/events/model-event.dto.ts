@@ -8,7 +8,8 @@ export class ModelEventResponseDto {
   @ApiProperty({
     enum: MODEL_EVENT_ACTIONS,
     description:
-      '`alias`: an alias set, moved or deleted (details `{ alias, from, to }`); `policy`: a traffic policy set or deleted',
+      '`alias`: an alias set, moved or deleted (details `{ alias, ' +
+      'from, to }`); `policy`: a traffic policy set or deleted',
   })
   action: ModelEventAction;
   @ApiProperty({
@@ -22,7 +23,9 @@ export class ModelEventResponseDto {
     additionalProperties: true,
     nullable: true,
     description:
-      'e.g. `{ "replaced": "1.0.0" }` for a deploy that replaced a production version, `{ "alias": "champion", "from": "1.0.0", "to": "2.0.0" }` for an alias move, `{ "revision": 2, "versions": [...], "shadow": [...] }` for a policy',
+      'e.g. `{ "replaced": "1.0.0" }` for a deploy that replaced a production version, ' +
+      '`{ "alias": "champion", "from": "1.0.0", "to": "2.0.0" }` for an alias ' +
+      'move, `{ "revision": 2, "versions": [...], "shadow": [...] }` for a policy',
   })
   details: Record<string, unknown> | null;
   @ApiProperty({ type: String, format: 'date-time' }) at: string;

@@ -11,7 +11,9 @@ export class RegistryNoticeMetrics {
   constructor(metrics: MetricsService) {
     this.sent = new Counter({
       name: 'model_registry_notices_sent_total',
-      help: 'Registry-change notices published to the other processes (outcome ok, or failed when Redis did not take it in time)',
+      help:
+        'Registry-change notices published to the other processes ' +
+        '(outcome ok, or failed when Redis did not take it in time)',
       labelNames: ['outcome'],
       registers: [metrics.registry],
     });

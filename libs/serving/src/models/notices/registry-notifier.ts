@@ -39,7 +39,8 @@ export class RegistryNotifier {
       (error: unknown) => {
         this.metrics.sent.inc({ outcome: 'failed' });
         this.logger.warn(
-          `Could not announce the ${change.action} of ${change.model}@${change.version}; other processes pick it up at their next registry sync: ${(error as Error).message}`,
+          `Could not announce the ${change.action} of ${change.model}@${change.version}; ` +
+            `other processes pick it up at their next registry sync: ${(error as Error).message}`,
         );
       },
     );

@@ -52,7 +52,9 @@ export class TrafficPoliciesService {
         throw new ValidationFailedError([
           {
             field: 'versions',
-            message: `version ${odd.version} has input shape ${JSON.stringify(odd.inputShape)}, not ${shape} like ${rows[0].version}`,
+            message:
+              `version ${odd.version} has input shape ` +
+              `${JSON.stringify(odd.inputShape)}, not ${shape} like ${rows[0].version}`,
           },
         ]);
       const versions = dto.versions.map(({ version, weight }) => ({ version, weight }));

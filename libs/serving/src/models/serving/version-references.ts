@@ -55,7 +55,8 @@ export class VersionReferences {
     if (aliases.length)
       throw new ConflictError(
         'MODEL_VERSION_IN_USE',
-        `Model '${name}' version '${version}' is the target of alias(es) ${aliases.join(', ')}; move or delete them first`,
+        `Model '${name}' version '${version}' is the target of ` +
+          `alias(es) ${aliases.join(', ')}; move or delete them first`,
       );
     const policy = await this.policies.find(name);
     if (policy && (policy.versions.some((entry) => entry.version === version) || policy.shadow.includes(version))) {
