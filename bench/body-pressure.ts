@@ -119,22 +119,23 @@ async function run(label: string, env: Record<string, string>): Promise<void> {
     : NaN;
   console.log(`${label}`);
   console.log(
-    `  ${ROUNDS} rounds of ${BODIES} bodies + ${FRAMES} frames of ${(body.length / 1048576).toFixed(1)} MB, heap cap ${HEAP_MB} MB, ${seconds} s`,
+    `  ${ROUNDS} rounds of ${BODIES} bodies + ${FRAMES} frames of ` +
+      `${(body.length / 1048576).toFixed(1)} MB, heap cap ${HEAP_MB} MB, ${seconds} s`,
   );
   console.log(
-    `  HTTP: admitted ${http.admitted}, 503 ${http.refused}, failed ${http.failed};  stream: admitted ${stream.admitted}, busy ${stream.refused}, lost ${stream.failed}`,
+    `  HTTP: admitted ${http.admitted}, 503 ${http.refused}, failed ${http.failed};  ` +
+      `stream: admitted ${stream.admitted}, busy ${stream.refused}, lost ${stream.failed}`,
   );
+  const fatal = () =>
+    app.api
+      .output()
+      .split('\n')
+      .filter((line) => /heap|memory|FATAL/i.test(line))
+      .slice(0, 2)
+      .join(' | ');
   console.log(
-    `  peak heap used ${(peak.heap / 1048576).toFixed(0)} MB (sampled every 100 ms), peak RSS ${peakRssMb.toFixed(0)} MB, process ${
-      alive
-        ? 'alive'
-        : `DEAD: ${app.api
-            .output()
-            .split('\n')
-            .filter((line) => /heap|memory|FATAL/i.test(line))
-            .slice(0, 2)
-            .join(' | ')}`
-    }`,
+    `  peak heap used ${(peak.heap / 1048576).toFixed(0)} MB (sampled every 100 ms), ` +
+      `peak RSS ${peakRssMb.toFixed(0)} MB, process ${alive ? 'alive' : `DEAD: ${fatal()}`}`,
   );
   await app.stop();
 }

@@ -43,7 +43,8 @@ const baseline = median(times[0]);
 for (const [index, variant] of variants.entries()) {
   const value = median(times[index]);
   console.log(
-    `  ${variant.label.padEnd(15)} ${Math.round(value)} ms  (${((value / baseline) * 100).toFixed(0)} % of modules)  rounds [${times[index].map(Math.round).join(', ')}]`,
+    `  ${variant.label.padEnd(15)} ${Math.round(value)} ms  ` +
+      `(${((value / baseline) * 100).toFixed(0)} % of modules)  rounds [${times[index].map(Math.round).join(', ')}]`,
   );
 }
 rmSync(cacheDir, { recursive: true, force: true });

@@ -8,7 +8,8 @@
  * and checks that no product was oversold (initial stock = stock left + quantity sold, stock >= 0).
  *
  *   npm run build && npx tsx bench/commerce.ts
- *   BENCH_DB=mariadb npx tsx bench/commerce.ts        # a fresh app_test_* database (TEST_MARIADB_URL, default 127.0.0.1:3306)
+ *   # a fresh app_test_* database (TEST_MARIADB_URL, default 127.0.0.1:3306):
+ *   BENCH_DB=mariadb npx tsx bench/commerce.ts
  *   BENCH_BUILD_DIR=.build/commerce BENCH_ROUNDS=3 BENCH_ROUND_SECONDS=5 BENCH_PRODUCTS=10000 BENCH_LOADS=orders ...
  */
 import { spawnSync } from 'node:child_process';
@@ -223,7 +224,9 @@ async function main(): Promise<void> {
       );
       const loadSeconds = (performance.now() - loadStarted) / 1000;
       const rows = await database.query(
-        `SELECT p.id AS id, p.stockQuantity AS stock, COALESCE((SELECT SUM(i.quantity) FROM order_items i WHERE i.productId = p.id), 0) AS sold FROM products p WHERE p.id IN (${hot.join(',')})`,
+        `SELECT p.id AS id, p.stockQuantity AS stock, ` +
+          `COALESCE((SELECT SUM(i.quantity) FROM order_items i WHERE i.productId = p.id), 0) AS sold ` +
+          `FROM products p WHERE p.id IN (${hot.join(',')})`,
       );
       const oversold = rows.filter(
         (row) => Number(row.stock) < 0 || Number(row.stock) + Number(row.sold) !== HOT_STOCK,
@@ -231,7 +234,9 @@ async function main(): Promise<void> {
       const orders = Number((await database.query('SELECT COUNT(*) AS n FROM orders'))[0].n);
       const sold = rows.reduce((sum, row) => sum + Number(row.sold), 0);
       console.log(
-        `orders created: ${orders} over ${loadSeconds.toFixed(1)} s of load incl. warm-up (${Math.round(orders / loadSeconds)} orders/s), units sold ${sold} of ${HOT_PRODUCTS * HOT_STOCK}, non-2xx ${result.non2xx} in the measured rounds (409 once stock runs out)`,
+        `orders created: ${orders} over ${loadSeconds.toFixed(1)} s of load incl. warm-up ` +
+          `(${Math.round(orders / loadSeconds)} orders/s), units sold ${sold} of ${HOT_PRODUCTS * HOT_STOCK}, ` +
+          `non-2xx ${result.non2xx} in the measured rounds (409 once stock runs out)`,
       );
       console.log(
         oversold.length === 0

@@ -15,7 +15,9 @@ const WARMUP = { connections: 32, duration: 3 };
 
 async function bareFastify(): Promise<{ url: string; stop(): void }> {
   const port = await freePort();
-  const source = `const app = require('fastify')(); app.get('/health', async () => ({ status: 'ok' })); app.listen({ port: ${port}, host: '127.0.0.1' });`;
+  const source =
+    `const app = require('fastify')(); app.get('/health', async () => ({ ` +
+    `status: 'ok' })); app.listen({ port: ${port}, host: '127.0.0.1' });`;
   const child = spawn(process.execPath, ['-e', source], { stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}/health`;
   await waitFor(async () => ((await fetch(url).catch(() => undefined))?.ok ? true : undefined), 10_000, 50);

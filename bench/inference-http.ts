@@ -45,10 +45,12 @@ async function rowsVersusRaw(product: Target, ceiling: Ceiling): Promise<void> {
   }
   const ratio = median(http) / median(raw);
   console.log(
-    `predict 64 rows, rows/s: product HTTP ${Math.round(median(http))} vs raw TF.js predict at batch 64 ${Math.round(median(raw))} (same run) = ${(ratio * 100).toFixed(1)} %`,
+    `predict 64 rows, rows/s: product HTTP ${Math.round(median(http))} vs raw TF.js predict ` +
+      `at batch 64 ${Math.round(median(raw))} (same run) = ${(ratio * 100).toFixed(1)} %`,
   );
   console.log(
-    `  raw predict at batch 64 on the dense fast path (what the product runs): ${Math.round(median(fast))} rows/s = ${(median(fast) / median(raw)).toFixed(1)}x TF.js`,
+    `  raw predict at batch 64 on the dense fast path (what the product runs): ` +
+      `${Math.round(median(fast))} rows/s = ${(median(fast) / median(raw)).toFixed(1)}x TF.js`,
   );
 }
 
@@ -74,7 +76,8 @@ async function rssUnderLoad(app: BenchApp, target: Target): Promise<void> {
   clearInterval(sampler);
   await sample();
   console.log(
-    `RSS over ${seconds} s of 1-row predict at 64 connections (${Math.round(result.requestsPerSecond)} req/s, p99 ${result.p99Ms.toFixed(1)} ms, non-2xx ${result.non2xx}):`,
+    `RSS over ${seconds} s of 1-row predict at 64 connections (${Math.round(result.requestsPerSecond)} ` +
+      `req/s, p99 ${result.p99Ms.toFixed(1)} ms, non-2xx ${result.non2xx}):`,
   );
   console.log(`  RSS / heap used (MB) every ${every} s: ${samples.join(' ')}`);
   console.log(
@@ -101,7 +104,8 @@ async function main(): Promise<void> {
     await compare('predict, 1 row', product(one), bare(one), 64);
     const wide = await compare('predict, 64 rows', product(many), bare(many), 16);
     console.log(
-      `  rows/s    product ${Math.round(wide.product.requestsPerSecond * 64)}, ceiling ${Math.round(wide.ceiling.requestsPerSecond * 64)}`,
+      `  rows/s    product ${Math.round(wide.product.requestsPerSecond * 64)}, ` +
+        `ceiling ${Math.round(wide.ceiling.requestsPerSecond * 64)}`,
     );
     await rowsVersusRaw(product(many), ceiling);
   } finally {

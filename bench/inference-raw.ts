@@ -30,7 +30,8 @@ async function run(preference: BackendPreference): Promise<void> {
   const backend = await selectBackend(preference);
   const model = await loadModel(MODEL_DIR);
   console.log(
-    `\nbackend ${backend} (asked: ${preference}); load ${model.info.loadMs.toFixed(1)} ms, warm-up ${model.info.warmupMs.toFixed(1)} ms`,
+    `\nbackend ${backend} (asked: ${preference}); load ` +
+      `${model.info.loadMs.toFixed(1)} ms, warm-up ${model.info.warmupMs.toFixed(1)} ms`,
   );
   console.log('batch  calls      rows/s      median ms/call  p99 ms/call');
   for (const batch of BATCHES) {
@@ -49,7 +50,8 @@ async function run(preference: BackendPreference): Promise<void> {
     const p99 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))];
     const rowsPerSecond = (times.length * batch) / elapsed;
     console.log(
-      `${String(batch).padStart(5)}  ${String(times.length).padStart(6)}  ${rowsPerSecond.toFixed(0).padStart(12)}  ${median(times).toFixed(4).padStart(14)}  ${p99.toFixed(4).padStart(11)}`,
+      `${String(batch).padStart(5)}  ${String(times.length).padStart(6)}  ${rowsPerSecond.toFixed(0).padStart(12)}  ` +
+        `${median(times).toFixed(4).padStart(14)}  ${p99.toFixed(4).padStart(11)}`,
     );
     if (tf.memory().numTensors !== tensorsBefore)
       console.log(`  tensor leak: ${tensorsBefore} -> ${tf.memory().numTensors}`);

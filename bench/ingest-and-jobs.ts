@@ -37,7 +37,8 @@ async function main(): Promise<void> {
       if (result.accepted !== 10_000) throw new Error(`accepted ${result.accepted}`);
     }
     console.log(
-      `POST 10 000 readings${query || ' (no scoring)'}: median ${Math.round(median(times))} ms (runs: ${times.map(Math.round).join(', ')})`,
+      `POST 10 000 readings${query || ' (no scoring)'}: median ` +
+        `${Math.round(median(times))} ms (runs: ${times.map(Math.round).join(', ')})`,
     );
   }
 

@@ -53,7 +53,8 @@ async function main(): Promise<void> {
     const predict = median(figures.predict);
     const v2 = median(figures.v2);
     lines.push(
-      `${String(rows).padStart(2)} row(s): predict ${predict} req/s, V2 ${v2} req/s (medians of ${rounds}); V2/predict = ${(v2 / predict).toFixed(3)}`,
+      `${String(rows).padStart(2)} row(s): predict ${predict} req/s, V2 ${v2} ` +
+        `req/s (medians of ${rounds}); V2/predict = ${(v2 / predict).toFixed(3)}`,
     );
   }
   console.log(lines.join('\n'));

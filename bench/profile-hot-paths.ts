@@ -57,7 +57,9 @@ async function profileRun(
     ['--import', 'tsx', 'bench/lib/cpu-profile-summary.ts', profile, '--skip-ms', String(skipMs), '--top', '30'],
     { encoding: 'utf8' },
   );
-  const header = `${name}: ${Math.round(result.requestsPerSecond)} req/s at 16 connections while profiled (${seconds} s, non-2xx ${result.non2xx})\n`;
+  const header =
+    `${name}: ${Math.round(result.requestsPerSecond)} req/s at 16 ` +
+    `connections while profiled (${seconds} s, non-2xx ${result.non2xx})\n`;
   writeFileSync(join(dir, `${name}.txt`), header + summary.stdout + summary.stderr);
   console.log(header + summary.stdout + summary.stderr);
 }

@@ -1,7 +1,9 @@
 import { Table, TableForeignKey, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { createdAtColumn, foreignIdColumn, idColumn } from '@app/database';
 
-/** The model registry's audit trail: upload, deploy, undeploy, archive (and later alias, policy) with the acting user. */
+/**
+ * The model registry's audit trail: upload, deploy, undeploy, archive (and later alias, policy) with the acting user.
+ */
 export class CreateModelEvents1767227100003 implements MigrationInterface {
   name = 'CreateModelEvents1767227100003';
 

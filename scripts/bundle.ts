@@ -8,8 +8,9 @@
  * Swagger read class names), and these packages stay outside, loaded from node_modules as usual:
  *
  * - native addons and packages that read their own files at run time: better-sqlite3, TF.js (the wasm
- *   backend loads its .wasm binaries, and registers into the one tfjs-core beside it), swagger-ui-dist (the /docs assets), bullmq and ioredis (Lua
- *   scripts, package files), pino and thread-stream (worker files), msgpackr(-extract);
+ *   backend loads its .wasm binaries, and registers into the one tfjs-core beside it), swagger-ui-dist
+ *   (the /docs assets), bullmq and ioredis (Lua scripts, package files), pino and thread-stream
+ *   (worker files), msgpackr(-extract);
  * - the packages OpenTelemetry instruments by hooking the module loader (mysql2, ioredis,
  *   better-sqlite3, and @opentelemetry/* itself), so tracing sees them load (test/e2e/tracing);
  * - anything that does not resolve here: optional peers that Nest and TypeORM load only when used
@@ -82,7 +83,8 @@ const oneTypeorm: Plugin = {
       if (!source.includes("require('typeorm')"))
         throw new Error(`${path} no longer calls require('typeorm'): review scripts/bundle.ts`);
       return {
-        contents: `import * as bundledTypeorm from 'typeorm';\n${source.replace("require('typeorm')", 'bundledTypeorm')}`,
+        contents:
+          `import * as bundledTypeorm from 'typeorm';\n` + source.replace("require('typeorm')", 'bundledTypeorm'),
         loader: 'js',
       };
     });
@@ -107,7 +109,9 @@ const result = await build({
   plugins: [packagesLeftOut, oneTypeorm],
   // CommonJS packages inside an ES module bundle call require() for builtins and the packages left out.
   banner: {
-    js: "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);",
+    js:
+      "import { createRequire as __bundleCreateRequire } from 'node:module'; " +
+      'const require = __bundleCreateRequire(import.meta.url);',
   },
 });
 if (result.errors.length > 0) process.exit(1);

@@ -18,7 +18,8 @@ import { buildDataSourceOptions, DEFAULT_DATABASE_URL, insertRows, parseDatabase
 import { Category } from '../apps/api/src/categories/category.entity.js';
 import { slugify } from '../apps/api/src/categories/slug.js';
 import { ENTITIES } from '../apps/api/src/database/entities.js';
-// The leaf file, not @app/inference: the seed has no use for TF.js. Seeded, so a run's data is reproducible apart from its run id.
+// The leaf file, not @app/inference: the seed has no use for TF.js.
+// Seeded, so a run's data is reproducible apart from its run id.
 import { mulberry32 as random } from '../libs/inference/src/seeded-random.js';
 import { OrderItem } from '../apps/api/src/orders/order-item.entity.js';
 import { Order } from '../apps/api/src/orders/order.entity.js';

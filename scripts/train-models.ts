@@ -153,7 +153,8 @@ const progress = (label: string, epochs: number) => ({
     const width = 30;
     const done = Math.round(((epoch + 1) / epochs) * width);
     process.stdout.write(
-      `\r${label} [${'#'.repeat(done)}${'.'.repeat(width - done)}] epoch ${epoch + 1}/${epochs} loss ${logs?.loss?.toFixed(4)}   `,
+      `\r${label} [${'#'.repeat(done)}${'.'.repeat(width - done)}] ` +
+        `epoch ${epoch + 1}/${epochs} loss ${logs?.loss?.toFixed(4)}   `,
     );
     if (epoch + 1 === epochs) process.stdout.write('\n');
   },
@@ -223,7 +224,8 @@ async function trainSensorAnomaly(): Promise<void> {
     name: 'sensor-anomaly',
     version: '1.0.0',
     description:
-      'Flags sensor readings outside the normal operating band (temperature 15..30 °C, humidity 30..60 %, pressure 990..1030 hPa); takes raw readings',
+      'Flags sensor readings outside the normal operating band (temperature ' +
+      '15..30 °C, humidity 30..60 %, pressure 990..1030 hPa); takes raw readings',
     framework: 'tfjs-layers',
     task: 'classification',
     inputShape: [3],
@@ -288,7 +290,8 @@ async function trainOrderValue(): Promise<void> {
     name: 'order-value',
     version: '1.0.0',
     description:
-      'Predicts an order total from its item count, average unit price, distinct products and the customer’s past order count',
+      'Predicts an order total from its item count, average unit ' +
+      'price, distinct products and the customer’s past order count',
     framework: 'tfjs-layers',
     task: 'regression',
     inputShape: [4],

@@ -9,7 +9,10 @@ import autocannon from 'autocannon';
 import { startApi, type RunningProcess } from '../../test/helpers/app-process.js';
 
 export const ADMIN = { username: 'admin', password: 'Admin1234', email: 'admin@bench.test' };
-/** The shipped entry (the bundle, as `start:prod` runs it); BENCH_API_ENTRY=dist/apps/api/src/main.js for the unbundled modules. */
+/**
+ * The shipped entry (the bundle, as `start:prod` runs it);
+ * BENCH_API_ENTRY=dist/apps/api/src/main.js for the unbundled modules.
+ */
 const API_ENTRY = resolve(process.env.BENCH_API_ENTRY ?? 'dist/bundle/api.mjs');
 
 export interface BenchApp {
@@ -87,7 +90,8 @@ export async function load(label: string, options: LoadOptions): Promise<LoadRes
     non2xx: result.non2xx,
   };
   console.log(
-    `${label.padEnd(48)} ${String(summary.requestsPerSecond).padStart(7)} req/s   p50 ${summary.p50} ms   p99 ${summary.p99} ms   errors ${summary.errors}   non-2xx ${summary.non2xx}`,
+    `${label.padEnd(48)} ${String(summary.requestsPerSecond).padStart(7)} req/s   p50 ${summary.p50} ms   ` +
+      `p99 ${summary.p99} ms   errors ${summary.errors}   non-2xx ${summary.non2xx}`,
   );
   return summary;
 }

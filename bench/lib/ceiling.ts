@@ -120,7 +120,9 @@ export async function assertSameJson(
   const ceiling = await send(ceilingUrl, { ...request, headers: { ...request.headers, ...ceilingHeaders } });
   if (product.status !== ceiling.status || !close(product.body, ceiling.body)) {
     throw new Error(
-      `${label}: the ceiling does not answer the product's JSON\nproduct ${product.status} ${JSON.stringify(product.body).slice(0, 600)}\nceiling ${ceiling.status} ${JSON.stringify(ceiling.body).slice(0, 600)}`,
+      `${label}: the ceiling does not answer the product's JSON\n` +
+        `product ${product.status} ${JSON.stringify(product.body).slice(0, 600)}\n` +
+        `ceiling ${ceiling.status} ${JSON.stringify(ceiling.body).slice(0, 600)}`,
     );
   }
   console.log(`${label}: ceiling answers the product's JSON (checked)`);

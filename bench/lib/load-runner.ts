@@ -100,7 +100,8 @@ function summarise(results: RoundResult[]): Summary {
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US').replace(/,/g, ' ');
 export const describe = (s: Summary) =>
-  `${fmt(s.requestsPerSecond).padStart(8)} req/s  p50 ${s.p50Ms.toFixed(2)} ms  p99 ${s.p99Ms.toFixed(2)} ms  non-2xx ${s.non2xx}  errors ${s.errors}  rounds [${s.rounds.map(fmt).join(', ')}]`;
+  `${fmt(s.requestsPerSecond).padStart(8)} req/s  p50 ${s.p50Ms.toFixed(2)} ms  p99 ${s.p99Ms.toFixed(2)} ms  ` +
+  `non-2xx ${s.non2xx}  errors ${s.errors}  rounds [${s.rounds.map(fmt).join(', ')}]`;
 
 /** One side alone (no reference): warm-up, then `rounds` rounds, printed. */
 export async function measure(label: string, target: Target, connections: number): Promise<Summary> {

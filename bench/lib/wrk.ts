@@ -7,8 +7,13 @@ import { spawn } from 'node:child_process';
 import type { BenchRequest, RoundResult } from './load-runner.js';
 
 /** A Lua string literal of any bytes (decimal escapes for everything but plain characters). */
-const lua = (text: string) =>
-  `"${[...Buffer.from(text, 'utf8')].map((byte) => (/[A-Za-z0-9 _.,:/=?&-]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `\\${String(byte).padStart(3, '0')}`)).join('')}"`;
+const lua = (text: string) => {
+  const escaped = [...Buffer.from(text, 'utf8')].map((byte) => {
+    const char = String.fromCharCode(byte);
+    return /[A-Za-z0-9 _.,:/=?&-]/.test(char) ? char : `\\${String(byte).padStart(3, '0')}`;
+  });
+  return `"${escaped.join('')}"`;
+};
 
 export function wrkScript(requests: BenchRequest[]): string {
   const rows = requests.map((r) => {

@@ -1,17 +1,21 @@
 import { describe, expect, it } from '@jest/globals';
-import { cycles, importEdges, type ImportEdge } from './import-graph.js';
+import { cycles, decoratedClasses, importEdges, type ImportEdge } from './import-graph.js';
 
 // Arrows point down: apps import libs, never the reverse; the worker app imports nothing from the
-// API app (the serving modules it runs live in libs/serving); users never import auth; no two
-// feature modules or libs import each other, directly or round a loop. The sources are parsed with the TypeScript
+// API app (the serving modules it runs live in libs/serving); no lib declares a controller or a
+// gateway (the apps serve HTTP and WebSocket); users never import auth; no two feature modules or
+// libs import each other, directly or round a loop. The sources are parsed with the TypeScript
 // compiler API (no extra tool); see README "Layout".
 
 const edges = importEdges(['apps', 'libs']);
 const offending = (rule: (edge: ImportEdge) => boolean) => edges.filter(rule).map(({ from, to }) => `${from} -> ${to}`);
 
-/** The module a file belongs to: its top folder under apps/api/src or libs/serving/src (feature modules); a lib; the worker app. */
+/**
+ * The module a file belongs to: its top folder under apps/api/src or libs/serving/src (feature
+ * modules; the API's `models` and the lib's `models` are two modules); a lib; the worker app.
+ */
 function moduleOf(file: string): string {
-  const feature = /^(?:apps\/api|libs\/serving)\/src\/([^/]+)\//.exec(file);
+  const feature = /^((?:apps\/api|libs\/serving)\/src\/[^/]+)\//.exec(file);
   if (feature) return feature[1];
   return /^(libs\/[^/]+|apps\/[^/]+)/.exec(file)?.[1] ?? file;
 }
@@ -34,6 +38,16 @@ describe('import arrows', () => {
       to: 'libs/serving/src/inference/inference.service.ts',
       typeOnly: false,
     });
+  });
+
+  it('libs declare no controller and no WebSocket gateway (the apps serve them)', () => {
+    const routes = decoratedClasses(['apps', 'libs'], ['Controller', 'WebSocketGateway']);
+    expect(routes).toContainEqual({ file: 'apps/api/src/models/models.controller.ts', decorator: 'Controller' });
+    expect(routes).toContainEqual({
+      file: 'apps/api/src/inference/stream/inference-stream.gateway.ts',
+      decorator: 'WebSocketGateway',
+    });
+    expect(routes.filter(({ file }) => file.startsWith('libs/'))).toEqual([]);
   });
 
   it('libs never import apps', () => {

@@ -17,7 +17,10 @@ export interface ImportEdge {
   typeOnly: boolean;
 }
 
-/** The tsconfig `paths` (`@app/x` -> a file, `@app/x/*` -> a folder's files), read from tsconfig.json so a new alias is seen at once. */
+/**
+ * The tsconfig `paths` (`@app/x` -> a file, `@app/x/*` -> a folder's
+ * files), read from tsconfig.json so a new alias is seen at once.
+ */
 function aliases(): Map<string, string> {
   const config = ts.readConfigFile(path.join(REPO_ROOT, 'tsconfig.json'), (file) => ts.sys.readFile(file)).config as {
     compilerOptions: { paths: Record<string, string[]> };
@@ -50,7 +53,10 @@ function isTypeOnly(node: ts.ImportDeclaration | ts.ExportDeclaration): boolean 
   );
 }
 
-/** Every import of a source file under `dirs` that resolves to another source file of the repository (packages are left out). */
+/**
+ * Every import of a source file under `dirs` that resolves to
+ * another source file of the repository (packages are left out).
+ */
 export function importEdges(dirs: string[]): ImportEdge[] {
   const paths = aliases();
   const edges: ImportEdge[] = [];
@@ -88,11 +94,34 @@ export function importEdges(dirs: string[]): ImportEdge[] {
   return edges;
 }
 
+/**
+ * The classes under `dirs` that carry one of `decorators` (`@Controller(...)`, `@WebSocketGateway(...)`), by the
+ * decorator's name as written: one entry per class and decorator.
+ */
+export function decoratedClasses(dirs: string[], decorators: string[]): Array<{ file: string; decorator: string }> {
+  const found: Array<{ file: string; decorator: string }> = [];
+  for (const file of dirs.flatMap(sourceFiles)) {
+    const source = ts.createSourceFile(file, readFileSync(path.join(REPO_ROOT, file), 'utf8'), ts.ScriptTarget.Latest);
+    const visit = (node: ts.Node): void => {
+      if (ts.isClassDeclaration(node))
+        for (const decorator of ts.getDecorators(node) ?? []) {
+          const call = decorator.expression;
+          const name = ts.isCallExpression(call) && ts.isIdentifier(call.expression) ? call.expression.text : undefined;
+          if (name && decorators.includes(name)) found.push({ file: toPosix(file), decorator: name });
+        }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+  return found;
+}
+
 function resolve(file: string, specifier: string, paths: Map<string, string>): string | undefined {
   if (paths.has(specifier)) return paths.get(specifier);
   const wildcard = [...paths.keys()].find((alias) => alias.endsWith('/*') && specifier.startsWith(alias.slice(0, -1)));
+  // `@app/x/*`
   if (wildcard)
-    return path.join(paths.get(wildcard)!.slice(0, -1), specifier.slice(wildcard.length - 1)).replace(/\.js$/, '.ts'); // `@app/x/*`
+    return path.join(paths.get(wildcard)!.slice(0, -1), specifier.slice(wildcard.length - 1)).replace(/\.js$/, '.ts');
   if (!specifier.startsWith('.')) return undefined;
   const target = path.normalize(path.join(path.dirname(file), specifier)).replace(/\.js$/, '.ts');
   return existsSync(path.join(REPO_ROOT, target)) ? target : undefined;
@@ -100,7 +129,10 @@ function resolve(file: string, specifier: string, paths: Map<string, string>): s
 
 const toPosix = (file: string) => file.split(path.sep).join('/');
 
-/** The groups of names that reach each other through `edges` (Tarjan's strongly connected components of more than one name). */
+/**
+ * The groups of names that reach each other through `edges`
+ * (Tarjan's strongly connected components of more than one name).
+ */
 export function cycles(edges: Array<[string, string]>): string[][] {
   const next = new Map<string, Set<string>>();
   for (const [from, to] of edges) if (from !== to) next.set(from, (next.get(from) ?? new Set()).add(to));

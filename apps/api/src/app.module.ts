@@ -3,13 +3,14 @@ import { AuthModule } from './auth/auth.module.js';
 import { CategoriesModule } from './categories/categories.module.js';
 import { AppConfigModule, validateEnvironment, wiringOf, type AppWiring } from '@app/config';
 import { DatabaseModule } from '@app/database';
-import { HealthModule } from '@app/serving/health/health.module.js';
+import { HealthHttpModule } from './health/health-http.module.js';
 import { HomeModule } from './home/home.module.js';
-import { InferenceModule } from '@app/serving/inference/inference.module.js';
-import { JobsModule } from '@app/serving/inference/jobs/jobs.module.js';
+import { InferenceHttpModule } from './inference/inference-http.module.js';
+import { JobsHttpModule } from './inference/jobs/jobs-http.module.js';
 import { IngestionModule } from './ingestion/ingestion.module.js';
 import { MetricsModule } from '@app/serving/metrics/metrics.module.js';
-import { ModelsModule } from '@app/serving/models/models.module.js';
+import { MetricsHttpModule } from './health/metrics-http.module.js';
+import { ModelsHttpModule } from './models/models-http.module.js';
 import { OipModule } from './oip/oip.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { ProductsModule } from './products/products.module.js';
@@ -31,17 +32,18 @@ export class AppModule {
         AppConfigModule.register(),
         DatabaseModule.forRoot(SCHEMA),
         MetricsModule,
+        MetricsHttpModule,
         AuthModule,
         UsersModule,
         CategoriesModule,
         ProductsModule,
         OrdersModule,
-        ModelsModule,
-        InferenceModule,
+        ModelsHttpModule,
+        InferenceHttpModule,
         OipModule,
-        JobsModule.register({ redisUrl: wiring.redisUrl, runWorker: wiring.runJobsInApi, withRoutes: true }),
+        JobsHttpModule.register({ redisUrl: wiring.redisUrl, runWorker: wiring.runJobsInApi }),
         IngestionModule,
-        HealthModule,
+        HealthHttpModule,
         HomeModule,
         RetentionModule.register({ schedule: true, redisUrl: wiring.redisUrl }),
       ],

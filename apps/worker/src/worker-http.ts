@@ -39,7 +39,8 @@ export class WorkerHttpServer implements OnApplicationBootstrap, OnApplicationSh
         server.off('error', reject);
         const address = server.address();
         this.logger.log(
-          `Worker metrics and health on port ${typeof address === 'object' && address ? address.port : this.config.port}`,
+          `Worker metrics and health on port ` +
+            `${typeof address === 'object' && address ? address.port : this.config.port}`,
         );
         resolve();
       });

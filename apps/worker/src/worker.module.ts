@@ -35,7 +35,7 @@ export class WorkerModule {
         MetricsModule,
         ModelsModule,
         InferenceModule,
-        JobsModule.register({ redisUrl, runWorker: true, withRoutes: false }),
+        JobsModule.register({ redisUrl, runWorker: true }),
         HealthModule,
       ],
       providers: [WorkerHttpServer],

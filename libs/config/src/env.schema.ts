@@ -18,8 +18,9 @@ import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from '@app/database';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const DURATION = /^\d+\s*(ms|s|m|h|d)?$/;
 const SIZE = /^\d+\s*(b|kb|mb)?$/i;
-const TRUST_PROXY =
-  /^(false|\d{1,2}|(loopback|linklocal|uniquelocal|[0-9a-f.:]+(\/\d{1,3})?)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-f.:]+(\/\d{1,3})?))*)$/i;
+/** One proxy address: a named range, or an address or CIDR. */
+const PROXY_ADDRESS = String.raw`(loopback|linklocal|uniquelocal|[0-9a-f.:]+(\/\d{1,3})?)`;
+const TRUST_PROXY = new RegExp(String.raw`^(false|\d{1,2}|${PROXY_ADDRESS}(\s*,\s*${PROXY_ADDRESS})*)$`, 'i');
 
 const list = ({ value }: { value: unknown }) =>
   typeof value === 'string'
@@ -42,7 +43,9 @@ export class EnvironmentVariables {
   @Type(() => Number) @IsInt() @Min(0) DATABASE_POOL_QUEUE_LIMIT: number = 500;
   /** The longest a request waits for a pooled connection (mysql/mariadb) before a 503. */
   @Type(() => Number) @IsInt() @Min(1) DATABASE_ACQUIRE_TIMEOUT_MS: number = 5000;
-  /** A query (mysql/mariadb) that has not answered after this long fails (503) and its connection is dropped. 0 = none. */
+  /**
+   * A query (mysql/mariadb) that has not answered after this long fails (503) and its connection is dropped. 0 = none.
+   */
   @Type(() => Number) @IsInt() @Min(0) DATABASE_QUERY_TIMEOUT_MS: number = 30_000;
   /** Apply pending migrations at boot. On by default for SQLite only; ops run them for MySQL. */
   @IsOptional() @IsIn(['true', 'false']) DATABASE_MIGRATE_ON_BOOT?: 'true' | 'false';
@@ -92,7 +95,8 @@ export class EnvironmentVariables {
   /** Which proxies may set X-Forwarded-For: false, a hop count, or comma-separated addresses/CIDRs. */
   @Matches(TRUST_PROXY, {
     message:
-      'TRUST_PROXY must be false, a hop count, or comma-separated addresses/CIDRs (or loopback, linklocal, uniquelocal)',
+      'TRUST_PROXY must be false, a hop count, or comma-separated ' +
+      'addresses/CIDRs (or loopback, linklocal, uniquelocal)',
   })
   TRUST_PROXY: string = 'false';
 

@@ -34,15 +34,17 @@ function codeOf(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+/** What the drivers say of a connection that is gone, where they give no code to match on. */
+const CONNECTION_GONE = new RegExp(
+  'connection (is )?(closed|lost)|pool is closed|Queue limit reached|' +
+    "Can't add new command when connection is in closed state",
+  'i',
+);
+
 export function classifyDbError(error: unknown): DbErrorKind | undefined {
   const code = codeOf(error);
   if (code && CODES[code]) return CODES[code];
-  if (
-    error instanceof Error &&
-    /connection (is )?(closed|lost)|pool is closed|Queue limit reached|Can't add new command when connection is in closed state/i.test(
-      error.message,
-    )
-  ) {
+  if (error instanceof Error && CONNECTION_GONE.test(error.message)) {
     return 'unavailable';
   }
   return undefined;

@@ -41,7 +41,9 @@ export class PrebuiltInsert<T extends ObjectLiteral> {
       const driver = manager.connection.driver;
       const metadata = manager.connection.getMetadata(this.entity);
       const row = `(${this.columns!.map(() => '?').join(', ')})`;
-      text = `INSERT INTO ${driver.escape(metadata.tableName)} (${this.columns!.map((column) => driver.escape(column.databaseName)).join(', ')}) VALUES ${Array.from({ length: rows }, () => row).join(', ')}`;
+      const columns = this.columns!.map((column) => driver.escape(column.databaseName)).join(', ');
+      const values = Array.from({ length: rows }, () => row).join(', ');
+      text = `INSERT INTO ${driver.escape(metadata.tableName)} (${columns}) VALUES ${values}`;
       this.textByRows.set(rows, text);
     }
     return text;

@@ -47,7 +47,8 @@ export class SelectedEntity<T extends ObjectLiteral> {
 
   /** The escaped, qualified column of a property: `"product"."sku"`. */
   column(property: keyof T & string): string {
-    return `${this.dataSource.driver.escape(this.alias)}.${this.dataSource.driver.escape(this.columnOf(property).databaseName)}`;
+    const { driver } = this.dataSource;
+    return `${driver.escape(this.alias)}.${driver.escape(this.columnOf(property).databaseName)}`;
   }
 
   /**

@@ -2,7 +2,9 @@
 export interface BatchingOptions {
   /** Most rows one coalesced batch may hold (a single larger request runs alone). */
   maxBatch: number;
-  /** How long the first queued request may wait for others, in microseconds (0: until the current event-loop turn ends). */
+  /**
+   * How long the first queued request may wait for others, in microseconds (0: until the current event-loop turn ends).
+   */
   maxDelayUs: number;
   /** Called after every executed batch, e.g. to feed a batch-size histogram. */
   onBatch?: (rows: number, requests: number, computeMs: number) => void;

@@ -69,7 +69,10 @@ function chainBreak(layer: Layer, previous: Layer | undefined): string | undefin
   return fed ? undefined : `layer ${layer.name} is not fed by the layer before it alone`;
 }
 
-/** The shape a layer is applied to (its one inbound node's; chainBreak checks there is one), or its list of shapes when several. */
+/**
+ * The shape a layer is applied to (its one inbound node's; chainBreak
+ * checks there is one), or its list of shapes when several.
+ */
 function inputShapeOf(layer: Layer): tf.Shape | tf.Shape[] {
   const shapes = layer.inboundNodes[0].inputShapes;
   return Array.isArray(shapes[0]) && shapes.length === 1 ? shapes[0] : shapes;

@@ -15,7 +15,9 @@ const APPROXIMATE_ON_WASM = new Set<DenseActivation>(['sigmoid', 'tanh', 'softma
 /** The kernels each backend is known to use (dense-fast-path.ts); the verifier finds it on its own. */
 const EXPECTED_NUMERICS = { wasm: 'xnnpack', cpu: 'tfjs-cpu' } as const;
 
-/** A random chain of Dense layers: sizes past the cpu backend's 48-input block, every activation, with and without bias. */
+/**
+ * A random chain of Dense layers: sizes past the cpu backend's 48-input block, every activation, with and without bias.
+ */
 const chainSpec = fc.record({
   inDim: fc.integer({ min: 1, max: 60 }),
   layers: fc.array(
@@ -109,7 +111,7 @@ describe.each(['wasm', 'cpu'] as const)('dense fast path on the %s backend', (ba
   // backend's sigmoid, tanh and softmax are XNNPACK approximations (up to 1 ulp from the exact
   // value); as a last layer that is far inside 1e-6, but a later layer can amplify it past 1e-6,
   // and then the verifier must refuse (TF.js serves). Whatever is verified agrees on fresh rows.
-  it('verifies random Dense chains with every supported activation, and what it verifies agrees with TF.js', async () => {
+  it('verifies random Dense chains with every supported activation; what it verifies agrees with TF.js', async () => {
     await fc.assert(
       fc.asyncProperty(chainSpec, rowsOf(60, 50), async (spec, batch) => {
         const model = buildChain(spec);

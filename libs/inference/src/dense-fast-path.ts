@@ -71,7 +71,9 @@ function affineFloat32(x: Float32Array, offset: number, layer: DenseLayer, out: 
   if (bias && !biasFirst) for (let j = 0; j < units; j++) out[j] += bias[j];
 }
 
-/** out = x · kernel + bias as the cpu backend does it: float64 sums per block, float32 between blocks and for the bias. */
+/**
+ * out = x · kernel + bias as the cpu backend does it: float64 sums per block, float32 between blocks and for the bias.
+ */
 function affineFloat64Blocked(
   x: Float32Array,
   offset: number,

@@ -39,7 +39,10 @@ export function probeRows(rowSize: number): { values: Float32Array; rows: number
   return { values, rows };
 }
 
-/** Whether `actual` matches `expected` within the tolerance; non-finite values must be the same (NaN for NaN, Inf for Inf). */
+/**
+ * Whether `actual` matches `expected` within the tolerance;
+ * non-finite values must be the same (NaN for NaN, Inf for Inf).
+ */
 function errorOf(actual: number, expected: number): number {
   if (!Number.isFinite(expected) || !Number.isFinite(actual))
     return Object.is(actual, expected) || (Number.isNaN(actual) && Number.isNaN(expected)) ? 0 : Infinity;

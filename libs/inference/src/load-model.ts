@@ -62,7 +62,8 @@ export async function loadModel(source: string, options: LoadModelOptions = {}):
       executorReason: 'fast path off',
     };
     const loaded = new LoadedModel(model, info, batchOfOne, options.label);
-    // The fast path's verification runs TF.js too (after the warm-up compiled its kernels), so it shares the warm-up's bound.
+    // The fast path's verification runs TF.js too (after the warm-up
+    // compiled its kernels), so it shares the warm-up's bound.
     await within(options.warmupTimeoutMs, 'WARMUP_TIMEOUT', async () => {
       if (options.warmup !== false) await loaded.warmUp();
       if (options.fastPath !== 'off') await adoptFastPath(loaded, model, backend);
@@ -115,7 +116,8 @@ async function within<T>(
       reject(
         new ModelLoadError(
           code,
-          `the model's ${code === 'LOAD_TIMEOUT' ? 'artifact did not load' : 'warm-up run did not finish'} within ${ms} ms`,
+          `the model's ${code === 'LOAD_TIMEOUT' ? 'artifact did not load' : 'warm-up run did not finish'} ` +
+            `within ${ms} ms`,
         ),
       );
     }, ms);

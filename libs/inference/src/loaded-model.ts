@@ -12,7 +12,10 @@ export interface ModelInfo extends Omit<ModelSignature, 'batchOfOne'> {
   sizeBytes: number;
   loadMs: number;
   warmupMs: number;
-  /** What runs predict: TF.js, or the verified plain-JS forward pass of a small dense model (dense-verify.ts). Library-internal: never in an HTTP body. */
+  /**
+   * What runs predict: TF.js, or the verified plain-JS forward pass of a small
+   * dense model (dense-verify.ts). Library-internal: never in an HTTP body.
+   */
   executor: 'tfjs' | 'dense-js';
   /** Why that executor: the fast path's rounding and largest observed error, or why the model stays on TF.js. */
   executorReason: string;
@@ -96,7 +99,10 @@ export class LoadedModel {
     return this.run(input, rows);
   }
 
-  /** Serves predict with `forward` from now on (already verified against predictOnTfjs), or records why TF.js keeps serving. */
+  /**
+   * Serves predict with `forward` from now on (already verified
+   * against predictOnTfjs), or records why TF.js keeps serving.
+   */
   setExecutor(forward: DenseForward | undefined, reason: string): void {
     this.fastForward = forward;
     this.modelInfo.executor = forward ? 'dense-js' : 'tfjs';

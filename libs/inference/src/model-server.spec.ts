@@ -164,7 +164,7 @@ describe('ModelServer dynamic batching', () => {
     models.close();
   });
 
-  it('a request that breaks the length invariant is refused before it joins a batch; its neighbours are unaffected', async () => {
+  it('a request breaking the length invariant is refused before batching; its neighbours are unaffected', async () => {
     const models = server({ maxBatch: 1000, maxDelayUs: 20_000 });
     await models.load('s@1', SENSOR);
     const before = tf.memory().numTensors;

@@ -14,7 +14,10 @@ export interface BatchObserver {
 export interface ModelServerOptions {
   /** Most rows in one executed batch; 1 (or less) turns batching off. */
   maxBatch: number;
-  /** Longest a request waits for others to join its batch, in microseconds (< 1000: the end of the current event-loop turn). */
+  /**
+   * Longest a request waits for others to join its batch, in
+   * microseconds (< 1000: the end of the current event-loop turn).
+   */
   maxDelayUs: number;
   /** Bound on reading an artifact (every load and inspect): LOAD_TIMEOUT after it. */
   loadTimeoutMs?: number;

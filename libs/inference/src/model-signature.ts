@@ -74,7 +74,8 @@ function rowShape(fullShape: (number | null)[], options: SignatureOptions): numb
   if (!given || !compatible) {
     throw new ModelLoadError(
       'UNSUPPORTED_MODEL',
-      `the model input shape ${JSON.stringify(fullShape.map((d) => d ?? -1))} has unknown dimensions; give an inputShape that fits it`,
+      `the model input shape ${JSON.stringify(fullShape.map((d) => d ?? -1))} ` +
+        `has unknown dimensions; give an inputShape that fits it`,
     );
   }
   return [...given];

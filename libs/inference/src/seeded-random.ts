@@ -1,4 +1,7 @@
-/** A small seeded PRNG (mulberry32): the same sequence on every run and machine (the fast path's probe rows, the training data). */
+/**
+ * A small seeded PRNG (mulberry32): the same sequence on every
+ * run and machine (the fast path's probe rows, the training data).
+ */
 export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {

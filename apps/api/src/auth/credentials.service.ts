@@ -17,7 +17,10 @@ export class CredentialsService {
     return isApiKey(credential) ? this.apiKeys.authenticate(credential) : this.tokens.authenticate(credential, request);
   }
 
-  /** The rate limiter's view of a credential: a valid API key's owner, or the user id of a JWT whose signature and expiry check out. */
+  /**
+   * The rate limiter's view of a credential: a valid API key's owner,
+   * or the user id of a JWT whose signature and expiry check out.
+   */
   subjectOf(credential: string, request?: object): number | undefined | Promise<number | undefined> {
     return isApiKey(credential) ? this.keyOwner(credential) : this.tokens.subjectOf(credential, request);
   }

@@ -64,7 +64,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (host.getType() !== 'http') throw exception;
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    // Body failures on a V2 route reach this app-wide filter, not the controller's: answer them in the protocol's body too.
+    // Body failures on a V2 route reach this app-wide filter, not
+    // the controller's: answer them in the protocol's body too.
     if (isV2Route(request.routeOptions?.url)) return this.v2.catch(exception, host);
     const path = request.url.split('?')[0];
     const mapped = this.map(exception);
@@ -75,7 +76,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
       );
     } else if (mapped.status === 503 && !(exception instanceof DomainError)) {
       this.logger.warn(
-        `${request.method} ${path} answered 503 [${request.id}]: ${exception instanceof Error ? exception.message : String(exception)}`,
+        `${request.method} ${path} answered 503 [${request.id}]: ` +
+          `${exception instanceof Error ? exception.message : String(exception)}`,
       );
     }
     if (reply.sent) return;

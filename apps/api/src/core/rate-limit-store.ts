@@ -74,7 +74,8 @@ export function throttledReporter(
       return;
     }
     log(
-      `Rate-limit store unavailable, requests are let through: ${error.message}${suppressed ? ` (${suppressed} more since the last report)` : ''}`,
+      `Rate-limit store unavailable, requests are let through: ` +
+        `${error.message}${suppressed ? ` (${suppressed} more since the last report)` : ''}`,
     );
     lastLogged = now;
     suppressed = 0;

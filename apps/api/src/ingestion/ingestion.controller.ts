@@ -19,7 +19,9 @@ export class IngestionController {
   @HttpCode(201)
   @Auth()
   @ApiOperation({
-    summary: `Store up to ${MAX_INGEST_ROWS} readings; valid rows are stored, invalid ones reported by index; ?model= scores them`,
+    summary:
+      `Store up to ${MAX_INGEST_ROWS} readings; valid rows are ` +
+      `stored, invalid ones reported by index; ?model= scores them`,
   })
   @ApiBody({ type: [SensorReadingInputDto] })
   @ApiCreatedResponse({ type: IngestResultDto })

@@ -94,7 +94,8 @@ export class IngestionService {
     if (unusable)
       throw new BadRequestError(
         'MODEL_UNSUITABLE',
-        `Model '${name}' cannot score readings: it must classify into an '${ANOMALY_LABEL}' label from the features ${READING_FIELDS.join(', ')}`,
+        `Model '${name}' cannot score readings: it must classify into an ` +
+          `'${ANOMALY_LABEL}' label from the features ${READING_FIELDS.join(', ')}`,
       );
     return { name: model.name, version: model.version, featureNames: features };
   }

@@ -14,7 +14,7 @@ import { CurrentUser, Public } from '@app/http/auth-metadata/auth.decorators.js'
 import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
 import { KeyScope } from '@app/http/auth-metadata/key-scope.js';
 import { API_KEY_SCHEME, BEARER_SCHEME, OAUTH2_SCHEME } from '@app/http/api-docs/swagger.js';
-import { ModelNameParams, ModelVersionParams } from '@app/serving/models/dto/model-version.params.js';
+import { ModelNameParams, ModelVersionParams } from '../models/dto/model-version.params.js';
 import {
   V2ErrorDto,
   V2InferRequestDto,
@@ -27,7 +27,9 @@ import { V2ExceptionFilter } from './v2-exception.filter.js';
 import { V2InferBodyPipe, type V2InferBody } from './v2-infer-body.pipe.js';
 
 const DESCRIPTIONS: Record<number, string> = {
-  400: 'Bad request: a tensor whose shape disagrees with its data, an unknown input, output or datatype, a value that does not fit its datatype',
+  400:
+    'Bad request: a tensor whose shape disagrees with its data, an unknown ' +
+    'input, output or datatype, a value that does not fit its datatype',
   401: 'Missing or invalid token',
   403: 'An API key without the predict scope',
   404: 'No such deployed model or version',
@@ -126,7 +128,8 @@ export class OipController {
   @V2Auth()
   @ApiOperation({
     summary:
-      "Inference on the deployed version, or on the traffic policy's sticky pick when the model has one (same batching, records and metrics as predict); `model_version` says which served it",
+      "Inference on the deployed version, or on the traffic policy's sticky pick when the model has " +
+      'one (same batching, records and metrics as predict); `model_version` says which served it',
   })
   @ApiBody({ type: V2InferRequestDto })
   @ApiOkResponse({ type: V2InferResponseDto })

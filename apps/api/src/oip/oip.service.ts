@@ -41,7 +41,8 @@ function inputSpec(model: DeployedModel): InputSpec {
 
 /**
  * The Open Inference Protocol (V2) over the product's own serving: versions resolve through
- * ModelVersionResolver (the resolver predict uses, so `latest` and aliases mean the same here), and infer goes through InferenceService (same batching, records, metrics).
+ * ModelVersionResolver (the resolver predict uses, so `latest` and aliases mean the same
+ * here), and infer goes through InferenceService (same batching, records, metrics).
  */
 @Injectable()
 export class OipService {

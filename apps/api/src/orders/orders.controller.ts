@@ -22,9 +22,10 @@ export class OrdersController {
   @ApiOperation({
     summary: 'Place an order in one transaction (stock checked and taken, prices copied, total summed)',
     description:
-      'A customer orders for itself; an admin may pass `userId`. With an `Idempotency-Key` header, a retry with the same key and ' +
-      'body answers 200 with the order the first request created (header `Idempotent-Replayed: true`) and changes nothing; the ' +
-      'same key with a different body is 409. Keys are per caller and kept at least 24 hours; a request that failed keeps no key.',
+      'A customer orders for itself; an admin may pass `userId`. With an `Idempotency-Key` header, a retry ' +
+      'with the same key and body answers 200 with the order the first request created (header ' +
+      '`Idempotent-Replayed: true`) and changes nothing; the same key with a different body is 409. Keys are ' +
+      'per caller and kept at least 24 hours; a request that failed keeps no key.',
   })
   @ApiHeader({
     name: 'Idempotency-Key',
@@ -52,7 +53,8 @@ export class OrdersController {
   @Auth()
   @ApiOperation({
     summary:
-      'List orders, newest first: admins see all (filters userId, status), customers their own; from/to bound the creation time',
+      'List orders, newest first: admins see all (filters userId, ' +
+      'status), customers their own; from/to bound the creation time',
   })
   @ApiPageResponse(OrderResponseDto)
   @ApiErrors(400)

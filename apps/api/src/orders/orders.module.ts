@@ -12,7 +12,10 @@ import { OrdersRepository } from './orders.repository.js';
 import { OrdersService } from './orders.service.js';
 import { UserOrdersController } from './user-orders.controller.js';
 
-/** Owns the order transaction and the status machine; asks ProductsService for stock changes and UsersService whether a user exists. */
+/**
+ * Owns the order transaction and the status machine; asks ProductsService
+ * for stock changes and UsersService whether a user exists.
+ */
 @Module({
   imports: [TypeOrmModule.forFeature([Order, OrderItem, IdempotencyKey, OrderEvent]), ProductsModule, UsersModule],
   controllers: [OrdersController, UserOrdersController],

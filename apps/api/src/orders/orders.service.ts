@@ -213,7 +213,8 @@ export class OrdersService {
     if (totalAmount > MAX_TOTAL_CENTS)
       throw new BadRequestError(
         'ORDER_TOTAL_TOO_LARGE',
-        `The order total ${centsToDecimalString(totalAmount)} exceeds the maximum of ${centsToDecimalString(MAX_TOTAL_CENTS)}`,
+        `The order total ${centsToDecimalString(totalAmount)} exceeds ` +
+          `the maximum of ${centsToDecimalString(MAX_TOTAL_CENTS)}`,
       );
     const shippingAddress = dto.shippingAddress ?? null;
     // The number's random part may collide (rarely): the unique index says so, and a new one is drawn.

@@ -106,7 +106,9 @@ export class ProductBulkService {
   }
 }
 
-/** A row's failure from what its insert threw; anything but a row's own fault (database down, a bug) fails the request. */
+/**
+ * A row's failure from what its insert threw; anything but a row's own fault (database down, a bug) fails the request.
+ */
 function failureOf(index: number, error: unknown): BulkFailureDto {
   if (error instanceof DomainError && error.status !== 503) {
     return { index, code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) };

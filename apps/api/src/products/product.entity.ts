@@ -68,6 +68,9 @@ export class Product {
   @UpdateDateColumn()
   updatedAt: Date;
 
-  /** Not a column: filled from product_tags, one IN query per page (TagsRepository.tagsOfProducts), joined on a single read (ProductReadRepository). */
+  /**
+   * Not a column: filled from product_tags, one IN query per page
+   * (TagsRepository.tagsOfProducts), joined on a single read (ProductReadRepository).
+   */
   tags?: TagSummaryDto[];
 }

@@ -102,11 +102,16 @@ export class ProductsController {
   @Post('bulk')
   @Auth('admin')
   @ApiOperation({
-    summary: `Create up to ${BULK_PRODUCTS_MAX} products in one transaction, all or nothing (mode all) or keeping the good rows (mode partial)`,
+    summary:
+      `Create up to ${BULK_PRODUCTS_MAX} products in one transaction, ` +
+      `all or nothing (mode all) or keeping the good rows (mode partial)`,
     description:
-      'Each row is checked with the rules of POST /products, and sees the rows before it (a SKU repeated inside one import is a conflict of the later row). ' +
-      '`all`: 201 with every product created, or the error of the first failing row (400/404/409, `message` starting `products[<index>]:`, `index` in the body) and nothing created. ' +
-      '`partial`: each row in a savepoint; 201 when at least one row was created, 200 when none was, with the failed rows by index, code and message. ' +
+      'Each row is checked with the rules of POST /products, and sees the rows ' +
+      'before it (a SKU repeated inside one import is a conflict of the later row). ' +
+      '`all`: 201 with every product created, or the error of the first failing row (400/404/409, ' +
+      '`message` starting `products[<index>]:`, `index` in the body) and nothing created. ' +
+      '`partial`: each row in a savepoint; 201 when at least one row was created, ' +
+      '200 when none was, with the failed rows by index, code and message. ' +
       `More than ${BULK_PRODUCTS_MAX} rows, or none, is 400.`,
   })
   @ApiCreatedResponse({
@@ -142,7 +147,8 @@ export class ProductsController {
   @Auth('admin')
   @ApiOperation({
     summary:
-      "Replace the product's tags with `tagIds` in one transaction ([] clears them; a repeated id counts once); an unknown tag is 404 and changes nothing",
+      "Replace the product's tags with `tagIds` in one transaction ([] clears " +
+      'them; a repeated id counts once); an unknown tag is 404 and changes nothing',
   })
   @ApiOkResponse({ type: ProductResponseDto })
   @ApiErrors(400, 404)

@@ -284,7 +284,8 @@ export class ProductsRepository {
     // Any of the slugs; a subquery, so a product carrying several of them is listed (and counted) once.
     if (filter.tag?.length) {
       query.andWhere(
-        'product.id IN (SELECT link.productId FROM product_tags link INNER JOIN tags tag ON tag.id = link.tagId WHERE tag.slug IN (:...tagSlugs))',
+        'product.id IN (SELECT link.productId FROM product_tags link INNER JOIN ' +
+          'tags tag ON tag.id = link.tagId WHERE tag.slug IN (:...tagSlugs))',
         { tagSlugs: filter.tag },
       );
     }
@@ -317,5 +318,7 @@ function listShape(filter: ProductFilter, field: string, direction: string, skip
     (key) => key !== 'sort' && filter[key] !== undefined && filter[key] !== '',
   );
   // The tag filter's text has one placeholder per slug.
-  return `list:${present.sort().join(',')}:inStock=${filter.inStock}:tags=${filter.tag?.length ?? 0}:${field}:${direction}:${skip}:${take}`;
+  const tags = filter.tag?.length ?? 0;
+  const page = `${field}:${direction}:${skip}:${take}`;
+  return `list:${present.sort().join(',')}:inStock=${filter.inStock}:tags=${tags}:${page}`;
 }

@@ -99,7 +99,8 @@ export class RetentionPurger {
     const counts = { jobs: 0, jobResults: 0, jobChunks: 0 };
     for (;;) {
       const jobs: { id: string; totalRows: number; chunkCount: number }[] = await this.dataSource.query(
-        `SELECT id, totalRows, chunkCount FROM inference_jobs WHERE status IN (?, ?, ?) AND finishedAt < ? ORDER BY id LIMIT ${JOBS_PER_PASS}`,
+        `SELECT id, totalRows, chunkCount FROM inference_jobs WHERE status ` +
+          `IN (?, ?, ?) AND finishedAt < ? ORDER BY id LIMIT ${JOBS_PER_PASS}`,
         [...FINISHED, before],
       );
       if (jobs.length === 0) return counts;

@@ -68,7 +68,8 @@ export class UsersController {
   @ApiOperation({
     summary: 'Partial update (owner or admin; role and isActive by admins only)',
     description:
-      'Only the fields sent are written. Changing your own password, email or username needs currentPassword (400 when missing, 403 when wrong). A new password or isActive=false revokes every token issued before it.',
+      'Only the fields sent are written. Changing your own password, email or username needs currentPassword (400 ' +
+      'when missing, 403 when wrong). A new password or isActive=false revokes every token issued before it.',
   })
   @ApiOkResponse({ type: UserResponseDto })
   @ApiErrors(400, 403, 404, 409)

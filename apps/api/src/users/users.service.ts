@@ -123,7 +123,9 @@ export class UsersService {
     return toUserResponse(await this.getRow(id));
   }
 
-  /** Soft delete: the row stays for orders and history, but the user can no longer log in, and its tokens stop working. */
+  /**
+   * Soft delete: the row stays for orders and history, but the user can no longer log in, and its tokens stop working.
+   */
   async deactivate(id: number): Promise<void> {
     const changed = await this.users.updateColumns(id, { isActive: false, tokenVersion: () => 'tokenVersion + 1' });
     this.forgetAuthUser(id);

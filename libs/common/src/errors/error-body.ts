@@ -15,7 +15,11 @@ export class ErrorBodyDto {
     enum: ERROR_CODE_NAMES,
     enumName: 'ErrorCode',
     example: 'VALIDATION_FAILED',
-    description: `Stable machine code to match on (never the message). Every code, with its status and meaning:\n\n${ERROR_CODE_NAMES.map((code) => `- \`${code}\` (${ERROR_CODES[code].status}): ${ERROR_CODES[code].description}`).join('\n')}`,
+    description:
+      'Stable machine code to match on (never the message). Every code, with its status and meaning:\n\n' +
+      ERROR_CODE_NAMES.map(
+        (code) => `- \`${code}\` (${ERROR_CODES[code].status}): ${ERROR_CODES[code].description}`,
+      ).join('\n'),
   })
   code: ErrorCode;
   @ApiProperty({ example: 'Validation failed' }) message: string;

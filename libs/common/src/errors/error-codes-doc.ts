@@ -13,7 +13,8 @@ export function renderErrorCodesMarkdown(): string {
     '',
     '<!-- Generated from libs/common/src/errors/error-codes.ts by `npm run docs:error-codes`; do not edit by hand. -->',
     '',
-    'Every error body (`{ statusCode, error, code, message, details?, path, timestamp, requestId }`) carries one of these',
+    'Every error body (`{ statusCode, error, code, message, ' +
+      'details?, path, timestamp, requestId }`) carries one of these',
     'codes in `code`. Clients match on the code, never on `message`. The Swagger document lists the same codes',
     '(the `ErrorCode` schema, and the description of `ErrorBodyDto.code`). The `/v2` routes answer in the',
     "protocol's own body, without a code.",

@@ -12,7 +12,8 @@ export const ERROR_CODES = {
   BAD_REQUEST: {
     status: 400,
     description:
-      'The request could not be read (a malformed path parameter, header or body framing; any other 4xx of the HTTP layer carries it too)',
+      'The request could not be read (a malformed path parameter, header ' +
+      'or body framing; any other 4xx of the HTTP layer carries it too)',
   },
   BATCH_SIZE_OUT_OF_RANGE: {
     status: 400,

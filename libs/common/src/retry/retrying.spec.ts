@@ -32,7 +32,8 @@ describe('retrying', () => {
       retrying(
         async () => {
           calls += 1;
-          // eslint-disable-next-line @typescript-eslint/only-throw-error -- the point: a thrown Error from another realm
+          // The point: a thrown Error from another realm.
+          // eslint-disable-next-line @typescript-eslint/only-throw-error
           throw thrown;
         },
         { retries: 4, minTimeout: 1, shouldRetry: () => false, onFailedAttempt: (error) => seen.push(error) },

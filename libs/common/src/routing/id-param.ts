@@ -7,7 +7,9 @@
  */
 export const ID = ':id(^\\d+$)';
 
-/** A route's path as people write it (`/products/:id`), its parameters' regular expressions dropped: for metric labels. */
+/**
+ * A route's path as people write it (`/products/:id`), its parameters' regular expressions dropped: for metric labels.
+ */
 export function routeTemplate(path: string): string {
   return path.replace(/\(\^[^)]*\)/g, '');
 }

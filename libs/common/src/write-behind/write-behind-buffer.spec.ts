@@ -102,12 +102,13 @@ describe('WriteBehindBuffer', () => {
     expect(store.rows).toHaveLength(1);
   });
 
-  it('retries a chunk with growing delays while the store is unavailable, keeps the rows, then writes them all', async () => {
+  it('retries a chunk with growing delays while the store is down, keeps the rows, then writes them all', async () => {
     const { store, buffer, dropped, log } = make();
     store.down = true;
     add(buffer, 0, 250);
     await buffer.flush();
-    // The first chunk was tried 3 times (after 20 ms, then 80 ms), then the buffer stopped: nothing written, nothing lost.
+    // The first chunk was tried 3 times (after 20 ms, then 80 ms),
+    // then the buffer stopped: nothing written, nothing lost.
     expect(store.writes).toHaveLength(3);
     const [first, second, third] = store.writes.map((write) => write.at);
     expect(second - first).toBeGreaterThanOrEqual(15);
@@ -174,7 +175,7 @@ describe('WriteBehindBuffer', () => {
     expect(store.rows.map((row) => row.n)).toEqual([5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
   });
 
-  it('writes a refused chunk row by row: only the poison row is dropped, the rest of its chunk is written', async () => {
+  it('writes a refused chunk row by row: only the poison row is dropped, the rest of it is written', async () => {
     const { store, buffer, drops } = make();
     store.rejects = (row) => row.n === 3;
     add(buffer, 0, 6);
@@ -222,14 +223,15 @@ describe('WriteBehindBuffer', () => {
     expect(store.writes).toHaveLength(2);
   });
 
-  it('never leaves a rejection unhandled: a non-Error from the store, or an event handler that throws on a timer flush', async () => {
+  it('leaves no rejection unhandled: a non-Error from the store, a handler that throws on a timer flush', async () => {
     const unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', onUnhandled);
     try {
       const { store, buffer, drops, log } = make({ flushIntervalMs: 10 });
       store.write = async () => {
-        // eslint-disable-next-line @typescript-eslint/only-throw-error -- the case under test: a store that throws a non-Error.
+        // The case under test: a store that throws a non-Error.
+        // eslint-disable-next-line @typescript-eslint/only-throw-error
         throw 'not an error';
       };
       buffer.add({ n: 1 });

@@ -24,7 +24,8 @@ export function buildOpenApiDocument(app: INestApplication, apiPrefix: string): 
   const config = new DocumentBuilder()
     .setTitle('AI Commerce API')
     .setDescription(
-      'Commerce data layer and TensorFlow.js model serving behind one API. Errors always have the shape of `ErrorBodyDto`; ' +
+      'Commerce data layer and TensorFlow.js model serving behind one API. ' +
+        'Errors always have the shape of `ErrorBodyDto`; ' +
         'lists are paginated with `page` and `pageSize`. Use **Authorize** with a username (or email) and password.',
     )
     .setVersion('1.0.0')

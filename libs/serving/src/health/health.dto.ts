@@ -7,7 +7,10 @@ export class LivenessDto {
 
 const CHECKS_SCHEMA: ApiPropertyOptions = {
   description:
-    'Each check by name: `status` up or down, and its details (the database check carries `pool: { engine, size, inUse, idle }`; `redis` is present when REDIS_URL is set; the inference check `backend`, `loadedModels` and `failedModels: [{ model, version, reason, attempts, retryAt }]`, the deployed versions this process could not load and is retrying)',
+    'Each check by name: `status` up or down, and its details (the database check carries ' +
+    '`pool: { engine, size, inUse, idle }`; `redis` is present when REDIS_URL is set; the ' +
+    'inference check `backend`, `loadedModels` and `failedModels: [{ model, version, reason, ' +
+    'attempts, retryAt }]`, the deployed versions this process could not load and is retrying)',
   type: 'object',
   additionalProperties: {
     type: 'object',

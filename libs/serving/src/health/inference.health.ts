@@ -4,7 +4,10 @@ import { ModelRuntime } from '../models/model-runtime.js';
 import { ModelLoadFailures } from '../models/model-load-failures.js';
 import { ModelSyncService } from '../models/model-sync.service.js';
 
-/** Readiness of the inference runtime: its backend, and whether every deployed model is loaded here (each failed one is named). */
+/**
+ * Readiness of the inference runtime: its backend, and whether
+ * every deployed model is loaded here (each failed one is named).
+ */
 @Injectable()
 export class InferenceHealthIndicator {
   constructor(
@@ -22,7 +25,9 @@ export class InferenceHealthIndicator {
     if (failedModels.length > 0)
       return indicator.down({
         ...details,
-        message: `Not ready for ${failedModels.map((failure) => `${failure.model}@${failure.version}`).join(', ')}: could not load it here (retrying)`,
+        message:
+          `Not ready for ${failedModels.map((failure) => `${failure.model}@${failure.version}`).join(', ')}: ` +
+          `could not load it here (retrying)`,
       });
     return indicator.up(details);
   }

@@ -23,7 +23,8 @@ export function toPredictions(model: DeployedModel, output: PredictOutput, rows:
     if (!slice.every(Number.isFinite))
       throw new BadRequestError(
         'INFERENCE_OUTPUT_NOT_FINITE',
-        `row ${row}: the model's output is not a finite number for these inputs (values far outside what it was trained on?)`,
+        `row ${row}: the model's output is not a finite number for ` +
+          `these inputs (values far outside what it was trained on?)`,
       );
     predictions[row] = model.task === 'classification' ? classify(slice, model.outputLabels) : regress(slice);
   }

@@ -1,12 +1,13 @@
 import { Global, Module } from '@nestjs/common';
 import { DatabaseMetrics } from './database-metrics.js';
-import { MetricsController } from './metrics.controller.js';
 import { MetricsService } from './metrics.service.js';
 
-/** Global so any feature module can record its own metrics through MetricsService. */
+/**
+ * Global so any feature module can record its own metrics through MetricsService. Each app serves
+ * /metrics its own way (the API's MetricsController, the worker's bare HTTP server).
+ */
 @Global()
 @Module({
-  controllers: [MetricsController],
   providers: [MetricsService, DatabaseMetrics],
   exports: [MetricsService],
 })

@@ -93,7 +93,9 @@ export class MetricsService {
   });
   readonly recordsDropped = new Counter({
     name: 'inference_records_dropped_total',
-    help: 'Prediction records dropped (buffer full during a database outage, rejected by the database, or unserialisable)',
+    help:
+      'Prediction records dropped (buffer full during a database ' +
+      'outage, rejected by the database, or unserialisable)',
     registers: [this.registry],
   });
   readonly recordsBuffered = new Gauge({

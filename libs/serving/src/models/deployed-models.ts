@@ -15,7 +15,15 @@ export interface DeployedModel {
 }
 
 export function describeDeployed(row: ModelVersion, info: LoadedModelInfo): DeployedModel {
-  return { key: modelKey(row.name, row.version), name: row.name, version: row.version, task: row.task, featureNames: row.featureNames, outputLabels: row.outputLabels, info };
+  return {
+    key: modelKey(row.name, row.version),
+    name: row.name,
+    version: row.version,
+    task: row.task,
+    featureNames: row.featureNames,
+    outputLabels: row.outputLabels,
+    info,
+  };
 }
 
 /** A traffic policy as the request path reads it. */

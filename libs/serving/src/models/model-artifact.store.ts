@@ -29,9 +29,11 @@ export class ModelArtifactStore {
   }
 
   dirOf(name: string, version: string): string {
-    if (!SAFE_SEGMENT.test(name) || !SAFE_SEGMENT.test(version)) throw new BadRequestError('MODEL_NAME_INVALID', 'Invalid model name or version');
+    if (!SAFE_SEGMENT.test(name) || !SAFE_SEGMENT.test(version))
+      throw new BadRequestError('MODEL_NAME_INVALID', 'Invalid model name or version');
     const dir = resolve(this.root, name, version);
-    if (!dir.startsWith(this.root + sep)) throw new BadRequestError('MODEL_NAME_INVALID', 'Invalid model name or version');
+    if (!dir.startsWith(this.root + sep))
+      throw new BadRequestError('MODEL_NAME_INVALID', 'Invalid model name or version');
     return dir;
   }
 
@@ -52,12 +54,21 @@ export class ModelArtifactStore {
     const byName = new Map<string, Buffer>();
     for (const file of weights) {
       const fileName = file.originalname;
-      if (!isPlainFileName(fileName)) throw new BadRequestError('MODEL_ARTIFACT_INVALID', `Weight file name '${fileName}' is not allowed`);
-      if (!manifestPaths.includes(fileName)) throw new BadRequestError('MODEL_ARTIFACT_INVALID', `Weight file '${fileName}' is not named in model.json's weightsManifest`);
+      if (!isPlainFileName(fileName))
+        throw new BadRequestError('MODEL_ARTIFACT_INVALID', `Weight file name '${fileName}' is not allowed`);
+      if (!manifestPaths.includes(fileName))
+        throw new BadRequestError(
+          'MODEL_ARTIFACT_INVALID',
+          `Weight file '${fileName}' is not named in model.json's weightsManifest`,
+        );
       byName.set(fileName, file.buffer);
     }
     const missing = manifestPaths.filter((path) => !byName.has(path));
-    if (missing.length) throw new BadRequestError('MODEL_ARTIFACT_INVALID', `Missing weight files named in the manifest: ${missing.join(', ')}`);
+    if (missing.length)
+      throw new BadRequestError(
+        'MODEL_ARTIFACT_INVALID',
+        `Missing weight files named in the manifest: ${missing.join(', ')}`,
+      );
 
     const incoming = join(this.root, '.incoming', randomUUID());
     await mkdir(incoming, { recursive: true });
@@ -92,7 +103,12 @@ export class ModelArtifactStore {
   async install(name: string, version: string, sourceDir: string): Promise<string> {
     if (await this.exists(name, version)) return this.dirOf(name, version);
     const modelJson = await readFile(join(sourceDir, 'model.json'));
-    const weights = await Promise.all(this.manifestPaths(modelJson).map(async (path) => ({ originalname: path, buffer: await readFile(join(sourceDir, path)) })));
+    const weights = await Promise.all(
+      this.manifestPaths(modelJson).map(async (path) => ({
+        originalname: path,
+        buffer: await readFile(join(sourceDir, path)),
+      })),
+    );
     const staged = await this.stage({ originalname: 'model.json', buffer: modelJson }, weights);
     // Shipped files are identical in every process: a concurrent install of the same one that
     // lands first is as good as this one.
@@ -115,10 +131,15 @@ export class ModelArtifactStore {
     } catch {
       throw new BadRequestError('MODEL_ARTIFACT_INVALID', 'model.json is not valid JSON');
     }
-    if (!Array.isArray(parsed?.weightsManifest)) throw new BadRequestError('MODEL_ARTIFACT_INVALID', 'model.json has no weightsManifest');
+    if (!Array.isArray(parsed?.weightsManifest))
+      throw new BadRequestError('MODEL_ARTIFACT_INVALID', 'model.json has no weightsManifest');
     const paths = parsed.weightsManifest.flatMap((group) => (Array.isArray(group.paths) ? group.paths : []));
     for (const path of paths) {
-      if (typeof path !== 'string' || !isPlainFileName(path)) throw new BadRequestError('MODEL_ARTIFACT_INVALID', `model.json names a weight path that is not allowed: ${String(path)}`);
+      if (typeof path !== 'string' || !isPlainFileName(path))
+        throw new BadRequestError(
+          'MODEL_ARTIFACT_INVALID',
+          `model.json names a weight path that is not allowed: ${String(path)}`,
+        );
     }
     return paths as string[];
   }
@@ -126,5 +147,12 @@ export class ModelArtifactStore {
 
 /** A bare file name: no directories, no `..`, not hidden. */
 function isPlainFileName(name: string): boolean {
-  return name.length > 0 && name.length <= 255 && basename(name) === name && !name.startsWith('.') && !/[\\/]/.test(name) && /^[A-Za-z0-9._-]+$/.test(name);
+  return (
+    name.length > 0 &&
+    name.length <= 255 &&
+    basename(name) === name &&
+    !name.startsWith('.') &&
+    !/[\\/]/.test(name) &&
+    /^[A-Za-z0-9._-]+$/.test(name)
+  );
 }

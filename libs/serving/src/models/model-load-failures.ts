@@ -25,7 +25,14 @@ export class ModelLoadFailures {
   record(key: string, model: string, version: string, reason: string, now = Date.now()): number {
     const attempts = (this.byKey.get(key)?.attempts ?? 0) + 1;
     const delay = Math.min(FIRST_RETRY_MS * 2 ** (attempts - 1), MAX_RETRY_MS);
-    this.byKey.set(key, { model, version, reason, attempts, retryAtMs: now + delay, retryAt: new Date(now + delay).toISOString() });
+    this.byKey.set(key, {
+      model,
+      version,
+      reason,
+      attempts,
+      retryAtMs: now + delay,
+      retryAt: new Date(now + delay).toISOString(),
+    });
     return delay;
   }
 

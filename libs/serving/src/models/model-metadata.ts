@@ -15,7 +15,11 @@ export interface ModelMetadata {
 }
 
 /** The registry row for a new version: one place for the defaults of optional metadata. */
-export function newVersionFields(metadata: ModelMetadata, artifact: { checksum: string; sizeBytes: number }, placement: { stage: Stage; deployed: boolean }): Partial<ModelVersion> {
+export function newVersionFields(
+  metadata: ModelMetadata,
+  artifact: { checksum: string; sizeBytes: number },
+  placement: { stage: Stage; deployed: boolean },
+): Partial<ModelVersion> {
   return {
     name: metadata.name,
     version: metadata.version,

@@ -54,7 +54,10 @@ export class ModelResidency {
       return await this.runtime.load(key, this.store.dirOf(name, version));
     } catch (error) {
       const reason = error instanceof ModelLoadError ? error.reason : 'the runtime could not load it';
-      throw new ConflictError('MODEL_LOAD_FAILED', `Model '${name}' version '${version}' could not be loaded: ${reason}`);
+      throw new ConflictError(
+        'MODEL_LOAD_FAILED',
+        `Model '${name}' version '${version}' could not be loaded: ${reason}`,
+      );
     }
   }
 }

@@ -32,6 +32,9 @@ export async function startModelServer(config: AppConfig, metrics: MetricsServic
     },
   });
   const backend = await server.start(requested);
-  new Logger('InferenceRuntime').log(`TF.js backend: ${backend} (requested: ${requested}); batching up to ${maxBatch} rows / ${maxDelayUs} µs; dense fast path ${fastPath}`);
+  new Logger('InferenceRuntime').log(
+    `TF.js backend: ${backend} (requested: ${requested}); batching up to ` +
+      `${maxBatch} rows / ${maxDelayUs} µs; dense fast path ${fastPath}`,
+  );
   return server;
 }

@@ -13,8 +13,8 @@ import { ShippedModelsInstaller } from './shipped-models.installer.js';
 /**
  * Keeps this process's runtime in step with the registry: at boot it loads every version a route
  * needs, then every MODEL_SYNC_INTERVAL_MS it picks up deploys, rollbacks, alias moves and
- * policy changes made through other processes. A version whose artifact is missing or corrupt here is logged, reported not
- * ready (readiness, `model_ready`, `model_load_failures_total`) and retried with back-off; the
+ * policy changes made through other processes. A version whose artifact is missing or corrupt here is logged, reported
+ * not ready (readiness, `model_ready`, `model_load_failures_total`) and retried with back-off; the
  * boot goes on and the registry row stays as it is, so one broken replica undeploys nothing.
  */
 @Injectable()
@@ -54,7 +54,13 @@ export class ModelSyncService implements OnApplicationBootstrap, OnApplicationSh
     this.markReady();
     const interval = this.config.models.syncIntervalMs;
     if (interval > 0) {
-      this.timer = setInterval(() => void this.sync().catch((error: unknown) => this.logger.warn(`Registry sync failed: ${(error as Error).message}`)), interval);
+      this.timer = setInterval(
+        () =>
+          void this.sync().catch((error: unknown) =>
+            this.logger.warn(`Registry sync failed: ${(error as Error).message}`),
+          ),
+        interval,
+      );
       this.timer.unref();
     }
   }
@@ -70,7 +76,9 @@ export class ModelSyncService implements OnApplicationBootstrap, OnApplicationSh
     return this.bootSyncDone;
   }
 
-  /** A registry change announced by another process (notices/registry-subscriber.ts): a sync once the boot load has run. */
+  /**
+   * A registry change announced by another process (notices/registry-subscriber.ts): a sync once the boot load has run.
+   */
   async syncOnNotice(): Promise<void> {
     await this.ready;
     if (!this.stopped) await this.sync();
@@ -102,7 +110,9 @@ export class ModelSyncService implements OnApplicationBootstrap, OnApplicationSh
           const reason = error instanceof ModelLoadError ? error.reason : (error as Error).message;
           const delay = this.failures.record(key, row.name, row.version, reason);
           this.metrics.modelLoadFailures.inc({ model: row.name, version: row.version });
-          this.logger.error(`Could not load deployed model ${key}: ${reason}; not ready for it, retrying in ${delay} ms`);
+          this.logger.error(
+            `Could not load deployed model ${key}: ${reason}; not ready for it, retrying in ${delay} ms`,
+          );
           this.scheduleRetry(delay);
         }
       }
@@ -122,7 +132,9 @@ export class ModelSyncService implements OnApplicationBootstrap, OnApplicationSh
     if (this.stopped) return;
     const retry = setTimeout(() => {
       this.retries.delete(retry);
-      void this.sync().catch((error: unknown) => this.logger.warn(`Model load retry failed: ${(error as Error).message}`));
+      void this.sync().catch((error: unknown) =>
+        this.logger.warn(`Model load retry failed: ${(error as Error).message}`),
+      );
     }, delayMs + 10);
     retry.unref();
     this.retries.add(retry);
@@ -131,7 +143,9 @@ export class ModelSyncService implements OnApplicationBootstrap, OnApplicationSh
   /** model_ready{model,version}: 1 for each resident version loaded here, 0 for each that failed. */
   private publishReadiness(): void {
     this.metrics.modelReady.reset();
-    for (const model of this.deployed.all()) this.metrics.modelReady.set({ model: model.name, version: model.version }, 1);
-    for (const failure of this.failures.all()) this.metrics.modelReady.set({ model: failure.model, version: failure.version }, 0);
+    for (const model of this.deployed.all())
+      this.metrics.modelReady.set({ model: model.name, version: model.version }, 1);
+    for (const failure of this.failures.all())
+      this.metrics.modelReady.set({ model: failure.model, version: failure.version }, 0);
   }
 }

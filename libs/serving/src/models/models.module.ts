@@ -5,7 +5,6 @@ import { AppConfig } from '@app/config';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { DeployedModels } from './deployed-models.js';
 import { ModelEvent } from './events/model-event.entity.js';
-import { ModelEventsController } from './events/model-events.controller.js';
 import { ModelEventsService } from './events/model-events.service.js';
 import { ModelArtifactStore } from './model-artifact.store.js';
 import { ModelLoadFailures } from './model-load-failures.js';
@@ -13,9 +12,7 @@ import { ModelResidency } from './model-residency.js';
 import { ModelRuntime } from './model-runtime.js';
 import { startModelServer } from './model-server.factory.js';
 import { ModelSyncService } from './model-sync.service.js';
-import { ModelUploadInterceptor } from './model-upload.interceptor.js';
 import { ModelVersion } from './model-version.entity.js';
-import { ModelsController } from './models.controller.js';
 import { ModelsRepository } from './models.repository.js';
 import { ModelsService } from './models.service.js';
 import { RegistryNoticeMetrics } from './notices/registry-notice.metrics.js';
@@ -26,7 +23,6 @@ import { ModelAlias } from './serving/model-alias.entity.js';
 import { ModelAliasesRepository } from './serving/model-aliases.repository.js';
 import { ModelAliasesService } from './serving/model-aliases.service.js';
 import { ModelVersionResolver } from './serving/model-version-resolver.js';
-import { ServingRoutesController } from './serving/serving-routes.controller.js';
 import { TrafficPoliciesService } from './serving/traffic-policies.service.js';
 import { ResidentVersions } from './serving/resident-versions.js';
 import { ServingPlanReader } from './serving/serving-plan.js';
@@ -35,9 +31,12 @@ import { TrafficPolicy } from './serving/traffic-policy.entity.js';
 import { TrafficStats } from './serving/traffic-stats.js';
 import { VersionReferences } from './serving/version-references.js';
 
+/**
+ * The model registry and runtime both apps run: versions, events, aliases, traffic policies, the
+ * artifact store and the loaded models. No routes: the API's ModelsHttpModule adds them.
+ */
 @Module({
   imports: [TypeOrmModule.forFeature([ModelVersion, ModelEvent, ModelAlias, TrafficPolicy])],
-  controllers: [ModelsController, ModelEventsController, ServingRoutesController],
   providers: [
     ModelsService,
     ModelEventsService,
@@ -48,7 +47,6 @@ import { VersionReferences } from './serving/version-references.js';
     ModelLoadFailures,
     ModelSyncService,
     ShippedModelsInstaller,
-    ModelUploadInterceptor,
     ModelAliasesRepository,
     TrafficPoliciesRepository,
     ServingPlanReader,
@@ -67,7 +65,18 @@ import { VersionReferences } from './serving/version-references.js';
     { provide: ModelServer, inject: [AppConfig, MetricsService], useFactory: startModelServer },
     { provide: ModelRuntime, inject: [ModelServer], useFactory: (server: ModelServer): ModelRuntime => server },
   ],
-  exports: [ModelsService, ModelVersionResolver, TrafficStats, ModelRuntime, ModelSyncService, ModelResidency, ModelLoadFailures],
+  exports: [
+    ModelsService,
+    ModelEventsService,
+    ModelAliasesService,
+    TrafficPoliciesService,
+    ModelVersionResolver,
+    TrafficStats,
+    ModelRuntime,
+    ModelSyncService,
+    ModelResidency,
+    ModelLoadFailures,
+  ],
 })
 export class ModelsModule implements OnApplicationShutdown {
   constructor(private readonly server: ModelServer) {}

@@ -13,9 +13,7 @@ export interface ModelFilter {
 
 @Injectable()
 export class ModelsRepository {
-  constructor(
-    @InjectRepository(ModelVersion) private readonly versions: Repository<ModelVersion>,
-  ) {}
+  constructor(@InjectRepository(ModelVersion) private readonly versions: Repository<ModelVersion>) {}
 
   findVersion(name: string, version: string): Promise<ModelVersion | null> {
     return this.versions.findOneBy({ name, version });
@@ -40,7 +38,9 @@ export class ModelsRepository {
 
   /** The rows of these (name, version) pairs that exist. */
   findVersions(pairs: { name: string; version: string }[]): Promise<ModelVersion[]> {
-    return pairs.length === 0 ? Promise.resolve([]) : this.versions.findBy(pairs.map(({ name, version }) => ({ name, version })));
+    return pairs.length === 0
+      ? Promise.resolve([])
+      : this.versions.findBy(pairs.map(({ name, version }) => ({ name, version })));
   }
 
   list(filter: ModelFilter, page: PageQueryDto): Promise<[ModelVersion[], number]> {
@@ -62,7 +62,11 @@ export class ModelsRepository {
    * and a failed move registers nothing. A concurrent insert of the same version waits for this
    * one and then fails as a duplicate. The move is outside the database: the unit must not retry.
    */
-  async register(manager: EntityManager, fields: Partial<ModelVersion>, moveIntoPlace: () => Promise<unknown>): Promise<ModelVersion> {
+  async register(
+    manager: EntityManager,
+    fields: Partial<ModelVersion>,
+    moveIntoPlace: () => Promise<unknown>,
+  ): Promise<ModelVersion> {
     const repository = manager.getRepository(ModelVersion);
     await repository.insert(repository.create(fields));
     await moveIntoPlace();
@@ -84,11 +88,20 @@ export class ModelsRepository {
    */
   async promote(manager: EntityManager, row: ModelVersion): Promise<ModelVersion | null> {
     const repository = manager.getRepository(ModelVersion);
-    const previous = await repository.findOne({ where: { name: row.name, stage: 'production' }, lock: writeLockFor(manager) });
+    const previous = await repository.findOne({
+      where: { name: row.name, stage: 'production' },
+      lock: writeLockFor(manager),
+    });
     if (previous && previous.id !== row.id) {
-      await repository.update({ id: previous.id }, { stage: 'staging', deployed: false, updatedAt: updatedAtNow(manager) });
+      await repository.update(
+        { id: previous.id },
+        { stage: 'staging', deployed: false, updatedAt: updatedAtNow(manager) },
+      );
     }
-    await repository.update({ id: row.id }, { stage: 'production', deployed: true, loadError: null, updatedAt: updatedAtNow(manager) });
+    await repository.update(
+      { id: row.id },
+      { stage: 'production', deployed: true, loadError: null, updatedAt: updatedAtNow(manager) },
+    );
     return previous && previous.id !== row.id ? previous : null;
   }
 }

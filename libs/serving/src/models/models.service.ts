@@ -44,9 +44,19 @@ export class ModelsService {
    * folder. A crash before the commit leaves at most an unregistered folder, which the next
    * upload of that version replaces.
    */
-  async upload(dto: UploadModelDto, modelJson: UploadedFile | undefined, weights: UploadedFile[], actorId?: number): Promise<ModelVersionResponseDto> {
-    if (!modelJson) throw new BadRequestError('MODEL_UPLOAD_INCOMPLETE', 'The multipart field "model" (model.json) is required');
-    if (weights.length === 0) throw new BadRequestError('MODEL_UPLOAD_INCOMPLETE', 'The multipart field "weights" needs at least one weight file');
+  async upload(
+    dto: UploadModelDto,
+    modelJson: UploadedFile | undefined,
+    weights: UploadedFile[],
+    actorId?: number,
+  ): Promise<ModelVersionResponseDto> {
+    if (!modelJson)
+      throw new BadRequestError('MODEL_UPLOAD_INCOMPLETE', 'The multipart field "model" (model.json) is required');
+    if (weights.length === 0)
+      throw new BadRequestError(
+        'MODEL_UPLOAD_INCOMPLETE',
+        'The multipart field "weights" needs at least one weight file',
+      );
     if (await this.models.findVersion(dto.name, dto.version)) throw alreadyExists(dto);
     const staged = await this.store.stage(modelJson, weights);
     try {
@@ -54,7 +64,8 @@ export class ModelsService {
       this.checkMetadata(dto, info);
       const fields = newVersionFields(dto, await this.store.checksum(staged), { stage: 'staging', deployed: false });
       // Run once: the commit moves the folder into place, which a second run could not repeat.
-      const register = (manager: EntityManager) => this.models.register(manager, fields, () => this.store.commit(staged, dto.name, dto.version));
+      const register = (manager: EntityManager) =>
+        this.models.register(manager, fields, () => this.store.commit(staged, dto.name, dto.version));
       const row = await this.unitOfWork.run(register, { retry: false }).catch((error: unknown) => {
         throw classifyDbError(error) === 'unique' ? alreadyExists(dto) : error;
       });
@@ -89,11 +100,21 @@ export class ModelsService {
   deploy(name: string, version: string, actorId?: number): Promise<ModelVersionResponseDto> {
     return this.changes.run(async () => {
       const row = await this.getRow(name, version);
-      if (row.stage === 'archived') throw new ConflictError('MODEL_ARCHIVED', `Model '${name}' version '${row.version}' is archived; upload a new version instead`);
+      if (row.stage === 'archived')
+        throw new ConflictError(
+          'MODEL_ARCHIVED',
+          `Model '${name}' version '${row.version}' is archived; upload a new version instead`,
+        );
       const info = await this.resident.load(row);
       const previous = await this.unitOfWork.run((manager) => this.models.promote(manager, row));
       this.deployed.set(row, info);
-      await this.events.record('deploy', name, row.version, actorId, previous ? { replaced: previous.version } : undefined);
+      await this.events.record(
+        'deploy',
+        name,
+        row.version,
+        actorId,
+        previous ? { replaced: previous.version } : undefined,
+      );
       if (previous) {
         // Still resident while an alias or the traffic policy names it.
         this.resident.retireUnneeded(name, [previous.version]);
@@ -112,7 +133,12 @@ export class ModelsService {
     return this.retire(name, version, 'archived', actorId);
   }
 
-  private retire(name: string, version: string, stage: 'staging' | 'archived', actorId?: number): Promise<ModelVersionResponseDto> {
+  private retire(
+    name: string,
+    version: string,
+    stage: 'staging' | 'archived',
+    actorId?: number,
+  ): Promise<ModelVersionResponseDto> {
     return this.changes.run(async () => {
       const row = await this.getRow(name, version);
       if (stage === 'archived') await this.references.refuseArchiveOfReferenced(row.name, row.version);
@@ -138,7 +164,10 @@ export class ModelsService {
   }
 
   private async respond(row: ModelVersion): Promise<ModelVersionResponseDto> {
-    return toModelVersionResponse(row, (await this.references.aliasesByVersion([row.name])).get(modelKey(row.name, row.version)));
+    return toModelVersionResponse(
+      row,
+      (await this.references.aliasesByVersion([row.name])).get(modelKey(row.name, row.version)),
+    );
   }
 
   private async respondAll(rows: ModelVersion[]): Promise<ModelVersionResponseDto[]> {
@@ -150,31 +179,48 @@ export class ModelsService {
     try {
       return await this.runtime.inspect(dir);
     } catch (error) {
-      if (error instanceof ModelLoadError) throw new BadRequestError('MODEL_ARTIFACT_INVALID', `The model does not load: ${error.reason}`);
+      if (error instanceof ModelLoadError)
+        throw new BadRequestError('MODEL_ARTIFACT_INVALID', `The model does not load: ${error.reason}`);
       throw error;
     }
   }
 
   private checkMetadata(dto: UploadModelDto, info: LoadedModelInfo): void {
     if (FORMAT_OF_FRAMEWORK[dto.framework] !== info.format) {
-      throw new BadRequestError('MODEL_FRAMEWORK_MISMATCH', `framework is ${dto.framework} but the artifact is a ${info.format} model`);
+      throw new BadRequestError(
+        'MODEL_FRAMEWORK_MISMATCH',
+        `framework is ${dto.framework} but the artifact is a ${info.format} model`,
+      );
     }
     if (!sameShape(dto.inputShape, info.inputShape)) {
-      throw new BadRequestError('MODEL_INPUT_SHAPE_MISMATCH', `inputShape ${JSON.stringify(dto.inputShape)} disagrees with the model's input shape ${JSON.stringify(info.inputShape)}`);
+      throw new BadRequestError(
+        'MODEL_INPUT_SHAPE_MISMATCH',
+        `inputShape ${JSON.stringify(dto.inputShape)} disagrees with ` +
+          `the model's input shape ${JSON.stringify(info.inputShape)}`,
+      );
     }
     const rowSize = dto.inputShape.reduce((product, size) => product * size, 1);
     if (dto.featureNames && (dto.inputShape.length !== 1 || dto.featureNames.length !== rowSize)) {
-      throw new BadRequestError('MODEL_FEATURE_NAMES_MISMATCH', `featureNames needs a flat inputShape and one name per input value (${rowSize})`);
+      throw new BadRequestError(
+        'MODEL_FEATURE_NAMES_MISMATCH',
+        `featureNames needs a flat inputShape and one name per input value (${rowSize})`,
+      );
     }
     if (dto.task === 'classification' && dto.outputLabels && dto.outputLabels.length !== info.outputSize) {
-      throw new BadRequestError('MODEL_OUTPUT_LABELS_MISMATCH', `outputLabels has ${dto.outputLabels.length} labels but the model outputs ${info.outputSize} values`);
+      throw new BadRequestError(
+        'MODEL_OUTPUT_LABELS_MISMATCH',
+        `outputLabels has ${dto.outputLabels.length} labels but the model outputs ${info.outputSize} values`,
+      );
     }
   }
 }
 
-const alreadyExists = (dto: UploadModelDto) => new ConflictError('MODEL_VERSION_EXISTS', `Model '${dto.name}' version '${dto.version}' already exists`);
+const alreadyExists = (dto: UploadModelDto) =>
+  new ConflictError('MODEL_VERSION_EXISTS', `Model '${dto.name}' version '${dto.version}' already exists`);
 
 /** The model may leave a dimension free (-1/null); a declared size fills it. */
 function sameShape(declared: number[], actual: number[]): boolean {
-  return declared.length === actual.length && declared.every((size, index) => actual[index] === -1 || actual[index] === size);
+  return (
+    declared.length === actual.length && declared.every((size, index) => actual[index] === -1 || actual[index] === size)
+  );
 }

@@ -31,13 +31,22 @@ export class ShippedModelsInstaller {
       const stored = await this.store.install(metadata.name, metadata.version, dir);
       const hasProduction = Boolean(await this.models.findProduction(metadata.name));
       try {
-        const placement = hasProduction ? ({ stage: 'staging', deployed: false } as const) : ({ stage: 'production', deployed: true } as const);
-        await this.models.save(this.models.create(newVersionFields(metadata, await this.store.checksum(stored), placement)));
-        await this.events.record('upload', metadata.name, metadata.version, undefined, { shipped: true, ...(placement.deployed ? { deployed: true } : {}) });
+        const placement = hasProduction
+          ? ({ stage: 'staging', deployed: false } as const)
+          : ({ stage: 'production', deployed: true } as const);
+        await this.models.save(
+          this.models.create(newVersionFields(metadata, await this.store.checksum(stored), placement)),
+        );
+        await this.events.record('upload', metadata.name, metadata.version, undefined, {
+          shipped: true,
+          ...(placement.deployed ? { deployed: true } : {}),
+        });
         this.logger.log(`Registered shipped model ${metadata.name}@${metadata.version}`);
       } catch (error) {
         // Another process registering the same version at the same boot is fine.
-        this.logger.warn(`Shipped model ${metadata.name}@${metadata.version} not registered: ${(error as Error).message}`);
+        this.logger.warn(
+          `Shipped model ${metadata.name}@${metadata.version} not registered: ${(error as Error).message}`,
+        );
       }
     }
   }

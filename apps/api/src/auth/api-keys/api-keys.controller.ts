@@ -47,7 +47,8 @@ export class ApiKeysController {
   @Auth()
   @ApiOperation({
     summary:
-      "Revoke a key (the owner's or, for an admin, anyone's): refused within the auth cache's 5 s everywhere, at once here",
+      "Revoke a key (the owner's or, for an admin, anyone's): " +
+      "refused within the auth cache's 5 s everywhere, at once here",
   })
   @ApiNoContentResponse({ description: 'Revoked' })
   @ApiErrors(400, 403, 404)

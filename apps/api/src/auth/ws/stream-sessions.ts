@@ -14,8 +14,8 @@ export interface StreamSessionOptions {
 }
 
 /**
- * The WebSocket sessions per user (the inference stream). A token is checked at the handshake only by the upgrade; a socket
- * can stay open for hours, so each one re-authenticates its token every `recheckMs` (through the
+ * The WebSocket sessions per user (the inference stream). A token is checked at the handshake only by the upgrade; a
+ * socket can stay open for hours, so each one re-authenticates its token every `recheckMs` (through the
  * same TokenService as HTTP, so revocation and deactivation apply the same way) and is closed with
  * 1008 once it no longer passes. A failure that is not a refusal (database down) keeps the socket:
  * the next check tries again.

@@ -14,7 +14,10 @@ export class OrderItemResponseDto {
   @ApiProperty({ example: '159.98' }) totalPrice: string;
 }
 
-/** One status change: `from` is null for the creation (and for events backfilled from older orders, whose `by` is null too). */
+/**
+ * One status change: `from` is null for the creation (and for
+ * events backfilled from older orders, whose `by` is null too).
+ */
 export class OrderEventResponseDto {
   // OpenAPI 3.0: a nullable enum must list null among its values, or strict validators refuse it.
   @ApiProperty({ enum: [...ORDER_STATUSES, null], nullable: true }) from: OrderStatus | null;

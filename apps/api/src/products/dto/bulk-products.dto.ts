@@ -12,12 +12,16 @@ export class BulkCreateProductsDto {
   @ApiProperty({
     enum: BULK_MODES,
     description:
-      '`all`: one transaction, any failing row fails the request and creates nothing. `partial`: each row in its own savepoint; good rows are kept, failed ones reported',
+      '`all`: one transaction, any failing row fails the request and creates nothing. ' +
+      '`partial`: each row in its own savepoint; good rows are kept, failed ones reported',
   })
   @IsIn(BULK_MODES)
   mode: BulkMode;
 
-  /** Each row is checked with POST /products' rules by the service, so `partial` can report it instead of failing the request. */
+  /**
+   * Each row is checked with POST /products' rules by the service,
+   * so `partial` can report it instead of failing the request.
+   */
   @ApiProperty({
     type: [CreateProductDto],
     minItems: 1,

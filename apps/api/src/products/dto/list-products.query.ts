@@ -23,7 +23,9 @@ export class ListProductsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
     type: String,
     example: 'summer-sale,clearance',
-    description: `Tag slugs, comma-separated (or the parameter repeated), at most ${MAX_TAG_FILTER}: products carrying any of them`,
+    description:
+      `Tag slugs, comma-separated (or the parameter repeated), ` +
+      `at most ${MAX_TAG_FILTER}: products carrying any of them`,
   })
   @IsOptional()
   // "a,b", or ?tag=a&tag=b (an array): one list of distinct slugs.

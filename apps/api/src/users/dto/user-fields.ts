@@ -69,7 +69,8 @@ export const CurrentPasswordField = () =>
       format: 'password',
       maxLength: 100,
       description:
-        'Required when changing your own password, email or username (400 when missing, 403 when wrong); not needed when an admin edits another user',
+        'Required when changing your own password, email or username (400 when ' +
+        'missing, 403 when wrong); not needed when an admin edits another user',
     }),
     IsOptional(),
     IsString(),

@@ -12,7 +12,6 @@ import { JobProcessor, JobQueue } from './job-queue.js';
 import { JobReconciler } from './job-reconciler.service.js';
 import { JobRecovery } from './job-recovery.service.js';
 import { JobRunner } from './job-runner.service.js';
-import { JobsController } from './jobs.controller.js';
 import { JobsRepository } from './jobs.repository.js';
 import { JobsService } from './jobs.service.js';
 
@@ -21,11 +20,12 @@ export interface JobsModuleOptions {
   redisUrl?: string;
   /** Whether this process runs jobs (always true without Redis). */
   runWorker: boolean;
-  /** The HTTP routes (the worker app has none). */
-  withRoutes: boolean;
 }
 
-/** Async inference jobs: the routes, the queue (BullMQ or in-process) and the worker. */
+/**
+ * Async inference jobs: the service, the queue (BullMQ or in-process) and the worker. The API adds
+ * the routes (JobsHttpModule); the worker app runs the same module without them.
+ */
 @Module({})
 export class JobsModule {
   static register(options: JobsModuleOptions): DynamicModule {
@@ -41,8 +41,8 @@ export class JobsModule {
       return {
         module: JobsModule,
         imports: [TypeOrmModule.forFeature([InferenceJob, InferenceJobChunk, InferenceJobResult]), InferenceModule],
-        controllers: options.withRoutes ? [JobsController] : [],
         providers: [...common, { provide: JobQueue, useClass: InProcessJobQueue }],
+        exports: [JobsService],
       };
     }
     return {
@@ -57,12 +57,12 @@ export class JobsModule {
         }),
         BullModule.registerQueue({ name: INFERENCE_JOBS_QUEUE }),
       ],
-      controllers: options.withRoutes ? [JobsController] : [],
       providers: [
         ...common,
         { provide: JobQueue, useClass: BullMqJobQueue },
         ...(options.runWorker ? [BullMqJobWorker] : []),
       ],
+      exports: [JobsService],
     };
   }
 }

@@ -45,7 +45,8 @@ export class JobsService {
    * the promise: an enqueue that fails or outlasts its bound (Redis down) still answers 202.
    */
   async submit(name: string, inputs: unknown, version: string | undefined, user: AuthUser): Promise<JobAcceptedDto> {
-    // A job without a version follows the traffic policy like predict (sticky per caller); it records the concrete version.
+    // A job without a version follows the traffic policy like
+    // predict (sticky per caller); it records the concrete version.
     const { model } = this.models.resolve(name, version, callerKey({ userId: user.id, apiKeyId: user.apiKey?.id }));
     const layout = { inputShape: model.info.inputShape, featureNames: model.featureNames };
     const { rows: rowCount } = packRows(inputs, layout, MAX_JOB_ROWS);

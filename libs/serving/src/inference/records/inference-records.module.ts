@@ -2,14 +2,12 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { InferenceRecord } from './inference-record.entity.js';
 import { InferenceRecordWriter } from './inference-record.writer.js';
-import { InferenceRecordsController } from './inference-records.controller.js';
 import { InferenceRecordsRepository } from './inference-records.repository.js';
 import { InferenceRecordsService } from './inference-records.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([InferenceRecord])],
-  controllers: [InferenceRecordsController],
   providers: [InferenceRecordWriter, InferenceRecordsRepository, InferenceRecordsService],
-  exports: [InferenceRecordWriter],
+  exports: [InferenceRecordWriter, InferenceRecordsService],
 })
 export class InferenceRecordsModule {}

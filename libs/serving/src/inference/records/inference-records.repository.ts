@@ -22,7 +22,10 @@ const RECORD_COLUMNS = [
   'createdAt',
 ] as const satisfies readonly (keyof NewRecordRow)[];
 
-/** Rows per INSERT statement: the writer's chunks (RECORD_CHUNK_ROWS, 200) fit in one; 10 columns stay far below SQLite's 32 766 parameters. */
+/**
+ * Rows per INSERT statement: the writer's chunks (RECORD_CHUNK_ROWS,
+ * 200) fit in one; 10 columns stay far below SQLite's 32 766 parameters.
+ */
 const MAX_ROWS_PER_INSERT = 500;
 
 export interface RecordFilter {
@@ -47,7 +50,9 @@ export class InferenceRecordsRepository {
 
   constructor(@InjectRepository(InferenceRecord) private readonly records: Repository<InferenceRecord>) {}
 
-  /** One multi-row INSERT (text prebuilt per row count): the writer's buffer decides the chunk size (RECORD_CHUNK_ROWS). */
+  /**
+   * One multi-row INSERT (text prebuilt per row count): the writer's buffer decides the chunk size (RECORD_CHUNK_ROWS).
+   */
   async insertMany(rows: NewRecordRow[]): Promise<void> {
     await this.inserts.insert(this.records.manager, rows);
   }

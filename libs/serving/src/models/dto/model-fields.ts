@@ -8,9 +8,15 @@ import { Matches, NotEquals } from 'class-validator';
  */
 export const SAFE_SEGMENT = /^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-export const ModelNameRule = () => Matches(SAFE_SEGMENT, { message: ({ property }) => `${property} must be 1-64 letters, digits, dots, dashes or underscores, starting with a letter or digit, without ".."` });
+export const ModelNameRule = () =>
+  Matches(SAFE_SEGMENT, {
+    message: ({ property }) =>
+      `${property} must be 1-64 letters, digits, dots, dashes or ` +
+      `underscores, starting with a letter or digit, without ".."`,
+  });
 
-export const ModelVersionRule = () => applyDecorators(ModelNameRule(), NotEquals('latest', { message: 'version "latest" is reserved' }));
+export const ModelVersionRule = () =>
+  applyDecorators(ModelNameRule(), NotEquals('latest', { message: 'version "latest" is reserved' }));
 
 /** Multipart fields arrive as text: lists and objects are sent as JSON strings. */
 export const JsonText = () =>

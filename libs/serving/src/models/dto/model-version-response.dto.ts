@@ -1,5 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { FRAMEWORKS, STAGES, TASKS, type Framework, type ModelVersion, type Stage, type Task } from '../model-version.entity.js';
+import {
+  FRAMEWORKS,
+  STAGES,
+  TASKS,
+  type Framework,
+  type ModelVersion,
+  type Stage,
+  type Task,
+} from '../model-version.entity.js';
 
 export class ModelVersionResponseDto {
   @ApiProperty() id: number;
@@ -8,15 +16,25 @@ export class ModelVersionResponseDto {
   @ApiProperty({ type: String, nullable: true }) description: string | null;
   @ApiProperty({ enum: FRAMEWORKS }) framework: Framework;
   @ApiProperty({ enum: TASKS }) task: Task;
-  @ApiProperty({ type: [Number], example: [3], description: 'Shape of one input row (no batch dimension)' }) inputShape: number[];
-  @ApiProperty({ type: [String], nullable: true, example: ['temperature', 'humidity', 'pressure'] }) featureNames: string[] | null;
+  @ApiProperty({ type: [Number], example: [3], description: 'Shape of one input row (no batch dimension)' })
+  inputShape: number[];
+  @ApiProperty({ type: [String], nullable: true, example: ['temperature', 'humidity', 'pressure'] }) featureNames:
+    string[] | null;
   @ApiProperty({ type: [String], nullable: true, example: ['normal', 'anomaly'] }) outputLabels: string[] | null;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, example: { accuracy: 0.98, f1Score: 0.95 } }) metrics: Record<string, number>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, example: { accuracy: 0.98, f1Score: 0.95 } })
+  metrics: Record<string, number>;
   @ApiProperty({ enum: STAGES }) stage: Stage;
   @ApiProperty() deployed: boolean;
-  @ApiProperty({ type: [String], example: ['champion'], description: 'Named aliases pointing at this version (set with PUT /models/{name}/aliases/{alias}); `production` is its stage, not listed here' })
+  @ApiProperty({
+    type: [String],
+    example: ['champion'],
+    description:
+      'Named aliases pointing at this version (set with PUT ' +
+      '/models/{name}/aliases/{alias}); `production` is its stage, not listed here',
+  })
   aliases: string[];
-  @ApiProperty({ type: String, nullable: true, description: 'Why a deployed version could not be loaded' }) loadError: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Why a deployed version could not be loaded' }) loadError:
+    string | null;
   @ApiProperty({ description: 'SHA-256 over model.json then the weight files in manifest order' }) checksum: string;
   @ApiProperty() sizeBytes: number;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) trainedAt: string | null;

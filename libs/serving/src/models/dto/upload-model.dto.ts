@@ -1,6 +1,18 @@
 import { IsIsoDateTime } from '@app/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { FRAMEWORKS, TASKS, type Framework, type Task } from '../model-version.entity.js';
 import { JsonText, ModelNameRule, ModelVersionRule } from './model-fields.js';
 
@@ -22,7 +34,10 @@ export class UploadModelDto {
   @Max(1_000_000, { each: true })
   inputShape: number[];
 
-  @ApiPropertyOptional({ description: 'JSON array of feature names, one per input value (flat inputs only)', example: '["temperature","humidity","pressure"]' })
+  @ApiPropertyOptional({
+    description: 'JSON array of feature names, one per input value (flat inputs only)',
+    example: '["temperature","humidity","pressure"]',
+  })
   @IsOptional()
   @JsonText()
   @IsArray({ message: 'featureNames must be a JSON array of strings' })
@@ -38,7 +53,10 @@ export class UploadModelDto {
   @ArrayMaxSize(100_000)
   outputLabels?: string[];
 
-  @ApiPropertyOptional({ description: 'JSON object of metric name to number', example: '{"accuracy":0.97,"f1Score":0.95}' })
+  @ApiPropertyOptional({
+    description: 'JSON object of metric name to number',
+    example: '{"accuracy":0.97,"f1Score":0.95}',
+  })
   @IsOptional()
   @JsonText()
   @IsObject({ message: 'metrics must be a JSON object' })
@@ -53,7 +71,11 @@ export const UPLOAD_MODEL_SCHEMA = {
   required: ['model', 'weights', 'name', 'version', 'framework', 'task', 'inputShape'],
   properties: {
     model: { type: 'string', format: 'binary', description: 'The TF.js model.json' },
-    weights: { type: 'array', items: { type: 'string', format: 'binary' }, description: 'The weight files named in the manifest' },
+    weights: {
+      type: 'array',
+      items: { type: 'string', format: 'binary' },
+      description: 'The weight files named in the manifest',
+    },
     name: { type: 'string', example: 'sensor-anomaly' },
     version: { type: 'string', example: '1.1.0' },
     description: { type: 'string' },

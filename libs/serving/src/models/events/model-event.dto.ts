@@ -5,9 +5,28 @@ export class ModelEventResponseDto {
   @ApiProperty() id: number;
   @ApiProperty({ example: 'sensor-anomaly' }) model: string;
   @ApiProperty({ example: '1.0.0' }) version: string;
-  @ApiProperty({ enum: MODEL_EVENT_ACTIONS, description: '`alias`: an alias set, moved or deleted (details `{ alias, from, to }`); `policy`: a traffic policy set or deleted' }) action: ModelEventAction;
-  @ApiProperty({ type: Number, nullable: true, description: 'The id of the acting user; null for the system (shipped models registered at boot)' }) by: number | null;
-  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'e.g. `{ "replaced": "1.0.0" }` for a deploy that replaced a production version, `{ "alias": "champion", "from": "1.0.0", "to": "2.0.0" }` for an alias move, `{ "revision": 2, "versions": [...], "shadow": [...] }` for a policy' })
+  @ApiProperty({
+    enum: MODEL_EVENT_ACTIONS,
+    description:
+      '`alias`: an alias set, moved or deleted (details `{ alias, ' +
+      'from, to }`); `policy`: a traffic policy set or deleted',
+  })
+  action: ModelEventAction;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'The id of the acting user; null for the system (shipped models registered at boot)',
+  })
+  by: number | null;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description:
+      'e.g. `{ "replaced": "1.0.0" }` for a deploy that replaced a production version, ' +
+      '`{ "alias": "champion", "from": "1.0.0", "to": "2.0.0" }` for an alias ' +
+      'move, `{ "revision": 2, "versions": [...], "shadow": [...] }` for a policy',
+  })
   details: Record<string, unknown> | null;
   @ApiProperty({ type: String, format: 'date-time' }) at: string;
 }

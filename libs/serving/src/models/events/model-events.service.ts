@@ -23,10 +23,22 @@ export class ModelEventsService {
     private readonly notifier: RegistryNotifier,
   ) {}
 
-  async record(action: ModelEventAction, modelName: string, version: string, userId: number | undefined, details?: Record<string, unknown>): Promise<void> {
+  async record(
+    action: ModelEventAction,
+    modelName: string,
+    version: string,
+    userId: number | undefined,
+    details?: Record<string, unknown>,
+  ): Promise<void> {
     try {
       // The JSON column's type is wider than TypeORM's partial-entity typing allows, hence the cast.
-      await this.events.insert({ action, modelName, version, userId: userId ?? null, details: details ?? null } as QueryDeepPartialEntity<ModelEvent>);
+      await this.events.insert({
+        action,
+        modelName,
+        version,
+        userId: userId ?? null,
+        details: details ?? null,
+      } as QueryDeepPartialEntity<ModelEvent>);
     } catch (error) {
       this.logger.error(`Could not record the ${action} of ${modelName}@${version}: ${(error as Error).message}`);
     }
@@ -35,12 +47,25 @@ export class ModelEventsService {
 
   /** Newest first; 404 for a name the registry never had. */
   async list(modelName: string, page: PageQueryDto): Promise<Page<ModelEventResponseDto>> {
-    const [rows, total] = await this.events.findAndCount({ where: { modelName }, order: { id: 'DESC' }, ...pageOffset(page) });
-    if (total === 0 && (await this.models.listVersions(modelName)).length === 0) throw new NotFoundError('MODEL_NOT_FOUND', 'Model', modelName);
+    const [rows, total] = await this.events.findAndCount({
+      where: { modelName },
+      order: { id: 'DESC' },
+      ...pageOffset(page),
+    });
+    if (total === 0 && (await this.models.listVersions(modelName)).length === 0)
+      throw new NotFoundError('MODEL_NOT_FOUND', 'Model', modelName);
     return toPage(rows.map(toModelEventResponse), total, page);
   }
 }
 
 function toModelEventResponse(event: ModelEvent): ModelEventResponseDto {
-  return { id: event.id, model: event.modelName, version: event.version, action: event.action, by: event.userId ?? null, details: event.details ?? null, at: event.createdAt.toISOString() };
+  return {
+    id: event.id,
+    model: event.modelName,
+    version: event.version,
+    action: event.action,
+    by: event.userId ?? null,
+    details: event.details ?? null,
+    at: event.createdAt.toISOString(),
+  };
 }

@@ -11,7 +11,12 @@ function controlledTask() {
       finishers.push((error) => (error ? reject(error) : resolve()));
     });
   const tick = () => new Promise((resolve) => setImmediate(resolve));
-  return { task, starts: () => starts, finish: async (index: number, error?: Error) => (finishers[index](error), await tick(), await tick()), tick };
+  return {
+    task,
+    starts: () => starts,
+    finish: async (index: number, error?: Error) => (finishers[index](error), await tick(), await tick()),
+    tick,
+  };
 }
 
 describe('CoalescedRun', () => {

@@ -23,9 +23,11 @@ export class CoalescedRun {
   private start(): Promise<void> {
     const run = Promise.resolve().then(this.task);
     // The waiting run follows this one whether it succeeds or fails.
-    const settled: Promise<void> = run.catch(() => undefined).then(() => {
-      if (this.running === settled) this.running = undefined;
-    });
+    const settled: Promise<void> = run
+      .catch(() => undefined)
+      .then(() => {
+        if (this.running === settled) this.running = undefined;
+      });
     this.running = settled;
     return run;
   }

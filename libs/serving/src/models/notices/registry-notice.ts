@@ -19,7 +19,12 @@ export function parseRegistryNotice(message: string): RegistryNotice | undefined
   try {
     const notice = JSON.parse(message) as Partial<RegistryNotice>;
     if (typeof notice.model !== 'string' || typeof notice.origin !== 'string') return undefined;
-    return { model: notice.model, version: String(notice.version ?? ''), action: String(notice.action ?? ''), origin: notice.origin };
+    return {
+      model: notice.model,
+      version: String(notice.version ?? ''),
+      action: String(notice.action ?? ''),
+      origin: notice.origin,
+    };
   } catch {
     return undefined;
   }

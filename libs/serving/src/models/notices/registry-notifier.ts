@@ -38,7 +38,10 @@ export class RegistryNotifier {
       () => this.metrics.sent.inc({ outcome: 'ok' }),
       (error: unknown) => {
         this.metrics.sent.inc({ outcome: 'failed' });
-        this.logger.warn(`Could not announce the ${change.action} of ${change.model}@${change.version}; other processes pick it up at their next registry sync: ${(error as Error).message}`);
+        this.logger.warn(
+          `Could not announce the ${change.action} of ${change.model}@${change.version}; ` +
+            `other processes pick it up at their next registry sync: ${(error as Error).message}`,
+        );
       },
     );
   }

@@ -48,10 +48,16 @@ export class RegistrySubscriber implements OnApplicationBootstrap, OnApplication
     connection.on('error', (error: Error) => {
       if (this.outageReported || this.stopped) return;
       this.outageReported = true;
-      this.logger.warn(`Registry notices unavailable, relying on the periodic sync until Redis is back: ${error.message}`);
+      this.logger.warn(
+        `Registry notices unavailable, relying on the periodic sync until Redis is back: ${error.message}`,
+      );
     });
     // ioredis subscribes again by itself after each reconnect.
-    connection.subscribe(channel).catch((error: unknown) => this.logger.warn(`Could not subscribe to registry notices yet: ${(error as Error).message}`));
+    connection
+      .subscribe(channel)
+      .catch((error: unknown) =>
+        this.logger.warn(`Could not subscribe to registry notices yet: ${(error as Error).message}`),
+      );
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -73,6 +79,12 @@ export class RegistrySubscriber implements OnApplicationBootstrap, OnApplication
 
   private requestSync(reason: string): void {
     if (this.stopped) return;
-    this.syncs.request().catch((error: unknown) => this.logger.warn(`Registry sync after a notice (${reason}) failed; the periodic sync retries: ${(error as Error).message}`));
+    this.syncs
+      .request()
+      .catch((error: unknown) =>
+        this.logger.warn(
+          `Registry sync after a notice (${reason}) failed; the periodic sync retries: ${(error as Error).message}`,
+        ),
+      );
   }
 }

@@ -3,7 +3,7 @@ import { BadRequestError, ConflictError, NotFoundError } from '@app/common';
 import { DeployedModels } from '../deployed-models.js';
 import { ModelEventsService } from '../events/model-events.service.js';
 import { ModelsService } from '../models.service.js';
-import type { ModelAliasResponseDto } from './dto/alias.dto.js';
+import type { ModelAliasResponseDto } from './dto/alias-response.dto.js';
 import { ModelAliasesRepository } from './model-aliases.repository.js';
 import { RESERVED_ALIASES } from './model-version-resolver.js';
 import { ResidentVersions } from './resident-versions.js';
@@ -30,7 +30,11 @@ export class ModelAliasesService {
     refuseReserved(alias);
     return this.models.changes.run(async () => {
       const row = await this.references.routable(name, version);
-      if (await this.references.isVersion(name, alias)) throw new ConflictError('MODEL_ALIAS_NAME_TAKEN', `Model '${name}' has a version named '${alias}'; an alias cannot take its name`);
+      if (await this.references.isVersion(name, alias))
+        throw new ConflictError(
+          'MODEL_ALIAS_NAME_TAKEN',
+          `Model '${name}' has a version named '${alias}'; an alias cannot take its name`,
+        );
       await this.resident.ensure(row);
       let previous: string | undefined;
       try {
@@ -63,6 +67,9 @@ export class ModelAliasesService {
 
 function refuseReserved(alias: string): void {
   if ((RESERVED_ALIASES as readonly string[]).includes(alias)) {
-    throw new BadRequestError('MODEL_ALIAS_RESERVED', `'${alias}' is reserved (it means the production version; deploy a version to move it)`);
+    throw new BadRequestError(
+      'MODEL_ALIAS_RESERVED',
+      `'${alias}' is reserved (it means the production version; deploy a version to move it)`,
+    );
   }
 }

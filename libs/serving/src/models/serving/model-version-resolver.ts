@@ -28,7 +28,9 @@ export class ModelVersionResolver {
       const policy = this.deployed.policyOf(name);
       if (policy) {
         const model = this.loaded(name, stickyVersion(policy.versions, policy.revision, caller), name);
-        const shadows = policy.shadow.filter((version) => version !== model.version).flatMap((version) => this.deployed.get(name, version) ?? []);
+        const shadows = policy.shadow
+          .filter((version) => version !== model.version)
+          .flatMap((version) => this.deployed.get(name, version) ?? []);
         return { model, shadows };
       }
     }
@@ -37,8 +39,11 @@ export class ModelVersionResolver {
 
   /** The model a request names (no policy): throws NotFoundError (404) when not loaded here. */
   model(name: string, requested?: string): DeployedModel {
-    if (requested === undefined || (RESERVED_ALIASES as readonly string[]).includes(requested)) return this.loaded(name, undefined, name);
-    const version = this.deployed.get(name, requested) ? requested : (this.deployed.aliasTarget(name, requested) ?? requested);
+    if (requested === undefined || (RESERVED_ALIASES as readonly string[]).includes(requested))
+      return this.loaded(name, undefined, name);
+    const version = this.deployed.get(name, requested)
+      ? requested
+      : (this.deployed.aliasTarget(name, requested) ?? requested);
     return this.loaded(name, version, `${name}@${requested}`);
   }
 

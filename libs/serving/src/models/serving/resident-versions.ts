@@ -25,7 +25,10 @@ export class ResidentVersions {
       return await this.runtime.load(modelKey(row.name, row.version), this.store.dirOf(row.name, row.version));
     } catch (error) {
       const reason = error instanceof ModelLoadError ? error.reason : 'the runtime could not load it';
-      throw new ConflictError('MODEL_LOAD_FAILED', `Model '${row.name}' version '${row.version}' could not be loaded: ${reason}`);
+      throw new ConflictError(
+        'MODEL_LOAD_FAILED',
+        `Model '${row.name}' version '${row.version}' could not be loaded: ${reason}`,
+      );
     }
   }
 

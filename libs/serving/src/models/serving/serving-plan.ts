@@ -25,17 +25,28 @@ export class ServingPlanReader {
   ) {}
 
   async read(): Promise<ServingPlan> {
-    const [deployed, aliases, policies] = await Promise.all([this.models.findDeployed(), this.aliases.all(), this.policies.all()]);
+    const [deployed, aliases, policies] = await Promise.all([
+      this.models.findDeployed(),
+      this.aliases.all(),
+      this.policies.all(),
+    ]);
     const routes = emptyRoutes();
     for (const row of deployed) routes.production.set(row.name, row.version);
     for (const alias of aliases) {
       const byAlias = routes.aliases.get(alias.modelName) ?? new Map<string, string>();
       routes.aliases.set(alias.modelName, byAlias.set(alias.alias, alias.version));
     }
-    for (const policy of policies) routes.policies.set(policy.modelName, { revision: policy.revision, versions: policy.versions, shadow: policy.shadow });
+    for (const policy of policies)
+      routes.policies.set(policy.modelName, {
+        revision: policy.revision,
+        versions: policy.versions,
+        shadow: policy.shadow,
+      });
     const loaded = new Set(deployed.map((row) => `${row.name}@${row.version}`));
     const names = new Set([...routes.aliases.keys(), ...routes.policies.keys()]);
-    const missing = [...names].flatMap((name) => [...neededVersions(routes, name)].map((version) => ({ name, version }))).filter(({ name, version }) => !loaded.has(`${name}@${version}`));
+    const missing = [...names]
+      .flatMap((name) => [...neededVersions(routes, name)].map((version) => ({ name, version })))
+      .filter(({ name, version }) => !loaded.has(`${name}@${version}`));
     const extra = (await this.models.findVersions(missing)).filter((row) => row.stage !== 'archived');
     return { routes, rows: [...deployed, ...extra] };
   }

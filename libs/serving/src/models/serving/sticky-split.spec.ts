@@ -17,7 +17,11 @@ describe('stickyVersion', () => {
     const before = Array.from({ length: 1000 }, (_, index) => stickyVersion(policy, 1, `user:${index}`));
     const after = Array.from({ length: 1000 }, (_, index) => stickyVersion(policy, 2, `user:${index}`));
     expect(after).not.toEqual(before);
-    expect(new Set(Array.from({ length: 100 }, (_, index) => stickyVersion([{ version: 'only', weight: 100 }], 3, `ip:${index}`)))).toEqual(new Set(['only']));
+    expect(
+      new Set(
+        Array.from({ length: 100 }, (_, index) => stickyVersion([{ version: 'only', weight: 100 }], 3, `ip:${index}`)),
+      ),
+    ).toEqual(new Set(['only']));
   });
 });
 

@@ -27,8 +27,13 @@ export class TrafficPoliciesRepository {
           const repository = manager.getRepository(TrafficPolicy);
           const previous = await repository.findOneBy({ modelName });
           // The JSON columns are wider than TypeORM's partial-entity typing allows, hence the casts.
-          if (previous) await repository.update({ id: previous.id }, { versions, shadow, revision: previous.revision + 1, updatedAt: updatedAtNow(manager) });
-          else await repository.insert({ modelName, versions: versions as never, shadow: shadow as never, revision: 1 });
+          if (previous)
+            await repository.update(
+              { id: previous.id },
+              { versions, shadow, revision: previous.revision + 1, updatedAt: updatedAtNow(manager) },
+            );
+          else
+            await repository.insert({ modelName, versions: versions as never, shadow: shadow as never, revision: 1 });
           return repository.findOneByOrFail({ modelName });
         });
       } catch (error) {

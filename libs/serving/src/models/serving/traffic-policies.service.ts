@@ -44,17 +44,30 @@ export class TrafficPoliciesService {
     checkShape(dto, shadow);
     return this.models.changes.run(async () => {
       const rows: ModelVersion[] = [];
-      for (const version of [...dto.versions.map((entry) => entry.version), ...shadow]) rows.push(await this.references.routable(name, version));
+      for (const version of [...dto.versions.map((entry) => entry.version), ...shadow])
+        rows.push(await this.references.routable(name, version));
       const shape = JSON.stringify(rows[0].inputShape);
       const odd = rows.find((row) => JSON.stringify(row.inputShape) !== shape);
-      if (odd) throw new ValidationFailedError([{ field: 'versions', message: `version ${odd.version} has input shape ${JSON.stringify(odd.inputShape)}, not ${shape} like ${rows[0].version}` }]);
+      if (odd)
+        throw new ValidationFailedError([
+          {
+            field: 'versions',
+            message:
+              `version ${odd.version} has input shape ` +
+              `${JSON.stringify(odd.inputShape)}, not ${shape} like ${rows[0].version}`,
+          },
+        ]);
       const versions = dto.versions.map(({ version, weight }) => ({ version, weight }));
       const previous = await this.policies.find(name);
       try {
         for (const row of rows) await this.resident.ensure(row);
         const stored = await this.policies.put(name, versions, shadow);
         this.deployed.setPolicy(name, { revision: stored.revision, versions: stored.versions, shadow: stored.shadow });
-        await this.events.record('policy', name, versions[0].version, actorId, { revision: stored.revision, versions, shadow });
+        await this.events.record('policy', name, versions[0].version, actorId, {
+          revision: stored.revision,
+          versions,
+          shadow,
+        });
         return toResponse(stored);
       } finally {
         // What the old policy named, and what this one loaded if it failed, unless still needed.
@@ -72,7 +85,12 @@ export class TrafficPoliciesService {
       }
       this.deployed.setPolicy(name, undefined);
       this.resident.retireUnneeded(name, policyVersions(previous));
-      await this.events.record('policy', name, previous.versions[0]?.version ?? '', actorId, { revision: null, versions: null, shadow: null, removed: previous.revision });
+      await this.events.record('policy', name, previous.versions[0]?.version ?? '', actorId, {
+        revision: null,
+        versions: null,
+        shadow: null,
+        removed: previous.revision,
+      });
     });
   }
 
@@ -86,17 +104,27 @@ export class TrafficPoliciesService {
 function checkShape(dto: PutTrafficPolicyDto, shadow: string[]): void {
   const details: FieldError[] = [];
   const total = dto.versions.reduce((sum, entry) => sum + entry.weight, 0);
-  if (total !== TOTAL_WEIGHT) details.push({ field: 'versions', message: `weights must sum to ${TOTAL_WEIGHT} (they sum to ${total})` });
+  if (total !== TOTAL_WEIGHT)
+    details.push({ field: 'versions', message: `weights must sum to ${TOTAL_WEIGHT} (they sum to ${total})` });
   const primaries = dto.versions.map((entry) => entry.version);
-  if (new Set(primaries).size !== primaries.length) details.push({ field: 'versions', message: 'each version may appear once' });
-  if (new Set(shadow).size !== shadow.length) details.push({ field: 'shadow', message: 'each shadow version may appear once' });
+  if (new Set(primaries).size !== primaries.length)
+    details.push({ field: 'versions', message: 'each version may appear once' });
+  if (new Set(shadow).size !== shadow.length)
+    details.push({ field: 'shadow', message: 'each shadow version may appear once' });
   const both = shadow.filter((version) => primaries.includes(version));
   if (both.length) details.push({ field: 'shadow', message: `a shadow cannot also be a primary: ${both.join(', ')}` });
   if (details.length) throw new ValidationFailedError(details);
 }
 
-const policyVersions = (policy: TrafficPolicy | null): string[] => (policy ? [...policy.versions.map((entry) => entry.version), ...policy.shadow] : []);
+const policyVersions = (policy: TrafficPolicy | null): string[] =>
+  policy ? [...policy.versions.map((entry) => entry.version), ...policy.shadow] : [];
 
 function toResponse(policy: TrafficPolicy): TrafficPolicyResponseDto {
-  return { model: policy.modelName, versions: policy.versions, shadow: policy.shadow, revision: policy.revision, updatedAt: policy.updatedAt.toISOString() };
+  return {
+    model: policy.modelName,
+    versions: policy.versions,
+    shadow: policy.shadow,
+    revision: policy.revision,
+    updatedAt: policy.updatedAt.toISOString(),
+  };
 }

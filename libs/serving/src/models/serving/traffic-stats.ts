@@ -18,7 +18,14 @@ export interface TrafficStatsReport {
   model: string;
   since: string;
   served: { version: string; calls: number }[];
-  shadows: { primary: string; shadow: string; calls: number; rows: number; agreement: number | null; meanAbsoluteDifference: number | null }[];
+  shadows: {
+    primary: string;
+    shadow: string;
+    calls: number;
+    rows: number;
+    agreement: number | null;
+    meanAbsoluteDifference: number | null;
+  }[];
   shadowDropped: number;
 }
 
@@ -47,11 +54,26 @@ export class TrafficStats {
     this.metrics.shadowDropped.inc({ model: name, reason });
   }
 
-  compare(primary: DeployedModel, shadow: DeployedModel, primaryOutput: PredictOutput, shadowOutput: PredictOutput, rows: number): void {
+  compare(
+    primary: DeployedModel,
+    shadow: DeployedModel,
+    primaryOutput: PredictOutput,
+    shadowOutput: PredictOutput,
+    rows: number,
+  ): void {
     const byPair = this.pairs.get(primary.name) ?? new Map<string, PairTally>();
     this.pairs.set(primary.name, byPair);
     const id = `${primary.version}>${shadow.version}`;
-    const tally = byPair.get(id) ?? { primary: primary.version, shadow: shadow.version, classifier: primary.task === 'classification', calls: 0, rows: 0, sameLabels: 0, absDiffSum: 0, values: 0 };
+    const tally = byPair.get(id) ?? {
+      primary: primary.version,
+      shadow: shadow.version,
+      classifier: primary.task === 'classification',
+      calls: 0,
+      rows: 0,
+      sameLabels: 0,
+      absDiffSum: 0,
+      values: 0,
+    };
     byPair.set(id, tally);
     tally.calls += 1;
     tally.rows += rows;
@@ -59,29 +81,40 @@ export class TrafficStats {
       const a = primaryOutput.values.subarray(row * primaryOutput.outputSize, (row + 1) * primaryOutput.outputSize);
       const b = shadowOutput.values.subarray(row * shadowOutput.outputSize, (row + 1) * shadowOutput.outputSize);
       if (argmax(a) === argmax(b)) tally.sameLabels += 1;
-      for (let index = 0; index < Math.min(a.length, b.length); index += 1) tally.absDiffSum += Math.abs(a[index] - b[index]);
+      for (let index = 0; index < Math.min(a.length, b.length); index += 1)
+        tally.absDiffSum += Math.abs(a[index] - b[index]);
       tally.values += Math.min(a.length, b.length);
     }
     const labels = { model: primary.name, primary: primary.version, shadow: shadow.version };
     this.metrics.shadowCalls.inc(labels);
     const figures = summary(tally);
     if (figures.agreement !== null) this.metrics.shadowAgreement.set(labels, figures.agreement);
-    if (figures.meanAbsoluteDifference !== null) this.metrics.shadowMeanAbsDiff.set(labels, figures.meanAbsoluteDifference);
+    if (figures.meanAbsoluteDifference !== null)
+      this.metrics.shadowMeanAbsDiff.set(labels, figures.meanAbsoluteDifference);
   }
 
   report(name: string): TrafficStatsReport {
     return {
       model: name,
       since: this.since.toISOString(),
-      served: [...(this.served.get(name) ?? new Map<string, number>())].map(([version, calls]) => ({ version, calls })).sort((a, b) => a.version.localeCompare(b.version)),
-      shadows: [...(this.pairs.get(name)?.values() ?? [])].map((tally) => ({ primary: tally.primary, shadow: tally.shadow, calls: tally.calls, rows: tally.rows, ...summary(tally) })),
+      served: [...(this.served.get(name) ?? new Map<string, number>())]
+        .map(([version, calls]) => ({ version, calls }))
+        .sort((a, b) => a.version.localeCompare(b.version)),
+      shadows: [...(this.pairs.get(name)?.values() ?? [])].map((tally) => ({
+        primary: tally.primary,
+        shadow: tally.shadow,
+        calls: tally.calls,
+        rows: tally.rows,
+        ...summary(tally),
+      })),
       shadowDropped: this.dropped.get(name) ?? 0,
     };
   }
 }
 
 function summary(tally: PairTally): { agreement: number | null; meanAbsoluteDifference: number | null } {
-  if (tally.classifier) return { agreement: tally.rows ? tally.sameLabels / tally.rows : null, meanAbsoluteDifference: null };
+  if (tally.classifier)
+    return { agreement: tally.rows ? tally.sameLabels / tally.rows : null, meanAbsoluteDifference: null };
   return { agreement: null, meanAbsoluteDifference: tally.values ? tally.absDiffSum / tally.values : null };
 }
 

@@ -21,7 +21,11 @@ export class VersionReferences {
       await this.modelExists(name);
       throw new NotFoundError('MODEL_VERSION_NOT_FOUND', 'Model version', `${name}@${version}`);
     }
-    if (row.stage === 'archived') throw new ConflictError('MODEL_ARCHIVED', `Model '${name}' version '${version}' is archived; a route cannot point at it`);
+    if (row.stage === 'archived')
+      throw new ConflictError(
+        'MODEL_ARCHIVED',
+        `Model '${name}' version '${version}' is archived; a route cannot point at it`,
+      );
     return row;
   }
 
@@ -48,10 +52,18 @@ export class VersionReferences {
   /** An archived version is never loaded again, so nothing may still route to it. */
   async refuseArchiveOfReferenced(name: string, version: string): Promise<void> {
     const aliases = await this.aliases.pointsAt(name, version);
-    if (aliases.length) throw new ConflictError('MODEL_VERSION_IN_USE', `Model '${name}' version '${version}' is the target of alias(es) ${aliases.join(', ')}; move or delete them first`);
+    if (aliases.length)
+      throw new ConflictError(
+        'MODEL_VERSION_IN_USE',
+        `Model '${name}' version '${version}' is the target of ` +
+          `alias(es) ${aliases.join(', ')}; move or delete them first`,
+      );
     const policy = await this.policies.find(name);
     if (policy && (policy.versions.some((entry) => entry.version === version) || policy.shadow.includes(version))) {
-      throw new ConflictError('MODEL_VERSION_IN_USE', `Model '${name}' version '${version}' is in the traffic policy; change or delete the policy first`);
+      throw new ConflictError(
+        'MODEL_VERSION_IN_USE',
+        `Model '${name}' version '${version}' is in the traffic policy; change or delete the policy first`,
+      );
     }
   }
 }

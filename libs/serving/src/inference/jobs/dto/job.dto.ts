@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageQueryDto } from '@app/common';
-import { PREDICTION_SCHEMA } from '../../dto/predict.dto.js';
+import { PREDICTION_SCHEMA } from '../../dto/prediction.dto.js';
 import { JOB_STATUSES, type InferenceJob, type JobStatus } from '../inference-job.entity.js';
 
 export class JobAcceptedDto {

@@ -23,7 +23,8 @@ export class InferenceRecordDto {
   @ApiProperty({ description: 'SHA-256 of the canonical JSON of the inputs' }) inputHash: string;
   @ApiProperty({
     description:
-      'The predictions as returned; a large output is summarised as { truncated, rows, head }; null when the call failed',
+      'The predictions as returned; a large output is summarised ' +
+      'as { truncated, rows, head }; null when the call failed',
     oneOf: [
       { type: 'array', items: {} },
       {

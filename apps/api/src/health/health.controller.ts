@@ -1,8 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '@app/http/auth-metadata/auth.decorators.js';
-import { LivenessDto, NotReadyDto, ReadinessDto } from './health.dto.js';
-import { HealthService } from './health.service.js';
+import { LivenessDto, NotReadyDto, ReadinessDto } from '@app/serving/health/health.dto.js';
+import { HealthService } from '@app/serving/health/health.service.js';
 
 @ApiTags('health')
 @Public()

@@ -3,11 +3,16 @@ import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nes
 import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
 import { Auth, CurrentUser } from '@app/http/auth-metadata/auth.decorators.js';
 import { ApiErrors } from '@app/http/api-docs/api-docs.decorators.js';
-import { ModelNameParams } from '../dto/model-version.params.js';
-import { ModelAliasParams, ModelAliasResponseDto, PutAliasDto } from './dto/alias.dto.js';
-import { PutTrafficPolicyDto, TrafficPolicyResponseDto, TrafficStatsResponseDto } from './dto/traffic.dto.js';
-import { ModelAliasesService } from './model-aliases.service.js';
-import { TrafficPoliciesService } from './traffic-policies.service.js';
+import { ModelNameParams } from './dto/model-version.params.js';
+import { ModelAliasResponseDto } from '@app/serving/models/serving/dto/alias-response.dto.js';
+import { ModelAliasParams, PutAliasDto } from './dto/alias.dto.js';
+import {
+  PutTrafficPolicyDto,
+  TrafficPolicyResponseDto,
+  TrafficStatsResponseDto,
+} from '@app/serving/models/serving/dto/traffic.dto.js';
+import { ModelAliasesService } from '@app/serving/models/serving/model-aliases.service.js';
+import { TrafficPoliciesService } from '@app/serving/models/serving/traffic-policies.service.js';
 
 /** Admin routes for how a model's calls reach its versions: aliases and the traffic policy. */
 @ApiTags('models')
@@ -23,11 +28,17 @@ export class ServingRoutesController {
   @ApiOperation({
     summary: 'Point an alias at a version (set or move, atomically)',
     description:
-      'The target is loaded before the alias moves, so calls naming the alias never fail during a move. `latest` and `production` are reserved: `production` keeps meaning the production stage (move it with deploy). An alias cannot take the name of an existing version. Recorded as an `alias` event `{ alias, from, to }`.',
+      'The target is loaded before the alias moves, so calls naming the alias never fail during a move. `latest` ' +
+      'and `production` are reserved: `production` keeps meaning the production stage (move it with deploy). An ' +
+      'alias cannot take the name of an existing version. Recorded as an `alias` event `{ alias, from, to }`.',
   })
   @ApiOkResponse({ type: ModelAliasResponseDto })
   @ApiErrors(400, 404, 409)
-  putAlias(@Param() params: ModelAliasParams, @Body() body: PutAliasDto, @CurrentUser() actor: AuthUser): Promise<ModelAliasResponseDto> {
+  putAlias(
+    @Param() params: ModelAliasParams,
+    @Body() body: PutAliasDto,
+    @CurrentUser() actor: AuthUser,
+  ): Promise<ModelAliasResponseDto> {
     return this.aliases.put(params.name, params.alias, body.version, actor.id);
   }
 
@@ -55,11 +66,20 @@ export class ServingRoutesController {
   @ApiOperation({
     summary: 'Set the traffic policy: weighted primaries (integers summing to 100) and optional shadows',
     description:
-      'Every version must exist, not be archived, and share one input shape; all are loaded before the policy is stored. Calls that name no version are split by weight, sticky per caller (API key, else user) while the policy stands: SHA-256(revision, caller) picks a bucket 0-99. Calls naming a version or alias bypass the policy. Shadows get a copy of each policy-routed call after the answer is computed, off the response path (at most 4 running, 256 queued; beyond that a copy is dropped and counted), recorded with source `shadow`. Recorded as a `policy` event.',
+      'Every version must exist, not be archived, and share one input shape; all are loaded before ' +
+      'the policy is stored. Calls that name no version are split by weight, sticky per caller (API ' +
+      'key, else user) while the policy stands: SHA-256(revision, caller) picks a bucket 0-99. Calls ' +
+      'naming a version or alias bypass the policy. Shadows get a copy of each policy-routed call ' +
+      'after the answer is computed, off the response path (at most 4 running, 256 queued; beyond that ' +
+      'a copy is dropped and counted), recorded with source `shadow`. Recorded as a `policy` event.',
   })
   @ApiOkResponse({ type: TrafficPolicyResponseDto })
   @ApiErrors(400, 404, 409)
-  putPolicy(@Param() params: ModelNameParams, @Body() body: PutTrafficPolicyDto, @CurrentUser() actor: AuthUser): Promise<TrafficPolicyResponseDto> {
+  putPolicy(
+    @Param() params: ModelNameParams,
+    @Body() body: PutTrafficPolicyDto,
+    @CurrentUser() actor: AuthUser,
+  ): Promise<TrafficPolicyResponseDto> {
     return this.policies.put(params.name, body, actor.id);
   }
 
@@ -75,7 +95,9 @@ export class ServingRoutesController {
 
   @Get(':name/traffic/stats')
   @Auth('admin')
-  @ApiOperation({ summary: 'Calls per served version and, per shadow pair, calls and agreement (this process, since it started)' })
+  @ApiOperation({
+    summary: 'Calls per served version and, per shadow pair, calls and agreement (this process, since it started)',
+  })
   @ApiOkResponse({ type: TrafficStatsResponseDto })
   @ApiErrors(400, 404)
   stats(@Param() params: ModelNameParams): Promise<TrafficStatsResponseDto> {

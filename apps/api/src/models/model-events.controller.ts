@@ -3,9 +3,9 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse, PageQueryDto, type Page } from '@app/common';
 import { Auth } from '@app/http/auth-metadata/auth.decorators.js';
 import { ApiErrors } from '@app/http/api-docs/api-docs.decorators.js';
-import { ModelNameParams } from '../dto/model-version.params.js';
-import { ModelEventResponseDto } from './model-event.dto.js';
-import { ModelEventsService } from './model-events.service.js';
+import { ModelNameParams } from './dto/model-version.params.js';
+import { ModelEventResponseDto } from '@app/serving/models/events/model-event.dto.js';
+import { ModelEventsService } from '@app/serving/models/events/model-events.service.js';
 
 @ApiTags('models')
 @Controller('models')
@@ -14,7 +14,11 @@ export class ModelEventsController {
 
   @Get(':name/events')
   @Auth('admin')
-  @ApiOperation({ summary: 'The registry actions on a model (upload, deploy, undeploy, archive, alias, policy) with the acting user, newest first' })
+  @ApiOperation({
+    summary:
+      'The registry actions on a model (upload, deploy, undeploy, ' +
+      'archive, alias, policy) with the acting user, newest first',
+  })
   @ApiPageResponse(ModelEventResponseDto)
   @ApiErrors(400, 404)
   list(@Param() params: ModelNameParams, @Query() query: PageQueryDto): Promise<Page<ModelEventResponseDto>> {

@@ -17,10 +17,16 @@ import { Auth, CurrentUser } from '@app/http/auth-metadata/auth.decorators.js';
 import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
 import { ApiErrors, ApiPayloadBudget } from '@app/http/api-docs/api-docs.decorators.js';
 import { ModelNameParams } from '../../models/dto/model-version.params.js';
-import { PREDICTION_MODELS, PredictRequestDto } from '../dto/predict.dto.js';
+import { PREDICTION_MODELS } from '@app/serving/inference/dto/prediction.dto.js';
+import { PredictRequestDto } from '../dto/predict.dto.js';
 import { PredictBodyPipe, type PredictBody } from '../predict-body.pipe.js';
-import { JobAcceptedDto, JobResultRowDto, JobStatusDto, ListJobsQueryDto } from './dto/job.dto.js';
-import { JobsService } from './jobs.service.js';
+import {
+  JobAcceptedDto,
+  JobResultRowDto,
+  JobStatusDto,
+  ListJobsQueryDto,
+} from '@app/serving/inference/jobs/dto/job.dto.js';
+import { JobsService } from '@app/serving/inference/jobs/jobs.service.js';
 import { KeyScope } from '@app/http/auth-metadata/key-scope.js';
 
 @ApiExtraModels(...PREDICTION_MODELS)

@@ -3,8 +3,13 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse, type Page } from '@app/common';
 import { Auth } from '@app/http/auth-metadata/auth.decorators.js';
 import { ApiErrors } from '@app/http/api-docs/api-docs.decorators.js';
-import { InferenceRecordDto, ListRecordsQueryDto, StatsQueryDto, VersionStatsDto } from './dto/records.dto.js';
-import { InferenceRecordsService } from './inference-records.service.js';
+import {
+  InferenceRecordDto,
+  ListRecordsQueryDto,
+  StatsQueryDto,
+  VersionStatsDto,
+} from '@app/serving/inference/records/dto/records.dto.js';
+import { InferenceRecordsService } from '@app/serving/inference/records/inference-records.service.js';
 
 @ApiTags('inference')
 @Controller('inference')

@@ -1,15 +1,26 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UploadedFiles, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  UploadedFiles,
+  UseInterceptors,
+} from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse, type Page } from '@app/common';
 import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
 import { Auth, CurrentUser } from '@app/http/auth-metadata/auth.decorators.js';
 import { ApiErrors } from '@app/http/api-docs/api-docs.decorators.js';
-import { ListModelsQueryDto } from './dto/list-models.query.js';
-import { ModelVersionResponseDto } from './dto/model-version-response.dto.js';
+import { ListModelsQueryDto } from '@app/serving/models/dto/list-models.query.js';
+import { ModelVersionResponseDto } from '@app/serving/models/dto/model-version-response.dto.js';
 import { ModelNameParams, ModelVersionParams } from './dto/model-version.params.js';
-import { UPLOAD_MODEL_SCHEMA, UploadModelDto } from './dto/upload-model.dto.js';
+import { UPLOAD_MODEL_SCHEMA, UploadModelDto } from '@app/serving/models/dto/upload-model.dto.js';
 import { ModelUploadInterceptor, type UploadedModelFiles } from './model-upload.interceptor.js';
-import { ModelsService } from './models.service.js';
+import { ModelsService } from '@app/serving/models/models.service.js';
 
 @ApiTags('models')
 @Controller('models')
@@ -28,12 +39,18 @@ export class ModelsController {
   @Post()
   @Auth('admin')
   @UseInterceptors(ModelUploadInterceptor)
-  @ApiOperation({ summary: 'Upload a TF.js model version (multipart): stored, loaded once to check, checksummed; stage staging' })
+  @ApiOperation({
+    summary: 'Upload a TF.js model version (multipart): stored, loaded once to check, checksummed; stage staging',
+  })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: UPLOAD_MODEL_SCHEMA })
   @ApiCreatedResponse({ type: ModelVersionResponseDto })
   @ApiErrors(400, 409, 413)
-  upload(@Body() dto: UploadModelDto, @UploadedFiles() files: UploadedModelFiles, @CurrentUser() actor: AuthUser): Promise<ModelVersionResponseDto> {
+  upload(
+    @Body() dto: UploadModelDto,
+    @UploadedFiles() files: UploadedModelFiles,
+    @CurrentUser() actor: AuthUser,
+  ): Promise<ModelVersionResponseDto> {
     return this.models.upload(dto, files?.model?.[0], files?.weights ?? [], actor.id);
   }
 
@@ -48,7 +65,11 @@ export class ModelsController {
 
   @Get(':name/versions/:version')
   @Auth()
-  @ApiOperation({ summary: 'One version; `latest` is the production version, else the most recently created; `production` the production version; an alias its target' })
+  @ApiOperation({
+    summary:
+      'One version; `latest` is the production version, else the most recently ' +
+      'created; `production` the production version; an alias its target',
+  })
   @ApiOkResponse({ type: ModelVersionResponseDto })
   @ApiErrors(400, 404)
   version(@Param() params: ModelVersionParams): Promise<ModelVersionResponseDto> {
@@ -58,7 +79,9 @@ export class ModelsController {
   @Post(':name/versions/:version/deploy')
   @HttpCode(200)
   @Auth('admin')
-  @ApiOperation({ summary: 'Load into the runtime and make it production; the previous production version goes to staging' })
+  @ApiOperation({
+    summary: 'Load into the runtime and make it production; the previous production version goes to staging',
+  })
   @ApiOkResponse({ type: ModelVersionResponseDto })
   @ApiErrors(400, 404, 409)
   deploy(@Param() params: ModelVersionParams, @CurrentUser() actor: AuthUser): Promise<ModelVersionResponseDto> {
@@ -77,7 +100,9 @@ export class ModelsController {
 
   @Delete(':name/versions/:version')
   @Auth('admin')
-  @ApiOperation({ summary: 'Archive: unload, stage archived; the artifact stays (409 while an alias or the traffic policy names it)' })
+  @ApiOperation({
+    summary: 'Archive: unload, stage archived; the artifact stays (409 while an alias or the traffic policy names it)',
+  })
   @ApiOkResponse({ type: ModelVersionResponseDto })
   @ApiErrors(400, 404, 409)
   archive(@Param() params: ModelVersionParams, @CurrentUser() actor: AuthUser): Promise<ModelVersionResponseDto> {

@@ -1,7 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Public } from '@app/http/auth-metadata/auth.decorators.js';
-import { MetricsService } from './metrics.service.js';
+import { MetricsService } from '@app/serving/metrics/metrics.service.js';
 
 @ApiTags('health')
 @Public()

@@ -5,12 +5,13 @@ import { Auth, CurrentUser } from '@app/http/auth-metadata/auth.decorators.js';
 import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
 import { ApiErrors, ApiPayloadBudget } from '@app/http/api-docs/api-docs.decorators.js';
 import { ModelNameParams } from '../models/dto/model-version.params.js';
-import { PREDICTION_MODELS, PredictRequestDto, PredictResponseDto } from './dto/predict.dto.js';
-import { InferenceService } from './inference.service.js';
+import { PREDICTION_MODELS } from '@app/serving/inference/dto/prediction.dto.js';
+import { PredictRequestDto, PredictResponseDto } from './dto/predict.dto.js';
+import { InferenceService } from '@app/serving/inference/inference.service.js';
 import { PredictBodyPipe, type PredictBody } from './predict-body.pipe.js';
 import { KeyScope } from '@app/http/auth-metadata/key-scope.js';
-import { callerKey } from '../models/serving/sticky-split.js';
-import { serializeWithJsonOnce } from './records/json-once.js';
+import { callerKey } from '@app/serving/models/serving/sticky-split.js';
+import { serializeWithJsonOnce } from '@app/serving/inference/records/json-once.js';
 
 @ApiTags('inference')
 @ApiExtraModels(...PREDICTION_MODELS)
@@ -26,7 +27,9 @@ export class InferenceController {
   @ApiOperation({
     summary: 'Predict with the deployed version of a model (1 to 1024 rows)',
     description:
-      "Without `version` the call follows the model's traffic policy when it has one (weighted, sticky per API key, else per user), else the production version; a named version or alias (`champion`, ...) bypasses the policy. `latest` and `production` name the production version.",
+      "Without `version` the call follows the model's traffic policy when it has one (weighted, " +
+      'sticky per API key, else per user), else the production version; a named version or alias ' +
+      '(`champion`, ...) bypasses the policy. `latest` and `production` name the production version.',
   })
   @ApiOkResponse({
     type: PredictResponseDto,

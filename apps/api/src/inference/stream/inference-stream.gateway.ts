@@ -3,8 +3,8 @@ import { WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
 import type { RawData, WebSocket } from 'ws';
 import { DomainError, type FieldError } from '@app/common';
 import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
-import { callerKey } from '../../models/serving/sticky-split.js';
-import { InferenceService } from '../inference.service.js';
+import { callerKey } from '@app/serving/models/serving/sticky-split.js';
+import { InferenceService } from '@app/serving/inference/inference.service.js';
 import type { AuthenticatedRequest } from '@app/http/auth-metadata/authenticated-request.js';
 import { StreamFrameReader } from './stream-frame-reader.js';
 
