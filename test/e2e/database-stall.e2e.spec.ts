@@ -37,13 +37,14 @@ const HANG_MS = 15_000;
   });
 
   it('answers 503 within bounded time while the database hangs, and recovers', async () => {
-    const orders = () => t.http().get('/api/v1/orders').set(bearer(t.adminToken)).timeout(HANG_MS);
+    const orders = () =>
+      t.http({ serverErrors: 'expected' }).get('/api/v1/orders').set(bearer(t.adminToken)).timeout(HANG_MS);
     await orders().expect(200);
 
     proxy.stall();
     const responses = await Promise.all(Array.from({ length: 12 }, () => orders()));
     for (const response of responses) expectErrorShape(response.body, 503);
-    const ready = await t.http().get('/health/ready').timeout(HANG_MS);
+    const ready = await t.http({ serverErrors: 'expected' }).get('/health/ready').timeout(HANG_MS);
     expect(ready.status).toBe(503);
     expect(ready.body.checks.database.status).toBe('down');
 

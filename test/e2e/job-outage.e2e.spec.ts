@@ -43,12 +43,18 @@ const ROWS = 20_000;
       .send({ inputs: rows })
       .expect(202);
     const jobId = accepted.body.jobId as string;
-    const status = async () => (await t.http().get(`/api/v1/inference/jobs/${jobId}`).set(bearer(owner.token))).body;
+    // The database comes back under this poll: a 503 while its pool reconnects is part of the outage.
+    const status = async () =>
+      (await t.http({ serverErrors: 'expected' }).get(`/api/v1/inference/jobs/${jobId}`).set(bearer(owner.token))).body;
     await waitFor(async () => ((await status()).processedRows > 0 ? true : undefined), 30_000, 10);
 
     await proxy.cut();
     // Long enough for several failed steps of the job (the first retries come within a second).
-    await waitFor(async () => ((await t.http().get('/health/ready')).status === 503 ? true : undefined), 10_000, 50);
+    await waitFor(
+      async () => ((await t.http({ serverErrors: 'expected' }).get('/health/ready')).status === 503 ? true : undefined),
+      10_000,
+      50,
+    );
     await new Promise((resolve) => setTimeout(resolve, 3000));
     await proxy.restore();
 

@@ -6,7 +6,7 @@ import { processEnvironment, startApi, startApiAlive, type RunningProcess } from
 import { ADMIN } from '../helpers/test-app.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { createTestDatabase, type TestDatabase } from '../setup/test-database.js';
-import { checkedFetch } from '../helpers/validated-request.js';
+import { checkedFetch, checkedFetchWith } from '../helpers/validated-request.js';
 
 /**
  * One replica that cannot load a deployed version (its model store lacks the artifact) reports
@@ -41,7 +41,8 @@ describe('a replica with a missing artifact', () => {
   });
 
   const json = async (process: RunningProcess, path: string, init: RequestInit = {}) => {
-    const response = await checkedFetch(`${process.baseUrl}${path}`, init);
+    // Readiness answers 503 while a version fails to load: that is what these tests wait for.
+    const response = await checkedFetchWith({ serverErrors: 'expected' })(`${process.baseUrl}${path}`, init);
     return { status: response.status, body: (await response.json()) as Record<string, any> };
   };
   const tokenOf = async (process: RunningProcess) =>

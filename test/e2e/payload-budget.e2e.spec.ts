@@ -62,7 +62,8 @@ describe('payload budget for large bodies and frames', () => {
       .post(PREDICT)
       .set(bearer(token))
       .send(rowsOfBytes(8_000))
-      .set('Content-Type', 'application/json');
+      .set('Content-Type', 'application/json')
+      .expect(503);
     expectErrorShape(refused.body, 503);
     expect(refused.headers['retry-after']).toBe('1');
     // Small bodies (at or below the threshold) and other routes are not counted.
@@ -109,7 +110,7 @@ describe('payload budget for large bodies and frames', () => {
     const statuses = await Promise.all(
       Array.from({ length: 24 }, () =>
         t
-          .http()
+          .http({ serverErrors: 'expected' })
           .post(PREDICT)
           .set(bearer(token))
           .set('Content-Type', 'application/json')

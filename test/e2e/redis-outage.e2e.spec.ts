@@ -32,7 +32,9 @@ describe('Redis outage', () => {
       JOB_ENQUEUE_TIMEOUT_MS: '1000',
     });
     token = (await t.customer('redis_outage')).token;
-    await waitFor(async () => ((await t.http().get('/health/ready')).status === 200 ? true : undefined));
+    await waitFor(async () =>
+      (await t.http({ serverErrors: 'expected' }).get('/health/ready')).status === 200 ? true : undefined,
+    );
   });
   afterAll(async () => {
     await proxy.restore();
@@ -64,7 +66,7 @@ describe('Redis outage', () => {
   /** A burst of every kind of request; each must answer, none within the hang bound may be lost. */
   async function burst() {
     const calls = Array.from({ length: 12 }, (_, index) => [products, predict, submit][index % 3]());
-    const ready = t.http().get('/health/ready').timeout(HANG_MS);
+    const ready = t.http({ serverErrors: 'expected' }).get('/health/ready').timeout(HANG_MS);
     return { responses: await Promise.all(calls), ready: await ready };
   }
 
@@ -97,7 +99,9 @@ describe('Redis outage', () => {
     expect(await storeErrors()).toBeGreaterThan(errorsBefore);
 
     await proxy.restore();
-    await waitFor(async () => ((await t.http().get('/health/ready')).status === 200 ? true : undefined));
+    await waitFor(async () =>
+      (await t.http({ serverErrors: 'expected' }).get('/health/ready')).status === 200 ? true : undefined,
+    );
     for (const jobId of jobs) {
       const done = await waitFor(
         async () => {

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { bearer, createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createInProcessApp, type InProcessApp } from '../helpers/in-process-app.js';
+import { bearer } from '../helpers/test-app.js';
+
+// In-process (createInProcessApp), not the shipped bundle: it reads the app's DataSource replication
+// options and which query runner (master or slave) each read took.
 import { describeOnMariadb } from '../helpers/services.js';
 
 /**
@@ -7,9 +11,9 @@ import { describeOnMariadb } from '../helpers/services.js';
  * transactions to the primary. Here the primary is also listed as the replica.
  */
 describeOnMariadb('read replicas (MariaDB only: SQLite has none)', () => {
-  let t: TestApp;
+  let t: InProcessApp;
   beforeAll(async () => {
-    t = await createTestApp({ DATABASE_REPLICA_URLS: '__SAME_AS_PRIMARY__' });
+    t = await createInProcessApp({ DATABASE_REPLICA_URLS: '__SAME_AS_PRIMARY__' });
   });
   afterAll(() => t?.close());
 
