@@ -5,7 +5,10 @@
 # The binary comes from the npm registry (the `node` package's per-platform package, which also
 # ships the headers), and better-sqlite3, a native addon built for this machine's Node, is rebuilt
 # for it offline from those headers, in a copy of the tree: the checkout's own build is untouched.
-# Needs `npm run build` first. Usage: bash .ci/node-lts-tests.sh [jest args...]
+# NODE_ALONE=1 runs Jest as on a machine with Node and nothing else (the README's promise): Redis at
+# an address where nothing answers and CI unset, for the Jest process only, so the tests that need
+# Redis are skipped (and tagged "[needs Redis]") instead of failing the run as CI=true makes them.
+# Needs `npm run build` first. Usage: [NODE_ALONE=1] bash .ci/node-lts-tests.sh [jest args...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 NODE_LTS_VERSION="${NODE_LTS_VERSION:-26.12.1}"
@@ -23,16 +26,24 @@ node_home="$work/node/node_modules/node-linux-$arch"
 
 # The tree to test: the tracked files and the build (tests read the Dockerfile, ops/, test/client),
 # node_modules as hard links (nothing writes there; copies across filesystems), and a real copy
-# of better-sqlite3 to rebuild.
+# of better-sqlite3 to rebuild. A symlinked node_modules (a worktree sharing another's) is followed to
+# the real folder: copied as a link, the removal below would delete the shared better-sqlite3.
 tree="$work/tree"
 mkdir -p "$tree"
 git ls-files -z | xargs -0 cp --parents -t "$tree"
 cp -a dist "$tree/"
-cp -al node_modules "$tree/" 2>/dev/null || { rm -rf "${tree:?}/node_modules"; cp -a node_modules "$tree/"; }
+modules="$(realpath node_modules)"
+cp -al "$modules" "$tree/node_modules" 2>/dev/null ||
+  { rm -rf "${tree:?}/node_modules"; cp -a "$modules" "$tree/node_modules"; }
+if [[ -L "$tree/node_modules" ]]; then echo "$tree/node_modules is a symlink; refusing to touch it"; exit 1; fi
 rm -rf "$tree/node_modules/better-sqlite3"
-cp -a node_modules/better-sqlite3 "$tree/node_modules/"
+cp -a "$modules/better-sqlite3" "$tree/node_modules/"
 cd "$tree"
 export PATH="$node_home/bin:$PATH"
 npm rebuild better-sqlite3 --nodedir="$node_home" --loglevel=error >/dev/null
 node -e 'const db = new (require("better-sqlite3"))(":memory:"); console.log(`better-sqlite3 on Node ${process.versions.node}: sqlite ${db.prepare("select sqlite_version() v").get().v}`)'
-node --experimental-vm-modules node_modules/jest/bin/jest.js "$@"
+jest_env=()
+# Nothing listens on port 1 (tcpmux): the probe is refused at once. Were something to answer there,
+# .ci/jest-summary.js --without-redis fails the leg (no test skipped for lack of Redis).
+if [[ "${NODE_ALONE:-}" == 1 ]]; then jest_env=(env -u CI TEST_REDIS_URL=redis://127.0.0.1:1); fi
+"${jest_env[@]}" node --experimental-vm-modules node_modules/jest/bin/jest.js "$@"

@@ -7,6 +7,7 @@ import { InferenceJobChunk } from '@app/serving/inference/jobs/inference-job-chu
 import { InferenceJob } from '@app/serving/inference/jobs/inference-job.entity.js';
 import { JobReconciler } from '@app/serving/inference/jobs/job-reconciler.service.js';
 import { JobsRepository } from '@app/serving/inference/jobs/jobs.repository.js';
+import { describeWithRedis, TEST_REDIS_URL as REDIS_URL } from '../helpers/services.js';
 import { createInProcessApp, type InProcessApp } from '../helpers/in-process-app.js';
 import { bearer } from '../helpers/test-app.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -14,7 +15,6 @@ import { waitFor } from '../helpers/wait-for.js';
 // In-process (createInProcessApp), not the shipped bundle: it plants a lost job with JobsRepository and calls
 // JobReconciler.reconcile() and the BullMQ queue directly.
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ROWS = [
   [21, 45, 1012],
   [80, 95, 900],
@@ -26,10 +26,7 @@ const ROWS = [
  * BullMQ entry failed) is found by the periodic reconciler and run to the end, after boot: the
  * boot-time recovery alone would never see it.
  */
-describe.each([
-  ['in-process', {}],
-  ['bullmq', { REDIS_URL, REDIS_PREFIX: `test-${randomBytes(4).toString('hex')}` }],
-])('job reconciler (%s queue)', (queueKind, env: Record<string, string>) => {
+const reconcilerSuite = (queueKind: 'in-process' | 'bullmq', env: Record<string, string>) => () => {
   let t: InProcessApp;
   let owner: { token: string; id: number };
 
@@ -115,4 +112,10 @@ describe.each([
       await expectCorrectResults(jobId);
     },
   );
-});
+};
+
+describe('job reconciler (in-process queue)', reconcilerSuite('in-process', {}));
+describeWithRedis(
+  'job reconciler (bullmq queue)',
+  reconcilerSuite('bullmq', { REDIS_URL, REDIS_PREFIX: `test-${randomBytes(4).toString('hex')}` }),
+);

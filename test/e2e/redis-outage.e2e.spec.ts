@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { describeWithRedis, TEST_REDIS_URL } from '../helpers/services.js';
 import { bearer, createTestApp, expectErrorShape, type TestApp } from '../helpers/test-app.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-const REDIS = new URL(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+const REDIS = new URL(TEST_REDIS_URL);
 const READING = [21.5, 45, 1012];
 /** Generous: the bounds under test are 250 ms to 2 s; a request past this one is a hang. */
 const HANG_MS = 15_000;
@@ -15,7 +16,7 @@ const HANG_MS = 15_000;
  * requests through (logged, counted), readiness names Redis, a job submitted meanwhile is accepted
  * and runs once Redis is back.
  */
-describe('Redis outage', () => {
+describeWithRedis('Redis outage', () => {
   const proxy = new TcpProxy(REDIS.hostname, Number(REDIS.port || 6379));
   let t: TestApp;
   let token: string;

@@ -6,11 +6,11 @@ import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
+import { describeWithRedis, TEST_REDIS_URL as REDIS_URL } from '../helpers/services.js';
 import { createTestApp, TEST_JWT_SECRET, type TestApp } from '../helpers/test-app.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '../../apps/api/src/cli/purge.js');
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const OLD = '2020-01-01 00:00:00';
 
 async function insertOldRecords(t: TestApp, rows: number): Promise<void> {
@@ -42,7 +42,7 @@ async function runPurgeCli(t: TestApp, extra: Record<string, string> = {}): Prom
   return JSON.parse(stdout.trim().split('\n').pop() as string);
 }
 
-describe('retention purge: one process at a time (Redis lock)', () => {
+describeWithRedis('retention purge: one process at a time (Redis lock)', () => {
   let t: TestApp;
   let redis: Redis;
   const prefix = `test-${randomBytes(4).toString('hex')}`;

@@ -1,5 +1,5 @@
 import { describe, it } from '@jest/globals';
-import { REDIS_AVAILABLE_FLAG, testRedisUrl } from '../setup/service-probes.js';
+import { NEEDS_REDIS_TAG, REDIS_AVAILABLE_FLAG, testRedisUrl } from '../setup/service-probes.js';
 import { testEngine } from '../setup/test-database.js';
 
 /**
@@ -11,11 +11,18 @@ export const TEST_REDIS_URL = testRedisUrl();
 
 export const redisAvailable = (): boolean => process.env[REDIS_AVAILABLE_FLAG] !== '0';
 
-/** `describe` when Redis answered at TEST_REDIS_URL, `describe.skip` otherwise. */
-export const describeWithRedis: typeof describe.skip = redisAvailable() ? describe : describe.skip;
+type Block = (name: string, fn: () => void) => void;
+type Test = (name: string, fn: Parameters<typeof it>[1], timeout?: number) => void;
 
-/** `it` when Redis answered at TEST_REDIS_URL, `it.skip` otherwise. */
-export const itWithRedis: typeof it.skip = redisAvailable() ? it : it.skip;
+/** `describe` when Redis answered at TEST_REDIS_URL, else `describe.skip` with the name tagged "[needs Redis]". */
+export const describeWithRedis: Block = redisAvailable()
+  ? describe
+  : (name, fn) => describe.skip(`${name} ${NEEDS_REDIS_TAG}`, fn);
+
+/** `it` when Redis answered at TEST_REDIS_URL, else `it.skip` with the name tagged "[needs Redis]". */
+export const itWithRedis: Test = redisAvailable()
+  ? it
+  : (name, fn, timeout) => it.skip(`${name} ${NEEDS_REDIS_TAG}`, fn, timeout);
 
 /** `describe` on the MariaDB run (TEST_DB=mariadb), `describe.skip` on SQLite. */
 export const describeOnMariadb: typeof describe.skip = testEngine() === 'mariadb' ? describe : describe.skip;

@@ -12,6 +12,12 @@ export const testMariadbUrl = (): string => process.env.TEST_MARIADB_URL ?? 'mar
 /** Set by the global setup: '1' when Redis answered, '0' when it did not (and CI is off). */
 export const REDIS_AVAILABLE_FLAG = 'TEST_REDIS_AVAILABLE';
 
+/**
+ * Appended to the name of every test or block skipped because Redis did not answer, so the report
+ * says why next to each one and CI (.ci/jest-summary.mjs) can count them.
+ */
+export const NEEDS_REDIS_TAG = '[needs Redis]';
+
 /** CI must never skip silently: a missing service fails the run there. */
 export const inCi = (): boolean => ['true', '1'].includes((process.env.CI ?? '').toLowerCase());
 
