@@ -33,16 +33,30 @@ export function processEnvironment(
 export const API_MAIN = fileURLToPath(new URL('../../bundle/api.mjs', import.meta.url));
 const WORKER_MAIN = fileURLToPath(new URL('../../bundle/worker.mjs', import.meta.url));
 
+/** Ports this test process has handed out: a second process must not be given one before the first binds it. */
+const handedOut = new Set<number>();
+
+/**
+ * A port nothing listens on now, and that this test process has not handed out before. The second
+ * rule matters when processes start side by side (an API beside a worker): the first may not have
+ * bound its port yet, and the OS would offer it again; the second would then answer for the first.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const server = createServer();
+      server.listen(0, '127.0.0.1', () => {
+        const address = server.address();
+        server.close(() =>
+          typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+        );
+      });
     });
-  });
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
 }
 
 export interface RunningProcess {
