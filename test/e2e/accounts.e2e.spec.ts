@@ -48,7 +48,7 @@ describe('accounts', () => {
     },
   );
 
-  it('needs no currentPassword for other fields, for an unchanged email, or for an admin editing someone else', async () => {
+  it('needs no currentPassword for other fields, an unchanged email, or an admin editing someone else', async () => {
     const user = await t.customer('cur_free');
     await patch(user.id, user.token, { bio: 'hi', email: user.email, username: user.username }).expect(200);
     await t
@@ -68,7 +68,8 @@ describe('accounts', () => {
     const other = await t.login(user.username, user.password);
     await me(other).expect(200);
     await patch(user.id, user.token, { password: 'Rotated123', currentPassword: user.password }).expect(200);
-    // Both tokens were issued well within the same second as the change, most likely: iat cannot tell them apart, tokenVersion does.
+    // Both tokens were issued well within the same second as the change, most likely: iat cannot tell them
+    // apart, tokenVersion does.
     await me(user.token).expect(401);
     await me(other).expect(401);
     const fresh = await t.login(user.username, 'Rotated123');
@@ -78,7 +79,7 @@ describe('accounts', () => {
     await me(fresh).expect(200);
   });
 
-  it("a password set by an admin and a deactivation revoke the user's tokens; reactivation does not revive them", async () => {
+  it("an admin-set password and deactivation revoke the user's tokens; reactivation does not revive them", async () => {
     const user = await t.customer('revoke_deact');
     await t.http().patch(`/api/v1/users/${user.id}`).set(admin()).send({ password: 'Reset1234' }).expect(200);
     await me(user.token).expect(401);

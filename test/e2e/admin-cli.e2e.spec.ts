@@ -79,7 +79,8 @@ describe('admin:create CLI', () => {
   });
 
   it('prompts twice without echo on a terminal', async () => {
-    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} --email prompted@example.test --username prompted_admin`;
+    const flags = '--email prompted@example.test --username prompted_admin';
+    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} ${flags}`;
     const result = await run('script', ['-qec', command, '/dev/null'], env(), {
       prompt: 'Password: ',
       input: 'Prompted123\rPrompted123\r',

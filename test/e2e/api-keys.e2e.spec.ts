@@ -3,8 +3,8 @@ import WebSocket from 'ws';
 import { bearer, createTestApp, expectErrorShape, type TestApp } from '../helpers/test-app.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-// WebSocket calls (API keys on the WebSocket stream) are not checked against the OpenAPI document, which describes HTTP only;
-// every HTTP call here goes through t.http(), which is.
+// WebSocket calls (API keys on the WebSocket stream) are not checked against the OpenAPI document, which
+// describes HTTP only; every HTTP call here goes through t.http(), which is.
 
 const READING = { temperature: 21, humidity: 45, pressure: 1012 };
 const FRAME = JSON.stringify({ id: 'k', model: 'sensor-anomaly', inputs: [READING] });
@@ -78,7 +78,7 @@ describe('API keys', () => {
     expect(Date.parse(used.lastUsedAt)).not.toBeNaN();
   });
 
-  it('enforces scopes: read-only cannot predict, predict-only cannot read, no key can write orders or manage keys (403)', async () => {
+  it('scopes: read-only cannot predict, predict-only cannot read, no key writes orders or keys (403)', async () => {
     const user = await t.customer('key_scopes');
     const readKey = (await createKey(user.token, { name: 'r', scopes: ['read'] }).expect(201)).body.key;
     const predictKey = (await createKey(user.token, { name: 'p', scopes: ['predict'] }).expect(201)).body.key;
@@ -176,7 +176,7 @@ describe('API keys', () => {
     );
   });
 
-  it('revocation: 204, then 401 at once in this process; only the owner or an admin may revoke (else 404)', async () => {
+  it('revocation: 204, then 401 at once in this process; only the owner or an admin revokes (else 404)', async () => {
     const user = await t.customer('key_revoker');
     const { key, id } = (await createKey(user.token, { name: 'gone', scopes: ['read'] }).expect(201)).body;
     await t.http().get('/api/v1/auth/me').set(bearer(key)).expect(200);
@@ -193,7 +193,7 @@ describe('API keys', () => {
     await t.http().get('/api/v1/auth/me').set('X-API-Key', other.key).expect(401);
   });
 
-  it('a revocation written by another replica (straight to the database) is honoured once the 5 s cache lapses', async () => {
+  it('a revocation written by another replica (straight to the DB) is honoured once the 5 s cache lapses', async () => {
     const user = await t.customer('key_elsewhere');
     const { key, id } = (await createKey(user.token, { name: 'far', scopes: ['read'] }).expect(201)).body;
     await t.http().get('/api/v1/auth/me').set(bearer(key)).expect(200);
@@ -230,7 +230,7 @@ describe('API keys', () => {
     }
   });
 
-  it('opens the stream with a predict key (header or ?token=), refuses a read-only key, and closes the socket on revocation', async () => {
+  it('opens the stream for a predict key (header or ?token=), not read-only; closes it on revocation', async () => {
     const user = await t.customer('key_streamer');
     const readKey = (await createKey(user.token, { name: 'r', scopes: ['read'] }).expect(201)).body.key;
     expect(await handshakeRefusal(base, { 'X-API-Key': readKey })).toBe(403);

@@ -51,7 +51,8 @@ describe('HTTP waits on clients are bounded', () => {
     const body = JSON.stringify({ inputs: [READING] });
     const client = rawClient(
       port,
-      `POST /api/v1/inference/sensor-anomaly/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 5)}`,
+      'POST /api/v1/inference/sensor-anomaly/predict HTTP/1.1\r\nHost: 127.0.0.1\r\n' +
+        `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 5)}`,
     );
     await within(client.closed, 15_000, 'stalled upload');
     expect(client.received()).toMatch(/^HTTP\/1\.1 408/);
@@ -115,7 +116,8 @@ describe('shutdown deadline', () => {
     expect(JSON.parse(await reply)).toMatchObject({ id: 1, predictions: [expect.anything()] });
     const stalled = rawClient(
       Number(port),
-      `POST /api/v1/inference/sensor-anomaly/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"inputs": [`,
+      'POST /api/v1/inference/sensor-anomaly/predict HTTP/1.1\r\nHost: 127.0.0.1\r\n' +
+        `Authorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"inputs": [`,
     );
 
     const exited = new Promise<number | null>((resolve) => api!.child.once('exit', (code) => resolve(code)));

@@ -74,7 +74,8 @@ describe('categories', () => {
       slug: 'tree-child',
     });
     expectErrorShape((await t.http().get('/api/v1/categories/999999').expect(404)).body, 404);
-    await t.http().get('/api/v1/categories/abc').expect(404); // not a digit: no :id route matches (route-params.e2e.spec)
+    // not a digit: no :id route matches (route-params.e2e.spec)
+    await t.http().get('/api/v1/categories/abc').expect(404);
     await t.http().get('/api/v1/categories').query({ pageSize: 101 }).expect(400);
 
     const tree = (await t.http().get('/api/v1/categories/tree').expect(200)).body;

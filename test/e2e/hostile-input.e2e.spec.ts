@@ -49,7 +49,7 @@ describe('hostile input answers 4xx', () => {
       expect(inString.status).toBe(201);
     });
 
-    it("keeps the parser's own answers: malformed 400, empty 400, prototype poisoning 400, unsupported type 415", async () => {
+    it("keeps the parser's answers: malformed, empty and prototype-poisoned 400, unsupported type 415", async () => {
       expectErrorShape((await predict('{"inputs": [1,').expect(400)).body, 400);
       expectErrorShape((await predict('').expect(400)).body, 400);
       expectErrorShape((await predict('{"__proto__": {"x": 1}, "inputs": [1, 2, 3]}').expect(400)).body, 400);
@@ -89,7 +89,7 @@ describe('hostile input answers 4xx', () => {
       await predict(JSON.stringify({ inputs: [[1e-50, -0, 1012]] })).expect(200);
     });
 
-    it('refuses a row whose finite inputs overflow inside the network (400 naming the row, never a null answer)', async () => {
+    it('refuses a row whose finite inputs overflow in the network (400 naming it, never a null answer)', async () => {
       const response = await predict(
         JSON.stringify({
           inputs: [

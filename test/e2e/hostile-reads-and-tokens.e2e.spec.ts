@@ -6,7 +6,10 @@ import { bearer, createTestApp, expectErrorShape, type TestApp } from '../helper
 const printable = (max: number) =>
   fc.array(fc.integer({ min: 0x21, max: 0x7e }), { maxLength: max }).map((codes) => String.fromCharCode(...codes));
 
-/** Changes one character of `text` at `at` (mod its length) to `to`, or returns it unchanged if that is already the character. */
+/**
+ * Changes one character of `text` at `at` (mod its length) to `to`, or returns it unchanged if that is already
+ * the character.
+ */
 const mutate = (text: string, at: number, to: string) => {
   const index = at % text.length;
   return text.slice(0, index) + to + text.slice(index + 1);
@@ -83,7 +86,7 @@ describe('hostile keys and tokens on the rebuilt read and auth paths', () => {
     ).toEqual(product);
   });
 
-  it('refuses garbage and near-miss tokens with 401 after the valid one is cached, and the valid one still works', async () => {
+  it('refuses garbage and near-miss tokens (401) once the valid one is cached; the valid one still works', async () => {
     await t.http().get('/api/v1/auth/me').set(bearer(user.token)).expect(200);
     const nearMiss = fc
       .tuple(fc.nat(), fc.constantFrom('A', 'b', '_', '-', '.', '='))

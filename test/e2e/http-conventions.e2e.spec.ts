@@ -38,7 +38,7 @@ describe('HTTP conventions', () => {
     expect(expectErrorShape(big.body, 413).code).toBe('PAYLOAD_TOO_LARGE');
   });
 
-  it('gives every error a stable code from the catalogue: a specific one, or a generic one where nothing more is meant', async () => {
+  it('gives each error a stable catalogue code: a specific one, or a generic one where no more is meant', async () => {
     const invalid = await t.http().post('/api/v1/auth/register').send({ username: 'x' }).expect(400);
     expect(expectErrorShape(invalid.body, 400).code).toBe('VALIDATION_FAILED');
     const unauthenticated = await t.http().get('/api/v1/auth/me').expect(401);
@@ -118,7 +118,7 @@ describe('Swagger', () => {
     expect(document.components.schemas.ErrorBodyDto).toBeDefined();
   });
 
-  it('documents every route with a response schema, and protected ones with every scheme (bearer, OAuth2, X-API-Key)', async () => {
+  it("documents each route's response schema, and on protected ones bearer, OAuth2 and X-API-Key", async () => {
     const document = (await t.http().get('/docs-json').expect(200)).body;
     const publicOperations = new Set([
       'POST /api/v1/auth/register',
@@ -149,7 +149,8 @@ describe('Swagger', () => {
 
   it('lists every code of the catalogue, with its status and meaning, and no other, as ErrorBodyDto.code', async () => {
     const { schemas } = (await t.http().get('/docs-json').expect(200)).body.components;
-    // The response validator checks every error body against this enum, so an undocumented code fails any test that meets it.
+    // The response validator checks every error body against this enum, so an undocumented code fails any test
+    // that meets it.
     expect([...schemas.ErrorCode.enum].sort()).toEqual([...ERROR_CODE_NAMES].sort());
     const code = schemas.ErrorBodyDto.properties.code;
     expect(JSON.stringify(code)).toContain('#/components/schemas/ErrorCode');

@@ -86,7 +86,8 @@ describe('the prediction log INSERT', () => {
       // SQLite keeps each value's own type: an integer stays INTEGER, a date the same text.
       const types = (model: string) =>
         t.dataSource.query(
-          `SELECT typeof("userId") u, typeof("latencyMs") l, typeof("success") s, typeof("createdAt") c, "createdAt" at FROM "inference_records" WHERE "model" = ? ORDER BY "id"`,
+          'SELECT typeof("userId") u, typeof("latencyMs") l, typeof("success") s, typeof("createdAt") c, ' +
+            '"createdAt" at FROM "inference_records" WHERE "model" = ? ORDER BY "id"',
           [model],
         );
       expect(await types('insert-new')).toEqual(await types('insert-old'));

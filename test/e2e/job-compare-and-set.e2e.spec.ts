@@ -23,7 +23,7 @@ describe('job writes after a cancel', () => {
   });
   afterAll(() => t.close());
 
-  it('never lets a chunk in flight or the finish step write to a cancelled job (compare-and-set on running)', async () => {
+  it('lets no chunk in flight nor the finish step write to a cancelled job (compare-and-set on running)', async () => {
     const repository = t.app.get(JobsRepository);
     const id = '00000000-0000-4000-8000-0000000c0ffe';
     // Stored as cancelled from the start, so no runner or reconciler takes it meanwhile.

@@ -83,7 +83,7 @@ describe('job management: list, cancel, NDJSON results', () => {
     await t.http().get('/api/v1/inference/jobs').expect(401);
   });
 
-  it('cancels a running job between chunks: it ends cancelled, keeps its finished rows and writes no more', async () => {
+  it('cancels a running job between chunks: it ends cancelled, keeps its finished rows, writes no more', async () => {
     const id = await submit(alice.token, 'sensor-anomaly', sensorRows(100_000));
     await waitFor(async () => ((await job(id)).processedRows > 0 ? true : undefined));
     const cancelled = await t.http().delete(`/api/v1/inference/jobs/${id}`).set(bearer(alice.token)).expect(200);

@@ -68,7 +68,8 @@ const ROWS = 20_000;
     );
     expect(done).toMatchObject({ status: 'succeeded', processedRows: ROWS, totalRows: ROWS });
     const counted = await t.dataSource.query(
-      'SELECT COUNT(*) AS n, COUNT(DISTINCT rowIndex) AS d, MIN(rowIndex) AS lo, MAX(rowIndex) AS hi FROM inference_job_results WHERE jobId = ?',
+      'SELECT COUNT(*) AS n, COUNT(DISTINCT rowIndex) AS d, MIN(rowIndex) AS lo, MAX(rowIndex) AS hi ' +
+        'FROM inference_job_results WHERE jobId = ?',
       [jobId],
     );
     expect(counted[0]).toEqual({ n: expect.anything(), d: expect.anything(), lo: 0, hi: ROWS - 1 });

@@ -141,7 +141,8 @@ describe('model aliases', () => {
     );
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200]);
     const rows = await t.dataSource.query(
-      `SELECT version FROM model_aliases WHERE ${t.dataSource.driver.escape('modelName')} = 'sensor-anomaly' AND alias = 'challenger'`,
+      `SELECT version FROM model_aliases WHERE ${t.dataSource.driver.escape('modelName')} = 'sensor-anomaly' ` +
+        "AND alias = 'challenger'",
     );
     expect(rows).toHaveLength(1);
     expect((await predict('challenger').expect(200)).body.version).toBe(rows[0].version);
@@ -231,7 +232,8 @@ describe('model aliases', () => {
   it('picks up an alias written by another process through the periodic sync', async () => {
     const escape = (name: string) => t.dataSource.driver.escape(name);
     await t.dataSource.query(
-      `INSERT INTO model_aliases (${escape('modelName')}, alias, version) VALUES ('sensor-anomaly', 'elsewhere', '2.0.0')`,
+      `INSERT INTO model_aliases (${escape('modelName')}, alias, version) ` +
+        "VALUES ('sensor-anomaly', 'elsewhere', '2.0.0')",
     );
     const served = await waitFor(
       async () =>

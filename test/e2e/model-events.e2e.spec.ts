@@ -29,7 +29,7 @@ describe('model events', () => {
     ]);
   });
 
-  it('records upload, deploy (with the version it replaced), undeploy and archive with the acting admin, newest first, paginated', async () => {
+  it('records upload, deploy (+ replaced version), undeploy, archive by admin, newest first, paginated', async () => {
     const me = (await t.http().get('/api/v1/auth/me').set(admin()).expect(200)).body.id;
     await attachUpload(t.http().post('/api/v1/models').set(admin()), {
       ...sensorArtifact(),

@@ -64,7 +64,7 @@ describe('a replica with a missing artifact', () => {
       (failure: { model: string }) => failure.model === 'sensor-anomaly',
     );
 
-  it('stays not ready for the model and retries, while the other replica serves it and the row stays deployed', async () => {
+  it('stays not ready for the model, retrying, while another replica serves it; the row stays deployed', async () => {
     // Not ready, naming the model; and still retrying (a second attempt comes after the back-off).
     const notReady = await waitFor(
       async () => {

@@ -83,7 +83,7 @@ describe('observability: dashboard metrics, worker endpoint, image health check'
     expect(missing).toEqual([]);
   });
 
-  it("passes the image's HEALTHCHECK on a ready API and fails it when nothing listens; the image does not run as root", async () => {
+  it("image HEALTHCHECK passes on a ready API, fails when nothing listens; the image doesn't run as root", async () => {
     expect(await healthcheck(Number(new URL(api.baseUrl!).port))).toBe(0);
     expect(await healthcheck(await freePort())).not.toBe(0);
     expect(dockerRuntimeUser()).not.toMatch(/^(root|0)(:|$)/);

@@ -78,7 +78,7 @@ describe('Open Inference Protocol (V2) REST', () => {
       expect((await get(path).expect(200)).text).toBe('');
   });
 
-  it('classifier: probabilities equal predict within 1e-6, flat or nested, with id echoed and the label on request', async () => {
+  it('classifier: probabilities equal predict within 1e-6, flat or nested, id echoed, label on request', async () => {
     const name = await inputName('sensor-anomaly');
     const reference = await predict('sensor-anomaly', SENSOR_ROWS);
     const flat = await infer('/v2/models/sensor-anomaly/infer', {

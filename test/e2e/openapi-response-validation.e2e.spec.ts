@@ -120,7 +120,10 @@ describe('responses checked against the live OpenAPI document', () => {
   });
 });
 
-/** Where two branches of a oneOf could both match one value (judged by type, enum [null], required and closed properties). */
+/**
+ * Where two branches of a oneOf could both match one value (judged by type, enum [null], required and closed
+ * properties).
+ */
 function ambiguousOneOfs(document: Json): string[] {
   const schemas = (document.components as Json).schemas as Record<string, Json>;
   const resolve = (schema: Json): Json =>

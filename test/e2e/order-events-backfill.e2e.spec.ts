@@ -33,7 +33,8 @@ describe('data migration: BackfillOrderEvents', () => {
     await before.runMigrations();
     expect(await before.query('SELECT COUNT(*) AS n FROM order_events')).toBeDefined();
     await before.query(
-      "INSERT INTO users (username, email, passwordHash, role) VALUES ('old_buyer', 'old@example.test', 'x', 'customer')",
+      'INSERT INTO users (username, email, passwordHash, role) ' +
+        "VALUES ('old_buyer', 'old@example.test', 'x', 'customer')",
     );
     const [{ id: userId }] = await before.query("SELECT id FROM users WHERE username = 'old_buyer'");
     const orders: [string, string, string][] = [
@@ -53,7 +54,8 @@ describe('data migration: BackfillOrderEvents', () => {
       "SELECT id FROM orders WHERE orderNumber = 'ORD-20260101000000-000004'",
     );
     await before.query(
-      "INSERT INTO order_events (orderId, fromStatus, toStatus, userId, backfilled) VALUES (?, NULL, 'confirmed', ?, 0)",
+      'INSERT INTO order_events (orderId, fromStatus, toStatus, userId, backfilled) ' +
+        "VALUES (?, NULL, 'confirmed', ?, 0)",
       [tracked, userId],
     );
     await before.destroy();
@@ -64,7 +66,9 @@ describe('data migration: BackfillOrderEvents', () => {
     expect(
       await count(
         after,
-        'SELECT COUNT(*) AS n FROM order_events e JOIN orders o ON o.id = e.orderId WHERE e.backfilled = 1 AND e.fromStatus IS NULL AND e.userId IS NULL AND e.toStatus = o.status AND e.createdAt = o.updatedAt',
+        'SELECT COUNT(*) AS n FROM order_events e JOIN orders o ON o.id = e.orderId ' +
+          'WHERE e.backfilled = 1 AND e.fromStatus IS NULL AND e.userId IS NULL ' +
+          'AND e.toStatus = o.status AND e.createdAt = o.updatedAt',
       ),
     ).toBe(3);
     expect(await count(after, `SELECT COUNT(*) AS n FROM order_events WHERE orderId = ${Number(tracked)}`)).toBe(1);
@@ -73,7 +77,8 @@ describe('data migration: BackfillOrderEvents', () => {
       "SELECT id FROM orders WHERE orderNumber = 'ORD-20260101000000-000001'",
     );
     await after.query(
-      "INSERT INTO order_events (orderId, fromStatus, toStatus, userId, backfilled) VALUES (?, 'pending', 'cancelled', ?, 0)",
+      'INSERT INTO order_events (orderId, fromStatus, toStatus, userId, backfilled) ' +
+        "VALUES (?, 'pending', 'cancelled', ?, 0)",
       [backfilledOrder, userId],
     );
 

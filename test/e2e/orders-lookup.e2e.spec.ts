@@ -34,7 +34,7 @@ describe('orders: lookup by number and creation range', () => {
   });
   afterAll(() => t.close());
 
-  it('finds an order by its number for its owner and admins; anyone else gets the same 404 as a missing one', async () => {
+  it('finds an order by number for its owner and admins; anyone else gets the same 404 as a missing one', async () => {
     const mine = await order(alice.token);
     const found = (
       await t.http().get(`/api/v1/orders/by-number/${mine.orderNumber}`).set(bearer(alice.token)).expect(200)

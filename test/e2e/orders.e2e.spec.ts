@@ -273,7 +273,8 @@ describe('orders', () => {
       1,
     );
     await t.http().get('/api/v1/orders/999999').set(admin()).expect(404);
-    await t.http().get('/api/v1/orders/abc').set(admin()).expect(404); // not a digit: no :id route matches (route-params.e2e.spec)
+    // not a digit: no :id route matches (route-params.e2e.spec)
+    await t.http().get('/api/v1/orders/abc').set(admin()).expect(404);
     await t.http().patch(`/api/v1/orders/${theirs}/status`).set(admin()).send({ status: 'confirmed' }).expect(200);
     const byUser = await t.http().get('/api/v1/orders').set(admin()).query({ userId: dave.id }).expect(200);
     expect(byUser.body.items.map((entry: { id: number }) => entry.id)).toEqual([theirs]);

@@ -43,7 +43,8 @@ describe('payload budget for large bodies and frames', () => {
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
     socket.on('error', () => undefined);
     socket.write(
-      `POST ${PREDICT} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: ${bytes}\r\n\r\n{"inputs":[`,
+      `POST ${PREDICT} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${bytes}\r\n\r\n{"inputs":[`,
     );
     await waitFor(async () => (budget.inUseBytes >= bytes ? true : undefined), 5000, 10);
     return socket;

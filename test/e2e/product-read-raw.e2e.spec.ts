@@ -106,7 +106,7 @@ describe('the single-product read as prebuilt SQL', () => {
     `/api/v1/products/by-slug/${encodeURIComponent(product.slug)}`,
   ];
 
-  it('reads every product as the query builder did, entity and response, by id, SKU and slug, admin and anonymous', async () => {
+  it('reads all products as the query builder did (entity, response) by id/SKU/slug, admin or anonymous', async () => {
     const property = fc.asyncProperty(productBody, async (input) => {
       const index = ++counter;
       const body = {

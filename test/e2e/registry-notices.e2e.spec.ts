@@ -104,7 +104,8 @@ describeWithRedis('registry notices: changes through one process reach the other
       .set(bearer(token));
     if (response.status !== 200)
       throw new Error(
-        `${action} ${version} answered ${response.status} ${JSON.stringify(response.body)}; A's log:\n${a.output().slice(-3000)}`,
+        `${action} ${version} answered ${response.status} ${JSON.stringify(response.body)}; ` +
+          `A's log:\n${a.output().slice(-3000)}`,
       );
   };
 
@@ -158,8 +159,11 @@ describeWithRedis('registry notices: changes through one process reach the other
     // The replaced version is freed on B after the switch: keep calling through that too.
     await new Promise((resolve) => setTimeout(resolve, 300));
     const { statuses, versions } = await stream.stop();
+    const allStatuses = statuses.every((status) => status === 200) ? '200' : 'NOT 200';
     console.log(
-      `Registry notices: B served A's deploy after ${deployDelay} ms and its rollback after ${rollbackDelay} ms (${statuses.length} predicts on B meanwhile, all ${statuses.every((status) => status === 200) ? '200' : 'NOT 200'}); the worker held the deployed version after ${workerDelay} ms`,
+      `Registry notices: B served A's deploy after ${deployDelay} ms and its rollback after ${rollbackDelay} ms ` +
+        `(${statuses.length} predicts on B meanwhile, all ${allStatuses}); ` +
+        `the worker held the deployed version after ${workerDelay} ms`,
     );
     expect(deployDelay).toBeLessThan(NOTICE_BOUND_MS);
     expect(rollbackDelay).toBeLessThan(NOTICE_BOUND_MS);
@@ -224,7 +228,8 @@ describeWithRedis('registry notices: changes through one process reach the other
     running = false;
     await Promise.all(callers);
     console.log(
-      `Registry notices: B served A's new alias after ${setDelay} ms and its move after ${moveDelay} ms (${statuses.length} calls by the alias on B meanwhile)`,
+      `Registry notices: B served A's new alias after ${setDelay} ms and its move after ${moveDelay} ms ` +
+        `(${statuses.length} calls by the alias on B meanwhile)`,
     );
     expect(setDelay).toBeLessThan(NOTICE_BOUND_MS);
     expect(moveDelay).toBeLessThan(NOTICE_BOUND_MS);
@@ -250,7 +255,8 @@ describeWithRedis('registry notices: changes through one process reach the other
     await proxy.restore();
     const catchUpDelay = await delayUntilServed(b, '2.0.0', 15_000);
     console.log(
-      `Registry notices cut: C converged by its periodic sync after ${fallbackDelay} ms; B caught up ${Date.now() - restored} ms after Redis came back`,
+      `Registry notices cut: C converged by its periodic sync after ${fallbackDelay} ms; ` +
+        `B caught up ${Date.now() - restored} ms after Redis came back`,
     );
     expect(catchUpDelay).toBeLessThan(15_000);
     // And notices flow again: a rollback reaches B within the bound.

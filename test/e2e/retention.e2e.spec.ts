@@ -27,7 +27,8 @@ describe('retention purge', () => {
           ? "('old-model', '1', 'http', NULL, 'h', '[]', 1, 1, NULL, ?)"
           : "('new-model', '1', 'http', NULL, 'h', '[]', 1, 1, NULL)",
       );
-      const columns = `model, version, source, userId, inputHash, output, latencyMs, success, error${createdAt ? ', createdAt' : ''}`;
+      const createdAtColumn = createdAt ? ', createdAt' : '';
+      const columns = `model, version, source, userId, inputHash, output, latencyMs, success, error${createdAtColumn}`;
       await t.dataSource.query(
         `INSERT INTO inference_records (${columns}) VALUES ${values.join(',')}`,
         createdAt ? Array(size).fill(createdAt) : [],
@@ -103,7 +104,7 @@ describe('retention purge', () => {
     expect(Object.values((await purge()).report).every((n) => n === 0)).toBe(true);
   });
 
-  it('deletes finished jobs past their retention with their chunks and results, and keeps recent or unfinished ones', async () => {
+  it('deletes finished jobs past retention, with chunks and results; keeps recent or unfinished ones', async () => {
     const submit = async () =>
       (
         await t
@@ -123,7 +124,9 @@ describe('retention purge', () => {
     await t.dataSource.query('UPDATE inference_jobs SET finishedAt = ? WHERE id = ?', [OLD_ISO, oldJob]);
     // A job created long ago that has not finished is never purged.
     await t.dataSource.query(
-      "INSERT INTO inference_jobs (id, userId, model, version, status, totalRows, processedRows, chunkCount, attempts, createdAt) VALUES ('00000000-0000-4000-8000-00000000abcd', ?, 'nope', '1', 'failed', 1, 0, 0, 1, ?)",
+      'INSERT INTO inference_jobs ' +
+        '(id, userId, model, version, status, totalRows, processedRows, chunkCount, attempts, createdAt) ' +
+        "VALUES ('00000000-0000-4000-8000-00000000abcd', ?, 'nope', '1', 'failed', 1, 0, 0, 1, ?)",
       [customer.id, OLD],
     );
 

@@ -27,7 +27,8 @@ describe('SqlTextCache on the product reads', () => {
   let repository: ProductsRepository;
   let singleRead: QueryBuilderProductRead;
   const reuses: Reuse[] = [];
-  // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be called with `.call(this, ...)` and put back after the suite.
+  // Kept to be called with `.call(this, ...)` and put back after the suite.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const original = SqlTextCache.prototype.reuse;
   let categories: number[];
   let products: { id: number; sku: string; slug: string }[];
@@ -105,7 +106,8 @@ describe('SqlTextCache on the product reads', () => {
     expect(hit).toBe(hits);
   }
 
-  // The app's own single-product read is prebuilt SQL now (product-read-raw.e2e.spec); the query builder read it replaced still checks the cache on a keyed read.
+  // The app's own single-product read is prebuilt SQL now (product-read-raw.e2e.spec); the query builder read it
+  // replaced still checks the cache on a keyed read.
   it('reads one product by id, SKU and slug with the text built for it', async () => {
     const [one, two] = products;
     const made = await reusesOf([
@@ -119,10 +121,11 @@ describe('SqlTextCache on the product reads', () => {
     expectEveryHitFresh(made, 3);
   });
 
-  it('lists with every filter, sort and page: each same-shape call runs the text built for its own values', async () => {
+  it('lists with each filter, sort and page: each same-shape call runs the text built for its own values', async () => {
     const [c, d] = categories;
     const page = (pageNumber = 1, pageSize = 20) => ({ page: pageNumber, pageSize });
-    // Pairs of filters with the same shape; every filter matches a product (an empty count returns before the list query).
+    // Pairs of filters with the same shape; every filter matches a product (an empty count returns before the
+    // list query).
     const pairs: [ProductFilter, ProductFilter][] = [
       [{ isActive: true }, { isActive: false }],
       [{ categoryId: c }, { categoryId: d }],

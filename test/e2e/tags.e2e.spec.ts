@@ -148,7 +148,7 @@ describe('product tags', () => {
     expect((await setTags(item.id, []).expect(200)).body.tags).toEqual([]);
   });
 
-  it('filters GET /products by tag slugs, matching any, combined with the other filters; tag changes show at once', async () => {
+  it('filters GET /products by tag slugs (any match) with the other filters; tag changes show at once', async () => {
     const [red, blue] = [await tag('Red'), await tag('Blue')];
     const one = await product('Filter One', '5.00');
     const two = await product('Filter Two', '50.00');

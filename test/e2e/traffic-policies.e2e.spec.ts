@@ -111,7 +111,7 @@ describe('traffic policies', () => {
     expect((await predict(onCanary.token, [row(1)], 'latest').expect(200)).body.version).toBe('1.0.0');
   }, 240_000);
 
-  it('mirrors calls to a shadow, records them, and reports agreement at the stats route and in Prometheus', async () => {
+  it('mirrors calls to a shadow, records them, reports agreement at the stats route and in Prometheus', async () => {
     await putPolicy({ versions: [{ version: '1.0.0', weight: 100 }], shadow: ['3.0.0'] }).expect(200);
     const token = users[0].token;
     const batches = Array.from({ length: 20 }, (_, batch) =>

@@ -170,7 +170,8 @@ describe('users', () => {
   it('answers 404 for a missing user and 400 for a non-numeric id', async () => {
     expectErrorShape((await t.http().get('/api/v1/users/999999').set(admin()).expect(404)).body, 404);
     await t.http().delete('/api/v1/users/999999').set(admin()).expect(404);
-    await t.http().get('/api/v1/users/abc').set(admin()).expect(404); // not a digit: no :id route matches (route-params.e2e.spec)
+    // not a digit: no :id route matches (route-params.e2e.spec)
+    await t.http().get('/api/v1/users/abc').set(admin()).expect(404);
   });
 
   it('never returns a password hash from any users route', async () => {

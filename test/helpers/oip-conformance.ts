@@ -21,7 +21,10 @@ export function expectOipSchema(name: string, body: unknown): void {
     );
 }
 
-/** A protocol error answer: the published error schema, and `error` a non-empty string (the protocol's text requires it). */
+/**
+ * A protocol error answer: the published error schema, and `error` a non-empty string (the protocol's text
+ * requires it).
+ */
 export function expectOipError(body: unknown, schema = 'inference_error_response'): string {
   expectOipSchema(schema, body);
   expect(body).toEqual({ error: expect.any(String) });

@@ -130,10 +130,10 @@ export class OpenApiResponseValidator {
       this.compiled.set(key, validate);
     }
     if (validate(body)) return undefined;
-    const errors = (validate.errors ?? []).map(
-      (error) =>
-        `    ${error.instancePath || '(body)'} ${error.message}${error.params && Object.keys(error.params).length ? ` ${JSON.stringify(error.params)}` : ''} [schema ${error.schemaPath}]`,
-    );
+    const errors = (validate.errors ?? []).map((error) => {
+      const params = error.params && Object.keys(error.params).length ? ` ${JSON.stringify(error.params)}` : '';
+      return `    ${error.instancePath || '(body)'} ${error.message}${params} [schema ${error.schemaPath}]`;
+    });
     return fail(`the body does not match the documented schema:\n${errors.join('\n')}`);
   }
 }

@@ -99,7 +99,8 @@ export function validatedRequest(
       return test;
     };
   }
-  // eslint-disable-next-line @typescript-eslint/unbound-method -- `delete` is the arrow function set above: no `this` to lose.
+  // `delete` is the arrow function set above: no `this` to lose.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   wrapped.del = wrapped.delete;
   return wrapped;
 }
