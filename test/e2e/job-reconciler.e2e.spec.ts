@@ -36,7 +36,10 @@ const reconcilerSuite = (queueKind: 'in-process' | 'bullmq', env: Record<string,
   });
   afterAll(() => t.close());
 
-  /** Stores a queued job exactly as a submission does, but never enqueues it (Redis was down, or the process died in between). */
+  /**
+   * Stores a queued job exactly as a submission does, but never enqueues it (Redis was down, or the
+   * process died in between).
+   */
   async function storeWithoutEnqueue(id = randomUUID()): Promise<string> {
     const job = Object.assign(new InferenceJob(), {
       id,

@@ -18,7 +18,9 @@ async function insertOldRecords(t: TestApp, rows: number): Promise<void> {
     ',',
   );
   await t.dataSource.query(
-    `INSERT INTO inference_records (model, version, source, userId, inputHash, output, latencyMs, success, error, createdAt) VALUES ${values}`,
+    'INSERT INTO inference_records ' +
+      '(model, version, source, userId, inputHash, output, latencyMs, success, error, createdAt) ' +
+      `VALUES ${values}`,
     Array(rows).fill(OLD),
   );
 }

@@ -22,7 +22,8 @@ export default async function globalSetup(): Promise<void> {
       throw new Error(`TEST_DB=mariadb but no MariaDB answers at ${new URL(testMariadbUrl()).host}: ${reason}`);
   } else {
     announce(
-      'MariaDB-only tests (database outage, read replicas) run with TEST_DB=mariadb (MariaDB at TEST_MARIADB_URL, default 127.0.0.1:3306)',
+      'MariaDB-only tests (database outage, read replicas) run with TEST_DB=mariadb ' +
+        '(MariaDB at TEST_MARIADB_URL, default 127.0.0.1:3306)',
     );
   }
 
