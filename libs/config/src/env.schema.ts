@@ -67,6 +67,8 @@ export class EnvironmentVariables {
   @IsOptional() @Matches(/^[A-Za-z0-9_]{3,50}$/) ADMIN_USERNAME?: string;
 
   @Transform(list) @IsString({ each: true }) CORS_ORIGINS: string[] = [];
+  /** How long a browser may cache a preflight's answer (Access-Control-Max-Age). */
+  @Type(() => Number) @IsInt() @Min(0) @Max(86_400) CORS_MAX_AGE_S: number = 600;
   @Matches(SIZE, { message: 'BODY_LIMIT must be a size like 1mb or 512kb' }) BODY_LIMIT: string = '1mb';
   @Matches(SIZE, { message: 'INFERENCE_BODY_LIMIT must be a size like 16mb' }) INFERENCE_BODY_LIMIT: string = '16mb';
   /** The longest a client may take to send a whole request, headers and body (408 after it). */

@@ -10,6 +10,7 @@ import { AuthenticatedWsAdapter } from '../auth/ws/authenticated-ws.adapter.js';
 import { MetricsService } from '@app/serving/metrics/metrics.service.js';
 import { OIP_PREFIX, OIP_ROUTES } from '../oip/oip.module.js';
 import { ApiExceptionFilter } from './api-exception.filter.js';
+import { configureCors } from './cors.js';
 import { installJsonBodyParser, limitLargeBodies } from './payload-guards.js';
 import {
   createRootLogger,
@@ -98,9 +99,8 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
 
   // Helmet's default headers, written by Nest's own hook.
   app.useSecurityHeaders();
-  // CORS only when origins are configured: browsers on other origins are refused by default.
-  if (config.http.corsOrigins.length)
-    app.enableCors({ origin: config.http.corsOrigins, credentials: true, exposedHeaders: ['X-Request-Id'] });
+  // CORS only for the configured origins: browsers on other origins are refused.
+  configureCors(app, config.http);
   await app.register(
     fastifyRateLimit,
     rateLimitPlugin(
