@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { ErrorBodyDto } from '@app/common';
 import { addGlobalResponses } from './swagger-global-responses.js';
+import { documentLocations } from './created-at.js';
 
 export const BEARER_SCHEME = 'bearer';
 export const OAUTH2_SCHEME = 'oauth2';
@@ -68,6 +69,7 @@ export function buildOpenApiDocument(
     if (schema && !('$ref' in schema)) schema.additionalProperties = false;
   }
   addGlobalResponses(document, apiPrefix);
+  documentLocations(document);
   return document;
 }
 
