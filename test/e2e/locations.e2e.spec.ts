@@ -11,7 +11,7 @@ describe('Location on every create', () => {
   const admin = () => bearer(t.adminToken);
   /** GETs the answer's Location with the same token: 200, and the same resource when it has an id. */
   const resolves = async (created: Response, token = t.adminToken) => {
-    const location = created.headers.location as string;
+    const location = created.headers.location;
     expect(location).toMatch(/^\/api\/v1\//);
     const found = await t.http().get(location).set(bearer(token)).expect(200);
     return found.body as Record<string, unknown>;
