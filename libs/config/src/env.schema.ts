@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import {
@@ -14,6 +13,7 @@ import {
   IsEmail,
 } from 'class-validator';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from '@app/database';
+import { generatedJwtSecret } from './jwt-secret-file.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const DURATION = /^\d+\s*(ms|s|m|h|d)?$/;
@@ -186,7 +186,7 @@ export function wiringOf(env: EnvironmentVariables): AppWiring {
 
 /**
  * Validates the environment once at boot. A bad value stops the boot with a message naming the
- * variable; in production a missing JWT_SECRET does too, elsewhere a random one is generated.
+ * variable; in production a missing JWT_SECRET does too, elsewhere one is generated (jwt-secret-file.ts).
  */
 export function validateEnvironment(
   raw: Record<string, unknown>,
@@ -211,8 +211,9 @@ export function validateEnvironment(
   }
   if (problems.length > 0) throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   if (!env.JWT_SECRET && !options.quiet) {
-    env.JWT_SECRET = randomBytes(48).toString('base64url');
-    new Logger('Config').warn('JWT_SECRET is not set: using a random secret, so tokens will not survive a restart');
+    const { secret, notice } = generatedJwtSecret(env.DATABASE_URL);
+    env.JWT_SECRET = secret;
+    new Logger('Config').warn(notice);
   }
   return env;
 }
