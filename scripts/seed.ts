@@ -28,6 +28,15 @@ import { Product } from '../apps/api/src/products/product.entity.js';
 import { User } from '../apps/api/src/users/user.entity.js';
 import { MIGRATIONS } from '../migrations/index.js';
 
+/** The accounts made, so they can sign in (Swagger's Authorize, POST /api/v1/auth/token). */
+const LISTED_ACCOUNTS = 20;
+function printAccounts(rows: Partial<User>[], created: number): void {
+  console.log(`customers: ${created}, each with the password Customer123:`);
+  for (const row of rows.slice(0, LISTED_ACCOUNTS)) console.log(`  ${row.username} (${row.email})`);
+  if (rows.length > LISTED_ACCOUNTS)
+    console.log(`  ... and ${rows.length - LISTED_ACCOUNTS} more, numbered on to ${rows.at(-1)!.username}`);
+}
+
 const TREE: Record<string, string[]> = {
   Electronics: ['Phones', 'Laptops', 'Audio'],
   Clothing: ['Men', 'Women', 'Kids'],
@@ -160,7 +169,7 @@ async function main(): Promise<void> {
     const customers = await dataSource
       .getRepository(User)
       .find({ select: { id: true }, where: { username: In(customerRows.map((row) => row.username!)) } });
-    console.log(`customers: ${customers.length} (password Customer123)`);
+    printAccounts(customerRows, customers.length);
 
     const products = await dataSource.getRepository(Product).find({
       select: { id: true, name: true, price: true, stockQuantity: true },

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readPackageInfo } from '../../apps/api/src/home/package-info.js';
 import { expectOipError, expectOipSchema } from '../helpers/oip-conformance.js';
 import { bearer, createTestApp, type TestApp } from '../helpers/test-app.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -45,7 +46,8 @@ describe('Open Inference Protocol (V2) REST', () => {
   it('server metadata, liveness and readiness follow the protocol', async () => {
     const server = await get('/v2').expect(200);
     expectOipSchema('metadata_server_response', server.body);
-    expect(server.body).toEqual({ name: 'ai-commerce-api', version: expect.any(String), extensions: [] });
+    const { name, version } = readPackageInfo();
+    expect(server.body).toEqual({ name, version, extensions: [] });
     for (const path of ['/v2/health/live', '/v2/health/ready']) {
       const answer = await t.http().get(path).expect(200);
       expect(answer.text).toBe('');

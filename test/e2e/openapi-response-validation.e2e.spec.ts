@@ -88,6 +88,21 @@ describe('responses checked against the live OpenAPI document', () => {
     ).toBeUndefined();
   });
 
+  it('fails a create whose answer lacks the Location header the document requires', async () => {
+    const tag = await t
+      .http()
+      .post('/api/v1/tags')
+      .set(bearer(t.adminToken))
+      .send({ name: 'validator-tag' })
+      .expect(201);
+    const answer = { ...observed('POST', '/api/v1/tags', 201, tag.body), headers: tag.headers };
+    expect(validator.check(answer)).toBeUndefined();
+    const { location: _dropped, ...withoutLocation } = tag.headers as Record<string, string>;
+    expect(validator.check({ ...answer, headers: withoutLocation })).toMatch(
+      /POST \/api\/v1\/tags answered 201: the documented header Location is missing/,
+    );
+  });
+
   it('makes a test fail through http() when the answer does not match', async () => {
     // /health answers { status: 'ok' }; checking it against another operation's schema must fail the request.
     const strict = new OpenApiResponseValidator({

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { repoRoot } from '../../libs/inference/src/testing/paths.js';
+import { displayTitle } from '../../apps/api/src/home/package-info.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 describe('GET / (service info)', () => {
@@ -27,6 +28,19 @@ describe('GET / (service info)', () => {
     }
     // Outside the API prefix: /api/v1/ is not it.
     await t.http().get('/api/v1').expect(404);
+  });
+
+  it('names and versions itself the same in the README title, GET /, the OpenAPI info and GET /v2', async () => {
+    const pkg = JSON.parse(readFileSync(`${repoRoot()}/package.json`, 'utf8')) as { name: string; version: string };
+    const title = displayTitle(pkg.name);
+    expect(title).toBe('AI Commerce API');
+    const readmeTitle = readFileSync(`${repoRoot()}/README.md`, 'utf8').split('\n')[0];
+    expect(readmeTitle).toBe(`# ${title} (${pkg.name} ${pkg.version})`);
+    expect((await t.http().get('/').expect(200)).body).toMatchObject({ name: pkg.name, version: pkg.version });
+    const { info } = (await t.http().get('/docs-json').expect(200)).body;
+    expect(info).toMatchObject({ title, version: pkg.version });
+    const v2 = await t.http().get('/v2').set('Authorization', `Bearer ${t.adminToken}`).expect(200);
+    expect(v2.body).toMatchObject({ name: pkg.name, version: pkg.version });
   });
 
   it('the README sends readers nowhere outside the repository, and the conventions page it links exists', () => {

@@ -13,6 +13,8 @@ export interface ObservedResponse {
   status: number;
   contentType: string | undefined;
   text: string;
+  /** The answer's headers, lower-cased names: documented headers marked required must be there. */
+  headers?: Record<string, string | undefined>;
 }
 
 type Json = Record<string, unknown>;
@@ -87,6 +89,8 @@ export class OpenApiResponseValidator {
       return fail(
         `status ${response.status} is not documented (documented: ${Object.keys(operation.responses).join(', ')})`,
       );
+    const missing = missingRequiredHeaders(documented, response.headers);
+    if (missing.length) return fail(`the documented header ${missing.join(', ')} is missing`);
     const content = documented.content as Record<string, { schema?: Json }> | undefined;
     if (method === 'HEAD') return undefined;
     if (!content)
@@ -175,4 +179,13 @@ function staticWeight(template: string): number {
 
 function clip(text: string): string {
   return text.length > 600 ? `${text.slice(0, 600)}… (${text.length} chars)` : text;
+}
+
+/** The headers a documented answer marks required (Location on a create) that the answer lacks. */
+function missingRequiredHeaders(documented: Json, headers: ObservedResponse['headers']): string[] {
+  if (!headers) return [];
+  const declared = (documented.headers ?? {}) as Record<string, { required?: boolean }>;
+  return Object.entries(declared)
+    .filter(([name, header]) => header.required === true && headers[name.toLowerCase()] === undefined)
+    .map(([name]) => name);
 }

@@ -90,6 +90,7 @@ export function validatedRequest(
                 status: response.status,
                 contentType: response.headers['content-type'],
                 text: response.text ?? '',
+                headers: response.headers,
               });
               done(mismatch ? new Error(mismatch) : null, result);
             },
@@ -124,7 +125,14 @@ export function validatingFetch(
     const contentType = response.headers.get('content-type') ?? undefined;
     const mismatch =
       unexpectedServerError(method, url, response.status, text, options) ??
-      validator.check({ method, url, status: response.status, contentType, text });
+      validator.check({
+        method,
+        url,
+        status: response.status,
+        contentType,
+        text,
+        headers: Object.fromEntries(response.headers.entries()),
+      });
     if (mismatch) failures.push(mismatch);
     return response;
   };

@@ -69,6 +69,7 @@ export class AppConfig {
   get http() {
     return {
       corsOrigins: this.get('CORS_ORIGINS'),
+      corsMaxAgeS: this.get('CORS_MAX_AGE_S'),
       bodyLimit: this.get('BODY_LIMIT'),
       inferenceBodyLimit: this.get('INFERENCE_BODY_LIMIT'),
       jsonMaxDepth: this.get('JSON_MAX_DEPTH'),

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import {
@@ -14,6 +13,7 @@ import {
   IsEmail,
 } from 'class-validator';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from '@app/database';
+import { generatedJwtSecret } from './jwt-secret-file.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const DURATION = /^\d+\s*(ms|s|m|h|d)?$/;
@@ -67,6 +67,8 @@ export class EnvironmentVariables {
   @IsOptional() @Matches(/^[A-Za-z0-9_]{3,50}$/) ADMIN_USERNAME?: string;
 
   @Transform(list) @IsString({ each: true }) CORS_ORIGINS: string[] = [];
+  /** How long a browser may cache a preflight's answer (Access-Control-Max-Age). */
+  @Type(() => Number) @IsInt() @Min(0) @Max(86_400) CORS_MAX_AGE_S: number = 600;
   @Matches(SIZE, { message: 'BODY_LIMIT must be a size like 1mb or 512kb' }) BODY_LIMIT: string = '1mb';
   @Matches(SIZE, { message: 'INFERENCE_BODY_LIMIT must be a size like 16mb' }) INFERENCE_BODY_LIMIT: string = '16mb';
   /** The longest a client may take to send a whole request, headers and body (408 after it). */
@@ -184,7 +186,7 @@ export function wiringOf(env: EnvironmentVariables): AppWiring {
 
 /**
  * Validates the environment once at boot. A bad value stops the boot with a message naming the
- * variable; in production a missing JWT_SECRET does too, elsewhere a random one is generated.
+ * variable; in production a missing JWT_SECRET does too, elsewhere one is generated (jwt-secret-file.ts).
  */
 export function validateEnvironment(
   raw: Record<string, unknown>,
@@ -209,8 +211,9 @@ export function validateEnvironment(
   }
   if (problems.length > 0) throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   if (!env.JWT_SECRET && !options.quiet) {
-    env.JWT_SECRET = randomBytes(48).toString('base64url');
-    new Logger('Config').warn('JWT_SECRET is not set: using a random secret, so tokens will not survive a restart');
+    const { secret, notice } = generatedJwtSecret(env.DATABASE_URL);
+    env.JWT_SECRET = secret;
+    new Logger('Config').warn(notice);
   }
   return env;
 }

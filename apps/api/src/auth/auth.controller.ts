@@ -8,6 +8,7 @@ import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
 import { AuthService } from './auth.service.js';
 import { TokenRequestDto } from './dto/token-request.dto.js';
 import { TokenResponseDto } from './dto/token-response.dto.js';
+import { CreatedAt } from '@app/http/api-docs/created-at.js';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -15,6 +16,7 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('register')
+  @CreatedAt('/api/v1/users/:id')
   @Public()
   @ApiOperation({ summary: 'Register a customer account' })
   @ApiCreatedResponse({ type: UserResponseDto })

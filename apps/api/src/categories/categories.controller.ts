@@ -7,6 +7,7 @@ import { CategoriesService } from './categories.service.js';
 import { CategoryResponseDto, CategoryTreeNodeDto } from './dto/category-response.dto.js';
 import { CreateCategoryDto } from './dto/create-category.dto.js';
 import { UpdateCategoryDto } from './dto/update-category.dto.js';
+import { CreatedAt } from '@app/http/api-docs/created-at.js';
 
 @ApiTags('categories')
 @Controller('categories')
@@ -40,6 +41,7 @@ export class CategoriesController {
   }
 
   @Post()
+  @CreatedAt('/api/v1/categories/:id')
   @Auth('admin')
   @ApiOperation({ summary: 'Create a category (slug derived from the name when not given)' })
   @ApiCreatedResponse({ type: CategoryResponseDto })

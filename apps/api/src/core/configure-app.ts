@@ -10,6 +10,8 @@ import { AuthenticatedWsAdapter } from '../auth/ws/authenticated-ws.adapter.js';
 import { MetricsService } from '@app/serving/metrics/metrics.service.js';
 import { OIP_PREFIX, OIP_ROUTES } from '../oip/oip.module.js';
 import { ApiExceptionFilter } from './api-exception.filter.js';
+import { configureCors } from './cors.js';
+import { displayTitle, readPackageInfo } from '../home/package-info.js';
 import { installJsonBodyParser, limitLargeBodies } from './payload-guards.js';
 import {
   createRootLogger,
@@ -98,9 +100,8 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
 
   // Helmet's default headers, written by Nest's own hook.
   app.useSecurityHeaders();
-  // CORS only when origins are configured: browsers on other origins are refused by default.
-  if (config.http.corsOrigins.length)
-    app.enableCors({ origin: config.http.corsOrigins, credentials: true, exposedHeaders: ['X-Request-Id'] });
+  // CORS only for the configured origins: browsers on other origins are refused.
+  configureCors(app, config.http);
   await app.register(
     fastifyRateLimit,
     rateLimitPlugin(
@@ -123,7 +124,8 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   app.useWebSocketAdapter(openWebSocketsOf(app).track(new AuthenticatedWsAdapter(app)));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
-  setupSwagger(app, `/${API_PREFIX}`);
+  const { name, version } = readPackageInfo();
+  setupSwagger(app, `/${API_PREFIX}`, { title: displayTitle(name), version });
 }
 
 /** The rate limiter's view of a credential; a JWT's verification is kept on the request for the auth guard. */

@@ -8,6 +8,7 @@ import { IngestQueryDto, IngestResultDto, ListReadingsQueryDto, MAX_INGEST_ROWS 
 import { SensorReadingDto, SensorReadingInputDto } from './dto/sensor-reading.dto.js';
 import { IngestionService } from './ingestion.service.js';
 import { KeyScope } from '@app/http/auth-metadata/key-scope.js';
+import { CreatedAt } from '@app/http/api-docs/created-at.js';
 
 @ApiTags('ingestion')
 @Controller('ingest')
@@ -16,6 +17,7 @@ export class IngestionController {
   constructor(private readonly ingestion: IngestionService) {}
 
   @Post('sensor-readings')
+  @CreatedAt('/api/v1/ingest/sensor-readings')
   @HttpCode(201)
   @Auth()
   @ApiOperation({

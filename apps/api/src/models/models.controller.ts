@@ -21,6 +21,7 @@ import { ModelNameParams, ModelVersionParams } from './dto/model-version.params.
 import { UPLOAD_MODEL_SCHEMA, UploadModelDto } from '@app/serving/models/dto/upload-model.dto.js';
 import { ModelUploadInterceptor, type UploadedModelFiles } from './model-upload.interceptor.js';
 import { ModelsService } from '@app/serving/models/models.service.js';
+import { CreatedAt } from '@app/http/api-docs/created-at.js';
 
 @ApiTags('models')
 @Controller('models')
@@ -37,6 +38,7 @@ export class ModelsController {
   }
 
   @Post()
+  @CreatedAt('/api/v1/models/:name/versions/:version')
   @Auth('admin')
   @UseInterceptors(ModelUploadInterceptor)
   @ApiOperation({

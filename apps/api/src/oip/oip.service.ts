@@ -9,9 +9,8 @@ import { ModelVersionResolver } from '@app/serving/models/serving/model-version-
 import { callerKey } from '@app/serving/models/serving/sticky-split.js';
 import type { V2InferBody } from './v2-infer-body.pipe.js';
 import { decodeInputs, type InputSpec } from './v2-tensors.js';
+import { readPackageInfo } from '../home/package-info.js';
 
-export const SERVER_NAME = 'ai-commerce-api';
-export const SERVER_VERSION = '1.0.0';
 const PLATFORM = { layers: 'tensorflowjs_layers', graph: 'tensorflowjs_graph' } as const;
 
 export interface TensorMetadata {
@@ -54,7 +53,9 @@ export class OipService {
   ) {}
 
   serverMetadata() {
-    return { name: SERVER_NAME, version: SERVER_VERSION, extensions: [] as string[] };
+    // The same name and version as GET / and the OpenAPI document: package.json's.
+    const { name, version } = readPackageInfo();
+    return { name, version, extensions: [] as string[] };
   }
 
   /** Every deployed version is loaded here (none still loading, none failed). */

@@ -10,6 +10,7 @@ import { ListOrdersQueryDto } from './dto/list-orders.query.js';
 import { OrderResponseDto, OrderStatsDto } from './dto/order-response.dto.js';
 import { UpdateOrderStatusDto } from './dto/update-order-status.dto.js';
 import { OrdersService } from './orders.service.js';
+import { CreatedAt } from '@app/http/api-docs/created-at.js';
 
 // ':id' matches digits only (ID), so 'stats/summary' and 'by-number/:orderNumber' need no particular order.
 @ApiTags('orders')
@@ -18,6 +19,7 @@ export class OrdersController {
   constructor(private readonly orders: OrdersService) {}
 
   @Post()
+  @CreatedAt('/api/v1/orders/:id')
   @Auth()
   @ApiOperation({
     summary: 'Place an order in one transaction (stock checked and taken, prices copied, total summed)',

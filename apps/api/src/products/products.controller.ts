@@ -28,6 +28,7 @@ import { SetProductTagsDto } from '../tags/dto/tag.dto.js';
 import { ProductBulkService } from './product-bulk.service.js';
 import { ProductTagsService } from './product-tags.service.js';
 import { ProductsService } from './products.service.js';
+import { CreatedAt } from '@app/http/api-docs/created-at.js';
 
 // Fixed paths (low-stock, by-sku, by-slug) are declared before ':id', which would capture them.
 // Public reads use @OptionalAuth(): an admin's token unlocks the isActive filter and inactive products.
@@ -91,6 +92,7 @@ export class ProductsController {
   }
 
   @Post()
+  @CreatedAt('/api/v1/products/:id')
   @Auth('admin')
   @ApiOperation({ summary: 'Create a product (SKU stored upper-case; slug derived from the name when not given)' })
   @ApiCreatedResponse({ type: ProductResponseDto })
@@ -100,6 +102,7 @@ export class ProductsController {
   }
 
   @Post('bulk')
+  @CreatedAt('/api/v1/products')
   @Auth('admin')
   @ApiOperation({
     summary:

@@ -5,6 +5,7 @@ import { Auth, Public } from '@app/http/auth-metadata/auth.decorators.js';
 import { ApiErrors } from '@app/http/api-docs/api-docs.decorators.js';
 import { CreateTagDto, TagResponseDto } from './dto/tag.dto.js';
 import { TagsService } from './tags.service.js';
+import { CreatedAt } from '@app/http/api-docs/created-at.js';
 
 @ApiTags('tags')
 @Controller('tags')
@@ -30,6 +31,7 @@ export class TagsController {
   }
 
   @Post()
+  @CreatedAt('/api/v1/tags/:id')
   @Auth('admin')
   @ApiOperation({
     summary: 'Create a tag (slug derived from the name when not given); name (any case) and slug are unique',

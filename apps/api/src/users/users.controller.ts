@@ -16,6 +16,7 @@ import { ListUsersQueryDto } from './dto/list-users.query.js';
 import { UpdateUserDto } from './dto/update-user.dto.js';
 import { UserResponseDto } from './dto/user-response.dto.js';
 import { UsersService } from './users.service.js';
+import { CreatedAt } from '@app/http/api-docs/created-at.js';
 
 export const BULK_CREATE_MAX = 1000;
 
@@ -34,6 +35,7 @@ export class UsersController {
   }
 
   @Post()
+  @CreatedAt('/api/v1/users/:id')
   @Auth('admin')
   @ApiOperation({ summary: 'Create a user (may set the role)' })
   @ApiCreatedResponse({ type: UserResponseDto })
@@ -43,6 +45,7 @@ export class UsersController {
   }
 
   @Post('bulk')
+  @CreatedAt('/api/v1/users')
   @Auth('admin')
   @ApiOperation({ summary: 'Create many users in one transaction: all or none' })
   @ApiBody({ type: [CreateUserDto] })

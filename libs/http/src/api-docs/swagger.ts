@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { ErrorBodyDto } from '@app/common';
 import { addGlobalResponses } from './swagger-global-responses.js';
+import { documentLocations } from './created-at.js';
 
 export const BEARER_SCHEME = 'bearer';
 export const OAUTH2_SCHEME = 'oauth2';
@@ -20,15 +21,25 @@ export function ClosedSchema(): ClassDecorator {
   };
 }
 
-export function buildOpenApiDocument(app: INestApplication, apiPrefix: string): OpenAPIObject {
+/** Who the document describes: the service's display title and its version (package.json's). */
+export interface ServiceIdentity {
+  title: string;
+  version: string;
+}
+
+export function buildOpenApiDocument(
+  app: INestApplication,
+  apiPrefix: string,
+  service: ServiceIdentity,
+): OpenAPIObject {
   const config = new DocumentBuilder()
-    .setTitle('AI Commerce API')
+    .setTitle(service.title)
     .setDescription(
       'Commerce data layer and TensorFlow.js model serving behind one API. ' +
         'Errors always have the shape of `ErrorBodyDto`; ' +
         'lists are paginated with `page` and `pageSize`. Use **Authorize** with a username (or email) and password.',
     )
-    .setVersion('1.0.0')
+    .setVersion(service.version)
     .addBearerAuth(
       {
         type: 'http',
@@ -58,14 +69,15 @@ export function buildOpenApiDocument(app: INestApplication, apiPrefix: string): 
     if (schema && !('$ref' in schema)) schema.additionalProperties = false;
   }
   addGlobalResponses(document, apiPrefix);
+  documentLocations(document);
   return document;
 }
 
 /** Swagger UI at /docs and the document at /docs-json, outside the /api/v1 prefix. */
-export function setupSwagger(app: INestApplication, apiPrefix: string): void {
+export function setupSwagger(app: INestApplication, apiPrefix: string, service: ServiceIdentity): void {
   // Built on the first request for it (SwaggerModule keeps it), not at boot: reading every route's
   // metadata took about a tenth of a boot. Route metadata is fixed once the app is initialised.
-  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app, apiPrefix), {
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app, apiPrefix, service), {
     jsonDocumentUrl: 'docs-json',
     swaggerOptions: { persistAuthorization: true },
   });

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse, ID, type Page } from '@app/common';
 import { ApiErrors } from '@app/http/api-docs/api-docs.decorators.js';
 import { Auth, CurrentUser } from '@app/http/auth-metadata/auth.decorators.js';
@@ -12,6 +12,7 @@ import {
   CreatedApiKeyResponseDto,
   ListApiKeysQueryDto,
 } from './dto/api-key.dto.js';
+import { CreatedAt } from '@app/http/api-docs/created-at.js';
 
 /** Managed with a bearer token only: an API key cannot list, mint or revoke keys (403). */
 @ApiTags('auth')
@@ -21,6 +22,7 @@ export class ApiKeysController {
   constructor(private readonly keys: ApiKeysService) {}
 
   @Post()
+  @CreatedAt('/api/v1/auth/api-keys/:id')
   @Auth()
   @ApiOperation({
     summary: 'Create a named API key with scopes (no more than the owner has); the key is in this answer only',
@@ -40,6 +42,15 @@ export class ApiKeysController {
   @ApiErrors(400, 403)
   list(@Query() query: ListApiKeysQueryDto, @CurrentUser() actor: AuthUser): Promise<Page<ApiKeyResponseDto>> {
     return this.keys.list(query, actor);
+  }
+
+  @Get(ID)
+  @Auth()
+  @ApiOperation({ summary: "One of the caller's keys (an admin: anyone's) that is not revoked, without the secret" })
+  @ApiOkResponse({ type: ApiKeyResponseDto })
+  @ApiErrors(400, 403, 404)
+  get(@Param('id', ParseIntPipe) id: number, @CurrentUser() actor: AuthUser): Promise<ApiKeyResponseDto> {
+    return this.keys.get(id, actor);
   }
 
   @Delete(ID)

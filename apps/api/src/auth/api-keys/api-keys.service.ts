@@ -76,13 +76,23 @@ export class ApiKeysService {
     return toPage(rows.map(toApiKeyResponse), total, query);
   }
 
-  /** The owner or an admin; someone else's key answers 404, as a missing one does. */
+  /** A key that is not revoked, without its secret (the Location of a create). */
+  async get(id: number, actor: AuthUser): Promise<ApiKeyResponseDto> {
+    return toApiKeyResponse(await this.visibleKey(id, actor));
+  }
+
   async revoke(id: number, actor: AuthUser): Promise<void> {
+    const row = await this.visibleKey(id, actor);
+    await this.keys.revoke(id, new Date().toISOString());
+    this.rows.delete(row.keyHash);
+  }
+
+  /** The owner or an admin; someone else's key answers 404, as a missing or revoked one does. */
+  private async visibleKey(id: number, actor: AuthUser): Promise<ApiKey> {
     const row = await this.keys.findById(id);
     if (!row || row.revokedAt || (row.userId !== actor.id && !isAdmin(actor)))
       throw new NotFoundError('API_KEY_NOT_FOUND', 'API key', id);
-    await this.keys.revoke(id, new Date().toISOString());
-    this.rows.delete(row.keyHash);
+    return row;
   }
 
   /** The caller behind a key: 401 for an unknown, revoked or expired key or an inactive owner. */

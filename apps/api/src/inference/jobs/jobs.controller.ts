@@ -28,6 +28,7 @@ import {
 } from '@app/serving/inference/jobs/dto/job.dto.js';
 import { JobsService } from '@app/serving/inference/jobs/jobs.service.js';
 import { KeyScope } from '@app/http/auth-metadata/key-scope.js';
+import { CreatedAt } from '@app/http/api-docs/created-at.js';
 
 @ApiExtraModels(...PREDICTION_MODELS)
 @ApiTags('inference')
@@ -37,6 +38,7 @@ export class JobsController {
   constructor(private readonly jobs: JobsService) {}
 
   @Post(':name/jobs')
+  @CreatedAt('/api/v1/inference/jobs/:jobId', 202)
   @HttpCode(202)
   @Auth()
   @ApiBody({ type: PredictRequestDto })

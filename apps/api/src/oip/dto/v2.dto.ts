@@ -22,7 +22,7 @@ export class V2ErrorDto {
 @ClosedSchema()
 export class V2ServerMetadataDto {
   @ApiProperty({ example: 'ai-commerce-api' }) name: string;
-  @ApiProperty({ example: '1.0.0' }) version: string;
+  @ApiProperty({ example: '0.1.0', description: 'The version in package.json' }) version: string;
   @ApiProperty({ type: [String], description: 'Protocol extensions supported (none yet)', example: [] })
   extensions: string[];
 }
