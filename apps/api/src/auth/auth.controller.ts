@@ -8,6 +8,7 @@ import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
 import { AuthService } from './auth.service.js';
 import { TokenRequestDto } from './dto/token-request.dto.js';
 import { TokenResponseDto } from './dto/token-response.dto.js';
+import { Origin, type RequestOrigin } from '../auth-events/request-origin.js';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -32,8 +33,8 @@ export class AuthController {
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiOkResponse({ type: TokenResponseDto })
   @ApiErrors(400, 401, 429)
-  token(@Body() dto: TokenRequestDto): Promise<TokenResponseDto> {
-    return this.auth.issueToken(dto);
+  token(@Body() dto: TokenRequestDto, @Origin() origin: RequestOrigin): Promise<TokenResponseDto> {
+    return this.auth.issueToken(dto, origin);
   }
 
   @Get('me')

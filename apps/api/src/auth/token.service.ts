@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { UnauthorizedError } from '@app/common';
 import { UsersService } from '../users/users.service.js';
 import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
 import type { JwtClaims } from './jwt-claims.js';
 import type { TokenSubject } from '@app/common';
 import { SignedTokenCache, verifiedOnce } from './verified-tokens.js';
+import { CredentialRefused, type Refusal } from './credential-refused.js';
+
+const refused = (refusal: Omit<Refusal, 'credential'>) =>
+  new CredentialRefused('AUTH_TOKEN_INVALID', 'Invalid or expired token', { ...refusal, credential: 'jwt' });
 
 /**
  * Issues and checks HS256 tokens. A token is honoured only while its user exists, is active and
@@ -35,11 +38,11 @@ export class TokenService {
    */
   async authenticate(token: string, request?: object): Promise<AuthUser> {
     const claims = this.verified(token, request);
-    if (!claims) throw new UnauthorizedError('AUTH_TOKEN_INVALID', 'Invalid or expired token');
-    const user = typeof claims.sub === 'number' ? await this.users.findActiveAuthUser(claims.sub) : undefined;
+    if (!claims) throw refused(this.whyUnverified(token));
+    const sub = typeof claims.sub === 'number' ? claims.sub : undefined;
+    const user = sub === undefined ? undefined : await this.users.findActiveAuthUser(sub);
     // A token from before `ver` existed counts as version 0.
-    if (!user || (claims.ver ?? 0) !== user.tokenVersion)
-      throw new UnauthorizedError('AUTH_TOKEN_INVALID', 'Invalid or expired token');
+    if (!user || (claims.ver ?? 0) !== user.tokenVersion) throw refused({ reason: 'revoked', subjectUserId: sub });
     return { id: user.id, username: user.username, role: user.role };
   }
 
@@ -47,6 +50,19 @@ export class TokenService {
   subjectOf(token: string, request?: object): number | undefined {
     const sub = this.verified(token, request)?.sub;
     return typeof sub === 'number' ? sub : undefined;
+  }
+
+  /**
+   * Why a token failed (for the audit trail; off the success path): a good signature past its
+   * expiry, or anything else (a bad signature, another algorithm, not a JWT at all).
+   */
+  private whyUnverified(token: string): Omit<Refusal, 'credential'> {
+    try {
+      const { sub } = this.jwt.verify<JwtClaims>(token, { algorithms: ['HS256'], ignoreExpiration: true });
+      return { reason: 'expired', subjectUserId: typeof sub === 'number' ? sub : undefined };
+    } catch {
+      return { reason: 'bad_signature' };
+    }
   }
 
   private verified(token: string, request: object | undefined): JwtClaims | undefined {
