@@ -1,7 +1,10 @@
 import { Table, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { createdAtColumn, foreignIdColumn, idColumn } from '@app/database';
 
-/** The security audit trail: sign-ins, refused credentials, access changes (no foreign keys, like the prediction log). */
+/**
+ * The security audit trail: sign-ins, refused credentials, access changes (no foreign keys, like
+ * the prediction log).
+ */
 export class CreateAuthEvents1767227600000 implements MigrationInterface {
   name = 'CreateAuthEvents1767227600000';
 

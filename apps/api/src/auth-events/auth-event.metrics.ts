@@ -32,7 +32,9 @@ export class AuthEventMetrics {
     });
     this.accountsUnderAttack = new Gauge({
       name: 'auth_accounts_under_attack',
-      help: 'Accounts with more than AUTH_SUSPICIOUS_FAILURES failed sign-ins in the current login window (this process)',
+      help:
+        'Accounts with more than AUTH_SUSPICIOUS_FAILURES failed sign-ins ' +
+        'in the current login window (this process)',
       registers,
     });
     this.attacksDetected = new Counter({
