@@ -7,6 +7,8 @@ import type { TokenSubject } from '@app/common';
 import { SignedTokenCache, verifiedOnce } from './verified-tokens.js';
 import { CredentialRefused, type Refusal } from './credential-refused.js';
 
+type Failure = Omit<Refusal, 'credential'>;
+
 const refused = (refusal: Omit<Refusal, 'credential'>) =>
   new CredentialRefused('AUTH_TOKEN_INVALID', 'Invalid or expired token', { ...refusal, credential: 'jwt' });
 
@@ -19,6 +21,8 @@ const refused = (refusal: Omit<Refusal, 'credential'>) =>
 @Injectable()
 export class TokenService {
   private readonly signed = new SignedTokenCache();
+  /** Why a request's token failed, for the audit trail: learnt from the one verification per request. */
+  private readonly failures = new WeakMap<object, Failure>();
 
   constructor(
     private readonly jwt: JwtService,
@@ -37,8 +41,11 @@ export class TokenService {
    * token text while it lasts, see verified-tokens.ts), then the user, active, with the token's version.
    */
   async authenticate(token: string, request?: object): Promise<AuthUser> {
-    const claims = this.verified(token, request);
-    if (!claims) throw refused(this.whyUnverified(token));
+    let failure: Failure | undefined;
+    const claims = this.verified(token, request, (why) => (failure = why));
+    // No failure seen here: this request's token failed earlier (the rate limiter's check), or it
+    // verified before and its `exp` has passed since (SignedTokenCache answers without verifying).
+    if (!claims) throw refused(failure ?? (request && this.failures.get(request)) ?? { reason: 'expired' });
     const sub = typeof claims.sub === 'number' ? claims.sub : undefined;
     const user = sub === undefined ? undefined : await this.users.findActiveAuthUser(sub);
     // A token from before `ver` existed counts as version 0.
@@ -52,29 +59,34 @@ export class TokenService {
     return typeof sub === 'number' ? sub : undefined;
   }
 
-  /**
-   * Why a token failed (for the audit trail; off the success path): a good signature past its
-   * expiry, or anything else (a bad signature, another algorithm, not a JWT at all).
-   */
-  private whyUnverified(token: string): Omit<Refusal, 'credential'> {
-    try {
-      const { sub } = this.jwt.verify<JwtClaims>(token, { algorithms: ['HS256'], ignoreExpiration: true });
-      return { reason: 'expired', subjectUserId: typeof sub === 'number' ? sub : undefined };
-    } catch {
-      return { reason: 'bad_signature' };
-    }
-  }
-
-  private verified(token: string, request: object | undefined): JwtClaims | undefined {
+  /** `onFailure` (and the request's entry in `failures`) learns why the one verification failed. */
+  private verified(
+    token: string,
+    request: object | undefined,
+    onFailure?: (why: Failure) => void,
+  ): JwtClaims | undefined {
     return verifiedOnce(request, token, (candidate) =>
       this.signed.claimsOf(candidate, (unknown) => {
         try {
           // Only HS256 is accepted: `alg: none` and algorithm swaps fail verification.
           return this.jwt.verify<JwtClaims & { exp?: number }>(unknown, { algorithms: ['HS256'] });
-        } catch {
+        } catch (error) {
+          const why = this.failureOf(error, unknown);
+          if (request) this.failures.set(request, why);
+          onFailure?.(why);
           return undefined;
         }
       }),
     );
+  }
+
+  /**
+   * jsonwebtoken checks the signature before the expiry, so an expiry error means a good signature
+   * (its `sub` can be believed, read without a second verification); anything else is a bad one.
+   */
+  private failureOf(error: unknown, token: string): Failure {
+    if ((error as Error).name !== 'TokenExpiredError') return { reason: 'bad_signature' };
+    const sub = this.jwt.decode<{ sub?: unknown } | null>(token)?.sub;
+    return { reason: 'expired', subjectUserId: typeof sub === 'number' ? sub : undefined };
   }
 }
