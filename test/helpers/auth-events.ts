@@ -22,6 +22,7 @@ export function adminEvents(
   t: TestApp,
   query: Record<string, string | number>,
   enough: (items: AuthEventBody[]) => boolean = (items) => items.length > 0,
+  timeoutMs = 10_000,
 ): Promise<AuthEventBody[]> {
   return waitFor(
     async () => {
@@ -29,7 +30,7 @@ export function adminEvents(
       const items = response.body.items as AuthEventBody[];
       return enough(items) ? items : undefined;
     },
-    10_000,
+    timeoutMs,
     100,
   );
 }
