@@ -17,6 +17,7 @@ import { CreateTags1767227200000 } from './1767227200000-CreateTags.js';
 import { JobCancelledStatus1767227300000 } from './1767227300000-JobCancelledStatus.js';
 import { ModelAliases1767227400000 } from './1767227400000-ModelAliases.js';
 import { TrafficPolicies1767227500000 } from './1767227500000-TrafficPolicies.js';
+import { CreateAuthEvents1767227600000 } from './1767227600000-CreateAuthEvents.js';
 
 /** Every migration in order, listed as classes (no globs) so every runner sees the same set. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   JobCancelledStatus1767227300000,
   ModelAliases1767227400000,
   TrafficPolicies1767227500000,
+  CreateAuthEvents1767227600000,
 ];

@@ -68,6 +68,8 @@ describe('observability: dashboard metrics, worker endpoint, image health check'
       'inference_job_queue_depth', // job queue depth
       'db_pool_connections_in_use', // database pool use
       'process_resident_memory_bytes', // process memory
+      'auth_events_total', // security events by type and outcome
+      'auth_accounts_under_attack', // accounts past AUTH_SUSPICIOUS_FAILURES
     ]) {
       expect(used).toContain(name);
     }

@@ -43,6 +43,7 @@ describe('retention purge', () => {
       RETENTION_JOBS_DAYS: '7',
       RETENTION_IDEMPOTENCY_DAYS: '2',
       RETENTION_ARCHIVED_MODELS_DAYS: '30',
+      AUTH_EVENTS_RETENTION_DAYS: '30',
       // Called on demand here; the schedule itself is covered in retention-lock.e2e.spec.ts.
       RETENTION_PURGE_INTERVAL_MS: '0',
       RETENTION_BATCH_SIZE: '1000',
@@ -102,6 +103,18 @@ describe('retention purge', () => {
     expect(await count('SELECT COUNT(*) AS n FROM orders')).toBe(2);
     // Nothing left to do: a second run deletes nothing.
     expect(Object.values((await purge()).report).every((n) => n === 0)).toBe(true);
+  });
+
+  it('deletes security events past AUTH_EVENTS_RETENTION_DAYS and keeps recent ones', async () => {
+    // The sign-ins of the setup, written behind the requests.
+    const recent = await waitFor(async () => (await count('SELECT COUNT(*) AS n FROM auth_events')) || undefined);
+    for (let index = 0; index < 3; index += 1)
+      await t.dataSource.query("INSERT INTO auth_events (type, address, at) VALUES ('login_failed', '10.0.0.1', ?)", [
+        OLD,
+      ]);
+    expect((await purge()).report.authEvents).toBe(3);
+    expect(await count("SELECT COUNT(*) AS n FROM auth_events WHERE address = '10.0.0.1'")).toBe(0);
+    expect(await count('SELECT COUNT(*) AS n FROM auth_events')).toBeGreaterThanOrEqual(recent);
   });
 
   it('deletes finished jobs past retention, with chunks and results; keeps recent or unfinished ones', async () => {

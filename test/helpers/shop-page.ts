@@ -20,7 +20,8 @@ async function call(api, method, path, { token, apiKey, body, headers } = {}) {
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null, header: (name) => response.headers.get(name) };
+  const header = (name) => response.headers.get(name);
+  return { status: response.status, body: text ? JSON.parse(text) : null, header };
 }
 
 window.runShop = async ({ api, username, password, productId, tagIds, idempotencyKey }) => {

@@ -141,10 +141,19 @@ export class AppConfig {
         jobs: this.get('RETENTION_JOBS_DAYS'),
         idempotencyKeys: this.get('RETENTION_IDEMPOTENCY_DAYS'),
         archivedModels: this.get('RETENTION_ARCHIVED_MODELS_DAYS'),
+        authEvents: this.get('AUTH_EVENTS_RETENTION_DAYS'),
       },
       intervalMs: this.get('RETENTION_PURGE_INTERVAL_MS'),
       batchSize: this.get('RETENTION_BATCH_SIZE'),
       pauseMs: this.get('RETENTION_BATCH_PAUSE_MS'),
+    };
+  }
+
+  get authEvents() {
+    return {
+      suspiciousFailures: this.get('AUTH_SUSPICIOUS_FAILURES'),
+      loginWindowMs: this.get('RATE_LIMIT_TTL_MS'),
+      repeatWindowMs: this.get('AUTH_EVENTS_REPEAT_WINDOW_MS'),
     };
   }
 

@@ -101,6 +101,13 @@ export class EnvironmentVariables {
       'addresses/CIDRs (or loopback, linklocal, uniquelocal)',
   })
   TRUST_PROXY: string = 'false';
+  /** An account with more failed sign-ins than this in one login window (RATE_LIMIT_TTL_MS) is under attack. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000) AUTH_SUSPICIOUS_FAILURES: number = 10;
+  /**
+   * Refused credentials (token_rejected, api_key_used_after_expiry) are stored once per address, reason
+   * and key per window of this length; the repeats become one summary row with their count at its end.
+   */
+  @Type(() => Number) @IsInt() @Min(100) @Max(3_600_000) AUTH_EVENTS_REPEAT_WINDOW_MS: number = 60_000;
 
   /** Where uploaded model artifacts are stored: MODELS_DIR/<name>/<version>/. */
   @IsString() MODELS_DIR: string = './data/models';
@@ -147,6 +154,8 @@ export class EnvironmentVariables {
   @Type(() => Number) @IsInt() @Min(0) RETENTION_IDEMPOTENCY_DAYS: number = 0;
   /** Artifact files of archived model versions (the registry row stays, marked by its missing artifact). */
   @Type(() => Number) @IsInt() @Min(0) RETENTION_ARCHIVED_MODELS_DAYS: number = 0;
+  /** Security events (auth_events), by their time. */
+  @Type(() => Number) @IsInt() @Min(0) AUTH_EVENTS_RETENTION_DAYS: number = 0;
   /** How often the scheduled purge runs (one process at a time); 0 = only `npm run purge`. */
   @Type(() => Number) @IsInt() @Min(0) RETENTION_PURGE_INTERVAL_MS: number = 3_600_000;
   /** Rows per DELETE statement, and the pause between statements, so a purge never holds long locks. */

@@ -9,6 +9,7 @@ import { AuthService } from './auth.service.js';
 import { TokenRequestDto } from './dto/token-request.dto.js';
 import { TokenResponseDto } from './dto/token-response.dto.js';
 import { CreatedAt } from '@app/http/api-docs/created-at.js';
+import { Origin, type RequestOrigin } from '../auth-events/request-origin.js';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -34,8 +35,8 @@ export class AuthController {
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiOkResponse({ type: TokenResponseDto })
   @ApiErrors(400, 401, 429)
-  token(@Body() dto: TokenRequestDto): Promise<TokenResponseDto> {
-    return this.auth.issueToken(dto);
+  token(@Body() dto: TokenRequestDto, @Origin() origin: RequestOrigin): Promise<TokenResponseDto> {
+    return this.auth.issueToken(dto, origin);
   }
 
   @Get('me')

@@ -6,6 +6,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { StringValue } from 'ms';
 import { AppConfig } from '@app/config';
 import { UsersModule } from '../users/users.module.js';
+import { AuthEventsModule } from '../auth-events/auth-events.module.js';
 import { ApiKey } from './api-keys/api-key.entity.js';
 import { ApiKeyScopeGuard } from './api-keys/api-key-scope.guard.js';
 import { ApiKeysController } from './api-keys/api-keys.controller.js';
@@ -21,6 +22,7 @@ import { TokenService } from './token.service.js';
 @Module({
   imports: [
     UsersModule,
+    AuthEventsModule,
     TypeOrmModule.forFeature([ApiKey]),
     JwtModule.registerAsync({
       inject: [AppConfig],

@@ -6,6 +6,9 @@ import { IS_PUBLIC, OPTIONAL_AUTH } from '@app/http/auth-metadata/auth.decorator
 import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
 import { requestCredential } from './credential.js';
 import { CredentialsService } from './credentials.service.js';
+import { CredentialRefused } from './credential-refused.js';
+import { AuthEventsService } from '../auth-events/auth-events.service.js';
+import { originOf } from '../auth-events/request-origin.js';
 
 /**
  * Global guard: every route needs a valid bearer token or API key (`Authorization: Bearer` or
@@ -16,6 +19,7 @@ export class JwtAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly credentials: CredentialsService,
+    private readonly authEvents: AuthEventsService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -28,12 +32,31 @@ export class JwtAuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>();
     const token = requestCredential(request.headers);
     if (optional) {
-      if (token) request.user = await this.credentials.authenticate(token, request).catch(anonymousIfUnauthorized);
+      if (token) request.user = await this.authenticate(token, request).catch(anonymousIfUnauthorized);
       return true;
     }
     if (!token) throw new UnauthorizedError('AUTH_TOKEN_MISSING', 'Missing bearer token');
-    request.user = await this.credentials.authenticate(token, request);
+    request.user = await this.authenticate(token, request);
     return true;
+  }
+
+  /** A refused token or key is recorded (folded when it repeats), then refused as before. */
+  private async authenticate(token: string, request: FastifyRequest): Promise<AuthUser> {
+    try {
+      return await this.credentials.authenticate(token, request);
+    } catch (error) {
+      if (error instanceof CredentialRefused) {
+        const { reason, credential, subjectUserId, apiKeyId } = error.refusal;
+        this.authEvents.credentialRejected({
+          type: reason === 'expired' && credential === 'api_key' ? 'api_key_used_after_expiry' : 'token_rejected',
+          origin: originOf(request),
+          subjectUserId,
+          apiKeyId,
+          details: { reason, credential },
+        });
+      }
+      throw error;
+    }
   }
 }
 

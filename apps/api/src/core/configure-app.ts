@@ -32,6 +32,8 @@ import {
 } from './rate-limit.js';
 import { boundedRedisStore, throttledReporter } from './rate-limit-store.js';
 import { setupSwagger } from '@app/http/api-docs/swagger.js';
+import { AuthEventsService } from '../auth-events/auth-events.service.js';
+import { originOf } from '../auth-events/request-origin.js';
 
 export const API_PREFIX = 'api/v1';
 const NOT_LOGGED = new Set(['/health', '/metrics']);
@@ -52,6 +54,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   const logger = createRootLogger(config.logLevel);
   app.useLogger(new PinoNestLogger(logger));
   const metrics = app.get(MetricsService);
+  const authEvents = app.get(AuthEventsService, { strict: false });
 
   // Every response, errors and 404s included, carries the request id (made by createHttpAdapter).
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -60,6 +63,9 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.observeRequest(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
+    // Both login limits (per address, before the body is read; per account, after) answer 429 here.
+    if (reply.statusCode === 429 && isLoginRoute(request.routeOptions.url ?? '', `/${API_PREFIX}`))
+      authEvents.loginRateLimited(originOf(request), accountName(request.body));
     if (!NOT_LOGGED.has(request.url))
       logCompletedRequest(logger, {
         id: request.id,

@@ -1,5 +1,6 @@
 import { SERVING_ENTITIES } from '@app/serving';
 import { ApiKey } from '../auth/api-keys/api-key.entity.js';
+import { AuthEvent } from '../auth-events/auth-event.entity.js';
 import { Category } from '../categories/category.entity.js';
 import { SensorReading } from '../ingestion/sensor-reading.entity.js';
 import { IdempotencyKey } from '../orders/idempotency-key.entity.js';
@@ -24,5 +25,6 @@ export const ENTITIES = [
   OrderEvent,
   Tag,
   ProductTag,
+  AuthEvent,
   ...SERVING_ENTITIES,
 ];

@@ -14,6 +14,7 @@ export interface PurgeReport {
   jobChunks: number;
   idempotencyKeys: number;
   archivedModelArtifacts: number;
+  authEvents: number;
 }
 
 /** Jobs looked at per pass; each is then deleted in row batches. */
@@ -52,6 +53,7 @@ export class RetentionPurger {
       jobChunks: 0,
       idempotencyKeys: 0,
       archivedModelArtifacts: 0,
+      authEvents: 0,
     };
     if (days.records > 0)
       report.records = await this.deleteById('inference_records', 'createdAt', sqlTime(cutoff(days.records)), tick);
@@ -70,6 +72,8 @@ export class RetentionPurger {
         sqlTime(cutoff(days.idempotencyKeys)),
         tick,
       );
+    if (days.authEvents > 0)
+      report.authEvents = await this.deleteById('auth_events', 'at', sqlTime(cutoff(days.authEvents)), tick);
     if (days.jobs > 0) Object.assign(report, await this.deleteJobs(cutoff(days.jobs).toISOString(), tick));
     if (days.archivedModels > 0)
       report.archivedModelArtifacts = await this.deleteArchivedArtifacts(sqlTime(cutoff(days.archivedModels)));

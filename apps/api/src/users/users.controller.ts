@@ -17,6 +17,7 @@ import { UpdateUserDto } from './dto/update-user.dto.js';
 import { UserResponseDto } from './dto/user-response.dto.js';
 import { UsersService } from './users.service.js';
 import { CreatedAt } from '@app/http/api-docs/created-at.js';
+import { Origin, type RequestOrigin } from '../auth-events/request-origin.js';
 
 export const BULK_CREATE_MAX = 1000;
 
@@ -80,8 +81,9 @@ export class UsersController {
     @Param('id', ParseIntPipe) id: number,
     @Body() dto: UpdateUserDto,
     @CurrentUser() actor: Actor,
+    @Origin() origin: RequestOrigin,
   ): Promise<UserResponseDto> {
-    return this.users.update(id, dto, actor);
+    return this.users.update(id, dto, actor, origin);
   }
 
   @Delete(ID)
@@ -90,7 +92,11 @@ export class UsersController {
   @ApiOperation({ summary: 'Soft delete: isActive=false, login refused and existing tokens revoked from then on' })
   @ApiNoContentResponse()
   @ApiErrors(400, 404)
-  remove(@Param('id', ParseIntPipe) id: number): Promise<void> {
-    return this.users.deactivate(id);
+  remove(
+    @Param('id', ParseIntPipe) id: number,
+    @CurrentUser() actor: Actor,
+    @Origin() origin: RequestOrigin,
+  ): Promise<void> {
+    return this.users.deactivate(id, actor, origin);
   }
 }

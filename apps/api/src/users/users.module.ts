@@ -6,9 +6,10 @@ import { User } from './user.entity.js';
 import { UsersController } from './users.controller.js';
 import { UsersRepository } from './users.repository.js';
 import { UsersService } from './users.service.js';
+import { AuthEventsModule } from '../auth-events/auth-events.module.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([User])],
+  imports: [TypeOrmModule.forFeature([User]), AuthEventsModule],
   controllers: [UsersController],
   providers: [UsersService, UsersRepository, PasswordHasher, AdminBootstrapService],
   exports: [UsersService],

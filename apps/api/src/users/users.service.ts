@@ -20,6 +20,10 @@ import { AuthUserCache } from './auth-user-cache.js';
 import { PasswordHasher } from './password-hasher.js';
 import type { User } from './user.entity.js';
 import { UsersRepository } from './users.repository.js';
+import { AuthEventsService } from '../auth-events/auth-events.service.js';
+import type { LoginFailure } from '../auth-events/auth-event-types.js';
+import type { RequestOrigin } from '../auth-events/request-origin.js';
+import { accountChangeEvents } from './account-change-events.js';
 
 type NewUser = RegisterDto & { role?: Role; bio?: string };
 
@@ -31,6 +35,7 @@ export class UsersService {
     private readonly unitOfWork: UnitOfWork,
     private readonly users: UsersRepository,
     private readonly passwords: PasswordHasher,
+    private readonly authEvents: AuthEventsService,
   ) {}
 
   /** Self-registration always makes a customer. */
@@ -93,7 +98,7 @@ export class UsersService {
    * another user does not. A new password or `isActive: false` bumps `tokenVersion`, revoking every
    * token issued before.
    */
-  async update(id: number, dto: UpdateUserDto, actor: Actor): Promise<UserResponseDto> {
+  async update(id: number, dto: UpdateUserDto, actor: Actor, origin: RequestOrigin): Promise<UserResponseDto> {
     assertOwnerOrAdmin(actor, id);
     if (!isAdmin(actor) && (dto.role !== undefined || dto.isActive !== undefined)) {
       throw new ForbiddenError('AUTH_ROLE_REQUIRED', 'Only an admin may change role or isActive');
@@ -120,24 +125,35 @@ export class UsersService {
       throw new NotFoundError('USER_NOT_FOUND', 'User', id);
     }
     this.forgetAuthUser(id);
+    for (const event of accountChangeEvents(user, dto))
+      this.authEvents.record({ ...event, origin, actorId: actor.id, subjectUserId: id });
     return toUserResponse(await this.getRow(id));
   }
 
   /**
    * Soft delete: the row stays for orders and history, but the user can no longer log in, and its tokens stop working.
    */
-  async deactivate(id: number): Promise<void> {
+  async deactivate(id: number, actor: Actor, origin: RequestOrigin): Promise<void> {
     const changed = await this.users.updateColumns(id, { isActive: false, tokenVersion: () => 'tokenVersion + 1' });
     this.forgetAuthUser(id);
     if (!changed) throw new NotFoundError('USER_NOT_FOUND', 'User', id);
+    this.authEvents.record({ type: 'user_deactivated', origin, actorId: actor.id, subjectUserId: id });
   }
 
-  /** The caller behind valid credentials, or undefined; unknown and inactive users look the same. */
-  async verifyCredentials(login: string, password: string): Promise<TokenSubject | undefined> {
+  /**
+   * The caller behind valid credentials, or why not (for the audit trail only: the client gets one
+   * answer for all three). The password is checked even for an unknown account, so timing tells nothing.
+   */
+  async checkCredentials(
+    login: string,
+    password: string,
+  ): Promise<{ user: TokenSubject } | { failure: LoginFailure; userId?: number }> {
     const user = await this.users.findByLogin(login);
     const matches = await this.passwords.verify(password, user?.passwordHash);
-    if (!user || !matches || !user.isActive) return undefined;
-    return toTokenSubject(user);
+    if (!user) return { failure: 'unknown_account' };
+    if (!matches) return { failure: 'wrong_password', userId: user.id };
+    if (!user.isActive) return { failure: 'inactive', userId: user.id };
+    return { user: toTokenSubject(user) };
   }
 
   /** The active user behind a token's `sub`, with its current `tokenVersion`; cached for AUTH_USER_TTL_MS. */

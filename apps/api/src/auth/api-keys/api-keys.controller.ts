@@ -6,6 +6,7 @@ import { Auth, CurrentUser } from '@app/http/auth-metadata/auth.decorators.js';
 import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
 import { KeyScope } from '@app/http/auth-metadata/key-scope.js';
 import { ApiKeysService } from './api-keys.service.js';
+import { Origin, type RequestOrigin } from '../../auth-events/request-origin.js';
 import {
   ApiKeyResponseDto,
   CreateApiKeyDto,
@@ -29,8 +30,12 @@ export class ApiKeysController {
   })
   @ApiCreatedResponse({ type: CreatedApiKeyResponseDto })
   @ApiErrors(400, 403, 404)
-  create(@Body() dto: CreateApiKeyDto, @CurrentUser() actor: AuthUser): Promise<CreatedApiKeyResponseDto> {
-    return this.keys.create(dto, actor);
+  create(
+    @Body() dto: CreateApiKeyDto,
+    @CurrentUser() actor: AuthUser,
+    @Origin() origin: RequestOrigin,
+  ): Promise<CreatedApiKeyResponseDto> {
+    return this.keys.create(dto, actor, origin);
   }
 
   @Get()
@@ -63,7 +68,11 @@ export class ApiKeysController {
   })
   @ApiNoContentResponse({ description: 'Revoked' })
   @ApiErrors(400, 403, 404)
-  revoke(@Param('id', ParseIntPipe) id: number, @CurrentUser() actor: AuthUser): Promise<void> {
-    return this.keys.revoke(id, actor);
+  revoke(
+    @Param('id', ParseIntPipe) id: number,
+    @CurrentUser() actor: AuthUser,
+    @Origin() origin: RequestOrigin,
+  ): Promise<void> {
+    return this.keys.revoke(id, actor, origin);
   }
 }

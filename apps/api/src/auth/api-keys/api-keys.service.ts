@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { BadRequestError, ForbiddenError, NotFoundError, toPage, UnauthorizedError, type Page } from '@app/common';
+import { BadRequestError, ForbiddenError, NotFoundError, toPage, type Page } from '@app/common';
 import { AUTH_USER_TTL_MS } from '../../users/auth-user-cache.js';
 import { UsersService } from '../../users/users.service.js';
 import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
@@ -9,6 +9,9 @@ import { API_KEY_PREFIX, isWellFormedApiKey } from '../credential.js';
 import type { ApiKey } from './api-key.entity.js';
 import { scopesAllowedFor } from './api-key-scopes.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
+import { AuthEventsService } from '../../auth-events/auth-events.service.js';
+import type { RequestOrigin } from '../../auth-events/request-origin.js';
+import { CredentialRefused, type Refusal } from '../credential-refused.js';
 import type {
   ApiKeyResponseDto,
   CreateApiKeyDto,
@@ -37,9 +40,10 @@ export class ApiKeysService {
   constructor(
     private readonly keys: ApiKeysRepository,
     private readonly users: UsersService,
+    private readonly authEvents: AuthEventsService,
   ) {}
 
-  async create(dto: CreateApiKeyDto, actor: AuthUser): Promise<CreatedApiKeyResponseDto> {
+  async create(dto: CreateApiKeyDto, actor: AuthUser, origin: RequestOrigin): Promise<CreatedApiKeyResponseDto> {
     const ownerId = dto.userId ?? actor.id;
     if (ownerId !== actor.id && !isAdmin(actor))
       throw new ForbiddenError('AUTH_ROLE_REQUIRED', 'Only an admin may create a key for another user');
@@ -65,6 +69,14 @@ export class ApiKeysService {
       scopes: dto.scopes,
       expiresAt: expiresAt?.toISOString() ?? null,
     });
+    this.authEvents.record({
+      type: 'api_key_created',
+      origin,
+      actorId: actor.id,
+      subjectUserId: ownerId,
+      apiKeyId: row.id,
+      details: { name: row.name, scopes: row.scopes, expiresAt: row.expiresAt },
+    });
     return { ...toApiKeyResponse(row), key };
   }
 
@@ -81,10 +93,17 @@ export class ApiKeysService {
     return toApiKeyResponse(await this.visibleKey(id, actor));
   }
 
-  async revoke(id: number, actor: AuthUser): Promise<void> {
+  async revoke(id: number, actor: AuthUser, origin: RequestOrigin): Promise<void> {
     const row = await this.visibleKey(id, actor);
     await this.keys.revoke(id, new Date().toISOString());
     this.rows.delete(row.keyHash);
+    this.authEvents.record({
+      type: 'api_key_revoked',
+      origin,
+      actorId: actor.id,
+      subjectUserId: row.userId,
+      apiKeyId: id,
+    });
   }
 
   /** The owner or an admin; someone else's key answers 404, as a missing or revoked one does. */
@@ -99,10 +118,12 @@ export class ApiKeysService {
   async authenticate(key: string): Promise<AuthUser> {
     const row = isWellFormedApiKey(key) ? await this.cachedRow(hashOf(key)) : undefined;
     const now = new Date().toISOString();
-    if (!row || row.revokedAt || (row.expiresAt !== null && row.expiresAt <= now))
-      throw new UnauthorizedError('AUTH_API_KEY_INVALID', 'Invalid, expired or revoked API key');
+    if (!row) throw refused({ reason: 'bad_signature' });
+    const known = { subjectUserId: row.userId, apiKeyId: row.id };
+    if (row.revokedAt) throw refused({ reason: 'revoked', ...known });
+    if (row.expiresAt !== null && row.expiresAt <= now) throw refused({ reason: 'expired', ...known });
     const owner = await this.users.findActiveAuthUser(row.userId);
-    if (!owner) throw new UnauthorizedError('AUTH_API_KEY_INVALID', 'Invalid, expired or revoked API key');
+    if (!owner) throw refused({ reason: 'revoked', ...known });
     this.recordUse(row, now);
     return { id: owner.id, username: owner.username, role: owner.role, apiKey: { id: row.id, scopes: row.scopes } };
   }
@@ -131,6 +152,12 @@ export class ApiKeysService {
       .catch((error: Error) => this.logger.warn(`Could not record an API key's last use: ${error.message}`));
   }
 }
+
+const refused = (refusal: Omit<Refusal, 'credential'>) =>
+  new CredentialRefused('AUTH_API_KEY_INVALID', 'Invalid, expired or revoked API key', {
+    ...refusal,
+    credential: 'api_key',
+  });
 
 const hashOf = (key: string): string => createHash('sha256').update(key).digest('hex');
 
