@@ -47,7 +47,8 @@ const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'] as 
 /** Fetches the document the app serves, once per target. */
 export async function loadValidator(baseUrlOrServer: string | Server): Promise<OpenApiResponseValidator> {
   const response = await request(baseUrlOrServer).get('/docs-json');
-  if (response.status !== 200) throw new Error(`GET /docs-json answered ${response.status}`);
+  if (response.status !== 200)
+    throw new Error(`GET /docs-json at ${String(baseUrlOrServer)} answered ${response.status}`);
   return new OpenApiResponseValidator(response.body as Record<string, unknown>);
 }
 
