@@ -11,7 +11,7 @@ import type { V2InferBody } from './v2-infer-body.pipe.js';
 import { decodeInputs, type InputSpec } from './v2-tensors.js';
 import { readPackageInfo } from '../home/package-info.js';
 
-const PLATFORM = { layers: 'tensorflowjs_layers', graph: 'tensorflowjs_graph' } as const;
+const PLATFORM = { layers: 'tensorflowjs_layers', graph: 'tensorflowjs_graph', onnx: 'onnxruntime_onnx' } as const;
 
 export interface TensorMetadata {
   name: string;

@@ -1,6 +1,6 @@
 /** What the runtime reports about a loaded model, so the API can validate rows before any tensor. */
 export interface LoadedModelInfo {
-  format: 'layers' | 'graph';
+  format: 'layers' | 'graph' | 'onnx';
   /** One row's shape, without the batch dimension. */
   inputShape: number[];
   inputDtype: string;
