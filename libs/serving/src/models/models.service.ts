@@ -55,7 +55,9 @@ export class ModelsService {
     const staged =
       dto.framework === 'onnx' ? await this.store.stageOnnx(model) : await this.store.stage(model, weights);
     try {
-      const info = await this.runtime.inspect(staged, declaredOf(dto)).catch((error: unknown) => {
+      // ONNX fills its free dimensions from the declared shape; TF.js is compared with it below.
+      const declared = dto.framework === 'onnx' ? declaredOf(dto) : undefined;
+      const info = await this.runtime.inspect(staged, declared).catch((error: unknown) => {
         throw uploadRefusal(error);
       });
       checkMetadata(dto, info);
