@@ -221,7 +221,8 @@ export interface ArtifactChecksum {
 
 /**
  * SHA-256 over `model.json` followed by the weight files in manifest order (each file once), and
- * the total size; for an ONNX source (a .onnx file, or a folder with model.onnx), over that file. Needs a readable model.json with a weightsManifest and every weight file.
+ * the total size; for an ONNX source (a .onnx file, or a folder with model.onnx), over that file. A TF.js
+ * source needs a readable model.json with a weightsManifest and every weight file.
  */
 export async function artifactChecksum(source: string): Promise<ArtifactChecksum> {
   const onnxPath = onnxModelPath(source);

@@ -20,7 +20,8 @@ export async function within<T>(
       reject(
         new ModelLoadError(
           code,
-          `the model's ${code === 'LOAD_TIMEOUT' ? 'artifact did not load' : 'warm-up run did not finish'} within ${ms} ms`,
+          `the model's ${code === 'LOAD_TIMEOUT' ? 'artifact did not load' : 'warm-up run did not finish'} ` +
+            `within ${ms} ms`,
         ),
       );
     }, ms);
