@@ -44,7 +44,7 @@ describe('an ONNX version served like a TF.js one', () => {
   });
   afterAll(() => t.close());
 
-  it('uploads one .onnx file (SHA-256 of the file), deploys, and /predict equals the TF.js version within 1e-5', async () => {
+  it('uploads one .onnx file (its SHA-256), deploys, and /predict equals the TF.js version within 1e-5', async () => {
     const file = onnxFixture(MODEL);
     const uploaded = await attachUpload(t.http().post('/api/v1/models').set(admin()), {
       onnx: file,

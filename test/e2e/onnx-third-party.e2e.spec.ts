@@ -71,7 +71,7 @@ describe('third-party ONNX models over HTTP', () => {
     closeTo(inferred.body.outputs[0].data, direct);
   }, 120_000);
 
-  it('Silero VAD: three named inputs with an int64 scalar through V2, equal a direct run; /predict refuses it', async () => {
+  it('Silero VAD: three named inputs, an int64 scalar, through V2 equal a direct run; /predict refuses', async () => {
     await upload(readFileSync(SILERO_VAD), {
       name: 'silero-vad',
       version: '1.0.0',
