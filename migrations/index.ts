@@ -18,6 +18,7 @@ import { JobCancelledStatus1767227300000 } from './1767227300000-JobCancelledSta
 import { ModelAliases1767227400000 } from './1767227400000-ModelAliases.js';
 import { TrafficPolicies1767227500000 } from './1767227500000-TrafficPolicies.js';
 import { CreateAuthEvents1767227600000 } from './1767227600000-CreateAuthEvents.js';
+import { OnnxFramework1767227700000 } from './1767227700000-OnnxFramework.js';
 
 /** Every migration in order, listed as classes (no globs) so every runner sees the same set. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   ModelAliases1767227400000,
   TrafficPolicies1767227500000,
   CreateAuthEvents1767227600000,
+  OnnxFramework1767227700000,
 ];

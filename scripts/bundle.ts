@@ -13,6 +13,8 @@
  *   (worker files), msgpackr(-extract);
  * - the packages OpenTelemetry instruments by hooking the module loader (mysql2, ioredis,
  *   better-sqlite3, and @opentelemetry/* itself), so tracing sees them load (test/e2e/tracing);
+ * - onnxruntime-node (native); its host, dist/bundle/onnx-host.mjs, is an entry of its own, started by
+ *   path in worker threads and child processes (libs/inference/src/onnx/host-channel.ts);
  * - anything that does not resolve here: optional peers that Nest and TypeORM load only when used
  *   (microservices, other database drivers). They fail at run time exactly as in the unbundled app.
  *
@@ -42,6 +44,8 @@ const KEPT_OUT = [
   'msgpackr-extract',
   '@opentelemetry/',
   'opentelemetry-plugin-better-sqlite3',
+  // A native addon with its shared library beside it.
+  'onnxruntime-node',
 ];
 
 const keptOut = (specifier: string): boolean =>
@@ -92,7 +96,12 @@ const oneTypeorm: Plugin = {
 };
 
 const result = await build({
-  entryPoints: { api: join(root, 'dist/apps/api/src/main.js'), worker: join(root, 'dist/apps/worker/src/main.js') },
+  entryPoints: {
+    api: join(root, 'dist/apps/api/src/main.js'),
+    worker: join(root, 'dist/apps/worker/src/main.js'),
+    // The process side of ONNX sessions (worker threads, inspection child): started by path, so an entry of its own.
+    'onnx-host': join(root, 'dist/libs/inference/src/onnx/onnx-host.js'),
+  },
   outdir: join(root, 'dist/bundle'),
   outExtension: { '.js': '.mjs' },
   bundle: true,

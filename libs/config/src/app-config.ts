@@ -103,6 +103,7 @@ export class AppConfig {
       maxBatch: this.get('INFERENCE_MAX_BATCH'),
       maxDelayUs: this.get('INFERENCE_MAX_DELAY_US'),
       fastPath: this.get('INFERENCE_FAST_PATH'),
+      onnx: { workers: this.get('INFERENCE_WORKERS'), threadsPerSession: this.get('INFERENCE_THREADS_PER_SESSION') },
     };
   }
 

@@ -127,6 +127,10 @@ export class EnvironmentVariables {
   @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000) INFERENCE_MAX_DELAY_US: number = 500;
   /** `auto`: small dense models run on a plain-JS forward pass verified against TF.js at load; `off`: always TF.js. */
   @IsIn(['auto', 'off']) INFERENCE_FAST_PATH: 'auto' | 'off' = 'auto';
+  /** ONNX: worker threads per loaded version, one session each; unset: sized for the machine (docs/onnx.md). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(64) INFERENCE_WORKERS?: number;
+  /** ONNX: ONNX Runtime intra-op threads per session; unset: sized for the machine. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(256) INFERENCE_THREADS_PER_SESSION?: number;
 
   /** Redis for the shared job queue (BullMQ) and shared rate limits; unset = in-process queue. */
   @IsOptional()

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { ModelLoadError, messageOf } from './errors.js';
+import { onnxChecksum, onnxModelPath } from './onnx/onnx-artifact.js';
 
 export type ModelFormat = 'layers' | 'graph';
 
@@ -220,9 +221,12 @@ export interface ArtifactChecksum {
 
 /**
  * SHA-256 over `model.json` followed by the weight files in manifest order (each file once), and
- * the total size. Needs a readable model.json with a weightsManifest and every weight file.
+ * the total size; for an ONNX source (a .onnx file, or a folder with model.onnx), over that file. A TF.js
+ * source needs a readable model.json with a weightsManifest and every weight file.
  */
 export async function artifactChecksum(source: string): Promise<ArtifactChecksum> {
+  const onnxPath = onnxModelPath(source);
+  if (onnxPath) return onnxChecksum(onnxPath);
   const modelJsonPath = resolveModelJson(source);
   const { json, raw } = await readModelJson(modelJsonPath);
   const hash = createHash('sha256').update(raw);

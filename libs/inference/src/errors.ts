@@ -61,3 +61,19 @@ export async function asLoadError<T>(
     throw new ModelLoadError(code, `${prefix}: ${messageOf(error).split('\n')[0]}`, { cause: error });
   }
 }
+
+/**
+ * A tensor value that cannot cross between JSON and the model: a V2 input of the wrong kind or range
+ * (TENSOR_INVALID, the caller's fault: a 400), or an output JSON cannot carry exactly
+ * (OUTPUT_NOT_REPRESENTABLE, e.g. an int64 beyond 2^53).
+ */
+export class TensorValueError extends Error {
+  override readonly name = 'TensorValueError';
+
+  constructor(
+    readonly code: 'TENSOR_INVALID' | 'OUTPUT_NOT_REPRESENTABLE' | 'NOT_ROW_SERVABLE',
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+}

@@ -2,8 +2,11 @@ import * as tf from '@tensorflow/tfjs';
 import { readModelArtifacts } from './artifacts.js';
 import { ensureBackend } from './backend.js';
 import { planDenseFastPath } from './dense-verify.js';
-import { ModelLoadError, asLoadError } from './errors.js';
-import { LoadedModel, type ModelInfo } from './loaded-model.js';
+import { asLoadError } from './errors.js';
+import { LoadedModel, type ModelInfo, type ServingModel } from './loaded-model.js';
+import { onnxModelPath } from './onnx/onnx-artifact.js';
+import { inspectOnnx, loadOnnx, type OnnxPoolOptions } from './onnx/onnx-model.js';
+import { within } from './within.js';
 import { declaredLayersInputName, readSignature, type SignatureOptions } from './model-signature.js';
 
 export interface LoadModelOptions extends SignatureOptions {
@@ -23,6 +26,17 @@ export interface LoadModelOptions extends SignatureOptions {
 }
 
 export type FastPathMode = 'auto' | 'off';
+
+/** Options of a load of either engine: TF.js's, the ONNX pool's, and the declared featureNames. */
+export interface AnyLoadOptions extends LoadModelOptions, OnnxPoolOptions {
+  featureNames?: string[];
+}
+
+/** Loads a TF.js artifact, or an ONNX one (a .onnx file or a folder holding model.onnx) into its workers. */
+export function loadServingModel(source: string, options: AnyLoadOptions = {}): Promise<ServingModel> {
+  const onnx = onnxModelPath(source);
+  return onnx ? loadOnnx(onnx, options) : loadModel(source, options);
+}
 
 type AnyModel = tf.LayersModel | tf.GraphModel;
 
@@ -86,45 +100,14 @@ async function adoptFastPath(loaded: LoadedModel, model: AnyModel, backend: stri
     );
 }
 
-/** Loads a model, reads its info and frees it: the check an upload needs. */
-export async function inspectModel(source: string, options: LoadModelOptions = {}): Promise<ModelInfo> {
+/** Loads a model, reads its info and frees it: the check an upload needs (ONNX: in a throwaway child process). */
+export async function inspectModel(source: string, options: AnyLoadOptions = {}): Promise<ModelInfo> {
+  const onnx = onnxModelPath(source);
+  if (onnx) return inspectOnnx(onnx, options);
   const model = await loadModel(source, options);
   try {
     return model.info;
   } finally {
     model.dispose();
   }
-}
-
-/**
- * Runs `work`, failing with `code` after `ms` (no bound when `ms` is unset). Work that finishes
- * after its bound is handed to `late` (to free what it made); a late failure is swallowed.
- */
-async function within<T>(
-  ms: number | undefined,
-  code: 'LOAD_TIMEOUT' | 'WARMUP_TIMEOUT',
-  work: () => Promise<T>,
-  late?: (value: T) => void,
-): Promise<T> {
-  const running = work();
-  if (!ms) return running;
-  let timer: NodeJS.Timeout | undefined;
-  let timedOut = false;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      timedOut = true;
-      reject(
-        new ModelLoadError(
-          code,
-          `the model's ${code === 'LOAD_TIMEOUT' ? 'artifact did not load' : 'warm-up run did not finish'} ` +
-            `within ${ms} ms`,
-        ),
-      );
-    }, ms);
-  });
-  running.then(
-    (value) => timedOut && late?.(value),
-    () => undefined,
-  );
-  return Promise.race([running, timeout]).finally(() => clearTimeout(timer));
 }

@@ -2,10 +2,15 @@ import * as tf from '@tensorflow/tfjs';
 import { ModelLoadError, asLoadError, messageOf } from './errors.js';
 import { withExecutionSpan } from './execution-span.js';
 import type { DenseForward } from './dense-fast-path.js';
-import type { ModelSignature } from './model-signature.js';
+import type { InputDtype, ModelSignature } from './model-signature.js';
+import type { NamedInput, NamedOutput } from './onnx/onnx-feeds.js';
+import type { TensorSpec } from './onnx/onnx-types.js';
 
 /** What a loaded model reports: its signature, and where and how fast it loaded. */
-export interface ModelInfo extends Omit<ModelSignature, 'batchOfOne'> {
+export interface ModelInfo extends Omit<ModelSignature, 'batchOfOne' | 'format' | 'inputDtype'> {
+  format: ModelSignature['format'] | 'onnx';
+  /** The (first) input's element type: TF.js float32/int32/bool, or any ONNX type JavaScript carries. */
+  inputDtype: string;
   /** Backend the weights live on. */
   backend: string;
   /** Bytes of model.json plus weight files. */
@@ -13,12 +18,23 @@ export interface ModelInfo extends Omit<ModelSignature, 'batchOfOne'> {
   loadMs: number;
   warmupMs: number;
   /**
-   * What runs predict: TF.js, or the verified plain-JS forward pass of a small
-   * dense model (dense-verify.ts). Library-internal: never in an HTTP body.
+   * What runs predict: TF.js, the verified plain-JS forward pass of a small dense model (dense-verify.ts),
+   * or ONNX Runtime in worker threads. Library-internal: never in an HTTP body.
    */
-  executor: 'tfjs' | 'dense-js';
+  executor: 'tfjs' | 'dense-js' | 'onnx-worker';
   /** Why that executor: the fast path's rounding and largest observed error, or why the model stays on TF.js. */
   executorReason: string;
+  /** ONNX only: every input and output as the model states it, and whether it batches. */
+  tensors?: { inputs: TensorSpec[]; outputs: TensorSpec[]; batching: boolean };
+}
+
+/** What the registry serves, whichever engine runs it. */
+export interface ServingModel {
+  readonly info: ModelInfo;
+  predict(input: Float32Array, rows: number): Promise<Float32Array>;
+  /** Named tensors in and out (V2); only engines that take several inputs (ONNX) have it. */
+  infer?(inputs: NamedInput[]): Promise<NamedOutput[]>;
+  dispose(): void;
 }
 
 type AnyModel = tf.LayersModel | tf.GraphModel;
@@ -29,7 +45,7 @@ type AnyModel = tf.LayersModel | tf.GraphModel;
  * for good and failing calls alike. It does not check the values: rows reach it already validated
  * (the API's input-rows), and a length that does not fit the shape is refused by TF.js itself.
  */
-export class LoadedModel {
+export class LoadedModel implements ServingModel {
   private disposed = false;
   private asyncGraph = false;
   /** The verified fast path, once adopted; TF.js runs when unset. */
@@ -152,7 +168,7 @@ export class LoadedModel {
   }
 
   private toTensor(input: Float32Array, shape: number[]): tf.Tensor {
-    const dtype = this.modelInfo.inputDtype;
+    const dtype = this.modelInfo.inputDtype as InputDtype;
     if (dtype === 'float32') return tf.tensor(input, shape, 'float32');
     return tf.tensor(
       dtype === 'int32' ? Int32Array.from(input) : Uint8Array.from(input, (v) => (v ? 1 : 0)),

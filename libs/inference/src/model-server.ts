@@ -1,8 +1,11 @@
+import { TensorValueError } from './errors.js';
 import { selectBackend, type BackendPreference } from './backend.js';
 import { PredictBatcher } from './batcher.js';
-import { inspectModel, type FastPathMode, type LoadModelOptions } from './load-model.js';
-import type { LoadedModel, ModelInfo } from './loaded-model.js';
-import { ModelRegistry } from './registry.js';
+import { inspectModel, type AnyLoadOptions, type FastPathMode } from './load-model.js';
+import type { ModelInfo, ServingModel } from './loaded-model.js';
+import type { NamedInput, NamedOutput } from './onnx/onnx-feeds.js';
+import type { OnnxPoolOptions } from './onnx/onnx-model.js';
+import { ModelRegistry, type DeclaredSignature } from './registry.js';
 
 export interface BatchObserver {
   /** Called once per executed batch. */
@@ -26,6 +29,8 @@ export interface ModelServerOptions {
   /** The verified dense fast path (see LoadModelOptions.fastPath); default `auto`. */
   fastPath?: FastPathMode;
   observer?: BatchObserver;
+  /** ONNX versions: worker threads per version and intra-op threads per session (defaults sized for the machine). */
+  onnx?: OnnxPoolOptions;
   /** Told when a replaced or unloaded version's weights are freed (for logs and tests). */
   onDispose?: (key: string, info: ModelInfo) => void;
 }
@@ -52,14 +57,15 @@ export class ModelServer {
   /** The backend models load onto; 'unset' until start(). */
   backend = 'unset';
   private readonly registry: ModelRegistry;
-  private readonly loadOptions: LoadModelOptions;
-  private readonly batchers = new WeakMap<LoadedModel, PredictBatcher>();
+  private readonly loadOptions: AnyLoadOptions;
+  private readonly batchers = new WeakMap<ServingModel, PredictBatcher>();
 
   constructor(private readonly options: ModelServerOptions) {
     this.loadOptions = {
       loadTimeoutMs: options.loadTimeoutMs,
       warmupTimeoutMs: options.warmupTimeoutMs,
       fastPath: options.fastPath,
+      ...options.onnx,
     };
     this.registry = new ModelRegistry({ load: this.loadOptions, onDispose: options.onDispose });
   }
@@ -70,14 +76,21 @@ export class ModelServer {
     return this.backend;
   }
 
-  /** Loads and checks an artifact under the same bounds as a load, then frees it. Throws ModelLoadError. */
-  inspect(source: string): Promise<ModelInfo> {
-    return inspectModel(source, this.loadOptions);
+  /**
+   * Loads and checks an artifact under the same bounds as a load, then frees it (an ONNX file in a
+   * throwaway child process). `declared` is checked against the model. Throws ModelLoadError.
+   */
+  inspect(source: string, declared: DeclaredSignature = {}): Promise<ModelInfo> {
+    const { inputShape, featureNames } = declared;
+    return inspectModel(source, { ...this.loadOptions, expectedInputShape: inputShape, featureNames });
   }
 
-  /** Loads `source` (folder with model.json, or a model JSON path) and makes it serve under `key`. */
-  load(key: string, source: string): Promise<ModelInfo> {
-    return this.registry.load(key, source);
+  /**
+   * Loads `source` (a TF.js folder or model JSON path, or an ONNX file or folder with model.onnx) and
+   * makes it serve under `key`; `declared` fills an ONNX model's free dimensions.
+   */
+  load(key: string, source: string, declared?: DeclaredSignature): Promise<ModelInfo> {
+    return this.registry.load(key, source, declared);
   }
 
   /** Stops new requests on `key`; its model is freed once no request holds it. False when not loaded. */
@@ -108,13 +121,28 @@ export class ModelServer {
     }
   }
 
+  /**
+   * Named tensors (V2) on the version serving under `key`, unbatched; undefined when none is. Only
+   * ONNX versions take them (TensorValueError NOT_ROW_SERVABLE otherwise: TF.js goes through predict).
+   */
+  async infer(key: string, inputs: NamedInput[]): Promise<NamedOutput[] | undefined> {
+    const lease = this.registry.acquire(key);
+    if (!lease) return undefined;
+    try {
+      if (!lease.model.infer) throw new TensorValueError('NOT_ROW_SERVABLE', 'named tensors are for ONNX models');
+      return await lease.model.infer(inputs);
+    } finally {
+      lease.release();
+    }
+  }
+
   /** Unloads everything (shutdown); versions still held are freed by their last request. */
   close(): void {
     this.registry.close();
   }
 
   /** One batcher per loaded version, so a swapped-out version finishes its queue on itself. */
-  private batcherFor(key: string, model: LoadedModel): PredictBatcher {
+  private batcherFor(key: string, model: ServingModel): PredictBatcher {
     let batcher = this.batchers.get(model);
     if (!batcher) {
       const info = model.info;

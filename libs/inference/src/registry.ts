@@ -1,9 +1,15 @@
-import { loadModel, type LoadModelOptions } from './load-model.js';
-import type { LoadedModel, ModelInfo } from './loaded-model.js';
+import { loadServingModel, type AnyLoadOptions } from './load-model.js';
+import type { ModelInfo, ServingModel } from './loaded-model.js';
+
+/** What the registry knows of a version beyond its artifact: fills an ONNX model's free dimensions. */
+export interface DeclaredSignature {
+  inputShape?: number[];
+  featureNames?: string[];
+}
 
 interface Entry {
   key: string;
-  model: LoadedModel;
+  model: ServingModel;
   /** Leases not yet released. */
   refs: number;
   /** Replaced or unloaded: disposed once refs reaches 0. */
@@ -13,14 +19,14 @@ interface Entry {
 /** A loaded model version held for the duration of one request. Always call release(). */
 export interface ModelLease {
   /** The loaded version this lease holds (do not dispose it; the registry does). */
-  readonly model: LoadedModel;
+  readonly model: ServingModel;
   /** Gives the version back; idempotent. */
   release(): void;
 }
 
 export interface ModelRegistryOptions {
   /** Options of every load (bounds, warm-up). */
-  load?: LoadModelOptions;
+  load?: AnyLoadOptions;
   /** Told when a retired version's weights are freed (for logs and tests). */
   onDispose?: (key: string, info: ModelInfo) => void;
 }
@@ -41,13 +47,13 @@ export class ModelRegistry {
 
   constructor(private readonly options: ModelRegistryOptions = {}) {}
 
-  /** Loads `source` (folder with model.json, or a model JSON path) and makes it serve under `key`. */
-  load(key: string, source: string): Promise<ModelInfo> {
+  /** Loads `source` (TF.js or ONNX; `declared`: the version's inputShape/featureNames) and serves it under `key`. */
+  load(key: string, source: string, declared: DeclaredSignature = {}): Promise<ModelInfo> {
     const previous = this.queues.get(key) ?? Promise.resolve();
     const next = previous
       .catch(() => undefined)
       .then(async () => {
-        const model = await loadModel(source, { ...this.options.load, label: key });
+        const model = await loadServingModel(source, { ...this.options.load, ...declared, label: key });
         const old = this.serving.get(key);
         this.serving.set(key, { key, model, refs: 0, retired: false });
         if (old) this.retire(old);

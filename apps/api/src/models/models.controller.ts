@@ -42,7 +42,9 @@ export class ModelsController {
   @Auth('admin')
   @UseInterceptors(ModelUploadInterceptor)
   @ApiOperation({
-    summary: 'Upload a TF.js model version (multipart): stored, loaded once to check, checksummed; stage staging',
+    summary:
+      'Upload a model version (multipart: TF.js model.json and weights, or one .onnx file): ' +
+      'stored, loaded once to check, checksummed; stage staging',
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: UPLOAD_MODEL_SCHEMA })

@@ -8,18 +8,14 @@ import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
 import { ModelVersionResolver } from '@app/serving/models/serving/model-version-resolver.js';
 import { callerKey } from '@app/serving/models/serving/sticky-split.js';
 import type { V2InferBody } from './v2-infer-body.pipe.js';
+import { metadataOf, namedRun, selectNamed, type TensorMetadata } from './v2-named-tensors.js';
 import { decodeInputs, type InputSpec } from './v2-tensors.js';
 import { readPackageInfo } from '../home/package-info.js';
 
-const PLATFORM = { layers: 'tensorflowjs_layers', graph: 'tensorflowjs_graph' } as const;
+const PLATFORM = { layers: 'tensorflowjs_layers', graph: 'tensorflowjs_graph', onnx: 'onnxruntime_onnx' } as const;
 
-export interface TensorMetadata {
-  name: string;
-  datatype: string;
-  shape: number[];
-}
 export interface ResponseTensor extends TensorMetadata {
-  data: (number | string)[];
+  data: (number | string | boolean)[];
 }
 
 /** The tensors a model answers with: its raw rows, and for classifiers the argmax label. */
@@ -71,18 +67,21 @@ export class OipService {
   modelMetadata(name: string, version?: string) {
     const model = this.resolve(name, version);
     const input = inputSpec(model);
+    const { tensors } = model.info;
     return {
       name: model.name,
       versions: [model.version],
       platform: PLATFORM[model.info.format],
-      inputs: [{ name: input.name, datatype: 'FP32', shape: [-1, ...input.rowShape] }],
-      outputs: outputsOf(model),
+      inputs: tensors
+        ? metadataOf(tensors.inputs)
+        : [{ name: input.name, datatype: 'FP32', shape: [-1, ...input.rowShape] }],
+      outputs: tensors ? metadataOf(tensors.outputs) : outputsOf(model),
     };
   }
 
   async infer(name: string, version: string | undefined, body: V2InferBody, user: AuthUser) {
     let selected: TensorMetadata[] = [];
-    const result = await this.inference.predictWithOutput({
+    const result = await this.inference.predictTensors({
       name,
       version,
       inputs: body.inputs,
@@ -94,7 +93,15 @@ export class OipService {
         selected = selectOutputs(model, body.outputs);
         return decodeInputs(body.inputs, inputSpec(model));
       },
+      // An ONNX version takes the tensors by name, with their own datatypes (several inputs, int64).
+      named: (model) => (model.info.tensors ? namedRun(model.info.tensors.outputs, body) : undefined),
     });
+    const envelope = {
+      model_name: result.model,
+      model_version: result.version,
+      ...(body.id === undefined ? {} : { id: body.id }),
+    };
+    if ('tensors' in result) return { ...envelope, outputs: selectNamed(result.tensors, body.outputs) };
     const rows = result.predictions.length;
     const { values, outputSize } = result.output;
     const outputs: ResponseTensor[] = selected.map((tensor) =>
@@ -106,12 +113,7 @@ export class OipService {
           }
         : { ...tensor, shape: [rows, outputSize], data: Array.from(values) },
     );
-    return {
-      model_name: result.model,
-      model_version: result.version,
-      ...(body.id === undefined ? {} : { id: body.id }),
-      outputs,
-    };
+    return { ...envelope, outputs };
   }
 }
 

@@ -80,14 +80,14 @@ function checkTensor(input: unknown, where: string): RequestTensor {
   if (typeof name !== 'string' || name.length === 0)
     throw new BadRequestError('INFERENCE_INPUT_INVALID', `${where}.name must be a non-empty string`);
   if (
+    // Rank 0 is a scalar (an ONNX model's sample rate, say); TF.js models take [batch, ...row] only.
     !Array.isArray(shape) ||
-    shape.length === 0 ||
     shape.length > MAX_RANK ||
     !shape.every((size) => Number.isSafeInteger(size) && (size as number) >= 0)
   ) {
     throw new BadRequestError(
       'INFERENCE_INPUT_INVALID',
-      `${where}.shape must be 1 to ${MAX_RANK} non-negative integers`,
+      `${where}.shape must be 0 to ${MAX_RANK} non-negative integers`,
     );
   }
   if (typeof datatype !== 'string')

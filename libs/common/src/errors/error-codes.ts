@@ -105,10 +105,17 @@ export const ERROR_CODES = {
   MODEL_ALIAS_RESERVED: { status: 400, description: 'The alias name is reserved (production, latest)' },
   TRAFFIC_POLICY_NOT_FOUND: { status: 404, description: 'The model has no traffic policy' },
   MODEL_LOAD_FAILED: { status: 409, description: 'The runtime could not load the stored version' },
-  MODEL_UPLOAD_INCOMPLETE: { status: 400, description: 'The multipart upload lacks model.json or weight files' },
+  MODEL_UPLOAD_INCOMPLETE: {
+    status: 400,
+    description: 'The multipart upload lacks its model file or weight files (TF.js), or has weight files (ONNX)',
+  },
   MODEL_ARTIFACT_INVALID: {
     status: 400,
     description: 'The uploaded artifact does not load, or its files do not match its manifest',
+  },
+  MODEL_ARTIFACT_UNSUPPORTED: {
+    status: 400,
+    description: 'The model loads but cannot be served: outputs that are not tensors, element types JSON cannot carry',
   },
   MODEL_FRAMEWORK_MISMATCH: { status: 400, description: 'framework names another format than the artifact has' },
   MODEL_INPUT_SHAPE_MISMATCH: { status: 400, description: "inputShape disagrees with the model's input shape" },
@@ -135,6 +142,10 @@ export const ERROR_CODES = {
     description: 'The inputs do not fit the model (row count, length, types, names)',
   },
   INFERENCE_OUTPUT_NOT_FINITE: { status: 400, description: 'The model produced a non-finite output for these inputs' },
+  INFERENCE_OUTPUT_NOT_REPRESENTABLE: {
+    status: 400,
+    description: 'The model answered a value JSON cannot carry exactly for these inputs (an int64 beyond 2^53)',
+  },
   JOB_NOT_FOUND: { status: 404, description: "No such job (or not the caller's)" },
   JOB_ALREADY_FINISHED: { status: 409, description: 'The job has finished and cannot be cancelled' },
   // The service

@@ -39,3 +39,8 @@ export async function copyArtifact(source: string): Promise<string> {
   await cp(source, target, { recursive: true });
   return target;
 }
+
+/** test/fixtures/onnx/<name>.onnx, made by scripts/make-onnx-fixtures.py and committed. */
+export function onnxFixture(name: string): string {
+  return resolve(repoRoot(), 'test', 'fixtures', 'onnx', `${name}.onnx`);
+}

@@ -38,6 +38,9 @@ class SummingRuntime extends ModelRuntime {
     }
     return { values, outputSize: 2 };
   }
+  async infer(): Promise<undefined> {
+    throw new Error('unused');
+  }
 }
 
 const model = (task: DeployedModel['task']): DeployedModel => ({

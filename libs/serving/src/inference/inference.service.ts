@@ -1,8 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError } from '@app/common';
+import { BadRequestError, NotFoundError } from '@app/common';
 import { MetricsService } from '../metrics/metrics.service.js';
 import type { DeployedModel } from '../models/deployed-models.js';
-import { ModelRuntime, type PredictOutput } from '../models/model-runtime.js';
+import {
+  ModelRuntime,
+  TensorValueError,
+  type NamedInput,
+  type NamedOutput,
+  type PredictOutput,
+} from '../models/model-runtime.js';
 import { ModelVersionResolver } from '../models/serving/model-version-resolver.js';
 import { TrafficStats } from '../models/serving/traffic-stats.js';
 import { packRows, type PackedRows } from './input-rows.js';
@@ -47,6 +53,19 @@ export interface TensorPredictionResult extends PredictionResult {
   output: PredictOutput;
 }
 
+/** A V2 call: `named` gives the feeds of a version that takes named tensors, undefined for another. */
+export interface TensorCall extends PredictionCall {
+  named: (model: DeployedModel) => NamedInput[] | undefined;
+}
+
+/** A run of named tensors (an ONNX version over V2): the model's own outputs. */
+export interface NamedTensorResult {
+  model: string;
+  version: string;
+  tensors: NamedOutput[];
+  latencyMs: number;
+}
+
 /**
  * The path of a prediction: resolve the deployed version, validate and pack the rows against its
  * reported input shape, run the batch on the runtime (which holds the model for exactly the call),
@@ -70,12 +89,35 @@ export class InferenceService {
 
   /** The one inference path (predict, jobs, stream, ingestion, V2): resolve, pack, run, map, log. */
   async predictWithOutput(call: PredictionCall): Promise<TensorPredictionResult> {
-    const started = performance.now();
-    const { model, shadows } = call.model
+    const { model, shadows } = this.route(call);
+    return this.rowsOn(call, model, shadows);
+  }
+
+  /**
+   * V2: the same path, where a version that takes named tensors (ONNX; `named` answers its feeds)
+   * runs them as they are, and any other version (TF.js) takes the packed rows. Shadows get a copy
+   * through this same choice.
+   */
+  async predictTensors(call: TensorCall): Promise<TensorPredictionResult | NamedTensorResult> {
+    const { model, shadows } = this.route(call);
+    const named = call.named(model);
+    if (!named) return this.rowsOn(call, model, shadows);
+    return this.logged(call, model, async () => {
+      const tensors = await asInferenceError(() => this.runtime.infer(model.key, named));
+      if (!tensors) throw notDeployed(model);
+      for (const shadow of shadows) this.shadows.submit(model.name, () => this.shadowTensors(call, shadow));
+      return { logged: tensors, result: { model: model.name, version: model.version, tensors } };
+    });
+  }
+
+  private route(call: PredictionCall): { model: DeployedModel; shadows: DeployedModel[] } {
+    return call.model
       ? { model: call.model, shadows: [] }
       : this.resolver.resolve(call.name, call.version, call.caller);
-    const labels = { model: model.name, version: model.version, source: call.source };
-    try {
+  }
+
+  private rowsOn(call: PredictionCall, model: DeployedModel, shadows: DeployedModel[]) {
+    return this.logged(call, model, async () => {
       const packed = call.packed
         ? call.packed(model)
         : packRows(
@@ -84,42 +126,44 @@ export class InferenceService {
             call.maxRows ?? MAX_PREDICT_ROWS,
           );
       const { data, rows } = packed;
-      const output = await this.runtime.predict(model.key, data, rows);
+      const output = await asInferenceError(() => this.runtime.predict(model.key, data, rows));
       // Undeployed between resolve and run: answer as if it had never been there.
-      if (!output) throw new NotFoundError('MODEL_NOT_DEPLOYED', 'Deployed model', `${model.name}@${model.version}`);
+      if (!output) throw notDeployed(model);
       const predictions = toPredictions(model, output, rows);
+      for (const shadow of shadows) this.mirror(call, model, shadow, packed, output);
+      return { logged: predictions, result: { model: model.name, version: model.version, predictions, output } };
+    });
+  }
+
+  /** Runs `work` on `model` with what every call gets: metrics, the inference record, the served count. */
+  private async logged<T extends object>(
+    call: PredictionCall,
+    model: DeployedModel,
+    work: () => Promise<{ logged: unknown; result: T }>,
+  ): Promise<T & { latencyMs: number }> {
+    const started = performance.now();
+    const labels = { model: model.name, version: model.version, source: call.source };
+    const record = { model: model.name, version: model.version, source: call.source, userId: call.userId };
+    try {
+      const { logged, result } = await work();
       const latencyMs = round(performance.now() - started);
       this.metrics.inferenceSuccess.inc(labels);
       this.metrics.inferenceDuration.observe({ model: model.name, version: model.version }, latencyMs / 1000);
-      this.records.record({
-        model: model.name,
-        version: model.version,
-        source: call.source,
-        userId: call.userId,
-        input: call.inputs,
-        output: predictions,
-        latencyMs,
-        success: true,
-      });
+      this.records.record({ ...record, input: call.inputs, output: logged, latencyMs, success: true });
       if (call.source !== 'shadow') this.stats.countServed(model);
-      for (const shadow of shadows) this.mirror(call, model, shadow, packed, output);
-      return { model: model.name, version: model.version, predictions, latencyMs, output };
+      return { ...result, latencyMs };
     } catch (error) {
       this.metrics.inferenceFailure.inc(labels);
       const latencyMs = round(performance.now() - started);
-      this.records.record({
-        model: model.name,
-        version: model.version,
-        source: call.source,
-        userId: call.userId,
-        input: call.inputs,
-        output: null,
-        latencyMs,
-        success: false,
-        error: (error as Error).message,
-      });
+      const message = (error as Error).message;
+      this.records.record({ ...record, input: call.inputs, output: null, latencyMs, success: false, error: message });
       throw error;
     }
+  }
+
+  /** A V2 call's copy on a shadow version (named tensors or rows, whichever it takes); never answered. */
+  private async shadowTensors(call: TensorCall, shadow: DeployedModel): Promise<void> {
+    await this.predictTensors({ ...call, source: 'shadow', model: shadow });
   }
 
   /**
@@ -149,3 +193,21 @@ export class InferenceService {
 }
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
+
+const notDeployed = (model: DeployedModel) =>
+  new NotFoundError('MODEL_NOT_DEPLOYED', 'Deployed model', `${model.name}@${model.version}`);
+
+/**
+ * The runtime's refusal of tensor values as the caller's 400: inputs that do not fit (TENSOR_INVALID),
+ * a model /predict cannot serve (NOT_ROW_SERVABLE: several inputs, for V2), an output JSON cannot carry.
+ */
+async function asInferenceError<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!(error instanceof TensorValueError)) throw error;
+    const code =
+      error.code === 'OUTPUT_NOT_REPRESENTABLE' ? 'INFERENCE_OUTPUT_NOT_REPRESENTABLE' : 'INFERENCE_INPUT_INVALID';
+    throw new BadRequestError(code, error.reason);
+  }
+}

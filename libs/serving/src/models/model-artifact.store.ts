@@ -16,9 +16,12 @@ interface ModelJson {
   weightsManifest?: { paths?: unknown }[];
 }
 
+/** The name an ONNX version's one file is stored under (what the runtime looks for in a folder). */
+const ONNX_FILE = 'model.onnx';
+
 /**
- * Model artifacts on disk under MODELS_DIR/<name>/<version>/: `model.json` and the weight files
- * its manifest names. Every path is checked to stay inside the store.
+ * Model artifacts on disk under MODELS_DIR/<name>/<version>/: TF.js's `model.json` and the weight
+ * files its manifest names, or ONNX's one `model.onnx`. Every path is checked to stay inside the store.
  */
 @Injectable()
 export class ModelArtifactStore {
@@ -70,11 +73,24 @@ export class ModelArtifactStore {
         `Missing weight files named in the manifest: ${missing.join(', ')}`,
       );
 
+    return this.writeStaged([['model.json', modelJson.buffer], ...byName]);
+  }
+
+  /** Writes an ONNX upload (its one file, checked by the runtime afterwards) to a staging folder of its own. */
+  stageOnnx(model: UploadedFile): Promise<string> {
+    if (!model.originalname.toLowerCase().endsWith('.onnx'))
+      throw new BadRequestError(
+        'MODEL_ARTIFACT_INVALID',
+        `An ONNX model is one .onnx file, not '${model.originalname}'`,
+      );
+    return this.writeStaged([[ONNX_FILE, model.buffer]]);
+  }
+
+  private async writeStaged(files: Iterable<[string, Buffer]>): Promise<string> {
     const incoming = join(this.root, '.incoming', randomUUID());
     await mkdir(incoming, { recursive: true });
     try {
-      await writeFile(join(incoming, 'model.json'), modelJson.buffer);
-      for (const [fileName, buffer] of byName) await writeFile(join(incoming, fileName), buffer);
+      for (const [fileName, buffer] of files) await writeFile(join(incoming, fileName), buffer);
       return incoming;
     } catch (error) {
       await this.discard(incoming);
@@ -119,7 +135,7 @@ export class ModelArtifactStore {
     });
   }
 
-  /** SHA-256 over model.json followed by the weight files in manifest order, and the total size. */
+  /** SHA-256 over model.json then the weight files in manifest order (ONNX: of the file), and the total size. */
   checksum(dir: string): Promise<{ checksum: string; sizeBytes: number }> {
     return artifactChecksum(dir);
   }

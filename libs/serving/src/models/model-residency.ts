@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError } from '@app/common';
 import { DeployedModels, describeDeployed, type DeployedModel } from './deployed-models.js';
 import { ModelArtifactStore } from './model-artifact.store.js';
-import { ModelLoadError, ModelRuntime, modelKey } from './model-runtime.js';
+import { ModelLoadError, ModelRuntime, declaredOf, modelKey } from './model-runtime.js';
+import type { ModelVersion } from './model-version.entity.js';
 import { ModelsRepository } from './models.repository.js';
 
 /**
@@ -30,7 +31,7 @@ export class ModelResidency {
       if (deployed && this.runtime.info(key)) return deployed;
       const row = await this.models.findVersion(name, version);
       if (!row) throw new NotFoundError('MODEL_VERSION_NOT_FOUND', 'Model version', key);
-      return describeDeployed(row, this.runtime.info(key) ?? (await this.load(key, name, version)));
+      return describeDeployed(row, this.runtime.info(key) ?? (await this.load(key, row)));
     } catch (error) {
       this.release(key);
       throw error;
@@ -49,9 +50,10 @@ export class ModelResidency {
     if (!this.holds.has(key)) this.runtime.unload(key);
   }
 
-  private async load(key: string, name: string, version: string) {
+  private async load(key: string, row: ModelVersion) {
+    const { name, version } = row;
     try {
-      return await this.runtime.load(key, this.store.dirOf(name, version));
+      return await this.runtime.load(key, this.store.dirOf(name, version), declaredOf(row));
     } catch (error) {
       const reason = error instanceof ModelLoadError ? error.reason : 'the runtime could not load it';
       throw new ConflictError(

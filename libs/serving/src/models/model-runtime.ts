@@ -1,6 +1,8 @@
+import type { DeclaredSignature, NamedInput, NamedOutput, TensorSpec } from '@app/inference';
+
 /** What the runtime reports about a loaded model, so the API can validate rows before any tensor. */
 export interface LoadedModelInfo {
-  format: 'layers' | 'graph';
+  format: 'layers' | 'graph' | 'onnx';
   /** One row's shape, without the batch dimension. */
   inputShape: number[];
   inputDtype: string;
@@ -8,6 +10,8 @@ export interface LoadedModelInfo {
   outputSize: number;
   /** The input tensor's name in the graph (the V2 protocol's input name); absent from fakes. */
   inputName?: string;
+  /** ONNX only: every input and output as the model states it (V2 metadata and named tensors). */
+  tensors?: { inputs: TensorSpec[]; outputs: TensorSpec[]; batching: boolean };
 }
 
 export interface PredictOutput {
@@ -17,26 +21,38 @@ export interface PredictOutput {
 }
 
 /** Thrown when an artifact cannot be loaded; `reason` is safe to show to the uploader. */
-export { ModelLoadError } from '@app/inference';
+export { ModelLoadError, TensorValueError } from '@app/inference';
+export type { NamedInput, NamedOutput } from '@app/inference';
 
 /**
- * The port between the API and the TF.js runtime (libs/inference). Services depend on this
- * abstract class, so service tests can replace the runtime; models.module.ts binds it to
+ * The port between the API and the runtime (libs/inference: TF.js and ONNX). Services depend on
+ * this abstract class, so service tests can replace the runtime; models.module.ts binds it to
  * libs/inference's ModelServer.
  * Keys are `name@version`.
  */
 export abstract class ModelRuntime {
   abstract readonly backend: string;
-  /** Loads an artifact once to check it, then frees it. */
-  abstract inspect(dir: string): Promise<LoadedModelInfo>;
-  /** Loads and warms up, then swaps in; requests in flight finish on the version they started on. */
-  abstract load(key: string, dir: string): Promise<LoadedModelInfo>;
+  /** Loads an artifact once to check it against `declared`, then frees it. */
+  abstract inspect(dir: string, declared?: DeclaredSignature): Promise<LoadedModelInfo>;
+  /**
+   * Loads and warms up, then swaps in; requests in flight finish on the version they started on.
+   * `declared` fills an ONNX model's free dimensions.
+   */
+  abstract load(key: string, dir: string, declared?: DeclaredSignature): Promise<LoadedModelInfo>;
   /** Stops new requests; the model is freed once no request holds it. */
   abstract unload(key: string): void;
   abstract info(key: string): LoadedModelInfo | undefined;
   abstract loadedKeys(): string[];
   /** Runs `rows` rows; the model is held for exactly the duration of the call. Undefined when not loaded. */
   abstract predict(key: string, input: Float32Array, rows: number): Promise<PredictOutput | undefined>;
+  /** Named tensors in and out (V2 on ONNX versions). Undefined when not loaded. */
+  abstract infer(key: string, inputs: NamedInput[]): Promise<NamedOutput[] | undefined>;
 }
 
 export const modelKey = (name: string, version: string) => `${name}@${version}`;
+
+/** What a registry row (or an upload) declares that a load needs (an ONNX model's free dimensions). */
+export const declaredOf = (row: { inputShape: number[]; featureNames?: string[] | null }): DeclaredSignature => ({
+  inputShape: row.inputShape,
+  featureNames: row.featureNames ?? undefined,
+});

@@ -16,11 +16,12 @@ function labels(key: string): { model: string; version: string } {
  * holding it), and batch metrics to Prometheus under the model's name and version.
  */
 export async function startModelServer(config: AppConfig, metrics: MetricsService): Promise<ModelServer> {
-  const { backend: requested, maxBatch, maxDelayUs, fastPath } = config.inference;
+  const { backend: requested, maxBatch, maxDelayUs, fastPath, onnx } = config.inference;
   const server = new ModelServer({
     maxBatch,
     maxDelayUs,
     fastPath,
+    onnx,
     loadTimeoutMs: config.models.loadTimeoutMs,
     warmupTimeoutMs: config.models.warmupTimeoutMs,
     observer: {

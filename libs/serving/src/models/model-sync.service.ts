@@ -5,7 +5,7 @@ import { DeployedModels } from './deployed-models.js';
 import { ModelArtifactStore } from './model-artifact.store.js';
 import { ModelLoadFailures } from './model-load-failures.js';
 import { ModelResidency } from './model-residency.js';
-import { ModelLoadError, ModelRuntime, modelKey } from './model-runtime.js';
+import { ModelLoadError, ModelRuntime, declaredOf, modelKey } from './model-runtime.js';
 import { ModelsService } from './models.service.js';
 import { ServingPlanReader } from './serving/serving-plan.js';
 import { ShippedModelsInstaller } from './shipped-models.installer.js';
@@ -100,7 +100,7 @@ export class ModelSyncService implements OnApplicationBootstrap, OnApplicationSh
         if (this.deployed.get(row.name, row.version) && this.runtime.info(key)) continue;
         if (this.failures.backingOff(key)) continue;
         try {
-          const info = await this.runtime.load(key, this.store.dirOf(row.name, row.version));
+          const info = await this.runtime.load(key, this.store.dirOf(row.name, row.version), declaredOf(row));
           this.deployed.add(row, info);
           this.failures.clear(key);
           this.logger.log(`Loaded ${key} (${info.format}, input ${JSON.stringify(info.inputShape)})`);

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-export const FRAMEWORKS = ['tfjs-layers', 'tfjs-graph'] as const;
+export const FRAMEWORKS = ['tfjs-layers', 'tfjs-graph', 'onnx'] as const;
 export const TASKS = ['classification', 'regression'] as const;
 export const STAGES = ['staging', 'production', 'archived'] as const;
 export type Framework = (typeof FRAMEWORKS)[number];

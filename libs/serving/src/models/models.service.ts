@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { BadRequestError, ConflictError, NotFoundError, toPage, type Page } from '@app/common';
+import { ConflictError, NotFoundError, toPage, type Page } from '@app/common';
 import { classifyDbError, UnitOfWork } from '@app/database';
 import type { EntityManager } from 'typeorm';
 import { DeployedModels } from './deployed-models.js';
@@ -9,14 +9,13 @@ import { toModelVersionResponse, type ModelVersionResponseDto } from './dto/mode
 import type { UploadModelDto } from './dto/upload-model.dto.js';
 import { ModelArtifactStore, type UploadedFile } from './model-artifact.store.js';
 import { newVersionFields } from './model-metadata.js';
-import { ModelLoadError, ModelRuntime, modelKey, type LoadedModelInfo } from './model-runtime.js';
+import { ModelRuntime, declaredOf, modelKey } from './model-runtime.js';
+import { checkMetadata, checkUploadFiles, uploadRefusal } from './upload-checks.js';
 import type { ModelVersion } from './model-version.entity.js';
 import { ModelsRepository } from './models.repository.js';
 import { ResidentVersions } from './serving/resident-versions.js';
 import { VersionReferences } from './serving/version-references.js';
 import { SerialQueue } from './serial-queue.js';
-
-const FORMAT_OF_FRAMEWORK = { 'tfjs-layers': 'layers', 'tfjs-graph': 'graph' } as const;
 
 /** The registry's rules: upload checks, the stage machine, and which versions the runtime holds. */
 @Injectable()
@@ -37,31 +36,31 @@ export class ModelsService {
   ) {}
 
   /**
-   * Stages the artifact in a folder of its own, loads it once to check it against the declared
-   * metadata and checksums it; then claims the name and version in the registry (unique) and,
-   * inside that same transaction, moves the artifact into place. Of concurrent uploads of one
+   * Stages the artifact (TF.js model.json and weights, or one .onnx file) in a folder of its own,
+   * loads it once to check it against the declared metadata (ONNX: in a throwaway child process, as
+   * a crafted file can crash the runtime) and checksums it; then claims the name and version in the
+   * registry (unique) and, inside that same transaction, moves the artifact into place. Of concurrent uploads of one
    * version exactly one wins (201); the others get 409 and touch nothing but their own staging
    * folder. A crash before the commit leaves at most an unregistered folder, which the next
    * upload of that version replaces.
    */
   async upload(
     dto: UploadModelDto,
-    modelJson: UploadedFile | undefined,
+    model: UploadedFile | undefined,
     weights: UploadedFile[],
     actorId?: number,
   ): Promise<ModelVersionResponseDto> {
-    if (!modelJson)
-      throw new BadRequestError('MODEL_UPLOAD_INCOMPLETE', 'The multipart field "model" (model.json) is required');
-    if (weights.length === 0)
-      throw new BadRequestError(
-        'MODEL_UPLOAD_INCOMPLETE',
-        'The multipart field "weights" needs at least one weight file',
-      );
+    checkUploadFiles(dto.framework, model, weights);
     if (await this.models.findVersion(dto.name, dto.version)) throw alreadyExists(dto);
-    const staged = await this.store.stage(modelJson, weights);
+    const staged =
+      dto.framework === 'onnx' ? await this.store.stageOnnx(model) : await this.store.stage(model, weights);
     try {
-      const info = await this.inspect(staged);
-      this.checkMetadata(dto, info);
+      // ONNX fills its free dimensions from the declared shape; TF.js is compared with it below.
+      const declared = dto.framework === 'onnx' ? declaredOf(dto) : undefined;
+      const info = await this.runtime.inspect(staged, declared).catch((error: unknown) => {
+        throw uploadRefusal(error);
+      });
+      checkMetadata(dto, info);
       const fields = newVersionFields(dto, await this.store.checksum(staged), { stage: 'staging', deployed: false });
       // Run once: the commit moves the folder into place, which a second run could not repeat.
       const register = (manager: EntityManager) =>
@@ -174,53 +173,7 @@ export class ModelsService {
     const aliases = await this.references.aliasesByVersion(rows.map((row) => row.name));
     return rows.map((row) => toModelVersionResponse(row, aliases.get(modelKey(row.name, row.version))));
   }
-
-  private async inspect(dir: string): Promise<LoadedModelInfo> {
-    try {
-      return await this.runtime.inspect(dir);
-    } catch (error) {
-      if (error instanceof ModelLoadError)
-        throw new BadRequestError('MODEL_ARTIFACT_INVALID', `The model does not load: ${error.reason}`);
-      throw error;
-    }
-  }
-
-  private checkMetadata(dto: UploadModelDto, info: LoadedModelInfo): void {
-    if (FORMAT_OF_FRAMEWORK[dto.framework] !== info.format) {
-      throw new BadRequestError(
-        'MODEL_FRAMEWORK_MISMATCH',
-        `framework is ${dto.framework} but the artifact is a ${info.format} model`,
-      );
-    }
-    if (!sameShape(dto.inputShape, info.inputShape)) {
-      throw new BadRequestError(
-        'MODEL_INPUT_SHAPE_MISMATCH',
-        `inputShape ${JSON.stringify(dto.inputShape)} disagrees with ` +
-          `the model's input shape ${JSON.stringify(info.inputShape)}`,
-      );
-    }
-    const rowSize = dto.inputShape.reduce((product, size) => product * size, 1);
-    if (dto.featureNames && (dto.inputShape.length !== 1 || dto.featureNames.length !== rowSize)) {
-      throw new BadRequestError(
-        'MODEL_FEATURE_NAMES_MISMATCH',
-        `featureNames needs a flat inputShape and one name per input value (${rowSize})`,
-      );
-    }
-    if (dto.task === 'classification' && dto.outputLabels && dto.outputLabels.length !== info.outputSize) {
-      throw new BadRequestError(
-        'MODEL_OUTPUT_LABELS_MISMATCH',
-        `outputLabels has ${dto.outputLabels.length} labels but the model outputs ${info.outputSize} values`,
-      );
-    }
-  }
 }
 
 const alreadyExists = (dto: UploadModelDto) =>
   new ConflictError('MODEL_VERSION_EXISTS', `Model '${dto.name}' version '${dto.version}' already exists`);
-
-/** The model may leave a dimension free (-1/null); a declared size fills it. */
-function sameShape(declared: number[], actual: number[]): boolean {
-  return (
-    declared.length === actual.length && declared.every((size, index) => actual[index] === -1 || actual[index] === size)
-  );
-}

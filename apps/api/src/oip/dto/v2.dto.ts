@@ -31,7 +31,12 @@ export class V2ServerMetadataDto {
 export class V2TensorMetadataDto {
   @ApiProperty({ example: 'dense_Dense1_input' }) name: string;
   @ApiProperty({ example: 'FP32' }) datatype: string;
-  @ApiProperty({ type: [Number], description: '-1 for the batch dimension', example: [-1, 3] }) shape: number[];
+  @ApiProperty({
+    type: [Number],
+    description: '-1 for the batch dimension (ONNX: every dynamic one)',
+    example: [-1, 3],
+  })
+  shape: number[];
 }
 
 @ClosedSchema()
@@ -39,12 +44,13 @@ export class V2ModelMetadataDto {
   @ApiProperty({ example: 'sensor-anomaly' }) name: string;
   @ApiProperty({ type: [String], description: 'The version this route serves (the resolved one)', example: ['1.0.0'] })
   versions: string[];
-  @ApiProperty({ enum: ['tensorflowjs_layers', 'tensorflowjs_graph'] }) platform: string;
+  @ApiProperty({ enum: ['tensorflowjs_layers', 'tensorflowjs_graph', 'onnxruntime_onnx'] }) platform: string;
   @ApiProperty({ type: [V2TensorMetadataDto] }) inputs: V2TensorMetadataDto[];
   @ApiProperty({
     type: [V2TensorMetadataDto],
     description:
-      'classifiers: `probabilities` FP32 [-1, classes] and `label` BYTES [-1]; regressors: `values` FP32 [-1, outputs]',
+      'TF.js classifiers: `probabilities` FP32 [-1, classes] and `label` BYTES [-1]; regressors: `values` FP32 ' +
+      "[-1, outputs]; ONNX: the model's own outputs",
   })
   outputs: V2TensorMetadataDto[];
 }
@@ -54,7 +60,9 @@ export class V2RequestInputDto {
   @ApiProperty({ type: [Number], example: [1, 3], description: '[batch, ...row shape]' }) shape: number[];
   @ApiProperty({
     example: 'FP32',
-    description: 'BOOL, UINT8..UINT64, INT8..INT64, FP16, FP32, FP64 (converted to float32)',
+    description:
+      'TF.js: BOOL, UINT8..UINT64, INT8..INT64, FP16, FP32, FP64 (converted to float32); ' +
+      "ONNX: the input's own datatype (model metadata), INT64 within ±(2^53 − 1)",
   })
   datatype: string;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true }) parameters?: Record<string, unknown>;
@@ -70,11 +78,15 @@ export class V2InferRequestDto {
   @ApiPropertyOptional({ description: 'Echoed in the response', example: '42' }) id?: string;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Accepted; none changes the answer' })
   parameters?: Record<string, unknown>;
-  @ApiProperty({ type: [V2RequestInputDto], description: 'One tensor: the served models have a single input' })
+  @ApiProperty({
+    type: [V2RequestInputDto],
+    description: 'TF.js: one tensor (a single input); ONNX: every input of the model by name',
+  })
   inputs: V2RequestInputDto[];
   @ApiPropertyOptional({
     type: [V2RequestOutputDto],
-    description: 'Outputs to answer; default `probabilities` (classifiers) or `values` (regressors)',
+    description:
+      'Outputs to answer; default `probabilities` (classifiers) or `values` (regressors); ONNX: every output',
   })
   outputs?: V2RequestOutputDto[];
 }
@@ -83,14 +95,15 @@ export class V2InferRequestDto {
 export class V2ResponseOutputDto {
   @ApiProperty({ example: 'probabilities' }) name: string;
   @ApiProperty({ type: [Number], example: [1, 2] }) shape: number[];
-  @ApiProperty({ example: 'FP32', enum: ['FP32', 'BYTES'] }) datatype: string;
+  @ApiProperty({ example: 'FP32', description: "TF.js: FP32 or BYTES; ONNX: the output's own datatype" })
+  datatype: string;
   @ApiProperty({
     type: 'array',
-    items: { oneOf: [{ type: 'number' }, { type: 'string' }] },
+    items: { oneOf: [{ type: 'number' }, { type: 'string' }, { type: 'boolean' }] },
     description: 'Flat, row-major',
     example: [0.98, 0.02],
   })
-  data: (number | string)[];
+  data: (number | string | boolean)[];
 }
 
 @ClosedSchema()

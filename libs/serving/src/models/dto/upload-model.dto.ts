@@ -16,7 +16,7 @@ import {
 import { FRAMEWORKS, TASKS, type Framework, type Task } from '../model-version.entity.js';
 import { JsonText, ModelNameRule, ModelVersionRule } from './model-fields.js';
 
-/** The metadata fields of a multipart upload (the files are `model` and `weights`). */
+/** The metadata fields of a multipart upload (the files are `model` and, for TF.js, `weights`). */
 export class UploadModelDto {
   @ApiProperty({ example: 'sensor-anomaly' }) @IsString() @ModelNameRule() name: string;
   @ApiProperty({ example: '1.1.0' }) @IsString() @ModelVersionRule() version: string;
@@ -24,7 +24,12 @@ export class UploadModelDto {
   @ApiProperty({ enum: FRAMEWORKS }) @IsIn(FRAMEWORKS) framework: Framework;
   @ApiProperty({ enum: TASKS }) @IsIn(TASKS) task: Task;
 
-  @ApiProperty({ description: 'JSON array: the shape of one input row, e.g. "[3]" or "[224,224,3]"', example: '[3]' })
+  @ApiProperty({
+    description:
+      'JSON array: the shape of one input row, e.g. "[3]" or "[224,224,3]" (ONNX: of the first input; ' +
+      "it fills the model's free dimensions)",
+    example: '[3]',
+  })
   @JsonText()
   @IsArray({ message: 'inputShape must be a JSON array of positive integers' })
   @ArrayMinSize(1)
@@ -68,13 +73,13 @@ export class UploadModelDto {
 /** The OpenAPI body of the upload: the two file fields plus the metadata. */
 export const UPLOAD_MODEL_SCHEMA = {
   type: 'object',
-  required: ['model', 'weights', 'name', 'version', 'framework', 'task', 'inputShape'],
+  required: ['model', 'name', 'version', 'framework', 'task', 'inputShape'],
   properties: {
-    model: { type: 'string', format: 'binary', description: 'The TF.js model.json' },
+    model: { type: 'string', format: 'binary', description: 'The TF.js model.json, or the one .onnx file (onnx)' },
     weights: {
       type: 'array',
       items: { type: 'string', format: 'binary' },
-      description: 'The weight files named in the manifest',
+      description: 'TF.js: the weight files named in the manifest (required); ONNX: none',
     },
     name: { type: 'string', example: 'sensor-anomaly' },
     version: { type: 'string', example: '1.1.0' },

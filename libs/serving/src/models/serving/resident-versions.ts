@@ -3,7 +3,7 @@ import { ConflictError } from '@app/common';
 import { DeployedModels, type DeployedModel } from '../deployed-models.js';
 import { ModelArtifactStore } from '../model-artifact.store.js';
 import { ModelResidency } from '../model-residency.js';
-import { ModelLoadError, ModelRuntime, modelKey, type LoadedModelInfo } from '../model-runtime.js';
+import { ModelLoadError, ModelRuntime, declaredOf, modelKey, type LoadedModelInfo } from '../model-runtime.js';
 import type { ModelVersion } from '../model-version.entity.js';
 
 /**
@@ -22,7 +22,8 @@ export class ResidentVersions {
   /** Loads the artifact (warmed up); a failure is a 409 with the loader's reason, changing nothing. */
   async load(row: ModelVersion): Promise<LoadedModelInfo> {
     try {
-      return await this.runtime.load(modelKey(row.name, row.version), this.store.dirOf(row.name, row.version));
+      const dir = this.store.dirOf(row.name, row.version);
+      return await this.runtime.load(modelKey(row.name, row.version), dir, declaredOf(row));
     } catch (error) {
       const reason = error instanceof ModelLoadError ? error.reason : 'the runtime could not load it';
       throw new ConflictError(
