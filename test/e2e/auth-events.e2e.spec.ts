@@ -103,7 +103,7 @@ describe('security events: one per sign-in, refusal and access change, read back
     );
   });
 
-  it('records API keys created (scopes, expiry), revoked and used after expiry; the owner reads their own', async () => {
+  it('records API keys created (scopes, expiry), revoked, used after expiry; the owner reads their own', async () => {
     const owner = await t.customer('ev_keys');
     const createKey = (expiresAt?: string) =>
       t
