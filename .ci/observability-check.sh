@@ -14,8 +14,10 @@ fi
 export JWT_SECRET=ci-placeholder-secret-for-validation-only
 docker-compose config -q
 docker-compose --profile observability config -q
+# Read once into a variable: `grep -q` quitting early could SIGPIPE compose and fail the pipe (pipefail).
+services="$(docker-compose --profile observability config --services)"
 for service in prometheus grafana; do
-  docker-compose --profile observability config --services | grep -qx "$service" || { echo "FAIL: no $service service"; exit 1; }
+  grep -qx "$service" <<<"$services" || { echo "FAIL: no $service service"; exit 1; }
 done
 # Compose validates the file, not the bind mounts' sources.
 for file in ops/prometheus/prometheus.yml ops/grafana/provisioning/datasources/prometheus.yml \
