@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { ConflictError } from '@app/common';
 import { AppConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
+import { MetricsModule } from '@app/serving/metrics/metrics.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { UsersService } from '../users/users.service.js';
 import { promptNewPassword } from './prompt-password.js';
@@ -12,7 +13,8 @@ import { SCHEMA } from '../database/schema.js';
 
 /** Only what creating a user needs: no HTTP, no inference runtime. Built after the environment is read (see main). */
 function createAdminModule() {
-  @Module({ imports: [AppConfigModule.register(), DatabaseModule.forRoot(SCHEMA), UsersModule] })
+  // MetricsModule: users record security events, whose counters live in the global MetricsService.
+  @Module({ imports: [AppConfigModule.register(), DatabaseModule.forRoot(SCHEMA), MetricsModule, UsersModule] })
   class CreateAdminModule {}
   return CreateAdminModule;
 }
