@@ -38,8 +38,7 @@ for (const count of [1, 64]) {
     onnx.push(await microsPerCall(server, 'onnx', count));
   }
   const [t, o] = [median(tfjs), median(onnx)];
-  console.log(
-    `${count} rows: TF.js ${t.toFixed(0)} µs/call, ONNX worker ${o.toFixed(0)} µs/call, ONNX/TF.js ${(o / t).toFixed(2)}`,
-  );
+  const ratio = (o / t).toFixed(2);
+  console.log(`${count} rows: TF.js ${t.toFixed(0)} µs/call, ONNX worker ${o.toFixed(0)} µs/call, ONNX/TF.js ${ratio}`);
 }
 server.close();
