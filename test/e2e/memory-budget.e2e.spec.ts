@@ -46,7 +46,10 @@ async function api(database: TestDatabase, modelsDir: string, settings: Record<s
     return line ? Number(line[1]) : 0;
   };
   const predict = (key: Key, inputs: number[][] = fourRows(key), options?: ValidationOptions) =>
-    http(options).post(`/api/v1/inference/${nameOf(key)}/predict`).set(admin).send({ inputs, version: '1.0.0' });
+    http(options)
+      .post(`/api/v1/inference/${nameOf(key)}/predict`)
+      .set(admin)
+      .send({ inputs, version: '1.0.0' });
   return { process, http, admin, residency, versionOf, metric, predict };
 }
 
@@ -191,9 +194,7 @@ describe('serving under a memory budget', () => {
     it('keeps the versions deployed and ready, and answers their calls 503 with Retry-After', async () => {
       const { budgetBytes, versions } = await app.residency();
       expect(budgetBytes).toBe(Math.floor(0.001 * 1024 * 1024));
-      expect(versions.map((v) => [v.key, v.resident])).toEqual(
-        expect.arrayContaining(KEYS.map((key) => [key, false])),
-      );
+      expect(versions.map((v) => [v.key, v.resident])).toEqual(expect.arrayContaining(KEYS.map((key) => [key, false])));
       for (const key of KEYS) {
         const refused = await app.predict(key, fourRows(key), { serverErrors: 'expected' }).expect(503);
         expect(refused.headers['retry-after']).toBe('1');

@@ -16,7 +16,10 @@ const VERSIONS = {
 type Key = keyof typeof VERSIONS;
 const KEYS = Object.keys(VERSIONS) as Key[];
 const rows = (key: Key, count: number) =>
-  Float32Array.from({ length: count * VERSIONS[key].row.length }, (_, i) => VERSIONS[key].row[i % VERSIONS[key].row.length]);
+  Float32Array.from(
+    { length: count * VERSIONS[key].row.length },
+    (_, i) => VERSIONS[key].row[i % VERSIONS[key].row.length],
+  );
 
 const servers: ModelServer[] = [];
 /** A server counting its loads and evictions per key; a lone small request waits a minute for company. */
@@ -68,8 +71,12 @@ describe('Residency under a memory budget', () => {
   });
 
   it('measures each version at load: TF.js at least its weights, ONNX its file and working set', () => {
-    expect(bytes['sensor@tfjs']).toBeGreaterThanOrEqual(statSync(join(VERSIONS['sensor@tfjs'].source, 'weights.bin')).size);
-    expect(bytes['orders@tfjs']).toBeGreaterThanOrEqual(statSync(join(VERSIONS['orders@tfjs'].source, 'weights.bin')).size);
+    expect(bytes['sensor@tfjs']).toBeGreaterThanOrEqual(
+      statSync(join(VERSIONS['sensor@tfjs'].source, 'weights.bin')).size,
+    );
+    expect(bytes['orders@tfjs']).toBeGreaterThanOrEqual(
+      statSync(join(VERSIONS['orders@tfjs'].source, 'weights.bin')).size,
+    );
     expect(bytes['orders@onnx']).toBeGreaterThan(statSync(VERSIONS['orders@onnx'].source).size);
   });
 

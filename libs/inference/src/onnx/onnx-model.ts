@@ -52,7 +52,10 @@ async function openChecked(host: HostChannel, path: string, threads: number, opt
     }),
   );
   const signature = readOnnxSignature(metadata, options);
-  const largestBatch = largestWarmupBatch(signature.rowShape.reduce((a, b) => a * b, 1), options);
+  const largestBatch = largestWarmupBatch(
+    signature.rowShape.reduce((a, b) => a * b, 1),
+    options,
+  );
   const probe = await within(options.warmupTimeoutMs, 'WARMUP_TIMEOUT', () =>
     host.call<SessionProbe>('probe', { ...signature, largestBatch }),
   );
