@@ -98,7 +98,7 @@ export class ModelRegistry {
     return true;
   }
 
-  /** Stops new requests on `key` and forgets it; its model is freed once no lease holds it. False when not registered. */
+  /** Stops new requests on `key` and forgets it; its model is freed once no lease holds it. False when unknown. */
   unload(key: string): boolean {
     const wasRegistered = this.registered.delete(key);
     const entry = this.serving.get(key);

@@ -148,7 +148,7 @@ export class Residency {
     this.trim(key);
   }
 
-  /** Evicts idle versions, least recently used first, until `bytes` more fit; false (evicting nothing) when they cannot. */
+  /** Evicts idle versions, least recently used first, until `bytes` more fit; false, evicting none, if they cannot. */
   private makeRoom(key: string, bytes: number): boolean {
     const budget = this.budgetBytes;
     if (budget === undefined) return true;
