@@ -2,12 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import mysql from 'mysql2/promise';
 import { processEnvironment, startApi, type RunningProcess } from '../helpers/app-process.js';
 import { attachUpload, onnxFields, onnxFixture } from '../helpers/model-files.js';
 import { bearer, TEST_APP_SETTINGS, testAccounts } from '../helpers/test-app.js';
 import { validatedRequest, type ValidationOptions } from '../helpers/validated-request.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { createTestDatabase, type TestDatabase } from '../setup/test-database.js';
+import { createTestDatabase, testEngine, type TestDatabase } from '../setup/test-database.js';
 
 // Three deployed versions: the two shipped TF.js models and an ONNX model of its own name.
 const MODELS = {
@@ -28,6 +29,29 @@ interface VersionState {
   inUse: number;
 }
 
+/**
+ * MariaDB: holds the job's chunk rows (a row lock) until the returned release, so the job cannot
+ * finish its next chunk and waits between chunks. SQLite: undefined, as its driver is synchronous:
+ * a held write lock would stall the whole app, not just the job.
+ */
+async function holdJobWrites(database: TestDatabase, jobId: string) {
+  if (testEngine() === 'sqlite') return undefined;
+  const url = new URL(database.url);
+  const connection = await mysql.createConnection({
+    host: url.hostname,
+    port: Number(url.port || 3306),
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    database: database.name,
+  });
+  await connection.beginTransaction();
+  await connection.query('SELECT chunkIndex FROM inference_job_chunks WHERE jobId = ? FOR UPDATE', [jobId]);
+  return async () => {
+    await connection.rollback();
+    await connection.end();
+  };
+}
+
 /** One API process over the shared database and model store. */
 async function api(database: TestDatabase, modelsDir: string, settings: Record<string, string>) {
   const process = await startApi(processEnvironment(database.url, modelsDir, { ...TEST_APP_SETTINGS, ...settings }));
@@ -39,10 +63,11 @@ async function api(database: TestDatabase, modelsDir: string, settings: Record<s
     return ready.body.checks.inference.residency as { budgetBytes: number | null; versions: VersionState[] };
   };
   const versionOf = async (key: Key) => (await residency()).versions.find((v) => v.key === key)!;
-  const metric = async (name: string, key: Key) => {
+  const metric = async (name: string, key: Key, source?: string) => {
     const text = (await http().get('/metrics').expect(200)).text;
     const [model, version] = key.split('@');
-    const line = new RegExp(`^${name}\\{model="${model}",version="${version}"\\} (\\S+)$`, 'm').exec(text);
+    const labels = `model="${model}",version="${version}"${source ? `,source="${source}"` : ''}`;
+    const line = new RegExp(`^${name}\\{${labels}\\} (\\S+)$`, 'm').exec(text);
     return line ? Number(line[1]) : 0;
   };
   const predict = (key: Key, inputs: number[][] = fourRows(key), options?: ValidationOptions) =>
@@ -139,10 +164,11 @@ describe('serving under a memory budget', () => {
       }
     }, 60_000);
 
-    it('never evicts the version a job holds, however often the others need room', async () => {
+    it('never evicts the version a job holds between its chunks, however often the others need room', async () => {
       const held: Key = 'sensor-anomaly@1.0.0';
       const others = KEYS.filter((key) => key !== held);
-      // Sixty one-row chunks, each waiting a second in the batcher: in flight for a minute unless cancelled.
+      const jobCalls = () => app.metric('inference_request_success_total', held, 'job');
+      const callsBefore = await jobCalls();
       const rows = Array.from({ length: 60 }, () => [...MODELS[held]]);
       const job = await app
         .http()
@@ -151,26 +177,35 @@ describe('serving under a memory budget', () => {
         .send({ inputs: rows, version: '1.0.0' })
         .expect(202);
       const jobId = job.body.jobId as string;
-      await waitFor(
-        async () => ((state) => (state.inUse > 0 && state.resident ? true : undefined))(await app.versionOf(held)),
-        30_000,
-        20,
-      );
-      const evictionsBefore = await app.metric('model_evictions_total', held);
-      // The held version is the least recently used now: without the hold it would go first.
-      for (let round = 0; round < 3; round += 1)
-        for (const key of others) {
-          await app.predict(key).expect(200);
-          expect(await app.versionOf(held)).toMatchObject({ resident: true });
+      // Once the job holds its version, hold the database writes it needs to finish a chunk (MariaDB):
+      // its next chunk's prediction ends and the job waits between chunks, holding only its pin. On
+      // SQLite each one-row chunk waits a second in the batcher, holding its lease too.
+      await waitFor(async () => ((await app.versionOf(held)).inUse > 0 ? true : undefined), 30_000, 20);
+      const releaseWrites = await holdJobWrites(database, jobId);
+      try {
+        if (releaseWrites) {
+          await waitFor(async () => ((await jobCalls()) > callsBefore ? true : undefined), 30_000, 20);
+          expect(await app.versionOf(held)).toMatchObject({ resident: true, inUse: 1 });
         }
-      expect(await app.metric('model_evictions_total', held)).toBe(evictionsBefore);
+        const evictionsBefore = await app.metric('model_evictions_total', held);
+        // The held version is the least recently used now: without the pin it would go first.
+        for (let round = 0; round < 3; round += 1)
+          for (const key of others) {
+            await app.predict(key).expect(200);
+            expect(await app.versionOf(held)).toMatchObject({ resident: true });
+          }
+        expect(await app.metric('model_evictions_total', held)).toBe(evictionsBefore);
+      } finally {
+        await releaseWrites?.();
+      }
       const during = await app.http().get(`/api/v1/inference/jobs/${jobId}`).set(app.admin).expect(200);
       expect(during.body.status).toBe('running');
       await app.http().delete(`/api/v1/inference/jobs/${jobId}`).set(app.admin).expect(200);
       // Released at the end of its current chunk: then it is evictable like any other.
       await waitFor(async () => ((await app.versionOf(held)).inUse === 0 ? true : undefined), 30_000, 50);
+      const evictionsAfterJob = await app.metric('model_evictions_total', held);
       for (const key of others) await app.predict(key).expect(200);
-      expect(await app.metric('model_evictions_total', held)).toBe(evictionsBefore + 1);
+      expect(await app.metric('model_evictions_total', held)).toBe(evictionsAfterJob + 1);
     }, 120_000);
 
     it('shares one load among concurrent calls for an evicted version', async () => {
