@@ -71,13 +71,16 @@ describe('Residency under a memory budget', () => {
   });
 
   it('measures each version at load: TF.js at least its weights, ONNX its file and working set', () => {
-    expect(bytes['sensor@tfjs']).toBeGreaterThanOrEqual(
-      statSync(join(VERSIONS['sensor@tfjs'].source, 'weights.bin')).size,
-    );
-    expect(bytes['orders@tfjs']).toBeGreaterThanOrEqual(
-      statSync(join(VERSIONS['orders@tfjs'].source, 'weights.bin')).size,
-    );
+    const weights = (key: Key) => statSync(join(VERSIONS[key].source, 'weights.bin')).size;
+    expect(bytes['sensor@tfjs']).toBeGreaterThanOrEqual(weights('sensor@tfjs'));
+    expect(bytes['orders@tfjs']).toBeGreaterThanOrEqual(weights('orders@tfjs'));
     expect(bytes['orders@onnx']).toBeGreaterThan(statSync(VERSIONS['orders@onnx'].source).size);
+  });
+
+  it("warms up at the batcher's largest batch too: its working set counts", async () => {
+    const { server } = counted({ maxBatch: 256 });
+    await loadAll(server);
+    for (const key of KEYS) expect(server.info(key)!.residentBytes).toBeGreaterThan(bytes[key]);
   });
 
   it('without a budget keeps every version resident', async () => {
