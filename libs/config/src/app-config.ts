@@ -104,6 +104,8 @@ export class AppConfig {
       maxDelayUs: this.get('INFERENCE_MAX_DELAY_US'),
       fastPath: this.get('INFERENCE_FAST_PATH'),
       onnx: { workers: this.get('INFERENCE_WORKERS'), threadsPerSession: this.get('INFERENCE_THREADS_PER_SESSION') },
+      memoryBudgetMb: this.get('INFERENCE_MEMORY_BUDGET_MB'),
+      loadWaitMs: this.get('INFERENCE_LOAD_WAIT_MS'),
     };
   }
 

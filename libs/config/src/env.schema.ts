@@ -3,6 +3,7 @@ import { plainToInstance, Transform, Type } from 'class-transformer';
 import {
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   Matches,
@@ -131,6 +132,14 @@ export class EnvironmentVariables {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(64) INFERENCE_WORKERS?: number;
   /** ONNX: ONNX Runtime intra-op threads per session; unset: sized for the machine. */
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(256) INFERENCE_THREADS_PER_SESSION?: number;
+  /**
+   * Residency: the bytes (in MiB, decimals allowed) the resident model versions may hold together,
+   * measured at load; versions beyond it are evicted least recently used and loaded again on demand.
+   * Unset: no limit, every deployed version stays loaded.
+   */
+  @IsOptional() @Type(() => Number) @IsNumber() @Min(0.001) INFERENCE_MEMORY_BUDGET_MB?: number;
+  /** Residency: the longest a call waits for an evicted version to load again (then 503 MODEL_NOT_RESIDENT). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(600_000) INFERENCE_LOAD_WAIT_MS: number = 30_000;
 
   /** Redis for the shared job queue (BullMQ) and shared rate limits; unset = in-process queue. */
   @IsOptional()

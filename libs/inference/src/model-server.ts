@@ -6,6 +6,10 @@ import type { ModelInfo, ServingModel } from './loaded-model.js';
 import type { NamedInput, NamedOutput } from './onnx/onnx-feeds.js';
 import type { OnnxPoolOptions } from './onnx/onnx-model.js';
 import { ModelRegistry, type DeclaredSignature } from './registry.js';
+import { Residency, type ResidencyOptions, type ResidencyState } from './residency.js';
+
+/** Longest a call waits for an evicted version's load when neither it nor the server says. */
+const DEFAULT_LOAD_WAIT_MS = 30_000;
 
 export interface BatchObserver {
   /** Called once per executed batch. */
@@ -33,6 +37,14 @@ export interface ModelServerOptions {
   onnx?: OnnxPoolOptions;
   /** Told when a replaced or unloaded version's weights are freed (for logs and tests). */
   onDispose?: (key: string, info: ModelInfo) => void;
+  /** The memory budget and its hooks (residency.ts); without a budget every version stays resident. */
+  residency?: Partial<ResidencyOptions>;
+}
+
+/** What one predict or infer call may state. */
+export interface CallOptions {
+  /** Longest this call waits for its version's load when the version was evicted (default: the server's). */
+  waitMs?: number;
 }
 
 export interface PredictOutput {
@@ -52,11 +64,15 @@ export interface PredictOutput {
  *   coalesced into one tensor batch of up to `maxBatch` rows, or whatever arrived within
  *   `maxDelayUs`, run once, and split back. Rows are independent in inference-mode models, so each
  *   caller gets what an unbatched call returns.
+ * - under a memory budget (`residency`) versions beyond it stay registered but are evicted least
+ *   recently used and loaded again on their next call (residency.ts); `loadedKeys` and `info`
+ *   cover every registered version, `residencyReport` says which are resident.
  */
 export class ModelServer {
   /** The backend models load onto; 'unset' until start(). */
   backend = 'unset';
   private readonly registry: ModelRegistry;
+  private readonly residency: Residency;
   private readonly loadOptions: AnyLoadOptions;
   private readonly batchers = new WeakMap<ServingModel, PredictBatcher>();
 
@@ -65,9 +81,14 @@ export class ModelServer {
       loadTimeoutMs: options.loadTimeoutMs,
       warmupTimeoutMs: options.warmupTimeoutMs,
       fastPath: options.fastPath,
+      warmupBatch: Math.max(1, Math.floor(options.maxBatch)),
       ...options.onnx,
     };
     this.registry = new ModelRegistry({ load: this.loadOptions, onDispose: options.onDispose });
+    this.residency = new Residency(this.registry, {
+      ...options.residency,
+      loadWaitMs: options.residency?.loadWaitMs ?? DEFAULT_LOAD_WAIT_MS,
+    });
   }
 
   /** Selects the TF.js backend (before any load: weights live on the backend active at load time). */
@@ -90,28 +111,51 @@ export class ModelServer {
    * makes it serve under `key`; `declared` fills an ONNX model's free dimensions.
    */
   load(key: string, source: string, declared?: DeclaredSignature): Promise<ModelInfo> {
-    return this.registry.load(key, source, declared);
+    return this.residency.load(key, source, declared);
   }
 
   /** Stops new requests on `key`; its model is freed once no request holds it. False when not loaded. */
   unload(key: string): boolean {
+    this.residency.forget(key);
     return this.registry.unload(key);
+  }
+
+  /** Keeps `key` from eviction until the returned release is called (a job holds its version so). */
+  pin(key: string): () => void {
+    return this.residency.pin(key);
+  }
+
+  /** Whether `key` is loaded now (a registered version may be evicted under the memory budget). */
+  isResident(key: string): boolean {
+    return this.registry.isResident(key);
+  }
+
+  /** Every registered version: resident or evicted, its measured bytes, its users; and the budget. */
+  residencyReport(): { budgetBytes?: number; versions: ResidencyState[] } {
+    return { budgetBytes: this.residency.budgetBytes, versions: this.residency.report() };
   }
 
   info(key: string): ModelInfo | undefined {
     return this.registry.info(key);
   }
 
+  /** Every registered version, resident or evicted. */
   loadedKeys(): string[] {
     return this.registry.loadedKeys();
   }
 
   /**
    * Runs `rows` rows (rows × rowSize values, already validated by the caller) on the version serving
-   * under `key`; undefined when none is.
+   * under `key`; undefined when none is. An evicted version is loaded first (ResidencyError when it
+   * cannot be within `call.waitMs` or the budget).
    */
-  async predict(key: string, input: Float32Array, rows: number): Promise<PredictOutput | undefined> {
-    const lease = this.registry.acquire(key);
+  async predict(
+    key: string,
+    input: Float32Array,
+    rows: number,
+    call: CallOptions = {},
+  ): Promise<PredictOutput | undefined> {
+    const lease = await this.residency.acquire(key, call.waitMs);
     if (!lease) return undefined;
     try {
       const values = await this.batcherFor(key, lease.model).submit(input, rows);
@@ -125,8 +169,8 @@ export class ModelServer {
    * Named tensors (V2) on the version serving under `key`, unbatched; undefined when none is. Only
    * ONNX versions take them (TensorValueError NOT_ROW_SERVABLE otherwise: TF.js goes through predict).
    */
-  async infer(key: string, inputs: NamedInput[]): Promise<NamedOutput[] | undefined> {
-    const lease = this.registry.acquire(key);
+  async infer(key: string, inputs: NamedInput[], call: CallOptions = {}): Promise<NamedOutput[] | undefined> {
+    const lease = await this.residency.acquire(key, call.waitMs);
     if (!lease) return undefined;
     try {
       if (!lease.model.infer) throw new TensorValueError('NOT_ROW_SERVABLE', 'named tensors are for ONNX models');

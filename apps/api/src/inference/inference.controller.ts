@@ -41,7 +41,7 @@ export class InferenceController {
     },
   })
   @ApiErrors(400, 404, 413)
-  @ApiPayloadBudget()
+  @ApiPayloadBudget({ inference: true })
   async predict(
     @Param() params: ModelNameParams,
     @Body(PredictBodyPipe) body: PredictBody,

@@ -42,6 +42,14 @@ const V2Errors = (...statuses: number[]) =>
   applyDecorators(
     ...[...statuses, 500].map((status) => ApiResponse({ status, description: DESCRIPTIONS[status], type: V2ErrorDto })),
   );
+/** The 503 of a version evicted under the memory budget (or that cannot fit it), with its Retry-After. */
+const V2NotResident = () =>
+  ApiResponse({
+    status: 503,
+    description: 'Evicted under the memory budget (MODEL_NOT_RESIDENT) or over it; retry after Retry-After seconds',
+    type: V2ErrorDto,
+    headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } },
+  });
 /** A bearer token or an API key with the predict scope, as on the API's inference routes. */
 const V2Auth = () =>
   applyDecorators(
@@ -107,20 +115,30 @@ export class OipController {
 
   @Get('models/:name/ready')
   @V2Auth()
-  @ApiOperation({ summary: 'Model ready: 200 with no body when deployed and loaded here, else 404' })
+  @ApiOperation({
+    summary:
+      'Model ready: 200 with no body when deployed and resident here, 503 with Retry-After while evicted under ' +
+      'the memory budget (its next inference loads it), else 404',
+  })
   @ApiResponse({ status: 200, description: 'Ready' })
   @V2Errors(400, 404)
+  @V2NotResident()
   modelReady(@Param() params: ModelNameParams): void {
-    this.oip.resolve(params.name);
+    this.oip.resolveResident(params.name);
   }
 
   @Get('models/:name/versions/:version/ready')
   @V2Auth()
-  @ApiOperation({ summary: 'Model version ready: 200 with no body when deployed and loaded here, else 404' })
+  @ApiOperation({
+    summary:
+      'Model version ready: 200 with no body when deployed and resident here, 503 with Retry-After while ' +
+      'evicted under the memory budget (its next inference loads it), else 404',
+  })
   @ApiResponse({ status: 200, description: 'Ready' })
   @V2Errors(400, 404)
+  @V2NotResident()
   modelVersionReady(@Param() params: ModelVersionParams): void {
-    this.oip.resolve(params.name, params.version);
+    this.oip.resolveResident(params.name, params.version);
   }
 
   @Post('models/:name/infer')
@@ -134,6 +152,7 @@ export class OipController {
   @ApiBody({ type: V2InferRequestDto })
   @ApiOkResponse({ type: V2InferResponseDto })
   @V2Errors(400, 404, 413)
+  @V2NotResident()
   infer(
     @Param() params: ModelNameParams,
     @Body(V2InferBodyPipe) body: V2InferBody,
@@ -152,6 +171,7 @@ export class OipController {
   @ApiBody({ type: V2InferRequestDto })
   @ApiOkResponse({ type: V2InferResponseDto })
   @V2Errors(400, 404, 413)
+  @V2NotResident()
   inferVersion(
     @Param() params: ModelVersionParams,
     @Body(V2InferBodyPipe) body: V2InferBody,

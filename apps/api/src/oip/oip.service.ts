@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { BadRequestError } from '@app/common';
+import { BadRequestError, UnavailableError } from '@app/common';
 import { InferenceService, MAX_PREDICT_ROWS } from '@app/serving/inference/inference.service.js';
 import type { DeployedModel } from '@app/serving/models/deployed-models.js';
 import { ModelLoadFailures } from '@app/serving/models/model-load-failures.js';
+import { ModelRuntime } from '@app/serving/models/model-runtime.js';
 import { ModelSyncService } from '@app/serving/models/model-sync.service.js';
 import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
 import { ModelVersionResolver } from '@app/serving/models/serving/model-version-resolver.js';
@@ -46,6 +47,7 @@ export class OipService {
     private readonly inference: InferenceService,
     private readonly sync: ModelSyncService,
     private readonly failures: ModelLoadFailures,
+    private readonly runtime: ModelRuntime,
   ) {}
 
   serverMetadata() {
@@ -62,6 +64,23 @@ export class OipService {
   /** Throws NotFoundError (404) unless the model (and version) is deployed and loaded here. */
   resolve(name: string, version?: string): DeployedModel {
     return this.models.model(name, version);
+  }
+
+  /**
+   * Model readiness: 404 unless deployed and loaded here, 503 (MODEL_NOT_RESIDENT) while evicted
+   * under the memory budget (its next call loads it again).
+   */
+  resolveResident(name: string, version?: string): DeployedModel {
+    const model = this.resolve(name, version);
+    if (!this.runtime.isResident(model.key))
+      throw new UnavailableError(
+        'MODEL_NOT_RESIDENT',
+        `Model '${model.name}' version '${model.version}' is deployed but not resident (evicted under the ` +
+          'memory budget); its next inference loads it',
+        undefined,
+        1,
+      );
+    return model;
   }
 
   modelMetadata(name: string, version?: string) {

@@ -71,6 +71,8 @@ export class UnavailableError extends DomainError {
     code: ErrorCodeWithStatus<503>,
     message = 'A dependency is unavailable',
     extra?: Record<string, unknown>,
+    /** Seconds the client should wait before retrying: the answer's Retry-After header. */
+    readonly retryAfterS?: number,
   ) {
     super(code, message, undefined, extra);
   }

@@ -133,6 +133,18 @@ export const ERROR_CODES = {
     description:
       "Deployed models are still loading or failed to load on this replica (V2 readiness, in the protocol's body)",
   },
+  MODEL_OVER_MEMORY_BUDGET: {
+    status: 503,
+    description:
+      'The version does not fit INFERENCE_MEMORY_BUDGET_MB even after evicting every idle version ' +
+      '(the rest are in use); retry after the Retry-After seconds',
+  },
+  MODEL_NOT_RESIDENT: {
+    status: 503,
+    description:
+      'The version was evicted under the memory budget and did not load again within the wait ' +
+      '(INFERENCE_LOAD_WAIT_MS) or failed to; retry after the Retry-After seconds',
+  },
   MODEL_UNSUITABLE: {
     status: 400,
     description: 'The model cannot serve this route (e.g. no anomaly label for ingestion)',

@@ -47,11 +47,20 @@ export function ApiOptionalAuth(): MethodDecorator & ClassDecorator {
   );
 }
 
-/** The 503 of a large body refused for lack of payload budget (configure-app, LARGE_BODY_BUDGET). */
-export function ApiPayloadBudget(): MethodDecorator {
+/**
+ * The 503 of a large body refused for lack of payload budget (configure-app, LARGE_BODY_BUDGET);
+ * `inference`: the route also runs a model, which may answer its own 503 with Retry-After.
+ */
+export function ApiPayloadBudget(options: { inference?: boolean } = {}): MethodDecorator {
   return ApiResponse({
     status: 503,
-    description: 'Too many large bodies in flight (LARGE_BODY_BUDGET); retry after the Retry-After seconds',
+    description:
+      'Too many large bodies in flight (LARGE_BODY_BUDGET)' +
+      (options.inference
+        ? ', or the model version cannot be made resident under the memory budget now ' +
+          '(MODEL_OVER_MEMORY_BUDGET, MODEL_NOT_RESIDENT)'
+        : '') +
+      '; retry after the Retry-After seconds',
     type: ErrorBodyDto,
     headers: {
       'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', example: 1 } },

@@ -4,7 +4,7 @@
  * never imports onnxruntime-node, so no forward pass and no native load runs on the HTTP thread.
  *
  * Messages in: { op: 'open', id, path, threads } -> { metadata }; { op: 'probe', id, inputs, outputs,
- * rowShape } -> SessionProbe; { op: 'run', id, feeds } -> { outputs }. Each reply is { id, ok, value }
+ * rowShape, largestBatch } -> SessionProbe; { op: 'run', id, feeds } -> { outputs }. Each reply is { id, ok, value }
  * or { id, ok: false, message } (the runtime's first line, no stack).
  */
 import { readFile } from 'node:fs/promises';
@@ -16,7 +16,7 @@ import type { RawSessionMetadata, RawValueSpec, TensorSpec, WireTensor } from '.
 
 type Request =
   | { op: 'open'; id: number; path: string; threads: number }
-  | { op: 'probe'; id: number; inputs: TensorSpec[]; outputs: TensorSpec[]; rowShape: number[] }
+  | { op: 'probe'; id: number; inputs: TensorSpec[]; outputs: TensorSpec[]; rowShape: number[]; largestBatch: number }
   | { op: 'run'; id: number; feeds: WireTensor[] };
 
 let session: ort.InferenceSession | undefined;
@@ -64,7 +64,7 @@ async function handle(request: Request): Promise<unknown> {
     case 'open':
       return open(request.path, request.threads);
     case 'probe':
-      return probeSession(request.inputs, request.outputs, request.rowShape, run);
+      return probeSession(request.inputs, request.outputs, request.rowShape, request.largestBatch, run);
     case 'run':
       return run(request.feeds);
   }

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { ModelLoadError, TensorValueError, messageOf } from '../errors.js';
 import type { ModelInfo } from '../loaded-model.js';
+import { largestWarmupBatch } from '../memory-footprint.js';
 import { within } from '../within.js';
 import { HostChannel } from './host-channel.js';
 import { onnxChecksum } from './onnx-artifact.js';
@@ -24,6 +25,8 @@ export interface OnnxPoolOptions {
 export interface OnnxLoadOptions extends OnnxSignatureOptions, OnnxPoolOptions {
   loadTimeoutMs?: number;
   warmupTimeoutMs?: number;
+  /** The batcher's largest batch: the warm-up runs it too (see LoadModelOptions.warmupBatch). */
+  warmupBatch?: number;
 }
 
 /**
@@ -49,13 +52,24 @@ async function openChecked(host: HostChannel, path: string, threads: number, opt
     }),
   );
   const signature = readOnnxSignature(metadata, options);
+  const largestBatch = largestWarmupBatch(
+    signature.rowShape.reduce((a, b) => a * b, 1),
+    options,
+  );
   const probe = await within(options.warmupTimeoutMs, 'WARMUP_TIMEOUT', () =>
-    host.call<SessionProbe>('probe', { ...signature }),
+    host.call<SessionProbe>('probe', { ...signature, largestBatch }),
   );
   return { signature, probe };
 }
 
-function describe(signature: OnnxSignature, probe: SessionProbe, sizeBytes: number, started: number): ModelInfo {
+/** `sessions`: how many workers hold the model, each with its own session (memory-footprint.ts). */
+function describe(
+  signature: OnnxSignature,
+  probe: SessionProbe,
+  sizeBytes: number,
+  started: number,
+  sessions: number,
+): ModelInfo {
   const first = signature.inputs[0];
   return {
     format: 'onnx',
@@ -69,6 +83,7 @@ function describe(signature: OnnxSignature, probe: SessionProbe, sizeBytes: numb
     sizeBytes,
     loadMs: performance.now() - started,
     warmupMs: probe.warmupMs,
+    residentBytes: sessions * (sizeBytes + probe.workingSetBytes),
     executor: 'onnx-worker',
     executorReason: probe.batching ? 'batches' : `runs row by row: ${probe.batchingReason}`,
     tensors: { inputs: signature.inputs, outputs: signature.outputs, batching: probe.batching },
@@ -86,7 +101,7 @@ export async function inspectOnnx(path: string, options: OnnxLoadOptions = {}): 
   const host = HostChannel.child();
   try {
     const { signature, probe } = await openChecked(host, path, 1, options);
-    return describe(signature, probe, sizeBytes, started);
+    return describe(signature, probe, sizeBytes, started, 1);
   } finally {
     host.close();
   }
@@ -101,7 +116,7 @@ export async function loadOnnx(path: string, options: OnnxLoadOptions = {}): Pro
   try {
     const opened = await Promise.all(hosts.map((host) => openChecked(host, path, threads, options)));
     const { signature, probe } = opened[0];
-    return new OnnxModel(hosts, signature, describe(signature, probe, sizeBytes, started));
+    return new OnnxModel(hosts, signature, describe(signature, probe, sizeBytes, started, workers));
   } catch (error) {
     for (const host of hosts) host.close();
     throw error;

@@ -41,6 +41,15 @@ class SummingRuntime extends ModelRuntime {
   async infer(): Promise<undefined> {
     throw new Error('unused');
   }
+  pin(): () => void {
+    return () => undefined;
+  }
+  isResident(): boolean {
+    return this.loaded;
+  }
+  residencyReport() {
+    return { versions: [] };
+  }
 }
 
 const model = (task: DeployedModel['task']): DeployedModel => ({

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { BadRequestError, NotFoundError } from '@app/common';
+import { BadRequestError, NotFoundError, UnavailableError } from '@app/common';
 import { MetricsService } from '../metrics/metrics.service.js';
 import type { DeployedModel } from '../models/deployed-models.js';
 import {
   ModelRuntime,
+  ResidencyError,
   TensorValueError,
   type NamedInput,
   type NamedOutput,
@@ -197,14 +198,25 @@ const round = (ms: number) => Math.round(ms * 1000) / 1000;
 const notDeployed = (model: DeployedModel) =>
   new NotFoundError('MODEL_NOT_DEPLOYED', 'Deployed model', `${model.name}@${model.version}`);
 
+/** A version evicted under the memory budget that could not be made resident for this call: 503, Retry-After. */
+const notResident = (error: ResidencyError) =>
+  new UnavailableError(
+    error.code === 'OVER_BUDGET' ? 'MODEL_OVER_MEMORY_BUDGET' : 'MODEL_NOT_RESIDENT',
+    error.reason,
+    undefined,
+    error.retryAfterS,
+  );
+
 /**
- * The runtime's refusal of tensor values as the caller's 400: inputs that do not fit (TENSOR_INVALID),
+ * The runtime's refusal of tensor values as the caller's 400 (and of a version it cannot make
+ * resident as a 503): inputs that do not fit (TENSOR_INVALID),
  * a model /predict cannot serve (NOT_ROW_SERVABLE: several inputs, for V2), an output JSON cannot carry.
  */
 async function asInferenceError<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
+    if (error instanceof ResidencyError) throw notResident(error);
     if (!(error instanceof TensorValueError)) throw error;
     const code =
       error.code === 'OUTPUT_NOT_REPRESENTABLE' ? 'INFERENCE_OUTPUT_NOT_REPRESENTABLE' : 'INFERENCE_INPUT_INVALID';

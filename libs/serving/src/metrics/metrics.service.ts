@@ -85,6 +85,31 @@ export class MetricsService {
     labelNames: ['model', 'version'],
     registers: [this.registry],
   });
+  readonly modelLoads = new Counter({
+    name: 'model_loads_total',
+    help: 'Loads of model versions in this process (deploy, boot, sync, and again after an eviction)',
+    labelNames: ['model', 'version'],
+    registers: [this.registry],
+  });
+  readonly modelEvictions = new Counter({
+    name: 'model_evictions_total',
+    help: 'Model versions evicted to keep within INFERENCE_MEMORY_BUDGET_MB (still deployed, loaded again on demand)',
+    labelNames: ['model', 'version'],
+    registers: [this.registry],
+  });
+  readonly modelLoadDuration = new Histogram({
+    name: 'model_load_duration_seconds',
+    help: 'Time to load and warm up a model version',
+    labelNames: ['model', 'version'],
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly modelResidentBytes = new Gauge({
+    name: 'model_resident_bytes',
+    help: 'Bytes a registered model version holds, measured at load; 0 while evicted',
+    labelNames: ['model', 'version'],
+    registers: [this.registry],
+  });
   readonly jobQueueDepth = new Gauge({
     name: 'inference_job_queue_depth',
     help: 'Inference jobs queued or running',

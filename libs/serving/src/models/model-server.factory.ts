@@ -16,7 +16,7 @@ function labels(key: string): { model: string; version: string } {
  * holding it), and batch metrics to Prometheus under the model's name and version.
  */
 export async function startModelServer(config: AppConfig, metrics: MetricsService): Promise<ModelServer> {
-  const { backend: requested, maxBatch, maxDelayUs, fastPath, onnx } = config.inference;
+  const { backend: requested, maxBatch, maxDelayUs, fastPath, onnx, memoryBudgetMb, loadWaitMs } = config.inference;
   const server = new ModelServer({
     maxBatch,
     maxDelayUs,
@@ -31,11 +31,26 @@ export async function startModelServer(config: AppConfig, metrics: MetricsServic
       },
       onQueued: (key, waitMs) => metrics.inferenceQueue.observe(labels(key), waitMs / 1000),
     },
+    residency: {
+      budgetBytes: memoryBudgetMb === undefined ? undefined : Math.floor(memoryBudgetMb * 1024 * 1024),
+      loadWaitMs,
+      onLoad: (key, loadMs) => {
+        metrics.modelLoads.inc(labels(key));
+        metrics.modelLoadDuration.observe(labels(key), loadMs / 1000);
+      },
+      onEvict: (key) => metrics.modelEvictions.inc(labels(key)),
+    },
+  });
+  metrics.onScrape(() => {
+    metrics.modelResidentBytes.reset();
+    for (const version of server.residencyReport().versions)
+      metrics.modelResidentBytes.set(labels(version.key), version.resident ? version.bytes : 0);
   });
   const backend = await server.start(requested);
   new Logger('InferenceRuntime').log(
     `TF.js backend: ${backend} (requested: ${requested}); batching up to ` +
-      `${maxBatch} rows / ${maxDelayUs} µs; dense fast path ${fastPath}`,
+      `${maxBatch} rows / ${maxDelayUs} µs; dense fast path ${fastPath}; memory budget ` +
+      (memoryBudgetMb === undefined ? 'none' : `${memoryBudgetMb} MiB`),
   );
   return server;
 }
