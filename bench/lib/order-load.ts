@@ -22,7 +22,7 @@ const HOT_STOCK = 20_000;
 
 type Query = (sql: string) => Promise<Record<string, unknown>[]>;
 
-export interface CommerceStack {
+interface CommerceStack {
   base: string;
   adminToken: string;
   /** Active product ids, ascending. */
@@ -107,7 +107,7 @@ export async function startCommerceStack(buildDir: string, productCount: number)
   };
 }
 
-export interface OrderLoad {
+interface OrderLoad {
   requests: BenchRequest[];
   /** Prints the orders made and the oversell check; false when a product was oversold. */
   check(label: string, loadSeconds: number, non2xx: number): Promise<boolean>;

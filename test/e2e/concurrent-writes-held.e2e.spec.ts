@@ -100,9 +100,9 @@ type Answer = Promise<{ status: number; body: any }>;
     expect(after.stockQuantity).toBe(43);
   });
 
-  it('an order priced before a price change it then waits behind charges the price read under the lock', async () => {
-    // The order reads the price without a lock, writes its row, then queues on the held row; the
-    // holder changes the price and commits. The items and the total must carry the new price.
+  it('an order queued behind a price change charges the price it reads under the lock', async () => {
+    // The order queues on the held row; the holder changes the price and commits. The items and the
+    // total (built from what the order wrote, not read back) must carry the new price.
     const product = (
       await t
         .http()

@@ -103,22 +103,16 @@ export class OrdersRepository {
     return [orders, total];
   }
 
-  /** Inserts the order row with the caller's transaction; its id, from the INSERT (nothing is read back). */
-  async insertOrder(manager: EntityManager, order: NewOrder): Promise<number> {
+  /**
+   * Inserts the order and then all its items in one multi-row INSERT, with the caller's
+   * transaction, and returns them as stored (ids from the INSERTs, every other value the caller's),
+   * so nothing is read back while the stock rows are locked.
+   */
+  async insertOrder(manager: EntityManager, order: NewOrder, lines: NewOrderItem[]): Promise<Order> {
     const [id] = await this.orderInsert.insertReturningIds(manager, [order]);
-    return id;
-  }
-
-  /** All the order's items in one multi-row INSERT; returned as stored, ids from the INSERT. */
-  async insertItems(manager: EntityManager, orderId: number, lines: NewOrderItem[]): Promise<OrderItem[]> {
-    const items = lines.map((line) => ({ ...line, orderId }));
-    const ids = await this.itemInsert.insertReturningIds(manager, items);
-    return items.map((item, index) => ({ ...item, id: ids[index] }));
-  }
-
-  /** Corrects an order's total in the caller's transaction (a price changed while it was placed). */
-  async setTotal(manager: EntityManager, id: number, totalAmount: number): Promise<void> {
-    await manager.getRepository(Order).update({ id }, { totalAmount });
+    const items = lines.map((line) => ({ ...line, orderId: id }));
+    const itemIds = await this.itemInsert.insertReturningIds(manager, items);
+    return { ...order, id, items: items.map((item, index) => ({ ...item, id: itemIds[index] })) };
   }
 
   /** Compare-and-set: changes the status only if it is still `from`. False when someone else changed it first. */

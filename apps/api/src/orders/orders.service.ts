@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import {
+  BadRequestError,
   centsToDecimalString,
   ConflictError,
   ForbiddenError,
@@ -24,12 +25,13 @@ import {
   type OrderStatsDto,
   type TopSpenderDto,
 } from './dto/order-response.dto.js';
-import { OrderEventsRepository, type NewOrderEvent } from './order-events.repository.js';
+import { OrderEventsRepository } from './order-events.repository.js';
 import type { Order } from './order.entity.js';
 import { ORDER_STATUSES, ORDER_TRANSITIONS, type OrderStatus } from './order-status.js';
-import { priceLines } from './order-pricing.js';
-import { OrdersRepository, type NewOrder } from './orders.repository.js';
+import { OrdersRepository, type NewOrderItem } from './orders.repository.js';
 
+/** DECIMAL(10,2) holds at most 99 999 999.99. */
+const MAX_TOTAL_CENTS = 9_999_999_999;
 /** Idempotency keys are remembered at least this long. */
 export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -51,16 +53,15 @@ export class OrdersService {
   ) {}
 
   /**
-   * One transaction: claim the idempotency key (if any), write the order and its first event, take
-   * the stock, write the items (placeOrder). Stock is taken by ProductsService.reserveStock: the
-   * products are locked with SELECT … FOR UPDATE in ascending id order (MySQL/MariaDB), checked,
-   * and decremented in one UPDATE. Concurrent orders for the same products queue on the row locks
-   * and each sees the stock the previous one left, so none can oversell; the fixed lock order keeps
-   * them from deadlocking each other (a deadlock that still happens is retried whole by
-   * UnitOfWork). On SQLite UnitOfWork lets one unit write at a time. Locking first (rather than
-   * conditional UPDATEs per line, or optimistic version checks that turn contention into failed
-   * orders) keeps an order at two stock statements however many lines it has, and gives exact
-   * 404/409 messages.
+   * One transaction: claim the idempotency key (if any), take the stock, write the order and its
+   * items. Stock is taken by ProductsService.reserveStock: the products are locked with SELECT …
+   * FOR UPDATE in ascending id order (MySQL/MariaDB), checked, and decremented in one UPDATE.
+   * Concurrent orders for the same products queue on the row locks and each sees the stock the
+   * previous one left, so none can oversell; the fixed lock order keeps them from deadlocking each
+   * other (a deadlock that still happens is retried whole by UnitOfWork). On SQLite UnitOfWork lets
+   * one unit write at a time. Locking first (rather than conditional UPDATEs per line, or
+   * optimistic version checks that turn contention into failed orders) keeps an order at two
+   * stock statements however many lines it has, and gives exact 404/409 messages.
    */
   async create(dto: CreateOrderDto, actor: AuthUser, idempotencyKey?: string): Promise<CreatedOrder> {
     const userId = await this.orderOwner(dto, actor);
@@ -75,10 +76,11 @@ export class OrdersService {
         if (!claim.claimed) return { kind: 'taken', key } as const;
         keyId = claim.keyId;
       }
-      const { order, event } = await this.placeOrder(manager, userId, dto, actor.id);
+      const order = await this.placeOrder(manager, userId, dto);
+      const placed = await this.events.record(manager, order.id, null, 'pending', actor.id, order.createdAt);
       if (keyId !== undefined) await this.orders.attachOrderToKey(manager, keyId, order.id);
       // The answer is what this unit wrote (and nobody else can have changed before it commits).
-      return { kind: 'placed', order, events: [event] } as const;
+      return { kind: 'placed', order, events: [placed] } as const;
     });
     if (outcome.kind === 'taken')
       return { order: await this.replay(actor.id, outcome.key, requestHash), replayed: true };
@@ -189,47 +191,47 @@ export class OrdersService {
     return dto.userId;
   }
 
-  /**
-   * Writes the order so that the stock rows stay locked as briefly as possible: priced from a plain
-   * read (ProductsService.quote), the order row and its first event go in before any lock; then
-   * reserveStock locks, checks and takes the stock, and the items are written with the names and
-   * prices read under the locks (the order's total corrected in the rare case one changed
-   * between the two reads). Under the locks: the locking read, the UPDATE, the items' INSERT.
-   */
-  private async placeOrder(
-    manager: EntityManager,
-    userId: number,
-    dto: CreateOrderDto,
-    actorId: number,
-  ): Promise<{ order: Order; event: NewOrderEvent }> {
-    const quoted = priceLines(dto.items, await this.products.quote(manager, dto.items));
-    // The app's clock, not the database's default, so the answer needs no read back; later
-    // changes keep updatedAt monotonic (updatedAtNow) whichever clock is ahead.
-    const now = new Date();
-    const row = {
-      orderNumber: '',
-      status: 'pending' as const,
-      totalAmount: quoted.totalAmount,
-      userId,
-      shippingAddress: dto.shippingAddress ?? null,
-      createdAt: now,
-      updatedAt: now,
-    };
-    const order: Order = { ...row, id: await this.insertNumbered(manager, row) };
-    const event = await this.events.record(manager, order.id, null, 'pending', actorId, now);
-    const priced = priceLines(dto.items, await this.products.reserveStock(manager, dto.items));
-    if (priced.totalAmount !== quoted.totalAmount) await this.orders.setTotal(manager, order.id, priced.totalAmount);
-    order.totalAmount = priced.totalAmount;
-    order.items = await this.orders.insertItems(manager, order.id, priced.items);
-    return { order, event };
-  }
-
-  /** Inserts the order row under a new number; the random part may collide (rarely): the unique index says so. */
-  private async insertNumbered(manager: EntityManager, row: NewOrder): Promise<number> {
+  private async placeOrder(manager: EntityManager, userId: number, dto: CreateOrderDto): Promise<Order> {
+    const reserved = await this.products.reserveStock(manager, dto.items);
+    let totalAmount = 0;
+    const items: NewOrderItem[] = dto.items.map((line) => {
+      const product = reserved.get(line.productId)!;
+      const totalPrice = product.price * line.quantity;
+      totalAmount += totalPrice;
+      return {
+        productId: product.id,
+        productName: product.name,
+        quantity: line.quantity,
+        unitPrice: product.price,
+        totalPrice,
+      };
+    });
+    if (totalAmount > MAX_TOTAL_CENTS)
+      throw new BadRequestError(
+        'ORDER_TOTAL_TOO_LARGE',
+        `The order total ${centsToDecimalString(totalAmount)} exceeds ` +
+          `the maximum of ${centsToDecimalString(MAX_TOTAL_CENTS)}`,
+      );
+    const shippingAddress = dto.shippingAddress ?? null;
+    // The number's random part may collide (rarely): the unique index says so, and a new one is drawn.
     for (let attempt = 1; ; attempt += 1) {
       try {
-        row.orderNumber = newOrderNumber(row.createdAt);
-        return await this.orders.insertOrder(manager, row);
+        // The app's clock, not the database's default, so the answer needs no read back; later
+        // changes keep updatedAt monotonic (updatedAtNow) whichever clock is ahead.
+        const now = new Date();
+        return await this.orders.insertOrder(
+          manager,
+          {
+            orderNumber: newOrderNumber(now),
+            status: 'pending',
+            totalAmount,
+            userId,
+            shippingAddress,
+            createdAt: now,
+            updatedAt: now,
+          },
+          items,
+        );
       } catch (error) {
         if (attempt >= 5 || classifyDbError(error) !== 'unique') throw error;
       }

@@ -227,22 +227,13 @@ export class ProductsRepository {
    * `SELECT … FOR UPDATE` in ascending id (every order locks in the same order, so they queue
    * instead of deadlocking); on SQLite the single writer stands in for the locks.
    */
-  lockStockRows(manager: EntityManager, ids: number[]): Promise<StockRow[]> {
-    return this.stockRows(manager, ids, true);
-  }
-
-  /** The same rows read without locking them (a consistent read: an order's first quote of its prices). */
-  readStockRows(manager: EntityManager, ids: number[]): Promise<StockRow[]> {
-    return this.stockRows(manager, ids, false);
-  }
-
-  private async stockRows(manager: EntityManager, ids: number[], lock: boolean): Promise<StockRow[]> {
+  async lockStockRows(manager: EntityManager, ids: number[]): Promise<StockRow[]> {
     if (ids.length === 0) return [];
     const rows = await manager.getRepository(Product).find({
       select: { id: true, name: true, price: true, stockQuantity: true, isActive: true },
       where: { id: In(ids) },
       order: { id: 'ASC' },
-      lock: lock ? writeLockFor(manager) : undefined,
+      lock: writeLockFor(manager),
     });
     return rows.map((row) => ({
       id: row.id,

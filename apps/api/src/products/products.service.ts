@@ -173,18 +173,6 @@ export class ProductsService {
     return new Map([...rows.values()].map((row) => [row.id, { id: row.id, name: row.name, price: row.price }]));
   }
 
-  /**
-   * For the orders transaction, before reserveStock: the lines' products' names and prices from a
-   * plain (non-locking) read, 404 for a missing one, so the order can be priced and written before
-   * the stock rows are locked. reserveStock's answer, read under the locks, is what counts.
-   */
-  async quote(manager: EntityManager, lines: StockLine[]): Promise<Map<number, ReservedProduct>> {
-    const ids = mergeLines(lines).map((line) => line.productId);
-    const rows = new Map((await this.products.readStockRows(manager, ids)).map((row) => [row.id, row]));
-    for (const id of ids) if (!rows.has(id)) throw new NotFoundError('PRODUCT_NOT_FOUND', 'Product', id);
-    return new Map([...rows.values()].map((row) => [row.id, { id: row.id, name: row.name, price: row.price }]));
-  }
-
   /** For a cancelled order, in the caller's transaction: puts the quantities back, ascending by id. */
   async releaseStock(manager: EntityManager, lines: StockLine[]): Promise<void> {
     for (const { productId, quantity } of mergeLines(lines)) await this.products.addStock(productId, quantity, manager);
