@@ -1,6 +1,7 @@
 import { TensorValueError } from './errors.js';
 import { selectBackend, type BackendPreference } from './backend.js';
-import { PredictBatcher } from './batcher.js';
+import { PredictBatcher, type Admission } from './batcher.js';
+import type { AdmissionError } from './errors.js';
 import { inspectModel, type AnyLoadOptions, type FastPathMode } from './load-model.js';
 import type { ModelInfo, ServingModel } from './loaded-model.js';
 import type { NamedInput, NamedOutput } from './onnx/onnx-feeds.js';
@@ -12,6 +13,17 @@ export interface BatchObserver {
   onBatch?(key: string, rows: number, requests: number, computeMs: number): void;
   /** Called once per coalesced request with the time it waited for its batch. */
   onQueued?(key: string, waitMs: number): void;
+  /** Called for every request refused (OVERLOADED) or dropped (DEADLINE_EXCEEDED) before compute. */
+  onShed?(key: string, code: AdmissionError['code']): void;
+  /** Called whenever a version's waiting requests or running executions change. */
+  onDepth?(key: string, queued: number, running: number): void;
+}
+
+/** What one key's batchers have run in this process (Triton's execution count and batch size). */
+export interface BatchStats {
+  executions: number;
+  requests: number;
+  rows: number;
 }
 
 export interface ModelServerOptions {
@@ -22,6 +34,10 @@ export interface ModelServerOptions {
    * microseconds (< 1000: the end of the current event-loop turn).
    */
   maxDelayUs: number;
+  /** Requests that may wait per loaded version; a request beyond it is refused (AdmissionError OVERLOADED). */
+  queueDepth?: number;
+  /** The deadline of a sheddable request that states none, in ms (unset or 0: none). */
+  defaultTimeoutMs?: number;
   /** Bound on reading an artifact (every load and inspect): LOAD_TIMEOUT after it. */
   loadTimeoutMs?: number;
   /** Bound on the warm-up run: WARMUP_TIMEOUT after it. */
@@ -48,10 +64,10 @@ export interface PredictOutput {
  *   the serving version serving. Loads of one key apply in call order.
  * - `predict` holds the serving version for exactly the call (a lease), so a request that started
  *   on a version finishes on it; a replaced or unloaded version is freed when its last request ends.
- * - every predict goes through dynamic batching: concurrent calls on the same loaded version are
- *   coalesced into one tensor batch of up to `maxBatch` rows, or whatever arrived within
- *   `maxDelayUs`, run once, and split back. Rows are independent in inference-mode models, so each
- *   caller gets what an unbatched call returns.
+ * - every predict goes through the version's bounded queue and adaptive batching (batcher.ts):
+ *   concurrent calls are coalesced into one tensor batch of up to `maxBatch` rows, run once, and
+ *   split back; rows are independent in inference-mode models, so each caller gets what an
+ *   unbatched call returns. A call states its deadline; one that cannot start in time never runs.
  */
 export class ModelServer {
   /** The backend models load onto; 'unset' until start(). */
@@ -59,6 +75,7 @@ export class ModelServer {
   private readonly registry: ModelRegistry;
   private readonly loadOptions: AnyLoadOptions;
   private readonly batchers = new WeakMap<ServingModel, PredictBatcher>();
+  private readonly stats = new Map<string, BatchStats>();
 
   constructor(private readonly options: ModelServerOptions) {
     this.loadOptions = {
@@ -106,15 +123,26 @@ export class ModelServer {
     return this.registry.loadedKeys();
   }
 
+  /** Executions, requests and rows run under `key` in this process (all its versions so far). */
+  batchStats(key: string): BatchStats {
+    return { ...(this.stats.get(key) ?? { executions: 0, requests: 0, rows: 0 }) };
+  }
+
   /**
    * Runs `rows` rows (rows × rowSize values, already validated by the caller) on the version serving
-   * under `key`; undefined when none is.
+   * under `key`; undefined when none is. `admission` states its deadline: AdmissionError when it
+   * cannot start in time.
    */
-  async predict(key: string, input: Float32Array, rows: number): Promise<PredictOutput | undefined> {
+  async predict(
+    key: string,
+    input: Float32Array,
+    rows: number,
+    admission?: Admission,
+  ): Promise<PredictOutput | undefined> {
     const lease = this.registry.acquire(key);
     if (!lease) return undefined;
     try {
-      const values = await this.batcherFor(key, lease.model).submit(input, rows);
+      const values = await this.batcherFor(key, lease.model).submit(input, rows, this.withDefault(admission));
       return { values, outputSize: values.length / rows };
     } finally {
       lease.release();
@@ -125,12 +153,15 @@ export class ModelServer {
    * Named tensors (V2) on the version serving under `key`, unbatched; undefined when none is. Only
    * ONNX versions take them (TensorValueError NOT_ROW_SERVABLE otherwise: TF.js goes through predict).
    */
-  async infer(key: string, inputs: NamedInput[]): Promise<NamedOutput[] | undefined> {
+  async infer(key: string, inputs: NamedInput[], admission?: Admission): Promise<NamedOutput[] | undefined> {
     const lease = this.registry.acquire(key);
     if (!lease) return undefined;
     try {
-      if (!lease.model.infer) throw new TensorValueError('NOT_ROW_SERVABLE', 'named tensors are for ONNX models');
-      return await lease.model.infer(inputs);
+      const { model } = lease;
+      if (!model.infer) throw new TensorValueError('NOT_ROW_SERVABLE', 'named tensors are for ONNX models');
+      const infer = model.infer.bind(model);
+      // Through the version's queue, alone: same deadlines and bound as predict, one execution counted.
+      return await this.batcherFor(key, model).runAlone(() => infer(inputs), this.withDefault(admission));
     } finally {
       lease.release();
     }
@@ -139,6 +170,21 @@ export class ModelServer {
   /** Unloads everything (shutdown); versions still held are freed by their last request. */
   close(): void {
     this.registry.close();
+  }
+
+  /** A sheddable request without a deadline of its own gets the default one. */
+  private withDefault(admission: Admission = {}): Admission {
+    const timeoutMs = this.options.defaultTimeoutMs;
+    if (admission.deadline !== undefined || !admission.sheddable || !timeoutMs) return admission;
+    return { ...admission, deadline: performance.now() + timeoutMs };
+  }
+
+  private count(key: string, rows: number, requests: number): void {
+    const stats = this.stats.get(key) ?? { executions: 0, requests: 0, rows: 0 };
+    stats.executions += 1;
+    stats.requests += requests;
+    stats.rows += rows;
+    this.stats.set(key, stats);
   }
 
   /** One batcher per loaded version, so a swapped-out version finishes its queue on itself. */
@@ -150,8 +196,15 @@ export class ModelServer {
       batcher = new PredictBatcher((input, rows) => model.predict(input, rows), info.rowSize, info.outputSize, {
         maxBatch: Math.max(1, Math.floor(this.options.maxBatch)),
         maxDelayUs: Math.max(0, this.options.maxDelayUs),
-        onBatch: (rows, requests, computeMs) => observer.onBatch?.(key, rows, requests, computeMs),
+        queueDepth: Math.max(1, Math.floor(this.options.queueDepth ?? Infinity)),
+        concurrency: Math.max(1, model.concurrency ?? 1),
+        onBatch: (rows, requests, computeMs) => {
+          this.count(key, rows, requests);
+          observer.onBatch?.(key, rows, requests, computeMs);
+        },
         onQueued: (waitMs) => observer.onQueued?.(key, waitMs),
+        onShed: (code) => observer.onShed?.(key, code),
+        onDepth: (queued, running) => observer.onDepth?.(key, queued, running),
       });
       this.batchers.set(model, batcher);
     }
