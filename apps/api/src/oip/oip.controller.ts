@@ -14,6 +14,7 @@ import { CurrentUser, Public } from '@app/http/auth-metadata/auth.decorators.js'
 import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
 import { KeyScope } from '@app/http/auth-metadata/key-scope.js';
 import { API_KEY_SCHEME, BEARER_SCHEME, OAUTH2_SCHEME } from '@app/http/api-docs/swagger.js';
+import { ApiLoadShedding } from '@app/http/api-docs/api-docs.decorators.js';
 import { ModelNameParams, ModelVersionParams } from '../models/dto/model-version.params.js';
 import {
   V2ErrorDto,
@@ -134,6 +135,7 @@ export class OipController {
   @ApiBody({ type: V2InferRequestDto })
   @ApiOkResponse({ type: V2InferResponseDto })
   @V2Errors(400, 404, 413)
+  @ApiLoadShedding(V2ErrorDto)
   infer(
     @Param() params: ModelNameParams,
     @Body(V2InferBodyPipe) body: V2InferBody,
@@ -152,6 +154,7 @@ export class OipController {
   @ApiBody({ type: V2InferRequestDto })
   @ApiOkResponse({ type: V2InferResponseDto })
   @V2Errors(400, 404, 413)
+  @ApiLoadShedding(V2ErrorDto)
   inferVersion(
     @Param() params: ModelVersionParams,
     @Body(V2InferBodyPipe) body: V2InferBody,

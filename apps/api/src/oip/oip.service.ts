@@ -87,6 +87,7 @@ export class OipService {
       inputs: body.inputs,
       userId: user.id,
       source: 'oip',
+      timeoutMs: body.timeoutMs,
       caller: callerKey({ userId: user.id, apiKeyId: user.apiKey?.id }),
       // Checked against the resolved version, inside the one path (a refusal is logged like predict's).
       packed: (model) => {

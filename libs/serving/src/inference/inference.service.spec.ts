@@ -41,6 +41,9 @@ class SummingRuntime extends ModelRuntime {
   async infer(): Promise<undefined> {
     throw new Error('unused');
   }
+  batchStats() {
+    return { executions: this.calls.length, requests: this.calls.length, rows: 0 };
+  }
 }
 
 const model = (task: DeployedModel['task']): DeployedModel => ({

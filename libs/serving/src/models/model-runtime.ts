@@ -1,4 +1,4 @@
-import type { DeclaredSignature, NamedInput, NamedOutput, TensorSpec } from '@app/inference';
+import type { Admission, BatchStats, DeclaredSignature, NamedInput, NamedOutput, TensorSpec } from '@app/inference';
 
 /** What the runtime reports about a loaded model, so the API can validate rows before any tensor. */
 export interface LoadedModelInfo {
@@ -21,8 +21,8 @@ export interface PredictOutput {
 }
 
 /** Thrown when an artifact cannot be loaded; `reason` is safe to show to the uploader. */
-export { ModelLoadError, TensorValueError } from '@app/inference';
-export type { NamedInput, NamedOutput } from '@app/inference';
+export { AdmissionError, ModelLoadError, TensorValueError } from '@app/inference';
+export type { Admission, BatchStats, NamedInput, NamedOutput } from '@app/inference';
 
 /**
  * The port between the API and the runtime (libs/inference: TF.js and ONNX). Services depend on
@@ -43,10 +43,20 @@ export abstract class ModelRuntime {
   abstract unload(key: string): void;
   abstract info(key: string): LoadedModelInfo | undefined;
   abstract loadedKeys(): string[];
-  /** Runs `rows` rows; the model is held for exactly the duration of the call. Undefined when not loaded. */
-  abstract predict(key: string, input: Float32Array, rows: number): Promise<PredictOutput | undefined>;
-  /** Named tensors in and out (V2 on ONNX versions). Undefined when not loaded. */
-  abstract infer(key: string, inputs: NamedInput[]): Promise<NamedOutput[] | undefined>;
+  /**
+   * Runs `rows` rows; the model is held for exactly the duration of the call. Undefined when not loaded.
+   * AdmissionError when the call cannot start within `admission.deadline` or its queue is full.
+   */
+  abstract predict(
+    key: string,
+    input: Float32Array,
+    rows: number,
+    admission?: Admission,
+  ): Promise<PredictOutput | undefined>;
+  /** Named tensors in and out (V2 on ONNX versions), through the same queue. Undefined when not loaded. */
+  abstract infer(key: string, inputs: NamedInput[], admission?: Admission): Promise<NamedOutput[] | undefined>;
+  /** Executions, requests and rows run under `key` in this process (the average batch size is requests ÷ executions). */
+  abstract batchStats(key: string): BatchStats;
 }
 
 export const modelKey = (name: string, version: string) => `${name}@${version}`;
