@@ -121,7 +121,10 @@ describe('inference deadlines and load shedding', () => {
     await gaugeReaches('inference_executions_in_flight', 1);
     const refused = await predict(2, '100');
     expect(refused.status).toBe(503);
-    expect(refused.body).toMatchObject({ code: 'INFERENCE_OVERLOADED', message: expect.stringMatching(/expected wait/) });
+    expect(refused.body).toMatchObject({
+      code: 'INFERENCE_OVERLOADED',
+      message: expect.stringMatching(/expected wait/),
+    });
     expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     const refusedV2 = await infer(3, { timeout: 100_000 });
     expect(refusedV2.status).toBe(503);

@@ -26,6 +26,8 @@ export interface Admission {
   /** performance.now() by which it must start; no deadline when unset. */
   deadline?: number;
   sheddable?: boolean;
+  /** performance.now() when the request reached the server (a default deadline counts from it). */
+  receivedAt?: number;
 }
 
 interface Job {
@@ -108,7 +110,7 @@ export class PredictBatcher {
       return Promise.reject(refusal);
     }
     return new Promise<T>((resolve, reject) => {
-      const queued: Job = { ...job, deadline, enqueuedAt: now, resolve: resolve as (v: never) => void, reject };
+      const queued: Job = { ...job, deadline, enqueuedAt: now, resolve, reject };
       if (Number.isFinite(deadline)) queued.timer = setTimeout(() => this.expire(queued), deadline - now);
       this.queue.push(queued);
       this.queuedRows += job.rows;

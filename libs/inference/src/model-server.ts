@@ -176,7 +176,7 @@ export class ModelServer {
   private withDefault(admission: Admission = {}): Admission {
     const timeoutMs = this.options.defaultTimeoutMs;
     if (admission.deadline !== undefined || !admission.sheddable || !timeoutMs) return admission;
-    return { ...admission, deadline: performance.now() + timeoutMs };
+    return { ...admission, deadline: (admission.receivedAt ?? performance.now()) + timeoutMs };
   }
 
   private count(key: string, rows: number, requests: number): void {

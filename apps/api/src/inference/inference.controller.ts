@@ -3,12 +3,8 @@ import type { FastifyReply } from 'fastify';
 import { ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, CurrentUser } from '@app/http/auth-metadata/auth.decorators.js';
 import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
-import {
-  ApiErrors,
-  ApiInferenceAdmission,
-  REQUEST_TIMEOUT_HEADER,
-} from '@app/http/api-docs/api-docs.decorators.js';
-import { requestTimeoutMs } from './request-timeout.js';
+import { ApiErrors, ApiInferenceAdmission, REQUEST_TIMEOUT_HEADER } from '@app/http/api-docs/api-docs.decorators.js';
+import { receivedAt, requestTimeoutMs } from './request-timeout.js';
 import { ModelNameParams } from '../models/dto/model-version.params.js';
 import { PREDICTION_MODELS } from '@app/serving/inference/dto/prediction.dto.js';
 import { PredictRequestDto, PredictResponseDto } from './dto/predict.dto.js';
@@ -58,6 +54,7 @@ export class InferenceController {
     const timeoutMs = requestTimeoutMs(timeoutHeader);
     const result = await this.inference.predict({
       timeoutMs,
+      receivedAt: receivedAt(reply),
       name: params.name,
       version: body.version,
       inputs: body.inputs,

@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import { ValidationFailedError } from '@app/common';
 import { REQUEST_TIMEOUT_HEADER } from '@app/http/api-docs/api-docs.decorators.js';
 
@@ -18,3 +19,6 @@ export function requestTimeoutMs(header: string | string[] | undefined): number 
     ]);
   return value;
 }
+
+/** performance.now() when Fastify received the request (deadlines count from there, not from the controller). */
+export const receivedAt = (reply: FastifyReply): number => performance.now() - reply.elapsedTime;

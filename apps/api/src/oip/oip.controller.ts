@@ -1,4 +1,5 @@
-import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, UseFilters } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, Res, UseFilters } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -23,6 +24,7 @@ import {
   V2ModelMetadataDto,
   V2ServerMetadataDto,
 } from './dto/v2.dto.js';
+import { receivedAt } from '../inference/request-timeout.js';
 import { OipService } from './oip.service.js';
 import { V2ExceptionFilter } from './v2-exception.filter.js';
 import { V2InferBodyPipe, type V2InferBody } from './v2-infer-body.pipe.js';
@@ -140,8 +142,9 @@ export class OipController {
     @Param() params: ModelNameParams,
     @Body(V2InferBodyPipe) body: V2InferBody,
     @CurrentUser() user: AuthUser,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<V2InferResponseDto> {
-    return this.oip.infer(params.name, undefined, body, user);
+    return this.oip.infer(params.name, undefined, body, user, receivedAt(reply));
   }
 
   @Post('models/:name/versions/:version/infer')
@@ -159,7 +162,8 @@ export class OipController {
     @Param() params: ModelVersionParams,
     @Body(V2InferBodyPipe) body: V2InferBody,
     @CurrentUser() user: AuthUser,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<V2InferResponseDto> {
-    return this.oip.infer(params.name, params.version, body, user);
+    return this.oip.infer(params.name, params.version, body, user, receivedAt(reply));
   }
 }

@@ -79,7 +79,8 @@ export class OipService {
     };
   }
 
-  async infer(name: string, version: string | undefined, body: V2InferBody, user: AuthUser) {
+  /** `receivedAt`: performance.now() when the request arrived (its deadline counts from there). */
+  async infer(name: string, version: string | undefined, body: V2InferBody, user: AuthUser, receivedAt?: number) {
     let selected: TensorMetadata[] = [];
     const result = await this.inference.predictTensors({
       name,
@@ -88,6 +89,7 @@ export class OipService {
       userId: user.id,
       source: 'oip',
       timeoutMs: body.timeoutMs,
+      receivedAt,
       caller: callerKey({ userId: user.id, apiKeyId: user.apiKey?.id }),
       // Checked against the resolved version, inside the one path (a refusal is logged like predict's).
       packed: (model) => {

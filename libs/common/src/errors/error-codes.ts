@@ -149,7 +149,7 @@ export const ERROR_CODES = {
   INFERENCE_OVERLOADED: {
     status: 503,
     description:
-      "The model version cannot start the request within its deadline (its queue is full, or the wait " +
+      'The model version cannot start the request within its deadline (its queue is full, or the wait ' +
       'expected from its observed compute time is longer); nothing ran. Retry after the Retry-After seconds',
   },
   INFERENCE_DEADLINE_EXCEEDED: {

@@ -95,7 +95,8 @@ export function ApiLoadShedding(type: new () => object = ErrorBodyDto): MethodDe
     }),
     ApiResponse({
       status: 504,
-      description: 'Its deadline passed while it waited for the model; dropped before it ran (INFERENCE_DEADLINE_EXCEEDED)',
+      description:
+        'Its deadline passed while it waited for the model; dropped before it ran (INFERENCE_DEADLINE_EXCEEDED)',
       type,
     }),
   );

@@ -45,8 +45,13 @@ export interface PredictionCall {
   userId: number | null;
   source: PredictionSource;
   maxRows?: number;
-  /** The caller's deadline in ms from now (X-Request-Timeout-Ms, V2 `parameters.timeout`, a frame's timeoutMs). */
+  /** The caller's deadline in ms (X-Request-Timeout-Ms, V2 `parameters.timeout`, a frame's timeoutMs). */
   timeoutMs?: number;
+  /**
+   * performance.now() when the request reached the server: deadlines count from it, so time spent
+   * waiting for the HTTP thread counts too. Now when unset.
+   */
+  receivedAt?: number;
   /** Who calls, for a traffic policy's sticky split (see callerKey); calls without one share a bucket. */
   caller?: string;
   /** The version to run on, already resolved (a job's pinned version, held for the job); no policy, no shadows. */
@@ -209,11 +214,13 @@ const round = (ms: number) => Math.round(ms * 1000) / 1000;
 const notDeployed = (model: DeployedModel) =>
   new NotFoundError('MODEL_NOT_DEPLOYED', 'Deployed model', `${model.name}@${model.version}`);
 
-/** When the call must start by (its stated timeout counts from now) and whether a full queue may refuse it. */
+/** When the call must start by (its timeout counts from its arrival) and whether a full queue may refuse it. */
 function admissionOf(call: PredictionCall): Admission {
+  const receivedAt = call.receivedAt ?? performance.now();
   return {
-    deadline: call.timeoutMs === undefined ? undefined : performance.now() + call.timeoutMs,
+    deadline: call.timeoutMs === undefined ? undefined : receivedAt + call.timeoutMs,
     sheddable: SHEDDABLE.has(call.source),
+    receivedAt,
   };
 }
 

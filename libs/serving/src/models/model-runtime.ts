@@ -55,7 +55,7 @@ export abstract class ModelRuntime {
   ): Promise<PredictOutput | undefined>;
   /** Named tensors in and out (V2 on ONNX versions), through the same queue. Undefined when not loaded. */
   abstract infer(key: string, inputs: NamedInput[], admission?: Admission): Promise<NamedOutput[] | undefined>;
-  /** Executions, requests and rows run under `key` in this process (the average batch size is requests ÷ executions). */
+  /** Executions, requests and rows run under `key` in this process (average batch size: requests ÷ executions). */
   abstract batchStats(key: string): BatchStats;
 }
 
