@@ -9,12 +9,14 @@
  *      (autocannon overallRate, 256 connections), each request stating X-Request-Timeout-Ms = the
  *      unloaded (1-client) p99 rounded up (or BENCH_DEADLINE_MS); admitted (200) p50/p99 against the
  *      unloaded p99, how many were shed (503) or dropped (504), and GET /health latency beside it.
+ *   3. the batcher without HTTP (bench/lib/batcher-in-process.ts): 64 callers, off vs on.
  *
  *   npm run build && npx tsx bench/adaptive-batching.ts
  *   BENCH_ROUNDS=1 BENCH_ROUND_SECONDS=3 npx tsx bench/adaptive-batching.ts   # smoke run
  */
 import autocannon from 'autocannon';
 import { startBenchApp, type BenchApp } from './lib/bench-app.js';
+import { batcherInProcess } from './lib/batcher-in-process.js';
 import { median, round, settings, type RoundResult, type Target } from './lib/load-runner.js';
 import { denseOnnx } from './lib/onnx-mlp.js';
 
@@ -165,6 +167,7 @@ async function main(): Promise<void> {
   const deadlineMs = Number(process.env.BENCH_DEADLINE_MS ?? Math.ceil(unloadedP99));
   await overload(on, 2 * results[2].on.requestsPerSecond, deadlineMs, unloadedP99);
   await on.stop();
+  await batcherInProcess(model, WIDTH, Number(MAX_BATCH), settings.rounds);
 }
 
 await main();
