@@ -95,3 +95,21 @@ export class ResidencyError extends Error {
     super(reason);
   }
 }
+
+/**
+ * A request the version's queue would not run: OVERLOADED when it cannot start within its deadline
+ * (the queue is full, or the wait expected from observed compute time is longer), DEADLINE_EXCEEDED
+ * when its deadline passed while it waited. Neither reached the model. `retryAfterS` is the wait
+ * the queue expects before it has room.
+ */
+export class AdmissionError extends Error {
+  override readonly name = 'AdmissionError';
+
+  constructor(
+    readonly code: 'OVERLOADED' | 'DEADLINE_EXCEEDED',
+    readonly reason: string,
+    readonly retryAfterS: number,
+  ) {
+    super(reason);
+  }
+}

@@ -36,6 +36,8 @@ export interface ModelInfo extends Omit<ModelSignature, 'batchOfOne' | 'format' 
 /** What the registry serves, whichever engine runs it. */
 export interface ServingModel {
   readonly info: ModelInfo;
+  /** Executions that can run at once (an ONNX version's workers); 1 when unset. */
+  readonly concurrency?: number;
   predict(input: Float32Array, rows: number): Promise<Float32Array>;
   /** Named tensors in and out (V2); only engines that take several inputs (ONNX) have it. */
   infer?(inputs: NamedInput[]): Promise<NamedOutput[]>;

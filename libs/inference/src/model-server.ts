@@ -1,6 +1,7 @@
 import { TensorValueError } from './errors.js';
 import { selectBackend, type BackendPreference } from './backend.js';
-import { PredictBatcher } from './batcher.js';
+import { PredictBatcher, type Admission } from './batcher.js';
+import type { AdmissionError } from './errors.js';
 import { inspectModel, type AnyLoadOptions, type FastPathMode } from './load-model.js';
 import type { ModelInfo, ServingModel } from './loaded-model.js';
 import type { NamedInput, NamedOutput } from './onnx/onnx-feeds.js';
@@ -16,6 +17,17 @@ export interface BatchObserver {
   onBatch?(key: string, rows: number, requests: number, computeMs: number): void;
   /** Called once per coalesced request with the time it waited for its batch. */
   onQueued?(key: string, waitMs: number): void;
+  /** Called for every request refused (OVERLOADED) or dropped (DEADLINE_EXCEEDED) before compute. */
+  onShed?(key: string, code: AdmissionError['code']): void;
+  /** Called whenever a version's waiting requests or running executions change. */
+  onDepth?(key: string, queued: number, running: number): void;
+}
+
+/** What one key's batchers have run in this process (Triton's execution count and batch size). */
+export interface BatchStats {
+  executions: number;
+  requests: number;
+  rows: number;
 }
 
 export interface ModelServerOptions {
@@ -26,6 +38,10 @@ export interface ModelServerOptions {
    * microseconds (< 1000: the end of the current event-loop turn).
    */
   maxDelayUs: number;
+  /** Requests that may wait per loaded version; a request beyond it is refused (AdmissionError OVERLOADED). */
+  queueDepth?: number;
+  /** The deadline of a sheddable request that states none, in ms (unset or 0: none). */
+  defaultTimeoutMs?: number;
   /** Bound on reading an artifact (every load and inspect): LOAD_TIMEOUT after it. */
   loadTimeoutMs?: number;
   /** Bound on the warm-up run: WARMUP_TIMEOUT after it. */
@@ -41,10 +57,9 @@ export interface ModelServerOptions {
   residency?: Partial<ResidencyOptions>;
 }
 
-/** What one predict or infer call may state. */
-export interface CallOptions {
-  /** Longest this call waits for its version's load when the version was evicted (default: the server's). */
-  waitMs?: number;
+/** How long a call with this admission may wait for its evicted version's load: until its deadline, else the server's bound. */
+function loadWaitMs(admission: Admission): number | undefined {
+  return admission.deadline === undefined ? undefined : Math.max(0, admission.deadline - performance.now());
 }
 
 export interface PredictOutput {
@@ -60,13 +75,13 @@ export interface PredictOutput {
  *   the serving version serving. Loads of one key apply in call order.
  * - `predict` holds the serving version for exactly the call (a lease), so a request that started
  *   on a version finishes on it; a replaced or unloaded version is freed when its last request ends.
- * - every predict goes through dynamic batching: concurrent calls on the same loaded version are
- *   coalesced into one tensor batch of up to `maxBatch` rows, or whatever arrived within
- *   `maxDelayUs`, run once, and split back. Rows are independent in inference-mode models, so each
- *   caller gets what an unbatched call returns.
+ * - every predict goes through the version's bounded queue and adaptive batching (batcher.ts):
+ *   concurrent calls are coalesced into one tensor batch of up to `maxBatch` rows, run once, and
+ *   split back; rows are independent in inference-mode models, so each caller gets what an
+ *   unbatched call returns. A call states its deadline; one that cannot start in time never runs.
  * - under a memory budget (`residency`) versions beyond it stay registered but are evicted least
- *   recently used and loaded again on their next call (residency.ts); `loadedKeys` and `info`
- *   cover every registered version, `residencyReport` says which are resident.
+ *   recently used and loaded again on their next call (residency.ts), within the call's deadline;
+ *   `loadedKeys` and `info` cover every registered version, `residencyReport` says which are resident.
  */
 export class ModelServer {
   /** The backend models load onto; 'unset' until start(). */
@@ -75,6 +90,7 @@ export class ModelServer {
   private readonly residency: Residency;
   private readonly loadOptions: AnyLoadOptions;
   private readonly batchers = new WeakMap<ServingModel, PredictBatcher>();
+  private readonly stats = new Map<string, BatchStats>();
 
   constructor(private readonly options: ModelServerOptions) {
     this.loadOptions = {
@@ -144,21 +160,28 @@ export class ModelServer {
     return this.registry.loadedKeys();
   }
 
+  /** Executions, requests and rows run under `key` in this process (all its versions so far). */
+  batchStats(key: string): BatchStats {
+    return { ...(this.stats.get(key) ?? { executions: 0, requests: 0, rows: 0 }) };
+  }
+
   /**
    * Runs `rows` rows (rows × rowSize values, already validated by the caller) on the version serving
-   * under `key`; undefined when none is. An evicted version is loaded first (ResidencyError when it
-   * cannot be within `call.waitMs` or the budget).
+   * under `key`; undefined when none is. `admission` states its deadline: an evicted version is loaded
+   * first, within it (ResidencyError when it cannot be, or does not fit the budget), and AdmissionError
+   * when the call cannot start in time.
    */
   async predict(
     key: string,
     input: Float32Array,
     rows: number,
-    call: CallOptions = {},
+    admission?: Admission,
   ): Promise<PredictOutput | undefined> {
-    const lease = await this.residency.acquire(key, call.waitMs);
+    const admitted = this.withDefault(admission);
+    const lease = await this.residency.acquire(key, loadWaitMs(admitted));
     if (!lease) return undefined;
     try {
-      const values = await this.batcherFor(key, lease.model).submit(input, rows);
+      const values = await this.batcherFor(key, lease.model).submit(input, rows, admitted);
       return { values, outputSize: values.length / rows };
     } finally {
       lease.release();
@@ -169,12 +192,16 @@ export class ModelServer {
    * Named tensors (V2) on the version serving under `key`, unbatched; undefined when none is. Only
    * ONNX versions take them (TensorValueError NOT_ROW_SERVABLE otherwise: TF.js goes through predict).
    */
-  async infer(key: string, inputs: NamedInput[], call: CallOptions = {}): Promise<NamedOutput[] | undefined> {
-    const lease = await this.residency.acquire(key, call.waitMs);
+  async infer(key: string, inputs: NamedInput[], admission?: Admission): Promise<NamedOutput[] | undefined> {
+    const admitted = this.withDefault(admission);
+    const lease = await this.residency.acquire(key, loadWaitMs(admitted));
     if (!lease) return undefined;
     try {
-      if (!lease.model.infer) throw new TensorValueError('NOT_ROW_SERVABLE', 'named tensors are for ONNX models');
-      return await lease.model.infer(inputs);
+      const { model } = lease;
+      if (!model.infer) throw new TensorValueError('NOT_ROW_SERVABLE', 'named tensors are for ONNX models');
+      const infer = model.infer.bind(model);
+      // Through the version's queue, alone: same deadlines and bound as predict, one execution counted.
+      return await this.batcherFor(key, model).runAlone(() => infer(inputs), admitted);
     } finally {
       lease.release();
     }
@@ -183,6 +210,21 @@ export class ModelServer {
   /** Unloads everything (shutdown); versions still held are freed by their last request. */
   close(): void {
     this.registry.close();
+  }
+
+  /** A sheddable request without a deadline of its own gets the default one. */
+  private withDefault(admission: Admission = {}): Admission {
+    const timeoutMs = this.options.defaultTimeoutMs;
+    if (admission.deadline !== undefined || !admission.sheddable || !timeoutMs) return admission;
+    return { ...admission, deadline: (admission.receivedAt ?? performance.now()) + timeoutMs };
+  }
+
+  private count(key: string, rows: number, requests: number): void {
+    const stats = this.stats.get(key) ?? { executions: 0, requests: 0, rows: 0 };
+    stats.executions += 1;
+    stats.requests += requests;
+    stats.rows += rows;
+    this.stats.set(key, stats);
   }
 
   /** One batcher per loaded version, so a swapped-out version finishes its queue on itself. */
@@ -194,8 +236,15 @@ export class ModelServer {
       batcher = new PredictBatcher((input, rows) => model.predict(input, rows), info.rowSize, info.outputSize, {
         maxBatch: Math.max(1, Math.floor(this.options.maxBatch)),
         maxDelayUs: Math.max(0, this.options.maxDelayUs),
-        onBatch: (rows, requests, computeMs) => observer.onBatch?.(key, rows, requests, computeMs),
+        queueDepth: Math.max(1, Math.floor(this.options.queueDepth ?? Infinity)),
+        concurrency: Math.max(1, model.concurrency ?? 1),
+        onBatch: (rows, requests, computeMs) => {
+          this.count(key, rows, requests);
+          observer.onBatch?.(key, rows, requests, computeMs);
+        },
         onQueued: (waitMs) => observer.onQueued?.(key, waitMs),
+        onShed: (code) => observer.onShed?.(key, code),
+        onDepth: (queued, running) => observer.onDepth?.(key, queued, running),
       });
       this.batchers.set(model, batcher);
     }

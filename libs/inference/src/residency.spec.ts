@@ -177,7 +177,9 @@ describe('Residency under a memory budget', () => {
     const { server, loads } = counted({ budgetBytes: twoOfThree });
     await loadAll(server);
     loads.length = 0;
-    await expect(server.predict('sensor@tfjs', rows('sensor@tfjs', 4), 4, { waitMs: 0 })).rejects.toMatchObject({
+    await expect(
+      server.predict('sensor@tfjs', rows('sensor@tfjs', 4), 4, { deadline: performance.now() }),
+    ).rejects.toMatchObject({
       code: 'LOAD_WAIT_EXCEEDED',
     });
     expect((await server.predict('sensor@tfjs', rows('sensor@tfjs', 4), 4))?.values).toHaveLength(8);

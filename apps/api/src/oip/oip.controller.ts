@@ -1,4 +1,5 @@
-import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, UseFilters } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, Res, UseFilters } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -14,6 +15,7 @@ import { CurrentUser, Public } from '@app/http/auth-metadata/auth.decorators.js'
 import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
 import { KeyScope } from '@app/http/auth-metadata/key-scope.js';
 import { API_KEY_SCHEME, BEARER_SCHEME, OAUTH2_SCHEME } from '@app/http/api-docs/swagger.js';
+import { ApiLoadShedding } from '@app/http/api-docs/api-docs.decorators.js';
 import { ModelNameParams, ModelVersionParams } from '../models/dto/model-version.params.js';
 import {
   V2ErrorDto,
@@ -22,6 +24,7 @@ import {
   V2ModelMetadataDto,
   V2ServerMetadataDto,
 } from './dto/v2.dto.js';
+import { receivedAt } from '../inference/request-timeout.js';
 import { OipService } from './oip.service.js';
 import { V2ExceptionFilter } from './v2-exception.filter.js';
 import { V2InferBodyPipe, type V2InferBody } from './v2-infer-body.pipe.js';
@@ -152,13 +155,14 @@ export class OipController {
   @ApiBody({ type: V2InferRequestDto })
   @ApiOkResponse({ type: V2InferResponseDto })
   @V2Errors(400, 404, 413)
-  @V2NotResident()
+  @ApiLoadShedding(V2ErrorDto)
   infer(
     @Param() params: ModelNameParams,
     @Body(V2InferBodyPipe) body: V2InferBody,
     @CurrentUser() user: AuthUser,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<V2InferResponseDto> {
-    return this.oip.infer(params.name, undefined, body, user);
+    return this.oip.infer(params.name, undefined, body, user, receivedAt(reply));
   }
 
   @Post('models/:name/versions/:version/infer')
@@ -171,12 +175,13 @@ export class OipController {
   @ApiBody({ type: V2InferRequestDto })
   @ApiOkResponse({ type: V2InferResponseDto })
   @V2Errors(400, 404, 413)
-  @V2NotResident()
+  @ApiLoadShedding(V2ErrorDto)
   inferVersion(
     @Param() params: ModelVersionParams,
     @Body(V2InferBodyPipe) body: V2InferBody,
     @CurrentUser() user: AuthUser,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<V2InferResponseDto> {
-    return this.oip.infer(params.name, params.version, body, user);
+    return this.oip.infer(params.name, params.version, body, user, receivedAt(reply));
   }
 }

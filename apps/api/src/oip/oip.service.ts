@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BadRequestError, UnavailableError } from '@app/common';
+import { BadRequestError, RetryLaterError } from '@app/common';
 import { InferenceService, MAX_PREDICT_ROWS } from '@app/serving/inference/inference.service.js';
 import type { DeployedModel } from '@app/serving/models/deployed-models.js';
 import { ModelLoadFailures } from '@app/serving/models/model-load-failures.js';
@@ -73,11 +73,10 @@ export class OipService {
   resolveResident(name: string, version?: string): DeployedModel {
     const model = this.resolve(name, version);
     if (!this.runtime.isResident(model.key))
-      throw new UnavailableError(
+      throw new RetryLaterError(
         'MODEL_NOT_RESIDENT',
         `Model '${model.name}' version '${model.version}' is deployed but not resident (evicted under the ` +
           'memory budget); its next inference loads it',
-        undefined,
         1,
       );
     return model;
@@ -98,7 +97,8 @@ export class OipService {
     };
   }
 
-  async infer(name: string, version: string | undefined, body: V2InferBody, user: AuthUser) {
+  /** `receivedAt`: performance.now() when the request arrived (its deadline counts from there). */
+  async infer(name: string, version: string | undefined, body: V2InferBody, user: AuthUser, receivedAt?: number) {
     let selected: TensorMetadata[] = [];
     const result = await this.inference.predictTensors({
       name,
@@ -106,6 +106,8 @@ export class OipService {
       inputs: body.inputs,
       userId: user.id,
       source: 'oip',
+      timeoutMs: body.timeoutMs,
+      receivedAt,
       caller: callerKey({ userId: user.id, apiKeyId: user.apiKey?.id }),
       // Checked against the resolved version, inside the one path (a refusal is logged like predict's).
       packed: (model) => {

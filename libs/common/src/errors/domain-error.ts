@@ -71,8 +71,6 @@ export class UnavailableError extends DomainError {
     code: ErrorCodeWithStatus<503>,
     message = 'A dependency is unavailable',
     extra?: Record<string, unknown>,
-    /** Seconds the client should wait before retrying: the answer's Retry-After header. */
-    readonly retryAfterS?: number,
   ) {
     super(code, message, undefined, extra);
   }
@@ -80,6 +78,26 @@ export class UnavailableError extends DomainError {
 
 export class TooManyRequestsError extends DomainError {
   constructor(code: ErrorCodeWithStatus<429>, message = 'Too many requests, slow down') {
+    super(code, message);
+  }
+}
+
+/**
+ * A 503 the caller should retry after `retryAfterS` seconds (the HTTP filters send it as Retry-After):
+ * the server refused the request before doing any of its work.
+ */
+export class RetryLaterError extends DomainError {
+  constructor(
+    code: ErrorCodeWithStatus<503>,
+    message: string,
+    readonly retryAfterS: number,
+  ) {
+    super(code, message);
+  }
+}
+
+export class GatewayTimeoutError extends DomainError {
+  constructor(code: ErrorCodeWithStatus<504>, message: string) {
     super(code, message);
   }
 }

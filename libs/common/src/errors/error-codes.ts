@@ -158,6 +158,16 @@ export const ERROR_CODES = {
     status: 400,
     description: 'The model answered a value JSON cannot carry exactly for these inputs (an int64 beyond 2^53)',
   },
+  INFERENCE_OVERLOADED: {
+    status: 503,
+    description:
+      'The model version cannot start the request within its deadline (its queue is full, or the wait ' +
+      'expected from its observed compute time is longer); nothing ran. Retry after the Retry-After seconds',
+  },
+  INFERENCE_DEADLINE_EXCEEDED: {
+    status: 504,
+    description: "The request's deadline passed while it waited for the model; it was dropped before it ran",
+  },
   JOB_NOT_FOUND: { status: 404, description: "No such job (or not the caller's)" },
   JOB_ALREADY_FINISHED: { status: 409, description: 'The job has finished and cannot be cancelled' },
   // The service

@@ -141,6 +141,11 @@ export class OnnxModel {
     return structuredClone(this.modelInfo);
   }
 
+  /** One execution per worker at a time: more would only queue inside the worker, out of the batcher's sight. */
+  get concurrency(): number {
+    return this.hosts.length;
+  }
+
   /** The /predict row format: rows × rowSize values of the single input in, rows × outputSize out. */
   async predict(input: Float32Array, rows: number): Promise<Float32Array> {
     const { inputs, rowShape } = this.signature;

@@ -50,6 +50,9 @@ class SummingRuntime extends ModelRuntime {
   residencyReport() {
     return { versions: [] };
   }
+  batchStats() {
+    return { executions: this.calls.length, requests: this.calls.length, rows: 0 };
+  }
 }
 
 const model = (task: DeployedModel['task']): DeployedModel => ({

@@ -68,6 +68,48 @@ export class MetricsService {
     buckets: BATCH_BUCKETS,
     registers: [this.registry],
   });
+  readonly inferenceExecutions = new Counter({
+    name: 'inference_executions_total',
+    help: 'Model executions (one per executed batch; Triton exec_count)',
+    labelNames: ['model', 'version'],
+    registers: [this.registry],
+  });
+  readonly inferenceExecutedRequests = new Counter({
+    name: 'inference_executed_requests_total',
+    help: 'Requests that reached the model (coalesced into executions)',
+    labelNames: ['model', 'version'],
+    registers: [this.registry],
+  });
+  readonly inferenceExecutedRows = new Counter({
+    name: 'inference_executed_rows_total',
+    help: 'Rows the model executed',
+    labelNames: ['model', 'version'],
+    registers: [this.registry],
+  });
+  readonly inferenceAverageBatchSize = new Gauge({
+    name: 'inference_average_batch_size',
+    help: 'Requests per execution since start (executed requests / executions, as Triton reports it)',
+    labelNames: ['model', 'version'],
+    registers: [this.registry],
+  });
+  readonly inferenceShed = new Counter({
+    name: 'inference_requests_shed_total',
+    help: 'Requests refused (overloaded) or dropped (deadline_exceeded) before they reached the model',
+    labelNames: ['model', 'version', 'reason'],
+    registers: [this.registry],
+  });
+  readonly inferenceQueued = new Gauge({
+    name: 'inference_queued_requests',
+    help: 'Requests waiting for an execution, per model version',
+    labelNames: ['model', 'version'],
+    registers: [this.registry],
+  });
+  readonly inferenceRunning = new Gauge({
+    name: 'inference_executions_in_flight',
+    help: 'Executions running now, per model version',
+    labelNames: ['model', 'version'],
+    registers: [this.registry],
+  });
   readonly modelsLoaded = new Gauge({
     name: 'inference_models_loaded',
     help: 'Model versions loaded in the runtime',

@@ -1,5 +1,6 @@
 import type {
-  CallOptions,
+  Admission,
+  BatchStats,
   DeclaredSignature,
   NamedInput,
   NamedOutput,
@@ -28,8 +29,8 @@ export interface PredictOutput {
 }
 
 /** Thrown when an artifact cannot be loaded; `reason` is safe to show to the uploader. */
-export { ModelLoadError, ResidencyError, TensorValueError } from '@app/inference';
-export type { NamedInput, NamedOutput } from '@app/inference';
+export { AdmissionError, ModelLoadError, ResidencyError, TensorValueError } from '@app/inference';
+export type { Admission, BatchStats, NamedInput, NamedOutput } from '@app/inference';
 
 /**
  * The port between the API and the runtime (libs/inference: TF.js and ONNX). Services depend on
@@ -54,16 +55,19 @@ export abstract class ModelRuntime {
   abstract loadedKeys(): string[];
   /**
    * Runs `rows` rows; the model is held for exactly the duration of the call. Undefined when not
-   * loaded. An evicted version is loaded first, within `call.waitMs` (ResidencyError otherwise).
+   * loaded. An evicted version is loaded first, within `admission.deadline` (ResidencyError
+   * otherwise); AdmissionError when the call cannot start within its deadline or its queue is full.
    */
   abstract predict(
     key: string,
     input: Float32Array,
     rows: number,
-    call?: CallOptions,
+    admission?: Admission,
   ): Promise<PredictOutput | undefined>;
-  /** Named tensors in and out (V2 on ONNX versions). Undefined when not loaded. */
-  abstract infer(key: string, inputs: NamedInput[], call?: CallOptions): Promise<NamedOutput[] | undefined>;
+  /** Named tensors in and out (V2 on ONNX versions), through the same queue. Undefined when not loaded. */
+  abstract infer(key: string, inputs: NamedInput[], admission?: Admission): Promise<NamedOutput[] | undefined>;
+  /** Executions, requests and rows run under `key` in this process (average batch size: requests ÷ executions). */
+  abstract batchStats(key: string): BatchStats;
   /** Keeps a version from eviction until the returned release is called (a job's version). */
   abstract pin(key: string): () => void;
   abstract isResident(key: string): boolean;

@@ -16,20 +16,34 @@ function labels(key: string): { model: string; version: string } {
  * holding it), and batch metrics to Prometheus under the model's name and version.
  */
 export async function startModelServer(config: AppConfig, metrics: MetricsService): Promise<ModelServer> {
-  const { backend: requested, maxBatch, maxDelayUs, fastPath, onnx, memoryBudgetMb, loadWaitMs } = config.inference;
-  const server = new ModelServer({
+  const { backend: requested, maxBatch, maxDelayUs, queueDepth, defaultTimeoutMs, fastPath, onnx } = config.inference;
+  const { memoryBudgetMb, loadWaitMs } = config.inference;
+  const server: ModelServer = new ModelServer({
     maxBatch,
     maxDelayUs,
+    queueDepth,
+    defaultTimeoutMs,
     fastPath,
     onnx,
     loadTimeoutMs: config.models.loadTimeoutMs,
     warmupTimeoutMs: config.models.warmupTimeoutMs,
     observer: {
-      onBatch: (key, rows, _requests, computeMs) => {
-        metrics.inferenceBatchSize.observe(labels(key), rows);
-        metrics.inferenceCompute.observe(labels(key), computeMs / 1000);
+      onBatch: (key, rows, requests, computeMs) => {
+        const version = labels(key);
+        metrics.inferenceBatchSize.observe(version, rows);
+        metrics.inferenceCompute.observe(version, computeMs / 1000);
+        metrics.inferenceExecutions.inc(version);
+        metrics.inferenceExecutedRequests.inc(version, requests);
+        metrics.inferenceExecutedRows.inc(version, rows);
+        const stats = server.batchStats(key);
+        metrics.inferenceAverageBatchSize.set(version, stats.requests / stats.executions);
       },
       onQueued: (key, waitMs) => metrics.inferenceQueue.observe(labels(key), waitMs / 1000),
+      onShed: (key, code) => metrics.inferenceShed.inc({ ...labels(key), reason: code.toLowerCase() }),
+      onDepth: (key, queued, running) => {
+        metrics.inferenceQueued.set(labels(key), queued);
+        metrics.inferenceRunning.set(labels(key), running);
+      },
     },
     residency: {
       budgetBytes: memoryBudgetMb === undefined ? undefined : Math.floor(memoryBudgetMb * 1024 * 1024),
@@ -49,8 +63,8 @@ export async function startModelServer(config: AppConfig, metrics: MetricsServic
   const backend = await server.start(requested);
   new Logger('InferenceRuntime').log(
     `TF.js backend: ${backend} (requested: ${requested}); batching up to ` +
-      `${maxBatch} rows / ${maxDelayUs} µs; dense fast path ${fastPath}; memory budget ` +
-      (memoryBudgetMb === undefined ? 'none' : `${memoryBudgetMb} MiB`),
+      `${maxBatch} rows / ${maxDelayUs} µs; queue ${queueDepth} per version; dense fast path ${fastPath}; ` +
+      `memory budget ${memoryBudgetMb === undefined ? 'none' : `${memoryBudgetMb} MiB`}`,
   );
   return server;
 }
