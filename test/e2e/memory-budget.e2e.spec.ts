@@ -164,49 +164,57 @@ describe('serving under a memory budget', () => {
       }
     }, 60_000);
 
-    it('never evicts the version a job holds between its chunks, however often the others need room', async () => {
-      const held: Key = 'sensor-anomaly@1.0.0';
-      const others = KEYS.filter((key) => key !== held);
-      const jobCalls = () => app.metric('inference_request_success_total', held, 'job');
-      const callsBefore = await jobCalls();
-      const rows = Array.from({ length: 60 }, () => [...MODELS[held]]);
-      const job = await app
-        .http()
-        .post(`/api/v1/inference/${nameOf(held)}/jobs`)
-        .set(app.admin)
-        .send({ inputs: rows, version: '1.0.0' })
-        .expect(202);
-      const jobId = job.body.jobId as string;
-      // Once the job holds its version, hold the database writes it needs to finish a chunk (MariaDB):
-      // its next chunk's prediction ends and the job waits between chunks, holding only its pin. On
-      // SQLite each one-row chunk waits a second in the batcher, holding its lease too.
-      await waitFor(async () => ((await app.versionOf(held)).inUse > 0 ? true : undefined), 30_000, 20);
-      const releaseWrites = await holdJobWrites(database, jobId);
-      try {
-        if (releaseWrites) {
-          await waitFor(async () => ((await jobCalls()) > callsBefore ? true : undefined), 30_000, 20);
-          expect(await app.versionOf(held)).toMatchObject({ resident: true, inUse: 1 });
-        }
-        const evictionsBefore = await app.metric('model_evictions_total', held);
-        // The held version is the least recently used now: without the pin it would go first.
-        for (let round = 0; round < 3; round += 1)
-          for (const key of others) {
-            await app.predict(key).expect(200);
-            expect(await app.versionOf(held)).toMatchObject({ resident: true });
+    // MariaDB only: there the test holds the job between its chunks (a row lock on the writes a chunk
+    // needs), so the job is certainly still running while the others load. SQLite's driver is
+    // synchronous, so holding its write lock would freeze the whole app, and a job of one-row chunks
+    // finishes before the others need room. The pin itself is tested in libs/inference/src/residency.spec.ts.
+    (testEngine() === 'mariadb' ? it : it.skip)(
+      'never evicts the version a job holds between its chunks, however often the others need room',
+      async () => {
+        const held: Key = 'sensor-anomaly@1.0.0';
+        const others = KEYS.filter((key) => key !== held);
+        const jobCalls = () => app.metric('inference_request_success_total', held, 'job');
+        const callsBefore = await jobCalls();
+        const rows = Array.from({ length: 60 }, () => [...MODELS[held]]);
+        const job = await app
+          .http()
+          .post(`/api/v1/inference/${nameOf(held)}/jobs`)
+          .set(app.admin)
+          .send({ inputs: rows, version: '1.0.0' })
+          .expect(202);
+        const jobId = job.body.jobId as string;
+        // Once the job holds its version, hold the database writes it needs to finish a chunk (MariaDB):
+        // its next chunk's prediction ends and the job waits between chunks, holding only its pin. On
+        // SQLite each one-row chunk waits a second in the batcher, holding its lease too.
+        await waitFor(async () => ((await app.versionOf(held)).inUse > 0 ? true : undefined), 30_000, 20);
+        const releaseWrites = await holdJobWrites(database, jobId);
+        try {
+          if (releaseWrites) {
+            await waitFor(async () => ((await jobCalls()) > callsBefore ? true : undefined), 30_000, 20);
+            expect(await app.versionOf(held)).toMatchObject({ resident: true, inUse: 1 });
           }
-        expect(await app.metric('model_evictions_total', held)).toBe(evictionsBefore);
-      } finally {
-        await releaseWrites?.();
-      }
-      const during = await app.http().get(`/api/v1/inference/jobs/${jobId}`).set(app.admin).expect(200);
-      expect(during.body.status).toBe('running');
-      await app.http().delete(`/api/v1/inference/jobs/${jobId}`).set(app.admin).expect(200);
-      // Released at the end of its current chunk: then it is evictable like any other.
-      await waitFor(async () => ((await app.versionOf(held)).inUse === 0 ? true : undefined), 30_000, 50);
-      const evictionsAfterJob = await app.metric('model_evictions_total', held);
-      for (const key of others) await app.predict(key).expect(200);
-      expect(await app.metric('model_evictions_total', held)).toBe(evictionsAfterJob + 1);
-    }, 120_000);
+          const evictionsBefore = await app.metric('model_evictions_total', held);
+          // The held version is the least recently used now: without the pin it would go first.
+          for (let round = 0; round < 3; round += 1)
+            for (const key of others) {
+              await app.predict(key).expect(200);
+              expect(await app.versionOf(held)).toMatchObject({ resident: true });
+            }
+          expect(await app.metric('model_evictions_total', held)).toBe(evictionsBefore);
+        } finally {
+          await releaseWrites?.();
+        }
+        const during = await app.http().get(`/api/v1/inference/jobs/${jobId}`).set(app.admin).expect(200);
+        expect(during.body.status).toBe('running');
+        await app.http().delete(`/api/v1/inference/jobs/${jobId}`).set(app.admin).expect(200);
+        // Released at the end of its current chunk: then it is evictable like any other.
+        await waitFor(async () => ((await app.versionOf(held)).inUse === 0 ? true : undefined), 30_000, 50);
+        const evictionsAfterJob = await app.metric('model_evictions_total', held);
+        for (const key of others) await app.predict(key).expect(200);
+        expect(await app.metric('model_evictions_total', held)).toBe(evictionsAfterJob + 1);
+      },
+      120_000,
+    );
 
     it('shares one load among concurrent calls for an evicted version', async () => {
       const { versions } = await app.residency();

@@ -178,7 +178,7 @@ export class ModelServer {
     admission?: Admission,
   ): Promise<PredictOutput | undefined> {
     const admitted = this.withDefault(admission);
-    const lease = await this.residency.acquire(key, loadWaitMs(admitted));
+    const lease = this.residency.acquireResident(key) ?? (await this.residency.acquire(key, loadWaitMs(admitted)));
     if (!lease) return undefined;
     try {
       const values = await this.batcherFor(key, lease.model).submit(input, rows, admitted);
@@ -194,7 +194,7 @@ export class ModelServer {
    */
   async infer(key: string, inputs: NamedInput[], admission?: Admission): Promise<NamedOutput[] | undefined> {
     const admitted = this.withDefault(admission);
-    const lease = await this.residency.acquire(key, loadWaitMs(admitted));
+    const lease = this.residency.acquireResident(key) ?? (await this.residency.acquire(key, loadWaitMs(admitted)));
     if (!lease) return undefined;
     try {
       const { model } = lease;

@@ -67,14 +67,22 @@ export class Residency {
     const deadline = performance.now() + waitMs;
     for (;;) {
       if (!this.registry.isRegistered(key)) return undefined;
-      const lease = this.registry.acquire(key);
-      if (lease) {
-        this.touch(key);
-        return lease;
-      }
+      const lease = this.acquireResident(key);
+      if (lease) return lease;
       // Evicted again between its load and this turn (another load trimmed it): load once more.
       await this.waitFor(key, deadline);
     }
+  }
+
+  /**
+   * The lease of `key` in this turn when it is resident, else undefined. A call on a warm version takes
+   * it synchronously, so calls reach the batcher in the order they were made and a lone call is not
+   * held a turn behind a burst (adaptive batching counts on arrival order).
+   */
+  acquireResident(key: string): ModelLease | undefined {
+    const lease = this.registry.acquire(key);
+    if (lease) this.touch(key);
+    return lease;
   }
 
   /** Keeps `key` from eviction until the returned release is called (a job's version, for the whole job). */
