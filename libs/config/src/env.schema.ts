@@ -3,6 +3,7 @@ import { plainToInstance, Transform, Type } from 'class-transformer';
 import {
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   Matches,
@@ -131,6 +132,12 @@ export class EnvironmentVariables {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(64) INFERENCE_WORKERS?: number;
   /** ONNX: ONNX Runtime intra-op threads per session; unset: sized for the machine. */
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(256) INFERENCE_THREADS_PER_SESSION?: number;
+  /** Drift: live input rows kept per version (a ring; 0 turns the monitor off). */
+  @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000) DRIFT_WINDOW_ROWS: number = 10_000;
+  /** Drift: a feature whose population stability index exceeds this is drifted. */
+  @Type(() => Number) @IsNumber() @Min(0.001) @Max(100) DRIFT_PSI_THRESHOLD: number = 0.2;
+  /** Drift: rows the window needs before any feature is flagged (PSI of a few rows is noise). */
+  @Type(() => Number) @IsInt() @Min(1) DRIFT_MIN_ROWS: number = 500;
 
   /** Redis for the shared job queue (BullMQ) and shared rate limits; unset = in-process queue. */
   @IsOptional()
