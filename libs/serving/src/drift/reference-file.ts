@@ -47,7 +47,8 @@ export function parseReferenceFile(buffer: Buffer, target: ReferenceTarget): Ref
 export function checkFeatureCount(count: number, target: ReferenceTarget): void {
   if (target.rowSize > REFERENCE_LIMITS.maxFeatures)
     throw referenceRefusal(
-      `drift is tracked for at most ${REFERENCE_LIMITS.maxFeatures} input values per row; this model takes ${target.rowSize}`,
+      `drift is tracked for at most ${REFERENCE_LIMITS.maxFeatures} input values per row; ` +
+        `this model takes ${target.rowSize}`,
     );
   if (count !== target.rowSize)
     throw referenceRefusal(`reference describes ${count} features; the model takes ${target.rowSize} values per row`);
