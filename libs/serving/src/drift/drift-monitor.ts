@@ -8,6 +8,22 @@ import { ShippedReferencesInstaller } from './shipped-references.installer.js';
 
 /** Rows waiting to be binned, across versions; beyond this, new rows are dropped (and counted). */
 const MAX_PENDING_ROWS = 100_000;
+/** A window's ring (one byte per feature per row) stays within this, however wide the input. */
+const MAX_WINDOW_BYTES = 16 * 1024 * 1024;
+
+interface WindowEntry {
+  name: string;
+  version: string;
+  window: Promise<DriftWindow | null>;
+  /** When a lookup found no reference: asked again after NO_REFERENCE_RECHECK_MS. */
+  noneSince?: number;
+}
+
+/**
+ * References never change once stored, but another process may store a shipped one a moment after
+ * this one looked (both boot at once): a version without one is looked up again after this long.
+ */
+const NO_REFERENCE_RECHECK_MS = 60_000;
 
 interface PendingRows {
   name: string;
@@ -28,7 +44,7 @@ interface PendingRows {
 export class DriftMonitor {
   private readonly logger = new Logger(DriftMonitor.name);
   /** A version's window, or null when it has no reference; a promise while its reference is read. */
-  private readonly windows = new Map<string, { name: string; version: string; window: Promise<DriftWindow | null> }>();
+  private readonly windows = new Map<string, WindowEntry>();
   private pending: PendingRows[] = [];
   private pendingRows = 0;
   private draining = false;
@@ -102,13 +118,23 @@ export class DriftMonitor {
   private windowOf(name: string, version: string): Promise<DriftWindow | null> {
     const key = JSON.stringify([name, version]);
     const known = this.windows.get(key);
-    if (known) return known.window;
-    const window = this.installer.installed
+    if (known && !(known.noneSince !== undefined && Date.now() - known.noneSince > NO_REFERENCE_RECHECK_MS))
+      return known.window;
+    const entry: WindowEntry = { name, version, window: Promise.resolve(null) };
+    entry.window = this.installer.installed
       .then(() => this.references.find(name, version))
-      .then((reference) => (reference ? new DriftWindow(reference, this.config.drift.windowRows || 1) : null));
-    window.catch(() => this.windows.delete(key));
-    this.windows.set(key, { name, version, window });
-    return window;
+      .then((reference) => {
+        if (reference) return new DriftWindow(reference, this.capacityFor(reference.features.length));
+        entry.noneSince = Date.now();
+        return null;
+      });
+    entry.window.catch(() => this.windows.delete(key));
+    this.windows.set(key, entry);
+    return entry.window;
+  }
+
+  private capacityFor(width: number): number {
+    return Math.max(1, Math.min(this.config.drift.windowRows, Math.floor(MAX_WINDOW_BYTES / width)));
   }
 
   private async reportAll(): Promise<Array<{ name: string; version: string; report: DriftReport }>> {
