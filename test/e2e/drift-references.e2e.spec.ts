@@ -102,6 +102,38 @@ describe('drift references at upload', () => {
     expect(await referenceRows()).toBe(before);
   });
 
+  it('computes the reference from a JSON sample of rows keyed by feature names', async () => {
+    const sample = Array.from({ length: 150 }, (_, i) => ({
+      pressure: 1000 + (i % 20),
+      temperature: 20 + (i % 10),
+      humidity: 40 + (i % 7),
+    }));
+    const request = attachUpload(t.http().post('/api/v1/models').set(admin()), {
+      ...sensorArtifact(),
+      fields: sensorFields('4.1.0-json-sample'),
+    });
+    await request.attach('referenceSample', json(sample), { filename: 'sample.json' }).expect(201);
+    const report = (await t.http().get('/api/v1/models/sensor-anomaly/versions/4.1.0-json-sample/drift').set(admin()))
+      .body;
+    expect(report.features.map((feature: { name: string }) => feature.name)).toEqual([
+      'temperature',
+      'humidity',
+      'pressure',
+    ]);
+    const [stored] = await t.dataSource.query(
+      'SELECT f.stats, f.sampleRows FROM model_reference_features f JOIN model_versions v ON v.id = f.modelVersionId ' +
+        "WHERE v.version = '4.1.0-json-sample' AND f.position = 0",
+    );
+    expect(Number(stored.sampleRows)).toBe(150);
+    // temperature 20..29, ten values of 15 rows each: one decile bin per value, the last closed above 29.
+    expect(JSON.parse(stored.stats)).toMatchObject({
+      name: 'temperature',
+      mean: 24.5,
+      edges: [20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30],
+      proportions: Array(10).fill(0.1),
+    });
+  });
+
   it('still serves after every refusal', async () => {
     await t.http().get('/health').expect(200);
     await t
