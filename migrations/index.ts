@@ -19,6 +19,7 @@ import { ModelAliases1767227400000 } from './1767227400000-ModelAliases.js';
 import { TrafficPolicies1767227500000 } from './1767227500000-TrafficPolicies.js';
 import { CreateAuthEvents1767227600000 } from './1767227600000-CreateAuthEvents.js';
 import { OnnxFramework1767227700000 } from './1767227700000-OnnxFramework.js';
+import { ModelReferenceFeatures1767227800000 } from './1767227800000-ModelReferenceFeatures.js';
 
 /** Every migration in order, listed as classes (no globs) so every runner sees the same set. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   TrafficPolicies1767227500000,
   CreateAuthEvents1767227600000,
   OnnxFramework1767227700000,
+  ModelReferenceFeatures1767227800000,
 ];

@@ -1,15 +1,19 @@
 /**
  * Trains the models the product ships, from data generated here with a seeded PRNG (nothing is
  * downloaded), and saves them in TF.js layers format under models/<name>/<version>/ with a
- * metadata.json that the registry reads at boot.
+ * metadata.json that the registry reads at boot, and a reference.json: the statistics of the
+ * training inputs that live inputs are checked against for drift (docs/serving.md#input-drift).
  *
  *   npm run train            # both models
  *   npm run train -- sensor-anomaly
+ *   npm run train -- --references-only   # only the reference.json files, from the same seeded data
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { mulberry32, selectBackend } from '@app/inference';
+// The leaf file, so the server and this script cut the reference bins one way.
+import { computeReference } from '../libs/serving/src/drift/reference-stats.js';
 
 const OUT = join(process.cwd(), 'models');
 
@@ -164,10 +168,26 @@ const progress = (label: string, epochs: number) => ({
   },
 });
 
+const SENSOR_DIR = join(OUT, 'sensor-anomaly', '1.0.0');
+const ORDER_DIR = join(OUT, 'order-value', '1.0.0');
+const ORDER_FEATURES = ['itemCount', 'avgUnitPrice', 'distinctProducts', 'customerOrderCount'];
+
+/** The training inputs' reference statistics beside the model (stored with the version at boot). */
+async function writeReference(dir: string, rows: number[][], featureNames: readonly string[]): Promise<void> {
+  const reference = computeReference(rows.flat(), rows.length, featureNames.length, featureNames);
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'reference.json'), `${JSON.stringify(reference, null, 2)}\n`);
+}
+
+/** The seeded data each model is trained on: the same rows whether or not the model is trained again. */
+const sensorTraining = () => sensorReadings(20000, mulberry32(42));
+const orderTraining = () => orders(8000, mulberry32(7));
+
 async function trainSensorAnomaly(): Promise<void> {
   const random = mulberry32(42);
   const train = sensorReadings(20000, random);
   const test = sensorReadings(4000, random);
+  await writeReference(SENSOR_DIR, train.x, SENSOR_FEATURES);
   const { mean, std } = stats(train.x);
   const scale = (rows: number[][]) => rows.map((row) => row.map((value, index) => (value - mean[index]) / std[index]));
   const model = tf.sequential({
@@ -224,7 +244,7 @@ async function trainSensorAnomaly(): Promise<void> {
     testSamples: test.y.length,
   };
   console.log('sensor-anomaly metrics', metrics);
-  await save(model, join(OUT, 'sensor-anomaly', '1.0.0'), {
+  await save(model, SENSOR_DIR, {
     name: 'sensor-anomaly',
     version: '1.0.0',
     description:
@@ -277,6 +297,7 @@ async function trainOrderValue(): Promise<void> {
   const random = mulberry32(7);
   const train = orders(8000, random);
   const test = orders(2000, random);
+  await writeReference(ORDER_DIR, train.x, ORDER_FEATURES);
   const { mean, std } = stats(train.x);
   const target = stats(train.y.map((value) => [value]));
   const training = orderValueNetwork('linear');
@@ -317,7 +338,7 @@ async function trainOrderValue(): Promise<void> {
     ...smallOrderError(test, predicted),
   };
   console.log('order-value metrics', metrics);
-  await save(model, join(OUT, 'order-value', '1.0.0'), {
+  await save(model, ORDER_DIR, {
     name: 'order-value',
     version: '1.0.0',
     description:
@@ -326,7 +347,7 @@ async function trainOrderValue(): Promise<void> {
     framework: 'tfjs-layers',
     task: 'regression',
     inputShape: [4],
-    featureNames: ['itemCount', 'avgUnitPrice', 'distinctProducts', 'customerOrderCount'],
+    featureNames: ORDER_FEATURES,
     metrics,
     trainedAt: new Date().toISOString(),
   });
@@ -351,9 +372,14 @@ function smallOrderError(test: Dataset, predicted: ArrayLike<number>) {
 }
 
 async function main(): Promise<void> {
+  const only = process.argv.slice(2).find((argument) => !argument.startsWith('--'));
+  if (process.argv.includes('--references-only')) {
+    if (!only || only === 'sensor-anomaly') await writeReference(SENSOR_DIR, sensorTraining().x, SENSOR_FEATURES);
+    if (!only || only === 'order-value') await writeReference(ORDER_DIR, orderTraining().x, ORDER_FEATURES);
+    return;
+  }
   const backend = await selectBackend(process.env.INFERENCE_BACKEND === 'cpu' ? 'cpu' : 'auto');
   console.log(`training on the ${backend} backend`);
-  const only = process.argv[2];
   if (!only || only === 'sensor-anomaly') await trainSensorAnomaly();
   if (!only || only === 'order-value') await trainOrderValue();
 }

@@ -111,6 +111,14 @@ export class AppConfig {
     };
   }
 
+  get drift() {
+    return {
+      windowRows: this.get('DRIFT_WINDOW_ROWS'),
+      psiThreshold: this.get('DRIFT_PSI_THRESHOLD'),
+      minRows: this.get('DRIFT_MIN_ROWS'),
+    };
+  }
+
   get redis() {
     const url = this.get('REDIS_URL');
     if (!url) return undefined;

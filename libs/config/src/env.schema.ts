@@ -147,6 +147,12 @@ export class EnvironmentVariables {
   @IsOptional() @Type(() => Number) @IsNumber() @Min(0.001) INFERENCE_MEMORY_BUDGET_MB?: number;
   /** Residency: the longest a call waits for an evicted version to load again (then 503 MODEL_NOT_RESIDENT). */
   @Type(() => Number) @IsInt() @Min(1) @Max(600_000) INFERENCE_LOAD_WAIT_MS: number = 30_000;
+  /** Drift: live input rows kept per version (a ring; 0 turns the monitor off). */
+  @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000) DRIFT_WINDOW_ROWS: number = 10_000;
+  /** Drift: a feature whose population stability index exceeds this is drifted. */
+  @Type(() => Number) @IsNumber() @Min(0.001) @Max(100) DRIFT_PSI_THRESHOLD: number = 0.2;
+  /** Drift: rows the window needs before any feature is flagged (PSI of a few rows is noise). */
+  @Type(() => Number) @IsInt() @Min(1) DRIFT_MIN_ROWS: number = 500;
 
   /** Redis for the shared job queue (BullMQ) and shared rate limits; unset = in-process queue. */
   @IsOptional()

@@ -1,3 +1,4 @@
+import { ModelReferenceFeature } from './drift/model-reference-feature.entity.js';
 import { InferenceJobChunk } from './inference/jobs/inference-job-chunk.entity.js';
 import { InferenceJobResult } from './inference/jobs/inference-job-result.entity.js';
 import { InferenceJob } from './inference/jobs/inference-job.entity.js';
@@ -17,4 +18,5 @@ export const SERVING_ENTITIES = [
   InferenceJobChunk,
   InferenceJobResult,
   InferenceRecord,
+  ModelReferenceFeature,
 ];

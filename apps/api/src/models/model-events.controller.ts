@@ -17,7 +17,7 @@ export class ModelEventsController {
   @ApiOperation({
     summary:
       'The registry actions on a model (upload, deploy, undeploy, ' +
-      'archive, alias, policy) with the acting user, newest first',
+      'archive, alias, policy, drift) with the acting user, newest first',
   })
   @ApiPageResponse(ModelEventResponseDto)
   @ApiErrors(400, 404)

@@ -20,6 +20,9 @@ interface MemoryFile {
 export interface UploadedModelFiles {
   model?: MemoryFile[];
   weights?: MemoryFile[];
+  /** Drift baseline: reference statistics, or a sample of inputs to compute them from. */
+  reference?: MemoryFile[];
+  referenceSample?: MemoryFile[];
 }
 
 const MAX_WEIGHT_FILES = 200;
@@ -34,8 +37,10 @@ export class ModelUploadInterceptor implements NestInterceptor, OnModuleInit {
       [
         { name: 'model', maxCount: 1 },
         { name: 'weights', maxCount: MAX_WEIGHT_FILES },
+        { name: 'reference', maxCount: 1 },
+        { name: 'referenceSample', maxCount: 1 },
       ],
-      { limits: { fileSize: config.models.uploadMaxBytes, files: MAX_WEIGHT_FILES + 1, fields: 50 } },
+      { limits: { fileSize: config.models.uploadMaxBytes, files: MAX_WEIGHT_FILES + 3, fields: 50 } },
     );
     // Built by hand (the limits come from config), so it gets what Nest would inject: no module
     // options, the adapter host (to register @fastify/multipart), and its init hook below.

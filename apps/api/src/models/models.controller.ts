@@ -21,12 +21,17 @@ import { ModelNameParams, ModelVersionParams } from './dto/model-version.params.
 import { UPLOAD_MODEL_SCHEMA, UploadModelDto } from '@app/serving/models/dto/upload-model.dto.js';
 import { ModelUploadInterceptor, type UploadedModelFiles } from './model-upload.interceptor.js';
 import { ModelsService } from '@app/serving/models/models.service.js';
+import { ReferenceUploads } from '@app/serving/drift/reference-upload.js';
+import { packRows } from '@app/serving/inference/input-rows.js';
 import { CreatedAt } from '@app/http/api-docs/created-at.js';
 
 @ApiTags('models')
 @Controller('models')
 export class ModelsController {
-  constructor(private readonly models: ModelsService) {}
+  constructor(
+    private readonly models: ModelsService,
+    private readonly references: ReferenceUploads,
+  ) {}
 
   @Get()
   @Auth()
@@ -44,7 +49,8 @@ export class ModelsController {
   @ApiOperation({
     summary:
       'Upload a model version (multipart: TF.js model.json and weights, or one .onnx file): ' +
-      'stored, loaded once to check, checksummed; stage staging',
+      'stored, loaded once to check, checksummed; stage staging. Optional drift baseline: `reference` ' +
+      'statistics or a `referenceSample` of inputs',
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: UPLOAD_MODEL_SCHEMA })
@@ -55,7 +61,13 @@ export class ModelsController {
     @UploadedFiles() files: UploadedModelFiles,
     @CurrentUser() actor: AuthUser,
   ): Promise<ModelVersionResponseDto> {
-    return this.models.upload(dto, files?.model?.[0], files?.weights ?? [], actor.id);
+    // Checked before anything is staged: a refused reference stores nothing.
+    const reference = this.references.read(
+      dto,
+      { reference: files?.reference?.[0], referenceSample: files?.referenceSample?.[0] },
+      packRows,
+    );
+    return this.models.upload(dto, files?.model?.[0], files?.weights ?? [], actor.id, reference);
   }
 
   @Get(':name')

@@ -91,6 +91,10 @@ export const ERROR_CODES = {
   MODEL_NOT_FOUND: { status: 404, description: 'No model of this name' },
   MODEL_VERSION_NOT_FOUND: { status: 404, description: 'No such version of the model' },
   MODEL_NOT_DEPLOYED: { status: 404, description: 'The model (or version) is not deployed' },
+  MODEL_REFERENCE_NOT_FOUND: {
+    status: 404,
+    description: 'The version carries no reference statistics to measure drift against',
+  },
   MODEL_VERSION_EXISTS: { status: 409, description: 'The name and version are already uploaded' },
   MODEL_ARCHIVED: { status: 409, description: 'The version is archived; upload a new version instead' },
   MODEL_VERSION_IN_USE: {
@@ -119,6 +123,12 @@ export const ERROR_CODES = {
   },
   MODEL_FRAMEWORK_MISMATCH: { status: 400, description: 'framework names another format than the artifact has' },
   MODEL_INPUT_SHAPE_MISMATCH: { status: 400, description: "inputShape disagrees with the model's input shape" },
+  MODEL_REFERENCE_INVALID: {
+    status: 400,
+    description:
+      'The uploaded reference statistics or reference sample cannot serve as a drift baseline ' +
+      '(feature count, non-finite numbers, unsorted bins, size)',
+  },
   MODEL_FEATURE_NAMES_MISMATCH: {
     status: 400,
     description: 'featureNames does not name each input value of a flat inputShape',

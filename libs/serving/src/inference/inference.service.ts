@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { BadRequestError, GatewayTimeoutError, NotFoundError, RetryLaterError } from '@app/common';
+import { DriftMonitor } from '../drift/drift-monitor.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import type { DeployedModel } from '../models/deployed-models.js';
 import {
@@ -96,6 +97,7 @@ export class InferenceService {
     private readonly records: InferenceRecordWriter,
     private readonly stats: TrafficStats,
     private readonly shadows: ShadowMirror,
+    private readonly drift: DriftMonitor,
   ) {}
 
   async predict(call: PredictionCall): Promise<PredictionResult> {
@@ -123,6 +125,7 @@ export class InferenceService {
     return this.logged(call, model, async () => {
       const tensors = await asInferenceError(() => this.runtime.infer(model.key, named, admission));
       if (!tensors) throw notDeployed(model);
+      observeNamed(this.drift, model, named);
       for (const shadow of shadows) this.shadows.submit(model.name, () => this.shadowTensors(call, shadow));
       return { logged: tensors, result: { model: model.name, version: model.version, tensors } };
     });
@@ -147,6 +150,7 @@ export class InferenceService {
       const output = await asInferenceError(() => this.runtime.predict(model.key, data, rows, admission));
       // Undeployed between resolve and run: answer as if it had never been there.
       if (!output) throw notDeployed(model);
+      this.drift.observe(model.name, model.version, data, rows);
       const predictions = toPredictions(model, output, rows);
       for (const shadow of shadows) this.mirror(call, model, shadow, packed, output);
       return { logged: predictions, result: { model: model.name, version: model.version, predictions, output } };
@@ -208,6 +212,17 @@ export class InferenceService {
       this.stats.compare(primary, shadow, output, copy.output, packed.rows);
     });
   }
+}
+
+/**
+ * A version fed one numeric tensor of whole rows (an ONNX model over V2) is watched for drift like
+ * rows; the runtime has just accepted its values for the model's type, so they are numbers.
+ */
+function observeNamed(drift: DriftMonitor, model: DeployedModel, named: NamedInput[]): void {
+  const [input] = named;
+  const rowSize = model.info.inputShape.reduce((product, size) => product * size, 1);
+  if (named.length !== 1 || typeof input.data[0] !== 'number' || input.data.length % rowSize !== 0) return;
+  drift.observe(model.name, model.version, input.data as ArrayLike<number>, input.data.length / rowSize);
 }
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;

@@ -42,13 +42,15 @@ export class ModelsService {
    * registry (unique) and, inside that same transaction, moves the artifact into place. Of concurrent uploads of one
    * version exactly one wins (201); the others get 409 and touch nothing but their own staging
    * folder. A crash before the commit leaves at most an unregistered folder, which the next
-   * upload of that version replaces.
+   * upload of that version replaces. `alsoStore` writes what else comes with the version (its drift
+   * reference) in that same transaction.
    */
   async upload(
     dto: UploadModelDto,
     model: UploadedFile | undefined,
     weights: UploadedFile[],
     actorId?: number,
+    alsoStore?: (manager: EntityManager, row: ModelVersion) => Promise<void>,
   ): Promise<ModelVersionResponseDto> {
     checkUploadFiles(dto.framework, model, weights);
     if (await this.models.findVersion(dto.name, dto.version)) throw alreadyExists(dto);
@@ -63,8 +65,11 @@ export class ModelsService {
       checkMetadata(dto, info);
       const fields = newVersionFields(dto, await this.store.checksum(staged), { stage: 'staging', deployed: false });
       // Run once: the commit moves the folder into place, which a second run could not repeat.
-      const register = (manager: EntityManager) =>
-        this.models.register(manager, fields, () => this.store.commit(staged, dto.name, dto.version));
+      const register = async (manager: EntityManager) => {
+        const row = await this.models.register(manager, fields, () => this.store.commit(staged, dto.name, dto.version));
+        await alsoStore?.(manager, row);
+        return row;
+      };
       const row = await this.unitOfWork.run(register, { retry: false }).catch((error: unknown) => {
         throw classifyDbError(error) === 'unique' ? alreadyExists(dto) : error;
       });

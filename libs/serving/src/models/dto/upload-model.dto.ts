@@ -91,5 +91,21 @@ export const UPLOAD_MODEL_SCHEMA = {
     outputLabels: { type: 'string', example: '["normal","anomaly"]', description: 'JSON array' },
     metrics: { type: 'string', example: '{"accuracy":0.97}', description: 'JSON object' },
     trainedAt: { type: 'string', format: 'date-time' },
+    reference: {
+      type: 'string',
+      format: 'binary',
+      description:
+        'Optional drift baseline: JSON `{ rows?, features: [{ name?, mean, std, edges, proportions }] }`, one ' +
+        'feature per input value, edges strictly increasing (2..101), proportions one per bin summing to 1 ' +
+        '(as `npm run train` writes `reference.json`); at most 1 MiB and 1024 features',
+    },
+    referenceSample: {
+      type: 'string',
+      format: 'binary',
+      description:
+        'Optional instead of `reference`: 100..200 000 input rows to compute the baseline from (decile bins), ' +
+        'as JSON (an array of rows as /predict takes them) or CSV (numbers, optionally under a header of ' +
+        'feature names); at most 32 MiB',
+    },
   },
 };

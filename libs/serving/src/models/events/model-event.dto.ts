@@ -9,7 +9,8 @@ export class ModelEventResponseDto {
     enum: MODEL_EVENT_ACTIONS,
     description:
       '`alias`: an alias set, moved or deleted (details `{ alias, ' +
-      'from, to }`); `policy`: a traffic policy set or deleted',
+      'from, to }`); `policy`: a traffic policy set or deleted; `drift`: the first time the ' +
+      "version's live inputs crossed DRIFT_PSI_THRESHOLD (details `{ threshold, windowRows, drifted, psi }`)",
   })
   action: ModelEventAction;
   @ApiProperty({

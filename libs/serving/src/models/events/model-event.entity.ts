@@ -13,7 +13,7 @@ import {
  * Registry actions kept as events. `action` is plain text, not an enum, so actions added later
  * (alias, policy) need no schema change.
  */
-export const MODEL_EVENT_ACTIONS = ['upload', 'deploy', 'undeploy', 'archive', 'alias', 'policy'] as const;
+export const MODEL_EVENT_ACTIONS = ['upload', 'deploy', 'undeploy', 'archive', 'alias', 'policy', 'drift'] as const;
 export type ModelEventAction = (typeof MODEL_EVENT_ACTIONS)[number];
 
 // Names are explicit and the same in the migration, so the drift check agrees on both engines.
