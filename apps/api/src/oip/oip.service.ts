@@ -51,7 +51,7 @@ export class OipService {
   serverMetadata() {
     // The same name and version as GET / and the OpenAPI document: package.json's.
     const { name, version } = readPackageInfo();
-    return { name, version, extensions: [] as string[] };
+    return { name, version, extensions: ['binary_tensor_data'] };
   }
 
   /** Every deployed version is loaded here (none still loading, none failed). */
