@@ -104,7 +104,7 @@ async function assertSameOutputs(baseUrl: string, json: BenchRequest, binary: Be
   const tail = bytes.subarray(length);
   const decoded = Array.from(new Float32Array(tail.buffer.slice(tail.byteOffset, tail.byteOffset + tail.length)));
   if (!isDeepStrictEqual(decoded, asJson.outputs[0].data))
-    throw new Error(`binary and JSON answers differ: ${decoded.slice(0, 4)} vs ${asJson.outputs[0].data.slice(0, 4)}`);
+    throw new Error(`binary and JSON answers differ: ${JSON.stringify([decoded, asJson.outputs[0].data])}`);
 }
 
 async function measureCase(app: BenchApp, test: Case): Promise<void> {
