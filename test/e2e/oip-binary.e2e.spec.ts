@@ -203,16 +203,21 @@ describe('V2 binary tensor data', () => {
     expect(JSON.parse(refused.body.toString('utf8'))).toEqual({ error: expect.stringMatching(/2\^53/) });
   });
 
-  it('binary calls are recorded with source oip, like JSON ones', async () => {
+  it('binary calls are recorded with source oip, like JSON ones, with the same input hash', async () => {
     const { token: own, id } = await t.customer();
-    const header = {
-      inputs: [{ name: sensorInput, shape: [1, 3], datatype: 'FP32', parameters: { binary_data_size: 12 } }],
-    };
+    const tensor = { name: sensorInput, shape: [1, 3], datatype: 'FP32' };
+    const header = { inputs: [{ ...tensor, parameters: { binary_data_size: 12 } }] };
     await sendBinary(
       t.http().post('/v2/models/sensor-anomaly/infer').set(bearer(own)),
       binaryBody(header, float32Bytes([85, 45, 1012])),
     ).expect(200);
-    type Recorded = { userId: number; success: boolean; output: { label: string }[] | null };
+    await t
+      .http()
+      .post('/v2/models/sensor-anomaly/infer')
+      .set(bearer(own))
+      .send({ inputs: [{ ...tensor, data: [85, 45, 1012] }] })
+      .expect(200);
+    type Recorded = { userId: number; success: boolean; output: { label: string }[] | null; inputHash: string };
     await waitFor(async () => {
       const page = await t
         .http()
@@ -221,7 +226,10 @@ describe('V2 binary tensor data', () => {
         .set(bearer(t.adminToken))
         .expect(200);
       const mine = (page.body.items as Recorded[]).filter((item) => item.userId === id);
-      return mine.some((item) => item.success && item.output?.[0].label === 'anomaly') ? true : undefined;
+      const served = mine.filter((item) => item.success && item.output?.[0].label === 'anomaly');
+      if (served.length < 2) return undefined;
+      expect(served[0].inputHash).toBe(served[1].inputHash);
+      return true;
     });
     expect(userId).not.toBe(id);
   });
