@@ -7,10 +7,12 @@
  *
  *   GET  /api/v1/products/:id          the captured product (404 for ids not captured)
  *   GET  /api/v1/products              the captured page (the query is ignored)
- *   POST /api/v1/inference/:name/predict  HTTP + the real model call (@app/inference's raw
- *                                      LoadedModel.predict, same model file and backend), mapped to
- *                                      { model, version, predictions, latencyMs } as the product does
+ *   POST /api/v1/inference/:name/predict  parses and checks the same body and packs its rows into the
+ *                                      float32 array the model would take, then answers the product's
+ *                                      own bytes for that row count (captured from the product first),
+ *                                      with no model: the framework's ceiling, not the model runtime's
  *   POST /__bench/raw-predict          { rows, seconds } -> raw predict rows/s in a tight loop, no HTTP
+ *                                      (the model itself: TF.js, or the dense fast path the product runs)
  *
  *   CEILING_FIXTURE=/tmp/f.json PORT=4000 node --import tsx bench/ceiling-server.ts
  */
@@ -21,7 +23,14 @@ import { loadModel, selectBackend, type BackendPreference } from '../libs/infere
 export interface CeilingFixture {
   products: Array<{ id: number | string }>;
   list: unknown;
-  predict?: { modelDir: string; name: string; version: string; labels: string[] | null; backend: BackendPreference };
+  predict?: {
+    modelDir: string;
+    name: string;
+    version: string;
+    backend: BackendPreference;
+    /** The product's predict answer (body text) for each row count the bench sends, captured from it. */
+    replies: Record<string, string>;
+  };
 }
 
 const fixture = JSON.parse(readFileSync(process.env.CEILING_FIXTURE!, 'utf8')) as CeilingFixture;
@@ -38,39 +47,32 @@ app.get('/api/v1/products', async () => fixture.list);
 if (fixture.predict) {
   const spec = fixture.predict;
   await selectBackend(spec.backend);
-  // The reference is TF.js itself (the issue's figures), so the library's verified dense fast path
-  // is off here; raw-predict can also run the fast path ({ executor: 'fast' }) to show what it does.
+  // Raw predict only (the predict route below runs no model): TF.js itself, or with the library's
+  // verified dense fast path ({ executor: 'fast' }), which the product runs where the model allows.
   const model = await loadModel(spec.modelDir, { fastPath: 'off' });
   const fastModel = await loadModel(spec.modelDir, { fastPath: 'auto' });
 
-  /** The product's mapping of output rows to predictions (libs/serving/src/inference/predictions.ts). */
-  const classify = (scores: Float32Array) => {
-    let best = 0;
-    const probabilities: Record<string, number> = {};
-    for (let index = 0; index < scores.length; index += 1) {
-      if (scores[index] > scores[best]) best = index;
-      probabilities[spec.labels?.[index] ?? String(index)] = scores[index];
-    }
-    return { label: spec.labels?.[best] ?? String(best), confidence: scores[best], probabilities };
-  };
-  const regress = (values: Float32Array) =>
-    values.length === 1 ? { value: values[0] } : { values: Array.from(values) };
-
-  app.post<{ Body: { inputs: number[] | number[][] } }>('/api/v1/inference/:name/predict', async (request) => {
-    const started = performance.now();
+  app.post<{ Body: { inputs: unknown } }>('/api/v1/inference/:name/predict', async (request, reply) => {
+    // The product's parse and check (an array of rows, or one row, of numbers of one width) and the
+    // packing into the model's float32 input; then its captured answer instead of a model call.
     const { inputs } = request.body;
-    const rows = Array.isArray(inputs[0]) ? (inputs as number[][]) : [inputs as number[]];
+    if (!Array.isArray(inputs) || inputs.length === 0) return reply.code(400).send({ error: 'inputs' });
+    const rows = (Array.isArray(inputs[0]) ? inputs : [inputs]) as unknown[][];
     const width = rows[0].length;
     const values = new Float32Array(rows.length * width);
-    for (let row = 0; row < rows.length; row += 1) values.set(rows[row], row * width);
-    const output = await model.predict(values, rows.length);
-    const outputSize = output.length / rows.length;
-    const predictions = new Array(rows.length);
     for (let row = 0; row < rows.length; row += 1) {
-      const slice = output.subarray(row * outputSize, (row + 1) * outputSize);
-      predictions[row] = spec.labels ? classify(slice) : regress(slice);
+      const items = rows[row];
+      if (!Array.isArray(items) || items.length !== width) return reply.code(400).send({ error: 'width' });
+      for (let column = 0; column < width; column += 1) {
+        const value = items[column];
+        if (typeof value !== 'number' || !Number.isFinite(Math.fround(value)))
+          return reply.code(400).send({ error: 'value' });
+        values[row * width + column] = value;
+      }
     }
-    return { model: spec.name, version: spec.version, predictions, latencyMs: performance.now() - started };
+    const answer = spec.replies[String(rows.length)];
+    if (answer === undefined) return reply.code(400).send({ error: `no captured answer for ${rows.length} rows` });
+    return reply.type('application/json; charset=utf-8').send(answer);
   });
 
   app.post<{ Body: { rows: number; seconds: number; width: number; executor?: 'tfjs' | 'fast' } }>(

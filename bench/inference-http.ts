@@ -3,7 +3,8 @@
  * (bench/lib/load-runner.ts: wrk or autocannon, one client thread, alternating rounds, medians):
  *   - boot to ready (spawn → /health/ready 200, shipped models loaded)
  *   - 1 row at 16 and 64 connections, 64 rows at 16: product vs bench/ceiling-server.ts (bare
- *     Fastify + the same model's raw predict, same JSON, checked before measuring)
+ *     Fastify parsing the same body and answering the product's own captured bytes, no model;
+ *     checked before measuring)
  *   - 64 rows: the product's HTTP rows/s vs raw predict rows/s at batch 64 (no HTTP), alternating
  *   - RSS and heap in use, sampled over a full 1-row predict load at 64 connections
  *   - dynamic batching off vs on (1 row, 64 connections)
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
   const ceiling = await startCeiling({
     products: [],
     list: null,
-    predict: await predictFixture(app.baseUrl, one, MODEL, backend),
+    predict: await predictFixture(app.baseUrl, [one, many], MODEL, backend),
   });
   try {
     await assertSameJson('predict, 1 row', app.baseUrl, ceiling.baseUrl, one);

@@ -147,7 +147,7 @@ for (const name of paths) {
         : {
             products: [],
             list: null,
-            predict: await predictFixture(app.baseUrl, requests[0], 'sensor-anomaly', 'auto'),
+            predict: await predictFixture(app.baseUrl, requests, 'sensor-anomaly', 'auto'),
           };
   await profileRun(name, target, spawned, () => app.stop());
   if (!fixture) continue;

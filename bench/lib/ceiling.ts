@@ -62,24 +62,32 @@ export async function startCeiling(fixture: CeilingFixture): Promise<Ceiling> {
   };
 }
 
-/** The predict part of a fixture: the product's model version and labels, read from one of its answers. */
+/**
+ * The predict part of a fixture: the product's model version, and its answer (body text)
+ * to each of `requests` by row count, which the ceiling replays instead of running the model.
+ */
 export async function predictFixture(
   productUrl: string,
-  request: BenchRequest,
+  requests: BenchRequest[],
   model: string,
   backend: BackendPreference,
 ): Promise<NonNullable<CeilingFixture['predict']>> {
-  const answer = (await send(productUrl, request)).body as {
-    version: string;
-    predictions: Array<{ probabilities?: Record<string, number> }>;
-  };
-  const probabilities = answer.predictions[0].probabilities;
+  const replies: Record<string, string> = {};
+  let answer: { version: string; predictions: unknown[] } | undefined;
+  for (const request of requests) {
+    const response = await fetch(`${productUrl}${request.path}`, request);
+    const text = await response.text();
+    if (!response.ok) throw new Error(`capturing the product's predict answer: ${response.status} ${text}`);
+    answer = JSON.parse(text) as typeof answer;
+    replies[String(answer!.predictions.length)] = text;
+  }
+  if (!answer) throw new Error('no predict request to capture');
   return {
     modelDir: resolve('models', model, answer.version),
     name: model,
     version: answer.version,
-    labels: probabilities ? Object.keys(probabilities) : null,
     backend,
+    replies,
   };
 }
 

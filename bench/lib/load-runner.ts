@@ -19,7 +19,8 @@ export interface BenchRequest {
   method: 'GET' | 'POST';
   path: string;
   headers?: Record<string, string>;
-  body?: string;
+  /** Text, or raw bytes (the V2 binary tensor framing). */
+  body?: string | Buffer;
 }
 
 /** A server and the requests to send it, cycled in order (several give e.g. random ids). */

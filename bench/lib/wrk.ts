@@ -7,8 +7,8 @@ import { spawn } from 'node:child_process';
 import type { BenchRequest, RoundResult } from './load-runner.js';
 
 /** A Lua string literal of any bytes (decimal escapes for everything but plain characters). */
-const lua = (text: string) => {
-  const escaped = [...Buffer.from(text, 'utf8')].map((byte) => {
+const lua = (text: string | Buffer) => {
+  const escaped = [...(Buffer.isBuffer(text) ? text : Buffer.from(text, 'utf8'))].map((byte) => {
     const char = String.fromCharCode(byte);
     return /[A-Za-z0-9 _.,:/=?&-]/.test(char) ? char : `\\${String(byte).padStart(3, '0')}`;
   });

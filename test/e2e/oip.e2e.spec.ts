@@ -47,7 +47,7 @@ describe('Open Inference Protocol (V2) REST', () => {
     const server = await get('/v2').expect(200);
     expectOipSchema('metadata_server_response', server.body);
     const { name, version } = readPackageInfo();
-    expect(server.body).toEqual({ name, version, extensions: [] });
+    expect(server.body).toEqual({ name, version, extensions: ['binary_tensor_data'] });
     for (const path of ['/v2/health/live', '/v2/health/ready']) {
       const answer = await t.http().get(path).expect(200);
       expect(answer.text).toBe('');

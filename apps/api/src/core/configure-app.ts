@@ -8,7 +8,8 @@ import { CredentialsService } from '../auth/credentials.service.js';
 import { AppConfig, PayloadBudget } from '@app/config';
 import { AuthenticatedWsAdapter } from '../auth/ws/authenticated-ws.adapter.js';
 import { MetricsService } from '@app/serving/metrics/metrics.service.js';
-import { OIP_PREFIX, OIP_ROUTES } from '../oip/oip.module.js';
+import { isV2InferRoute, OIP_PREFIX, OIP_ROUTES } from '../oip/oip.module.js';
+import { installV2BinaryBodyParser } from '../oip/v2-binary-body.js';
 import { ApiExceptionFilter } from './api-exception.filter.js';
 import { configureCors } from './cors.js';
 import { displayTitle, readPackageInfo } from '../home/package-info.js';
@@ -97,7 +98,9 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   };
 
   // JSON bodies are refused past JSON_MAX_DEPTH; large inference/ingest bodies share a budget.
-  installJsonBodyParser(app, config.http.jsonMaxDepth);
+  const parseJson = installJsonBodyParser(app, config.http.jsonMaxDepth);
+  // V2 infer bodies may also come as a JSON header followed by raw tensor bytes (binary extension).
+  installV2BinaryBodyParser(fastify, parseJson, isV2InferRoute);
   limitLargeBodies(fastify, {
     budget: app.get(PayloadBudget),
     thresholdBytes: config.http.largeBodyThresholdBytes,

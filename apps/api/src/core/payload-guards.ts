@@ -15,20 +15,35 @@ export const PAYLOAD_RETRY_AFTER_S = 1;
  * The JSON body parser: Fastify's own (same 400 for empty or malformed JSON, same
  * prototype-poisoning refusal, same 413 and 415), preceded by a nesting-depth check on the raw
  * bytes, so no body deeper than `maxDepth` reaches the recursive code after parsing (validation,
- * class-transformer, serialisers), where it would throw RangeError.
+ * class-transformer, serialisers), where it would throw RangeError. The V2 binary bodies' JSON
+ * headers go through the same parse.
  */
-export function installJsonBodyParser(app: NestFastifyApplication, maxDepth: number): void {
+export function installJsonBodyParser(app: NestFastifyApplication, maxDepth: number): CheckedJsonParser {
   const fastify = app.getHttpAdapter().getInstance();
-  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  const parseJson = checkedJsonParser(fastify, maxDepth);
   // Through Nest's own hook, so Nest registers no second JSON parser; per-route limits still win.
-  app.useBodyParser('application/json', { bodyLimit: fastify.initialConfig.bodyLimit }, (request, body, done) => {
-    if (jsonDepthExceeds(body, maxDepth)) {
+  app.useBodyParser('application/json', { bodyLimit: fastify.initialConfig.bodyLimit }, (request, body, done) =>
+    parseJson(request as FastifyRequest, body, done),
+  );
+  return parseJson;
+}
+
+export type CheckedJsonParser = (
+  request: FastifyRequest,
+  json: Buffer,
+  done: (error: Error | null, body?: unknown) => void,
+) => void;
+
+function checkedJsonParser(fastify: FastifyInstance, maxDepth: number): CheckedJsonParser {
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  return (request, json, done) => {
+    if (jsonDepthExceeds(json, maxDepth)) {
       done(new BadRequestError('BODY_TOO_DEEP', jsonTooDeepMessage(maxDepth)), undefined);
       return;
     }
     // Fastify's default parser is the callback kind: it reports through `done` and returns nothing.
-    void parseJson(request as FastifyRequest, body.toString('utf8'), done);
-  });
+    void parseJson(request, json.toString('utf8'), done);
+  };
 }
 
 /**

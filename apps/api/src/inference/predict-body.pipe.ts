@@ -18,6 +18,9 @@ export interface PredictBody {
  * the rows are checked against the model anyway. A stand-in takes its place for the DTO's rules
  * (present or not is all they ask of it), and the body's own `inputs` is returned untouched.
  */
+let bareBody: boolean | undefined;
+const bareBodyIsValid = () => (bareBody ??= validateAs(PredictRequestDto, { inputs: true }).ok);
+
 @Injectable()
 export class PredictBodyPipe implements PipeTransform<unknown, PredictBody> {
   transform(body: unknown): PredictBody {
@@ -25,6 +28,8 @@ export class PredictBodyPipe implements PipeTransform<unknown, PredictBody> {
       throw new ValidationFailedError([{ field: 'body', message: 'body must be a JSON object { inputs, version? }' }]);
     const { inputs, ...envelope } = body;
     const standIn = inputs === undefined || inputs === null ? inputs : true;
+    // The usual body, `{ inputs }` alone, is the DTO checked on a constant: its verdict, once.
+    if (standIn === true && Object.keys(envelope).length === 0 && bareBodyIsValid()) return { inputs };
     const { version } = validOrThrow(validateAs(PredictRequestDto, { ...envelope, inputs: standIn }));
     return { inputs, ...(version === undefined ? {} : { version }) };
   }

@@ -1,8 +1,6 @@
 import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, Res, UseFilters } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
 import {
   ApiBearerAuth,
-  ApiBody,
   ApiOAuth2,
   ApiOkResponse,
   ApiOperation,
@@ -10,6 +8,7 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { UnavailableError } from '@app/common';
 import { CurrentUser, Public } from '@app/http/auth-metadata/auth.decorators.js';
 import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
@@ -17,16 +16,12 @@ import { KeyScope } from '@app/http/auth-metadata/key-scope.js';
 import { API_KEY_SCHEME, BEARER_SCHEME, OAUTH2_SCHEME } from '@app/http/api-docs/swagger.js';
 import { ApiLoadShedding } from '@app/http/api-docs/api-docs.decorators.js';
 import { ModelNameParams, ModelVersionParams } from '../models/dto/model-version.params.js';
-import {
-  V2ErrorDto,
-  V2InferRequestDto,
-  V2InferResponseDto,
-  V2ModelMetadataDto,
-  V2ServerMetadataDto,
-} from './dto/v2.dto.js';
+import { V2ErrorDto, V2InferResponseDto, V2ModelMetadataDto, V2ServerMetadataDto } from './dto/v2.dto.js';
 import { receivedAt } from '../inference/request-timeout.js';
 import { OipService } from './oip.service.js';
 import { V2ExceptionFilter } from './v2-exception.filter.js';
+import { answerInfer } from './v2-binary-reply.js';
+import { V2InferDocs } from './v2-infer.docs.js';
 import { V2InferBodyPipe, type V2InferBody } from './v2-infer-body.pipe.js';
 
 const DESCRIPTIONS: Record<number, string> = {
@@ -37,8 +32,9 @@ const DESCRIPTIONS: Record<number, string> = {
   403: 'An API key without the predict scope',
   404: 'No such deployed model or version',
   413: 'Body larger than the limit',
+  415: 'A body that is neither JSON nor the binary tensor data extension',
   500: 'Unexpected error',
-  503: 'Not ready',
+  503: 'Not ready, or too many large bodies in flight (retry after the Retry-After seconds)',
 };
 /** Error statuses in the protocol's `{ error }` body; 500 always (listed before the app-wide default). */
 const V2Errors = (...statuses: number[]) =>
@@ -152,17 +148,17 @@ export class OipController {
       "Inference on the deployed version, or on the traffic policy's sticky pick when the model has " +
       'one (same batching, records and metrics as predict); `model_version` says which served it',
   })
-  @ApiBody({ type: V2InferRequestDto })
-  @ApiOkResponse({ type: V2InferResponseDto })
-  @V2Errors(400, 404, 413)
+  @V2InferDocs()
+  @V2Errors(400, 404, 413, 415)
   @ApiLoadShedding(V2ErrorDto)
-  infer(
+  async infer(
     @Param() params: ModelNameParams,
     @Body(V2InferBodyPipe) body: V2InferBody,
     @CurrentUser() user: AuthUser,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<V2InferResponseDto> {
-    return this.oip.infer(params.name, undefined, body, user, receivedAt(reply));
+  ): Promise<V2InferResponseDto | Buffer> {
+    const result = await this.oip.infer(params.name, undefined, body, user, receivedAt(reply));
+    return answerInfer(result, body.binaryOutputs, reply);
   }
 
   @Post('models/:name/versions/:version/infer')
@@ -172,16 +168,16 @@ export class OipController {
     summary:
       'Inference on a version or an alias (`latest`, `production`: the deployed one); bypasses the traffic policy',
   })
-  @ApiBody({ type: V2InferRequestDto })
-  @ApiOkResponse({ type: V2InferResponseDto })
-  @V2Errors(400, 404, 413)
+  @V2InferDocs()
+  @V2Errors(400, 404, 413, 415)
   @ApiLoadShedding(V2ErrorDto)
-  inferVersion(
+  async inferVersion(
     @Param() params: ModelVersionParams,
     @Body(V2InferBodyPipe) body: V2InferBody,
     @CurrentUser() user: AuthUser,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<V2InferResponseDto> {
-    return this.oip.infer(params.name, params.version, body, user, receivedAt(reply));
+  ): Promise<V2InferResponseDto | Buffer> {
+    const result = await this.oip.infer(params.name, params.version, body, user, receivedAt(reply));
+    return answerInfer(result, body.binaryOutputs, reply);
   }
 }

@@ -17,6 +17,9 @@ export const OIP_ROUTES = [
   { path: 'v2/models/:name/versions/:version/infer', method: RequestMethod.POST },
 ];
 export const OIP_PREFIX = '/v2';
+/** The two infer routes, the only ones that take a body (and the binary tensor extension's types). */
+export const isV2InferRoute = (url: string | undefined) =>
+  url !== undefined && url.startsWith(`${OIP_PREFIX}/models/`) && url.endsWith('/infer');
 
 @Module({
   imports: [InferenceModule],

@@ -10,7 +10,7 @@ import { ModelVersionResolver } from '@app/serving/models/serving/model-version-
 import { callerKey } from '@app/serving/models/serving/sticky-split.js';
 import type { V2InferBody } from './v2-infer-body.pipe.js';
 import { metadataOf, namedRun, selectNamed, type TensorMetadata } from './v2-named-tensors.js';
-import { decodeInputs, type InputSpec } from './v2-tensors.js';
+import { decodeInputs, type InputSpec, type RequestTensor } from './v2-tensors.js';
 import { readPackageInfo } from '../home/package-info.js';
 
 const PLATFORM = { layers: 'tensorflowjs_layers', graph: 'tensorflowjs_graph', onnx: 'onnxruntime_onnx' } as const;
@@ -53,7 +53,7 @@ export class OipService {
   serverMetadata() {
     // The same name and version as GET / and the OpenAPI document: package.json's.
     const { name, version } = readPackageInfo();
-    return { name, version, extensions: [] as string[] };
+    return { name, version, extensions: ['binary_tensor_data'] };
   }
 
   /** Every deployed version is loaded here (none still loading, none failed). */
@@ -103,7 +103,7 @@ export class OipService {
     const result = await this.inference.predictTensors({
       name,
       version,
-      inputs: body.inputs,
+      inputs: asRecorded(body.inputs),
       userId: user.id,
       source: 'oip',
       timeoutMs: body.timeoutMs,
@@ -136,6 +136,24 @@ export class OipService {
     );
     return { ...envelope, outputs };
   }
+}
+
+/**
+ * The inputs as the record hashes them: binary tensors as their JSON form would carry them (values
+ * as a plain array, no binary_data_size), so a binary call and the same call in JSON hash alike, and
+ * a typed array is never canonicalised key by key.
+ */
+function asRecorded(inputs: RequestTensor[]): RequestTensor[] {
+  return inputs.map((tensor) => {
+    if (tensor.parameters?.binary_data_size === undefined) return tensor;
+    const { binary_data_size: _size, ...parameters } = tensor.parameters;
+    const { parameters: _binary, ...rest } = tensor;
+    return {
+      ...rest,
+      data: Array.from(tensor.data),
+      ...(Object.keys(parameters).length ? { parameters } : {}),
+    };
+  });
 }
 
 function selectOutputs(model: DeployedModel, requested: string[] | undefined): TensorMetadata[] {

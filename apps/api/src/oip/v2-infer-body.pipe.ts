@@ -1,5 +1,7 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
 import { BadRequestError } from '@app/common';
+import { V2BinaryRequest } from './v2-binary-body.js';
+import { binaryOutputsOf, readBinaryInputs, type BinaryOutputs } from './v2-binary-inputs.js';
 import type { RequestTensor } from './v2-tensors.js';
 
 /** The infer body as the route receives it, envelope checked. */
@@ -9,6 +11,8 @@ export interface V2InferBody {
   inputs: RequestTensor[];
   /** Requested output names; absent means the default outputs. */
   outputs?: string[];
+  /** Outputs to answer as raw bytes after the JSON (binary tensor data extension); absent: none. */
+  binaryOutputs?: BinaryOutputs;
   /** `parameters.timeout` (microseconds, as Triton reads it) in milliseconds; absent or 0: none stated. */
   timeoutMs?: number;
 }
@@ -52,7 +56,9 @@ function checkParameters(value: unknown, where: string): void {
  */
 @Injectable()
 export class V2InferBodyPipe implements PipeTransform<unknown, V2InferBody> {
-  transform(body: unknown): V2InferBody {
+  transform(request: unknown): V2InferBody {
+    const binary = request instanceof V2BinaryRequest ? request : undefined;
+    const body = binary ? binary.header : request;
     if (!isObject(body))
       throw new BadRequestError(
         'INFERENCE_INPUT_INVALID',
@@ -66,6 +72,7 @@ export class V2InferBodyPipe implements PipeTransform<unknown, V2InferBody> {
     if (!Array.isArray(inputs) || inputs.length === 0)
       throw new BadRequestError('INFERENCE_INPUT_INVALID', 'inputs must be a non-empty array of tensors');
     const tensors = inputs.map((input, index) => checkTensor(input, `inputs[${index}]`));
+    readBinaryInputs(tensors, binary?.binary);
     let names: string[] | undefined;
     if (outputs !== undefined) {
       if (!Array.isArray(outputs))
@@ -80,12 +87,14 @@ export class V2InferBodyPipe implements PipeTransform<unknown, V2InferBody> {
       });
     }
     const timeoutMs = timeoutOf(parameters as Record<string, unknown> | undefined);
+    const binaryOutputs = binaryOutputsOf(parameters as Record<string, unknown> | undefined, outputs);
     return {
       inputs: tensors,
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       ...(id === undefined ? {} : { id }),
       ...(parameters === undefined ? {} : { parameters: parameters as Record<string, unknown> }),
       ...(names ? { outputs: names } : {}),
+      ...(binaryOutputs ? { binaryOutputs } : {}),
     };
   }
 }
@@ -110,14 +119,21 @@ function checkTensor(input: unknown, where: string): RequestTensor {
   }
   if (typeof datatype !== 'string')
     throw new BadRequestError('INFERENCE_INPUT_INVALID', `${where}.datatype must be a string`);
-  if (!Array.isArray(data))
-    throw new BadRequestError('INFERENCE_INPUT_INVALID', `${where}.data must be an array (flat or nested, row-major)`);
   checkParameters(parameters, where);
+  // Binary tensors carry parameters.binary_data_size instead; their bytes are read after the envelope.
+  const binary = (parameters as Record<string, unknown> | undefined)?.binary_data_size !== undefined;
+  if (binary ? data !== undefined : !Array.isArray(data))
+    throw new BadRequestError(
+      'INFERENCE_INPUT_INVALID',
+      binary
+        ? `${where} has both data and parameters.binary_data_size`
+        : `${where}.data must be an array (flat or nested, row-major)`,
+    );
   return {
     name,
     shape: shape as number[],
     datatype,
-    data,
+    data: binary ? [] : (data as unknown[]),
     ...(parameters === undefined ? {} : { parameters: parameters as Record<string, unknown> }),
   };
 }

@@ -25,7 +25,7 @@ const namedFeeds = (inputs: readonly RequestTensor[]): NamedInput[] =>
     name: tensor.name,
     shape: tensor.shape,
     datatype: tensor.datatype,
-    data: tensor.data.some(Array.isArray) ? tensor.data.flat(Infinity) : tensor.data,
+    data: Array.isArray(tensor.data) && tensor.data.some(Array.isArray) ? tensor.data.flat(Infinity) : tensor.data,
   }));
 
 /** The feeds of a run on an ONNX version, refusing (400) an output name the model does not have before it runs. */

@@ -32,7 +32,8 @@ export interface RequestTensor {
   name: string;
   shape: number[];
   datatype: string;
-  data: unknown[];
+  /** JSON values, flat or nested; a Float32Array when the values came as FP32 binary data. */
+  data: readonly unknown[] | Float32Array;
   parameters?: Record<string, unknown>;
 }
 
@@ -102,13 +103,13 @@ export function decodeInputs(inputs: RequestTensor[], spec: InputSpec): PackedRo
  * a huge array.
  */
 function flattenInto(
-  data: unknown[],
+  data: readonly unknown[] | Float32Array,
   shape: number[],
   target: Float32Array,
   fits: (value: unknown) => boolean,
   tensor: RequestTensor,
 ): number {
-  const nested = data.some(Array.isArray);
+  const nested = Array.isArray(data) && data.some(Array.isArray);
   let count = 0;
   const put = (value: unknown) => {
     if (!fits(value))
@@ -133,6 +134,6 @@ function flattenInto(
     }
     for (const item of value) walk(item, level + 1);
   };
-  walk(data, 0);
+  walk(data as unknown[], 0);
   return count;
 }

@@ -1,7 +1,15 @@
 import { applyDecorators, HttpStatus } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOAuth2, ApiResponse, ApiSecurity } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiExtension,
+  ApiHeader,
+  ApiOAuth2,
+  ApiResponse,
+  ApiSecurity,
+  type MediaTypeObject,
+} from '@nestjs/swagger';
 import { ErrorBodyDto } from '@app/common';
-import { API_KEY_SCHEME, BEARER_SCHEME, OAUTH2_SCHEME } from './swagger.js';
+import { API_KEY_SCHEME, BEARER_SCHEME, OAUTH2_SCHEME, REQUEST_CONTENT_EXTENSION } from './swagger.js';
 
 const DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid input (validation details per field)',
@@ -111,4 +119,13 @@ export function ApiLoadShedding(type: new () => object = ErrorBodyDto): MethodDe
       type,
     }),
   );
+}
+
+/**
+ * Request media types whose body differs from the JSON one (a binary framing, say): @nestjs/swagger
+ * gives every consumed type the same schema, so these are merged into the request body's content
+ * when the document is built.
+ */
+export function ApiRequestContent(content: Record<string, MediaTypeObject>): MethodDecorator {
+  return ApiExtension(REQUEST_CONTENT_EXTENSION, content);
 }

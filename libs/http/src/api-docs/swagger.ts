@@ -9,6 +9,8 @@ export const OAUTH2_SCHEME = 'oauth2';
 export const API_KEY_SCHEME = 'apiKey';
 
 const closedSchemas = new Set<string>();
+/** Carries ApiRequestContent's media types until the document is built (then removed). */
+export const REQUEST_CONTENT_EXTENSION = 'x-request-content';
 
 /**
  * Marks a response DTO whose objects never carry other properties: its schema gets
@@ -68,9 +70,22 @@ export function buildOpenApiDocument(
     const schema = document.components?.schemas?.[name];
     if (schema && !('$ref' in schema)) schema.additionalProperties = false;
   }
+  mergeRequestContent(document);
   addGlobalResponses(document, apiPrefix);
   documentLocations(document);
   return document;
+}
+
+function mergeRequestContent(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item as Record<string, Record<string, unknown>>)) {
+      const extra = operation?.[REQUEST_CONTENT_EXTENSION] as Record<string, unknown> | undefined;
+      if (!extra) continue;
+      const body = (operation.requestBody ??= { content: {} }) as { content: Record<string, unknown> };
+      body.content = { ...body.content, ...extra };
+      delete operation[REQUEST_CONTENT_EXTENSION];
+    }
+  }
 }
 
 /** Swagger UI at /docs and the document at /docs-json, outside the /api/v1 prefix. */

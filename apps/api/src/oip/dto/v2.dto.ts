@@ -23,7 +23,11 @@ export class V2ErrorDto {
 export class V2ServerMetadataDto {
   @ApiProperty({ example: 'ai-commerce-api' }) name: string;
   @ApiProperty({ example: '0.1.0', description: 'The version in package.json' }) version: string;
-  @ApiProperty({ type: [String], description: 'Protocol extensions supported (none yet)', example: [] })
+  @ApiProperty({
+    type: [String],
+    description: 'Protocol extensions supported: `binary_tensor_data` (raw tensor bytes after the JSON)',
+    example: ['binary_tensor_data'],
+  })
   extensions: string[];
 }
 
