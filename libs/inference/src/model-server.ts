@@ -57,7 +57,7 @@ export interface ModelServerOptions {
   residency?: Partial<ResidencyOptions>;
 }
 
-/** How long a call with this admission may wait for its evicted version's load: until its deadline, else the server's bound. */
+/** How long a call may wait for its evicted version's load: until its deadline, else the server's bound. */
 function loadWaitMs(admission: Admission): number | undefined {
   return admission.deadline === undefined ? undefined : Math.max(0, admission.deadline - performance.now());
 }

@@ -61,7 +61,8 @@ const RETRY_AFTER = {
 
 /** The residency refusals (docs/serving.md, "Memory budget"), named in the 503s of routes that run a model. */
 const NOT_RESIDENT =
-  'the model version cannot be made resident under the memory budget now (MODEL_OVER_MEMORY_BUDGET, MODEL_NOT_RESIDENT)';
+  'the model version cannot be made resident under the memory budget now ' +
+  '(MODEL_OVER_MEMORY_BUDGET, MODEL_NOT_RESIDENT)';
 
 /**
  * The 503 of a large body refused for lack of payload budget (configure-app, LARGE_BODY_BUDGET);
