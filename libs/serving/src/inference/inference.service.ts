@@ -1,13 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { BadRequestError, GatewayTimeoutError, NotFoundError, RetryLaterError } from '@app/common';
+import { NotFoundError } from '@app/common';
 import { DriftMonitor } from '../drift/drift-monitor.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import type { DeployedModel } from '../models/deployed-models.js';
 import {
-  AdmissionError,
   ModelRuntime,
-  ResidencyError,
-  TensorValueError,
   type Admission,
   type NamedInput,
   type NamedOutput,
@@ -18,6 +15,7 @@ import { TrafficStats } from '../models/serving/traffic-stats.js';
 import { packRows, type PackedRows } from './input-rows.js';
 import { InferenceRecordWriter } from './records/inference-record.writer.js';
 import { toPredictions, type Prediction } from './predictions.js';
+import { admissionOf, asInferenceError } from './runtime-refusals.js';
 import { ShadowMirror } from './shadow-mirror.js';
 
 export const MAX_PREDICT_ROWS = 1024;
@@ -26,12 +24,6 @@ export type { ClassPrediction as ClassPredictionLike } from './predictions.js';
 
 /** `shadow`: a copy of a call run on a traffic policy's shadow version (never answered). */
 export type PredictionSource = 'http' | 'job' | 'stream' | 'ingest' | 'oip' | 'shadow';
-
-/**
- * Sources a full queue refuses (and INFERENCE_DEFAULT_TIMEOUT_MS bounds): callers that can retry, and
- * shadow copies, which are best effort. Jobs and ingestion wait their turn instead of failing.
- */
-const SHEDDABLE: ReadonlySet<PredictionSource> = new Set(['http', 'stream', 'oip', 'shadow']);
 
 export interface PredictionResult {
   model: string;
@@ -229,43 +221,3 @@ const round = (ms: number) => Math.round(ms * 1000) / 1000;
 
 const notDeployed = (model: DeployedModel) =>
   new NotFoundError('MODEL_NOT_DEPLOYED', 'Deployed model', `${model.name}@${model.version}`);
-
-/** A version evicted under the memory budget that could not be made resident for this call: 503, Retry-After. */
-const notResident = (error: ResidencyError) =>
-  new RetryLaterError(
-    error.code === 'OVER_BUDGET' ? 'MODEL_OVER_MEMORY_BUDGET' : 'MODEL_NOT_RESIDENT',
-    error.reason,
-    error.retryAfterS,
-  );
-
-/** When the call must start by (its timeout counts from its arrival) and whether a full queue may refuse it. */
-function admissionOf(call: PredictionCall): Admission {
-  const receivedAt = call.receivedAt ?? performance.now();
-  return {
-    deadline: call.timeoutMs === undefined ? undefined : receivedAt + call.timeoutMs,
-    sheddable: SHEDDABLE.has(call.source),
-    receivedAt,
-  };
-}
-
-/**
- * The runtime's refusal before compute as 503 (OVERLOADED, or a version it cannot make resident, with
- * Retry-After) or 504 (DEADLINE_EXCEEDED), and its refusal of tensor values as the caller's 400: inputs
- * that do not fit (TENSOR_INVALID),
- * a model /predict cannot serve (NOT_ROW_SERVABLE: several inputs, for V2), an output JSON cannot carry.
- */
-async function asInferenceError<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof ResidencyError) throw notResident(error);
-    if (error instanceof AdmissionError)
-      throw error.code === 'OVERLOADED'
-        ? new RetryLaterError('INFERENCE_OVERLOADED', error.reason, error.retryAfterS)
-        : new GatewayTimeoutError('INFERENCE_DEADLINE_EXCEEDED', error.reason);
-    if (!(error instanceof TensorValueError)) throw error;
-    const code =
-      error.code === 'OUTPUT_NOT_REPRESENTABLE' ? 'INFERENCE_OUTPUT_NOT_REPRESENTABLE' : 'INFERENCE_INPUT_INVALID';
-    throw new BadRequestError(code, error.reason);
-  }
-}

@@ -1,0 +1,53 @@
+import { BadRequestError, GatewayTimeoutError, RetryLaterError } from '@app/common';
+import { AdmissionError, ResidencyError, TensorValueError, type Admission } from '../models/model-runtime.js';
+
+/*
+ * How the inference service states a call's admission to the runtime, and maps the runtime's
+ * refusals to the API's errors.
+ */
+
+/**
+ * Sources a full queue refuses (and INFERENCE_DEFAULT_TIMEOUT_MS bounds): callers that can retry, and
+ * shadow copies, which are best effort. Jobs and ingestion wait their turn instead of failing.
+ */
+const SHEDDABLE: ReadonlySet<string> = new Set(['http', 'stream', 'oip', 'shadow']);
+
+/** A version evicted under the memory budget that could not be made resident for this call: 503, Retry-After. */
+const notResident = (error: ResidencyError) =>
+  new RetryLaterError(
+    error.code === 'OVER_BUDGET' ? 'MODEL_OVER_MEMORY_BUDGET' : 'MODEL_NOT_RESIDENT',
+    error.reason,
+    error.retryAfterS,
+  );
+
+/** When the call must start by (its timeout counts from its arrival) and whether a full queue may refuse it. */
+export function admissionOf(call: { source: string; timeoutMs?: number; receivedAt?: number }): Admission {
+  const receivedAt = call.receivedAt ?? performance.now();
+  return {
+    deadline: call.timeoutMs === undefined ? undefined : receivedAt + call.timeoutMs,
+    sheddable: SHEDDABLE.has(call.source),
+    receivedAt,
+  };
+}
+
+/**
+ * The runtime's refusal before compute as 503 (OVERLOADED, or a version it cannot make resident, with
+ * Retry-After) or 504 (DEADLINE_EXCEEDED), and its refusal of tensor values as the caller's 400: inputs
+ * that do not fit (TENSOR_INVALID),
+ * a model /predict cannot serve (NOT_ROW_SERVABLE: several inputs, for V2), an output JSON cannot carry.
+ */
+export async function asInferenceError<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof ResidencyError) throw notResident(error);
+    if (error instanceof AdmissionError)
+      throw error.code === 'OVERLOADED'
+        ? new RetryLaterError('INFERENCE_OVERLOADED', error.reason, error.retryAfterS)
+        : new GatewayTimeoutError('INFERENCE_DEADLINE_EXCEEDED', error.reason);
+    if (!(error instanceof TensorValueError)) throw error;
+    const code =
+      error.code === 'OUTPUT_NOT_REPRESENTABLE' ? 'INFERENCE_OUTPUT_NOT_REPRESENTABLE' : 'INFERENCE_INPUT_INVALID';
+    throw new BadRequestError(code, error.reason);
+  }
+}
