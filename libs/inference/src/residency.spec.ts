@@ -187,10 +187,12 @@ describe('Residency under a memory budget', () => {
     const { server, loads } = counted({ budgetBytes: twoOfThree });
     await loadAll(server);
     loads.length = 0;
+    // A deadline already reached: the call does not wait for the load (LOAD_WAIT_EXCEEDED), or, when the
+    // load wins the race with the zero-length wait, the batcher drops it before it runs (DEADLINE_EXCEEDED).
     await expect(
       server.predict('sensor@tfjs', rows('sensor@tfjs', 4), 4, { deadline: performance.now() }),
     ).rejects.toMatchObject({
-      code: 'LOAD_WAIT_EXCEEDED',
+      code: expect.stringMatching(/^(LOAD_WAIT_EXCEEDED|DEADLINE_EXCEEDED)$/),
     });
     expect((await server.predict('sensor@tfjs', rows('sensor@tfjs', 4), 4))?.values).toHaveLength(8);
     expect(loads).toEqual(['sensor@tfjs']);
