@@ -1,10 +1,13 @@
 import { TensorValueError } from './errors.js';
 import { selectBackend, type BackendPreference } from './backend.js';
-import { PredictBatcher } from './batcher.js';
+import { Coalescer, PredictBatcher, type BatchingOptions } from './batcher.js';
 import { inspectModel, type AnyLoadOptions, type FastPathMode } from './load-model.js';
-import type { ModelInfo, ServingModel } from './loaded-model.js';
-import type { NamedInput, NamedOutput } from './onnx/onnx-feeds.js';
+import type { ModelInfo, NamedTensorRunner, ServingModel } from './loaded-model.js';
+import { batchGroup, batchRows, concatFeeds, splitOutputs } from './onnx/onnx-batch.js';
+import { toNamedOutputs, type NamedInput, type NamedOutput } from './onnx/onnx-feeds.js';
 import type { OnnxPoolOptions } from './onnx/onnx-model.js';
+import type { WorkerLoss } from './onnx/onnx-pool.js';
+import type { WireTensor } from './onnx/onnx-types.js';
 import { ModelRegistry, type DeclaredSignature } from './registry.js';
 
 export interface BatchObserver {
@@ -12,6 +15,8 @@ export interface BatchObserver {
   onBatch?(key: string, rows: number, requests: number, computeMs: number): void;
   /** Called once per coalesced request with the time it waited for its batch. */
   onQueued?(key: string, waitMs: number): void;
+  /** Called when an ONNX worker of `key` exits while serving, once its replacement serves or failed to start. */
+  onWorkerLost?(key: string, loss: WorkerLoss): void;
 }
 
 export interface ModelServerOptions {
@@ -51,7 +56,8 @@ export interface PredictOutput {
  * - every predict goes through dynamic batching: concurrent calls on the same loaded version are
  *   coalesced into one tensor batch of up to `maxBatch` rows, or whatever arrived within
  *   `maxDelayUs`, run once, and split back. Rows are independent in inference-mode models, so each
- *   caller gets what an unbatched call returns.
+ *   caller gets what an unbatched call returns. V2 calls on an ONNX version that batches are coalesced
+ *   the same way, per named input.
  */
 export class ModelServer {
   /** The backend models load onto; 'unset' until start(). */
@@ -59,6 +65,7 @@ export class ModelServer {
   private readonly registry: ModelRegistry;
   private readonly loadOptions: AnyLoadOptions;
   private readonly batchers = new WeakMap<ServingModel, PredictBatcher>();
+  private readonly namedBatchers = new WeakMap<NamedTensorRunner, Coalescer<WireTensor[], WireTensor[]>>();
 
   constructor(private readonly options: ModelServerOptions) {
     this.loadOptions = {
@@ -66,6 +73,7 @@ export class ModelServer {
       warmupTimeoutMs: options.warmupTimeoutMs,
       fastPath: options.fastPath,
       ...options.onnx,
+      onWorkerLost: (key, loss) => options.observer?.onWorkerLost?.(key, loss),
     };
     this.registry = new ModelRegistry({ load: this.loadOptions, onDispose: options.onDispose });
   }
@@ -122,15 +130,24 @@ export class ModelServer {
   }
 
   /**
-   * Named tensors (V2) on the version serving under `key`, unbatched; undefined when none is. Only
-   * ONNX versions take them (TensorValueError NOT_ROW_SERVABLE otherwise: TF.js goes through predict).
+   * Named tensors (V2) on the version serving under `key`; undefined when none is. Only ONNX versions
+   * take them (TensorValueError NOT_ROW_SERVABLE otherwise: TF.js goes through predict). When the model
+   * batches, concurrent calls whose inputs share their trailing dimensions are concatenated along
+   * dimension 0 per input, run once and split back, like predict's rows; a call is checked before it
+   * queues, so a bad call fails alone.
    */
   async infer(key: string, inputs: NamedInput[]): Promise<NamedOutput[] | undefined> {
     const lease = this.registry.acquire(key);
     if (!lease) return undefined;
     try {
-      if (!lease.model.infer) throw new TensorValueError('NOT_ROW_SERVABLE', 'named tensors are for ONNX models');
-      return await lease.model.infer(inputs);
+      const runner = lease.model.named;
+      if (!runner) throw new TensorValueError('NOT_ROW_SERVABLE', 'named tensors are for ONNX models');
+      const feeds = runner.prepare(inputs);
+      const rows = runner.batching ? batchRows(feeds) : undefined;
+      const outputs = rows
+        ? await this.namedBatcherFor(key, runner).submit(feeds, rows, batchGroup(feeds))
+        : await runner.run(feeds);
+      return toNamedOutputs(outputs);
     } finally {
       lease.release();
     }
@@ -146,15 +163,40 @@ export class ModelServer {
     let batcher = this.batchers.get(model);
     if (!batcher) {
       const info = model.info;
-      const observer = this.options.observer ?? {};
-      batcher = new PredictBatcher((input, rows) => model.predict(input, rows), info.rowSize, info.outputSize, {
-        maxBatch: Math.max(1, Math.floor(this.options.maxBatch)),
-        maxDelayUs: Math.max(0, this.options.maxDelayUs),
-        onBatch: (rows, requests, computeMs) => observer.onBatch?.(key, rows, requests, computeMs),
-        onQueued: (waitMs) => observer.onQueued?.(key, waitMs),
-      });
+      const run = (input: Float32Array, rows: number) => model.predict(input, rows);
+      batcher = new PredictBatcher(run, info.rowSize, info.outputSize, this.batching(key));
       this.batchers.set(model, batcher);
     }
     return batcher;
+  }
+
+  /**
+   * The named-tensor batcher of one loaded ONNX version. A batch whose outputs do not answer one row
+   * per input row (the probe saw batch 1 and 2 only) is run again call by call rather than split wrongly.
+   */
+  private namedBatcherFor(key: string, runner: NamedTensorRunner): Coalescer<WireTensor[], WireTensor[]> {
+    let batcher = this.namedBatchers.get(runner);
+    if (!batcher) {
+      batcher = new Coalescer(async (calls, rows) => {
+        if (calls.length === 1) return [await runner.run(calls[0])];
+        const split = splitOutputs(
+          await runner.run(concatFeeds(calls, rows)),
+          calls.map((feeds) => feeds[0].dims[0]),
+        );
+        return split ?? (await Promise.all(calls.map((feeds) => runner.run(feeds))));
+      }, this.batching(key));
+      this.namedBatchers.set(runner, batcher);
+    }
+    return batcher;
+  }
+
+  private batching(key: string): BatchingOptions {
+    const observer = this.options.observer ?? {};
+    return {
+      maxBatch: Math.max(1, Math.floor(this.options.maxBatch)),
+      maxDelayUs: Math.max(0, this.options.maxDelayUs),
+      onBatch: (rows, requests, computeMs) => observer.onBatch?.(key, rows, requests, computeMs),
+      onQueued: (waitMs) => observer.onQueued?.(key, waitMs),
+    };
   }
 }

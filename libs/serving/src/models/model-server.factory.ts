@@ -16,6 +16,7 @@ function labels(key: string): { model: string; version: string } {
  * holding it), and batch metrics to Prometheus under the model's name and version.
  */
 export async function startModelServer(config: AppConfig, metrics: MetricsService): Promise<ModelServer> {
+  const log = new Logger('InferenceRuntime');
   const { backend: requested, maxBatch, maxDelayUs, fastPath, onnx } = config.inference;
   const server = new ModelServer({
     maxBatch,
@@ -30,10 +31,17 @@ export async function startModelServer(config: AppConfig, metrics: MetricsServic
         metrics.inferenceCompute.observe(labels(key), computeMs / 1000);
       },
       onQueued: (key, waitMs) => metrics.inferenceQueue.observe(labels(key), waitMs / 1000),
+      onWorkerLost: (key, { reason, replacementError }) => {
+        metrics.inferenceWorkersLost.inc({ ...labels(key), outcome: replacementError ? 'failed' : 'replaced' });
+        // The calls that were running on it ran once more on a live worker (inference has no side effect).
+        if (replacementError)
+          log.error(`${key}: an ONNX worker was lost (${reason}); restart failed: ${replacementError}`);
+        else log.warn(`${key}: an ONNX worker was lost (${reason}); a fresh worker replaced it`);
+      },
     },
   });
   const backend = await server.start(requested);
-  new Logger('InferenceRuntime').log(
+  log.log(
     `TF.js backend: ${backend} (requested: ${requested}); batching up to ` +
       `${maxBatch} rows / ${maxDelayUs} µs; dense fast path ${fastPath}`,
   );
