@@ -53,7 +53,9 @@ export class HostChannel {
     const worker = new Worker(hostEntry(), { stdout: false, stderr: false });
     const channel = new HostChannel(
       (message) => worker.postMessage(message),
-      () => void worker.terminate(),
+      // Not worker.terminate(): terminating a thread inside session.run aborts the whole process (the
+      // binding's C++ exception is uncaught). The host exits itself once its running call returns.
+      () => worker.postMessage({ op: 'exit', id: 0 }),
       onLost,
     );
     worker.on('message', (reply: Reply) => channel.settle(reply));
@@ -95,7 +97,10 @@ export class HostChannel {
     return this.gone === undefined;
   }
 
-  /** Ends the host (its native memory goes with it: microsoft/onnxruntime#25325). */
+  /**
+   * Ends the host (its native memory goes with it: microsoft/onnxruntime#25325): a child at once, a
+   * worker thread once the call it is running returns.
+   */
   close(): void {
     this.closed = true;
     this.fail('the ONNX host was closed');

@@ -42,6 +42,10 @@ export function poolSize(options: OnnxPoolOptions): { workers: number; threads: 
   return { workers, threads };
 }
 
+/** The file's checksum under the load bound: a hung artifact store must fail the load, not hold it. */
+const checksumWithin = (path: string, options: OnnxLoadOptions) =>
+  within(options.loadTimeoutMs, 'LOAD_TIMEOUT', () => onnxChecksum(path));
+
 /** Opens, checks and probes a session on `host`; the probe is the warm-up. Throws ModelLoadError. */
 async function openChecked(host: HostChannel, path: string, threads: number, options: OnnxLoadOptions) {
   const metadata = await within(options.loadTimeoutMs, 'LOAD_TIMEOUT', () =>
@@ -87,7 +91,7 @@ function describe(signature: OnnxSignature, probe: SessionProbe, sizeBytes: numb
  */
 export async function inspectOnnx(path: string, options: OnnxLoadOptions = {}): Promise<ModelInfo> {
   const started = performance.now();
-  const { sizeBytes } = await onnxChecksum(path);
+  const { sizeBytes } = await checksumWithin(path, options);
   const host = HostChannel.child();
   try {
     const { signature, probe } = await openChecked(host, path, 1, options);
@@ -101,7 +105,7 @@ export async function inspectOnnx(path: string, options: OnnxLoadOptions = {}): 
 export async function loadOnnx(path: string, options: OnnxLoadOptions = {}): Promise<OnnxModel> {
   const started = performance.now();
   const { workers, threads } = poolSize(options);
-  const { sizeBytes } = await onnxChecksum(path);
+  const { sizeBytes } = await checksumWithin(path, options);
   let first: Awaited<ReturnType<typeof openChecked>> | undefined;
   // A replacement worker opens the same file under the same bounds, warm-up included.
   const pool = await OnnxWorkerPool.start(
