@@ -11,7 +11,7 @@
  *     product's p99 under load < 20 ms.
  *
  *   npm run build && node dist/bench/onnx-cnn.js
- *   BENCH_ROUNDS=3 BENCH_CALLS=40 BENCH_LOAD_SECONDS=10 BENCH_HEALTH=0 (raw only)
+ *   BENCH_ROUNDS=3 BENCH_CALLS=40 BENCH_LOAD_SECONDS=10 BENCH_HEALTH=0 (raw only) BENCH_RAW=0 (health only)
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -149,7 +149,7 @@ async function mainThread(): Promise<number> {
   }
 }
 
-await raw();
+if (process.env.BENCH_RAW !== '0') await raw();
 if (process.env.BENCH_HEALTH !== '0') {
   const workers = await product();
   const blocking = await mainThread();
