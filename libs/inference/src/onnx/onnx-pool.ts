@@ -93,27 +93,36 @@ export class OnnxWorkerPool {
     });
   }
 
+  /** The slot's replacement under way, or a new one. */
   private replace(index: number, reason: string): Promise<HostChannel> {
     const slot = this.slots[index];
-    slot.replacing ??= (async () => {
-      const fresh = this.spawn(index);
-      try {
-        await this.open(fresh);
-      } catch (error) {
-        fresh.close();
-        this.onLoss?.({ reason, replacementError: error instanceof Error ? error.message : String(error) });
-        throw error;
-      } finally {
-        slot.replacing = undefined;
-      }
-      if (this.closed) {
-        fresh.close();
-        throw new HostGoneError('the model has been disposed');
-      }
-      slot.host = fresh;
-      this.onLoss?.({ reason });
-      return fresh;
-    })();
+    if (!slot.replacing) {
+      const attempt = this.openReplacement(slot, index, reason);
+      slot.replacing = attempt;
+      const settled = () => {
+        if (slot.replacing === attempt) slot.replacing = undefined;
+      };
+      attempt.then(settled, settled);
+    }
     return slot.replacing;
+  }
+
+  private async openReplacement(slot: Slot, index: number, reason: string): Promise<HostChannel> {
+    let fresh: HostChannel | undefined;
+    try {
+      fresh = this.spawn(index);
+      await this.open(fresh);
+    } catch (error) {
+      fresh?.close();
+      this.onLoss?.({ reason, replacementError: error instanceof Error ? error.message : String(error) });
+      throw error;
+    }
+    if (this.closed) {
+      fresh.close();
+      throw new HostGoneError('the model has been disposed');
+    }
+    slot.host = fresh;
+    this.onLoss?.({ reason });
+    return fresh;
   }
 }
