@@ -1,14 +1,11 @@
 #!/usr/bin/env bash
-# The SQLite suite on the Dockerfile's Node LTS line (26), next to the Node 20 runs. Set
+# The suite on the Dockerfile's Node LTS line (26), on the engine TEST_DB names (CI: MariaDB). Set
 # NODE_LTS_VERSION to try another (24.22+; 24.19-24.21 abort with better-sqlite3 12.x: see the
 # Dockerfile).
 # The binary comes from the npm registry (the `node` package's per-platform package, which also
 # ships the headers), and better-sqlite3, a native addon built for this machine's Node, is rebuilt
 # for it offline from those headers, in a copy of the tree: the checkout's own build is untouched.
-# NODE_ALONE=1 runs Jest as on a machine with Node and nothing else (the README's promise): Redis at
-# an address where nothing answers and CI unset, for the Jest process only, so the tests that need
-# Redis are skipped (and tagged "[needs Redis]") instead of failing the run as CI=true makes them.
-# Needs `npm run build` first. Usage: [NODE_ALONE=1] bash .ci/node-lts-tests.sh [jest args...]
+# Needs `npm run build` first. Usage: [TEST_DB=mariadb] bash .ci/node-lts-tests.sh [jest args...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 NODE_LTS_VERSION="${NODE_LTS_VERSION:-26.12.1}"
@@ -42,8 +39,4 @@ cd "$tree"
 export PATH="$node_home/bin:$PATH"
 npm rebuild better-sqlite3 --nodedir="$node_home" --loglevel=error >/dev/null
 node -e 'const db = new (require("better-sqlite3"))(":memory:"); console.log(`better-sqlite3 on Node ${process.versions.node}: sqlite ${db.prepare("select sqlite_version() v").get().v}`)'
-jest_env=()
-# Nothing listens on port 1 (tcpmux): the probe is refused at once. Were something to answer there,
-# .ci/jest-summary.js --without-redis fails the leg (no test skipped for lack of Redis).
-if [[ "${NODE_ALONE:-}" == 1 ]]; then jest_env=(env -u CI TEST_REDIS_URL=redis://127.0.0.1:1); fi
-"${jest_env[@]}" node --experimental-vm-modules node_modules/jest/bin/jest.js "$@"
+node --experimental-vm-modules node_modules/jest/bin/jest.js "$@"

@@ -13,7 +13,8 @@
  *   RSS_SECONDS=300 (default) RSS_EVERY_SECONDS=10 (default) INFERENCE_BACKEND=wasm ...
  */
 import type { BackendPreference } from '../libs/inference/src/index.js';
-import { startBenchApp, type BenchApp } from './lib/bench-app.js';
+import { startBenchApp } from './lib/bench-app.js';
+import { rssUnderLoad } from './lib/rss-under-load.js';
 import { assertSameJson, predictFixture, startCeiling, type Ceiling } from './lib/ceiling.js';
 import { compare, measure, median, round, settings, type BenchRequest, type Target } from './lib/load-runner.js';
 
@@ -54,37 +55,6 @@ async function rowsVersusRaw(product: Target, ceiling: Ceiling): Promise<void> {
   );
 }
 
-/** RSS (and heap in use, from /metrics: RSS alone cannot tell a leak from postponed major GCs). */
-async function rssUnderLoad(app: BenchApp, target: Target): Promise<void> {
-  const seconds = Number(process.env.RSS_SECONDS ?? 300);
-  const every = Number(process.env.RSS_EVERY_SECONDS ?? 10);
-  const heapUsedMb = async () =>
-    Math.round(
-      Number(
-        /^nodejs_heap_size_used_bytes (\S+)/m.exec(await (await fetch(`${app.baseUrl}/metrics`)).text())?.[1] ?? 0,
-      ) / 1048576,
-    );
-  const rss: number[] = [];
-  const samples: string[] = [];
-  const sample = async () => {
-    rss.push(Math.round(app.rssMb()));
-    samples.push(`${rss.at(-1)}/${await heapUsedMb()}`);
-  };
-  await sample();
-  const sampler = setInterval(() => void sample(), every * 1000);
-  const result = await round(target, 64, seconds);
-  clearInterval(sampler);
-  await sample();
-  console.log(
-    `RSS over ${seconds} s of 1-row predict at 64 connections (${Math.round(result.requestsPerSecond)} ` +
-      `req/s, p99 ${result.p99Ms.toFixed(1)} ms, non-2xx ${result.non2xx}):`,
-  );
-  console.log(`  RSS / heap used (MB) every ${every} s: ${samples.join(' ')}`);
-  console.log(
-    `  RSS min ${Math.min(...rss)} max ${Math.max(...rss)} last ${rss.at(-1)} MB (target: flat, < 250 MB, no heap cap)`,
-  );
-}
-
 async function main(): Promise<void> {
   const app = await startBenchApp(UNCAPPED);
   console.log(`boot to ready (spawn → /health/ready 200, shipped models loaded): ${Math.round(app.bootMs)} ms`);
@@ -111,7 +81,7 @@ async function main(): Promise<void> {
   } finally {
     await ceiling.stop();
   }
-  await rssUnderLoad(app, { baseUrl: app.baseUrl, requests: [one] });
+  await rssUnderLoad(app, { baseUrl: app.baseUrl, requests: [one] }, 'of 1-row predict');
   await app.stop();
 
   if (process.env.BENCH_BATCHING === '0') return;

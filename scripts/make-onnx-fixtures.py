@@ -10,7 +10,8 @@
 - hostile and edge models: unknown-operator.onnx (an op no runtime knows), zipmap-output.onnx (a
   scikit-learn-style ZipMap: a sequence-of-maps output), bfloat16-input.onnx (an element type
   JavaScript cannot carry), int64-identity.onnx (int64 in and out, dynamic batch),
-  two-inputs.onnx (float32 x [batch, 2] and an int64 scale [batch, 1]: y = x * scale).
+  two-inputs.onnx (float32 x [batch, 2] and an int64 scale [batch, 1]: y = x * scale),
+  slow-identity.onnx (y = x after an 800 000-step Loop: a slow model for the deadline tests).
 """
 import json
 import os
@@ -87,6 +88,49 @@ def simple(name, nodes, inputs, outputs, opsets=OPSET, check=True):
     save(model, f"{name}.onnx")
 
 
+def slow_identity(iterations=800_000):
+    """y = x, after a Loop of `iterations` scalar additions: a deliberately slow model for the
+    deadline tests (its time does not depend on the batch size; runs in an ONNX worker)."""
+    # Loop body: acc = acc + 1, repeated `iterations` times; acc starts from ReduceSum(x) so no
+    # optimiser can fold the loop at load.
+    body = helper.make_graph(
+        [
+            helper.make_node("Identity", ["cond_in"], ["cond_out"]),
+            helper.make_node("Add", ["acc_in", "one"], ["acc_out"]),
+        ],
+        "spin",
+        [
+            helper.make_tensor_value_info("i", TensorProto.INT64, []),
+            helper.make_tensor_value_info("cond_in", TensorProto.BOOL, []),
+            helper.make_tensor_value_info("acc_in", TensorProto.FLOAT, []),
+        ],
+        [
+            helper.make_tensor_value_info("cond_out", TensorProto.BOOL, []),
+            helper.make_tensor_value_info("acc_out", TensorProto.FLOAT, []),
+        ],
+        [helper.make_tensor("one", TensorProto.FLOAT, [], [1.0])],
+    )
+    nodes = [
+        helper.make_node("ReduceSum", ["x"], ["total"], keepdims=0),
+        helper.make_node("Loop", ["trips", "go", "total"], ["spun"], body=body),
+        helper.make_node("Mul", ["spun", "zero"], ["nothing"]),
+        helper.make_node("Add", ["x", "nothing"], ["y"]),
+    ]
+    graph = helper.make_graph(
+        nodes, "slow-identity",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 1])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch", 1])],
+        [
+            helper.make_tensor("trips", TensorProto.INT64, [], [iterations]),
+            helper.make_tensor("go", TensorProto.BOOL, [], [True]),
+            helper.make_tensor("zero", TensorProto.FLOAT, [], [0.0]),
+        ],
+    )
+    model = helper.make_model(graph, opset_imports=OPSET)
+    onnx.checker.check_model(model)
+    save(model, "slow-identity.onnx")
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     tfjs_dense_twin("order-value")
@@ -124,6 +168,7 @@ def main():
         [helper.make_tensor_value_info("ids", TensorProto.INT64, ["batch", 2])],
         [helper.make_tensor_value_info("same", TensorProto.INT64, ["batch", 2])],
     )
+    slow_identity()
     simple(
         "two-inputs",
         [

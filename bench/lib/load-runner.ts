@@ -123,6 +123,7 @@ export async function compare(
   product: Target,
   ceiling: Target,
   connections: number,
+  referenceName = 'ceiling',
 ): Promise<{ product: Summary; ceiling: Summary; ratio: number }> {
   if (settings.warmupSeconds > 0) {
     await round(product, connections, settings.warmupSeconds);
@@ -138,7 +139,9 @@ export async function compare(
   result.ratio = result.product.requestsPerSecond / result.ceiling.requestsPerSecond;
   console.log(`${label} (${connections} conn, ${loadTool}, ${settings.rounds}×${settings.roundSeconds} s alternating)`);
   console.log(`  product  ${describe(result.product)}`);
-  console.log(`  ceiling  ${describe(result.ceiling)}`);
-  console.log(`  ratio    product / ceiling = ${(result.ratio * 100).toFixed(1)} %`);
+  console.log(`  ${referenceName.padEnd(8)} ${describe(result.ceiling)}`);
+  console.log(
+    `  ratio    product / ${referenceName} = ${(result.ratio * 100).toFixed(1)} % (×${result.ratio.toFixed(2)})`,
+  );
   return result;
 }

@@ -100,6 +100,47 @@ type Answer = Promise<{ status: number; body: any }>;
     expect(after.stockQuantity).toBe(43);
   });
 
+  it('an order queued behind a price change charges the price it reads under the lock', async () => {
+    // The order queues on the held row; the holder changes the price and commits. The items and the
+    // total (built from what the order wrote, not read back) must carry the new price.
+    const product = (
+      await t
+        .http()
+        .post('/api/v1/products')
+        .set(admin())
+        .send({ name: 'Held Repriced', price: '10.00', sku: 'HELD-PRICE', stockQuantity: 50 })
+        .expect(201)
+    ).body;
+    const customer = await t.customer('held_repriced');
+    const holder = t.dataSource.createQueryRunner();
+    await holder.connect();
+    let answer: Awaited<Answer>;
+    try {
+      await holder.startTransaction();
+      await holder.query('SELECT id FROM products WHERE id = ? FOR UPDATE', [product.id]);
+      const ordered = Promise.resolve(
+        t
+          .http()
+          .post('/api/v1/orders')
+          .set(bearer(customer.token))
+          .send({ items: [{ productId: product.id, quantity: 3 }] }),
+      );
+      await untilLockWaits('products', 1);
+      await holder.query('UPDATE products SET price = 12.50 WHERE id = ?', [product.id]);
+      await holder.commitTransaction();
+      answer = await ordered;
+    } finally {
+      if (holder.isTransactionActive) await holder.rollbackTransaction();
+      await holder.release();
+    }
+    expect(answer.status).toBe(201);
+    expect(answer.body.items[0].unitPrice).toBe('12.50');
+    expect(answer.body.items[0].totalPrice).toBe('37.50');
+    expect(answer.body.totalAmount).toBe('37.50');
+    const stored = await t.http().get(`/api/v1/orders/${answer.body.id}`).set(bearer(customer.token)).expect(200);
+    expect(stored.body).toEqual(answer.body);
+  });
+
   it.each([
     ['DELETE /users/:id', (id: number) => t.http().delete(`/api/v1/users/${id}`).set(admin())],
     [

@@ -50,6 +50,36 @@ describe('statements per request', () => {
     expect(reads(statements).filter((sql) => /order_events/.test(sql))).toHaveLength(1);
   });
 
+  it('places an order of three lines in seven statements, none of them a read after the writes', async () => {
+    const grace = await t.customer('order_grace');
+    const items = await Promise.all([product('Four', '4.00'), product('Five', '5.00'), product('Six', '6.00')]);
+    const { result: response, statements: all } = await recordStatements(t.dataSource, () =>
+      t
+        .http()
+        .post('/api/v1/orders')
+        .set(bearer(grace.token))
+        .send({ items: items.map((item) => ({ productId: item.id, quantity: 2 })) })
+        .expect(201),
+    );
+    // The sign-in events of the accounts made above are written in the background, on their own.
+    const statements = all.filter((sql) => !/auth_events/.test(sql));
+    // BEGIN, the product rows locked and read, the stock taken in one UPDATE, one INSERT each for
+    // the order, its three items and its first event, COMMIT (it was 12: a read back after the
+    // order's and the event's INSERTs, one INSERT per item, the events read again). The response
+    // is built from what was written; the caller's own row may be read by auth, before the unit.
+    const inserts = statements.filter((sql) => /^\s*INSERT/i.test(sql));
+    expect(inserts.filter((sql) => /order_items/.test(sql))).toHaveLength(1);
+    expect(inserts).toHaveLength(3);
+    expect(reads(statements).filter((sql) => /order/.test(sql))).toHaveLength(0);
+    expect(reads(statements).filter((sql) => /products/.test(sql))).toHaveLength(1);
+    expect(statements.filter((sql) => /^\s*UPDATE/i.test(sql))).toHaveLength(1);
+    const unit = statements.slice(statements.findIndex((sql) => /^(BEGIN|START TRANSACTION)/i.test(sql)));
+    expect(unit).toHaveLength(7);
+    expect(unit[6]).toMatch(/^COMMIT/i);
+    const order = (await t.http().get(`/api/v1/orders/${response.body.id}`).set(bearer(grace.token)).expect(200)).body;
+    expect(response.body).toEqual(order);
+  });
+
   it('loads the tags of a page of products with one query (no N+1)', async () => {
     const tagIds: number[] = [];
     for (const name of ['Np One', 'Np Two', 'Np Three'])

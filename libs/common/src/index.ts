@@ -14,6 +14,7 @@ export * from './json/json-depth.js';
 export * from './limits/in-flight-budget.js';
 export * from './validation/dates.js';
 export * from './validation/validate-as.js';
+export * from './write-behind/buffered-writer.js';
 export * from './write-behind/write-behind-buffer.js';
 export * from './routing/id-param.js';
 export * from './retry/retrying.js';

@@ -102,8 +102,12 @@ export class AppConfig {
       backend: this.get('INFERENCE_BACKEND'),
       maxBatch: this.get('INFERENCE_MAX_BATCH'),
       maxDelayUs: this.get('INFERENCE_MAX_DELAY_US'),
+      queueDepth: this.get('INFERENCE_QUEUE_DEPTH'),
+      defaultTimeoutMs: this.get('INFERENCE_DEFAULT_TIMEOUT_MS'),
       fastPath: this.get('INFERENCE_FAST_PATH'),
       onnx: { workers: this.get('INFERENCE_WORKERS'), threadsPerSession: this.get('INFERENCE_THREADS_PER_SESSION') },
+      memoryBudgetMb: this.get('INFERENCE_MEMORY_BUDGET_MB'),
+      loadWaitMs: this.get('INFERENCE_LOAD_WAIT_MS'),
     };
   }
 

@@ -64,6 +64,16 @@ describe('validateEnvironment', () => {
     expect(() => validateEnvironment({ INFERENCE_FAST_PATH: 'on' })).toThrow(/INFERENCE_FAST_PATH/);
   });
 
+  it('reads INFERENCE_MEMORY_BUDGET_MB as unset (no limit) or a positive number of MiB', () => {
+    expect(validateEnvironment({}, QUIET).INFERENCE_MEMORY_BUDGET_MB).toBeUndefined();
+    expect(validateEnvironment({ INFERENCE_MEMORY_BUDGET_MB: '' }, QUIET).INFERENCE_MEMORY_BUDGET_MB).toBeUndefined();
+    expect(validateEnvironment({ INFERENCE_MEMORY_BUDGET_MB: '0.5' }, QUIET).INFERENCE_MEMORY_BUDGET_MB).toBe(0.5);
+    for (const bad of ['0', '-1', 'lots'])
+      expect(() => validateEnvironment({ INFERENCE_MEMORY_BUDGET_MB: bad })).toThrow(/INFERENCE_MEMORY_BUDGET_MB/);
+    expect(validateEnvironment({}, QUIET).INFERENCE_LOAD_WAIT_MS).toBe(30_000);
+    expect(() => validateEnvironment({ INFERENCE_LOAD_WAIT_MS: '0' })).toThrow(/INFERENCE_LOAD_WAIT_MS/);
+  });
+
   it('splits list settings', () => {
     expect(validateEnvironment({ CORS_ORIGINS: 'https://a.example, https://b.example' }, QUIET).CORS_ORIGINS).toEqual([
       'https://a.example',

@@ -3,6 +3,7 @@ import { plainToInstance, Transform, Type } from 'class-transformer';
 import {
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   Matches,
@@ -123,14 +124,29 @@ export class EnvironmentVariables {
   @IsIn(['auto', 'tensorflow', 'wasm', 'cpu']) INFERENCE_BACKEND: 'auto' | 'tensorflow' | 'wasm' | 'cpu' = 'auto';
   /** Dynamic batching: coalesce concurrent predicts up to this many rows (1 disables). */
   @Type(() => Number) @IsInt() @Min(1) @Max(65536) INFERENCE_MAX_BATCH: number = 256;
-  /** Dynamic batching: the longest a request waits for others to join its batch. */
-  @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000) INFERENCE_MAX_DELAY_US: number = 500;
+  /**
+   * Adaptive batching: the longest a partial batch is held for more requests, and only while requests
+   * arrive faster than one per execution (a lone request is never held).
+   */
+  @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000) INFERENCE_MAX_DELAY_US: number = 2000;
+  /** Requests that may wait per model version; an API, V2 or stream call beyond it: 503 INFERENCE_OVERLOADED. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000) INFERENCE_QUEUE_DEPTH: number = 1024;
+  /** Deadline of an API, V2 or stream call that states none (X-Request-Timeout-Ms), in ms; 0: none. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(3_600_000) INFERENCE_DEFAULT_TIMEOUT_MS: number = 0;
   /** `auto`: small dense models run on a plain-JS forward pass verified against TF.js at load; `off`: always TF.js. */
   @IsIn(['auto', 'off']) INFERENCE_FAST_PATH: 'auto' | 'off' = 'auto';
   /** ONNX: worker threads per loaded version, one session each; unset: sized for the machine (docs/onnx.md). */
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(64) INFERENCE_WORKERS?: number;
   /** ONNX: ONNX Runtime intra-op threads per session; unset: sized for the machine. */
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(256) INFERENCE_THREADS_PER_SESSION?: number;
+  /**
+   * Residency: the bytes (in MiB, decimals allowed) the resident model versions may hold together,
+   * measured at load; versions beyond it are evicted least recently used and loaded again on demand.
+   * Unset: no limit, every deployed version stays loaded.
+   */
+  @IsOptional() @Type(() => Number) @IsNumber() @Min(0.001) INFERENCE_MEMORY_BUDGET_MB?: number;
+  /** Residency: the longest a call waits for an evicted version to load again (then 503 MODEL_NOT_RESIDENT). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(600_000) INFERENCE_LOAD_WAIT_MS: number = 30_000;
 
   /** Redis for the shared job queue (BullMQ) and shared rate limits; unset = in-process queue. */
   @IsOptional()

@@ -20,7 +20,6 @@ const CODES: Record<string, DbErrorKind> = {
   ETIMEDOUT: 'unavailable',
   PROTOCOL_CONNECTION_LOST: 'unavailable',
   ER_CON_COUNT_ERROR: 'unavailable',
-  SQLITE_BUSY: 'unavailable',
   ER_LOCK_WAIT_TIMEOUT: 'unavailable',
   // A query past DATABASE_QUERY_TIMEOUT_MS, and no pooled connection within the acquire bound.
   PROTOCOL_SEQUENCE_TIMEOUT: 'unavailable',
@@ -41,9 +40,17 @@ const CONNECTION_GONE = new RegExp(
   'i',
 );
 
+/**
+ * SQLite's extended busy codes: SQLITE_BUSY_SNAPSHOT is what a transaction that read first gets when
+ * another process wrote meanwhile (WAL; the busy timeout does not apply), and it is as retryable as
+ * SQLITE_BUSY. One process never sees it (SqliteSerializer); two processes on one file do.
+ */
+const isSqliteBusy = (code: string | undefined) => code === 'SQLITE_BUSY' || code?.startsWith('SQLITE_BUSY_') === true;
+
 export function classifyDbError(error: unknown): DbErrorKind | undefined {
   const code = codeOf(error);
   if (code && CODES[code]) return CODES[code];
+  if (isSqliteBusy(code)) return 'unavailable';
   if (error instanceof Error && CONNECTION_GONE.test(error.message)) {
     return 'unavailable';
   }
@@ -53,5 +60,5 @@ export function classifyDbError(error: unknown): DbErrorKind | undefined {
 /** A deadlock or lock timeout that is safe to retry as a whole transaction. */
 export function isRetryableTransactionError(error: unknown): boolean {
   const code = codeOf(error);
-  return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT' || code === 'SQLITE_BUSY';
+  return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT' || isSqliteBusy(code);
 }

@@ -1,153 +1,314 @@
+import { AdmissionError } from './errors.js';
+import { LoadObserver } from './load-observer.js';
+
 /** Options of one model version's batcher (ModelServer makes one per loaded version). */
 export interface BatchingOptions {
   /** Most rows one coalesced batch may hold (a single larger request runs alone). */
   maxBatch: number;
-  /**
-   * How long the first queued request may wait for others, in microseconds (0: until the current event-loop turn ends).
-   */
+  /** The longest the batcher may hold a request for others to join it, in microseconds (0: never). */
   maxDelayUs: number;
+  /** Requests that may wait for an executor; a sheddable request beyond it is refused (OVERLOADED). */
+  queueDepth: number;
+  /** Executions that may run at once (an ONNX version's workers; 1 for TF.js, which runs on this thread). */
+  concurrency: number;
   /** Called after every executed batch, e.g. to feed a batch-size histogram. */
   onBatch?: (rows: number, requests: number, computeMs: number) => void;
-  /** Called once per coalesced request with the time it waited for its batch to start. */
+  /** Called once per request as its batch starts, with the time it waited. */
   onQueued?: (waitMs: number) => void;
+  /** Called for every request refused or dropped before compute. */
+  onShed?: (code: AdmissionError['code']) => void;
+  /** Called whenever the number of waiting requests or running executions changes. */
+  onDepth?: (queued: number, running: number) => void;
 }
 
-interface Pending<T, R> {
+/** When a request must start by, and whether a full queue may refuse it (jobs wait instead). */
+export interface Admission {
+  /** performance.now() by which it must start; no deadline when unset. */
+  deadline?: number;
+  sheddable?: boolean;
+  /** performance.now() when the request reached the server (a default deadline counts from it). */
+  receivedAt?: number;
+}
+
+/** Runs several calls as one execution and answers each with its own part, in the order given. */
+export type BatchExecutor<T, R> = (items: T[], rows: number) => Promise<R[]>;
+
+/** A call that coalesces only with calls of its own group (V2 named tensors of one trailing shape). */
+export interface GroupedCall<T, R> {
   item: T;
   rows: number;
+  /** Calls share an execution only when their groups are equal (e.g. every input's trailing dimensions). */
+  group: string;
+  /** Runs the batch; the first call's executor runs it, so every call of one group must pass the same one. */
+  execute: BatchExecutor<T, R>;
+}
+
+interface Job {
+  rows: number;
+  /** Predict rows to coalesce with other rows, a grouped call, or work that runs alone. */
+  input?: Float32Array;
+  grouped?: GroupedCall<unknown, unknown>;
+  alone?: () => Promise<unknown>;
+  deadline: number;
   enqueuedAt: number;
-  resolve: (result: R) => void;
+  timer?: NodeJS.Timeout;
+  resolve: (value: never) => void;
   reject: (error: unknown) => void;
 }
 
-/** Runs several requests as one batch and answers each with its own part, in the order given. */
-export type BatchExecutor<T, R> = (items: T[], rows: number) => Promise<R[]>;
+export type BatchRunner = (input: Float32Array, rows: number) => Promise<Float32Array>;
+
+/** Which jobs may share an execution: predict rows with predict rows, a grouped call with its own group. */
+function coalescesAs(job: Job): string | undefined {
+  if (job.alone) return undefined;
+  return job.grouped ? `group:${job.grouped.group}` : 'rows';
+}
 
 /**
- * Coalesces concurrent requests for one model into one batch of up to `maxBatch` rows, or whatever
- * arrived within `maxDelayUs` of the first one, and hands each caller its own part. Requests that
- * can only share a batch with their own kind (same trailing tensor dimensions) carry a `group`: a
- * request of another group sends the queue off first. The model's forward pass must be
- * row-independent (no batch statistics), which holds for inference-mode models, so the values are
- * those of unbatched calls. One implementation for the /predict rows and the V2 named tensors.
+ * One version's bounded queue in front of its executors. Concurrent predict calls are coalesced into
+ * one tensor batch of up to `maxBatch` rows and each caller gets its own rows back; the forward pass
+ * must be row-independent, which holds for inference-mode models. Grouped calls (V2 named tensors)
+ * coalesce the same way with consecutive calls of their group, through their own executor; work that
+ * cannot be split runs alone. All of them share the one queue, its bound and its deadlines.
+ *
+ * Adaptive batching: a request that finds an executor free runs at the end of the current event-loop
+ * turn (with whatever arrived in it), so a lone request is not delayed; requests that arrive while
+ * the executors are busy wait and leave together as the next batch. Only when requests arrive faster
+ * than one per execution does the batcher hold a batch for more, and then no longer than `maxDelayUs`,
+ * half an execution, or the time the batch is expected to take to fill.
+ *
+ * Admission: a sheddable request is refused at once (OVERLOADED) when the queue is full or the wait
+ * expected from observed execution time passes its deadline; one whose deadline passes while it waits
+ * leaves the queue then (DEADLINE_EXCEEDED). Neither reaches the model.
  */
-export class Coalescer<T, R> {
-  private pending: Pending<T, R>[] = [];
-  private pendingRows = 0;
-  private pendingGroup = '';
-  private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+export class PredictBatcher {
+  private readonly queue: Job[] = [];
+  private queuedRows = 0;
+  /** Start times of the executions running now. */
+  private readonly running = new Set<{ started: number }>();
+  private timer: { handle: NodeJS.Timeout | NodeJS.Immediate; immediate: boolean } | undefined;
+  private readonly load = new LoadObserver();
 
   constructor(
-    private readonly execute: BatchExecutor<T, R>,
+    private readonly run: BatchRunner,
+    private readonly rowSize: number,
+    private readonly outputSize: number,
     private readonly options: BatchingOptions,
   ) {
     if (!Number.isInteger(options.maxBatch) || options.maxBatch < 1)
       throw new RangeError('maxBatch must be an integer >= 1');
     if (!(options.maxDelayUs >= 0)) throw new RangeError('maxDelayUs must be >= 0');
+    if (!(options.queueDepth >= 1) || !(options.concurrency >= 1))
+      throw new RangeError('queueDepth and concurrency must be >= 1');
   }
 
-  submit(item: T, rows: number, group = ''): Promise<R> {
-    if (rows >= this.options.maxBatch || this.options.maxBatch <= 1) {
-      const started = performance.now();
-      return this.execute([item], rows).then(([result]) => {
-        this.options.onBatch?.(rows, 1, performance.now() - started);
-        return result;
-      });
-    }
-    if (this.pending.length > 0 && (this.pendingRows + rows > this.options.maxBatch || group !== this.pendingGroup))
-      this.flush();
-    return new Promise<R>((resolve, reject) => {
-      this.pending.push({ item, rows, enqueuedAt: performance.now(), resolve, reject });
-      this.pendingRows += rows;
-      this.pendingGroup = group;
-      if (this.pendingRows >= this.options.maxBatch) this.flush();
-      else this.schedule();
-    });
+  /** Requests waiting for an executor, and executions running. */
+  get depth(): { queued: number; running: number } {
+    return { queued: this.queue.length, running: this.running.size };
   }
 
-  /** Runs whatever is queued now. */
-  private flush(): void {
-    this.clearTimer();
-    const batch = this.pending;
-    const rows = this.pendingRows;
-    this.pending = [];
-    this.pendingRows = 0;
-    if (batch.length === 0) return;
-    // Anything run() throws outside its own try (a metrics callback) still settles every caller;
-    // a rejection here would otherwise go unhandled and leave callers waiting.
-    this.run(batch, rows).catch((error: unknown) => {
-      for (const entry of batch) entry.reject(error);
-    });
-  }
-
-  private schedule(): void {
-    if (this.timer) return;
-    const delayMs = this.options.maxDelayUs / 1000;
-    this.timer = delayMs <= 0 ? setImmediate(() => this.flush()) : setTimeout(() => this.flush(), delayMs);
-  }
-
-  private clearTimer(): void {
-    if (!this.timer) return;
-    clearTimeout(this.timer as NodeJS.Timeout);
-    clearImmediate(this.timer as NodeJS.Immediate);
-    this.timer = undefined;
-  }
-
-  private async run(batch: Pending<T, R>[], rows: number): Promise<void> {
-    const started = performance.now();
-    if (this.options.onQueued) for (const entry of batch) this.options.onQueued(started - entry.enqueuedAt);
-    let results: R[];
-    try {
-      results = await this.execute(
-        batch.map((entry) => entry.item),
-        rows,
-      );
-    } catch (error) {
-      for (const entry of batch) entry.reject(error);
-      return;
-    }
-    this.options.onBatch?.(rows, batch.length, performance.now() - started);
-    batch.forEach((entry, index) => entry.resolve(results[index]));
-  }
-}
-
-export type BatchRunner = (input: Float32Array, rows: number) => Promise<Float32Array>;
-
-/** The /predict rows' batcher: row-major float32 blocks concatenated, run once, and sliced back per caller. */
-export class PredictBatcher {
-  private readonly coalescer: Coalescer<{ input: Float32Array; rows: number }, Float32Array>;
-
-  constructor(
-    run: BatchRunner,
-    private readonly rowSize: number,
-    outputSize: number,
-    options: BatchingOptions,
-  ) {
-    this.coalescer = new Coalescer(async (items, rows) => {
-      if (items.length === 1) return [await run(items[0].input, rows)];
-      const input = new Float32Array(rows * rowSize);
-      let offset = 0;
-      for (const item of items) {
-        input.set(item.input, offset);
-        offset += item.input.length;
-      }
-      const output = await run(input, rows);
-      offset = 0;
-      return items.map((item) => {
-        const size = item.rows * outputSize;
-        offset += size;
-        return output.slice(offset - size, offset);
-      });
-    }, options);
-  }
-
-  submit(input: Float32Array, rows: number): Promise<Float32Array> {
+  submit(input: Float32Array, rows: number, admission: Admission = {}): Promise<Float32Array> {
     // Rows are validated once, at the API edge (libs/serving/src/inference/input-rows.ts names the bad
     // row in the 400). This is only an internal invariant: a length that does not fit would shift
     // every neighbour's rows in a coalesced batch, so a caller that breaks it is a programmer error.
     if (!Number.isInteger(rows) || rows < 1 || input.length !== rows * this.rowSize) {
       throw new RangeError(`expected ${rows} row(s) of ${this.rowSize} values, got ${input.length}`);
     }
-    return this.coalescer.submit({ input, rows }, rows);
+    return this.enqueue({ rows, input }, admission);
+  }
+
+  /** Runs `work` alone (it cannot be coalesced), under the same queue, admission and deadlines. */
+  runAlone<T>(work: () => Promise<T>, admission: Admission = {}): Promise<T> {
+    return this.enqueue({ rows: 1, alone: work }, admission);
+  }
+
+  /** Coalesces `call` with queued calls of its group, under the same queue, admission and deadlines. */
+  coalesce<T, R>(call: GroupedCall<T, R>, admission: Admission = {}): Promise<R> {
+    if (!Number.isInteger(call.rows) || call.rows < 1) throw new RangeError(`expected rows >= 1, got ${call.rows}`);
+    return this.enqueue({ rows: call.rows, grouped: call as GroupedCall<unknown, unknown> }, admission);
+  }
+
+  private enqueue<T>(job: Pick<Job, 'rows' | 'input' | 'grouped' | 'alone'>, admission: Admission): Promise<T> {
+    const now = performance.now();
+    this.load.observeArrival(now);
+    const deadline = admission.deadline ?? Infinity;
+    const refusal = this.refusal(job.rows, deadline, now, admission.sheddable === true);
+    if (refusal) {
+      this.options.onShed?.(refusal.code);
+      return Promise.reject(refusal);
+    }
+    return new Promise<T>((resolve, reject) => {
+      const queued: Job = { ...job, deadline, enqueuedAt: now, resolve, reject };
+      if (Number.isFinite(deadline)) queued.timer = setTimeout(() => this.expire(queued), deadline - now);
+      this.queue.push(queued);
+      this.queuedRows += job.rows;
+      this.depthChanged();
+      this.schedule();
+    });
+  }
+
+  private refusal(rows: number, deadline: number, now: number, sheddable: boolean): AdmissionError | undefined {
+    if (deadline <= now) return new AdmissionError('DEADLINE_EXCEEDED', 'the request deadline had passed', 0);
+    if (!sheddable) return undefined;
+    const waitMs = this.expectedWaitMs(rows, now);
+    const retryAfterS = Math.max(1, Math.ceil(waitMs / 1000));
+    if (this.queue.length >= this.options.queueDepth)
+      return new AdmissionError('OVERLOADED', `the model's queue is full (${this.queue.length} waiting)`, retryAfterS);
+    if (now + waitMs > deadline)
+      return new AdmissionError(
+        'OVERLOADED',
+        `the model cannot start this request within its deadline (expected wait ${Math.ceil(waitMs)} ms)`,
+        retryAfterS,
+      );
+    return undefined;
+  }
+
+  /** How long a request of `rows` rows arriving now should wait, from the mean execution time seen so far. */
+  private expectedWaitMs(rows: number, now: number): number {
+    const execMs = this.load.meanExecMs ?? 0;
+    const { concurrency, maxBatch } = this.options;
+    let waitMs = 0;
+    if (this.running.size >= concurrency) {
+      const earliest = Math.min(...[...this.running].map((r) => r.started));
+      waitMs = Math.max(0, earliest + execMs - now);
+    }
+    const batchesAhead = Math.floor((this.queuedRows + rows - 1) / maxBatch);
+    return waitMs + (batchesAhead * execMs) / concurrency;
+  }
+
+  private expire(job: Job): void {
+    const index = this.queue.indexOf(job);
+    if (index < 0) return;
+    this.queue.splice(index, 1);
+    this.queuedRows -= job.rows;
+    this.depthChanged();
+    this.options.onShed?.('DEADLINE_EXCEEDED');
+    job.reject(new AdmissionError('DEADLINE_EXCEEDED', 'the request deadline passed while it waited', 0));
+  }
+
+  private depthChanged(): void {
+    this.options.onDepth?.(this.queue.length, this.running.size);
+  }
+
+  private schedule(): void {
+    if (this.queue.length === 0 || this.running.size >= this.options.concurrency) return;
+    const delayMs = this.coalescingDelayMs();
+    if (this.timer && (this.timer.immediate || delayMs > 0)) return;
+    this.clearTimer();
+    const dispatch = () => {
+      this.timer = undefined;
+      while (this.queue.length > 0 && this.running.size < this.options.concurrency) this.startNext();
+    };
+    this.timer =
+      delayMs > 0
+        ? { handle: setTimeout(dispatch, delayMs), immediate: false }
+        : { handle: setImmediate(dispatch), immediate: true };
+  }
+
+  /** How long to hold a partial batch for more requests (see the class comment); 0 runs it this turn. */
+  private coalescingDelayMs(): number {
+    const execMs = this.load.meanExecMs;
+    const gapMs = this.load.meanGapMs;
+    const { maxBatch, maxDelayUs } = this.options;
+    if (execMs === undefined || gapMs === undefined || this.queuedRows >= maxBatch) return 0;
+    // Fewer than one arrival expected during one execution: waiting would only delay a lone request.
+    if (gapMs >= execMs) return 0;
+    const delayMs = Math.min(maxDelayUs / 1000, execMs / 2, gapMs * (maxBatch - this.queuedRows));
+    // Timers fire in whole milliseconds: a shorter wait is the end of this turn.
+    return delayMs >= 1 ? delayMs : 0;
+  }
+
+  private clearTimer(): void {
+    if (!this.timer) return;
+    if (this.timer.immediate) clearImmediate(this.timer.handle as NodeJS.Immediate);
+    else clearTimeout(this.timer.handle as NodeJS.Timeout);
+    this.timer = undefined;
+  }
+
+  /**
+   * Takes the next batch off the queue (FIFO: the first job and those after it that coalesce with it,
+   * up to maxBatch rows; a job that runs alone, alone) and runs it.
+   */
+  private startNext(): void {
+    this.dropExpired();
+    if (this.queue.length === 0) return;
+    const { maxBatch } = this.options;
+    let count = 1;
+    let rows = this.queue[0].rows;
+    const kind = coalescesAs(this.queue[0]);
+    if (kind !== undefined) {
+      const joins = (job: Job) => coalescesAs(job) === kind && rows + job.rows <= maxBatch;
+      while (count < this.queue.length && joins(this.queue[count])) {
+        rows += this.queue[count].rows;
+        count += 1;
+      }
+    }
+    const batch = this.queue.splice(0, count);
+    this.queuedRows -= rows;
+    for (const job of batch) clearTimeout(job.timer);
+    const token = { started: performance.now() };
+    this.running.add(token);
+    this.depthChanged();
+    // Anything execute() throws outside its own try (packing, a metrics callback) still settles
+    // every caller; a rejection here would otherwise go unhandled and leave callers waiting.
+    this.execute(batch, rows, token.started)
+      .catch((error: unknown) => {
+        for (const job of batch) job.reject(error);
+      })
+      .finally(() => {
+        this.running.delete(token);
+        this.depthChanged();
+        this.schedule();
+      });
+  }
+
+  /** Jobs whose deadline passed while this thread was busy (before their timer could fire) never run. */
+  private dropExpired(): void {
+    const now = performance.now();
+    for (const job of this.queue.filter((queued) => queued.deadline <= now)) this.expire(job);
+  }
+
+  private async execute(batch: Job[], rows: number, started: number): Promise<void> {
+    if (this.options.onQueued) for (const job of batch) this.options.onQueued(started - job.enqueuedAt);
+    let results: unknown[];
+    try {
+      results = await this.runBatch(batch, rows);
+    } catch (error) {
+      for (const job of batch) job.reject(error);
+      return;
+    } finally {
+      this.load.observeExecution(performance.now() - started);
+    }
+    this.options.onBatch?.(rows, batch.length, performance.now() - started);
+    batch.forEach((job, index) => job.resolve(results[index] as never));
+  }
+
+  /** One execution of the batch: each job's answer, in order. */
+  private async runBatch(batch: Job[], rows: number): Promise<unknown[]> {
+    const [first] = batch;
+    if (first.alone) return [await first.alone()];
+    if (first.grouped) {
+      const items = batch.map((job) => job.grouped?.item);
+      return first.grouped.execute(items, rows);
+    }
+    const output = await this.run(this.pack(batch, rows), rows);
+    if (batch.length === 1) return [output];
+    let offset = 0;
+    return batch.map((job) => {
+      const size = job.rows * this.outputSize;
+      offset += size;
+      return output.slice(offset - size, offset);
+    });
+  }
+
+  private pack(batch: Job[], rows: number): Float32Array {
+    if (batch.length === 1) return batch[0].input as Float32Array;
+    const input = new Float32Array(rows * this.rowSize);
+    let offset = 0;
+    for (const job of batch) {
+      input.set(job.input as Float32Array, offset);
+      offset += (job.input as Float32Array).length;
+    }
+    return input;
   }
 }

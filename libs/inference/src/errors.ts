@@ -77,3 +77,39 @@ export class TensorValueError extends Error {
     super(reason);
   }
 }
+
+/**
+ * A version that is registered but not resident could not be made resident for this call:
+ * OVER_BUDGET (it does not fit the memory budget even after evicting every idle version),
+ * LOAD_WAIT_EXCEEDED (its load did not finish within the call's wait), LOAD_FAILED (the reload
+ * failed). Transient for the caller: `retryAfterS` is the suggested wait.
+ */
+export class ResidencyError extends Error {
+  override readonly name = 'ResidencyError';
+
+  constructor(
+    readonly code: 'OVER_BUDGET' | 'LOAD_WAIT_EXCEEDED' | 'LOAD_FAILED',
+    readonly reason: string,
+    readonly retryAfterS = 1,
+  ) {
+    super(reason);
+  }
+}
+
+/**
+ * A request the version's queue would not run: OVERLOADED when it cannot start within its deadline
+ * (the queue is full, or the wait expected from observed compute time is longer), DEADLINE_EXCEEDED
+ * when its deadline passed while it waited. Neither reached the model. `retryAfterS` is the wait
+ * the queue expects before it has room.
+ */
+export class AdmissionError extends Error {
+  override readonly name = 'AdmissionError';
+
+  constructor(
+    readonly code: 'OVERLOADED' | 'DEADLINE_EXCEEDED',
+    readonly reason: string,
+    readonly retryAfterS: number,
+  ) {
+    super(reason);
+  }
+}

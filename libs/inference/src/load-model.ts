@@ -6,6 +6,7 @@ import { asLoadError } from './errors.js';
 import { LoadedModel, type ModelInfo, type ServingModel } from './loaded-model.js';
 import { onnxModelPath } from './onnx/onnx-artifact.js';
 import { inspectOnnx, loadOnnx, type OnnxPoolOptions } from './onnx/onnx-model.js';
+import { largestWarmupBatch, tfjsBytesInUse, tfjsWorkingSet } from './memory-footprint.js';
 import { within } from './within.js';
 import { declaredLayersInputName, readSignature, type SignatureOptions } from './model-signature.js';
 
@@ -16,6 +17,11 @@ export interface LoadModelOptions extends SignatureOptions {
   loadTimeoutMs?: number;
   /** Bound on the warm-up run: WARMUP_TIMEOUT after it. */
   warmupTimeoutMs?: number;
+  /**
+   * The largest batch the batcher runs (its maxBatch): the warm-up runs it too, so its kernels
+   * compile at load and its working set is measured. Skipped when that input would exceed 64 MiB.
+   */
+  warmupBatch?: number;
   /** Names the model in its execution spans (the server passes its key). */
   label?: string;
   /**
@@ -48,6 +54,7 @@ type AnyModel = tf.LayersModel | tf.GraphModel;
 export async function loadModel(source: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
   const backend = await ensureBackend();
   const started = performance.now();
+  const bytesBefore = tfjsBytesInUse();
   const { files, model } = await within(
     options.loadTimeoutMs,
     'LOAD_TIMEOUT',
@@ -72,6 +79,7 @@ export async function loadModel(source: string, options: LoadModelOptions = {}):
       sizeBytes: files.sizeBytes,
       loadMs: performance.now() - started,
       warmupMs: 0,
+      residentBytes: Math.max(0, tfjsBytesInUse() - bytesBefore),
       executor: 'tfjs',
       executorReason: 'fast path off',
     };
@@ -79,7 +87,10 @@ export async function loadModel(source: string, options: LoadModelOptions = {}):
     // The fast path's verification runs TF.js too (after the warm-up
     // compiled its kernels), so it shares the warm-up's bound.
     await within(options.warmupTimeoutMs, 'WARMUP_TIMEOUT', async () => {
-      if (options.warmup !== false) await loaded.warmUp();
+      if (options.warmup !== false) {
+        const workingSet = await tfjsWorkingSet(() => loaded.warmUp(largestWarmupBatch(signature.rowSize, options)));
+        loaded.setResidentBytes(info.residentBytes + workingSet);
+      }
       if (options.fastPath !== 'off') await adoptFastPath(loaded, model, backend);
     });
     return loaded;

@@ -18,6 +18,11 @@ export interface ModelInfo extends Omit<ModelSignature, 'batchOfOne' | 'format' 
   loadMs: number;
   warmupMs: number;
   /**
+   * Bytes the version holds while resident, measured at load (memory-footprint.ts): what the
+   * memory budget (INFERENCE_MEMORY_BUDGET_MB) counts.
+   */
+  residentBytes: number;
+  /**
    * What runs predict: TF.js, the verified plain-JS forward pass of a small dense model (dense-verify.ts),
    * or ONNX Runtime in worker threads. Library-internal: never in an HTTP body.
    */
@@ -31,6 +36,8 @@ export interface ModelInfo extends Omit<ModelSignature, 'batchOfOne' | 'format' 
 /** What the registry serves, whichever engine runs it. */
 export interface ServingModel {
   readonly info: ModelInfo;
+  /** Executions that can run at once (an ONNX version's workers); 1 when unset. */
+  readonly concurrency?: number;
   predict(input: Float32Array, rows: number): Promise<Float32Array>;
   /** Named tensors in and out (V2); only engines that take several inputs (ONNX) have it. */
   readonly named?: NamedTensorRunner;
@@ -78,24 +85,13 @@ export class LoadedModel implements ServingModel {
   }
 
   /**
-   * Runs one all-zero row: kernels compile before the first request, the weights are proven by
+   * Runs all-zero batches of 1 row and of `largestBatch` rows (the batcher's largest, when the
+   * model batches): kernels compile for both before the first request, the weights are proven by
    * execution, and outputSize is fixed. Any failure is a ModelLoadError (WARMUP_FAILED).
    */
-  async warmUp(): Promise<void> {
+  async warmUp(largestBatch = 1): Promise<void> {
     const started = performance.now();
-    const zeros = new Float32Array(this.modelInfo.rowSize);
-    const output = await asLoadError('WARMUP_FAILED', 'the model failed its warm-up run', async () => {
-      try {
-        return await this.predict(zeros, 1);
-      } catch (error) {
-        // Graph models with control flow (dynamic ops) must run through executeAsync.
-        if (this.modelInfo.format === 'graph' && /executeAsync|dynamic op/i.test(messageOf(error))) {
-          this.asyncGraph = true;
-          return this.predict(zeros, 1);
-        }
-        throw error;
-      }
-    });
+    const output = await asLoadError('WARMUP_FAILED', 'the model failed its warm-up run', () => this.warmRun(1));
     if (this.modelInfo.outputSize >= 0 && output.length !== this.modelInfo.outputSize) {
       throw new ModelLoadError(
         'WARMUP_FAILED',
@@ -104,7 +100,31 @@ export class LoadedModel implements ServingModel {
     }
     if (output.length === 0) throw new ModelLoadError('WARMUP_FAILED', 'the model produced no output values');
     this.modelInfo.outputSize = output.length;
+    // A batch-of-one model runs larger batches row by row: nothing more to compile.
+    if (largestBatch > 1 && !this.batchOfOne)
+      await asLoadError('WARMUP_FAILED', `the model failed its warm-up run at ${largestBatch} rows`, () =>
+        this.predict(new Float32Array(this.modelInfo.rowSize * largestBatch), largestBatch),
+      );
     this.modelInfo.warmupMs = performance.now() - started;
+  }
+
+  private async warmRun(rows: number): Promise<Float32Array> {
+    const zeros = new Float32Array(this.modelInfo.rowSize * rows);
+    try {
+      return await this.predict(zeros, rows);
+    } catch (error) {
+      // Graph models with control flow (dynamic ops) must run through executeAsync.
+      if (this.modelInfo.format === 'graph' && /executeAsync|dynamic op/i.test(messageOf(error))) {
+        this.asyncGraph = true;
+        return this.predict(zeros, rows);
+      }
+      throw error;
+    }
+  }
+
+  /** Adds the bytes measured at load (memory-footprint.ts) to the model's info. */
+  setResidentBytes(bytes: number): void {
+    this.modelInfo.residentBytes = bytes;
   }
 
   /** One forward pass over `rows` rows given as rows × rowSize values; resolves to rows × outputSize values. */

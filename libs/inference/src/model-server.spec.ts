@@ -6,7 +6,7 @@ import { selectBackend } from './backend.js';
 import { ModelLoadError } from './errors.js';
 import { loadModel } from './load-model.js';
 import { ModelServer, type ModelServerOptions } from './model-server.js';
-import { copyArtifact, shippedModelDir } from './testing/paths.js';
+import { copyArtifact, onnxFixture, shippedModelDir } from './testing/paths.js';
 
 const SENSOR = shippedModelDir('sensor-anomaly');
 const ORDERS = shippedModelDir('order-value');
@@ -17,11 +17,14 @@ const order = Float32Array.from([3, 20, 2, 5]);
 const server = (options: Partial<ModelServerOptions> = {}) =>
   new ModelServer({ maxBatch: 1, maxDelayUs: 0, ...options });
 /**
- * A lone request waits a whole second for company, holding its version meanwhile: long enough for
- * a swap or an unload to happen under it even on a busy machine (20 ms was not).
+ * y = x after about a second of compute in an ONNX worker (test/fixtures/onnx/slow-identity.onnx):
+ * a request on it holds its version long enough for a swap or an unload to happen under it even on
+ * a busy machine (20 ms was not). A lone request is never held back for company, so the model's own
+ * time is what keeps it in flight.
  */
+const SLOW = onnxFixture('slow-identity');
 const waiting = (options: Partial<ModelServerOptions> = {}) =>
-  server({ maxBatch: 1000, maxDelayUs: 1_000_000, ...options });
+  server({ maxBatch: 1000, maxDelayUs: 0, onnx: { workers: 1, threadsPerSession: 1 }, ...options });
 
 describe('ModelServer', () => {
   beforeAll(async () => {
@@ -65,19 +68,19 @@ describe('ModelServer', () => {
     const disposed: string[] = [];
     const models = waiting({ onDispose: (key, info) => disposed.push(`${key}:${info.outputSize}`) });
     const key = 'm@prod';
-    await models.load(key, SENSOR);
-    const inFlight = models.predict(key, reading, 1);
+    await models.load(key, SLOW);
+    const inFlight = models.predict(key, Float32Array.from([7]), 1);
     // swap in a different model under the same key while the request holds the old one
-    await models.load(key, ORDERS);
-    expect(models.info(key)?.outputSize).toBe(1);
+    await models.load(key, SENSOR);
+    expect(models.info(key)?.outputSize).toBe(2);
     expect(disposed).toEqual([]);
     // the old request still runs on the old version; new requests get the new one
-    const next = models.predict(key, order, 1);
-    expect((await inFlight)?.values).toHaveLength(2);
-    expect(disposed).toEqual(['m@prod:2']);
-    expect((await next)?.values).toHaveLength(1);
+    const next = models.predict(key, reading, 1);
+    expect(Array.from((await inFlight)?.values ?? [])).toEqual([7]);
+    expect(disposed).toEqual(['m@prod:1']);
+    expect((await next)?.values).toHaveLength(2);
     models.close();
-    expect(disposed).toEqual(['m@prod:2', 'm@prod:1']);
+    expect(disposed).toEqual(['m@prod:1', 'm@prod:2']);
   });
 
   it('a failed load keeps the old version serving and leaks nothing', async () => {
@@ -98,12 +101,12 @@ describe('ModelServer', () => {
   it('unload while a request holds the model frees it when the request ends', async () => {
     const disposed: string[] = [];
     const models = waiting({ onDispose: (key) => disposed.push(key) });
-    await models.load('a@1', ORDERS);
-    const inFlight = models.predict('a@1', order, 1);
+    await models.load('a@1', SLOW);
+    const inFlight = models.predict('a@1', Float32Array.from([7]), 1);
     models.unload('a@1');
     expect(models.loadedKeys()).toEqual([]);
     expect(disposed).toEqual([]);
-    expect((await inFlight)?.values).toHaveLength(1);
+    expect(Array.from((await inFlight)?.values ?? [])).toEqual([7]);
     expect(disposed).toEqual(['a@1']);
   });
 
@@ -186,13 +189,17 @@ describe('ModelServer dynamic batching', () => {
   it('requests queued on a version that is swapped out finish on it', async () => {
     const disposed: string[] = [];
     const models = waiting({ onDispose: (key, info) => disposed.push(`${key}:${info.inputShape.join(',')}`) });
+    await models.load('m', SLOW);
+    const running = models.predict('m', Float32Array.from([1]), 1);
+    await new Promise((resolve) => setImmediate(resolve));
+    // Waits behind the running one, in the old version's queue.
+    const queued = models.predict('m', Float32Array.from([2]), 1);
     await models.load('m', SENSOR);
-    const queued = models.predict('m', reading, 1);
-    await models.load('m', ORDERS);
     expect(disposed).toEqual([]);
-    expect((await queued)?.values).toHaveLength(2);
-    expect(disposed).toEqual(['m:3']);
-    expect((await models.predict('m', order, 1))?.values).toHaveLength(1);
+    expect(Array.from((await running)?.values ?? [])).toEqual([1]);
+    expect(Array.from((await queued)?.values ?? [])).toEqual([2]);
+    expect(disposed).toEqual(['m:1']);
+    expect((await models.predict('m', reading, 1))?.values).toHaveLength(2);
     models.close();
   });
 });

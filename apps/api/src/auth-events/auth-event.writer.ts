@@ -1,11 +1,5 @@
-import {
-  Injectable,
-  Logger,
-  type BeforeApplicationShutdown,
-  type OnApplicationShutdown,
-  type OnModuleInit,
-} from '@nestjs/common';
-import { WriteBehindBuffer, type WriteBehindOptions } from '@app/common';
+import { Injectable } from '@nestjs/common';
+import { BufferedWriter, type WriteBehindOptions } from '@app/common';
 import { classifyDbError } from '@app/database';
 import { AuthEventMetrics } from './auth-event.metrics.js';
 import { AuthEventsRepository, type NewAuthEventRow } from './auth-events.repository.js';
@@ -24,58 +18,41 @@ const BUFFER_OPTIONS: WriteBehindOptions = {
 };
 
 /**
- * Writes security events off the request path through the WriteBehindBuffer the prediction log
- * uses (InferenceRecordWriter): `write()` only appends; rows go in chunks, survive short outages,
- * and are dropped oldest first (counted in auth_events_dropped_total) rather than grow memory.
+ * Writes security events off the request path through the BufferedWriter the prediction log uses
+ * (InferenceRecordWriter): `record()` only appends; rows go in chunks, survive short outages, and are
+ * dropped oldest first (counted in auth_events_dropped_total) rather than grow memory.
  */
 @Injectable()
-export class AuthEventWriter implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
-  private readonly logger = new Logger(AuthEventWriter.name);
-  private readonly buffer: WriteBehindBuffer<NewAuthEventRow>;
-
+export class AuthEventWriter extends BufferedWriter<NewAuthEventRow> {
   constructor(
     private readonly events: AuthEventsRepository,
     private readonly metrics: AuthEventMetrics,
   ) {
-    this.buffer = new WriteBehindBuffer<NewAuthEventRow>(
-      {
-        prepare: (row) => row,
-        weigh: (row) => (row.userAgent?.length ?? 0) + JSON.stringify(row.details ?? null).length,
-        write: (rows) => this.events.insertMany(rows),
-        isUnavailable: (error) => classifyDbError(error) === 'unavailable' || !this.events.isConnected(),
-      },
-      {
-        dropped: (drop) => {
-          this.metrics.dropped.inc(drop.count);
-          this.logger.warn(`Dropped ${drop.count} security event(s): ${drop.cause}`);
-        },
-        unavailable: (error, queued) =>
-          this.logger.warn(`Database unavailable for security events (${queued} queued): ${error.message}`),
-        recovered: (queued) => this.logger.log(`Database takes security events again (${queued} still queued)`),
-        flushFailed: (error) => this.logger.error(`Security event flush failed: ${error.message}`),
-      },
-      BUFFER_OPTIONS,
-    );
+    super('security events', BUFFER_OPTIONS);
   }
 
-  onModuleInit(): void {
-    this.buffer.start();
+  prepare(row: NewAuthEventRow): NewAuthEventRow {
+    return row;
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.buffer.flush();
+  weigh(row: NewAuthEventRow): number {
+    return (row.userAgent?.length ?? 0) + JSON.stringify(row.details ?? null).length;
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    const left = await this.buffer.close();
-    if (left > 0) {
-      this.metrics.dropped.inc(left);
-      this.logger.error(`Shutting down with ${left} security events not written`);
-    }
+  write(rows: NewAuthEventRow[]): Promise<void> {
+    return this.events.insertMany(rows);
+  }
+
+  isUnavailable(error: unknown): boolean {
+    return classifyDbError(error) === 'unavailable' || !this.events.isConnected();
+  }
+
+  protected countDropped(count: number): void {
+    this.metrics.dropped.inc(count);
   }
 
   /** Queues one row and returns at once. */
-  write(row: NewAuthEventRow): void {
-    this.buffer.add(row);
+  record(row: NewAuthEventRow): void {
+    this.enqueue(row);
   }
 }

@@ -74,7 +74,7 @@ export class AuthEventsService implements OnModuleInit, BeforeApplicationShutdow
 
   record(event: AuthEventInput): void {
     this.metrics.events.inc({ type: event.type, outcome: outcomeOf(event) });
-    this.writer.write(toRow(event, new Date()));
+    this.writer.record(toRow(event, new Date()));
   }
 
   loginFailed(origin: RequestOrigin, login: string, reason: LoginFailure, subjectUserId?: number): void {
@@ -119,7 +119,7 @@ export class AuthEventsService implements OnModuleInit, BeforeApplicationShutdow
   }
 
   private summarise({ first, repeats }: Folded<AuthEventInput>, windowMs: number): void {
-    this.writer.write(toRow({ ...first, details: { ...first.details, repeats, windowMs } }, new Date()));
+    this.writer.record(toRow({ ...first, details: { ...first.details, repeats, windowMs } }, new Date()));
   }
 
   private countFailure(login: string): void {

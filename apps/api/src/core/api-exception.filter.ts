@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, type ErrorCode, type FieldError } from '@app/common';
+import { DomainError, RetryLaterError, type ErrorCode, type FieldError } from '@app/common';
 import { classifyDbError } from '@app/database';
 import { isV2Route, V2ExceptionFilter } from '../oip/v2-exception.filter.js';
 
@@ -81,6 +81,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
       );
     }
     if (reply.sent) return;
+    if (exception instanceof RetryLaterError) void reply.header('Retry-After', String(exception.retryAfterS));
     void reply.status(mapped.status).send({
       ...mapped.extra,
       statusCode: mapped.status,

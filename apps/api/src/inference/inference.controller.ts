@@ -1,9 +1,10 @@
-import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, CurrentUser } from '@app/http/auth-metadata/auth.decorators.js';
 import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
-import { ApiErrors, ApiPayloadBudget } from '@app/http/api-docs/api-docs.decorators.js';
+import { ApiErrors, ApiInferenceAdmission, REQUEST_TIMEOUT_HEADER } from '@app/http/api-docs/api-docs.decorators.js';
+import { receivedAt, requestTimeoutMs } from './request-timeout.js';
 import { ModelNameParams } from '../models/dto/model-version.params.js';
 import { PREDICTION_MODELS } from '@app/serving/inference/dto/prediction.dto.js';
 import { PredictRequestDto, PredictResponseDto } from './dto/predict.dto.js';
@@ -41,15 +42,19 @@ export class InferenceController {
     },
   })
   @ApiErrors(400, 404, 413)
-  @ApiPayloadBudget()
+  @ApiInferenceAdmission()
   async predict(
     @Param() params: ModelNameParams,
     @Body(PredictBodyPipe) body: PredictBody,
     @CurrentUser() user: AuthUser,
+    @Headers(REQUEST_TIMEOUT_HEADER.toLowerCase()) timeoutHeader: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PredictResponseDto> {
     const caller = callerKey({ userId: user.id, apiKeyId: user.apiKey?.id });
+    const timeoutMs = requestTimeoutMs(timeoutHeader);
     const result = await this.inference.predict({
+      timeoutMs,
+      receivedAt: receivedAt(reply),
       name: params.name,
       version: body.version,
       inputs: body.inputs,

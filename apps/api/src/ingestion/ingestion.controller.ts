@@ -28,7 +28,7 @@ export class IngestionController {
   @ApiBody({ type: [SensorReadingInputDto] })
   @ApiCreatedResponse({ type: IngestResultDto })
   @ApiErrors(400, 404, 413)
-  @ApiPayloadBudget()
+  @ApiPayloadBudget({ inference: true })
   ingest(
     @Body() body: unknown,
     @Query() query: IngestQueryDto,

@@ -1,4 +1,5 @@
-import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, UseFilters } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, Res, UseFilters } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -14,6 +15,7 @@ import { CurrentUser, Public } from '@app/http/auth-metadata/auth.decorators.js'
 import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
 import { KeyScope } from '@app/http/auth-metadata/key-scope.js';
 import { API_KEY_SCHEME, BEARER_SCHEME, OAUTH2_SCHEME } from '@app/http/api-docs/swagger.js';
+import { ApiLoadShedding } from '@app/http/api-docs/api-docs.decorators.js';
 import { ModelNameParams, ModelVersionParams } from '../models/dto/model-version.params.js';
 import {
   V2ErrorDto,
@@ -22,6 +24,7 @@ import {
   V2ModelMetadataDto,
   V2ServerMetadataDto,
 } from './dto/v2.dto.js';
+import { receivedAt } from '../inference/request-timeout.js';
 import { OipService } from './oip.service.js';
 import { V2ExceptionFilter } from './v2-exception.filter.js';
 import { V2InferBodyPipe, type V2InferBody } from './v2-infer-body.pipe.js';
@@ -42,6 +45,14 @@ const V2Errors = (...statuses: number[]) =>
   applyDecorators(
     ...[...statuses, 500].map((status) => ApiResponse({ status, description: DESCRIPTIONS[status], type: V2ErrorDto })),
   );
+/** The 503 of a version evicted under the memory budget (or that cannot fit it), with its Retry-After. */
+const V2NotResident = () =>
+  ApiResponse({
+    status: 503,
+    description: 'Evicted under the memory budget (MODEL_NOT_RESIDENT) or over it; retry after Retry-After seconds',
+    type: V2ErrorDto,
+    headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } },
+  });
 /** A bearer token or an API key with the predict scope, as on the API's inference routes. */
 const V2Auth = () =>
   applyDecorators(
@@ -107,20 +118,30 @@ export class OipController {
 
   @Get('models/:name/ready')
   @V2Auth()
-  @ApiOperation({ summary: 'Model ready: 200 with no body when deployed and loaded here, else 404' })
+  @ApiOperation({
+    summary:
+      'Model ready: 200 with no body when deployed and resident here, 503 with Retry-After while evicted under ' +
+      'the memory budget (its next inference loads it), else 404',
+  })
   @ApiResponse({ status: 200, description: 'Ready' })
   @V2Errors(400, 404)
+  @V2NotResident()
   modelReady(@Param() params: ModelNameParams): void {
-    this.oip.resolve(params.name);
+    this.oip.resolveResident(params.name);
   }
 
   @Get('models/:name/versions/:version/ready')
   @V2Auth()
-  @ApiOperation({ summary: 'Model version ready: 200 with no body when deployed and loaded here, else 404' })
+  @ApiOperation({
+    summary:
+      'Model version ready: 200 with no body when deployed and resident here, 503 with Retry-After while ' +
+      'evicted under the memory budget (its next inference loads it), else 404',
+  })
   @ApiResponse({ status: 200, description: 'Ready' })
   @V2Errors(400, 404)
+  @V2NotResident()
   modelVersionReady(@Param() params: ModelVersionParams): void {
-    this.oip.resolve(params.name, params.version);
+    this.oip.resolveResident(params.name, params.version);
   }
 
   @Post('models/:name/infer')
@@ -134,12 +155,14 @@ export class OipController {
   @ApiBody({ type: V2InferRequestDto })
   @ApiOkResponse({ type: V2InferResponseDto })
   @V2Errors(400, 404, 413)
+  @ApiLoadShedding(V2ErrorDto)
   infer(
     @Param() params: ModelNameParams,
     @Body(V2InferBodyPipe) body: V2InferBody,
     @CurrentUser() user: AuthUser,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<V2InferResponseDto> {
-    return this.oip.infer(params.name, undefined, body, user);
+    return this.oip.infer(params.name, undefined, body, user, receivedAt(reply));
   }
 
   @Post('models/:name/versions/:version/infer')
@@ -152,11 +175,13 @@ export class OipController {
   @ApiBody({ type: V2InferRequestDto })
   @ApiOkResponse({ type: V2InferResponseDto })
   @V2Errors(400, 404, 413)
+  @ApiLoadShedding(V2ErrorDto)
   inferVersion(
     @Param() params: ModelVersionParams,
     @Body(V2InferBodyPipe) body: V2InferBody,
     @CurrentUser() user: AuthUser,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<V2InferResponseDto> {
-    return this.oip.infer(params.name, params.version, body, user);
+    return this.oip.infer(params.name, params.version, body, user, receivedAt(reply));
   }
 }

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { BadRequestError } from '@app/common';
+import { BadRequestError, RetryLaterError } from '@app/common';
 import { InferenceService, MAX_PREDICT_ROWS } from '@app/serving/inference/inference.service.js';
 import type { DeployedModel } from '@app/serving/models/deployed-models.js';
 import { ModelLoadFailures } from '@app/serving/models/model-load-failures.js';
+import { ModelRuntime } from '@app/serving/models/model-runtime.js';
 import { ModelSyncService } from '@app/serving/models/model-sync.service.js';
 import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
 import { ModelVersionResolver } from '@app/serving/models/serving/model-version-resolver.js';
@@ -46,6 +47,7 @@ export class OipService {
     private readonly inference: InferenceService,
     private readonly sync: ModelSyncService,
     private readonly failures: ModelLoadFailures,
+    private readonly runtime: ModelRuntime,
   ) {}
 
   serverMetadata() {
@@ -64,6 +66,22 @@ export class OipService {
     return this.models.model(name, version);
   }
 
+  /**
+   * Model readiness: 404 unless deployed and loaded here, 503 (MODEL_NOT_RESIDENT) while evicted
+   * under the memory budget (its next call loads it again).
+   */
+  resolveResident(name: string, version?: string): DeployedModel {
+    const model = this.resolve(name, version);
+    if (!this.runtime.isResident(model.key))
+      throw new RetryLaterError(
+        'MODEL_NOT_RESIDENT',
+        `Model '${model.name}' version '${model.version}' is deployed but not resident (evicted under the ` +
+          'memory budget); its next inference loads it',
+        1,
+      );
+    return model;
+  }
+
   modelMetadata(name: string, version?: string) {
     const model = this.resolve(name, version);
     const input = inputSpec(model);
@@ -79,7 +97,8 @@ export class OipService {
     };
   }
 
-  async infer(name: string, version: string | undefined, body: V2InferBody, user: AuthUser) {
+  /** `receivedAt`: performance.now() when the request arrived (its deadline counts from there). */
+  async infer(name: string, version: string | undefined, body: V2InferBody, user: AuthUser, receivedAt?: number) {
     let selected: TensorMetadata[] = [];
     const result = await this.inference.predictTensors({
       name,
@@ -87,6 +106,8 @@ export class OipService {
       inputs: body.inputs,
       userId: user.id,
       source: 'oip',
+      timeoutMs: body.timeoutMs,
+      receivedAt,
       caller: callerKey({ userId: user.id, apiKeyId: user.apiKey?.id }),
       // Checked against the resolved version, inside the one path (a refusal is logged like predict's).
       packed: (model) => {

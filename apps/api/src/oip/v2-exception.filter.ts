@@ -1,6 +1,6 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError } from '@app/common';
+import { DomainError, RetryLaterError } from '@app/common';
 
 /**
  * The V2 routes answer errors in the protocol's body, `{ "error": "..." }`, not the API's shape:
@@ -26,6 +26,7 @@ export class V2ExceptionFilter implements ExceptionFilter {
         exception instanceof Error ? exception.stack : String(exception),
       );
     if (reply.sent) return;
+    if (exception instanceof RetryLaterError) void reply.header('Retry-After', String(exception.retryAfterS));
     void reply.status(status).send({ error: status === 500 ? `Internal server error (request ${request.id})` : error });
   }
 

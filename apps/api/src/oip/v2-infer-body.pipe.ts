@@ -9,6 +9,22 @@ export interface V2InferBody {
   inputs: RequestTensor[];
   /** Requested output names; absent means the default outputs. */
   outputs?: string[];
+  /** `parameters.timeout` (microseconds, as Triton reads it) in milliseconds; absent or 0: none stated. */
+  timeoutMs?: number;
+}
+
+/** An hour, in microseconds: the longest deadline a caller may state. */
+const MAX_TIMEOUT_US = 3_600_000_000;
+
+function timeoutOf(parameters: Record<string, unknown> | undefined): number | undefined {
+  const timeout = parameters?.timeout;
+  if (timeout === undefined || timeout === 0) return undefined;
+  if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 0 || timeout > MAX_TIMEOUT_US)
+    throw new BadRequestError(
+      'INFERENCE_INPUT_INVALID',
+      `parameters.timeout must be a whole number of microseconds from 0 to ${MAX_TIMEOUT_US}`,
+    );
+  return timeout / 1000;
 }
 
 const TOP = new Set(['id', 'parameters', 'inputs', 'outputs']);
@@ -63,8 +79,10 @@ export class V2InferBodyPipe implements PipeTransform<unknown, V2InferBody> {
         return output.name;
       });
     }
+    const timeoutMs = timeoutOf(parameters as Record<string, unknown> | undefined);
     return {
       inputs: tensors,
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
       ...(id === undefined ? {} : { id }),
       ...(parameters === undefined ? {} : { parameters: parameters as Record<string, unknown> }),
       ...(names ? { outputs: names } : {}),

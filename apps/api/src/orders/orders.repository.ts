@@ -2,7 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, type EntityManager, type Repository } from 'typeorm';
 import { pageOffset, parseSort, type PageQueryDto } from '@app/common';
-import { centsOf, classifyDbError, integerOrNull, timestampParameter, updatedAtNow } from '@app/database';
+import {
+  centsOf,
+  classifyDbError,
+  integerOrNull,
+  PrebuiltInsert,
+  timestampParameter,
+  updatedAtNow,
+} from '@app/database';
+import { MAX_ORDER_LINES } from './dto/create-order.dto.js';
 import { IdempotencyKey } from './idempotency-key.entity.js';
 import { OrderItem } from './order-item.entity.js';
 import { Order } from './order.entity.js';
@@ -35,6 +43,21 @@ export interface TopSpenderRow {
 /** The outcome of claiming an Idempotency-Key: the new claim's id, or taken by an earlier request. */
 export type KeyClaim = { claimed: true; keyId: number } | { claimed: false };
 
+/** An order as placed: every column but its id, the timestamps taken by the caller. */
+export type NewOrder = Omit<Order, 'id' | 'items' | 'user'>;
+export type NewOrderItem = Omit<OrderItem, 'id' | 'orderId' | 'order' | 'product'>;
+
+const ORDER_COLUMNS = [
+  'orderNumber',
+  'status',
+  'totalAmount',
+  'userId',
+  'shippingAddress',
+  'createdAt',
+  'updatedAt',
+] as const satisfies readonly (keyof NewOrder)[];
+const ITEM_COLUMNS = ['orderId', 'productId', 'productName', 'quantity', 'unitPrice', 'totalPrice'] as const;
+
 const toInt = (value: unknown) => integerOrNull(value) ?? 0;
 
 /** The orders, order_items and idempotency_keys tables' queries, named for what they are for. */
@@ -45,6 +68,9 @@ export class OrdersRepository {
     @InjectRepository(OrderItem) private readonly items: Repository<OrderItem>,
     @InjectRepository(IdempotencyKey) private readonly keys: Repository<IdempotencyKey>,
   ) {}
+
+  private readonly orderInsert = new PrebuiltInsert<Order>(Order, ORDER_COLUMNS, 1);
+  private readonly itemInsert = new PrebuiltInsert<OrderItem>(OrderItem, ITEM_COLUMNS, MAX_ORDER_LINES);
 
   findById(id: number, manager: EntityManager = this.orders.manager): Promise<Order | null> {
     return manager.getRepository(Order).findOne({ where: { id }, relations: { items: true } });
@@ -77,13 +103,16 @@ export class OrdersRepository {
     return [orders, total];
   }
 
-  /** Inserts the order and its items with the caller's transaction. */
-  async insertOrder(manager: EntityManager, order: Partial<Order>, items: Partial<OrderItem>[]): Promise<Order> {
-    const saved = await manager.getRepository(Order).save(manager.create(Order, order));
-    saved.items = await manager
-      .getRepository(OrderItem)
-      .save(items.map((item) => manager.create(OrderItem, { ...item, orderId: saved.id })));
-    return saved;
+  /**
+   * Inserts the order and then all its items in one multi-row INSERT, with the caller's
+   * transaction, and returns them as stored (ids from the INSERTs, every other value the caller's),
+   * so nothing is read back while the stock rows are locked.
+   */
+  async insertOrder(manager: EntityManager, order: NewOrder, lines: NewOrderItem[]): Promise<Order> {
+    const [id] = await this.orderInsert.insertReturningIds(manager, [order]);
+    const items = lines.map((line) => ({ ...line, orderId: id }));
+    const itemIds = await this.itemInsert.insertReturningIds(manager, items);
+    return { ...order, id, items: items.map((item, index) => ({ ...item, id: itemIds[index] })) };
   }
 
   /** Compare-and-set: changes the status only if it is still `from`. False when someone else changed it first. */

@@ -26,10 +26,9 @@ import {
   type TopSpenderDto,
 } from './dto/order-response.dto.js';
 import { OrderEventsRepository } from './order-events.repository.js';
-import type { OrderItem } from './order-item.entity.js';
 import type { Order } from './order.entity.js';
 import { ORDER_STATUSES, ORDER_TRANSITIONS, type OrderStatus } from './order-status.js';
-import { OrdersRepository } from './orders.repository.js';
+import { OrdersRepository, type NewOrderItem } from './orders.repository.js';
 
 /** DECIMAL(10,2) holds at most 99 999 999.99. */
 const MAX_TOTAL_CENTS = 9_999_999_999;
@@ -78,13 +77,10 @@ export class OrdersService {
         keyId = claim.keyId;
       }
       const order = await this.placeOrder(manager, userId, dto);
-      await this.events.record(manager, order.id, null, 'pending', actor.id);
+      const placed = await this.events.record(manager, order.id, null, 'pending', actor.id, order.createdAt);
       if (keyId !== undefined) await this.orders.attachOrderToKey(manager, keyId, order.id);
-      return {
-        kind: 'placed',
-        order,
-        events: (await this.events.ofOrders([order.id], manager)).get(order.id),
-      } as const;
+      // The answer is what this unit wrote (and nobody else can have changed before it commits).
+      return { kind: 'placed', order, events: [placed] } as const;
     });
     if (outcome.kind === 'taken')
       return { order: await this.replay(actor.id, outcome.key, requestHash), replayed: true };
@@ -198,7 +194,7 @@ export class OrdersService {
   private async placeOrder(manager: EntityManager, userId: number, dto: CreateOrderDto): Promise<Order> {
     const reserved = await this.products.reserveStock(manager, dto.items);
     let totalAmount = 0;
-    const items: Partial<OrderItem>[] = dto.items.map((line) => {
+    const items: NewOrderItem[] = dto.items.map((line) => {
       const product = reserved.get(line.productId)!;
       const totalPrice = product.price * line.quantity;
       totalAmount += totalPrice;
@@ -220,9 +216,20 @@ export class OrdersService {
     // The number's random part may collide (rarely): the unique index says so, and a new one is drawn.
     for (let attempt = 1; ; attempt += 1) {
       try {
+        // The app's clock, not the database's default, so the answer needs no read back; later
+        // changes keep updatedAt monotonic (updatedAtNow) whichever clock is ahead.
+        const now = new Date();
         return await this.orders.insertOrder(
           manager,
-          { orderNumber: newOrderNumber(), status: 'pending', totalAmount, userId, shippingAddress },
+          {
+            orderNumber: newOrderNumber(now),
+            status: 'pending',
+            totalAmount,
+            userId,
+            shippingAddress,
+            createdAt: now,
+            updatedAt: now,
+          },
           items,
         );
       } catch (error) {

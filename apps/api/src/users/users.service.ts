@@ -24,6 +24,8 @@ import { AuthEventsService } from '../auth-events/auth-events.service.js';
 import type { LoginFailure } from '../auth-events/auth-event-types.js';
 import type { RequestOrigin } from '../auth-events/request-origin.js';
 import { accountChangeEvents } from './account-change-events.js';
+import { checkCurrentPassword } from './current-password.js';
+import { refuseDuplicatesWithin, refuseTaken } from './user-uniqueness.js';
 
 type NewUser = RegisterDto & { role?: Role; bio?: string };
 
@@ -67,8 +69,9 @@ export class UsersService {
 
   /** All or nothing: one transaction, and a 409 that names the value already taken. */
   async createMany(dtos: NewUser[]): Promise<UserResponseDto[]> {
-    this.refuseDuplicatesWithin(dtos);
-    await this.refuseTaken(
+    refuseDuplicatesWithin(dtos);
+    await refuseTaken(
+      this.users,
       dtos.map((dto) => dto.username),
       dtos.map((dto) => dto.email),
     );
@@ -110,8 +113,10 @@ export class UsersService {
       (dto.email !== undefined && dto.email !== user.email) ||
       (dto.username !== undefined && dto.username !== user.username);
     const checkedHash =
-      actor.id === id && changesCredentials ? await this.checkCurrentPassword(user, currentPassword) : undefined;
-    await this.refuseTaken(dto.username ? [dto.username] : [], dto.email ? [dto.email] : [], id);
+      actor.id === id && changesCredentials
+        ? await checkCurrentPassword(this.passwords, user, currentPassword)
+        : undefined;
+    await refuseTaken(this.users, dto.username ? [dto.username] : [], dto.email ? [dto.email] : [], id);
     const changes: QueryDeepPartialEntity<User> = Object.fromEntries(
       Object.entries(fields).filter(([, value]) => value !== undefined),
     );
@@ -178,25 +183,6 @@ export class UsersService {
     this.authUsers.forget(id);
   }
 
-  /** The hash the current password was checked against (for the compare-and-set). */
-  private async checkCurrentPassword(user: User, currentPassword: string | undefined): Promise<string> {
-    if (currentPassword === undefined) {
-      throw new ValidationFailedError(
-        [
-          {
-            field: 'currentPassword',
-            message: 'currentPassword is required to change your password, email or username',
-          },
-        ],
-        undefined,
-        'USER_CURRENT_PASSWORD_REQUIRED',
-      );
-    }
-    if (!(await this.passwords.verify(currentPassword, user.passwordHash)))
-      throw new ForbiddenError('USER_CURRENT_PASSWORD_INCORRECT', 'currentPassword is incorrect');
-    return user.passwordHash;
-  }
-
   private async getRow(id: number): Promise<User> {
     const user = await this.users.findById(id);
     if (!user) throw new NotFoundError('USER_NOT_FOUND', 'User', id);
@@ -213,28 +199,6 @@ export class UsersService {
       role: dto.role ?? 'customer',
       isActive: true,
     });
-  }
-
-  private refuseDuplicatesWithin(dtos: NewUser[]): void {
-    const seen = new Set<string>();
-    for (const dto of dtos) {
-      for (const key of [`username '${dto.username}'`, `email '${dto.email}'`]) {
-        const normalized = key.toLowerCase();
-        if (seen.has(normalized)) throw new ConflictError('USER_DUPLICATE_IN_REQUEST', `The request repeats ${key}`);
-        seen.add(normalized);
-      }
-    }
-  }
-
-  private async refuseTaken(usernames: string[], emails: string[], exceptId?: number): Promise<void> {
-    if (!usernames.length && !emails.length) return;
-    const holders = await this.users.findHoldersOf(usernames, emails, exceptId);
-    for (const holder of holders) {
-      const username = usernames.find((name) => name.toLowerCase() === holder.username.toLowerCase());
-      if (username) throw new ConflictError('USER_USERNAME_TAKEN', `Username '${username}' is already taken`);
-      const email = emails.find((address) => address === holder.email);
-      if (email) throw new ConflictError('USER_EMAIL_TAKEN', `Email '${email}' is already registered`);
-    }
   }
 }
 

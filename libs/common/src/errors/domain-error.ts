@@ -81,3 +81,23 @@ export class TooManyRequestsError extends DomainError {
     super(code, message);
   }
 }
+
+/**
+ * A 503 the caller should retry after `retryAfterS` seconds (the HTTP filters send it as Retry-After):
+ * the server refused the request before doing any of its work.
+ */
+export class RetryLaterError extends DomainError {
+  constructor(
+    code: ErrorCodeWithStatus<503>,
+    message: string,
+    readonly retryAfterS: number,
+  ) {
+    super(code, message);
+  }
+}
+
+export class GatewayTimeoutError extends DomainError {
+  constructor(code: ErrorCodeWithStatus<504>, message: string) {
+    super(code, message);
+  }
+}

@@ -133,6 +133,18 @@ export const ERROR_CODES = {
     description:
       "Deployed models are still loading or failed to load on this replica (V2 readiness, in the protocol's body)",
   },
+  MODEL_OVER_MEMORY_BUDGET: {
+    status: 503,
+    description:
+      'The version does not fit INFERENCE_MEMORY_BUDGET_MB even after evicting every idle version ' +
+      '(the rest are in use); retry after the Retry-After seconds',
+  },
+  MODEL_NOT_RESIDENT: {
+    status: 503,
+    description:
+      'The version was evicted under the memory budget and did not load again within the wait ' +
+      '(INFERENCE_LOAD_WAIT_MS) or failed to; retry after the Retry-After seconds',
+  },
   MODEL_UNSUITABLE: {
     status: 400,
     description: 'The model cannot serve this route (e.g. no anomaly label for ingestion)',
@@ -145,6 +157,16 @@ export const ERROR_CODES = {
   INFERENCE_OUTPUT_NOT_REPRESENTABLE: {
     status: 400,
     description: 'The model answered a value JSON cannot carry exactly for these inputs (an int64 beyond 2^53)',
+  },
+  INFERENCE_OVERLOADED: {
+    status: 503,
+    description:
+      'The model version cannot start the request within its deadline (its queue is full, or the wait ' +
+      'expected from its observed compute time is longer); nothing ran. Retry after the Retry-After seconds',
+  },
+  INFERENCE_DEADLINE_EXCEEDED: {
+    status: 504,
+    description: "The request's deadline passed while it waited for the model; it was dropped before it ran",
   },
   JOB_NOT_FOUND: { status: 404, description: "No such job (or not the caller's)" },
   JOB_ALREADY_FINISHED: { status: 409, description: 'The job has finished and cannot be cancelled' },

@@ -1,5 +1,5 @@
 import { applyDecorators, HttpStatus } from '@nestjs/common';
-import { ApiBearerAuth, ApiOAuth2, ApiResponse, ApiSecurity } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOAuth2, ApiResponse, ApiSecurity } from '@nestjs/swagger';
 import { ErrorBodyDto } from '@app/common';
 import { API_KEY_SCHEME, BEARER_SCHEME, OAUTH2_SCHEME } from './swagger.js';
 
@@ -47,14 +47,69 @@ export function ApiOptionalAuth(): MethodDecorator & ClassDecorator {
   );
 }
 
-/** The 503 of a large body refused for lack of payload budget (configure-app, LARGE_BODY_BUDGET). */
-export function ApiPayloadBudget(): MethodDecorator {
+const RETRY_AFTER = {
+  'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', example: 1 } },
+};
+
+/** The residency refusals (docs/serving.md, "Memory budget"), named in the 503s of routes that run a model. */
+const NOT_RESIDENT =
+  'the model version cannot be made resident under the memory budget now ' +
+  '(MODEL_OVER_MEMORY_BUDGET, MODEL_NOT_RESIDENT)';
+
+/**
+ * The 503 of a large body refused for lack of payload budget (configure-app, LARGE_BODY_BUDGET);
+ * `inference`: the route also runs a model, which may answer its own 503 with Retry-After.
+ */
+export function ApiPayloadBudget(options: { inference?: boolean } = {}): MethodDecorator {
   return ApiResponse({
     status: 503,
-    description: 'Too many large bodies in flight (LARGE_BODY_BUDGET); retry after the Retry-After seconds',
+    description:
+      'Too many large bodies in flight (LARGE_BODY_BUDGET)' +
+      (options.inference ? `, or ${NOT_RESIDENT}` : '') +
+      '; retry after the Retry-After seconds',
     type: ErrorBodyDto,
-    headers: {
-      'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', example: 1 } },
-    },
+    headers: RETRY_AFTER,
   });
+}
+
+/** The deadline header of an inference route (docs/serving.md, "Deadlines and load shedding"). */
+export const REQUEST_TIMEOUT_HEADER = 'X-Request-Timeout-Ms';
+
+/** The X-Request-Timeout-Ms header and the statuses of load shedding (ApiLoadShedding) on an API route. */
+export function ApiInferenceAdmission(): MethodDecorator {
+  return applyDecorators(
+    ApiHeader({
+      name: REQUEST_TIMEOUT_HEADER,
+      required: false,
+      description:
+        'Milliseconds (1 to 3600000) within which the prediction must start; default INFERENCE_DEFAULT_TIMEOUT_MS',
+      schema: { type: 'integer', minimum: 1, maximum: 3_600_000 },
+    }),
+    ApiLoadShedding(),
+  );
+}
+
+/**
+ * The statuses of an inference route with a deadline: the 503 of a request refused before it ran
+ * (INFERENCE_OVERLOADED, a residency refusal, or SERVER_BUSY for a large body) and the 504 of one dropped when its
+ * deadline passed while it waited. `type` is the route's error body.
+ */
+export function ApiLoadShedding(type: new () => object = ErrorBodyDto): MethodDecorator {
+  return applyDecorators(
+    ApiResponse({
+      status: 503,
+      description:
+        'Refused before it ran: the model cannot start it within its deadline or its queue is full ' +
+        `(INFERENCE_OVERLOADED), ${NOT_RESIDENT}, or too many large bodies are in flight (SERVER_BUSY); ` +
+        'retry after Retry-After',
+      type,
+      headers: RETRY_AFTER,
+    }),
+    ApiResponse({
+      status: 504,
+      description:
+        'Its deadline passed while it waited for the model; dropped before it ran (INFERENCE_DEADLINE_EXCEEDED)',
+      type,
+    }),
+  );
 }

@@ -1,3 +1,4 @@
+import type { NamedTensorRunner } from '../loaded-model.js';
 import { elementCount, type TensorData, type WireTensor } from './onnx-types.js';
 
 /**
@@ -65,4 +66,22 @@ export function splitOutputs(outputs: readonly WireTensor[], callRows: readonly 
     start += rows;
     return part;
   });
+}
+
+/**
+ * Runs several calls' feeds (same group) as one batch on `runner` and answers each call with its own
+ * outputs. A batch whose outputs do not answer one row per input row (the probe saw batch 1 and 2
+ * only) is run again call by call rather than split wrongly.
+ */
+export async function runNamedBatch(
+  runner: NamedTensorRunner,
+  calls: readonly WireTensor[][],
+  rows: number,
+): Promise<WireTensor[][]> {
+  if (calls.length === 1) return [await runner.run(calls[0])];
+  const split = splitOutputs(
+    await runner.run(concatFeeds(calls, rows)),
+    calls.map((feeds) => feeds[0].dims[0]),
+  );
+  return split ?? (await Promise.all(calls.map((feeds) => runner.run(feeds))));
 }

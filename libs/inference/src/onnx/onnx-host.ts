@@ -4,11 +4,11 @@
  * never imports onnxruntime-node, so no forward pass and no native load runs on the HTTP thread.
  *
  * Messages in: { op: 'open', id, path, threads } -> { metadata }; { op: 'probe', id, inputs, outputs,
- * rowShape } -> SessionProbe; { op: 'run', id, feeds } -> { outputs }. Each reply is { id, ok, value }
- * or { id, ok: false, message } (the runtime's first line, no stack). { op: 'exit' } ends the host once
- * no call is running; calls that arrive after it are never answered (the caller sees the host exit).
- * A worker must never be terminated from outside while session.run is in native code: the binding then
- * throws a C++ exception nobody catches and the whole process aborts.
+ * rowShape, largestBatch } -> SessionProbe; { op: 'run', id, feeds } -> { outputs }. Each reply is
+ * { id, ok, value } or { id, ok: false, message } (the runtime's first line, no stack). { op: 'exit' }
+ * ends the host once no call is running; calls that arrive after it are never answered (the caller sees
+ * the host exit). A worker must never be terminated from outside while session.run is in native code:
+ * the binding then throws a C++ exception nobody catches and the whole process aborts.
  */
 import { readFile } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
@@ -19,7 +19,7 @@ import type { RawSessionMetadata, RawValueSpec, TensorSpec, WireTensor } from '.
 
 type Request =
   | { op: 'open'; id: number; path: string; threads: number }
-  | { op: 'probe'; id: number; inputs: TensorSpec[]; outputs: TensorSpec[]; rowShape: number[] }
+  | { op: 'probe'; id: number; inputs: TensorSpec[]; outputs: TensorSpec[]; rowShape: number[]; largestBatch: number }
   | { op: 'run'; id: number; feeds: WireTensor[] }
   | { op: 'exit'; id: number };
 
@@ -68,7 +68,7 @@ async function handle(request: Request): Promise<unknown> {
     case 'open':
       return open(request.path, request.threads);
     case 'probe':
-      return probeSession(request.inputs, request.outputs, request.rowShape, run);
+      return probeSession(request.inputs, request.outputs, request.rowShape, request.largestBatch, run);
     case 'run':
       return run(request.feeds);
     case 'exit':

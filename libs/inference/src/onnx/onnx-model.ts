@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { ModelLoadError, TensorValueError, messageOf } from '../errors.js';
 import type { ModelInfo, NamedTensorRunner } from '../loaded-model.js';
+import { largestWarmupBatch } from '../memory-footprint.js';
 import { within } from '../within.js';
 import { HostChannel } from './host-channel.js';
 import { OnnxWorkerPool, type WorkerLoss } from './onnx-pool.js';
@@ -29,6 +30,8 @@ export interface OnnxLoadOptions extends OnnxSignatureOptions, OnnxPoolOptions {
   warmupTimeoutMs?: number;
   /** Names the version in worker-loss reports (the server passes its key). */
   label?: string;
+  /** The batcher's largest batch: the warm-up runs it too (see LoadModelOptions.warmupBatch). */
+  warmupBatch?: number;
 }
 
 /**
@@ -58,13 +61,24 @@ async function openChecked(host: HostChannel, path: string, threads: number, opt
     }),
   );
   const signature = readOnnxSignature(metadata, options);
+  const largestBatch = largestWarmupBatch(
+    signature.rowShape.reduce((a, b) => a * b, 1),
+    options,
+  );
   const probe = await within(options.warmupTimeoutMs, 'WARMUP_TIMEOUT', () =>
-    host.call<SessionProbe>('probe', { ...signature }),
+    host.call<SessionProbe>('probe', { ...signature, largestBatch }),
   );
   return { signature, probe };
 }
 
-function describe(signature: OnnxSignature, probe: SessionProbe, sizeBytes: number, started: number): ModelInfo {
+/** `sessions`: how many workers hold the model, each with its own session (memory-footprint.ts). */
+function describe(
+  signature: OnnxSignature,
+  probe: SessionProbe,
+  sizeBytes: number,
+  started: number,
+  sessions: number,
+): ModelInfo {
   const first = signature.inputs[0];
   return {
     format: 'onnx',
@@ -78,6 +92,7 @@ function describe(signature: OnnxSignature, probe: SessionProbe, sizeBytes: numb
     sizeBytes,
     loadMs: performance.now() - started,
     warmupMs: probe.warmupMs,
+    residentBytes: sessions * (sizeBytes + probe.workingSetBytes),
     executor: 'onnx-worker',
     executorReason: probe.batching ? 'batches' : `runs row by row: ${probe.batchingReason}`,
     tensors: { inputs: signature.inputs, outputs: signature.outputs, batching: probe.batching },
@@ -95,7 +110,7 @@ export async function inspectOnnx(path: string, options: OnnxLoadOptions = {}): 
   const host = HostChannel.child();
   try {
     const { signature, probe } = await openChecked(host, path, 1, options);
-    return describe(signature, probe, sizeBytes, started);
+    return describe(signature, probe, sizeBytes, started, 1);
   } finally {
     host.close();
   }
@@ -117,7 +132,7 @@ export async function loadOnnx(path: string, options: OnnxLoadOptions = {}): Pro
     (loss) => options.onWorkerLost?.(options.label ?? path, loss),
   );
   const { signature, probe } = first!;
-  return new OnnxModel(pool, signature, describe(signature, probe, sizeBytes, started));
+  return new OnnxModel(pool, signature, describe(signature, probe, sizeBytes, started, workers));
 }
 
 /**
@@ -145,6 +160,11 @@ export class OnnxModel implements NamedTensorRunner {
 
   get batching(): boolean {
     return this.modelInfo.tensors?.batching === true;
+  }
+
+  /** One execution per worker at a time: more would only queue inside the worker, out of the batcher's sight. */
+  get concurrency(): number {
+    return this.pool.size;
   }
 
   /** The /predict row format: rows × rowSize values of the single input in, rows × outputSize out. */

@@ -61,6 +61,11 @@ export class OnnxWorkerPool {
     });
   }
 
+  /** Workers in the pool (a lost one counts: its replacement takes its slot). */
+  get size(): number {
+    return this.slots.length;
+  }
+
   close(): void {
     this.closed = true;
     for (const slot of this.slots) slot.host.close();

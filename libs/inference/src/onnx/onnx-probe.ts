@@ -1,5 +1,5 @@
 import { messageOf } from '../errors.js';
-import { elementCount, zeros, type SessionProbe, type TensorSpec, type WireTensor } from './onnx-types.js';
+import { elementCount, wireBytes, zeros, type SessionProbe, type TensorSpec, type WireTensor } from './onnx-types.js';
 
 export type SessionRun = (feeds: WireTensor[]) => Promise<WireTensor[]>;
 
@@ -22,15 +22,30 @@ const leadingIs = (outputs: WireTensor[], batch: number) => outputs.every((o) =>
  * batches when every input and output has a dynamic leading dimension and all-zero runs at batch 1
  * and batch 2 succeed with that many rows out. The first successful run is the warm-up; one row of
  * the first input running at all is what /predict needs (row by row when the model does not batch).
+ * A batching model also runs at `largestBatch` (the batcher's largest), so that size is warm too;
+ * every run's tensor bytes give the working set.
  */
 export async function probeSession(
   inputs: TensorSpec[],
   outputs: TensorSpec[],
   rowShape: number[],
-  run: SessionRun,
+  largestBatch: number,
+  session: SessionRun,
 ): Promise<SessionProbe> {
   const started = performance.now();
-  const probe: SessionProbe = { batching: false, batchingReason: '', rowRuns: false, outputSize: -1, warmupMs: 0 };
+  const probe: SessionProbe = {
+    batching: false,
+    batchingReason: '',
+    rowRuns: false,
+    outputSize: -1,
+    warmupMs: 0,
+    workingSetBytes: 0,
+  };
+  const run = async (feeds: WireTensor[]) => {
+    const out = await session(feeds);
+    probe.workingSetBytes = Math.max(probe.workingSetBytes, wireBytes(feeds) + wireBytes(out));
+    return out;
+  };
   const single = inputs.length === 1 && inputs[0].shape.length > 0 && inputs[0].shape[0] <= 1;
   const one = dummyFeeds(inputs, rowShape, undefined);
   if (typeof one !== 'string') {
@@ -62,5 +77,7 @@ export async function probeSession(
   } catch (error) {
     probe.batchingReason = `a run at batch 2 failed: ${messageOf(error).split('\n')[0]}`;
   }
+  // A failure here is the load's: the batcher would send this size.
+  if (probe.batching && largestBatch > 2) await run(dummyFeeds(inputs, rowShape, largestBatch) as WireTensor[]);
   return probe;
 }

@@ -92,6 +92,8 @@ export interface SessionProbe {
   /** Output values per row of that run (all outputs flattened), -1 when it did not run. */
   outputSize: number;
   warmupMs: number;
+  /** The largest warm-up run's input plus output tensor bytes (memory-footprint.ts). */
+  workingSetBytes: number;
 }
 
 /** The empty (all-zero) array of `count` elements of `type`. */
@@ -124,3 +126,13 @@ export function zeros(type: OnnxElementType, count: number): TensorData {
 }
 
 export const elementCount = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
+
+/** Bytes of these tensors' values, a run's working set (memory-footprint.ts); strings count 2 bytes a character. */
+export function wireBytes(tensors: readonly WireTensor[]): number {
+  let bytes = 0;
+  for (const tensor of tensors)
+    bytes += Array.isArray(tensor.data)
+      ? tensor.data.reduce((n, text) => n + 2 * text.length, 0)
+      : tensor.data.byteLength;
+  return bytes;
+}

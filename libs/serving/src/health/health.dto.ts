@@ -9,8 +9,10 @@ const CHECKS_SCHEMA: ApiPropertyOptions = {
   description:
     'Each check by name: `status` up or down, and its details (the database check carries ' +
     '`pool: { engine, size, inUse, idle }`; `redis` is present when REDIS_URL is set; the ' +
-    'inference check `backend`, `loadedModels` and `failedModels: [{ model, version, reason, ' +
-    'attempts, retryAt }]`, the deployed versions this process could not load and is retrying)',
+    'inference check `backend`, `loadedModels`, `failedModels: [{ model, version, reason, ' +
+    'attempts, retryAt }]`, the deployed versions this process could not load and is retrying, and ' +
+    '`residency: { budgetBytes, versions: [{ key, resident, bytes, inUse }] }`: which loaded versions are ' +
+    'resident under INFERENCE_MEMORY_BUDGET_MB (null: no budget), their measured bytes and current users)',
   type: 'object',
   additionalProperties: {
     type: 'object',

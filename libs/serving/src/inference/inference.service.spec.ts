@@ -41,6 +41,18 @@ class SummingRuntime extends ModelRuntime {
   async infer(): Promise<undefined> {
     throw new Error('unused');
   }
+  pin(): () => void {
+    return () => undefined;
+  }
+  isResident(): boolean {
+    return this.loaded;
+  }
+  residencyReport() {
+    return { versions: [] };
+  }
+  batchStats() {
+    return { executions: this.calls.length, requests: this.calls.length, rows: 0 };
+  }
 }
 
 const model = (task: DeployedModel['task']): DeployedModel => ({

@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { BadRequestError, NotFoundError } from '@app/common';
+import { BadRequestError, GatewayTimeoutError, NotFoundError, RetryLaterError } from '@app/common';
 import { MetricsService } from '../metrics/metrics.service.js';
 import type { DeployedModel } from '../models/deployed-models.js';
 import {
+  AdmissionError,
   ModelRuntime,
+  ResidencyError,
   TensorValueError,
+  type Admission,
   type NamedInput,
   type NamedOutput,
   type PredictOutput,
@@ -23,6 +26,12 @@ export type { ClassPrediction as ClassPredictionLike } from './predictions.js';
 /** `shadow`: a copy of a call run on a traffic policy's shadow version (never answered). */
 export type PredictionSource = 'http' | 'job' | 'stream' | 'ingest' | 'oip' | 'shadow';
 
+/**
+ * Sources a full queue refuses (and INFERENCE_DEFAULT_TIMEOUT_MS bounds): callers that can retry, and
+ * shadow copies, which are best effort. Jobs and ingestion wait their turn instead of failing.
+ */
+const SHEDDABLE: ReadonlySet<PredictionSource> = new Set(['http', 'stream', 'oip', 'shadow']);
+
 export interface PredictionResult {
   model: string;
   version: string;
@@ -37,6 +46,13 @@ export interface PredictionCall {
   userId: number | null;
   source: PredictionSource;
   maxRows?: number;
+  /** The caller's deadline in ms (X-Request-Timeout-Ms, V2 `parameters.timeout`, a frame's timeoutMs). */
+  timeoutMs?: number;
+  /**
+   * performance.now() when the request reached the server: deadlines count from it, so time spent
+   * waiting for the HTTP thread counts too. Now when unset.
+   */
+  receivedAt?: number;
   /** Who calls, for a traffic policy's sticky split (see callerKey); calls without one share a bucket. */
   caller?: string;
   /** The version to run on, already resolved (a job's pinned version, held for the job); no policy, no shadows. */
@@ -89,8 +105,9 @@ export class InferenceService {
 
   /** The one inference path (predict, jobs, stream, ingestion, V2): resolve, pack, run, map, log. */
   async predictWithOutput(call: PredictionCall): Promise<TensorPredictionResult> {
+    const admission = admissionOf(call);
     const { model, shadows } = this.route(call);
-    return this.rowsOn(call, model, shadows);
+    return this.rowsOn(call, model, shadows, admission);
   }
 
   /**
@@ -99,11 +116,12 @@ export class InferenceService {
    * through this same choice.
    */
   async predictTensors(call: TensorCall): Promise<TensorPredictionResult | NamedTensorResult> {
+    const admission = admissionOf(call);
     const { model, shadows } = this.route(call);
     const named = call.named(model);
-    if (!named) return this.rowsOn(call, model, shadows);
+    if (!named) return this.rowsOn(call, model, shadows, admission);
     return this.logged(call, model, async () => {
-      const tensors = await asInferenceError(() => this.runtime.infer(model.key, named));
+      const tensors = await asInferenceError(() => this.runtime.infer(model.key, named, admission));
       if (!tensors) throw notDeployed(model);
       for (const shadow of shadows) this.shadows.submit(model.name, () => this.shadowTensors(call, shadow));
       return { logged: tensors, result: { model: model.name, version: model.version, tensors } };
@@ -116,7 +134,7 @@ export class InferenceService {
       : this.resolver.resolve(call.name, call.version, call.caller);
   }
 
-  private rowsOn(call: PredictionCall, model: DeployedModel, shadows: DeployedModel[]) {
+  private rowsOn(call: PredictionCall, model: DeployedModel, shadows: DeployedModel[], admission: Admission) {
     return this.logged(call, model, async () => {
       const packed = call.packed
         ? call.packed(model)
@@ -126,7 +144,7 @@ export class InferenceService {
             call.maxRows ?? MAX_PREDICT_ROWS,
           );
       const { data, rows } = packed;
-      const output = await asInferenceError(() => this.runtime.predict(model.key, data, rows));
+      const output = await asInferenceError(() => this.runtime.predict(model.key, data, rows, admission));
       // Undeployed between resolve and run: answer as if it had never been there.
       if (!output) throw notDeployed(model);
       const predictions = toPredictions(model, output, rows);
@@ -197,14 +215,39 @@ const round = (ms: number) => Math.round(ms * 1000) / 1000;
 const notDeployed = (model: DeployedModel) =>
   new NotFoundError('MODEL_NOT_DEPLOYED', 'Deployed model', `${model.name}@${model.version}`);
 
+/** A version evicted under the memory budget that could not be made resident for this call: 503, Retry-After. */
+const notResident = (error: ResidencyError) =>
+  new RetryLaterError(
+    error.code === 'OVER_BUDGET' ? 'MODEL_OVER_MEMORY_BUDGET' : 'MODEL_NOT_RESIDENT',
+    error.reason,
+    error.retryAfterS,
+  );
+
+/** When the call must start by (its timeout counts from its arrival) and whether a full queue may refuse it. */
+function admissionOf(call: PredictionCall): Admission {
+  const receivedAt = call.receivedAt ?? performance.now();
+  return {
+    deadline: call.timeoutMs === undefined ? undefined : receivedAt + call.timeoutMs,
+    sheddable: SHEDDABLE.has(call.source),
+    receivedAt,
+  };
+}
+
 /**
- * The runtime's refusal of tensor values as the caller's 400: inputs that do not fit (TENSOR_INVALID),
+ * The runtime's refusal before compute as 503 (OVERLOADED, or a version it cannot make resident, with
+ * Retry-After) or 504 (DEADLINE_EXCEEDED), and its refusal of tensor values as the caller's 400: inputs
+ * that do not fit (TENSOR_INVALID),
  * a model /predict cannot serve (NOT_ROW_SERVABLE: several inputs, for V2), an output JSON cannot carry.
  */
 async function asInferenceError<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
+    if (error instanceof ResidencyError) throw notResident(error);
+    if (error instanceof AdmissionError)
+      throw error.code === 'OVERLOADED'
+        ? new RetryLaterError('INFERENCE_OVERLOADED', error.reason, error.retryAfterS)
+        : new GatewayTimeoutError('INFERENCE_DEADLINE_EXCEEDED', error.reason);
     if (!(error instanceof TensorValueError)) throw error;
     const code =
       error.code === 'OUTPUT_NOT_REPRESENTABLE' ? 'INFERENCE_OUTPUT_NOT_REPRESENTABLE' : 'INFERENCE_INPUT_INVALID';

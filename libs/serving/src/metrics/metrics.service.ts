@@ -74,6 +74,48 @@ export class MetricsService {
     labelNames: ['model', 'version', 'outcome'],
     registers: [this.registry],
   });
+  readonly inferenceExecutions = new Counter({
+    name: 'inference_executions_total',
+    help: 'Model executions (one per executed batch; Triton exec_count)',
+    labelNames: ['model', 'version'],
+    registers: [this.registry],
+  });
+  readonly inferenceExecutedRequests = new Counter({
+    name: 'inference_executed_requests_total',
+    help: 'Requests that reached the model (coalesced into executions)',
+    labelNames: ['model', 'version'],
+    registers: [this.registry],
+  });
+  readonly inferenceExecutedRows = new Counter({
+    name: 'inference_executed_rows_total',
+    help: 'Rows the model executed',
+    labelNames: ['model', 'version'],
+    registers: [this.registry],
+  });
+  readonly inferenceAverageBatchSize = new Gauge({
+    name: 'inference_average_batch_size',
+    help: 'Requests per execution since start (executed requests / executions, as Triton reports it)',
+    labelNames: ['model', 'version'],
+    registers: [this.registry],
+  });
+  readonly inferenceShed = new Counter({
+    name: 'inference_requests_shed_total',
+    help: 'Requests refused (overloaded) or dropped (deadline_exceeded) before they reached the model',
+    labelNames: ['model', 'version', 'reason'],
+    registers: [this.registry],
+  });
+  readonly inferenceQueued = new Gauge({
+    name: 'inference_queued_requests',
+    help: 'Requests waiting for an execution, per model version',
+    labelNames: ['model', 'version'],
+    registers: [this.registry],
+  });
+  readonly inferenceRunning = new Gauge({
+    name: 'inference_executions_in_flight',
+    help: 'Executions running now, per model version',
+    labelNames: ['model', 'version'],
+    registers: [this.registry],
+  });
   readonly modelsLoaded = new Gauge({
     name: 'inference_models_loaded',
     help: 'Model versions loaded in the runtime',
@@ -88,6 +130,31 @@ export class MetricsService {
   readonly modelLoadFailures = new Counter({
     name: 'model_load_failures_total',
     help: 'Failed loads of deployed model versions in this process',
+    labelNames: ['model', 'version'],
+    registers: [this.registry],
+  });
+  readonly modelLoads = new Counter({
+    name: 'model_loads_total',
+    help: 'Loads of model versions in this process (deploy, boot, sync, and again after an eviction)',
+    labelNames: ['model', 'version'],
+    registers: [this.registry],
+  });
+  readonly modelEvictions = new Counter({
+    name: 'model_evictions_total',
+    help: 'Model versions evicted to keep within INFERENCE_MEMORY_BUDGET_MB (still deployed, loaded again on demand)',
+    labelNames: ['model', 'version'],
+    registers: [this.registry],
+  });
+  readonly modelLoadDuration = new Histogram({
+    name: 'model_load_duration_seconds',
+    help: 'Time to load and warm up a model version',
+    labelNames: ['model', 'version'],
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly modelResidentBytes = new Gauge({
+    name: 'model_resident_bytes',
+    help: 'Bytes a registered model version holds, measured at load; 0 while evicted',
     labelNames: ['model', 'version'],
     registers: [this.registry],
   });

@@ -11,10 +11,14 @@ import { ModelsRepository } from './models.repository.js';
  * submission: `hold` returns it (the deployed one, or loaded from the store when it is no longer
  * deployed in this process), and until `release` a deploy, rollback or sync that retires it only
  * stops new predictions on it; the last release unloads it unless it is deployed again by then.
+ * Under a memory budget the hold also pins the version in the runtime, so it is never evicted
+ * between the job's chunks.
  */
 @Injectable()
 export class ModelResidency {
   private readonly holds = new Map<string, number>();
+  /** The runtime pins of the holds, one per hold. */
+  private readonly pins = new Map<string, (() => void)[]>();
 
   constructor(
     private readonly runtime: ModelRuntime,
@@ -26,6 +30,7 @@ export class ModelResidency {
   async hold(name: string, version: string): Promise<DeployedModel> {
     const key = modelKey(name, version);
     this.holds.set(key, (this.holds.get(key) ?? 0) + 1);
+    this.pins.set(key, [...(this.pins.get(key) ?? []), this.runtime.pin(key)]);
     try {
       const deployed = this.deployed.get(name, version);
       if (deployed && this.runtime.info(key)) return deployed;
@@ -39,6 +44,8 @@ export class ModelResidency {
   }
 
   release(key: string): void {
+    this.pins.get(key)?.pop()?.();
+    if (this.pins.get(key)?.length === 0) this.pins.delete(key);
     const left = (this.holds.get(key) ?? 0) - 1;
     if (left > 0) return void this.holds.set(key, left);
     this.holds.delete(key);

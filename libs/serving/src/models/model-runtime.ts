@@ -1,4 +1,12 @@
-import type { DeclaredSignature, NamedInput, NamedOutput, TensorSpec } from '@app/inference';
+import type {
+  Admission,
+  BatchStats,
+  DeclaredSignature,
+  NamedInput,
+  NamedOutput,
+  ResidencyState,
+  TensorSpec,
+} from '@app/inference';
 
 /** What the runtime reports about a loaded model, so the API can validate rows before any tensor. */
 export interface LoadedModelInfo {
@@ -21,8 +29,8 @@ export interface PredictOutput {
 }
 
 /** Thrown when an artifact cannot be loaded; `reason` is safe to show to the uploader. */
-export { ModelLoadError, TensorValueError } from '@app/inference';
-export type { NamedInput, NamedOutput } from '@app/inference';
+export { AdmissionError, ModelLoadError, ResidencyError, TensorValueError } from '@app/inference';
+export type { Admission, BatchStats, NamedInput, NamedOutput } from '@app/inference';
 
 /**
  * The port between the API and the runtime (libs/inference: TF.js and ONNX). Services depend on
@@ -41,12 +49,30 @@ export abstract class ModelRuntime {
   abstract load(key: string, dir: string, declared?: DeclaredSignature): Promise<LoadedModelInfo>;
   /** Stops new requests; the model is freed once no request holds it. */
   abstract unload(key: string): void;
+  /** What a registered version reported at its last load, resident or evicted under the memory budget. */
   abstract info(key: string): LoadedModelInfo | undefined;
+  /** Every registered version, resident or evicted. */
   abstract loadedKeys(): string[];
-  /** Runs `rows` rows; the model is held for exactly the duration of the call. Undefined when not loaded. */
-  abstract predict(key: string, input: Float32Array, rows: number): Promise<PredictOutput | undefined>;
-  /** Named tensors in and out (V2 on ONNX versions). Undefined when not loaded. */
-  abstract infer(key: string, inputs: NamedInput[]): Promise<NamedOutput[] | undefined>;
+  /**
+   * Runs `rows` rows; the model is held for exactly the duration of the call. Undefined when not
+   * loaded. An evicted version is loaded first, within `admission.deadline` (ResidencyError
+   * otherwise); AdmissionError when the call cannot start within its deadline or its queue is full.
+   */
+  abstract predict(
+    key: string,
+    input: Float32Array,
+    rows: number,
+    admission?: Admission,
+  ): Promise<PredictOutput | undefined>;
+  /** Named tensors in and out (V2 on ONNX versions), through the same queue. Undefined when not loaded. */
+  abstract infer(key: string, inputs: NamedInput[], admission?: Admission): Promise<NamedOutput[] | undefined>;
+  /** Executions, requests and rows run under `key` in this process (average batch size: requests ÷ executions). */
+  abstract batchStats(key: string): BatchStats;
+  /** Keeps a version from eviction until the returned release is called (a job's version). */
+  abstract pin(key: string): () => void;
+  abstract isResident(key: string): boolean;
+  /** The memory budget and, per registered version, whether it is resident, its bytes and users. */
+  abstract residencyReport(): { budgetBytes?: number; versions: ResidencyState[] };
 }
 
 export const modelKey = (name: string, version: string) => `${name}@${version}`;

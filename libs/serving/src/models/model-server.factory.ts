@@ -17,18 +17,27 @@ function labels(key: string): { model: string; version: string } {
  */
 export async function startModelServer(config: AppConfig, metrics: MetricsService): Promise<ModelServer> {
   const log = new Logger('InferenceRuntime');
-  const { backend: requested, maxBatch, maxDelayUs, fastPath, onnx } = config.inference;
-  const server = new ModelServer({
+  const { backend: requested, maxBatch, maxDelayUs, queueDepth, defaultTimeoutMs, fastPath, onnx } = config.inference;
+  const { memoryBudgetMb, loadWaitMs } = config.inference;
+  const server: ModelServer = new ModelServer({
     maxBatch,
     maxDelayUs,
+    queueDepth,
+    defaultTimeoutMs,
     fastPath,
     onnx,
     loadTimeoutMs: config.models.loadTimeoutMs,
     warmupTimeoutMs: config.models.warmupTimeoutMs,
     observer: {
-      onBatch: (key, rows, _requests, computeMs) => {
-        metrics.inferenceBatchSize.observe(labels(key), rows);
-        metrics.inferenceCompute.observe(labels(key), computeMs / 1000);
+      onBatch: (key, rows, requests, computeMs) => {
+        const version = labels(key);
+        metrics.inferenceBatchSize.observe(version, rows);
+        metrics.inferenceCompute.observe(version, computeMs / 1000);
+        metrics.inferenceExecutions.inc(version);
+        metrics.inferenceExecutedRequests.inc(version, requests);
+        metrics.inferenceExecutedRows.inc(version, rows);
+        const stats = server.batchStats(key);
+        metrics.inferenceAverageBatchSize.set(version, stats.requests / stats.executions);
       },
       onQueued: (key, waitMs) => metrics.inferenceQueue.observe(labels(key), waitMs / 1000),
       onWorkerLost: (key, { reason, replacementError }) => {
@@ -38,12 +47,32 @@ export async function startModelServer(config: AppConfig, metrics: MetricsServic
           log.error(`${key}: an ONNX worker was lost (${reason}); restart failed: ${replacementError}`);
         else log.warn(`${key}: an ONNX worker was lost (${reason}); a fresh worker replaced it`);
       },
+      onShed: (key, code) => metrics.inferenceShed.inc({ ...labels(key), reason: code.toLowerCase() }),
+      onDepth: (key, queued, running) => {
+        metrics.inferenceQueued.set(labels(key), queued);
+        metrics.inferenceRunning.set(labels(key), running);
+      },
     },
+    residency: {
+      budgetBytes: memoryBudgetMb === undefined ? undefined : Math.floor(memoryBudgetMb * 1024 * 1024),
+      loadWaitMs,
+      onLoad: (key, loadMs) => {
+        metrics.modelLoads.inc(labels(key));
+        metrics.modelLoadDuration.observe(labels(key), loadMs / 1000);
+      },
+      onEvict: (key) => metrics.modelEvictions.inc(labels(key)),
+    },
+  });
+  metrics.onScrape(() => {
+    metrics.modelResidentBytes.reset();
+    for (const version of server.residencyReport().versions)
+      metrics.modelResidentBytes.set(labels(version.key), version.resident ? version.bytes : 0);
   });
   const backend = await server.start(requested);
   log.log(
     `TF.js backend: ${backend} (requested: ${requested}); batching up to ` +
-      `${maxBatch} rows / ${maxDelayUs} µs; dense fast path ${fastPath}`,
+      `${maxBatch} rows / ${maxDelayUs} µs; queue ${queueDepth} per version; dense fast path ${fastPath}; ` +
+      `memory budget ${memoryBudgetMb === undefined ? 'none' : `${memoryBudgetMb} MiB`}`,
   );
   return server;
 }

@@ -17,7 +17,7 @@ const MAX_FRAME_BYTES = 16 * 1024 * 1024;
 
 type Reply =
   | { id: string | number | null; model: string; version: string; predictions: unknown[] }
-  | { id: string | number | null; error: string; details?: FieldError[] };
+  | { id: string | number | null; error: string; code?: string; details?: FieldError[] };
 
 /**
  * Real-time inference over WebSockets. Each text frame `{ id?, model, version?, inputs }` gets
@@ -76,12 +76,13 @@ export class InferenceStreamGateway implements OnGatewayConnection {
         inputs: frame.inputs,
         userId: user.id,
         source: 'stream',
+        timeoutMs: frame.timeoutMs,
         caller: callerKey({ userId: user.id, apiKeyId: user.apiKey?.id }),
       });
       return { id, model: result.model, version: result.version, predictions: result.predictions };
     } catch (error) {
       if (error instanceof DomainError)
-        return { id, error: error.message, ...(error.details ? { details: error.details } : {}) };
+        return { id, error: error.message, code: error.code, ...(error.details ? { details: error.details } : {}) };
       return this.internalError(id, error);
     }
   }

@@ -1,4 +1,5 @@
-import { IsDefined, IsOptional, IsString, Matches, ValidateIf } from 'class-validator';
+import { IsDefined, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { MAX_TIMEOUT_MS } from '../request-timeout.js';
 import { VERSION_SELECTOR } from '../dto/predict.dto.js';
 
 /** One request frame of the stream; `inputs` is checked against the model like a predict body. */
@@ -13,4 +14,7 @@ export class StreamFrameDto {
   @IsOptional() @IsString() @Matches(VERSION_SELECTOR) version?: string;
 
   @IsDefined() inputs: unknown;
+
+  /** Milliseconds within which the prediction must start (as X-Request-Timeout-Ms on the API). */
+  @IsOptional() @IsInt() @Min(1) @Max(MAX_TIMEOUT_MS) timeoutMs?: number;
 }

@@ -76,7 +76,21 @@ export class V2RequestOutputDto {
 
 export class V2InferRequestDto {
   @ApiPropertyOptional({ description: 'Echoed in the response', example: '42' }) id?: string;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Accepted; none changes the answer' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    properties: {
+      timeout: {
+        type: 'integer',
+        minimum: 0,
+        maximum: 3_600_000_000,
+        description:
+          'Microseconds (as Triton reads it) within which the inference must start: 503 when it cannot, ' +
+          '504 when it passes while waiting; 0 or absent: INFERENCE_DEFAULT_TIMEOUT_MS',
+      },
+    },
+    description: '`timeout` sets the deadline; the others are accepted and change nothing',
+  })
   parameters?: Record<string, unknown>;
   @ApiProperty({
     type: [V2RequestInputDto],

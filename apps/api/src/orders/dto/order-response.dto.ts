@@ -79,7 +79,10 @@ export function toOrderItemResponse(item: OrderItem): OrderItemResponseDto {
   };
 }
 
-export function toOrderEventResponse(event: OrderEvent): OrderEventResponseDto {
+/** An event as stored (its id is not part of any answer). */
+type StoredEvent = Pick<OrderEvent, 'fromStatus' | 'toStatus' | 'userId' | 'createdAt'>;
+
+export function toOrderEventResponse(event: StoredEvent): OrderEventResponseDto {
   return {
     from: event.fromStatus ?? null,
     to: event.toStatus,
@@ -90,7 +93,7 @@ export function toOrderEventResponse(event: OrderEvent): OrderEventResponseDto {
 
 export function toOrderResponse(
   order: Order,
-  events: OrderEvent[] = [],
+  events: readonly StoredEvent[] = [],
   items: OrderItem[] = order.items ?? [],
 ): OrderResponseDto {
   return {

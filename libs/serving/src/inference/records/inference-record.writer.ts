@@ -1,13 +1,7 @@
 import { createHash } from 'node:crypto';
-import {
-  Injectable,
-  Logger,
-  type BeforeApplicationShutdown,
-  type OnApplicationShutdown,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import canonicalizeModule from 'canonicalize';
-import { WriteBehindBuffer, type WriteBehindDrop, type WriteBehindOptions } from '@app/common';
+import { BufferedWriter, type WriteBehindDrop, type WriteBehindOptions } from '@app/common';
 import { classifyDbError } from '@app/database';
 import { MetricsService } from '../../metrics/metrics.service.js';
 import type { RecordSource } from './inference-record.entity.js';
@@ -60,76 +54,52 @@ interface Pending {
 
 /**
  * Writes prediction records off the response path through a WriteBehindBuffer (see it for the
- * failure handling: retries, back-off, row-by-row fallback, bounds). `record()` only appends (no
- * hashing, no serialising, no I/O); at flush time each entry becomes a row (input hash, bounded
- * output JSON, names and error text cut to their columns). Every drop is counted in
- * `inference_records_dropped_total`; shutdown flushes what is left.
+ * failure handling: retries, back-off, row-by-row fallback, bounds; BufferedWriter for the
+ * lifecycle). `record()` only appends (no hashing, no serialising, no I/O); at flush time each entry
+ * becomes a row (input hash, bounded output JSON, names and error text cut to their columns). Every
+ * drop is counted in `inference_records_dropped_total`; shutdown flushes what is left.
  */
 @Injectable()
-export class InferenceRecordWriter implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
-  private readonly logger = new Logger(InferenceRecordWriter.name);
-  private readonly buffer: WriteBehindBuffer<Pending, NewRecordRow>;
-
+export class InferenceRecordWriter extends BufferedWriter<Pending, NewRecordRow> {
   constructor(
     private readonly records: InferenceRecordsRepository,
     private readonly metrics: MetricsService,
   ) {
-    const isUnavailable = (error: unknown) => classifyDbError(error) === 'unavailable' || !this.records.isConnected();
-    this.buffer = new WriteBehindBuffer<Pending, NewRecordRow>(
-      {
-        prepare: ({ entry, at }) => toRow(entry, at),
-        weigh: (row) => row.output?.length ?? 0,
-        write: (rows) => this.records.insertMany(rows),
-        isUnavailable,
-      },
-      {
-        dropped: (drop) => this.drop(drop.count, dropReason(drop)),
-        unavailable: (error, queued) =>
-          this.logger.warn(`Database unavailable for inference records (${queued} queued): ${error.message}`),
-        recovered: (queued) => this.logger.log(`Database takes inference records again (${queued} still queued)`),
-        flushFailed: (error) => this.logger.error(`Inference record flush failed: ${error.message}`),
-      },
-      BUFFER_OPTIONS,
-    );
+    super('inference records', BUFFER_OPTIONS);
   }
 
-  onModuleInit(): void {
+  override onModuleInit(): void {
     this.metrics.onScrape(() => this.metrics.recordsBuffered.set(this.bufferedCount));
-    this.buffer.start();
-  }
-
-  /** Runs before any module closes its resources: the database is certainly still open. */
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.buffer.flush();
-  }
-
-  /** Catches what was recorded during the other modules' shutdown (e.g. a job's last chunk). */
-  async onApplicationShutdown(): Promise<void> {
-    const left = await this.buffer.close();
-    if (left > 0) {
-      this.metrics.recordsDropped.inc(left);
-      this.logger.error(`Shutting down with ${left} inference records not written`);
-    }
+    super.onModuleInit();
   }
 
   /** Queues one record and returns at once: never waits for, nor touches, the database. */
   record(entry: NewInferenceRecord): void {
-    this.buffer.add({ entry, at: new Date() });
+    this.enqueue({ entry, at: new Date() });
   }
 
-  /** Records queued and not yet written (for tests and diagnostics). */
-  get bufferedCount(): number {
-    return this.buffer.size;
+  prepare({ entry, at }: Pending): NewRecordRow {
+    return toRow(entry, at);
   }
 
-  /** Writes everything recorded before the call; resolves, never rejects (see WriteBehindBuffer.flush). */
-  flush(): Promise<void> {
-    return this.buffer.flush();
+  weigh(row: NewRecordRow): number {
+    return row.output?.length ?? 0;
   }
 
-  private drop(count: number, reason: string): void {
+  write(rows: NewRecordRow[]): Promise<void> {
+    return this.records.insertMany(rows);
+  }
+
+  isUnavailable(error: unknown): boolean {
+    return classifyDbError(error) === 'unavailable' || !this.records.isConnected();
+  }
+
+  protected countDropped(count: number): void {
     this.metrics.recordsDropped.inc(count);
-    this.logger.warn(`Dropped ${count} inference record(s): ${reason}`);
+  }
+
+  protected override describeDrop(drop: WriteBehindDrop<Pending, NewRecordRow>): string {
+    return dropReason(drop);
   }
 }
 

@@ -68,6 +68,20 @@ export class VersionStatsDto {
   @ApiProperty() errorCount: number;
   @ApiProperty({ type: LatencyPercentilesDto, description: 'Nearest-rank percentiles over successful requests, in ms' })
   latencyMs: LatencyPercentilesDto;
+  @ApiProperty({
+    description: 'Executions of the model in this process since it started (one per executed batch)',
+    example: 120,
+  })
+  executions: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description:
+      'Requests per execution in this process (requests that reached the model ÷ executions, as Triton ' +
+      'reports it); null before the first execution',
+    example: 7.5,
+  })
+  averageBatchSize: number | null;
 }
 
 export function toRecordDto(row: InferenceRecord): InferenceRecordDto {

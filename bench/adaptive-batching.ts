@@ -1,0 +1,173 @@
+/**
+ * Adaptive batching and load shedding, same run, on a model whose compute dominates a 1-row request
+ * (bench/lib/onnx-mlp.ts: 32 -> H -> H -> 1 dense ONNX, H = BENCH_HIDDEN, default 4096, ~68 MB of
+ * weights, served by the ONNX worker like any upload):
+ *   1. batching off (INFERENCE_MAX_BATCH=1) vs on (BENCH_MAX_BATCH, default 16) at 1, 8 and 64 clients,
+ *      1-row predicts, alternating rounds on two servers: req/s, p50, p99 and the on/off ratios;
+ *      the server's average batch size (requests ÷ executions) from GET /inference/stats.
+ *   2. overload: twice the 64-client throughput of the batching-on server, offered at a fixed rate
+ *      (autocannon overallRate, 256 connections), each request stating X-Request-Timeout-Ms = the
+ *      unloaded (1-client) p99 rounded up (or BENCH_DEADLINE_MS); admitted (200) p50/p99 against the
+ *      unloaded p99, how many were shed (503) or dropped (504), and GET /health latency beside it.
+ *   3. the batcher without HTTP (bench/lib/batcher-in-process.ts): 64 callers, off vs on.
+ *
+ *   npm run build && npx tsx bench/adaptive-batching.ts
+ *   BENCH_ROUNDS=1 BENCH_ROUND_SECONDS=3 npx tsx bench/adaptive-batching.ts   # smoke run
+ */
+import autocannon from 'autocannon';
+import { startBenchApp, type BenchApp } from './lib/bench-app.js';
+import { batcherInProcess } from './lib/batcher-in-process.js';
+import { median, round, settings, type RoundResult, type Target } from './lib/load-runner.js';
+import { denseOnnx } from './lib/onnx-mlp.js';
+
+const MODEL = 'bench-dense';
+const WIDTH = 32;
+const HIDDEN = Number(process.env.BENCH_HIDDEN ?? 4096);
+const MAX_BATCH = process.env.BENCH_MAX_BATCH ?? '16';
+const OVERLOAD_SECONDS = Number(process.env.BENCH_OVERLOAD_SECONDS ?? 10);
+/** Enough connections that the offered rate does not wait for answers (an open-loop load). */
+const CONNECTIONS = Number(process.env.BENCH_OVERLOAD_CONNECTIONS ?? 256);
+const row = Array.from({ length: WIDTH }, (_, i) => (i % 7) / 7);
+
+async function deploy(app: BenchApp, model: Buffer): Promise<void> {
+  const form = new FormData();
+  const fields = { name: MODEL, version: '1', framework: 'onnx', task: 'regression', inputShape: `[${WIDTH}]` };
+  for (const [key, value] of Object.entries(fields)) form.append(key, value);
+  form.append('model', new Blob([model]), 'model.onnx');
+  const auth = { authorization: `Bearer ${app.token}` };
+  const uploaded = await fetch(`${app.baseUrl}/api/v1/models`, { method: 'POST', headers: auth, body: form });
+  if (uploaded.status !== 201) throw new Error(`upload: ${uploaded.status} ${await uploaded.text()}`);
+  const deployed = await fetch(`${app.baseUrl}/api/v1/models/${MODEL}/versions/1/deploy`, {
+    method: 'POST',
+    headers: auth,
+  });
+  if (deployed.status !== 200) throw new Error(`deploy: ${deployed.status} ${await deployed.text()}`);
+}
+
+const predict = (app: BenchApp, headers: Record<string, string> = {}): Target => ({
+  baseUrl: app.baseUrl,
+  requests: [
+    {
+      method: 'POST',
+      path: `/api/v1/inference/${MODEL}/predict`,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${app.token}`, ...headers },
+      body: JSON.stringify({ inputs: [row] }),
+    },
+  ],
+});
+
+async function averageBatchSize(app: BenchApp): Promise<string> {
+  const stats = (await (
+    await fetch(`${app.baseUrl}/api/v1/inference/stats`, { headers: { authorization: `Bearer ${app.token}` } })
+  ).json()) as { model: string; executions: number; averageBatchSize: number | null }[];
+  const mine = stats.find((entry) => entry.model === MODEL);
+  return `${mine?.averageBatchSize ?? '-'} over ${mine?.executions ?? 0} executions`;
+}
+
+const line = (label: string, r: { requestsPerSecond: number; p50Ms: number; p99Ms: number; non2xx: number }) =>
+  `  ${label.padEnd(13)} ${Math.round(r.requestsPerSecond).toString().padStart(6)} req/s  ` +
+  `p50 ${r.p50Ms.toFixed(1).padStart(7)} ms  p99 ${r.p99Ms.toFixed(1).padStart(7)} ms  non-2xx ${r.non2xx}`;
+
+const summarise = (results: RoundResult[]) => ({
+  requestsPerSecond: median(results.map((r) => r.requestsPerSecond)),
+  p50Ms: median(results.map((r) => r.p50Ms)),
+  p99Ms: median(results.map((r) => r.p99Ms)),
+  non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
+});
+
+/** Off and on at `clients` connections, warmed up, then alternating rounds. */
+async function offVersusOn(off: Target, on: Target, clients: number) {
+  await round(off, clients, settings.warmupSeconds);
+  await round(on, clients, settings.warmupSeconds);
+  const offRounds: RoundResult[] = [];
+  const onRounds: RoundResult[] = [];
+  for (let index = 0; index < settings.rounds; index += 1) {
+    offRounds.push(await round(off, clients, settings.roundSeconds));
+    onRounds.push(await round(on, clients, settings.roundSeconds));
+  }
+  const [a, b] = [summarise(offRounds), summarise(onRounds)];
+  console.log(`1-row predict, ${clients} client(s), ${settings.rounds}×${settings.roundSeconds} s alternating`);
+  console.log(line('batching off', a));
+  console.log(line(`on (max ${MAX_BATCH})`, b));
+  console.log(
+    `  on/off       throughput ${(b.requestsPerSecond / a.requestsPerSecond).toFixed(2)}×  ` +
+      `p50 ${(b.p50Ms / a.p50Ms).toFixed(2)}×  p99 ${(b.p99Ms / a.p99Ms).toFixed(2)}×`,
+  );
+  return { off: a, on: b };
+}
+
+const percentile = (values: number[], fraction: number) => {
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted.length ? sorted[Math.max(0, Math.ceil(fraction * sorted.length) - 1)] : NaN;
+};
+
+/** A fixed offered rate with a deadline on every request, and /health sampled every 10 ms beside it. */
+async function overload(app: BenchApp, rate: number, deadlineMs: number, unloadedP99: number): Promise<void> {
+  const admitted: number[] = [];
+  const byStatus = new Map<number, number>();
+  const health: number[] = [];
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      const started = performance.now();
+      await (await fetch(`${app.baseUrl}/health`)).arrayBuffer();
+      health.push(performance.now() - started);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  })();
+  const target = predict(app, { 'x-request-timeout-ms': String(deadlineMs) });
+  await new Promise<void>((resolve) => {
+    const instance = autocannon(
+      {
+        url: app.baseUrl,
+        connections: CONNECTIONS,
+        overallRate: Math.round(rate),
+        duration: OVERLOAD_SECONDS,
+        requests: [target.requests[0]],
+      },
+      () => resolve(),
+    );
+    instance.on('response', (_client, status, _bytes, responseTime) => {
+      byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
+      if (status === 200) admitted.push(responseTime);
+    });
+  });
+  sampling = false;
+  await sampler;
+  const p99 = percentile(admitted, 0.99);
+  const counts = [...byStatus].map(([status, count]) => `${status}: ${count}`).join(', ');
+  console.log(
+    `overload: ${Math.round(rate)} req/s offered for ${OVERLOAD_SECONDS} s (2× the 64-client throughput), ` +
+      `X-Request-Timeout-Ms ${deadlineMs}`,
+  );
+  console.log(`  answers      ${counts}; admitted ${Math.round(admitted.length / OVERLOAD_SECONDS)} req/s`);
+  console.log(
+    `  admitted     p50 ${percentile(admitted, 0.5).toFixed(1)} ms  p99 ${p99.toFixed(1)} ms = ` +
+      `${(p99 / unloadedP99).toFixed(2)}× the unloaded p99 (${unloadedP99.toFixed(1)} ms; goal ≤ 2×)`,
+  );
+  console.log(
+    `  /health      p50 ${percentile(health, 0.5).toFixed(1)} ms  p99 ${percentile(health, 0.99).toFixed(1)} ms ` +
+      `over ${health.length} samples (goal p99 < 50 ms)`,
+  );
+}
+
+async function main(): Promise<void> {
+  const model = denseOnnx([WIDTH, HIDDEN, HIDDEN, 1]);
+  console.log(`model: dense ONNX ${WIDTH} -> ${HIDDEN} -> ${HIDDEN} -> 1 (${(model.length / 1e6).toFixed(1)} MB)`);
+  const off = await startBenchApp({ INFERENCE_MAX_BATCH: '1' });
+  const on = await startBenchApp({ INFERENCE_MAX_BATCH: MAX_BATCH });
+  await deploy(off, model);
+  await deploy(on, model);
+  const results = [];
+  for (const clients of [1, 8, 64]) results.push(await offVersusOn(predict(off), predict(on), clients));
+  console.log(`average batch size (GET /inference/stats): off ${await averageBatchSize(off)}`);
+  console.log(`                                            on  ${await averageBatchSize(on)}`);
+  await off.stop();
+  const unloadedP99 = results[0].on.p99Ms;
+  const deadlineMs = Number(process.env.BENCH_DEADLINE_MS ?? Math.ceil(unloadedP99));
+  await overload(on, 2 * results[2].on.requestsPerSecond, deadlineMs, unloadedP99);
+  await on.stop();
+  await batcherInProcess(model, WIDTH, Number(MAX_BATCH), settings.rounds);
+}
+
+await main();
