@@ -127,4 +127,26 @@ describe('admission and adaptive batching on a slow ONNX version (runs in a work
     expect(burst.batchStats(key)).toEqual({ executions: 2, requests: 21, rows: 21 });
     burst.close();
   });
+
+  it('V2 named-tensor calls queue like predict: waiters leave as one batch, one past its deadline alone', async () => {
+    const { models: v2, shed: v2Shed } = server({ queueDepth: 8 });
+    try {
+      await v2.load(key, SLOW);
+      expect(v2.info(key)?.tensors?.batching).toBe(true);
+      const x = (value: number) => [{ name: 'x', shape: [1, 1], data: [value] }];
+      const running = v2.predict(key, one(0), 1, interactive());
+      await nextTurn();
+      const late = v2.infer(key, x(1), interactive(150));
+      const waiting = [2, 3, 4].map((value) => v2.infer(key, x(value), interactive()));
+      expect(await outcome(late)).toBe('DEADLINE_EXCEEDED');
+      const answers = await Promise.all(waiting);
+      expect(answers.map((outputs) => outputs?.[0].data)).toEqual([[2], [3], [4]]);
+      await running;
+      // The three that waited ran as one execution; the late one never reached the model.
+      expect(v2.batchStats(key)).toEqual({ executions: 2, requests: 4, rows: 4 });
+      expect(v2Shed).toEqual(['DEADLINE_EXCEEDED']);
+    } finally {
+      v2.close();
+    }
+  });
 });

@@ -30,10 +30,24 @@ export interface Admission {
   receivedAt?: number;
 }
 
+/** Runs several calls as one execution and answers each with its own part, in the order given. */
+export type BatchExecutor<T, R> = (items: T[], rows: number) => Promise<R[]>;
+
+/** A call that coalesces only with calls of its own group (V2 named tensors of one trailing shape). */
+export interface GroupedCall<T, R> {
+  item: T;
+  rows: number;
+  /** Calls share an execution only when their groups are equal (e.g. every input's trailing dimensions). */
+  group: string;
+  /** Runs the batch; the first call's executor runs it, so every call of one group must pass the same one. */
+  execute: BatchExecutor<T, R>;
+}
+
 interface Job {
   rows: number;
-  /** Rows to coalesce with others, or work that runs alone (named tensors). */
+  /** Predict rows to coalesce with other rows, a grouped call, or work that runs alone. */
   input?: Float32Array;
+  grouped?: GroupedCall<unknown, unknown>;
   alone?: () => Promise<unknown>;
   deadline: number;
   enqueuedAt: number;
@@ -44,10 +58,18 @@ interface Job {
 
 export type BatchRunner = (input: Float32Array, rows: number) => Promise<Float32Array>;
 
+/** Which jobs may share an execution: predict rows with predict rows, a grouped call with its own group. */
+function coalescesAs(job: Job): string | undefined {
+  if (job.alone) return undefined;
+  return job.grouped ? `group:${job.grouped.group}` : 'rows';
+}
+
 /**
  * One version's bounded queue in front of its executors. Concurrent predict calls are coalesced into
  * one tensor batch of up to `maxBatch` rows and each caller gets its own rows back; the forward pass
- * must be row-independent, which holds for inference-mode models.
+ * must be row-independent, which holds for inference-mode models. Grouped calls (V2 named tensors)
+ * coalesce the same way with consecutive calls of their group, through their own executor; work that
+ * cannot be split runs alone. All of them share the one queue, its bound and its deadlines.
  *
  * Adaptive batching: a request that finds an executor free runs at the end of the current event-loop
  * turn (with whatever arrived in it), so a lone request is not delayed; requests that arrive while
@@ -100,7 +122,13 @@ export class PredictBatcher {
     return this.enqueue({ rows: 1, alone: work }, admission);
   }
 
-  private enqueue<T>(job: Pick<Job, 'rows' | 'input' | 'alone'>, admission: Admission): Promise<T> {
+  /** Coalesces `call` with queued calls of its group, under the same queue, admission and deadlines. */
+  coalesce<T, R>(call: GroupedCall<T, R>, admission: Admission = {}): Promise<R> {
+    if (!Number.isInteger(call.rows) || call.rows < 1) throw new RangeError(`expected rows >= 1, got ${call.rows}`);
+    return this.enqueue({ rows: call.rows, grouped: call as GroupedCall<unknown, unknown> }, admission);
+  }
+
+  private enqueue<T>(job: Pick<Job, 'rows' | 'input' | 'grouped' | 'alone'>, admission: Admission): Promise<T> {
     const now = performance.now();
     this.load.observeArrival(now);
     const deadline = admission.deadline ?? Infinity;
@@ -197,15 +225,20 @@ export class PredictBatcher {
     this.timer = undefined;
   }
 
-  /** Takes the next batch off the queue (FIFO: rows up to maxBatch, or one job that runs alone) and runs it. */
+  /**
+   * Takes the next batch off the queue (FIFO: the first job and those after it that coalesce with it,
+   * up to maxBatch rows; a job that runs alone, alone) and runs it.
+   */
   private startNext(): void {
     this.dropExpired();
     if (this.queue.length === 0) return;
     const { maxBatch } = this.options;
     let count = 1;
     let rows = this.queue[0].rows;
-    if (!this.queue[0].alone) {
-      while (count < this.queue.length && !this.queue[count].alone && rows + this.queue[count].rows <= maxBatch) {
+    const kind = coalescesAs(this.queue[0]);
+    if (kind !== undefined) {
+      const joins = (job: Job) => coalescesAs(job) === kind && rows + job.rows <= maxBatch;
+      while (count < this.queue.length && joins(this.queue[count])) {
         rows += this.queue[count].rows;
         count += 1;
       }
@@ -237,9 +270,9 @@ export class PredictBatcher {
 
   private async execute(batch: Job[], rows: number, started: number): Promise<void> {
     if (this.options.onQueued) for (const job of batch) this.options.onQueued(started - job.enqueuedAt);
-    let output: unknown;
+    let results: unknown[];
     try {
-      output = batch[0].alone ? await batch[0].alone() : await this.run(this.pack(batch, rows), rows);
+      results = await this.runBatch(batch, rows);
     } catch (error) {
       for (const job of batch) job.reject(error);
       return;
@@ -247,13 +280,25 @@ export class PredictBatcher {
       this.load.observeExecution(performance.now() - started);
     }
     this.options.onBatch?.(rows, batch.length, performance.now() - started);
-    if (batch.length === 1) return batch[0].resolve(output as never);
-    let offset = 0;
-    for (const job of batch) {
-      const size = job.rows * this.outputSize;
-      job.resolve((output as Float32Array).slice(offset, offset + size) as never);
-      offset += size;
+    batch.forEach((job, index) => job.resolve(results[index] as never));
+  }
+
+  /** One execution of the batch: each job's answer, in order. */
+  private async runBatch(batch: Job[], rows: number): Promise<unknown[]> {
+    const [first] = batch;
+    if (first.alone) return [await first.alone()];
+    if (first.grouped) {
+      const items = batch.map((job) => job.grouped?.item);
+      return first.grouped.execute(items, rows);
     }
+    const output = await this.run(this.pack(batch, rows), rows);
+    if (batch.length === 1) return [output];
+    let offset = 0;
+    return batch.map((job) => {
+      const size = job.rows * this.outputSize;
+      offset += size;
+      return output.slice(offset - size, offset);
+    });
   }
 
   private pack(batch: Job[], rows: number): Float32Array {

@@ -3,8 +3,8 @@ import { ModelLoadError, asLoadError, messageOf } from './errors.js';
 import { withExecutionSpan } from './execution-span.js';
 import type { DenseForward } from './dense-fast-path.js';
 import type { InputDtype, ModelSignature } from './model-signature.js';
-import type { NamedInput, NamedOutput } from './onnx/onnx-feeds.js';
-import type { TensorSpec } from './onnx/onnx-types.js';
+import type { NamedInput } from './onnx/onnx-feeds.js';
+import type { TensorSpec, WireTensor } from './onnx/onnx-types.js';
 
 /** What a loaded model reports: its signature, and where and how fast it loaded. */
 export interface ModelInfo extends Omit<ModelSignature, 'batchOfOne' | 'format' | 'inputDtype'> {
@@ -40,8 +40,17 @@ export interface ServingModel {
   readonly concurrency?: number;
   predict(input: Float32Array, rows: number): Promise<Float32Array>;
   /** Named tensors in and out (V2); only engines that take several inputs (ONNX) have it. */
-  infer?(inputs: NamedInput[]): Promise<NamedOutput[]>;
+  readonly named?: NamedTensorRunner;
   dispose(): void;
+}
+
+/** Named tensors (V2): checked into feeds, then run alone or, when the model batches, with other calls' feeds. */
+export interface NamedTensorRunner {
+  /** Whether runs may concatenate several calls along dimension 0 (the model batches). */
+  readonly batching: boolean;
+  /** The feeds of one call; throws TensorValueError for inputs the model does not take. */
+  prepare(inputs: NamedInput[]): WireTensor[];
+  run(feeds: WireTensor[]): Promise<WireTensor[]>;
 }
 
 type AnyModel = tf.LayersModel | tf.GraphModel;

@@ -4,8 +4,10 @@ import { PredictBatcher, type Admission } from './batcher.js';
 import type { AdmissionError } from './errors.js';
 import { inspectModel, type AnyLoadOptions, type FastPathMode } from './load-model.js';
 import type { ModelInfo, ServingModel } from './loaded-model.js';
-import type { NamedInput, NamedOutput } from './onnx/onnx-feeds.js';
+import { batchGroup, batchRows, runNamedBatch } from './onnx/onnx-batch.js';
+import { toNamedOutputs, type NamedInput, type NamedOutput } from './onnx/onnx-feeds.js';
 import type { OnnxPoolOptions } from './onnx/onnx-model.js';
+import type { WorkerLoss } from './onnx/onnx-pool.js';
 import { ModelRegistry, type DeclaredSignature } from './registry.js';
 import { Residency, type ResidencyOptions, type ResidencyState } from './residency.js';
 
@@ -21,6 +23,8 @@ export interface BatchObserver {
   onShed?(key: string, code: AdmissionError['code']): void;
   /** Called whenever a version's waiting requests or running executions change. */
   onDepth?(key: string, queued: number, running: number): void;
+  /** Called when an ONNX worker of `key` exits while serving, once its replacement serves or failed to start. */
+  onWorkerLost?(key: string, loss: WorkerLoss): void;
 }
 
 /** What one key's batchers have run in this process (Triton's execution count and batch size). */
@@ -78,7 +82,8 @@ export interface PredictOutput {
  * - every predict goes through the version's bounded queue and adaptive batching (batcher.ts):
  *   concurrent calls are coalesced into one tensor batch of up to `maxBatch` rows, run once, and
  *   split back; rows are independent in inference-mode models, so each caller gets what an
- *   unbatched call returns. A call states its deadline; one that cannot start in time never runs.
+ *   unbatched call returns. V2 calls on an ONNX version that batches are coalesced the same way, per
+ *   named input. A call states its deadline; one that cannot start in time never runs.
  * - under a memory budget (`residency`) versions beyond it stay registered but are evicted least
  *   recently used and loaded again on their next call (residency.ts), within the call's deadline;
  *   `loadedKeys` and `info` cover every registered version, `residencyReport` says which are resident.
@@ -99,6 +104,7 @@ export class ModelServer {
       fastPath: options.fastPath,
       warmupBatch: Math.max(1, Math.floor(options.maxBatch)),
       ...options.onnx,
+      onWorkerLost: (key, loss) => options.observer?.onWorkerLost?.(key, loss),
     };
     this.registry = new ModelRegistry({ load: this.loadOptions, onDispose: options.onDispose });
     this.residency = new Residency(this.registry, {
@@ -189,8 +195,12 @@ export class ModelServer {
   }
 
   /**
-   * Named tensors (V2) on the version serving under `key`, unbatched; undefined when none is. Only
-   * ONNX versions take them (TensorValueError NOT_ROW_SERVABLE otherwise: TF.js goes through predict).
+   * Named tensors (V2) on the version serving under `key`; undefined when none is. Only ONNX versions
+   * take them (TensorValueError NOT_ROW_SERVABLE otherwise: TF.js goes through predict). They go
+   * through the version's queue like predict (same bound, deadlines and execution count). When the
+   * model batches, queued calls whose inputs share their trailing dimensions are concatenated along
+   * dimension 0 per input, run once and split back; otherwise a call runs alone. A call is checked
+   * before it queues, so a bad call fails alone.
    */
   async infer(key: string, inputs: NamedInput[], admission?: Admission): Promise<NamedOutput[] | undefined> {
     const admitted = this.withDefault(admission);
@@ -198,10 +208,23 @@ export class ModelServer {
     if (!lease) return undefined;
     try {
       const { model } = lease;
-      if (!model.infer) throw new TensorValueError('NOT_ROW_SERVABLE', 'named tensors are for ONNX models');
-      const infer = model.infer.bind(model);
-      // Through the version's queue, alone: same deadlines and bound as predict, one execution counted.
-      return await this.batcherFor(key, model).runAlone(() => infer(inputs), admitted);
+      const runner = model.named;
+      if (!runner) throw new TensorValueError('NOT_ROW_SERVABLE', 'named tensors are for ONNX models');
+      const feeds = runner.prepare(inputs);
+      const rows = runner.batching ? batchRows(feeds) : undefined;
+      const batcher = this.batcherFor(key, model);
+      const outputs = rows
+        ? await batcher.coalesce(
+            {
+              item: feeds,
+              rows,
+              group: batchGroup(feeds),
+              execute: (calls, total) => runNamedBatch(runner, calls, total),
+            },
+            admitted,
+          )
+        : await batcher.runAlone(() => runner.run(feeds), admitted);
+      return toNamedOutputs(outputs);
     } finally {
       lease.release();
     }

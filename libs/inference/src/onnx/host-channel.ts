@@ -37,19 +37,26 @@ export class HostChannel {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private gone: string | undefined;
+  private closed = false;
   /** Calls sent and not yet answered (the pool picks the least busy host). */
   inFlight = 0;
 
   private constructor(
     private readonly post: (message: unknown) => void,
     private readonly stop: () => void,
+    /** Told once when the host ends without close(): a crash, an exit, a thread terminated from elsewhere. */
+    private readonly onLost?: (reason: string) => void,
   ) {}
 
-  static worker(): HostChannel {
+  /** A serving worker thread; `onLost` hears of its end unless close() ended it. */
+  static worker(onLost?: (reason: string) => void): HostChannel {
     const worker = new Worker(hostEntry(), { stdout: false, stderr: false });
     const channel = new HostChannel(
       (message) => worker.postMessage(message),
-      () => void worker.terminate(),
+      // Not worker.terminate(): terminating a thread inside session.run aborts the whole process (the
+      // binding's C++ exception is uncaught). The host exits itself once its running call returns.
+      () => worker.postMessage({ op: 'exit', id: 0 }),
+      onLost,
     );
     worker.on('message', (reply: Reply) => channel.settle(reply));
     worker.on('error', (error) => channel.fail(`the ONNX worker failed: ${error.message.split('\n')[0]}`));
@@ -85,8 +92,17 @@ export class HostChannel {
     });
   }
 
-  /** Ends the host (its native memory goes with it: microsoft/onnxruntime#25325). */
+  /** False once the host has exited or been closed: every call on it fails with HostGoneError. */
+  get alive(): boolean {
+    return this.gone === undefined;
+  }
+
+  /**
+   * Ends the host (its native memory goes with it: microsoft/onnxruntime#25325): a child at once, a
+   * worker thread once the call it is running returns.
+   */
   close(): void {
+    this.closed = true;
     this.fail('the ONNX host was closed');
     this.stop();
   }
@@ -101,6 +117,7 @@ export class HostChannel {
   }
 
   private fail(reason: string): void {
+    if (this.gone === undefined && !this.closed) this.onLost?.(reason);
     this.gone ??= reason;
     for (const entry of this.pending.values()) entry.reject(new HostGoneError(reason));
     this.pending.clear();

@@ -4,8 +4,11 @@
  * never imports onnxruntime-node, so no forward pass and no native load runs on the HTTP thread.
  *
  * Messages in: { op: 'open', id, path, threads } -> { metadata }; { op: 'probe', id, inputs, outputs,
- * rowShape, largestBatch } -> SessionProbe; { op: 'run', id, feeds } -> { outputs }. Each reply is { id, ok, value }
- * or { id, ok: false, message } (the runtime's first line, no stack).
+ * rowShape, largestBatch } -> SessionProbe; { op: 'run', id, feeds } -> { outputs }. Each reply is
+ * { id, ok, value } or { id, ok: false, message } (the runtime's first line, no stack). { op: 'exit' }
+ * ends the host once no call is running; calls that arrive after it are never answered (the caller sees
+ * the host exit). A worker must never be terminated from outside while session.run is in native code:
+ * the binding then throws a C++ exception nobody catches and the whole process aborts.
  */
 import { readFile } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
@@ -17,7 +20,8 @@ import type { RawSessionMetadata, RawValueSpec, TensorSpec, WireTensor } from '.
 type Request =
   | { op: 'open'; id: number; path: string; threads: number }
   | { op: 'probe'; id: number; inputs: TensorSpec[]; outputs: TensorSpec[]; rowShape: number[]; largestBatch: number }
-  | { op: 'run'; id: number; feeds: WireTensor[] };
+  | { op: 'run'; id: number; feeds: WireTensor[] }
+  | { op: 'exit'; id: number };
 
 let session: ort.InferenceSession | undefined;
 
@@ -67,15 +71,35 @@ async function handle(request: Request): Promise<unknown> {
       return probeSession(request.inputs, request.outputs, request.rowShape, request.largestBatch, run);
     case 'run':
       return run(request.feeds);
+    case 'exit':
+      return undefined;
   }
 }
 
-function serve(send: (message: unknown) => void, onMessage: (listener: (request: Request) => void) => void): void {
+function serve(
+  send: (message: unknown) => void,
+  onMessage: (listener: (request: Request) => void) => void,
+  exit: () => void,
+): void {
+  let running = 0;
+  let exiting = false;
   onMessage((request) => {
-    handle(request).then(
-      (value) => send({ id: request.id, ok: true, value }),
-      (error: unknown) => send({ id: request.id, ok: false, message: messageOf(error).split('\n')[0] }),
-    );
+    if (exiting) return;
+    if (request.op === 'exit') {
+      exiting = true;
+      if (running === 0) exit();
+      return;
+    }
+    running += 1;
+    handle(request)
+      .then(
+        (value) => send({ id: request.id, ok: true, value }),
+        (error: unknown) => send({ id: request.id, ok: false, message: messageOf(error).split('\n')[0] }),
+      )
+      .finally(() => {
+        running -= 1;
+        if (exiting && running === 0) exit();
+      });
   });
 }
 
@@ -84,11 +108,13 @@ if (parentPort) {
   serve(
     (message) => port.postMessage(message),
     (listener) => port.on('message', listener),
+    () => process.exit(0),
   );
 } else if (process.send) {
   serve(
     (message) => process.send?.(message),
     (listener) => process.on('message', listener as (message: unknown) => void),
+    () => process.exit(0),
   );
   process.on('disconnect', () => process.exit(0));
 }

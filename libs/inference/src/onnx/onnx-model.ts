@@ -1,9 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { ModelLoadError, TensorValueError, messageOf } from '../errors.js';
-import type { ModelInfo } from '../loaded-model.js';
+import type { ModelInfo, NamedTensorRunner } from '../loaded-model.js';
 import { largestWarmupBatch } from '../memory-footprint.js';
 import { within } from '../within.js';
 import { HostChannel } from './host-channel.js';
+import { OnnxWorkerPool, type WorkerLoss } from './onnx-pool.js';
 import { onnxChecksum } from './onnx-artifact.js';
 import {
   ONNX_TYPE_NAMES,
@@ -13,18 +14,22 @@ import {
   type OnnxSignatureOptions,
 } from './onnx-signature.js';
 import type { RawSessionMetadata, SessionProbe, WireTensor } from './onnx-types.js';
-import { checkFeeds, rowsFromOutputs, type NamedInput, type NamedOutput, toNamedOutputs } from './onnx-feeds.js';
+import { checkFeeds, rowsFromOutputs, type NamedInput } from './onnx-feeds.js';
 
 export interface OnnxPoolOptions {
   /** Worker threads per loaded ONNX version, one session each (INFERENCE_WORKERS). */
   workers?: number;
   /** ONNX Runtime intra-op threads per session (INFERENCE_THREADS_PER_SESSION). */
   threadsPerSession?: number;
+  /** Told when a worker of the version labelled `label` exits while serving, and whether its replacement serves. */
+  onWorkerLost?: (label: string, loss: WorkerLoss) => void;
 }
 
 export interface OnnxLoadOptions extends OnnxSignatureOptions, OnnxPoolOptions {
   loadTimeoutMs?: number;
   warmupTimeoutMs?: number;
+  /** Names the version in worker-loss reports (the server passes its key). */
+  label?: string;
   /** The batcher's largest batch: the warm-up runs it too (see LoadModelOptions.warmupBatch). */
   warmupBatch?: number;
 }
@@ -39,6 +44,10 @@ export function poolSize(options: OnnxPoolOptions): { workers: number; threads: 
   const threads = Math.max(1, Math.floor(options.threadsPerSession ?? budget / workers));
   return { workers, threads };
 }
+
+/** The file's checksum under the load bound: a hung artifact store must fail the load, not hold it. */
+const checksumWithin = (path: string, options: OnnxLoadOptions) =>
+  within(options.loadTimeoutMs, 'LOAD_TIMEOUT', () => onnxChecksum(path));
 
 /** Opens, checks and probes a session on `host`; the probe is the warm-up. Throws ModelLoadError. */
 async function openChecked(host: HostChannel, path: string, threads: number, options: OnnxLoadOptions) {
@@ -97,7 +106,7 @@ function describe(
  */
 export async function inspectOnnx(path: string, options: OnnxLoadOptions = {}): Promise<ModelInfo> {
   const started = performance.now();
-  const { sizeBytes } = await onnxChecksum(path);
+  const { sizeBytes } = await checksumWithin(path, options);
   const host = HostChannel.child();
   try {
     const { signature, probe } = await openChecked(host, path, 1, options);
@@ -111,28 +120,31 @@ export async function inspectOnnx(path: string, options: OnnxLoadOptions = {}): 
 export async function loadOnnx(path: string, options: OnnxLoadOptions = {}): Promise<OnnxModel> {
   const started = performance.now();
   const { workers, threads } = poolSize(options);
-  const { sizeBytes } = await onnxChecksum(path);
-  const hosts = Array.from({ length: workers }, () => HostChannel.worker());
-  try {
-    const opened = await Promise.all(hosts.map((host) => openChecked(host, path, threads, options)));
-    const { signature, probe } = opened[0];
-    return new OnnxModel(hosts, signature, describe(signature, probe, sizeBytes, started, workers));
-  } catch (error) {
-    for (const host of hosts) host.close();
-    throw error;
-  }
+  const { sizeBytes } = await checksumWithin(path, options);
+  let first: Awaited<ReturnType<typeof openChecked>> | undefined;
+  // A replacement worker opens the same file under the same bounds, warm-up included.
+  const pool = await OnnxWorkerPool.start(
+    workers,
+    async (host) => {
+      const opened = await openChecked(host, path, threads, options);
+      first ??= opened;
+    },
+    (loss) => options.onWorkerLost?.(options.label ?? path, loss),
+  );
+  const { signature, probe } = first!;
+  return new OnnxModel(pool, signature, describe(signature, probe, sizeBytes, started, workers));
 }
 
 /**
- * One loaded ONNX version: a session in each of its workers, calls to the least busy one.
- * `dispose()` ends the workers, so their native memory goes with them (the Node binding leaks on
- * session release: microsoft/onnxruntime#25325).
+ * One loaded ONNX version: a session in each of its pool's workers, calls to the least busy one, a
+ * lost worker replaced (onnx-pool.ts). `dispose()` ends the workers, so their native memory goes
+ * with them (the Node binding leaks on session release: microsoft/onnxruntime#25325).
  */
-export class OnnxModel {
+export class OnnxModel implements NamedTensorRunner {
   private disposed = false;
 
   constructor(
-    private readonly hosts: HostChannel[],
+    private readonly pool: OnnxWorkerPool,
     private readonly signature: OnnxSignature,
     private readonly modelInfo: ModelInfo,
   ) {}
@@ -141,22 +153,30 @@ export class OnnxModel {
     return structuredClone(this.modelInfo);
   }
 
+  /** V2's named tensors go through this model's own runner (see NamedTensorRunner). */
+  get named(): NamedTensorRunner {
+    return this;
+  }
+
+  get batching(): boolean {
+    return this.modelInfo.tensors?.batching === true;
+  }
+
   /** One execution per worker at a time: more would only queue inside the worker, out of the batcher's sight. */
   get concurrency(): number {
-    return this.hosts.length;
+    return this.pool.size;
   }
 
   /** The /predict row format: rows × rowSize values of the single input in, rows × outputSize out. */
   async predict(input: Float32Array, rows: number): Promise<Float32Array> {
     const { inputs, rowShape } = this.signature;
-    const tensors = this.modelInfo.tensors;
     if (inputs.length !== 1 || this.modelInfo.outputSize < 0) {
       throw new TensorValueError(
         'NOT_ROW_SERVABLE',
         `the model takes ${inputs.map((i) => `'${i.name}'`).join(', ')}: call it through V2 with named tensors`,
       );
     }
-    const perRun = tensors?.batching ? rows : 1;
+    const perRun = this.batching ? rows : 1;
     const outputs: WireTensor[][] = [];
     for (let start = 0; start < rows; start += perRun) {
       const slice = input.subarray(start * this.modelInfo.rowSize, (start + perRun) * this.modelInfo.rowSize);
@@ -166,20 +186,20 @@ export class OnnxModel {
     return rowsFromOutputs(outputs, rows, this.modelInfo.outputSize);
   }
 
-  /** V2 with named tensors: every input by name, any element type the model takes. */
-  async infer(inputs: NamedInput[]): Promise<NamedOutput[]> {
-    return toNamedOutputs(await this.run(checkFeeds(this.signature.inputs, inputs)));
+  /** V2's inputs checked against the model (TensorValueError): the feeds of one run. */
+  prepare(inputs: NamedInput[]): WireTensor[] {
+    return checkFeeds(this.signature.inputs, inputs);
+  }
+
+  /** One run in a worker (a lost worker's call is run once more on another). */
+  run(feeds: WireTensor[]): Promise<WireTensor[]> {
+    if (this.disposed) return Promise.reject(new Error('the model has been disposed'));
+    return this.pool.call<WireTensor[]>('run', { feeds });
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const host of this.hosts) host.close();
-  }
-
-  private run(feeds: WireTensor[]): Promise<WireTensor[]> {
-    if (this.disposed) return Promise.reject(new Error('the model has been disposed'));
-    const host = this.hosts.reduce((best, h) => (h.inFlight < best.inFlight ? h : best));
-    return host.call<WireTensor[]>('run', { feeds });
+    this.pool.close();
   }
 }

@@ -68,6 +68,12 @@ export class MetricsService {
     buckets: BATCH_BUCKETS,
     registers: [this.registry],
   });
+  readonly inferenceWorkersLost = new Counter({
+    name: 'inference_workers_lost_total',
+    help: 'ONNX worker threads that exited while serving, by whether their replacement started (replaced, failed)',
+    labelNames: ['model', 'version', 'outcome'],
+    registers: [this.registry],
+  });
   readonly inferenceExecutions = new Counter({
     name: 'inference_executions_total',
     help: 'Model executions (one per executed batch; Triton exec_count)',

@@ -16,6 +16,7 @@ function labels(key: string): { model: string; version: string } {
  * holding it), and batch metrics to Prometheus under the model's name and version.
  */
 export async function startModelServer(config: AppConfig, metrics: MetricsService): Promise<ModelServer> {
+  const log = new Logger('InferenceRuntime');
   const { backend: requested, maxBatch, maxDelayUs, queueDepth, defaultTimeoutMs, fastPath, onnx } = config.inference;
   const { memoryBudgetMb, loadWaitMs } = config.inference;
   const server: ModelServer = new ModelServer({
@@ -39,6 +40,13 @@ export async function startModelServer(config: AppConfig, metrics: MetricsServic
         metrics.inferenceAverageBatchSize.set(version, stats.requests / stats.executions);
       },
       onQueued: (key, waitMs) => metrics.inferenceQueue.observe(labels(key), waitMs / 1000),
+      onWorkerLost: (key, { reason, replacementError }) => {
+        metrics.inferenceWorkersLost.inc({ ...labels(key), outcome: replacementError ? 'failed' : 'replaced' });
+        // The calls that were running on it ran once more on a live worker (inference has no side effect).
+        if (replacementError)
+          log.error(`${key}: an ONNX worker was lost (${reason}); restart failed: ${replacementError}`);
+        else log.warn(`${key}: an ONNX worker was lost (${reason}); a fresh worker replaced it`);
+      },
       onShed: (key, code) => metrics.inferenceShed.inc({ ...labels(key), reason: code.toLowerCase() }),
       onDepth: (key, queued, running) => {
         metrics.inferenceQueued.set(labels(key), queued);
@@ -61,7 +69,7 @@ export async function startModelServer(config: AppConfig, metrics: MetricsServic
       metrics.modelResidentBytes.set(labels(version.key), version.resident ? version.bytes : 0);
   });
   const backend = await server.start(requested);
-  new Logger('InferenceRuntime').log(
+  log.log(
     `TF.js backend: ${backend} (requested: ${requested}); batching up to ` +
       `${maxBatch} rows / ${maxDelayUs} µs; queue ${queueDepth} per version; dense fast path ${fastPath}; ` +
       `memory budget ${memoryBudgetMb === undefined ? 'none' : `${memoryBudgetMb} MiB`}`,
