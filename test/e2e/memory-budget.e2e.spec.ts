@@ -8,6 +8,7 @@ import { attachUpload, onnxFields, onnxFixture } from '../helpers/model-files.js
 import { bearer, TEST_APP_SETTINGS, testAccounts } from '../helpers/test-app.js';
 import { validatedRequest, type ValidationOptions } from '../helpers/validated-request.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { itOnMariadb } from '../helpers/services.js';
 import { createTestDatabase, testEngine, type TestDatabase } from '../setup/test-database.js';
 
 // Three deployed versions: the two shipped TF.js models and an ONNX model of its own name.
@@ -168,7 +169,7 @@ describe('serving under a memory budget', () => {
     // needs), so the job is certainly still running while the others load. SQLite's driver is
     // synchronous, so holding its write lock would freeze the whole app, and a job of one-row chunks
     // finishes before the others need room. The pin itself is tested in libs/inference/src/residency.spec.ts.
-    (testEngine() === 'mariadb' ? it : it.skip)(
+    itOnMariadb(
       'never evicts the version a job holds between its chunks, however often the others need room',
       async () => {
         const held: Key = 'sensor-anomaly@1.0.0';

@@ -26,3 +26,6 @@ export const itWithRedis: Test = redisAvailable()
 
 /** `describe` on the MariaDB run (TEST_DB=mariadb), `describe.skip` on SQLite. */
 export const describeOnMariadb: typeof describe.skip = testEngine() === 'mariadb' ? describe : describe.skip;
+
+/** `it` on the MariaDB run (TEST_DB=mariadb), `it.skip` on SQLite. */
+export const itOnMariadb: typeof it.skip = testEngine() === 'mariadb' ? it : it.skip;

@@ -17,4 +17,5 @@ export * from './timestamp-parameter.js';
 export * from './database.module.js';
 export * from './sqlite-statement-reuse.js';
 export * from './prebuilt-insert.js';
+export * from './table-writer.js';
 export * from './prebuilt-select.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { BufferedWriter, type WriteBehindOptions } from '@app/common';
-import { classifyDbError } from '@app/database';
+import type { WriteBehindOptions } from '@app/common';
+import { TableWriter } from '@app/database';
 import { AuthEventMetrics } from './auth-event.metrics.js';
 import { AuthEventsRepository, type NewAuthEventRow } from './auth-events.repository.js';
 
@@ -18,14 +18,14 @@ const BUFFER_OPTIONS: WriteBehindOptions = {
 };
 
 /**
- * Writes security events off the request path through the BufferedWriter the prediction log uses
+ * Writes security events off the request path through the TableWriter the prediction log uses
  * (InferenceRecordWriter): `record()` only appends; rows go in chunks, survive short outages, and are
  * dropped oldest first (counted in auth_events_dropped_total) rather than grow memory.
  */
 @Injectable()
-export class AuthEventWriter extends BufferedWriter<NewAuthEventRow> {
+export class AuthEventWriter extends TableWriter<NewAuthEventRow> {
   constructor(
-    private readonly events: AuthEventsRepository,
+    protected readonly table: AuthEventsRepository,
     private readonly metrics: AuthEventMetrics,
   ) {
     super('security events', BUFFER_OPTIONS);
@@ -37,14 +37,6 @@ export class AuthEventWriter extends BufferedWriter<NewAuthEventRow> {
 
   weigh(row: NewAuthEventRow): number {
     return (row.userAgent?.length ?? 0) + JSON.stringify(row.details ?? null).length;
-  }
-
-  write(rows: NewAuthEventRow[]): Promise<void> {
-    return this.events.insertMany(rows);
-  }
-
-  isUnavailable(error: unknown): boolean {
-    return classifyDbError(error) === 'unavailable' || !this.events.isConnected();
   }
 
   protected countDropped(count: number): void {

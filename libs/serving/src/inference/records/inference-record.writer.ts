@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import canonicalizeModule from 'canonicalize';
-import { BufferedWriter, type WriteBehindDrop, type WriteBehindOptions } from '@app/common';
-import { classifyDbError } from '@app/database';
+import type { WriteBehindDrop, WriteBehindOptions } from '@app/common';
+import { TableWriter } from '@app/database';
 import { MetricsService } from '../../metrics/metrics.service.js';
 import type { RecordSource } from './inference-record.entity.js';
 import { InferenceRecordsRepository, type NewRecordRow } from './inference-records.repository.js';
@@ -60,9 +60,9 @@ interface Pending {
  * drop is counted in `inference_records_dropped_total`; shutdown flushes what is left.
  */
 @Injectable()
-export class InferenceRecordWriter extends BufferedWriter<Pending, NewRecordRow> {
+export class InferenceRecordWriter extends TableWriter<Pending, NewRecordRow> {
   constructor(
-    private readonly records: InferenceRecordsRepository,
+    protected readonly table: InferenceRecordsRepository,
     private readonly metrics: MetricsService,
   ) {
     super('inference records', BUFFER_OPTIONS);
@@ -84,14 +84,6 @@ export class InferenceRecordWriter extends BufferedWriter<Pending, NewRecordRow>
 
   weigh(row: NewRecordRow): number {
     return row.output?.length ?? 0;
-  }
-
-  write(rows: NewRecordRow[]): Promise<void> {
-    return this.records.insertMany(rows);
-  }
-
-  isUnavailable(error: unknown): boolean {
-    return classifyDbError(error) === 'unavailable' || !this.records.isConnected();
   }
 
   protected countDropped(count: number): void {
