@@ -5,26 +5,30 @@
  *   1. batching off (INFERENCE_MAX_BATCH=1) vs on (BENCH_MAX_BATCH, default 16) at 1, 8 and 64 clients,
  *      1-row predicts, alternating rounds on two servers: req/s, p50, p99 and the on/off ratios;
  *      the server's average batch size (requests ÷ executions) from GET /inference/stats.
- *   2. overload: twice the 64-client throughput of the batching-on server, offered at a fixed rate
- *      (autocannon overallRate, 256 connections), each request stating X-Request-Timeout-Ms = the
- *      unloaded (1-client) p99 rounded up (or BENCH_DEADLINE_MS); admitted (200) p50/p99 against the
- *      unloaded p99, how many were shed (503) or dropped (504), and GET /health latency beside it.
+ *   2. overload: 2×, 1× and 0.5× the 64-client throughput of the batching-on server, offered open loop
+ *      (bench/lib/overload.ts: each request sent when due over up to 256 connections, its latency
+ *      counted from then), each stating X-Request-Timeout-Ms = the unloaded (1-client) p99 rounded up
+ *      (or BENCH_DEADLINE_MS); admitted (200) p50/p99 against the unloaded p99, how many were shed (503:
+ *      queue or saturation) or dropped (504), how late the generator itself sent, and GET /health
+ *      latency beside it. The load and the /health sampler run in child processes.
  *   3. the batcher without HTTP (bench/lib/batcher-in-process.ts): 64 callers, off vs on.
  *
  *   npm run build && npx tsx bench/adaptive-batching.ts
  *   BENCH_ROUNDS=1 BENCH_ROUND_SECONDS=3 npx tsx bench/adaptive-batching.ts   # smoke run
  */
-import autocannon from 'autocannon';
 import { startBenchApp, type BenchApp } from './lib/bench-app.js';
 import { batcherInProcess } from './lib/batcher-in-process.js';
 import { median, round, settings, type RoundResult, type Target } from './lib/load-runner.js';
 import { denseOnnx } from './lib/onnx-mlp.js';
+import { overload } from './lib/overload.js';
 
 const MODEL = 'bench-dense';
 const WIDTH = 32;
 const HIDDEN = Number(process.env.BENCH_HIDDEN ?? 4096);
 const MAX_BATCH = process.env.BENCH_MAX_BATCH ?? '16';
 const OVERLOAD_SECONDS = Number(process.env.BENCH_OVERLOAD_SECONDS ?? 10);
+/** Offered rates, as multiples of the batching-on server's 64-client throughput: the goal's 2×, 1× and half. */
+const OVERLOAD_FACTORS = [2, 1, 0.5];
 /** Enough connections that the offered rate does not wait for answers (an open-loop load). */
 const CONNECTIONS = Number(process.env.BENCH_OVERLOAD_CONNECTIONS ?? 256);
 const row = Array.from({ length: WIDTH }, (_, i) => (i % 7) / 7);
@@ -96,61 +100,6 @@ async function offVersusOn(off: Target, on: Target, clients: number) {
   return { off: a, on: b };
 }
 
-const percentile = (values: number[], fraction: number) => {
-  const sorted = [...values].sort((x, y) => x - y);
-  return sorted.length ? sorted[Math.max(0, Math.ceil(fraction * sorted.length) - 1)] : NaN;
-};
-
-/** A fixed offered rate with a deadline on every request, and /health sampled every 10 ms beside it. */
-async function overload(app: BenchApp, rate: number, deadlineMs: number, unloadedP99: number): Promise<void> {
-  const admitted: number[] = [];
-  const byStatus = new Map<number, number>();
-  const health: number[] = [];
-  let sampling = true;
-  const sampler = (async () => {
-    while (sampling) {
-      const started = performance.now();
-      await (await fetch(`${app.baseUrl}/health`)).arrayBuffer();
-      health.push(performance.now() - started);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  })();
-  const target = predict(app, { 'x-request-timeout-ms': String(deadlineMs) });
-  await new Promise<void>((resolve) => {
-    const instance = autocannon(
-      {
-        url: app.baseUrl,
-        connections: CONNECTIONS,
-        overallRate: Math.round(rate),
-        duration: OVERLOAD_SECONDS,
-        requests: [target.requests[0]],
-      },
-      () => resolve(),
-    );
-    instance.on('response', (_client, status, _bytes, responseTime) => {
-      byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
-      if (status === 200) admitted.push(responseTime);
-    });
-  });
-  sampling = false;
-  await sampler;
-  const p99 = percentile(admitted, 0.99);
-  const counts = [...byStatus].map(([status, count]) => `${status}: ${count}`).join(', ');
-  console.log(
-    `overload: ${Math.round(rate)} req/s offered for ${OVERLOAD_SECONDS} s (2× the 64-client throughput), ` +
-      `X-Request-Timeout-Ms ${deadlineMs}`,
-  );
-  console.log(`  answers      ${counts}; admitted ${Math.round(admitted.length / OVERLOAD_SECONDS)} req/s`);
-  console.log(
-    `  admitted     p50 ${percentile(admitted, 0.5).toFixed(1)} ms  p99 ${p99.toFixed(1)} ms = ` +
-      `${(p99 / unloadedP99).toFixed(2)}× the unloaded p99 (${unloadedP99.toFixed(1)} ms; goal ≤ 2×)`,
-  );
-  console.log(
-    `  /health      p50 ${percentile(health, 0.5).toFixed(1)} ms  p99 ${percentile(health, 0.99).toFixed(1)} ms ` +
-      `over ${health.length} samples (goal p99 < 50 ms)`,
-  );
-}
-
 async function main(): Promise<void> {
   const model = denseOnnx([WIDTH, HIDDEN, HIDDEN, 1]);
   console.log(`model: dense ONNX ${WIDTH} -> ${HIDDEN} -> ${HIDDEN} -> 1 (${(model.length / 1e6).toFixed(1)} MB)`);
@@ -165,7 +114,20 @@ async function main(): Promise<void> {
   await off.stop();
   const unloadedP99 = results[0].on.p99Ms;
   const deadlineMs = Number(process.env.BENCH_DEADLINE_MS ?? Math.ceil(unloadedP99));
-  await overload(on, 2 * results[2].on.requestsPerSecond, deadlineMs, unloadedP99);
+  const request = predict(on, { 'x-request-timeout-ms': String(deadlineMs) }).requests[0];
+  for (const factor of OVERLOAD_FACTORS) {
+    const rate = factor * results[2].on.requestsPerSecond;
+    console.log(`${factor}× the 64-client throughput:`);
+    await overload({
+      app: on,
+      request,
+      rate,
+      seconds: OVERLOAD_SECONDS,
+      connections: CONNECTIONS,
+      deadlineMs,
+      unloadedP99Ms: unloadedP99,
+    });
+  }
   await on.stop();
   await batcherInProcess(model, WIDTH, Number(MAX_BATCH), settings.rounds);
 }

@@ -158,4 +158,36 @@ describe('inference deadlines and load shedding', () => {
     expect(failed.items.filter((row) => /deadline passed/.test(row.error ?? ''))).toHaveLength(2);
     expect(failed.items.filter((row) => /queue is full|expected wait/.test(row.error ?? ''))).toHaveLength(5);
   });
+
+  it('a call the queue would refuse is refused before its body is read; no credential: 401', async () => {
+    const running = predict(1);
+    await gaugeReaches('inference_executions_in_flight', 1);
+    const queued = [predict(2), predict(3)];
+    await gaugeReaches('inference_queued_requests', 2);
+    const shedBefore = await metric('inference_requests_shed_total', ',reason="overloaded"');
+    // Malformed JSON is a 400 once read: a 503 proves it was not.
+    const raw = (path: string, headers: Record<string, string>, body = '{"inputs": [[1]') =>
+      send(t.http({ serverErrors: 'expected' }).post(path).set(headers).type('json').send(body));
+    const unread = await raw(`/api/v1/inference/${MODEL}/predict`, admin());
+    expect(unread.status).toBe(503);
+    expect(unread.body).toMatchObject({
+      code: 'INFERENCE_OVERLOADED',
+      message: expect.stringMatching(/queue is full/),
+    });
+    expect(Number(unread.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    const unreadV2 = await raw(`/v2/models/${MODEL}/versions/${VERSION}/infer`, admin());
+    expect(unreadV2.status).toBe(503);
+    expect(unreadV2.body).toEqual({ error: expect.stringMatching(/queue is full/) });
+    // The queue's state is for callers with a valid credential: anyone else goes the normal way (a body
+    // the route can read, then the guard's 401). A deadline that cannot be read is the route's 400.
+    const wellFormed = JSON.stringify({ inputs: [[1]] });
+    expect((await raw(`/api/v1/inference/${MODEL}/predict`, { authorization: 'Bearer nope' }, wellFormed)).status).toBe(
+      401,
+    );
+    expect((await raw(`/api/v1/inference/${MODEL}/predict`, {}, wellFormed)).status).toBe(401);
+    const badDeadline = await predict(4, 'soon');
+    expect(badDeadline.status).toBe(400);
+    expect(await metric('inference_requests_shed_total', ',reason="overloaded"')).toBe(shedBefore + 2);
+    expect((await Promise.all([running, ...queued])).map((answer) => answer.status)).toEqual([200, 200, 200]);
+  });
 });

@@ -104,6 +104,7 @@ export class AppConfig {
       maxDelayUs: this.get('INFERENCE_MAX_DELAY_US'),
       queueDepth: this.get('INFERENCE_QUEUE_DEPTH'),
       defaultTimeoutMs: this.get('INFERENCE_DEFAULT_TIMEOUT_MS'),
+      shedLoopDelayMs: this.get('INFERENCE_SHED_LOOP_DELAY_MS'),
       fastPath: this.get('INFERENCE_FAST_PATH'),
       onnx: { workers: this.get('INFERENCE_WORKERS'), threadsPerSession: this.get('INFERENCE_THREADS_PER_SESSION') },
       memoryBudgetMb: this.get('INFERENCE_MEMORY_BUDGET_MB'),

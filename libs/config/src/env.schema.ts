@@ -133,6 +133,11 @@ export class EnvironmentVariables {
   @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000) INFERENCE_QUEUE_DEPTH: number = 1024;
   /** Deadline of an API, V2 or stream call that states none (X-Request-Timeout-Ms), in ms; 0: none. */
   @Type(() => Number) @IsInt() @Min(0) @Max(3_600_000) INFERENCE_DEFAULT_TIMEOUT_MS: number = 0;
+  /**
+   * Mean event-loop delay (ms, per 100 ms sample) above which, three samples in a row, predict and V2
+   * infer calls are refused (503 INFERENCE_OVERLOADED) before rate limiting, auth and their bodies; 0: never.
+   */
+  @Type(() => Number) @IsInt() @Min(0) @Max(60_000) INFERENCE_SHED_LOOP_DELAY_MS: number = 100;
   /** `auto`: small dense models run on a plain-JS forward pass verified against TF.js at load; `off`: always TF.js. */
   @IsIn(['auto', 'off']) INFERENCE_FAST_PATH: 'auto' | 'off' = 'auto';
   /** ONNX: worker threads per loaded version, one session each; unset: sized for the machine (docs/onnx.md). */

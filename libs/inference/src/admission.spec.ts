@@ -48,13 +48,15 @@ describe('admission on a TF.js version (runs on this thread)', () => {
   it('a full queue refuses a sheddable request at once; a job waits instead; neither refused one runs', async () => {
     const { models, shed } = server({ maxBatch: 1, queueDepth: 1 });
     await models.load('s@1', SENSOR);
+    // The first fills a batch of one and starts at once; the second is the one that may wait.
     const first = models.predict('s@1', reading, 1, interactive());
+    const waiting = models.predict('s@1', reading, 1, interactive());
     const refused = models.predict('s@1', reading, 1, interactive());
     const job = models.predict('s@1', reading, 1, { sheddable: false });
     expect(await outcome(refused)).toBe('OVERLOADED');
     await expect(refused.catch((error: AdmissionError) => error.retryAfterS)).resolves.toBeGreaterThanOrEqual(1);
-    expect(await Promise.all([outcome(first), outcome(job)])).toEqual(['ran', 'ran']);
-    expect(models.batchStats('s@1')).toEqual({ executions: 2, requests: 2, rows: 2 });
+    expect(await Promise.all([outcome(first), outcome(waiting), outcome(job)])).toEqual(['ran', 'ran', 'ran']);
+    expect(models.batchStats('s@1')).toEqual({ executions: 3, requests: 3, rows: 3 });
     expect(shed).toEqual(['OVERLOADED']);
     models.close();
   });

@@ -31,10 +31,11 @@ function coalescesAs(job: Job): string | undefined {
  * cannot be split runs alone. All of them share the one queue, its bound and its deadlines.
  *
  * Adaptive batching: a request that finds an executor free runs at the end of the current event-loop
- * turn (with whatever arrived in it), so a lone request is not delayed; requests that arrive while
- * the executors are busy wait and leave together as the next batch. Only when requests arrive faster
- * than one per execution does the batcher hold a batch for more, and then no longer than `maxDelayUs`,
- * half an execution, or the time the batch is expected to take to fill.
+ * turn (with whatever arrived in it, or at once when that fills a batch), so a lone request is not
+ * delayed; requests that arrive while the executors are busy wait and leave together as the next
+ * batch. Only when requests arrive faster than one per execution does the batcher hold a batch for
+ * more, and then no longer than `maxDelayUs`, half an execution, or the time the batch is expected to
+ * take to fill.
  *
  * Admission: a sheddable request is refused at once (OVERLOADED) when the queue is full or the wait
  * expected from observed execution time passes its deadline; one whose deadline passes while it waits
@@ -106,6 +107,11 @@ export class PredictBatcher {
     });
   }
 
+  /** What a job of `rows` rows arriving now would be refused with (undefined: admitted), without queueing it. */
+  refusalFor(rows: number, admission: Admission): AdmissionError | undefined {
+    return this.refusal(rows, admission.deadline ?? Infinity, performance.now(), admission.sheddable === true);
+  }
+
   private refusal(rows: number, deadline: number, now: number, sheddable: boolean): AdmissionError | undefined {
     if (deadline <= now) return new AdmissionError('DEADLINE_EXCEEDED', 'the request deadline had passed', 0);
     if (!sheddable) return undefined;
@@ -151,17 +157,22 @@ export class PredictBatcher {
 
   private schedule(): void {
     if (this.queue.length === 0 || this.running.size >= this.options.concurrency) return;
+    // A full batch is waiting for a free executor: holding it to the end of the turn would only idle
+    // the executor while the thread reads more requests (under load, one turn reads dozens).
+    if (this.queuedRows >= this.options.maxBatch) return this.dispatch();
     const delayMs = this.coalescingDelayMs();
     if (this.timer && (this.timer.immediate || delayMs > 0)) return;
     this.clearTimer();
-    const dispatch = () => {
-      this.timer = undefined;
-      while (this.queue.length > 0 && this.running.size < this.options.concurrency) this.startNext();
-    };
+    const dispatch = () => this.dispatch();
     this.timer =
       delayMs > 0
         ? { handle: setTimeout(dispatch, delayMs), immediate: false }
         : { handle: setImmediate(dispatch), immediate: true };
+  }
+
+  private dispatch(): void {
+    this.clearTimer();
+    while (this.queue.length > 0 && this.running.size < this.options.concurrency) this.startNext();
   }
 
   /** How long to hold a partial batch for more requests (see the class comment); 0 runs it this turn. */

@@ -230,6 +230,21 @@ export class ModelServer {
     }
   }
 
+  /**
+   * The refusal a call of `rows` rows arriving now would get from `key`'s queue (queue full, or an
+   * expected wait past its deadline), without queueing or counting it; undefined when it would be
+   * admitted, or when `key` is not resident or has not run yet (a call then decides for itself).
+   */
+  refusalFor(key: string, rows: number, admission: Admission): AdmissionError | undefined {
+    const lease = this.residency.acquireResident(key);
+    if (!lease) return undefined;
+    try {
+      return this.batchers.get(lease.model)?.refusalFor(rows, this.withDefault(admission));
+    } finally {
+      lease.release();
+    }
+  }
+
   /** Unloads everything (shutdown); versions still held are freed by their last request. */
   close(): void {
     this.registry.close();

@@ -21,8 +21,19 @@ function traceFields(): Record<string, string> {
   return span ? { trace_id: span.traceId, span_id: span.spanId } : {};
 }
 
+/** Log bytes that may wait for stdout; past it, lines are dropped instead of blocking the process. */
+const LOG_BUFFER_MAX_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Standard output written asynchronously: pino's default writes each line synchronously and, when
+ * the reader of a pipe falls behind (EAGAIN), sleeps the whole event loop 100 ms before it retries,
+ * so a flood of log lines under overload would stall every request and /health with it. Lines wait
+ * in a bounded buffer instead, and pino flushes it synchronously when the process exits.
+ */
+const asyncStdout = () => pino.destination({ dest: 1, sync: false, maxLength: LOG_BUFFER_MAX_BYTES });
+
 /** Structured JSON logs (pino). The level comes from LOG_LEVEL; with tracing on, lines carry trace_id and span_id. */
-export function createRootLogger(level: string, destination?: DestinationStream): Logger {
+export function createRootLogger(level: string, destination: DestinationStream = asyncStdout()): Logger {
   const options = {
     level,
     redact: { paths: REDACT, censor: '[REDACTED]' },
@@ -30,7 +41,7 @@ export function createRootLogger(level: string, destination?: DestinationStream)
     timestamp: pino.stdTimeFunctions.isoTime,
     ...(tracingEnabled() ? { mixin: traceFields } : {}),
   };
-  return destination ? pino(options, destination) : pino(options);
+  return pino(options, destination);
 }
 
 export interface CompletedRequest {

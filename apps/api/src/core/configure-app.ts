@@ -14,6 +14,8 @@ import { ApiExceptionFilter } from './api-exception.filter.js';
 import { configureCors } from './cors.js';
 import { displayTitle, readPackageInfo } from '../home/package-info.js';
 import { installJsonBodyParser, limitLargeBodies } from './payload-guards.js';
+import { installSaturationShedding } from './saturation-shedding.js';
+import { installEarlyRefusal } from './early-refusal.js';
 import {
   createRootLogger,
   logCompletedRequest,
@@ -76,6 +78,16 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
         responseTimeMs: reply.elapsedTime,
       });
     done();
+  });
+
+  // Model calls a full or slow queue would refuse are refused before their bodies are read; when the
+  // HTTP thread itself is saturated, before rate limiting and auth too (503, Retry-After).
+  const isPredict = (url: string) => url === `/${API_PREFIX}/inference/:name/predict`;
+  installEarlyRefusal(app, { isPredict, isV2Infer: isV2InferRoute });
+  installSaturationShedding(fastify, {
+    maxLoopDelayMs: config.inference.shedLoopDelayMs,
+    isModelRoute: (url) => isPredict(url) || isV2InferRoute(url),
+    onShed: () => metrics.inferenceSaturationShed.inc(),
   });
 
   // Per-route settings, fixed as each route is registered (this hook runs before the rate limiter's).

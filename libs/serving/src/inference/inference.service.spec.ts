@@ -51,6 +51,9 @@ class SummingRuntime extends ModelRuntime {
   residencyReport() {
     return { versions: [] };
   }
+  refusalFor() {
+    return undefined;
+  }
   batchStats() {
     return { executions: this.calls.length, requests: this.calls.length, rows: 0 };
   }

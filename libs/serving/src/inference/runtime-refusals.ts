@@ -30,6 +30,12 @@ export function admissionOf(call: { source: string; timeoutMs?: number; received
   };
 }
 
+/** A queue's refusal: 503 INFERENCE_OVERLOADED with Retry-After, or 504 INFERENCE_DEADLINE_EXCEEDED. */
+export const admissionRefusal = (error: AdmissionError) =>
+  error.code === 'OVERLOADED'
+    ? new RetryLaterError('INFERENCE_OVERLOADED', error.reason, error.retryAfterS)
+    : new GatewayTimeoutError('INFERENCE_DEADLINE_EXCEEDED', error.reason);
+
 /**
  * The runtime's refusal before compute as 503 (OVERLOADED, or a version it cannot make resident, with
  * Retry-After) or 504 (DEADLINE_EXCEEDED), and its refusal of tensor values as the caller's 400: inputs
@@ -41,10 +47,7 @@ export async function asInferenceError<T>(run: () => Promise<T>): Promise<T> {
     return await run();
   } catch (error) {
     if (error instanceof ResidencyError) throw notResident(error);
-    if (error instanceof AdmissionError)
-      throw error.code === 'OVERLOADED'
-        ? new RetryLaterError('INFERENCE_OVERLOADED', error.reason, error.retryAfterS)
-        : new GatewayTimeoutError('INFERENCE_DEADLINE_EXCEEDED', error.reason);
+    if (error instanceof AdmissionError) throw admissionRefusal(error);
     if (!(error instanceof TensorValueError)) throw error;
     const code =
       error.code === 'OUTPUT_NOT_REPRESENTABLE' ? 'INFERENCE_OUTPUT_NOT_REPRESENTABLE' : 'INFERENCE_INPUT_INVALID';

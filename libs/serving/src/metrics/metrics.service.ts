@@ -104,6 +104,11 @@ export class MetricsService {
     labelNames: ['model', 'version', 'reason'],
     registers: [this.registry],
   });
+  readonly inferenceSaturationShed = new Counter({
+    name: 'inference_saturation_shed_total',
+    help: 'Model calls refused before their bodies were read because the HTTP thread was saturated',
+    registers: [this.registry],
+  });
   readonly inferenceQueued = new Gauge({
     name: 'inference_queued_requests',
     help: 'Requests waiting for an execution, per model version',

@@ -117,6 +117,11 @@ export class DeployedModels {
     return neededVersions(this.routes, name).has(version);
   }
 
+  /** The loaded versions a call to `name` may run on: production, alias targets, policy versions. */
+  routableVersions(name: string): DeployedModel[] {
+    return [...neededVersions(this.routes, name)].flatMap((version) => this.byKey.get(modelKey(name, version)) ?? []);
+  }
+
   all(): DeployedModel[] {
     return [...this.byKey.values()];
   }

@@ -1,4 +1,5 @@
 import type {
+  AdmissionError,
   Admission,
   BatchStats,
   DeclaredSignature,
@@ -66,6 +67,11 @@ export abstract class ModelRuntime {
   ): Promise<PredictOutput | undefined>;
   /** Named tensors in and out (V2 on ONNX versions), through the same queue. Undefined when not loaded. */
   abstract infer(key: string, inputs: NamedInput[], admission?: Admission): Promise<NamedOutput[] | undefined>;
+  /**
+   * The refusal a sheddable call of `rows` rows arriving now would get from `key`'s queue, without
+   * queueing it (undefined: admitted, or not known before it runs).
+   */
+  abstract refusalFor(key: string, rows: number, admission: Admission): AdmissionError | undefined;
   /** Executions, requests and rows run under `key` in this process (average batch size: requests ÷ executions). */
   abstract batchStats(key: string): BatchStats;
   /** Keeps a version from eviction until the returned release is called (a job's version). */

@@ -39,17 +39,34 @@ export class ModelVersionResolver {
 
   /** The model a request names (no policy): throws NotFoundError (404) when not loaded here. */
   model(name: string, requested?: string): DeployedModel {
+    const model = this.find(name, requested);
+    if (!model) throw notDeployed(requested === undefined ? name : `${name}@${requested}`);
+    return model;
+  }
+
+  /**
+   * Every loaded version a call may run on before its body says which: the one `requested` names,
+   * else any its name routes to (production, aliases, policy versions).
+   */
+  candidates(name: string, requested?: string): DeployedModel[] {
+    if (requested === undefined) return this.deployed.routableVersions(name);
+    return [this.find(name, requested) ?? []].flat();
+  }
+
+  private find(name: string, requested?: string): DeployedModel | undefined {
     if (requested === undefined || (RESERVED_ALIASES as readonly string[]).includes(requested))
-      return this.loaded(name, undefined, name);
+      return this.deployed.get(name);
     const version = this.deployed.get(name, requested)
       ? requested
       : (this.deployed.aliasTarget(name, requested) ?? requested);
-    return this.loaded(name, version, `${name}@${requested}`);
+    return this.deployed.get(name, version);
   }
 
   private loaded(name: string, version: string | undefined, shown: string): DeployedModel {
     const model = this.deployed.get(name, version);
-    if (!model) throw new NotFoundError('MODEL_NOT_DEPLOYED', 'Deployed model', shown);
+    if (!model) throw notDeployed(shown);
     return model;
   }
 }
+
+const notDeployed = (shown: string) => new NotFoundError('MODEL_NOT_DEPLOYED', 'Deployed model', shown);

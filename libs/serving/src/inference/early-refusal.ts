@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { ModelRuntime, modelKey, type AdmissionError } from '../models/model-runtime.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { ModelVersionResolver } from '../models/serving/model-version-resolver.js';
+import { InferenceRecordWriter } from './records/inference-record.writer.js';
+import { admissionOf, admissionRefusal } from './runtime-refusals.js';
+import type { PredictionSource } from './inference.service.js';
+
+export interface ArrivingCall {
+  name: string;
+  /** The version the route names (V2's versions route); absent when only the body can name one. */
+  version?: string;
+  timeoutMs?: number;
+  /** V2 states its deadline in the body (`parameters.timeout`): only a full queue refuses it unread. */
+  deadlineInBody?: boolean;
+  receivedAt: number;
+  userId: number;
+  source: Extract<PredictionSource, 'http' | 'oip'>;
+}
+
+/**
+ * The queue's answer to a model call before its body is read. Under overload most calls are refused
+ * by the version's queue (full, or the expected wait passes the deadline), and reading, parsing,
+ * authorising and validating each of them first is what saturates the HTTP thread. When every
+ * version the call may run on would refuse a 1-row call now, the same 503 INFERENCE_OVERLOADED (same
+ * message, Retry-After) is thrown here, counted in inference_requests_shed_total and recorded like
+ * the queue's own refusal (no input was read: the record's input hash is that of `null`). A call
+ * any version might admit, or a name or version not served here, goes on to decide for itself.
+ */
+@Injectable()
+export class EarlyRefusal {
+  constructor(
+    private readonly resolver: ModelVersionResolver,
+    private readonly runtime: ModelRuntime,
+    private readonly metrics: MetricsService,
+    private readonly records: InferenceRecordWriter,
+  ) {}
+
+  /** Throws the 503 the call would get from its version's queue; returns when it may be admitted. */
+  check(call: ArrivingCall): void {
+    const candidates = this.resolver.candidates(call.name, call.version);
+    if (candidates.length === 0) return;
+    const admission = call.deadlineInBody ? { ...admissionOf(call), deadline: Infinity } : admissionOf(call);
+    let first: { model: (typeof candidates)[number]; refusal: AdmissionError } | undefined;
+    for (const model of candidates) {
+      const refusal = this.runtime.refusalFor(modelKey(model.name, model.version), 1, admission);
+      if (!refusal) return;
+      first ??= { model, refusal };
+    }
+    const { model, refusal } = first!;
+    const labels = { model: model.name, version: model.version };
+    this.metrics.inferenceShed.inc({ ...labels, reason: refusal.code.toLowerCase() });
+    this.metrics.inferenceFailure.inc({ ...labels, source: call.source });
+    const record = { ...labels, source: call.source, userId: call.userId, input: null, output: null };
+    this.records.record({ ...record, latencyMs: 0, success: false, error: refusal.message });
+    throw admissionRefusal(refusal);
+  }
+}
