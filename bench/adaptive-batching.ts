@@ -29,6 +29,8 @@ const MAX_BATCH = process.env.BENCH_MAX_BATCH ?? '16';
 const OVERLOAD_SECONDS = Number(process.env.BENCH_OVERLOAD_SECONDS ?? 10);
 /** Offered rates, as multiples of the batching-on server's 64-client throughput: the goal's 2×, 1× and half. */
 const OVERLOAD_FACTORS = [2, 1, 0.5];
+/** Saturation shedding (opt-in in the product) is on here: the model runs in an ONNX worker. */
+const SHED_LOOP_DELAY_MS = process.env.BENCH_SHED_LOOP_DELAY_MS ?? '100';
 /** Enough connections that the offered rate does not wait for answers (an open-loop load). */
 const CONNECTIONS = Number(process.env.BENCH_OVERLOAD_CONNECTIONS ?? 256);
 const row = Array.from({ length: WIDTH }, (_, i) => (i % 7) / 7);
@@ -103,8 +105,8 @@ async function offVersusOn(off: Target, on: Target, clients: number) {
 async function main(): Promise<void> {
   const model = denseOnnx([WIDTH, HIDDEN, HIDDEN, 1]);
   console.log(`model: dense ONNX ${WIDTH} -> ${HIDDEN} -> ${HIDDEN} -> 1 (${(model.length / 1e6).toFixed(1)} MB)`);
-  const off = await startBenchApp({ INFERENCE_MAX_BATCH: '1' });
-  const on = await startBenchApp({ INFERENCE_MAX_BATCH: MAX_BATCH });
+  const off = await startBenchApp({ INFERENCE_MAX_BATCH: '1', INFERENCE_SHED_LOOP_DELAY_MS: SHED_LOOP_DELAY_MS });
+  const on = await startBenchApp({ INFERENCE_MAX_BATCH: MAX_BATCH, INFERENCE_SHED_LOOP_DELAY_MS: SHED_LOOP_DELAY_MS });
   await deploy(off, model);
   await deploy(on, model);
   const results = [];

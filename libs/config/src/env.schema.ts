@@ -135,9 +135,10 @@ export class EnvironmentVariables {
   @Type(() => Number) @IsInt() @Min(0) @Max(3_600_000) INFERENCE_DEFAULT_TIMEOUT_MS: number = 0;
   /**
    * Mean event-loop delay (ms, per 100 ms sample) above which, three samples in a row, predict and V2
-   * infer calls are refused (503 INFERENCE_OVERLOADED) before rate limiting, auth and their bodies; 0: never.
+   * infer calls are refused (503 INFERENCE_OVERLOADED) before rate limiting, auth and their bodies; 0 (default):
+   * never. Off by default: a TF.js version computes on that thread and would look like saturation.
    */
-  @Type(() => Number) @IsInt() @Min(0) @Max(60_000) INFERENCE_SHED_LOOP_DELAY_MS: number = 100;
+  @Type(() => Number) @IsInt() @Min(0) @Max(60_000) INFERENCE_SHED_LOOP_DELAY_MS: number = 0;
   /** `auto`: small dense models run on a plain-JS forward pass verified against TF.js at load; `off`: always TF.js. */
   @IsIn(['auto', 'off']) INFERENCE_FAST_PATH: 'auto' | 'off' = 'auto';
   /** ONNX: worker threads per loaded version, one session each; unset: sized for the machine (docs/onnx.md). */

@@ -39,16 +39,21 @@ export interface SaturationShedding {
 export function installSaturationShedding(fastify: FastifyInstance, options: SaturationShedding): void {
   if (options.maxLoopDelayMs <= 0) return;
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
-  histogram.enable();
   let delayMs = 0;
   let saturatedSamples = 0;
-  const sampler = setInterval(() => {
-    // No sample at all means the loop never got back to the monitor's timer: as saturated as it gets.
-    const mean = histogram.count === 0 ? Infinity : histogram.mean / 1e6;
-    histogram.reset();
-    delayMs = Math.max(0, mean - RESOLUTION_MS);
-    saturatedSamples = delayMs > options.maxLoopDelayMs ? saturatedSamples + 1 : 0;
-  }, SATURATION_SAMPLE_MS).unref();
+  let sampler: NodeJS.Timeout | undefined;
+  // Sampled from the moment the server listens: the boot (modules, models loaded and warmed up on this
+  // thread) blocks the loop for seconds, and would refuse the first calls after it.
+  fastify.addHook('onListen', async () => {
+    histogram.enable();
+    sampler = setInterval(() => {
+      // No sample at all means the loop never got back to the monitor's timer: as saturated as it gets.
+      const mean = histogram.count === 0 ? Infinity : histogram.mean / 1e6;
+      histogram.reset();
+      delayMs = Math.max(0, mean - RESOLUTION_MS);
+      saturatedSamples = delayMs > options.maxLoopDelayMs ? saturatedSamples + 1 : 0;
+    }, SATURATION_SAMPLE_MS).unref();
+  });
   fastify.addHook('onClose', async () => {
     clearInterval(sampler);
     histogram.disable();
