@@ -24,9 +24,6 @@ export function installEarlyRefusal(app: NestFastifyApplication, routes: ModelRo
   const refusals = app.get(EarlyRefusal, { strict: false });
   const credentials = app.get(CredentialsService, { strict: false });
   const refuseEarly = async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-    const credential = requestCredential(request.headers);
-    const userId = credential === undefined ? undefined : await credentials.subjectOf(credential, request);
-    if (userId === undefined) return payload;
     const params = request.params as { name: string; version?: string };
     const v2 = routes.isV2Infer(request.routeOptions.url ?? '');
     let timeoutMs: number | undefined;
@@ -35,16 +32,21 @@ export function installEarlyRefusal(app: NestFastifyApplication, routes: ModelRo
     } catch {
       return payload;
     }
-    refusals.check({
+    const call = {
       name: params.name,
       version: params.version,
       timeoutMs,
       deadlineInBody: v2,
       receivedAt: receivedAt(reply),
-      userId,
-      source: v2 ? 'oip' : 'http',
-    });
-    return payload;
+      source: v2 ? ('oip' as const) : ('http' as const),
+    };
+    // The queue first (cheap, and most calls are admitted); the credential only for a refusal.
+    const refused = refusals.refusalOf(call);
+    if (!refused) return payload;
+    const credential = requestCredential(request.headers);
+    const userId = credential === undefined ? undefined : await credentials.subjectOf(credential, request);
+    if (userId === undefined) return payload;
+    return refusals.refuse(call, refused, userId);
   };
   app
     .getHttpAdapter()

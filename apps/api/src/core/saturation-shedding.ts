@@ -58,16 +58,19 @@ export function installSaturationShedding(fastify: FastifyInstance, options: Sat
     clearInterval(sampler);
     histogram.disable();
   });
-  fastify.addHook('onRequest', async (request, reply) => {
-    if (saturatedSamples < SATURATED_SAMPLES || !options.isModelRoute(request.routeOptions.url ?? '')) return;
+  // A callback hook: it runs on every request, and most pass straight through.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (saturatedSamples < SATURATED_SAMPLES || !options.isModelRoute(request.routeOptions.url ?? '')) return done();
     options.onShed();
     void reply.header('Retry-After', String(RETRY_AFTER_S));
     // The error handler (ApiExceptionFilter) answers in the contract's shape, or V2's { error }.
-    throw new RetryLaterError(
-      'INFERENCE_OVERLOADED',
-      `the server is saturated (event-loop delay ${Math.round(delayMs)} ms, ` +
-        `limit ${options.maxLoopDelayMs} ms); retry shortly`,
-      RETRY_AFTER_S,
+    done(
+      new RetryLaterError(
+        'INFERENCE_OVERLOADED',
+        `the server is saturated (event-loop delay ${Math.round(delayMs)} ms, ` +
+          `limit ${options.maxLoopDelayMs} ms); retry shortly`,
+        RETRY_AFTER_S,
+      ),
     );
   });
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { DeployedModel } from '../models/deployed-models.js';
 import { ModelRuntime, modelKey, type AdmissionError } from '../models/model-runtime.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { ModelVersionResolver } from '../models/serving/model-version-resolver.js';
@@ -14,8 +15,13 @@ export interface ArrivingCall {
   /** V2 states its deadline in the body (`parameters.timeout`): only a full queue refuses it unread. */
   deadlineInBody?: boolean;
   receivedAt: number;
-  userId: number;
   source: Extract<PredictionSource, 'http' | 'oip'>;
+}
+
+/** What the queue of the first version a call may run on would answer it. */
+export interface QueueRefusal {
+  model: DeployedModel;
+  refusal: AdmissionError;
 }
 
 /**
@@ -36,22 +42,25 @@ export class EarlyRefusal {
     private readonly records: InferenceRecordWriter,
   ) {}
 
-  /** Throws the 503 the call would get from its version's queue; returns when it may be admitted. */
-  check(call: ArrivingCall): void {
+  /** The refusal the call would get if every version it may run on would refuse it; undefined otherwise. */
+  refusalOf(call: ArrivingCall): QueueRefusal | undefined {
     const candidates = this.resolver.candidates(call.name, call.version);
-    if (candidates.length === 0) return;
     const admission = call.deadlineInBody ? { ...admissionOf(call), deadline: Infinity } : admissionOf(call);
-    let first: { model: (typeof candidates)[number]; refusal: AdmissionError } | undefined;
+    let first: QueueRefusal | undefined;
     for (const model of candidates) {
       const refusal = this.runtime.refusalFor(modelKey(model.name, model.version), 1, admission);
-      if (!refusal) return;
+      if (!refusal) return undefined;
       first ??= { model, refusal };
     }
-    const { model, refusal } = first!;
+    return first;
+  }
+
+  /** Counts and records `refused` like the queue's own refusal of `userId`'s call, and throws its 503. */
+  refuse(call: ArrivingCall, { model, refusal }: QueueRefusal, userId: number): never {
     const labels = { model: model.name, version: model.version };
     this.metrics.inferenceShed.inc({ ...labels, reason: refusal.code.toLowerCase() });
     this.metrics.inferenceFailure.inc({ ...labels, source: call.source });
-    const record = { ...labels, source: call.source, userId: call.userId, input: null, output: null };
+    const record = { ...labels, source: call.source, userId, input: null, output: null };
     this.records.record({ ...record, latencyMs: 0, success: false, error: refusal.message });
     throw admissionRefusal(refusal);
   }

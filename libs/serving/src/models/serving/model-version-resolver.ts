@@ -50,7 +50,8 @@ export class ModelVersionResolver {
    */
   candidates(name: string, requested?: string): DeployedModel[] {
     if (requested === undefined) return this.deployed.routableVersions(name);
-    return [this.find(name, requested) ?? []].flat();
+    const model = this.find(name, requested);
+    return model ? [model] : [];
   }
 
   private find(name: string, requested?: string): DeployedModel | undefined {
