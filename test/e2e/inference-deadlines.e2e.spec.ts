@@ -170,14 +170,23 @@ describe('inference deadlines and load shedding', () => {
       send(t.http({ serverErrors: 'expected' }).post(path).set(headers).type('json').send(body));
     const unread = await raw(`/api/v1/inference/${MODEL}/predict`, admin());
     expect(unread.status).toBe(503);
-    expect(unread.body).toMatchObject({
+    // Answered from the hook, yet exactly as the exception filter answers: the contract's whole shape,
+    // and the headers every answer carries.
+    expect(unread.body).toEqual({
+      statusCode: 503,
+      error: 'Service Unavailable',
       code: 'INFERENCE_OVERLOADED',
       message: expect.stringMatching(/queue is full/),
+      path: `/api/v1/inference/${MODEL}/predict`,
+      timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      requestId: unread.headers['x-request-id'],
     });
+    expect(unread.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'x-request-id': expect.any(String) });
     expect(Number(unread.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     const unreadV2 = await raw(`/v2/models/${MODEL}/versions/${VERSION}/infer`, admin());
     expect(unreadV2.status).toBe(503);
     expect(unreadV2.body).toEqual({ error: expect.stringMatching(/queue is full/) });
+    expect(Number(unreadV2.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     // The queue's state is for callers with a valid credential: anyone else goes the normal way (a body
     // the route can read, then the guard's 401). A deadline that cannot be read is the route's 400.
     const wellFormed = JSON.stringify({ inputs: [[1]] });

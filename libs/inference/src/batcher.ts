@@ -1,4 +1,4 @@
-import { AdmissionError } from './errors.js';
+import { AdmissionError, type AdmissionRefusal } from './errors.js';
 import type { Admission, BatchingOptions, BatchRunner, GroupedCall } from './batching-types.js';
 import { LoadObserver } from './load-observer.js';
 
@@ -95,7 +95,7 @@ export class PredictBatcher {
     const refusal = this.refusal(job.rows, deadline, now, admission.sheddable === true);
     if (refusal) {
       this.options.onShed?.(refusal.code);
-      return Promise.reject(refusal);
+      return Promise.reject(new AdmissionError(refusal.code, refusal.reason, refusal.retryAfterS));
     }
     return new Promise<T>((resolve, reject) => {
       const queued: Job = { ...job, deadline, enqueuedAt: now, resolve, reject };
@@ -108,23 +108,24 @@ export class PredictBatcher {
   }
 
   /** What a job of `rows` rows arriving now would be refused with (undefined: admitted), without queueing it. */
-  refusalFor(rows: number, admission: Admission): AdmissionError | undefined {
+  refusalFor(rows: number, admission: Admission): AdmissionRefusal | undefined {
     return this.refusal(rows, admission.deadline ?? Infinity, performance.now(), admission.sheddable === true);
   }
 
-  private refusal(rows: number, deadline: number, now: number, sheddable: boolean): AdmissionError | undefined {
-    if (deadline <= now) return new AdmissionError('DEADLINE_EXCEEDED', 'the request deadline had passed', 0);
+  private refusal(rows: number, deadline: number, now: number, sheddable: boolean): AdmissionRefusal | undefined {
+    if (deadline <= now)
+      return { code: 'DEADLINE_EXCEEDED', reason: 'the request deadline had passed', retryAfterS: 0 };
     if (!sheddable) return undefined;
     const waitMs = this.expectedWaitMs(rows, now);
     const retryAfterS = Math.max(1, Math.ceil(waitMs / 1000));
     if (this.queue.length >= this.options.queueDepth)
-      return new AdmissionError('OVERLOADED', `the model's queue is full (${this.queue.length} waiting)`, retryAfterS);
+      return { code: 'OVERLOADED', reason: `the model's queue is full (${this.queue.length} waiting)`, retryAfterS };
     if (now + waitMs > deadline)
-      return new AdmissionError(
-        'OVERLOADED',
-        `the model cannot start this request within its deadline (expected wait ${Math.ceil(waitMs)} ms)`,
+      return {
+        code: 'OVERLOADED',
+        reason: `the model cannot start this request within its deadline (expected wait ${Math.ceil(waitMs)} ms)`,
         retryAfterS,
-      );
+      };
     return undefined;
   }
 

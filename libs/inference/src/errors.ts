@@ -97,12 +97,23 @@ export class ResidencyError extends Error {
 }
 
 /**
+ * A queue's refusal as plain data: what AdmissionError carries, without an Error's stack trace. The
+ * refusal of a call not yet queued (Batcher.refusalFor) is answered at the edge, under overload, for
+ * most calls: capturing a stack for each was measurable there.
+ */
+export interface AdmissionRefusal {
+  readonly code: 'OVERLOADED' | 'DEADLINE_EXCEEDED';
+  readonly reason: string;
+  readonly retryAfterS: number;
+}
+
+/**
  * A request the version's queue would not run: OVERLOADED when it cannot start within its deadline
  * (the queue is full, or the wait expected from observed compute time is longer), DEADLINE_EXCEEDED
  * when its deadline passed while it waited. Neither reached the model. `retryAfterS` is the wait
  * the queue expects before it has room.
  */
-export class AdmissionError extends Error {
+export class AdmissionError extends Error implements AdmissionRefusal {
   override readonly name = 'AdmissionError';
 
   constructor(

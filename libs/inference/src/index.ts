@@ -5,6 +5,7 @@ export { selectBackend, type BackendPreference } from './backend.js';
 export { artifactChecksum } from './artifacts.js';
 export { loadModel } from './load-model.js';
 export { AdmissionError, ModelLoadError, ResidencyError, TensorValueError } from './errors.js';
+export type { AdmissionRefusal } from './errors.js';
 export type { Admission } from './batcher.js';
 export type { BatchStats } from './model-server.js';
 export type { DeclaredSignature } from './registry.js';

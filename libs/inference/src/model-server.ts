@@ -1,7 +1,7 @@
 import { TensorValueError } from './errors.js';
 import { selectBackend, type BackendPreference } from './backend.js';
 import { PredictBatcher, type Admission } from './batcher.js';
-import type { AdmissionError } from './errors.js';
+import type { AdmissionError, AdmissionRefusal } from './errors.js';
 import { inspectModel, type AnyLoadOptions, type FastPathMode } from './load-model.js';
 import type { ModelInfo, ServingModel } from './loaded-model.js';
 import { batchGroup, batchRows, runNamedBatch } from './onnx/onnx-batch.js';
@@ -235,7 +235,7 @@ export class ModelServer {
    * expected wait past its deadline), without queueing or counting it; undefined when it would be
    * admitted, or when `key` is not resident or has not run yet (a call then decides for itself).
    */
-  refusalFor(key: string, rows: number, admission: Admission): AdmissionError | undefined {
+  refusalFor(key: string, rows: number, admission: Admission): AdmissionRefusal | undefined {
     const lease = this.residency.acquireResident(key);
     if (!lease) return undefined;
     try {

@@ -1,18 +1,9 @@
-import { STATUS_CODES } from 'node:http';
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, RetryLaterError, type ErrorCode, type FieldError } from '@app/common';
+import { DomainError, RetryLaterError, type ErrorCode } from '@app/common';
 import { classifyDbError } from '@app/database';
 import { isV2Route, V2ExceptionFilter } from '../oip/v2-exception.filter.js';
-
-interface Mapped {
-  status: number;
-  /** The stable machine code clients match on (the contract's `code`), from the catalogue. */
-  code: ErrorCode;
-  message: string;
-  details?: FieldError[];
-  extra?: Record<string, unknown>;
-}
+import { apiErrorBody, type ErrorAnswer as Mapped } from './error-body.js';
 
 const DB_ERRORS: Record<string, Mapped> = {
   unique: {
@@ -82,17 +73,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     if (reply.sent) return;
     if (exception instanceof RetryLaterError) void reply.header('Retry-After', String(exception.retryAfterS));
-    void reply.status(mapped.status).send({
-      ...mapped.extra,
-      statusCode: mapped.status,
-      error: STATUS_CODES[mapped.status] ?? 'Error',
-      code: mapped.code,
-      message: mapped.message,
-      ...(mapped.details ? { details: mapped.details } : {}),
-      path,
-      timestamp: new Date().toISOString(),
-      requestId: request.id ?? '',
-    });
+    void reply.status(mapped.status).send(apiErrorBody(request, mapped));
   }
 
   private map(exception: unknown): Mapped {

@@ -16,13 +16,7 @@ import { displayTitle, readPackageInfo } from '../home/package-info.js';
 import { installJsonBodyParser, limitLargeBodies } from './payload-guards.js';
 import { installSaturationShedding } from './saturation-shedding.js';
 import { installEarlyRefusal } from './early-refusal.js';
-import {
-  createRootLogger,
-  logCompletedRequest,
-  openWebSocketsOf,
-  PinoNestLogger,
-  RedisConnection,
-} from '@app/platform';
+import { createRootLogger, RefusalLog, openWebSocketsOf, PinoNestLogger, RedisConnection } from '@app/platform';
 import {
   accountName,
   isLoginRoute,
@@ -58,6 +52,8 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   app.useLogger(new PinoNestLogger(logger));
   const metrics = app.get(MetricsService);
   const authEvents = app.get(AuthEventsService, { strict: false });
+  // One line per answer; refusals under load (503 with Retry-After) folded to one line a second.
+  const accessLog = new RefusalLog(logger);
 
   // Every response, errors and 404s included, carries the request id (made by createHttpAdapter).
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -70,13 +66,20 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     if (reply.statusCode === 429 && isLoginRoute(request.routeOptions.url ?? '', `/${API_PREFIX}`))
       authEvents.loginRateLimited(originOf(request), accountName(request.body));
     if (!NOT_LOGGED.has(request.url))
-      logCompletedRequest(logger, {
-        id: request.id,
-        method: request.method,
-        url: request.url,
-        statusCode: reply.statusCode,
-        responseTimeMs: reply.elapsedTime,
-      });
+      accessLog.completed(
+        {
+          id: request.id,
+          method: request.method,
+          url: request.url,
+          statusCode: reply.statusCode,
+          responseTimeMs: reply.elapsedTime,
+        },
+        reply.hasHeader('retry-after'),
+      );
+    done();
+  });
+  fastify.addHook('onClose', (_instance, done) => {
+    accessLog.flush();
     done();
   });
 

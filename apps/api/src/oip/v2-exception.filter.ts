@@ -20,7 +20,9 @@ export class V2ExceptionFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { status, error } = this.map(exception);
-    if (status >= 500)
+    // A designed refusal (a DomainError: overloaded, past its deadline, not resident) is counted in
+    // metrics and folded in the access log; only unexpected failures are logged with their stack.
+    if (status === 500 || (status > 500 && !(exception instanceof DomainError)))
       this.logger.error(
         `${request.method} ${request.url.split('?')[0]} failed [${request.id}]`,
         exception instanceof Error ? exception.stack : String(exception),

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { DeployedModel } from '../models/deployed-models.js';
-import { ModelRuntime, modelKey, type AdmissionError } from '../models/model-runtime.js';
+import type { AdmissionRefusal } from '@app/inference';
+import { ModelRuntime, modelKey } from '../models/model-runtime.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { ModelVersionResolver } from '../models/serving/model-version-resolver.js';
 import { InferenceRecordWriter } from './records/inference-record.writer.js';
-import { admissionOf, admissionRefusal } from './runtime-refusals.js';
+import { admissionOf, refusalAnswer, type RefusalAnswer } from './runtime-refusals.js';
 import type { PredictionSource } from './inference.service.js';
 
 export interface ArrivingCall {
@@ -21,7 +22,7 @@ export interface ArrivingCall {
 /** What the queue of the first version a call may run on would answer it. */
 export interface QueueRefusal {
   model: DeployedModel;
-  refusal: AdmissionError;
+  refusal: AdmissionRefusal;
 }
 
 /**
@@ -29,9 +30,10 @@ export interface QueueRefusal {
  * by the version's queue (full, or the expected wait passes the deadline), and reading, parsing,
  * authorising and validating each of them first is what saturates the HTTP thread. When every
  * version the call may run on would refuse a 1-row call now, the same 503 INFERENCE_OVERLOADED (same
- * message, Retry-After) is thrown here, counted in inference_requests_shed_total and recorded like
- * the queue's own refusal (no input was read: the record's input hash is that of `null`). A call
- * any version might admit, or a name or version not served here, goes on to decide for itself.
+ * message, Retry-After) is returned here, as data for the edge to answer, counted in
+ * inference_requests_shed_total and recorded like the queue's own refusal (no input was read: the
+ * record's input hash is that of `null`). A call any version might admit, or a name or version not
+ * served here, goes on to decide for itself.
  */
 @Injectable()
 export class EarlyRefusal {
@@ -55,13 +57,13 @@ export class EarlyRefusal {
     return first;
   }
 
-  /** Counts and records `refused` like the queue's own refusal of `userId`'s call, and throws its 503. */
-  refuse(call: ArrivingCall, { model, refusal }: QueueRefusal, userId: number): never {
+  /** Counts and records `refused` like the queue's own refusal of `userId`'s call; its answer, for the edge. */
+  refuse(call: ArrivingCall, { model, refusal }: QueueRefusal, userId: number): RefusalAnswer {
     const labels = { model: model.name, version: model.version };
     this.metrics.inferenceShed.inc({ ...labels, reason: refusal.code.toLowerCase() });
     this.metrics.inferenceFailure.inc({ ...labels, source: call.source });
     const record = { ...labels, source: call.source, userId, input: null, output: null };
-    this.records.record({ ...record, latencyMs: 0, success: false, error: refusal.message });
-    throw admissionRefusal(refusal);
+    this.records.record({ ...record, latencyMs: 0, success: false, error: refusal.reason });
+    return refusalAnswer(refusal);
   }
 }

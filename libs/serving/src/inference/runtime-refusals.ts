@@ -1,4 +1,5 @@
 import { BadRequestError, GatewayTimeoutError, RetryLaterError } from '@app/common';
+import type { AdmissionRefusal } from '@app/inference';
 import { AdmissionError, ResidencyError, TensorValueError, type Admission } from '../models/model-runtime.js';
 
 /*
@@ -30,11 +31,24 @@ export function admissionOf(call: { source: string; timeoutMs?: number; received
   };
 }
 
+/** A queue's refusal as the API answers it, as data (AdmissionRefusal says why no Error). */
+export type RefusalAnswer =
+  | { status: 503; code: 'INFERENCE_OVERLOADED'; message: string; retryAfterS: number }
+  | { status: 504; code: 'INFERENCE_DEADLINE_EXCEEDED'; message: string };
+
 /** A queue's refusal: 503 INFERENCE_OVERLOADED with Retry-After, or 504 INFERENCE_DEADLINE_EXCEEDED. */
-export const admissionRefusal = (error: AdmissionError) =>
-  error.code === 'OVERLOADED'
-    ? new RetryLaterError('INFERENCE_OVERLOADED', error.reason, error.retryAfterS)
-    : new GatewayTimeoutError('INFERENCE_DEADLINE_EXCEEDED', error.reason);
+export const refusalAnswer = (refusal: AdmissionRefusal): RefusalAnswer =>
+  refusal.code === 'OVERLOADED'
+    ? { status: 503, code: 'INFERENCE_OVERLOADED', message: refusal.reason, retryAfterS: refusal.retryAfterS }
+    : { status: 504, code: 'INFERENCE_DEADLINE_EXCEEDED', message: refusal.reason };
+
+/** The same refusal as the error the exception filters answer. */
+export function admissionRefusal(refusal: AdmissionRefusal): RetryLaterError | GatewayTimeoutError {
+  const answer = refusalAnswer(refusal);
+  return answer.status === 503
+    ? new RetryLaterError(answer.code, answer.message, answer.retryAfterS)
+    : new GatewayTimeoutError(answer.code, answer.message);
+}
 
 /**
  * The runtime's refusal before compute as 503 (OVERLOADED, or a version it cannot make resident, with

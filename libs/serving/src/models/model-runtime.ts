@@ -1,5 +1,5 @@
 import type {
-  AdmissionError,
+  AdmissionRefusal,
   Admission,
   BatchStats,
   DeclaredSignature,
@@ -71,7 +71,7 @@ export abstract class ModelRuntime {
    * The refusal a sheddable call of `rows` rows arriving now would get from `key`'s queue, without
    * queueing it (undefined: admitted, or not known before it runs).
    */
-  abstract refusalFor(key: string, rows: number, admission: Admission): AdmissionError | undefined;
+  abstract refusalFor(key: string, rows: number, admission: Admission): AdmissionRefusal | undefined;
   /** Executions, requests and rows run under `key` in this process (average batch size: requests ÷ executions). */
   abstract batchStats(key: string): BatchStats;
   /** Keeps a version from eviction until the returned release is called (a job's version). */
