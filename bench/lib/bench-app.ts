@@ -15,12 +15,19 @@ export const ADMIN = { username: 'admin', password: 'Admin1234', email: 'admin@b
  */
 const API_ENTRY = resolve(process.env.BENCH_API_ENTRY ?? 'dist/bundle/api.mjs');
 
+/** A memory field of the process's /proc status, in MB. */
+const statusMb = (api: RunningProcess, field: string) =>
+  Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${api.child.pid}/status`, 'utf8'))?.[1] ?? 0) /
+  1024;
+
 export interface BenchApp {
   api: RunningProcess;
   baseUrl: string;
   token: string;
   bootMs: number;
   rssMb(): number;
+  /** RSS split as /proc counts it: anonymous (heap, native allocations) and file-backed (mapped files). */
+  rssPartsMb(): { anon: number; file: number };
   stop(): Promise<void>;
 }
 
@@ -59,7 +66,8 @@ export async function startBenchApp(env: Record<string, string> = {}, entry = AP
     baseUrl,
     token,
     bootMs,
-    rssMb: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${api.child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
+    rssMb: () => statusMb(api, 'VmRSS'),
+    rssPartsMb: () => ({ anon: statusMb(api, 'RssAnon'), file: statusMb(api, 'RssFile') + statusMb(api, 'RssShmem') }),
     stop: async () => {
       await api.kill('SIGTERM');
       rmSync(dir, { recursive: true, force: true });

@@ -6,17 +6,21 @@ import { round, type Target } from './load-runner.js';
 export async function rssUnderLoad(app: BenchApp, target: Target, what: string): Promise<number[]> {
   const seconds = Number(process.env.RSS_SECONDS ?? 300);
   const every = Number(process.env.RSS_EVERY_SECONDS ?? 10);
-  const heapUsedMb = async () =>
-    Math.round(
-      Number(
-        /^nodejs_heap_size_used_bytes (\S+)/m.exec(await (await fetch(`${app.baseUrl}/metrics`)).text())?.[1] ?? 0,
-      ) / 1048576,
-    );
+  /** Heap in use, the heap V8 holds (in use or not) and memory outside it (Buffers, wasm), from /metrics. */
+  const heapMb = async () => {
+    const text = await (await fetch(`${app.baseUrl}/metrics`)).text();
+    const mb = (name: string) => Math.round(Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? 0) / 1048576);
+    const names = ['nodejs_heap_size_used_bytes', 'nodejs_heap_size_total_bytes', 'nodejs_external_memory_bytes'];
+    return names.map(mb).join('/');
+  };
   const rss: number[] = [];
+  const anon: number[] = [];
   const samples: string[] = [];
   const sample = async () => {
+    const parts = app.rssPartsMb();
     rss.push(Math.round(app.rssMb()));
-    samples.push(`${rss.at(-1)}/${await heapUsedMb()}`);
+    anon.push(Math.round(parts.anon));
+    samples.push(`${rss.at(-1)}/${anon.at(-1)}/${Math.round(parts.file)}/${await heapMb()}`);
   };
   await sample();
   const sampler = setInterval(() => void sample(), every * 1000);
@@ -27,10 +31,16 @@ export async function rssUnderLoad(app: BenchApp, target: Target, what: string):
     `RSS over ${seconds} s ${what} at 64 connections (${Math.round(result.requestsPerSecond)} ` +
       `req/s, p99 ${result.p99Ms.toFixed(1)} ms, non-2xx ${result.non2xx}):`,
   );
-  console.log(`  RSS / heap used (MB) every ${every} s: ${samples.join(' ')}`);
+  console.log(
+    `  RSS / anonymous / file-backed / heap used / heap total / external (MB) every ${every} s: ${samples.join(' ')}`,
+  );
   console.log(
     `  RSS min ${Math.min(...rss)} max ${Math.max(...rss)} last ${rss.at(-1)} MB, last / first sample under load ` +
       `${(rss.at(-1)! / rss[1]).toFixed(2)} (target: flat, < 250 MB, no hand-set heap cap)`,
+  );
+  console.log(
+    `  anonymous min ${Math.min(...anon)} max ${Math.max(...anon)} last ${anon.at(-1)} MB (the rest is mapped files: ` +
+      `code, and SQLite's memory-mapped database, which the kernel reclaims under pressure)`,
   );
   return rss;
 }

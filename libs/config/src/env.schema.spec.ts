@@ -74,6 +74,13 @@ describe('validateEnvironment', () => {
     expect(() => validateEnvironment({ INFERENCE_LOAD_WAIT_MS: '0' })).toThrow(/INFERENCE_LOAD_WAIT_MS/);
   });
 
+  it('reads HEAP_GROWING_PERCENT as a whole number from 0 to 1000, 20 by default', () => {
+    expect(validateEnvironment({}, QUIET).HEAP_GROWING_PERCENT).toBe(20);
+    expect(validateEnvironment({ HEAP_GROWING_PERCENT: '0' }, QUIET).HEAP_GROWING_PERCENT).toBe(0);
+    for (const bad of ['-1', '1001', '2.5', 'some'])
+      expect(() => validateEnvironment({ HEAP_GROWING_PERCENT: bad })).toThrow(/HEAP_GROWING_PERCENT/);
+  });
+
   it('splits list settings', () => {
     expect(validateEnvironment({ CORS_ORIGINS: 'https://a.example, https://b.example' }, QUIET).CORS_ORIGINS).toEqual([
       'https://a.example',

@@ -87,6 +87,8 @@ export class EnvironmentVariables {
   /** Bytes of large bodies and stream frames admitted at once; beyond it: 503 with Retry-After. */
   @Matches(SIZE, { message: 'LARGE_BODY_BUDGET must be a size like 64mb' }) LARGE_BODY_BUDGET: string = '32mb';
   @IsIn(LOG_LEVELS) LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+  /** V8's heap growth past what a full collection kept (percent; 0: V8's own): libs/platform/src/heap-growth.ts. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(1000) HEAP_GROWING_PERCENT: number = 20;
 
   @Type(() => Number) @IsInt() @Min(1) RATE_LIMIT_TTL_MS: number = 60_000;
   @Type(() => Number) @IsInt() @Min(1) RATE_LIMIT_MAX: number = 600;
