@@ -16,7 +16,7 @@
  *   npm run build && npx tsx bench/adaptive-batching.ts
  *   BENCH_ROUNDS=1 BENCH_ROUND_SECONDS=3 npx tsx bench/adaptive-batching.ts   # smoke run
  */
-import { startBenchApp, type BenchApp } from './lib/bench-app.js';
+import { deployOnnxVersion, startBenchApp, type BenchApp } from './lib/bench-app.js';
 import { batcherInProcess } from './lib/batcher-in-process.js';
 import { median, round, settings, type RoundResult, type Target } from './lib/load-runner.js';
 import { denseOnnx } from './lib/onnx-mlp.js';
@@ -34,21 +34,6 @@ const SHED_LOOP_DELAY_MS = process.env.BENCH_SHED_LOOP_DELAY_MS ?? '100';
 /** Enough connections that the offered rate does not wait for answers (an open-loop load). */
 const CONNECTIONS = Number(process.env.BENCH_OVERLOAD_CONNECTIONS ?? 256);
 const row = Array.from({ length: WIDTH }, (_, i) => (i % 7) / 7);
-
-async function deploy(app: BenchApp, model: Buffer): Promise<void> {
-  const form = new FormData();
-  const fields = { name: MODEL, version: '1', framework: 'onnx', task: 'regression', inputShape: `[${WIDTH}]` };
-  for (const [key, value] of Object.entries(fields)) form.append(key, value);
-  form.append('model', new Blob([model]), 'model.onnx');
-  const auth = { authorization: `Bearer ${app.token}` };
-  const uploaded = await fetch(`${app.baseUrl}/api/v1/models`, { method: 'POST', headers: auth, body: form });
-  if (uploaded.status !== 201) throw new Error(`upload: ${uploaded.status} ${await uploaded.text()}`);
-  const deployed = await fetch(`${app.baseUrl}/api/v1/models/${MODEL}/versions/1/deploy`, {
-    method: 'POST',
-    headers: auth,
-  });
-  if (deployed.status !== 200) throw new Error(`deploy: ${deployed.status} ${await deployed.text()}`);
-}
 
 const predict = (app: BenchApp, headers: Record<string, string> = {}): Target => ({
   baseUrl: app.baseUrl,
@@ -107,8 +92,8 @@ async function main(): Promise<void> {
   console.log(`model: dense ONNX ${WIDTH} -> ${HIDDEN} -> ${HIDDEN} -> 1 (${(model.length / 1e6).toFixed(1)} MB)`);
   const off = await startBenchApp({ INFERENCE_MAX_BATCH: '1', INFERENCE_SHED_LOOP_DELAY_MS: SHED_LOOP_DELAY_MS });
   const on = await startBenchApp({ INFERENCE_MAX_BATCH: MAX_BATCH, INFERENCE_SHED_LOOP_DELAY_MS: SHED_LOOP_DELAY_MS });
-  await deploy(off, model);
-  await deploy(on, model);
+  await deployOnnxVersion(off, MODEL, `[${WIDTH}]`, model);
+  await deployOnnxVersion(on, MODEL, `[${WIDTH}]`, model);
   const results = [];
   for (const clients of [1, 8, 64]) results.push(await offVersusOn(predict(off), predict(on), clients));
   console.log(`average batch size (GET /inference/stats): off ${await averageBatchSize(off)}`);

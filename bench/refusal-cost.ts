@@ -15,26 +15,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { startBenchApp, type BenchApp } from './lib/bench-app.js';
+import { deployOnnxVersion, startBenchApp, type BenchApp } from './lib/bench-app.js';
 import { median, round, settings, type RoundResult, type Target } from './lib/load-runner.js';
 
 const MODEL = 'slow-identity';
 const baselineEntry = process.env.BENCH_BASELINE_ENTRY;
 if (!baselineEntry)
   throw new Error('set BENCH_BASELINE_ENTRY to the baseline bundle (e.g. .build/before/bundle/api.mjs)');
-
-async function deploySlowModel(app: BenchApp): Promise<void> {
-  const form = new FormData();
-  const fields = { name: MODEL, version: '1', framework: 'onnx', task: 'regression', inputShape: '[1]' };
-  for (const [key, value] of Object.entries(fields)) form.append(key, value);
-  form.append('model', new Blob([readFileSync(resolve('test/fixtures/onnx/slow-identity.onnx'))]), 'model.onnx');
-  const auth = { authorization: `Bearer ${app.token}` };
-  const uploaded = await fetch(`${app.baseUrl}/api/v1/models`, { method: 'POST', headers: auth, body: form });
-  if (uploaded.status !== 201) throw new Error(`upload: ${uploaded.status} ${await uploaded.text()}`);
-  const url = `${app.baseUrl}/api/v1/models/${MODEL}/versions/1/deploy`;
-  const deployed = await fetch(url, { method: 'POST', headers: auth });
-  if (deployed.status !== 200) throw new Error(`deploy: ${deployed.status} ${await deployed.text()}`);
-}
 
 const predictInit = (app: BenchApp, headers: Record<string, string> = {}) => ({
   method: 'POST',
@@ -79,7 +66,8 @@ async function main(): Promise<void> {
   const env = { INFERENCE_WORKERS: '1' };
   const current = await startBenchApp(env);
   const baseline = await startBenchApp(env, resolve(baselineEntry!));
-  for (const app of [current, baseline]) await deploySlowModel(app);
+  const model = readFileSync(resolve('test/fixtures/onnx/slow-identity.onnx'));
+  for (const app of [current, baseline]) await deployOnnxVersion(app, MODEL, '[1]', model);
   const sides = [
     { name: 'this build', app: current, rounds: [] as RoundResult[] },
     { name: 'baseline', app: baseline, rounds: [] as RoundResult[] },

@@ -75,6 +75,20 @@ export async function startBenchApp(env: Record<string, string> = {}, entry = AP
   };
 }
 
+/** Uploads an ONNX regression model as version 1 of `name` (one row of `inputShape`) and deploys it. */
+export async function deployOnnxVersion(app: BenchApp, name: string, inputShape: string, model: Buffer): Promise<void> {
+  const form = new FormData();
+  const fields = { name, version: '1', framework: 'onnx', task: 'regression', inputShape };
+  for (const [key, value] of Object.entries(fields)) form.append(key, value);
+  form.append('model', new Blob([model]), 'model.onnx');
+  const auth = { authorization: `Bearer ${app.token}` };
+  const uploaded = await fetch(`${app.baseUrl}/api/v1/models`, { method: 'POST', headers: auth, body: form });
+  if (uploaded.status !== 201) throw new Error(`upload: ${uploaded.status} ${await uploaded.text()}`);
+  const url = `${app.baseUrl}/api/v1/models/${name}/versions/1/deploy`;
+  const deployed = await fetch(url, { method: 'POST', headers: auth });
+  if (deployed.status !== 200) throw new Error(`deploy: ${deployed.status} ${await deployed.text()}`);
+}
+
 export interface LoadResult {
   label: string;
   requestsPerSecond: number;

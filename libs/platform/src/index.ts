@@ -4,4 +4,4 @@ export * from './open-websockets.js';
 export * from './process-safety-net.js';
 export * from './tracing.js';
 export * from './redis.module.js';
-export * from './refusal-log.js';
+export * from './access-log.js';

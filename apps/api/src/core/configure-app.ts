@@ -16,7 +16,7 @@ import { displayTitle, readPackageInfo } from '../home/package-info.js';
 import { installJsonBodyParser, limitLargeBodies } from './payload-guards.js';
 import { installSaturationShedding } from './saturation-shedding.js';
 import { installEarlyRefusal } from './early-refusal.js';
-import { createRootLogger, RefusalLog, openWebSocketsOf, PinoNestLogger, RedisConnection } from '@app/platform';
+import { createRootLogger, AccessLog, openWebSocketsOf, PinoNestLogger, RedisConnection } from '@app/platform';
 import {
   accountName,
   isLoginRoute,
@@ -53,7 +53,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   const metrics = app.get(MetricsService);
   const authEvents = app.get(AuthEventsService, { strict: false });
   // One line per answer; refusals under load (503 with Retry-After) folded to one line a second.
-  const accessLog = new RefusalLog(logger);
+  const accessLog = new AccessLog(logger);
 
   // Every response, errors and 404s included, carries the request id (made by createHttpAdapter).
   fastify.addHook('onRequest', (request, reply, done) => {

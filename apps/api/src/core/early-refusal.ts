@@ -28,39 +28,42 @@ export function installEarlyRefusal(app: NestFastifyApplication, routes: ModelRo
   const credentials = app.get(CredentialsService, { strict: false });
   // A callback hook: it runs on every model call and most pass straight on; a refusal is answered
   // from here (answerFromHook) and the hook's `done` is then never called.
-  const refuseEarly: preParsingHookHandler = (request, reply, payload, done) => {
-    const call = arrivingCall(request, reply, routes);
-    // The queue first (cheap, and most calls are admitted); the credential only for a refusal.
-    const refused = call && refusals.refusalOf(call);
-    if (!call || !refused) return done(null, payload);
-    const credential = requestCredential(request.headers);
-    if (credential === undefined) return done(null, payload);
-    const refuseFor = (userId: number | undefined) => {
-      if (userId === undefined) return done(null, payload);
-      try {
-        answerFromHook(request, reply, refusals.refuse(call, refused, userId));
-      } catch (error) {
-        done(error as Error);
-      }
+  const refuseEarly =
+    (v2: boolean): preParsingHookHandler =>
+    (request, reply, payload, done) => {
+      const call = arrivingCall(request, reply, v2);
+      // The queue first (cheap, and most calls are admitted); the credential only for a refusal.
+      const refused = call && refusals.refusalOf(call);
+      if (!call || !refused) return done(null, payload);
+      const credential = requestCredential(request.headers);
+      if (credential === undefined) return done(null, payload);
+      const refuseFor = (userId: number | undefined) => {
+        if (userId === undefined) return done(null, payload);
+        try {
+          answerFromHook(request, reply, refusals.refuse(call, refused, userId));
+        } catch (error) {
+          done(error as Error);
+        }
+      };
+      // A JWT the rate limiter has just verified is answered from its cache, without a promise.
+      const subject = credentials.subjectOf(credential, request);
+      if (subject instanceof Promise) subject.then(refuseFor, (error: Error) => done(error));
+      else refuseFor(subject);
     };
-    // A JWT the rate limiter has just verified is answered from its cache, without a promise.
-    const subject = credentials.subjectOf(credential, request);
-    if (subject instanceof Promise) subject.then(refuseFor, (error: Error) => done(error));
-    else refuseFor(subject);
-  };
   app
     .getHttpAdapter()
     .getInstance()
     .addHook('onRoute', (route) => {
-      if (!routes.isPredict(route.url) && !routes.isV2Infer(route.url)) return;
-      route.preParsing = [...[route.preParsing ?? []].flat(), refuseEarly];
+      const v2 = routes.isV2Infer(route.url);
+      if (!routes.isPredict(route.url) && !v2) return;
+      // Which kind of call it is, known here once per route rather than on every call.
+      route.preParsing = [...[route.preParsing ?? []].flat(), refuseEarly(v2)];
     });
 }
 
 /** The call as the queue sees it; undefined when its deadline header cannot be read (the route's 400). */
-function arrivingCall(request: FastifyRequest, reply: FastifyReply, routes: ModelRoutes): ArrivingCall | undefined {
+function arrivingCall(request: FastifyRequest, reply: FastifyReply, v2: boolean): ArrivingCall | undefined {
   const params = request.params as { name: string; version?: string };
-  const v2 = routes.isV2Infer(request.routeOptions.url ?? '');
   let timeoutMs: number | undefined;
   try {
     timeoutMs = v2 ? undefined : requestTimeoutMs(request.headers[REQUEST_TIMEOUT_HEADER.toLowerCase()]);

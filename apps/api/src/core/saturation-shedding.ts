@@ -1,6 +1,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
-import { RetryLaterError } from '@app/common';
+import { answerFromHook } from './error-body.js';
 
 /** How often the event-loop delay is read. */
 export const SATURATION_SAMPLE_MS = 100;
@@ -62,15 +62,14 @@ export function installSaturationShedding(fastify: FastifyInstance, options: Sat
   fastify.addHook('onRequest', (request, reply, done) => {
     if (saturatedSamples < SATURATED_SAMPLES || !options.isModelRoute(request.routeOptions.url ?? '')) return done();
     options.onShed();
-    void reply.header('Retry-After', String(RETRY_AFTER_S));
-    // The error handler (ApiExceptionFilter) answers in the contract's shape, or V2's { error }.
-    done(
-      new RetryLaterError(
-        'INFERENCE_OVERLOADED',
+    // Answered here like the early refusal (no error path), and `done` is not called.
+    answerFromHook(request, reply, {
+      status: 503,
+      code: 'INFERENCE_OVERLOADED',
+      message:
         `the server is saturated (event-loop delay ${Math.round(delayMs)} ms, ` +
-          `limit ${options.maxLoopDelayMs} ms); retry shortly`,
-        RETRY_AFTER_S,
-      ),
-    );
+        `limit ${options.maxLoopDelayMs} ms); retry shortly`,
+      retryAfterS: RETRY_AFTER_S,
+    });
   });
 }

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
 import { createRootLogger } from './logging.js';
-import { RefusalLog } from './refusal-log.js';
+import { AccessLog } from './access-log.js';
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
@@ -23,10 +23,10 @@ const answer = (id: string, statusCode: number) => ({
 });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('RefusalLog', () => {
+describe('AccessLog', () => {
   it('writes the first 503 with Retry-After of a window in full, then one line counting the rest', async () => {
     const { lines, logger } = capture();
-    const log = new RefusalLog(logger, 50);
+    const log = new AccessLog(logger, 50);
     for (let index = 0; index < 5; index += 1) log.completed(answer(`r${index}`, 503), true);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ msg: 'request completed', req: { id: 'r0' }, res: { statusCode: 503 } });
@@ -42,7 +42,7 @@ describe('RefusalLog', () => {
 
   it('writes every other answer in full: a 500, a 503 without Retry-After, a 4xx', () => {
     const { lines, logger } = capture();
-    const log = new RefusalLog(logger, 60_000);
+    const log = new AccessLog(logger, 60_000);
     log.completed(answer('a', 503), true);
     log.completed(answer('b', 500), false);
     log.completed(answer('c', 503), false);

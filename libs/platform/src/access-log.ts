@@ -5,16 +5,16 @@ import { logCompletedRequest, type CompletedRequest } from './logging.js';
 export const REFUSAL_LOG_WINDOW_MS = 1_000;
 
 /**
- * The access log's lines for refusals that tell the caller when to come back (503 with Retry-After:
- * load shedding, a model that cannot be made resident, a database that is down), folded. Such a
- * refusal is a designed answer, counted in metrics, and comes in floods: under overload it is most
- * answers, and one error line each cost about a fifth of the HTTP thread's refusal rate
- * (bench/refusal-cost.ts), the thread that must keep reading what it admits and /health. The first
- * refusal of each window is logged in full (its request id, route and latency); the rest of the
- * window's are summed in one line at its end ("N more requests refused with 503 and Retry-After").
- * Every other answer is logged as before, one line each.
+ * The access log: one line per answer (logCompletedRequest), except refusals that tell the caller
+ * when to come back (503 with Retry-After: load shedding, a model that cannot be made resident, a
+ * database that is down), which are folded. Such a refusal is a designed answer, counted in metrics,
+ * and comes in floods: under overload it is most answers, and one error line each cost about a fifth
+ * of the HTTP thread's refusal rate (bench/refusal-cost.ts), the thread that must keep reading what it
+ * admits and /health. The first refusal of each window is logged in full (its request id, route and
+ * latency); the rest of the window's are summed in one line at its end ("N more requests refused with
+ * 503 and Retry-After").
  */
-export class RefusalLog {
+export class AccessLog {
   private windowStart = -Infinity;
   private folded = 0;
   private flushTimer: NodeJS.Timeout | undefined;
