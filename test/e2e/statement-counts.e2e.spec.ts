@@ -50,7 +50,7 @@ describe('statements per request', () => {
     expect(reads(statements).filter((sql) => /order_events/.test(sql))).toHaveLength(1);
   });
 
-  it('places an order of three lines in seven statements, none of them a read after the writes', async () => {
+  it('places an order in 7 statements, 6 once its products are known, no read after a write', async () => {
     const grace = await t.customer('order_grace');
     const items = await Promise.all([product('Four', '4.00'), product('Five', '5.00'), product('Six', '6.00')]);
     const { result: response, statements: all } = await recordStatements(t.dataSource, () =>
@@ -78,6 +78,23 @@ describe('statements per request', () => {
     expect(unit[6]).toMatch(/^COMMIT/i);
     const order = (await t.http().get(`/api/v1/orders/${response.body.id}`).set(bearer(grace.token)).expect(200)).body;
     expect(response.body).toEqual(order);
+
+    // The products' names and prices are now known: the next order takes the stock in one UPDATE
+    // that checks them, and reads nothing.
+    const { statements: again } = await recordStatements(t.dataSource, () =>
+      t
+        .http()
+        .post('/api/v1/orders')
+        .set(bearer(grace.token))
+        .send({ items: items.map((item) => ({ productId: item.id, quantity: 1 })) })
+        .expect(201),
+    );
+    const second = again.filter((sql) => !/auth_events/.test(sql));
+    expect(reads(second).filter((sql) => /products|order/.test(sql))).toHaveLength(0);
+    const secondUnit = second.slice(second.findIndex((sql) => /^(BEGIN|START TRANSACTION)/i.test(sql)));
+    expect(secondUnit).toHaveLength(6);
+    expect(secondUnit[1]).toMatch(/^UPDATE .*products.* AND price = .* AND name = /is);
+    expect(secondUnit[5]).toMatch(/^COMMIT/i);
   });
 
   it('loads the tags of a page of products with one query (no N+1)', async () => {

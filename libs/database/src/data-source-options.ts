@@ -70,6 +70,10 @@ export function buildDataSourceOptions(settings: DataSourceSettings): DataSource
       waitForConnections: true,
       queueLimit: settings.queueLimit ?? 0,
       connectTimeout: 10_000,
+      // mysql2 captures a stack trace on every query so that an error shows its caller (profiled:
+      // 5 % of an order's CPU). No answer carries a stack, and a logged database error keeps the
+      // driver's own frames and the query's code.
+      trace: false,
     },
     ...(settings.queryTimeoutMs ? { enableQueryTimeout: true, maxQueryExecutionTime: settings.queryTimeoutMs } : {}),
   } as const;

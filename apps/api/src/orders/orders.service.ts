@@ -16,7 +16,7 @@ import { classifyDbError, UnitOfWork } from '@app/database';
 import type { AuthUser } from '@app/http/auth-metadata/auth-user.js';
 import { isAdmin } from '@app/common';
 import { UsersService } from '../users/users.service.js';
-import { ProductsService } from '../products/products.service.js';
+import { ProductsService, StockTermsChanged } from '../products/products.service.js';
 import type { CreateOrderDto } from './dto/create-order.dto.js';
 import type { ListOrdersQueryDto } from './dto/list-orders.query.js';
 import {
@@ -53,34 +53,42 @@ export class OrdersService {
   ) {}
 
   /**
-   * One transaction: claim the idempotency key (if any), take the stock, write the order and its
-   * items. Stock is taken by ProductsService.reserveStock: the products are locked with SELECT …
-   * FOR UPDATE in ascending id order (MySQL/MariaDB), checked, and decremented in one UPDATE.
-   * Concurrent orders for the same products queue on the row locks and each sees the stock the
-   * previous one left, so none can oversell; the fixed lock order keeps them from deadlocking each
-   * other (a deadlock that still happens is retried whole by UnitOfWork). On SQLite UnitOfWork lets
-   * one unit write at a time. Locking first (rather than conditional UPDATEs per line, or
-   * optimistic version checks that turn contention into failed orders) keeps an order at two
-   * stock statements however many lines it has, and gives exact 404/409 messages.
+   * One transaction: claim the idempotency key (if any), take the stock, write the order, its
+   * items and its first event. Stock is taken by ProductsService.reserveStock in one conditional
+   * UPDATE when the products' names and prices are known (the UPDATE checks them, stock and
+   * active flag under its row locks); otherwise, or when that UPDATE finds a row changed, the
+   * transaction is rolled back and run once more locking first: SELECT … FOR UPDATE in ascending
+   * id order (MySQL/MariaDB), checked (exact 404/409 messages), decremented in one UPDATE. The
+   * UPDATE also locks in ascending id. Concurrent orders for the same products queue on the row
+   * locks and each sees the stock the previous one left, so none can oversell; the fixed lock
+   * order keeps them from deadlocking each other (a deadlock that still happens is retried whole
+   * by UnitOfWork). On SQLite UnitOfWork lets one unit write at a time. Contention never turns
+   * into a failed order: a stale or short first attempt costs one more transaction.
    */
   async create(dto: CreateOrderDto, actor: AuthUser, idempotencyKey?: string): Promise<CreatedOrder> {
     const userId = await this.orderOwner(dto, actor);
     const key = idempotencyKey === undefined ? undefined : checkKey(idempotencyKey);
-    const requestHash = hashRequest(dto, userId);
-    const outcome = await this.unitOfWork.run(async (manager) => {
-      let keyId: number | undefined;
-      if (key) {
-        await this.orders.purgeKeys(manager, actor.id, new Date(Date.now() - IDEMPOTENCY_KEY_TTL_MS));
-        const claim = await this.orders.claimKey(manager, actor.id, key, requestHash);
-        // Taken: the earlier request's order is read after this unit (a fresh snapshot).
-        if (!claim.claimed) return { kind: 'taken', key } as const;
-        keyId = claim.keyId;
-      }
-      const order = await this.placeOrder(manager, userId, dto);
-      const placed = await this.events.record(manager, order.id, null, 'pending', actor.id, order.createdAt);
-      if (keyId !== undefined) await this.orders.attachOrderToKey(manager, keyId, order.id);
-      // The answer is what this unit wrote (and nobody else can have changed before it commits).
-      return { kind: 'placed', order, events: [placed] } as const;
+    const requestHash = key === undefined ? '' : hashRequest(dto, userId);
+    const attempt = (lockFirst: boolean) =>
+      this.unitOfWork.run(async (manager) => {
+        let keyId: number | undefined;
+        if (key) {
+          await this.orders.purgeKeys(manager, actor.id, new Date(Date.now() - IDEMPOTENCY_KEY_TTL_MS));
+          const claim = await this.orders.claimKey(manager, actor.id, key, requestHash);
+          // Taken: the earlier request's order is read after this unit (a fresh snapshot).
+          if (!claim.claimed) return { kind: 'taken', key } as const;
+          keyId = claim.keyId;
+        }
+        const order = await this.placeOrder(manager, userId, dto, lockFirst);
+        const placed = await this.events.record(manager, order.id, null, 'pending', actor.id, order.createdAt);
+        if (keyId !== undefined) await this.orders.attachOrderToKey(manager, keyId, order.id);
+        // The answer is what this unit wrote (and nobody else can have changed before it commits).
+        return { kind: 'placed', order, events: [placed] } as const;
+      });
+    // Whatever the first attempt wrote was rolled back with it; the second locks first.
+    const outcome = await attempt(false).catch((error: unknown) => {
+      if (error instanceof StockTermsChanged) return attempt(true);
+      throw error;
     });
     if (outcome.kind === 'taken')
       return { order: await this.replay(actor.id, outcome.key, requestHash), replayed: true };
@@ -191,8 +199,13 @@ export class OrdersService {
     return dto.userId;
   }
 
-  private async placeOrder(manager: EntityManager, userId: number, dto: CreateOrderDto): Promise<Order> {
-    const reserved = await this.products.reserveStock(manager, dto.items);
+  private async placeOrder(
+    manager: EntityManager,
+    userId: number,
+    dto: CreateOrderDto,
+    lockFirst: boolean,
+  ): Promise<Order> {
+    const reserved = await this.products.reserveStock(manager, dto.items, { lockFirst });
     let totalAmount = 0;
     const items: NewOrderItem[] = dto.items.map((line) => {
       const product = reserved.get(line.productId)!;

@@ -10,11 +10,12 @@ import {
   type SelectQueryBuilder,
 } from 'typeorm';
 import { centsToDecimalString, pageOffset, parseSort, type PageQueryDto } from '@app/common';
-import { containsInAny, SqlTextCache, updateColumns, updatedAtNow, writeLockFor } from '@app/database';
+import { containsInAny, SqlTextCache, updateColumns, updatedAtNow } from '@app/database';
 import { TagsRepository } from '../tags/tags.repository.js';
 import { MAX_STOCK } from './dto/product-fields.js';
 import { Category } from '../categories/category.entity.js';
 import { Product } from './product.entity.js';
+import { StockStatements, type OrderTerms, type StockLine, type StockRow } from './stock-statements.js';
 
 export interface ProductFilter {
   categoryId?: number;
@@ -28,15 +29,6 @@ export interface ProductFilter {
   /** Tag slugs: products carrying any of them. */
   tag?: string[];
   sort?: string;
-}
-
-/** What the order transaction needs to know of a product. */
-export interface StockRow {
-  id: number;
-  name: string;
-  price: number;
-  stockQuantity: number;
-  isActive: boolean;
 }
 
 /**
@@ -58,6 +50,7 @@ export class ProductsRepository {
   private readonly counts = new LRUCache<string, number>({ max: CACHED_QUERIES, ttl: COUNT_TTL_MS });
   /** The public reads are the hot path: their SQL text is built once per shape. */
   private readonly sqlText = new SqlTextCache();
+  private readonly stock = new StockStatements();
 
   constructor(
     @InjectRepository(Product) private readonly products: Repository<Product>,
@@ -222,49 +215,28 @@ export class ProductsRepository {
     return (result.affected ?? 0) > 0;
   }
 
-  /**
-   * The rows an order takes stock from, with what it copies, locked until commit: on MySQL/MariaDB
-   * `SELECT … FOR UPDATE` in ascending id (every order locks in the same order, so they queue
-   * instead of deadlocking); on SQLite the single writer stands in for the locks.
-   */
-  async lockStockRows(manager: EntityManager, ids: number[]): Promise<StockRow[]> {
-    if (ids.length === 0) return [];
-    const rows = await manager.getRepository(Product).find({
-      select: { id: true, name: true, price: true, stockQuantity: true, isActive: true },
-      where: { id: In(ids) },
-      order: { id: 'ASC' },
-      lock: writeLockFor(manager),
-    });
-    return rows.map((row) => ({
-      id: row.id,
-      name: row.name,
-      price: row.price,
-      stockQuantity: row.stockQuantity,
-      isActive: Boolean(row.isActive),
-    }));
+  /** The order's rows, locked until commit (StockStatements.lock). */
+  lockStockRows(manager: EntityManager, ids: number[]): Promise<StockRow[]> {
+    return this.stock.lock(manager, ids);
   }
 
   /**
-   * Takes every line's quantity in one UPDATE (`stockQuantity - CASE id WHEN … END`), only from
-   * active rows that have it. True when every line's row changed. The caller holds the row locks
-   * and has checked the stock, so false means the rows changed under it: roll back.
+   * Takes every line's quantity in one UPDATE, only from active rows that have it. True when every
+   * line's row changed. The caller holds the row locks and has checked the stock, so false means
+   * the rows changed under it: roll back.
    */
-  async takeStock(manager: EntityManager, lines: { productId: number; quantity: number }[]): Promise<boolean> {
+  takeStock(manager: EntityManager, lines: StockLine[], terms?: Map<number, OrderTerms>): Promise<boolean> {
     this.forgetCachedLists();
-    const parameters: Record<string, unknown> = { ids: lines.map((line) => line.productId), active: true };
-    const cases = lines.map((line, index) => {
-      parameters[`id${index}`] = line.productId;
-      parameters[`quantity${index}`] = line.quantity;
-      return `WHEN :id${index} THEN :quantity${index}`;
-    });
-    const taken = `CASE id ${cases.join(' ')} END`;
-    const result = await manager
-      .createQueryBuilder()
-      .update(Product)
-      .set({ stockQuantity: () => `stockQuantity - ${taken}`, updatedAt: updatedAtNow(manager) })
-      .where(`id IN (:...ids) AND isActive = :active AND stockQuantity >= ${taken}`, parameters)
-      .execute();
-    return result.affected === lines.length;
+    return this.stock.take(manager, lines, terms);
+  }
+
+  /** The names and prices last read of these products (all of them), for StockStatements.take. */
+  knownOrderTerms(ids: number[]): Map<number, OrderTerms> | undefined {
+    return this.stock.knownTerms(ids);
+  }
+
+  forgetOrderTerms(ids: number[]): void {
+    this.stock.forgetTerms(ids);
   }
 
   private applyFilter(query: SelectQueryBuilder<Product>, filter: ProductFilter): void {
@@ -293,8 +265,9 @@ export class ProductsRepository {
 
   /** Drops the cached lists and totals (after any write to products). */
   forgetCachedLists(): void {
-    this.pages.clear();
-    this.counts.clear();
+    // Every order calls this; clearing an LRUCache walks its whole store even when it is empty.
+    if (this.pages.size > 0) this.pages.clear();
+    if (this.counts.size > 0) this.counts.clear();
   }
 
   private async cachedCount(query: SelectQueryBuilder<Product>, key: string): Promise<number> {

@@ -12,19 +12,19 @@ import type { UpdateProductDto } from './dto/update-product.dto.js';
 import type { Product } from './product.entity.js';
 import { ProductReadRepository } from './product-read.repository.js';
 import { ProductsRepository, type ProductFilter } from './products.repository.js';
+import type { OrderTerms, StockLine } from './stock-statements.js';
 
-/** One line of an order, as the stock sees it. */
-export interface StockLine {
-  productId: number;
-  quantity: number;
-}
+/** What an order copies from a product whose stock it took (the price in cents). */
+export type ReservedProduct = OrderTerms;
 
-/** What an order copies from a product whose stock it took. */
-export interface ReservedProduct {
-  id: number;
-  name: string;
-  /** Cents. */
-  price: number;
+/**
+ * The products' remembered terms were stale, or one cannot be ordered: the stock UPDATE may have
+ * changed some rows, so the transaction must be rolled back and run again, locking first.
+ */
+export class StockTermsChanged extends Error {
+  constructor() {
+    super('The products changed since their terms were read; run the order again, locking first');
+  }
 }
 
 @Injectable()
@@ -141,22 +141,32 @@ export class ProductsService {
   }
 
   /**
-   * For the orders transaction (its `manager`): locks the lines' products (ascending id), checks
-   * each (404 missing; 409 inactive or short of stock, naming what is available), then takes all
-   * the quantities in one UPDATE and returns the names and prices the order copies, read under the
-   * same locks. Throwing makes the caller roll back. Lines for the same product are merged first.
-   * Two statements per order whatever its length: the order's round trips are most of its cost.
+   * For the orders transaction (its `manager`): takes the lines' stock and returns the names and
+   * prices the order copies. Lines for the same product are merged first. Throwing makes the
+   * caller roll back.
+   *
+   * When the terms of every product are known (StockStatements), one UPDATE takes the stock on
+   * condition that each row is active, has it, and carries those terms; if any row does not, the
+   * UPDATE may have changed the others, so this throws StockTermsChanged and the caller rolls back
+   * and runs its transaction again with `lockFirst`. Locking first: SELECT … FOR UPDATE (ascending
+   * id), check each (404 missing; 409 inactive or short of stock, naming what is available), then
+   * the UPDATE. One statement per order when the terms are known, two otherwise, whatever its
+   * length: the order's round trips are most of its cost.
    */
-  async reserveStock(manager: EntityManager, lines: StockLine[]): Promise<Map<number, ReservedProduct>> {
+  async reserveStock(
+    manager: EntityManager,
+    lines: StockLine[],
+    { lockFirst = false } = {},
+  ): Promise<Map<number, ReservedProduct>> {
     const merged = mergeLines(lines);
-    const rows = new Map(
-      (
-        await this.products.lockStockRows(
-          manager,
-          merged.map((line) => line.productId),
-        )
-      ).map((row) => [row.id, row]),
-    );
+    const ids = merged.map((line) => line.productId);
+    const known = lockFirst ? undefined : this.products.knownOrderTerms(ids);
+    if (known) {
+      if (await this.products.takeStock(manager, merged, known)) return known;
+      this.products.forgetOrderTerms(ids);
+      throw new StockTermsChanged();
+    }
+    const rows = new Map((await this.products.lockStockRows(manager, ids)).map((row) => [row.id, row]));
     for (const { productId, quantity } of merged) {
       const row = rows.get(productId);
       if (!row) throw new NotFoundError('PRODUCT_NOT_FOUND', 'Product', productId);
