@@ -53,16 +53,21 @@ describe('statements per request', () => {
   it('places an order in 7 statements, 6 once its products are known, no read after a write', async () => {
     const grace = await t.customer('order_grace');
     const items = await Promise.all([product('Four', '4.00'), product('Five', '5.00'), product('Six', '6.00')]);
-    const { result: response, statements: all } = await recordStatements(t.dataSource, () =>
-      t
-        .http()
-        .post('/api/v1/orders')
-        .set(bearer(grace.token))
-        .send({ items: items.map((item) => ({ productId: item.id, quantity: 2 })) })
-        .expect(201),
-    );
-    // The sign-in events of the accounts made above are written in the background, on their own.
-    const statements = all.filter((sql) => !/auth_events/.test(sql));
+    /** One order of every product, and its statements (the sign-in events written in the background aside). */
+    const orderAll = async (quantity: number) => {
+      const { result, statements } = await recordStatements(t.dataSource, () =>
+        t
+          .http()
+          .post('/api/v1/orders')
+          .set(bearer(grace.token))
+          .send({ items: items.map((item) => ({ productId: item.id, quantity })) })
+          .expect(201),
+      );
+      const ofRequest = statements.filter((sql) => !/auth_events/.test(sql));
+      const unit = ofRequest.slice(ofRequest.findIndex((sql) => /^(BEGIN|START TRANSACTION)/i.test(sql)));
+      return { response: result, statements: ofRequest, unit };
+    };
+    const { response, statements, unit } = await orderAll(2);
     // BEGIN, the product rows locked and read, the stock taken in one UPDATE, one INSERT each for
     // the order, its three items and its first event, COMMIT (it was 12: a read back after the
     // order's and the event's INSERTs, one INSERT per item, the events read again). The response
@@ -73,7 +78,6 @@ describe('statements per request', () => {
     expect(reads(statements).filter((sql) => /order/.test(sql))).toHaveLength(0);
     expect(reads(statements).filter((sql) => /products/.test(sql))).toHaveLength(1);
     expect(statements.filter((sql) => /^\s*UPDATE/i.test(sql))).toHaveLength(1);
-    const unit = statements.slice(statements.findIndex((sql) => /^(BEGIN|START TRANSACTION)/i.test(sql)));
     expect(unit).toHaveLength(7);
     expect(unit[6]).toMatch(/^COMMIT/i);
     const order = (await t.http().get(`/api/v1/orders/${response.body.id}`).set(bearer(grace.token)).expect(200)).body;
@@ -81,20 +85,11 @@ describe('statements per request', () => {
 
     // The products' names and prices are now known: the next order takes the stock in one UPDATE
     // that checks them, and reads nothing.
-    const { statements: again } = await recordStatements(t.dataSource, () =>
-      t
-        .http()
-        .post('/api/v1/orders')
-        .set(bearer(grace.token))
-        .send({ items: items.map((item) => ({ productId: item.id, quantity: 1 })) })
-        .expect(201),
-    );
-    const second = again.filter((sql) => !/auth_events/.test(sql));
-    expect(reads(second).filter((sql) => /products|order/.test(sql))).toHaveLength(0);
-    const secondUnit = second.slice(second.findIndex((sql) => /^(BEGIN|START TRANSACTION)/i.test(sql)));
-    expect(secondUnit).toHaveLength(6);
-    expect(secondUnit[1]).toMatch(/^UPDATE .*products.* AND price = .* AND name = /is);
-    expect(secondUnit[5]).toMatch(/^COMMIT/i);
+    const second = await orderAll(1);
+    expect(reads(second.statements).filter((sql) => /products|order/.test(sql))).toHaveLength(0);
+    expect(second.unit).toHaveLength(6);
+    expect(second.unit[1]).toMatch(/^UPDATE .*products.* AND price = .* AND name = /is);
+    expect(second.unit[5]).toMatch(/^COMMIT/i);
   });
 
   it('loads the tags of a page of products with one query (no N+1)', async () => {
