@@ -100,6 +100,44 @@ type Answer = Promise<{ status: number; body: any }>;
     expect(after.stockQuantity).toBe(43);
   });
 
+  it('a product read while an order waits on the row does not keep the stock from before the order', async () => {
+    const product = (
+      await t
+        .http()
+        .post('/api/v1/products')
+        .set(admin())
+        .send({ name: 'Held Kept', price: '5.00', sku: 'HELD-KEPT', stockQuantity: 20 })
+        .expect(201)
+    ).body;
+    const customer = await t.customer('held_kept_buyer');
+    const order = () =>
+      t
+        .http()
+        .post('/api/v1/orders')
+        .set(bearer(customer.token))
+        .send({ items: [{ productId: product.id, quantity: 1 }] });
+    // Known terms: the next order clears the reads, then waits on the row in its stock UPDATE.
+    await order().expect(201);
+    const path = `/api/v1/products/${product.id}`;
+    const holder = t.dataSource.createQueryRunner();
+    await holder.connect();
+    try {
+      await holder.startTransaction();
+      await holder.query('SELECT id FROM products WHERE id = ? FOR UPDATE', [product.id]);
+      const placed = Promise.resolve(order());
+      await untilLockWaits('products', 1);
+      // Read while the order is queued: the stock before it, which the process may keep for a second.
+      expect((await t.http().get(path).expect(200)).body.stockQuantity).toBe(19);
+      await holder.commitTransaction();
+      expect((await placed).status).toBe(201);
+    } finally {
+      if (holder.isTransactionActive) await holder.rollbackTransaction();
+      await holder.release();
+    }
+    // Forgotten again once the order committed: the next read answers the stock it left.
+    expect((await t.http().get(path).expect(200)).body.stockQuantity).toBe(18);
+  });
+
   it('an order queued behind a price change charges the price it reads under the lock', async () => {
     // The order queues on the held row; the holder changes the price and commits. The items and the
     // total (built from what the order wrote, not read back) must carry the new price.

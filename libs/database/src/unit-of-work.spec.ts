@@ -84,6 +84,31 @@ describe('UnitOfWork on SQLite (a database file)', () => {
     expect(await counts(dataSource)).toEqual([one + 1, two]);
   });
 
+  it('runs afterCommit callbacks once the outermost unit committed, never after a rollback', async () => {
+    const seen: string[] = [];
+    unitOfWork.afterCommit(() => seen.push('outside a unit: at once'));
+    const visibleAtCallback: number[][] = [];
+    await unitOfWork.run(async (tx) => {
+      await tx.query('UPDATE t SET n = n + 1 WHERE id = 1');
+      unitOfWork.afterCommit(() => seen.push('outer'));
+      await unitOfWork.run(async () => unitOfWork.afterCommit(() => seen.push('joined')));
+      await unitOfWork.savepoint(tx, async () => unitOfWork.afterCommit(() => seen.push('savepoint')));
+      unitOfWork.afterCommit(() => void counts(dataSource).then((now) => visibleAtCallback.push(now)));
+      expect(seen).toEqual(['outside a unit: at once']);
+    });
+    expect(seen).toEqual(['outside a unit: at once', 'outer', 'joined', 'savepoint']);
+    const failed = unitOfWork.run(async (tx) => {
+      await tx.query('UPDATE t SET n = n + 1 WHERE id = 1');
+      unitOfWork.afterCommit(() => seen.push('rolled back'));
+      throw new Error('no');
+    });
+    await expect(failed).rejects.toThrow('no');
+    await pause(20);
+    expect(seen).not.toContain('rolled back');
+    // Another connection's read from inside the callback sees the committed write.
+    expect(visibleAtCallback).toEqual([await counts(dataSource)]);
+  });
+
   it('does not retry an error that is not a deadlock or lock timeout', async () => {
     let runs = 0;
     await expect(

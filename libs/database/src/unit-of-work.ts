@@ -27,6 +27,8 @@ export interface UnitOfWorkOptions {
 interface OpenUnit {
   tx: Tx;
   open: boolean;
+  /** What runs once the outermost transaction has committed (shared with its savepoints). */
+  afterCommit: (() => void)[];
 }
 
 /**
@@ -59,7 +61,12 @@ export class UnitOfWork {
   run<T>(work: (tx: Tx) => Promise<T>, options: UnitOptions = {}): Promise<T> {
     const outer = this.current.getStore();
     if (outer?.open) return work(outer.tx);
-    const once = () => this.transaction((tx) => this.within(tx, work));
+    const once = async () => {
+      const afterCommit: (() => void)[] = [];
+      const result = await this.transaction((tx) => this.within(tx, work, afterCommit));
+      for (const callback of afterCommit) callback();
+      return result;
+    };
     if (options.retry === false || this.attempts === 1) return once();
     return retrying(once, {
       retries: this.attempts - 1,
@@ -75,7 +82,19 @@ export class UnitOfWork {
 
   /** A nested transaction (a SAVEPOINT) inside `tx`: a failure rolls back only what it wrote. */
   savepoint<T>(tx: Tx, work: (savepoint: Tx) => Promise<T>): Promise<T> {
-    return tx.transaction((savepoint) => this.within(savepoint, work));
+    const afterCommit = this.current.getStore()?.afterCommit ?? [];
+    return tx.transaction((savepoint) => this.within(savepoint, work, afterCommit));
+  }
+
+  /**
+   * Runs `callback` once the unit this call belongs to has committed, or at once outside a unit;
+   * never when the unit rolls back (a retried unit registers again). For what other requests must
+   * not see before the commit, e.g. clearing a cache a concurrent read could refill with the old rows.
+   */
+  afterCommit(callback: () => void): void {
+    const unit = this.current.getStore();
+    if (unit?.open) unit.afterCommit.push(callback);
+    else callback();
   }
 
   private transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
@@ -83,8 +102,8 @@ export class UnitOfWork {
   }
 
   /** Marks the unit open while `work` runs, so a callback it left behind cannot join it later. */
-  private async within<T>(tx: Tx, work: (tx: Tx) => Promise<T>): Promise<T> {
-    const unit: OpenUnit = { tx, open: true };
+  private async within<T>(tx: Tx, work: (tx: Tx) => Promise<T>, afterCommit: (() => void)[]): Promise<T> {
+    const unit: OpenUnit = { tx, open: true, afterCommit };
     try {
       return await this.current.run(unit, () => work(tx));
     } finally {

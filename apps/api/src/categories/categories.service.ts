@@ -18,10 +18,17 @@ import { slugify } from './slug.js';
 
 @Injectable()
 export class CategoriesService {
+  /** Told after a category changed or went (single-product answers carry their category). */
+  private readonly changeListeners: (() => void)[] = [];
+
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly categories: CategoriesRepository,
   ) {}
+
+  onChanged(listener: () => void): void {
+    this.changeListeners.push(listener);
+  }
 
   async list(page: PageQueryDto): Promise<Page<CategoryResponseDto>> {
     const [rows, total] = await this.categories.list(page);
@@ -87,12 +94,18 @@ export class CategoriesService {
           })
         : Object.keys(changes).length === 0 || (await this.categories.updateColumns(id, changes));
     if (!changed) throw new NotFoundError('CATEGORY_NOT_FOUND', 'Category', id);
+    this.announceChange();
     return toCategoryResponse(await this.getRow(id));
   }
 
   /** Products keep existing with categoryId = null, children become top-level (ON DELETE SET NULL). */
   async remove(id: number): Promise<void> {
     if (!(await this.categories.delete(id))) throw new NotFoundError('CATEGORY_NOT_FOUND', 'Category', id);
+    this.announceChange();
+  }
+
+  private announceChange(): void {
+    for (const listener of this.changeListeners) listener();
   }
 
   private async getRow(id: number): Promise<Category> {

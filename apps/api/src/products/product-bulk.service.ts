@@ -68,7 +68,7 @@ export class ProductBulkService {
       return { created, failed };
     });
     // Cleared after the commit too: a list read during the transaction may have cached the old rows.
-    this.repository.forgetCachedLists();
+    this.repository.forgetCachedReads();
     return result;
   }
 

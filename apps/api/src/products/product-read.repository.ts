@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { LRUCache } from 'lru-cache';
 import type { DataSource } from 'typeorm';
 import { runPrebuiltRead, SelectedEntity } from '@app/database';
 import { Category } from '../categories/category.entity.js';
@@ -9,6 +10,15 @@ import { Product } from './product.entity.js';
 
 /** The unique keys a single product is read by. */
 type ProductKey = 'id' | 'sku' | 'slug';
+
+/**
+ * How long a product read is reused, as the public lists are (ProductsRepository): every write
+ * through this process that changes what a single-product answer shows (the product, its stock,
+ * its tags, its category) clears it at once and again after its commit, so what can show up to
+ * this late is another replica's write.
+ */
+const READ_TTL_MS = 1_000;
+const CACHED_READS = 10_000;
 
 /** The parts of the statement, each entity's columns under its alias; built at first use. */
 interface Statement {
@@ -31,10 +41,16 @@ interface Statement {
  * database's, utf8mb4_unicode_ci, case-insensitive, on MariaDB): the order the lists show. One statement rather
  * than two also reads the product and its tags at one instant. A product carries at most
  * MAX_TAGS_PER_PRODUCT tags, so repeating its columns on each row stays small.
+ *
+ * Products read are reused for READ_TTL_MS (the entities are shared: read-only for callers). A
+ * read that was running when the cache was cleared is not kept: it may hold the rows from before.
  */
 @Injectable()
 export class ProductReadRepository {
   private statement: Statement | undefined;
+  private readonly recent = new LRUCache<string, Product>({ max: CACHED_READS, ttl: READ_TTL_MS });
+  /** Bumped by every clear, so a read that overlapped one is not kept. */
+  private generation = 0;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -51,7 +67,24 @@ export class ProductReadRepository {
     return this.findOne('slug', slug);
   }
 
+  /** Forgets every product read (a write changed what one may show). */
+  forget(): void {
+    this.generation += 1;
+    if (this.recent.size > 0) this.recent.clear();
+  }
+
   private async findOne(key: ProductKey, value: number | string): Promise<Product | null> {
+    const cacheKey = `${key}:${value}`;
+    const recent = this.recent.get(cacheKey);
+    if (recent) return recent;
+    const generation = this.generation;
+    const product = await this.read(key, value);
+    // Missing products are not kept: one created on another replica shows up at once.
+    if (product && generation === this.generation) this.recent.set(cacheKey, product);
+    return product;
+  }
+
+  private async read(key: ProductKey, value: number | string): Promise<Product | null> {
     const statement = (this.statement ??= this.prepare());
     const rows = await runPrebuiltRead(this.dataSource, this.textFor(statement, key), [value]);
     if (rows.length === 0) return null;

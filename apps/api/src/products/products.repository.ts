@@ -10,11 +10,12 @@ import {
   type SelectQueryBuilder,
 } from 'typeorm';
 import { centsToDecimalString, pageOffset, parseSort, type PageQueryDto } from '@app/common';
-import { containsInAny, SqlTextCache, updateColumns, updatedAtNow } from '@app/database';
+import { containsInAny, SqlTextCache, UnitOfWork, updateColumns, updatedAtNow } from '@app/database';
 import { TagsRepository } from '../tags/tags.repository.js';
 import { MAX_STOCK } from './dto/product-fields.js';
 import { Category } from '../categories/category.entity.js';
 import { Product } from './product.entity.js';
+import { ProductReadRepository } from './product-read.repository.js';
 import { StockStatements, type OrderTerms, type StockLine, type StockRow } from './stock-statements.js';
 
 export interface ProductFilter {
@@ -55,9 +56,11 @@ export class ProductsRepository {
   constructor(
     @InjectRepository(Product) private readonly products: Repository<Product>,
     private readonly tags: TagsRepository,
+    private readonly reads: ProductReadRepository,
+    private readonly unitOfWork: UnitOfWork,
   ) {
-    // Cached pages carry each product's tags: a tag set change or a tag delete makes them stale.
-    this.tags.onLinksChanged(() => this.forgetCachedLists());
+    // Cached pages and reads carry each product's tags: a tag set change or a tag delete makes them stale.
+    this.tags.onLinksChanged(() => this.forgetCachedReads());
   }
 
   /** Fills `tags` of every product with one IN query (none per product). */
@@ -170,7 +173,7 @@ export class ProductsRepository {
   /** Inserts a new product (in the caller's transaction when `manager` is given). */
   async insert(product: Product, manager?: EntityManager): Promise<Product> {
     const saved = await (manager?.getRepository(Product) ?? this.products).save(product);
-    this.forgetCachedLists();
+    this.forgetCachedReads();
     return saved;
   }
 
@@ -190,7 +193,7 @@ export class ProductsRepository {
    */
   async updateColumns(id: number, changes: Omit<QueryDeepPartialEntity<Product>, 'stockQuantity'>): Promise<boolean> {
     const changed = await updateColumns(this.products.manager, Product, id, changes);
-    this.forgetCachedLists();
+    this.forgetCachedReads();
     return changed;
   }
 
@@ -200,7 +203,7 @@ export class ProductsRepository {
    * row changed (missing product, or the result out of range).
    */
   async addStock(id: number, delta: number, manager?: EntityManager): Promise<boolean> {
-    this.forgetCachedLists();
+    this.forgetCachedReads();
     const writer = manager ?? this.products.manager;
     const result = await writer
       .createQueryBuilder()
@@ -226,7 +229,7 @@ export class ProductsRepository {
    * the rows changed under it: roll back.
    */
   takeStock(manager: EntityManager, lines: StockLine[], terms?: Map<number, OrderTerms>): Promise<boolean> {
-    this.forgetCachedLists();
+    this.forgetCachedReads();
     return this.stock.take(manager, lines, terms);
   }
 
@@ -263,11 +266,18 @@ export class ProductsRepository {
     }
   }
 
-  /** Drops the cached lists and totals (after any write to products). */
-  forgetCachedLists(): void {
-    // Every order calls this; clearing an LRUCache walks its whole store even when it is empty.
-    if (this.pages.size > 0) this.pages.clear();
-    if (this.counts.size > 0) this.counts.clear();
+  /** Drops the cached lists, totals and product reads (after any write to products, their tags or categories). */
+  forgetCachedReads(): void {
+    const forget = () => {
+      // Every order calls this; clearing an LRUCache walks its whole store even when it is empty.
+      if (this.pages.size > 0) this.pages.clear();
+      if (this.counts.size > 0) this.counts.clear();
+      this.reads.forget();
+    };
+    forget();
+    // Inside a transaction a read between now and the commit still sees the old rows, and would
+    // keep them: forget once more when the write is visible.
+    this.unitOfWork.afterCommit(forget);
   }
 
   private async cachedCount(query: SelectQueryBuilder<Product>, key: string): Promise<number> {

@@ -33,7 +33,10 @@ export class ProductsService {
     private readonly products: ProductsRepository,
     private readonly reads: ProductReadRepository,
     private readonly categories: CategoriesService,
-  ) {}
+  ) {
+    // A single-product answer carries its category: a rename, move or delete makes it stale.
+    this.categories.onChanged(() => this.products.forgetCachedReads());
+  }
 
   /** Everyone but an admin sees active products only, whatever `isActive` they send. */
   async list(query: ListProductsQueryDto, actor?: AuthUser): Promise<Page<ProductResponseDto>> {
