@@ -124,8 +124,14 @@ export class StockStatements {
       // The name compared byte for byte: MySQL's default collation would take 'Mug' for 'mug'.
       const exact = isSqlite(manager) ? '' : ' COLLATE utf8mb4_bin';
       const termsMatch = withTerms ? ` AND price = ${byId} AND name = ${byId}${exact}` : '';
+      // By the primary key on MySQL/MariaDB: every order then locks rows before any index entry, in
+      // ascending id. Through the isActive index (the optimizer's pick on a small table) the UPDATE
+      // locked the index entry first, and deadlocked with an order holding the row from its
+      // SELECT … FOR UPDATE (test/e2e/orders-lock-order.e2e.spec.ts).
+      const byPrimaryKey = isSqlite(manager) ? '' : ' FORCE INDEX (PRIMARY)';
       text =
-        `UPDATE ${table} SET stockQuantity = stockQuantity - ${byId}, updatedAt = ${updatedAtNow(manager)()} ` +
+        `UPDATE ${table}${byPrimaryKey} SET stockQuantity = stockQuantity - ${byId}, ` +
+        `updatedAt = ${updatedAtNow(manager)()} ` +
         `WHERE id IN (${marks(count)}) AND isActive = ? AND stockQuantity >= ${byId}${termsMatch}`;
       this.takeText.set(shape, text);
     }
