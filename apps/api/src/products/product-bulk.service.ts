@@ -41,7 +41,8 @@ export class ProductBulkService {
       const first = rows.find((row) => 'failure' in row);
       if (first && 'failure' in first) throw rowError(first.failure);
     }
-    const result = await this.unitOfWork.run(async (manager) => {
+    // Each insert clears the cached reads, and again once this unit commits (UnitOfWork.afterCommit).
+    return this.unitOfWork.run(async (manager) => {
       const created: ProductResponseDto[] = [];
       const failed: BulkFailureDto[] = [];
       for (const row of rows) {
@@ -67,9 +68,6 @@ export class ProductBulkService {
       }
       return { created, failed };
     });
-    // Cleared after the commit too: a list read during the transaction may have cached the old rows.
-    this.repository.forgetCachedReads();
-    return result;
   }
 
   /** Each row through the DTO's rules; categories checked for all rows with one query. */

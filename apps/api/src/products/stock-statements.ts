@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { EntityManager } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import { asSqliteInteger, SelectedEntity, updatedAtNow } from '@app/database';
 import { Product } from './product.entity.js';
 
@@ -46,6 +47,8 @@ export class StockStatements {
   private readonly lockText = new Map<number, string>();
   private readonly takeText = new Map<string, string>();
   private readonly known = new LRUCache<number, OrderTerms>({ max: KNOWN_TERMS });
+  /** The columns whose values the driver converts (a boolean, cents to a decimal), resolved once. */
+  private convertedColumns: ConvertedColumns | undefined;
 
   /** The remembered terms of every one of these products, or undefined when one is not known. */
   knownTerms(ids: number[]): Map<number, OrderTerms> | undefined {
@@ -96,16 +99,14 @@ export class StockStatements {
   async take(manager: EntityManager, lines: StockLine[], terms?: Map<number, OrderTerms>): Promise<boolean> {
     const text = this.takeTextFor(manager, lines.length, terms !== undefined);
     const { driver } = manager.connection;
-    const metadata = manager.connection.getMetadata(Product);
-    const column = (property: string) => metadata.findColumnWithPropertyName(property)!;
+    const columns = (this.convertedColumns ??= convertedColumns(manager));
     const cases = lines.flatMap((line) => [line.productId, line.quantity]);
     const parameters: unknown[] = [...cases, ...lines.map((line) => line.productId)];
-    parameters.push(driver.preparePersistentValue(true, column('isActive')), ...cases);
+    parameters.push(driver.preparePersistentValue(true, columns.isActive), ...cases);
     if (terms) {
       const termOf = (line: StockLine) => terms.get(line.productId)!;
-      const price = column('price');
       parameters.push(
-        ...lines.flatMap((line) => [line.productId, driver.preparePersistentValue(termOf(line).price, price)]),
+        ...lines.flatMap((line) => [line.productId, driver.preparePersistentValue(termOf(line).price, columns.price)]),
         ...lines.flatMap((line) => [line.productId, termOf(line).name]),
       );
     }
@@ -137,6 +138,17 @@ export class StockStatements {
     }
     return text;
   }
+}
+
+interface ConvertedColumns {
+  isActive: ColumnMetadata;
+  price: ColumnMetadata;
+}
+
+function convertedColumns(manager: EntityManager): ConvertedColumns {
+  const metadata = manager.connection.getMetadata(Product);
+  const column = (property: keyof ConvertedColumns) => metadata.findColumnWithPropertyName(property)!;
+  return { isActive: column('isActive'), price: column('price') };
 }
 
 function isSqlite(manager: EntityManager): boolean {
