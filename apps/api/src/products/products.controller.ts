@@ -30,6 +30,11 @@ import { ProductTagsService } from './product-tags.service.js';
 import { ProductsService } from './products.service.js';
 import { CreatedAt } from '@app/http/api-docs/created-at.js';
 
+/** How fresh the catalogue reads are (ProductsRepository, ProductReadRepository). */
+const KEPT_READ =
+  'An answer may be reused for up to 1 s. Every write through the same instance shows at once; ' +
+  "another replica's write may show up to 1 s late.";
+
 // Fixed paths (low-stock, by-sku, by-slug) are declared before ':id', which would capture them.
 // Public reads use @OptionalAuth(): an admin's token unlocks the isActive filter and inactive products.
 @ApiTags('products')
@@ -45,6 +50,7 @@ export class ProductsController {
   @OptionalAuth()
   @ApiOperation({
     summary: 'List products (filters, search, sort); isActive is honoured for admins only, others see active products',
+    description: KEPT_READ,
   })
   @ApiPageResponse(ProductResponseDto)
   @ApiErrors(400)
@@ -66,7 +72,7 @@ export class ProductsController {
 
   @Get('by-sku/:sku')
   @OptionalAuth()
-  @ApiOperation({ summary: 'One product by SKU (any case), with its category' })
+  @ApiOperation({ summary: 'One product by SKU (any case), with its category', description: KEPT_READ })
   @ApiOkResponse({ type: ProductResponseDto })
   @ApiErrors(404)
   getBySku(@Param('sku') sku: string, @CurrentUser() actor: AuthUser | undefined): Promise<ProductResponseDto> {
@@ -75,7 +81,7 @@ export class ProductsController {
 
   @Get('by-slug/:slug')
   @OptionalAuth()
-  @ApiOperation({ summary: 'One product by slug, with its category' })
+  @ApiOperation({ summary: 'One product by slug, with its category', description: KEPT_READ })
   @ApiOkResponse({ type: ProductResponseDto })
   @ApiErrors(404)
   getBySlug(@Param('slug') slug: string, @CurrentUser() actor: AuthUser | undefined): Promise<ProductResponseDto> {
@@ -84,7 +90,10 @@ export class ProductsController {
 
   @Get(ID)
   @OptionalAuth()
-  @ApiOperation({ summary: 'One product with its category (a soft-deleted one for admins only)' })
+  @ApiOperation({
+    summary: 'One product with its category (a soft-deleted one for admins only)',
+    description: KEPT_READ,
+  })
   @ApiOkResponse({ type: ProductResponseDto })
   @ApiErrors(400, 404)
   get(@Param('id', ParseIntPipe) id: number, @CurrentUser() actor: AuthUser | undefined): Promise<ProductResponseDto> {
