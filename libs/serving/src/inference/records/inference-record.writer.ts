@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import canonicalizeModule from 'canonicalize';
 import type { WriteBehindDrop, WriteBehindOptions } from '@app/common';
 import { TableWriter } from '@app/database';
 import { MetricsService } from '../../metrics/metrics.service.js';
 import type { RecordSource } from './inference-record.entity.js';
 import { InferenceRecordsRepository, type NewRecordRow } from './inference-records.repository.js';
+import { canonicalJson } from './canonical-json.js';
 import { jsonOnce } from './json-once.js';
 
 export interface NewInferenceRecord {
@@ -21,10 +21,6 @@ export interface NewInferenceRecord {
   success: boolean;
   error?: string;
 }
-
-// CommonJS (`module.exports = serialize`) typed as an ES `export default`: under Node's ES modules
-// the default import is the function itself, which its types call `.default`.
-const canonicalize = canonicalizeModule as unknown as typeof canonicalizeModule.default;
 
 /** Rows per INSERT, and the number of waiting records that starts a flush without the timer. */
 export const RECORD_CHUNK_ROWS = 200;
@@ -120,14 +116,12 @@ function toRow(entry: NewInferenceRecord, at: Date): NewRecordRow {
 
 /**
  * SHA-256 of the input's canonical JSON (RFC 8785), so equal inputs hash equally whatever their
- * key order. JSON with no object in it (rows of numbers, the common case, up to an image) has no
- * keys to sort and is already canonical: JSON.stringify writes it several times faster than the
- * canonicaliser's per-value string building. `undefined` hashes as `null`.
+ * key order. `undefined` hashes as `null`.
  */
 export function inputHash(input: unknown): string {
-  const plain = JSON.stringify(input) ?? 'null';
-  const canonical = plain.includes('{') ? (canonicalize(input) ?? 'null') : plain;
-  return createHash('sha256').update(canonical).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson(input) ?? 'null')
+    .digest('hex');
 }
 
 /**
