@@ -11,6 +11,12 @@ const finiteDouble = fc.double({ noNaN: true, noDefaultInfinity: true });
 const inputs = fc.oneof(
   fc.jsonValue(),
   fc.array(fc.array(finiteDouble, { maxLength: 8 }), { maxLength: 8 }),
+  // Image rows: numbers nested three deep, and a tree with a stray string or object deep inside.
+  fc.array(fc.array(fc.array(finiteDouble, { maxLength: 4 }), { maxLength: 3 }), { maxLength: 3 }),
+  fc.array(
+    fc.array(fc.oneof(finiteDouble, fc.string(), fc.dictionary(fc.string(), fc.jsonValue())), { maxLength: 4 }),
+    { maxLength: 3 },
+  ),
   fc.array(
     fc.record({
       name: fc.string(),
