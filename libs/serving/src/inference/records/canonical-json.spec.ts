@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import canonicalizeModule from 'canonicalize';
 import fc from 'fast-check';
 import { canonicalJson } from './canonical-json.js';
@@ -45,6 +46,21 @@ describe('canonicalJson', () => {
       '{"a":null,"b":[null,"x"]}',
     );
     expect(canonicalJson(Number.NaN)).toBe('null');
+  });
+
+  it('writes a hostile input in linear work: a deep nest with numbers at every level and an object at the bottom', () => {
+    // Trying the one-call path at every level would write the numbers once per level below them.
+    let nest: unknown = { z: 1, a: 2 };
+    for (let level = 0; level < 200; level += 1) nest = [Array.from({ length: 50 }, (_, index) => index / 3), nest];
+    const written = jest.spyOn(JSON, 'stringify');
+    try {
+      const text = canonicalJson(nest)!;
+      expect(text).toBe(canonicalize(nest));
+      const charsWritten = written.mock.results.reduce((sum, result) => sum + String(result.value ?? '').length, 0);
+      expect(charsWritten).toBeLessThan(3 * text.length);
+    } finally {
+      written.mockRestore();
+    }
   });
 
   it('takes the one-call path for a large tensor and still sorts the keys around it', () => {
