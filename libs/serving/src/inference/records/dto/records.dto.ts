@@ -20,7 +20,10 @@ export class InferenceRecordDto {
   @ApiProperty() model: string;
   @ApiProperty() version: string;
   @ApiProperty({ enum: RECORD_SOURCES }) source: RecordSource;
-  @ApiProperty({ description: 'SHA-256 of the canonical JSON of the inputs' }) inputHash: string;
+  @ApiProperty({
+    description: 'SHA-256 (hex) of the inputs as RFC 8785 canonical JSON; a non-finite number counts as null',
+  })
+  inputHash: string;
   @ApiProperty({
     description:
       'The predictions as returned; a large output is summarised ' +
