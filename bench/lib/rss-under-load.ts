@@ -1,4 +1,5 @@
 /** RSS of a bench app sampled over a sustained load (bench/inference-http.ts, bench/rss-under-predict.ts). */
+import { anonymousMemory, describeAnonymousMemory } from './anonymous-memory.js';
 import type { BenchApp } from './bench-app.js';
 import { round, type Target } from './load-runner.js';
 
@@ -27,6 +28,7 @@ export async function rssUnderLoad(app: BenchApp, target: Target, what: string):
   const result = await round(target, 64, seconds);
   clearInterval(sampler);
   await sample();
+  const regions = describeAnonymousMemory(anonymousMemory(app.api.child.pid!));
   console.log(
     `RSS over ${seconds} s ${what} at 64 connections (${Math.round(result.requestsPerSecond)} ` +
       `req/s, p99 ${result.p99Ms.toFixed(1)} ms, non-2xx ${result.non2xx}):`,
@@ -42,5 +44,6 @@ export async function rssUnderLoad(app: BenchApp, target: Target, what: string):
     `  anonymous min ${Math.min(...anon)} max ${Math.max(...anon)} last ${anon.at(-1)} MB (the rest is mapped files: ` +
       `code, and SQLite's memory-mapped database, which the kernel reclaims under pressure)`,
   );
+  console.log(`  ${regions}`);
   return rss;
 }
