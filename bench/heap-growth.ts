@@ -6,20 +6,8 @@
  *
  *   npm run build && BENCH_ROUNDS=6 BENCH_ROUND_SECONDS=10 npx tsx bench/heap-growth.ts
  */
-import { startBenchApp, type BenchApp } from './lib/bench-app.js';
-import { median, round, settings, type RoundResult, type Target } from './lib/load-runner.js';
-
-const predict = (app: BenchApp): Target => ({
-  baseUrl: app.baseUrl,
-  requests: [
-    {
-      method: 'POST',
-      path: '/api/v1/inference/sensor-anomaly/predict',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${app.token}` },
-      body: JSON.stringify({ inputs: [[20, 40, 1010]] }),
-    },
-  ],
-});
+import { onePredict, startBenchApp, type BenchApp } from './lib/bench-app.js';
+import { median, round, settings, type RoundResult } from './lib/load-runner.js';
 
 interface Side {
   name: string;
@@ -40,10 +28,10 @@ async function main(): Promise<void> {
     const app = await startBenchApp({ HEAP_GROWING_PERCENT: percent });
     sides.push({ name, app, rounds: [], rssMb: [], anonMb: [] });
   }
-  for (const side of sides) await round(predict(side.app), 64, settings.warmupSeconds);
+  for (const side of sides) await round(onePredict(side.app), 64, settings.warmupSeconds);
   for (let index = 0; index < settings.rounds; index += 1) {
     for (const side of sides) {
-      side.rounds.push(await round(predict(side.app), 64, settings.roundSeconds));
+      side.rounds.push(await round(onePredict(side.app), 64, settings.roundSeconds));
       side.rssMb.push(side.app.rssMb());
       side.anonMb.push(side.app.rssPartsMb().anon);
     }

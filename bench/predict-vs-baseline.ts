@@ -9,32 +9,25 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { startBenchApp, type BenchApp } from './lib/bench-app.js';
-import { compare, type Target } from './lib/load-runner.js';
+import { onePredict, startBenchApp } from './lib/bench-app.js';
+import { compare } from './lib/load-runner.js';
 
 const buildDir = process.env.BENCH_BUILD_DIR ?? 'dist';
 const baselineDir = process.env.BENCH_BASELINE_DIR;
 if (!baselineDir) throw new Error('BENCH_BASELINE_DIR: the baseline build (a scripts/build-into.sh output folder)');
-const UNCAPPED = { RATE_LIMIT_MAX: '100000000', LOGIN_RATE_LIMIT_MAX: '100000000', RATE_LIMIT_USER_MAX: '100000000' };
-
-const predict = (app: BenchApp): Target => ({
-  baseUrl: app.baseUrl,
-  requests: [
-    {
-      method: 'POST',
-      path: '/api/v1/inference/sensor-anomaly/predict',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${app.token}` },
-      body: JSON.stringify({ inputs: [[20, 40, 1010]] }),
-    },
-  ],
-});
 
 const entry = (dir: string) =>
   existsSync(resolve(dir, 'bundle/api.mjs')) ? resolve(dir, 'bundle/api.mjs') : resolve(dir, 'apps/api/src/main.js');
-const product = await startBenchApp(UNCAPPED, entry(buildDir));
-const baseline = await startBenchApp(UNCAPPED, entry(baselineDir));
+const product = await startBenchApp({}, entry(buildDir));
+const baseline = await startBenchApp({}, entry(baselineDir));
 try {
-  await compare(`predict, 1 row, ${buildDir} vs ${baselineDir}`, predict(product), predict(baseline), 16, 'baseline');
+  await compare(
+    `predict, 1 row, ${buildDir} vs ${baselineDir}`,
+    onePredict(product),
+    onePredict(baseline),
+    16,
+    'baseline',
+  );
 } finally {
   await product.stop();
   await baseline.stop();

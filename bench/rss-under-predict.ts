@@ -7,21 +7,17 @@
  *
  *   npm run build && RSS_SECONDS=120 RSS_EVERY_SECONDS=10 npx tsx bench/rss-under-predict.ts
  */
-import { startBenchApp } from './lib/bench-app.js';
+import { onePredict, startBenchApp } from './lib/bench-app.js';
 import { rssUnderLoad } from './lib/rss-under-load.js';
 
-const app = await startBenchApp({ RATE_LIMIT_MAX: '100000000', RATE_LIMIT_USER_MAX: '100000000' });
+const app = await startBenchApp();
 try {
-  const predict = {
-    method: 'POST' as const,
-    path: '/api/v1/inference/sensor-anomaly/predict',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${app.token}` },
-    body: JSON.stringify({ inputs: [[20, 40, 1010]] }),
-  };
-  const check = await fetch(`${app.baseUrl}${predict.path}`, { ...predict, body: predict.body });
+  const load = onePredict(app);
+  const [predict] = load.requests;
+  const check = await fetch(`${app.baseUrl}${predict.path}`, predict);
   if (!check.ok) throw new Error(`predict: ${check.status} ${await check.text()}`);
   console.log(`node ${process.version}, API_NODE_ARGS '${process.env.API_NODE_ARGS ?? ''}'`);
-  await rssUnderLoad(app, { baseUrl: app.baseUrl, requests: [predict] }, 'of 1-row predict');
+  await rssUnderLoad(app, load, 'of 1-row predict');
 } finally {
   await app.stop();
 }

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { startApi, type RunningProcess } from '../../test/helpers/app-process.js';
+import type { Target } from './load-runner.js';
 
 export const ADMIN = { username: 'admin', password: 'Admin1234', email: 'admin@bench.test' };
 /**
@@ -117,3 +118,16 @@ export async function load(label: string, options: LoadOptions): Promise<LoadRes
   );
   return summary;
 }
+
+/** A 1-row predict of the shipped sensor-anomaly classifier, as `app`'s admin: the benches' common load. */
+export const onePredict = (app: BenchApp): Target => ({
+  baseUrl: app.baseUrl,
+  requests: [
+    {
+      method: 'POST',
+      path: '/api/v1/inference/sensor-anomaly/predict',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${app.token}` },
+      body: JSON.stringify({ inputs: [[20, 40, 1010]] }),
+    },
+  ],
+});
