@@ -143,6 +143,23 @@ describe('InferenceRecordWriter', () => {
     expect(await dropped()).toBe(1);
   });
 
+  it('drops, without throwing, inputs nested deeper than the stack (arrays over an object, objects)', async () => {
+    // HTTP bodies are refused past JSON_MAX_DEPTH; a caller in the process is not, and the hash recurses.
+    let arrays: unknown = { b: 1, a: 2 };
+    let objects: unknown = 1;
+    for (let level = 0; level < 200_000; level += 1) {
+      arrays = [arrays];
+      objects = { inner: objects };
+    }
+    const { records, writer, dropped } = make();
+    writer.record(entry(1, { input: arrays }));
+    writer.record(entry(2, { input: objects }));
+    writer.record(entry(3));
+    await expect(writer.flush()).resolves.toBeUndefined();
+    expect(records.rows.map((row) => row.latencyMs)).toEqual([3]);
+    expect(await dropped()).toBe(2);
+  });
+
   it('makes every row fit its columns: names, latency, error text', async () => {
     const { records, writer } = make();
     writer.record(
