@@ -1,6 +1,6 @@
-import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as fc from 'fast-check';
+import { answerBeforeBody } from '../helpers/early-answer.js';
 import { bearer, createTestApp, type TestApp } from '../helpers/test-app.js';
 import { binaryBody, float32Bytes, float32Values, sendBinary, stringBytes } from '../helpers/v2-binary.js';
 
@@ -123,30 +123,16 @@ describe('V2 binary tensor data: hostile framing', () => {
       },
       float32Bytes(values),
     );
-    // The server answers from Content-Length without reading the body and closes the connection, so a
-    // client still writing the body gets EPIPE before it reads the answer. Send the headers alone, as a
-    // client streaming a large body has when the answer comes, and read the 413.
-    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const request = httpRequest(`${t.baseUrl}/v2/models/sensor-anomaly/infer`, {
-        method: 'POST',
-        headers: {
-          ...bearer(token),
-          'content-type': 'application/octet-stream',
-          'content-length': String(body.body.length),
-          'inference-header-content-length': String(body.headerLength),
-        },
-      });
-      request.on('response', (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
-          request.destroy();
-        });
-      });
-      request.on('error', reject);
-      request.flushHeaders();
-    });
+    // The server answers from Content-Length without reading the body and closes the connection.
+    const answer = await answerBeforeBody(
+      `${t.baseUrl}/v2/models/sensor-anomaly/infer`,
+      {
+        ...bearer(token),
+        'content-type': 'application/octet-stream',
+        'inference-header-content-length': String(body.headerLength),
+      },
+      body.body.length,
+    );
     expect(answer.status).toBe(413);
     expect(errorOf(Buffer.from(answer.body))).toEqual({ error: expect.any(String) });
   });
